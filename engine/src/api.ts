@@ -1,0 +1,203 @@
+import type { DeployIssue } from './model/types.js';
+import type { HistoryType, InstanceStatus, JsonValue, Variables } from './runtime/types.js';
+
+/**
+ * The engine's public surface as the server and workers see it. `Engine` (engine.ts) implements
+ * this; every method that changes state is one database transaction.
+ */
+
+/** Who did it; recorded in history. `null` = the engine itself (timers, jobs). */
+export type Actor = string | null;
+
+export interface DefinitionSummary {
+  readonly id: string;
+  readonly processId: string;
+  readonly version: number;
+  readonly name: string | null;
+  readonly hash: string;
+  readonly deployedAt: Date;
+  readonly deployedBy: Actor;
+  readonly formIds: readonly string[];
+}
+
+export interface DeployResult {
+  /** One per executable process in the file; `isNew` false when identical content was deployed before. */
+  readonly definitions: readonly (DefinitionSummary & { readonly isNew: boolean })[];
+}
+
+export interface InstanceSummary {
+  readonly id: string;
+  readonly definitionId: string;
+  readonly processId: string;
+  readonly version: number;
+  readonly status: InstanceStatus;
+  readonly businessKey: string | null;
+  readonly startedAt: Date;
+  readonly startedBy: Actor;
+  readonly endedAt: Date | null;
+  readonly parentInstanceId: string | null;
+  readonly openIncidents: number;
+}
+
+export interface InstanceDetail extends InstanceSummary {
+  /** Root scope variables. */
+  readonly variables: Variables;
+  /** Element id -> number of tokens parked there. */
+  readonly activeElements: Readonly<Record<string, number>>;
+  readonly completedElementIds: readonly string[];
+  readonly takenFlowIds: readonly string[];
+  readonly incidents: readonly Incident[];
+  /** Optimistic-lock version of the instance row. */
+  readonly revision: number;
+}
+
+export type TaskState = 'created' | 'completed' | 'cancelled';
+
+export interface Task {
+  readonly id: string;
+  readonly instanceId: string;
+  readonly definitionId: string;
+  readonly processId: string;
+  readonly elementId: string;
+  readonly name: string;
+  readonly state: TaskState;
+  readonly assignee: string | null;
+  /** Delegation: who keeps responsibility while `assignee` (the delegate) works on it. */
+  readonly owner: string | null;
+  readonly delegated: boolean;
+  readonly candidateUsers: readonly string[];
+  readonly candidateGroups: readonly string[];
+  readonly dueAt: Date | null;
+  readonly followUpAt: Date | null;
+  readonly priority: number;
+  readonly formId: string | null;
+  readonly variables: Variables;
+  /** Saved but not submitted form data. */
+  readonly draft: Variables | null;
+  readonly createdAt: Date;
+  readonly completedAt: Date | null;
+  readonly completedBy: Actor;
+}
+
+export interface TaskFilter {
+  readonly assignee?: string;
+  /** Tasks this user may see: assigned to them, or unassigned and claimable by them or their groups. */
+  readonly visibleTo?: { readonly user: string; readonly groups: readonly string[] };
+  /** Unassigned tasks claimable by this user or these groups. */
+  readonly claimableBy?: { readonly user: string; readonly groups: readonly string[] };
+  readonly instanceId?: string;
+  readonly processId?: string;
+  readonly state?: TaskState;
+  readonly dueBefore?: Date;
+  /** Due before `now` and still open. */
+  readonly overdue?: boolean;
+  /** Case-insensitive substring of the task name. */
+  readonly text?: string;
+  readonly sort?: 'due' | 'priority' | 'created';
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface InstanceFilter {
+  readonly processId?: string;
+  readonly definitionId?: string;
+  readonly status?: InstanceStatus;
+  readonly startedAfter?: Date;
+  readonly startedBefore?: Date;
+  /** Instances with an open task past its due date. */
+  readonly overdue?: boolean;
+  /** Instances in which any of these users took part (started or has/had a task). */
+  readonly participant?: string;
+  readonly text?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+}
+
+export interface HistoryEvent {
+  readonly id: string;
+  readonly instanceId: string;
+  /** Monotonic per instance. */
+  readonly seq: number;
+  readonly at: Date;
+  readonly type: HistoryType | TaskHistoryType;
+  readonly elementId: string | null;
+  readonly taskId: string | null;
+  readonly actor: Actor;
+  readonly data: Record<string, JsonValue> | null;
+}
+
+/** Task operations that do not move tokens but are recorded. */
+export type TaskHistoryType =
+  | 'task.claimed'
+  | 'task.unclaimed'
+  | 'task.handedOff'
+  | 'task.delegated'
+  | 'task.resolved'
+  | 'task.commented'
+  | 'task.draftSaved';
+
+export interface Job {
+  readonly id: string;
+  readonly instanceId: string | null;
+  readonly elementId: string;
+  readonly kind: 'timer' | 'timerStart' | 'service';
+  readonly jobType: string | null;
+  readonly dueAt: Date;
+  readonly retries: number;
+  readonly attempts: number;
+  readonly lockedBy: string | null;
+  readonly lockedUntil: Date | null;
+  readonly lastError: string | null;
+  readonly variables: Variables;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface Incident {
+  readonly id: string;
+  readonly instanceId: string;
+  readonly elementId: string;
+  readonly type: string;
+  readonly message: string;
+  readonly jobId: string | null;
+  readonly createdAt: Date;
+  readonly resolvedAt: Date | null;
+}
+
+/** An in-process service-task handler. Runs outside any transaction, at least once per job. */
+export type JobHandler = (job: Job) => Promise<Variables | undefined | void> | Variables | undefined | void;
+
+/** Thrown by a JobHandler to raise a BPMN error that boundary events catch. */
+export class BpmnError extends Error {
+  constructor(
+    readonly errorCode: string,
+    message = errorCode,
+    readonly variables: Variables = {},
+  ) {
+    super(message);
+    this.name = 'BpmnError';
+  }
+}
+
+export interface DeployOptions {
+  readonly actor?: Actor;
+  /** Called before anything is saved; may add problems (the server checks that forms exist). */
+  readonly extraChecks?: (processes: readonly { processId: string; formIds: readonly string[] }[]) => Promise<readonly DeployIssue[]>;
+}
+
+export interface KpiSummary {
+  readonly processId: string;
+  readonly running: number;
+  readonly completed: number;
+  readonly avgCycleMs: number | null;
+  readonly p90CycleMs: number | null;
+  readonly overdueTasks: number;
+  readonly escalations: number;
+  readonly workload: readonly { readonly assignee: string | null; readonly group: string | null; readonly open: number }[];
+  /** Average time spent per element (ms), for the heat map. */
+  readonly timePerElement: Readonly<Record<string, number>>;
+}

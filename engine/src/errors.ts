@@ -1,0 +1,172 @@
+import type { DeployIssue } from './model/types.js';
+
+/**
+ * Every error the engine raises on purpose. The server maps each `code` to an HTTP status in one
+ * exhaustive table, so adding a code here without a status does not compile there.
+ */
+export const ENGINE_ERROR_CODES = [
+  'DEFINITION_INVALID',
+  'DEFINITION_NOT_FOUND',
+  'INSTANCE_NOT_FOUND',
+  'INSTANCE_NOT_ACTIVE',
+  'TASK_NOT_FOUND',
+  'TASK_NOT_ACTIVE',
+  'TASK_NOT_ASSIGNED',
+  'TASK_RETURN_TARGET_INVALID',
+  'JOB_NOT_FOUND',
+  'JOB_LEASE_LOST',
+  'INCIDENT_NOT_FOUND',
+  'MESSAGE_NOT_CORRELATED',
+  'CONCURRENCY_CONFLICT',
+  'EXPRESSION_FAILED',
+  'INVALID_ARGUMENT',
+  'STORE_UNAVAILABLE',
+] as const;
+export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class DefinitionInvalidError extends EngineError {
+  constructor(readonly issues: readonly DeployIssue[]) {
+    super(
+      'DEFINITION_INVALID',
+      `BPMN is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}): ` +
+        issues
+          .slice(0, 5)
+          .map((i) => (i.elementId ? `${i.elementId}: ${i.message}` : i.message))
+          .join('; ') +
+        (issues.length > 5 ? '; …' : ''),
+    );
+  }
+}
+
+export class DefinitionNotFoundError extends EngineError {
+  constructor(
+    readonly processId: string,
+    readonly version?: number,
+  ) {
+    super('DEFINITION_NOT_FOUND', `No deployed process '${processId}'${version ? ` version ${version}` : ''}`);
+  }
+}
+
+export class InstanceNotFoundError extends EngineError {
+  constructor(readonly instanceId: string) {
+    super('INSTANCE_NOT_FOUND', `Process instance ${instanceId} not found`);
+  }
+}
+
+export class InstanceNotActiveError extends EngineError {
+  constructor(
+    readonly instanceId: string,
+    readonly status: string,
+  ) {
+    super('INSTANCE_NOT_ACTIVE', `Process instance ${instanceId} is ${status}`);
+  }
+}
+
+export class TaskNotFoundError extends EngineError {
+  constructor(readonly taskId: string) {
+    super('TASK_NOT_FOUND', `Task ${taskId} not found`);
+  }
+}
+
+export class TaskNotActiveError extends EngineError {
+  constructor(
+    readonly taskId: string,
+    readonly state: string,
+  ) {
+    super('TASK_NOT_ACTIVE', `Task ${taskId} is ${state}`);
+  }
+}
+
+export class TaskNotAssignedError extends EngineError {
+  constructor(
+    readonly taskId: string,
+    message: string,
+  ) {
+    super('TASK_NOT_ASSIGNED', message);
+  }
+}
+
+export class TaskReturnTargetInvalidError extends EngineError {
+  constructor(
+    readonly taskId: string,
+    readonly targetElementId: string,
+    reason: string,
+  ) {
+    super('TASK_RETURN_TARGET_INVALID', `Cannot return task ${taskId} to '${targetElementId}': ${reason}`);
+  }
+}
+
+export class JobNotFoundError extends EngineError {
+  constructor(readonly jobId: string) {
+    super('JOB_NOT_FOUND', `Job ${jobId} not found`);
+  }
+}
+
+export class JobLeaseLostError extends EngineError {
+  constructor(
+    readonly jobId: string,
+    readonly workerId: string,
+  ) {
+    super('JOB_LEASE_LOST', `Job ${jobId} is no longer locked by worker ${workerId}`);
+  }
+}
+
+export class IncidentNotFoundError extends EngineError {
+  constructor(readonly incidentId: string) {
+    super('INCIDENT_NOT_FOUND', `Incident ${incidentId} not found or already resolved`);
+  }
+}
+
+export class MessageNotCorrelatedError extends EngineError {
+  constructor(
+    readonly messageName: string,
+    readonly correlationKey: string | null,
+  ) {
+    super(
+      'MESSAGE_NOT_CORRELATED',
+      `No subscription or message start event for message '${messageName}'${correlationKey === null ? '' : ` with correlation key '${correlationKey}'`}`,
+    );
+  }
+}
+
+/** Another command changed the instance (or task) first; retrying with fresh state may succeed. */
+export class ConcurrencyError extends EngineError {
+  constructor(
+    readonly instanceId: string,
+    readonly expectedVersion: number,
+  ) {
+    super('CONCURRENCY_CONFLICT', `Process instance ${instanceId} was changed concurrently (expected version ${expectedVersion})`);
+  }
+}
+
+export class ExpressionError extends EngineError {
+  constructor(
+    readonly expression: string,
+    message: string,
+  ) {
+    super('EXPRESSION_FAILED', `FEEL expression '${expression}' failed: ${message}`);
+  }
+}
+
+export class InvalidArgumentError extends EngineError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
+
+/** The database could not be reached; the command did not happen and may be retried. */
+export class StoreUnavailableError extends EngineError {
+  constructor(message: string) {
+    super('STORE_UNAVAILABLE', message);
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * The compiled, validated, readonly shape of one executable BPMN process.
+ *
+ * `compile()` turns bpmn-moddle's tree (with Zeebe extensions) into this; the runtime only ever
+ * reads this shape, never moddle objects, so it can be cached per definition and shared by every
+ * instance. Expressions are kept as source text (FEEL, without the leading `=`) plus a flag: the
+ * compiler has already checked that each one parses.
+ */
+
+/** A value that is either a static string or a FEEL expression (Zeebe's `=expr` convention). */
+export type Expr = { readonly feel: false; readonly value: string } | { readonly feel: true; readonly source: string };
+
+/** Element kinds the engine executes; moddle names. Anything else is rejected at deploy. */
+export const ELEMENT_KINDS = [
+  'bpmn:StartEvent',
+  'bpmn:EndEvent',
+  'bpmn:IntermediateCatchEvent',
+  'bpmn:IntermediateThrowEvent',
+  'bpmn:BoundaryEvent',
+  'bpmn:UserTask',
+  'bpmn:ServiceTask',
+  'bpmn:SendTask',
+  'bpmn:ReceiveTask',
+  'bpmn:ManualTask',
+  'bpmn:Task',
+  'bpmn:ScriptTask',
+  'bpmn:SubProcess',
+  'bpmn:CallActivity',
+  'bpmn:ExclusiveGateway',
+  'bpmn:ParallelGateway',
+  'bpmn:InclusiveGateway',
+  'bpmn:EventBasedGateway',
+] as const;
+export type ElementKind = (typeof ELEMENT_KINDS)[number];
+
+export type TimerDefinition =
+  | { readonly type: 'date'; readonly expr: Expr }
+  | { readonly type: 'duration'; readonly expr: Expr }
+  /** ISO 8601 repeating interval (`R3/PT10M`, `R/2026-01-01T09:00:00Z/P1D`) or, on start events, a cron expression. */
+  | { readonly type: 'cycle'; readonly expr: Expr };
+
+export type EventDefinition =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'message'; readonly messageName: Expr; readonly correlationKey?: Expr }
+  | { readonly kind: 'timer'; readonly timer: TimerDefinition }
+  | { readonly kind: 'signal'; readonly signalName: Expr }
+  /** errorCode undefined on a catch event means "catch every error". */
+  | { readonly kind: 'error'; readonly errorCode?: string }
+  | { readonly kind: 'escalation'; readonly escalationCode?: string }
+  | { readonly kind: 'terminate' }
+  | { readonly kind: 'link'; readonly linkName: string };
+
+export interface Mapping {
+  /** FEEL source or static string. */
+  readonly source: Expr;
+  /** Target variable name; may be a dotted path (`a.b`). */
+  readonly target: string;
+}
+
+export interface IoMapping {
+  readonly inputs: readonly Mapping[];
+  readonly outputs: readonly Mapping[];
+}
+
+export interface MultiInstance {
+  readonly kind: 'multiInstance';
+  readonly sequential: boolean;
+  readonly inputCollection: Expr;
+  readonly inputElement?: string;
+  readonly outputCollection?: string;
+  readonly outputElement?: Expr;
+  readonly completionCondition?: Expr;
+}
+
+/** `bpmn:standardLoopCharacteristics`: repeat while the condition holds (tested after, by default). */
+export interface StandardLoop {
+  readonly kind: 'standardLoop';
+  readonly condition?: Expr;
+  readonly testBefore: boolean;
+  readonly maximum?: number;
+}
+
+export interface UserTaskSpec {
+  readonly assignee?: Expr;
+  /** Comma-separated list or FEEL list. */
+  readonly candidateGroups?: Expr;
+  readonly candidateUsers?: Expr;
+  readonly dueDate?: Expr;
+  readonly followUpDate?: Expr;
+  readonly priority?: Expr;
+  /** `zeebe:formDefinition formId`. */
+  readonly formId?: string;
+  /** The lane's name, used as candidate group when no assignment is given. */
+  readonly laneName?: string;
+}
+
+export interface ElementBase {
+  readonly id: string;
+  readonly kind: ElementKind;
+  readonly name?: string;
+  readonly documentation?: string;
+  /** The id of the enclosing process or subprocess. */
+  readonly parentId: string;
+  readonly incoming: readonly string[];
+  readonly outgoing: readonly string[];
+  readonly ioMapping?: IoMapping;
+}
+
+export interface EventElement extends ElementBase {
+  readonly kind: 'bpmn:StartEvent' | 'bpmn:EndEvent' | 'bpmn:IntermediateCatchEvent' | 'bpmn:IntermediateThrowEvent';
+  readonly event: EventDefinition;
+  /** Start events of event subprocesses: whether they interrupt the enclosing scope. */
+  readonly interrupting: boolean;
+  /** Message/escalation/signal throw events that Zeebe runs as a job (`zeebe:taskDefinition`). */
+  readonly jobType?: Expr;
+  readonly jobRetries?: number;
+}
+
+export interface BoundaryEventElement extends ElementBase {
+  readonly kind: 'bpmn:BoundaryEvent';
+  readonly event: EventDefinition;
+  readonly attachedToId: string;
+  readonly cancelActivity: boolean;
+}
+
+export interface ActivityElement extends ElementBase {
+  readonly kind:
+    | 'bpmn:UserTask'
+    | 'bpmn:ServiceTask'
+    | 'bpmn:SendTask'
+    | 'bpmn:ReceiveTask'
+    | 'bpmn:ManualTask'
+    | 'bpmn:Task'
+    | 'bpmn:ScriptTask'
+    | 'bpmn:SubProcess'
+    | 'bpmn:CallActivity';
+  readonly boundaryEventIds: readonly string[];
+  readonly loop?: MultiInstance | StandardLoop;
+  readonly defaultFlowId?: string;
+  /** UserTask only. */
+  readonly userTask?: UserTaskSpec;
+  /** ServiceTask / SendTask: `zeebe:taskDefinition type` and retries. */
+  readonly jobType?: Expr;
+  readonly jobRetries?: number;
+  /** Zeebe task headers, handed to workers. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** ScriptTask: `zeebe:script expression` and `resultVariable`. */
+  readonly script?: { readonly expression: Expr; readonly resultVariable?: string };
+  /** ReceiveTask: the message it waits for. */
+  readonly message?: { readonly messageName: Expr; readonly correlationKey?: Expr };
+  /** SubProcess: `triggeredByEvent` (an event subprocess). */
+  readonly triggeredByEvent?: boolean;
+  /** CallActivity: `zeebe:calledElement`. */
+  readonly calledElement?: {
+    readonly processId: Expr;
+    readonly propagateAllChildVariables: boolean;
+    readonly propagateAllParentVariables: boolean;
+  };
+}
+
+export interface GatewayElement extends ElementBase {
+  readonly kind: 'bpmn:ExclusiveGateway' | 'bpmn:ParallelGateway' | 'bpmn:InclusiveGateway' | 'bpmn:EventBasedGateway';
+  readonly defaultFlowId?: string;
+}
+
+export type Element = EventElement | BoundaryEventElement | ActivityElement | GatewayElement;
+
+export interface SequenceFlow {
+  readonly id: string;
+  readonly name?: string;
+  readonly sourceId: string;
+  readonly targetId: string;
+  /** FEEL condition; absent means unconditional. */
+  readonly condition?: Expr;
+}
+
+/** What a process or subprocess contains: used to start a scope and to find its event subprocesses. */
+export interface ScopeModel {
+  /** Process id or subprocess element id. */
+  readonly id: string;
+  readonly childIds: readonly string[];
+  /** None start events (a subprocess has exactly one; a process may have none when only message/timer starts). */
+  readonly noneStartEventId?: string;
+  /** All start events directly in this scope (process level: none, message, timer, signal). */
+  readonly startEventIds: readonly string[];
+  readonly eventSubProcessIds: readonly string[];
+}
+
+export interface ProcessModel {
+  readonly id: string;
+  readonly name?: string;
+  readonly documentation?: string;
+  readonly elements: Readonly<Record<string, Element>>;
+  readonly flows: Readonly<Record<string, SequenceFlow>>;
+  /** Keyed by process id and by every subprocess id (including event subprocesses). */
+  readonly scopes: Readonly<Record<string, ScopeModel>>;
+  /** Link catch events by scope and link name, for link throw events. */
+  readonly linkTargets: Readonly<Record<string, string>>;
+  /** Form ids referenced by user tasks and start events, for the server's deploy check. */
+  readonly formIds: readonly string[];
+}
+
+/** One problem found at deploy; `elementId` is absent only for file-level problems (bad XML). */
+export interface DeployIssue {
+  readonly elementId?: string;
+  readonly code: string;
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+}

@@ -1,0 +1,235 @@
+import type { ProcessModel } from '../model/types.js';
+
+/**
+ * The runtime's contract: `step(model, state, command, ctx) -> { state, effects }`.
+ *
+ * `step` is pure and deterministic: no I/O, no clock, no randomness. Time and ids come in through
+ * `StepContext`; everything that must happen outside the instance row (user task rows, jobs,
+ * subscriptions, history, child instances) goes out as `Effect`s, which the engine shell applies
+ * in the same database transaction that saves the new state.
+ */
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type Variables = Record<string, JsonValue>;
+
+/** Why a token is parked at an element; the id links it to a task, job or subscription row. */
+export type TokenWait =
+  | { readonly kind: 'userTask'; readonly taskId: string }
+  | { readonly kind: 'job'; readonly jobId: string }
+  | { readonly kind: 'timer'; readonly jobId: string }
+  | { readonly kind: 'message'; readonly subscriptionId: string }
+  | { readonly kind: 'signal'; readonly subscriptionId: string }
+  /** Event-based gateway: waits on the catch events after it. */
+  | { readonly kind: 'eventGateway' }
+  | { readonly kind: 'childInstance'; readonly childInstanceId: string }
+  /** Subprocess / multi-instance body: waits for its child scope to finish. */
+  | { readonly kind: 'scope'; readonly scopeId: string }
+  /** Parallel / inclusive join: arrived, waiting for siblings. */
+  | { readonly kind: 'join' }
+  | { readonly kind: 'incident'; readonly incidentId: string };
+
+/** A token parked at an element (tokens only exist while waiting; moving ones live inside one step). */
+export interface Token {
+  readonly id: string;
+  readonly elementId: string;
+  readonly scopeId: string;
+  /** The flow the token arrived by (joins count these). */
+  readonly arrivedBy?: string;
+  readonly wait: TokenWait;
+  /** Ids of boundary-event jobs/subscriptions attached while the token is in an activity. */
+  readonly boundary?: readonly { readonly elementId: string; readonly jobId?: string; readonly subscriptionId?: string }[];
+  /** Multi-instance: this token's index (1-based loopCounter) within its body. */
+  readonly loopCounter?: number;
+}
+
+/** A variable scope: the process, a subprocess, a multi-instance body or iteration, an activity's io scope. */
+export interface Scope {
+  readonly id: string;
+  /** Process id, subprocess id, or activity id for an activity-local scope. */
+  readonly elementId: string;
+  readonly parentScopeId: string | null;
+  /** The token in the parent scope that this scope belongs to (absent for the root). */
+  readonly ownerTokenId?: string;
+  readonly variables: Variables;
+  /** Multi-instance body bookkeeping. */
+  readonly multiInstance?: {
+    readonly items: readonly JsonValue[];
+    readonly nextIndex: number;
+    readonly active: number;
+    readonly completed: number;
+    readonly outputs: readonly JsonValue[];
+  };
+}
+
+/**
+ * The persisted execution state of one instance: explicit, typed and small (no queues, no
+ * internal dumps). Stored as JSON in `instances.state`; see engine/README.md for the lifecycle.
+ */
+export interface InstanceState {
+  readonly status: InstanceStatus;
+  readonly scopes: readonly Scope[];
+  readonly tokens: readonly Token[];
+  /** Elements that completed at least once, for the diagram's "path taken" (ids, in order of first completion). */
+  readonly completedElementIds: readonly string[];
+  /** Flows taken at least once. */
+  readonly takenFlowIds: readonly string[];
+}
+
+export type InstanceStatus = 'active' | 'completed' | 'terminated' | 'cancelled';
+
+export interface StepContext {
+  readonly now: Date;
+  /** Fresh unique id (uuid). */
+  newId(): string;
+  readonly instanceId: string;
+  /** Look up another deployed process (latest version) for call activities; undefined if none. */
+  findProcess?(processId: string): ProcessModel | undefined;
+}
+
+export type Command =
+  | { readonly type: 'start'; readonly startEventId?: string; readonly variables: Variables }
+  | { readonly type: 'task.complete'; readonly taskId: string; readonly variables: Variables }
+  /** 驳回: send the token at this task back to an earlier user task of the same instance. */
+  | { readonly type: 'task.return'; readonly taskId: string; readonly targetElementId: string }
+  | { readonly type: 'job.complete'; readonly jobId: string; readonly variables: Variables }
+  /** A worker threw a BPMN error: a runtime event that boundary events and event subprocesses catch. */
+  | {
+      readonly type: 'job.error';
+      readonly jobId: string;
+      readonly errorCode: string;
+      readonly errorMessage?: string;
+      readonly variables: Variables;
+    }
+  /** Retries ran out: park the token in an incident. */
+  | { readonly type: 'job.incident'; readonly jobId: string; readonly message: string }
+  | { readonly type: 'timer.fire'; readonly jobId: string }
+  | { readonly type: 'message.correlate'; readonly subscriptionId: string; readonly variables: Variables }
+  | { readonly type: 'signal.receive'; readonly subscriptionId: string; readonly variables: Variables }
+  | {
+      readonly type: 'child.completed';
+      readonly childInstanceId: string;
+      readonly variables: Variables;
+    }
+  /** An error or escalation that a called child did not catch travels up to the call activity. */
+  | {
+      readonly type: 'child.thrown';
+      readonly childInstanceId: string;
+      readonly kind: 'error' | 'escalation';
+      readonly code: string;
+      readonly variables: Variables;
+    }
+  | { readonly type: 'instance.cancel' }
+  | { readonly type: 'variables.set'; readonly scopeId?: string; readonly variables: Variables }
+  | { readonly type: 'incident.retry'; readonly incidentId: string };
+
+export interface NewUserTask {
+  readonly id: string;
+  readonly elementId: string;
+  readonly tokenId: string;
+  readonly name: string;
+  readonly assignee: string | null;
+  readonly candidateUsers: readonly string[];
+  readonly candidateGroups: readonly string[];
+  readonly dueAt: Date | null;
+  readonly followUpAt: Date | null;
+  readonly priority: number;
+  readonly formId: string | null;
+  /** The variables the form opens with (the task's input scope, flattened). */
+  readonly variables: Variables;
+}
+
+export interface NewJob {
+  readonly id: string;
+  readonly kind: 'timer' | 'service';
+  readonly elementId: string;
+  readonly tokenId: string;
+  /** When the job may run; null = now. */
+  readonly dueAt: Date | null;
+  /** Service jobs: the worker type. */
+  readonly jobType?: string;
+  readonly retries: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Variables handed to the worker. */
+  readonly variables?: Variables;
+  /** Cycle timers: repetitions left after this one (null = forever) and the source to compute the next. */
+  readonly cycle?: { readonly remaining: number | null; readonly expression: string };
+}
+
+export interface HistoryRecord {
+  readonly type: HistoryType;
+  readonly elementId?: string;
+  readonly tokenId?: string;
+  readonly taskId?: string;
+  readonly data?: Variables;
+}
+
+export type HistoryType =
+  | 'instance.started'
+  | 'instance.completed'
+  | 'instance.terminated'
+  | 'instance.cancelled'
+  | 'element.entered'
+  | 'element.completed'
+  | 'element.terminated'
+  | 'flow.taken'
+  | 'variables.changed'
+  | 'task.created'
+  | 'task.completed'
+  | 'task.cancelled'
+  | 'task.returned'
+  | 'error.thrown'
+  | 'escalation.thrown'
+  | 'signal.thrown'
+  | 'incident.raised'
+  | 'incident.resolved';
+
+export type Effect =
+  | { readonly type: 'task.create'; readonly task: NewUserTask }
+  | { readonly type: 'task.cancel'; readonly taskId: string }
+  | { readonly type: 'job.create'; readonly job: NewJob }
+  | { readonly type: 'job.cancel'; readonly jobId: string }
+  | {
+      readonly type: 'message.subscribe';
+      readonly subscriptionId: string;
+      readonly messageName: string;
+      readonly correlationKey: string | null;
+      readonly elementId: string;
+      readonly tokenId: string;
+    }
+  | { readonly type: 'message.unsubscribe'; readonly subscriptionId: string }
+  | {
+      readonly type: 'signal.subscribe';
+      readonly subscriptionId: string;
+      readonly signalName: string;
+      readonly elementId: string;
+      readonly tokenId: string;
+    }
+  | { readonly type: 'signal.unsubscribe'; readonly subscriptionId: string }
+  /** Broadcast to every subscription and signal start event, after this step's state is saved. */
+  | { readonly type: 'signal.broadcast'; readonly signalName: string; readonly variables: Variables }
+  | {
+      readonly type: 'child.start';
+      readonly childInstanceId: string;
+      readonly processId: string;
+      readonly variables: Variables;
+      readonly parentTokenId: string;
+    }
+  | { readonly type: 'child.cancel'; readonly childInstanceId: string }
+  /** This instance is a called child that finished: report to the parent (engine knows the parent). */
+  | { readonly type: 'parent.notify'; readonly command: Extract<Command, { type: 'child.completed' | 'child.thrown' }> }
+  | {
+      readonly type: 'incident.raise';
+      readonly incidentId: string;
+      readonly elementId: string;
+      readonly tokenId: string;
+      readonly incidentType: 'condition' | 'expression' | 'job' | 'unhandledError' | 'calledElement';
+      readonly message: string;
+      readonly jobId?: string;
+    }
+  | { readonly type: 'incident.resolve'; readonly incidentId: string }
+  | { readonly type: 'history'; readonly record: HistoryRecord };
+
+export interface StepResult {
+  readonly state: InstanceState;
+  readonly effects: readonly Effect[];
+}
