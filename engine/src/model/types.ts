@@ -8,7 +8,9 @@
  */
 
 /** A value that is either a static string or a FEEL expression (Zeebe's `=expr` convention). */
-export type Expr = { readonly feel: false; readonly value: string } | { readonly feel: true; readonly source: string };
+export type Expr =
+  | { readonly feel: false; readonly value: string }
+  | { readonly feel: true; readonly source: string };
 
 /** Element kinds the engine executes; moddle names. Anything else is rejected at deploy. */
 export const ELEMENT_KINDS = [
@@ -107,13 +109,19 @@ export interface ElementBase {
 }
 
 export interface EventElement extends ElementBase {
-  readonly kind: 'bpmn:StartEvent' | 'bpmn:EndEvent' | 'bpmn:IntermediateCatchEvent' | 'bpmn:IntermediateThrowEvent';
+  readonly kind:
+    | 'bpmn:StartEvent'
+    | 'bpmn:EndEvent'
+    | 'bpmn:IntermediateCatchEvent'
+    | 'bpmn:IntermediateThrowEvent';
   readonly event: EventDefinition;
   /** Start events of event subprocesses: whether they interrupt the enclosing scope. */
   readonly interrupting: boolean;
   /** Message/escalation/signal throw events that Zeebe runs as a job (`zeebe:taskDefinition`). */
   readonly jobType?: Expr;
   readonly jobRetries?: number;
+  /** Start events: `zeebe:formDefinition formId`, the form an instance is started with. */
+  readonly formId?: string;
 }
 
 export interface BoundaryEventElement extends ElementBase {
@@ -159,7 +167,11 @@ export interface ActivityElement extends ElementBase {
 }
 
 export interface GatewayElement extends ElementBase {
-  readonly kind: 'bpmn:ExclusiveGateway' | 'bpmn:ParallelGateway' | 'bpmn:InclusiveGateway' | 'bpmn:EventBasedGateway';
+  readonly kind:
+    | 'bpmn:ExclusiveGateway'
+    | 'bpmn:ParallelGateway'
+    | 'bpmn:InclusiveGateway'
+    | 'bpmn:EventBasedGateway';
   readonly defaultFlowId?: string;
 }
 

@@ -1,0 +1,197 @@
+import { parseTimerValue, type TimerType } from '../expressions/timer.js';
+import type { DeployIssueCode, IssueCollector } from './issues.js';
+import { attr, child, children, expressionBody, extension, type ModdleNode } from './moddle.js';
+import type { EventDefinition, TimerDefinition } from './types.js';
+
+/** Where an event sits: it decides which event definitions are allowed and whether messages need a key. */
+export type EventPosition =
+  | 'processStart'
+  | 'subProcessStart'
+  | 'eventSubProcessStart'
+  | 'end'
+  | 'catch'
+  | 'throw'
+  | 'boundary';
+
+type EventKind = EventDefinition['kind'];
+
+const ALLOWED: Readonly<Record<EventPosition, readonly EventKind[]>> = {
+  processStart: ['none', 'message', 'timer', 'signal'],
+  subProcessStart: ['none'],
+  eventSubProcessStart: ['message', 'timer', 'signal', 'error', 'escalation'],
+  end: ['none', 'terminate', 'error', 'escalation', 'message', 'signal'],
+  catch: ['timer', 'message', 'signal', 'link'],
+  throw: ['none', 'signal', 'escalation', 'link', 'message'],
+  boundary: ['timer', 'message', 'signal', 'error', 'escalation'],
+};
+
+const DEFINITION_KINDS: Readonly<Record<string, EventKind>> = {
+  'bpmn:MessageEventDefinition': 'message',
+  'bpmn:TimerEventDefinition': 'timer',
+  'bpmn:SignalEventDefinition': 'signal',
+  'bpmn:ErrorEventDefinition': 'error',
+  'bpmn:EscalationEventDefinition': 'escalation',
+  'bpmn:TerminateEventDefinition': 'terminate',
+  'bpmn:LinkEventDefinition': 'link',
+};
+
+const POSITION_NAMES: Readonly<Record<EventPosition, string>> = {
+  processStart: 'a process start event',
+  subProcessStart: 'the start event of an embedded subprocess',
+  eventSubProcessStart: 'the start event of an event subprocess',
+  end: 'an end event',
+  catch: 'an intermediate catch event',
+  throw: 'an intermediate throw event',
+  boundary: 'a boundary event',
+};
+
+/** Compiles the event definition of an event at `position`; problems go to `issues`. */
+export function compileEventDefinition(
+  node: ModdleNode,
+  position: EventPosition,
+  issues: IssueCollector,
+): EventDefinition {
+  const id = node.id ?? '';
+  const definitions = children(node, 'eventDefinitions');
+  if (definitions.length > 1) {
+    issues.add(
+      id,
+      'element.unsupported',
+      'events with several event definitions (multiple events) are not supported',
+    );
+  }
+  const definition = definitions[0];
+  const kind: EventKind | undefined = definition ? DEFINITION_KINDS[definition.$type] : 'none';
+  if (!definition || !kind) {
+    if (definition)
+      issues.add(id, 'element.unsupported', `${label(definition.$type)} events are not supported`);
+    else if (!ALLOWED[position].includes('none'))
+      issues.add(id, positionCode(position), `${POSITION_NAMES[position]} needs an event definition`);
+    return { kind: 'none' };
+  }
+  if (!ALLOWED[position].includes(kind)) {
+    issues.add(id, positionCode(position), `${kind} events cannot be ${POSITION_NAMES[position]}`);
+  }
+  switch (kind) {
+    case 'none':
+    case 'terminate':
+      return { kind };
+    case 'message':
+      return compileMessage(id, child(definition, 'messageRef'), position, issues);
+    case 'timer':
+      return { kind, timer: compileTimer(id, definition, position, issues) };
+    case 'signal': {
+      const name = attr(child(definition, 'signalRef'), 'name');
+      if (!name?.trim()) {
+        if (!issues.has(id, 'reference.missing'))
+          issues.add(id, 'signal.name-missing', 'needs a signal with a name');
+        return { kind, signalName: { feel: false, value: '' } };
+      }
+      return { kind, signalName: issues.expr(id, 'signal name', name) };
+    }
+    case 'error': {
+      const errorCode = attr(child(definition, 'errorRef'), 'errorCode')?.trim();
+      return errorCode ? { kind, errorCode } : { kind };
+    }
+    case 'escalation': {
+      const escalationCode = attr(child(definition, 'escalationRef'), 'escalationCode')?.trim();
+      return escalationCode ? { kind, escalationCode } : { kind };
+    }
+    case 'link': {
+      const linkName = attr(definition, 'name')?.trim();
+      if (!linkName) issues.add(id, 'link.invalid', 'a link event needs a link name');
+      return { kind, linkName: linkName ?? '' };
+    }
+  }
+}
+
+/** A message by name and, where the message must find a running instance, its correlation key. */
+export function compileMessage(
+  id: string,
+  message: ModdleNode | undefined,
+  position: EventPosition | 'receiveTask',
+  issues: IssueCollector,
+): Extract<EventDefinition, { kind: 'message' }> {
+  const name = attr(message, 'name');
+  const messageName = name?.trim()
+    ? issues.expr(id, 'message name', name)
+    : { feel: false as const, value: '' };
+  // A dangling messageRef is already reported; saying the name and key are missing too adds nothing.
+  if (!message && issues.has(id, 'reference.missing')) return { kind: 'message', messageName };
+  if (!name?.trim()) issues.add(id, 'message.name-missing', 'needs a message with a name');
+  const rawKey = attr(extension(message, 'zeebe:Subscription'), 'correlationKey');
+  const correlationKey = issues.optionalExpr(id, 'correlation key', rawKey);
+  const isCatch =
+    position === 'catch' ||
+    position === 'boundary' ||
+    position === 'eventSubProcessStart' ||
+    position === 'receiveTask';
+  if (isCatch && !correlationKey) {
+    issues.add(
+      id,
+      'message.correlation-missing',
+      `message '${name ?? ''}' needs a correlation key (zeebe:subscription) to find its instance`,
+    );
+  }
+  return correlationKey ? { kind: 'message', messageName, correlationKey } : { kind: 'message', messageName };
+}
+
+function compileTimer(
+  id: string,
+  definition: ModdleNode,
+  position: EventPosition,
+  issues: IssueCollector,
+): TimerDefinition {
+  const values = (['timeDate', 'timeDuration', 'timeCycle'] as const)
+    .map((key) => ({ key, body: expressionBody(definition, key) }))
+    .filter((value) => value.body !== undefined);
+  const first = values[0];
+  if (!first || values.length > 1) {
+    issues.add(
+      id,
+      'timer.invalid',
+      first
+        ? 'a timer needs exactly one of date, duration or cycle'
+        : 'the timer has no date, duration or cycle',
+    );
+  }
+  const type: TimerType =
+    first?.key === 'timeDate' ? 'date' : first?.key === 'timeCycle' ? 'cycle' : 'duration';
+  const raw = first?.body ?? '';
+  if (first) {
+    const problem = parseTimerValue(type, raw);
+    if (problem)
+      issues.add(
+        id,
+        raw.trim().startsWith('=') ? 'feel.syntax' : 'timer.invalid',
+        `timer ${type}: ${problem}`,
+      );
+  }
+  if (type === 'cycle' && position === 'catch') {
+    issues.add(
+      id,
+      'timer.invalid',
+      'an intermediate timer waits once: give it a date or a duration, not a cycle',
+    );
+  }
+  const trimmed = raw.trim();
+  const expr = trimmed.startsWith('=')
+    ? { feel: true as const, source: trimmed.slice(1).trim() }
+    : { feel: false as const, value: trimmed };
+  return { type, expr };
+}
+
+function positionCode(position: EventPosition): DeployIssueCode {
+  if (position === 'eventSubProcessStart') return 'event-subprocess.start-invalid';
+  if (position === 'subProcessStart') return 'scope.start-invalid';
+  return 'element.unsupported';
+}
+
+function label(type: string): string {
+  return (
+    type
+      .replace(/^bpmn:/, '')
+      .replace(/EventDefinition$/, '')
+      .toLowerCase() || type
+  );
+}

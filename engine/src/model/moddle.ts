@@ -1,0 +1,153 @@
+import { createRequire } from 'node:module';
+import { BpmnModdle, type ModdleWarning } from 'bpmn-moddle';
+import type { IssueCollector } from './issues.js';
+
+/**
+ * The loose shape of a bpmn-moddle element. The model layer reads moddle trees only through the
+ * helpers below and never hands them on: the runtime sees the compiled `ProcessModel` alone.
+ */
+export interface ModdleNode {
+  readonly $type: string;
+  readonly id?: string;
+  readonly $attrs?: Readonly<Record<string, string>>;
+  readonly $descriptor?: { readonly ns?: { readonly uri?: string } };
+  readonly $parent?: ModdleNode;
+  $instanceOf(type: string): boolean;
+  readonly [key: string]: unknown;
+}
+
+const zeebeDescriptor: unknown = createRequire(import.meta.url)('zeebe-bpmn-moddle/resources/zeebe.json');
+
+/** Parses BPMN 2.0 XML with the Zeebe extensions; XML and reference problems go to `issues`. */
+export async function parseBpmn(xml: string, issues: IssueCollector): Promise<ModdleNode | undefined> {
+  // The parser does not expand entities, but a DOCTYPE has no place in BPMN: say so plainly.
+  if (/<!DOCTYPE/i.test(xml)) {
+    issues.add(
+      undefined,
+      'xml.malformed',
+      'DOCTYPE declarations (and the entities they define) are not allowed',
+    );
+    return undefined;
+  }
+  const moddle = new BpmnModdle({ zeebe: zeebeDescriptor });
+  try {
+    const result = await moddle.fromXML(xml, 'bpmn:Definitions');
+    for (const warning of result.warnings) reportWarning(warning, xml, issues);
+    return result.rootElement as ModdleNode;
+  } catch (error) {
+    const failure = error as ModdleWarning & { warnings?: readonly ModdleWarning[] };
+    const warnings = failure.warnings ?? [];
+    for (const warning of warnings) reportWarning(warning, xml, issues);
+    if (warnings.length === 0 || !failure.message.startsWith('failed to parse document')) {
+      issues.add(undefined, 'xml.malformed', describe(failure.message), position(failure.message));
+    }
+    return undefined;
+  }
+}
+
+function reportWarning(warning: ModdleWarning, xml: string, issues: IssueCollector): void {
+  const message = warning.message;
+  // Diagram interchange only draws the model: a shape pointing nowhere does not change behaviour.
+  if (warning.element?.$type.startsWith('bpmndi:')) return;
+  if (message.startsWith('unresolved reference')) {
+    const property = (warning.property ?? 'reference').replace(/^bpmn:/, '');
+    const owner = pinnable(warning.element as ModdleNode | undefined);
+    issues.add(
+      owner?.id,
+      'reference.missing',
+      `${property} points to '${String(warning.value)}', which does not exist`,
+    );
+    return;
+  }
+  const at = position(message);
+  const elementId = at ? idAt(xml, at.line, at.column) : undefined;
+  const nested = /nested error: (.*)$/m.exec(message)?.[1] ?? '';
+  const duplicate = /^duplicate ID <(.*)>/.exec(nested);
+  if (duplicate) {
+    issues.add(duplicate[1], 'id.duplicate', `the id '${duplicate[1]}' is used by more than one element`, at);
+  } else if (nested.startsWith('unknown type')) {
+    const tag = /<([^>]+)>/.exec(message)?.[1] ?? 'element';
+    issues.add(
+      elementId,
+      'element.unsupported',
+      `<${tag}> is not a BPMN or Zeebe element this engine knows`,
+      at,
+    );
+  } else {
+    issues.add(elementId, 'xml.invalid', describe(message), at);
+  }
+}
+
+/** The nearest element a diagram can show a problem on: event definitions and loop markers belong to their node. */
+function pinnable(node: ModdleNode | undefined): ModdleNode | undefined {
+  let current = node;
+  while (
+    current?.$parent &&
+    !(current.id && (current.$instanceOf('bpmn:FlowElement') || current.$instanceOf('bpmn:RootElement')))
+  ) {
+    current = current.$parent;
+  }
+  return current;
+}
+
+/** moddle-xml reports 0-based positions inside its message; issues carry 1-based ones. */
+function position(message: string): { line: number; column: number } | undefined {
+  const match = /line: (\d+)\s+column: (\d+)/.exec(message);
+  return match ? { line: Number(match[1]) + 1, column: Number(match[2]) + 1 } : undefined;
+}
+
+function describe(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  const nested = /nested error: (.*)$/m.exec(message)?.[1];
+  return nested ? `${first}: ${nested}` : first;
+}
+
+/** The `id` attribute of the tag that starts at a 1-based line and column, to pin an XML problem on it. */
+function idAt(xml: string, line: number, column: number): string | undefined {
+  const text = xml.split(/\r\n|\r|\n/)[line - 1]?.slice(column - 1) ?? '';
+  return /^<[^>]*?\sid="([^"]*)"/.exec(text)?.[1];
+}
+
+/** A string attribute, or undefined. */
+export function attr(node: ModdleNode | undefined, key: string): string | undefined {
+  const value = node?.[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A child list (`flowElements`, `eventDefinitions`, ...), empty when absent. */
+export function children(node: ModdleNode | undefined, key: string): readonly ModdleNode[] {
+  const value = node?.[key];
+  return Array.isArray(value) ? (value as ModdleNode[]) : [];
+}
+
+/** A single child or resolved reference. */
+export function child(node: ModdleNode | undefined, key: string): ModdleNode | undefined {
+  const value = node?.[key];
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as ModdleNode)
+    : undefined;
+}
+
+/** The extension elements of a node (`bpmn:extensionElements` values). */
+export function extensions(node: ModdleNode | undefined): readonly ModdleNode[] {
+  return children(child(node, 'extensionElements'), 'values');
+}
+
+/** The first extension element of a Zeebe type, like `zeebe:TaskDefinition`. */
+export function extension(node: ModdleNode | undefined, type: string): ModdleNode | undefined {
+  return extensions(node).find((value) => value.$type === type);
+}
+
+/** The text of a formal expression child (`conditionExpression`, `timeDuration`, ...). */
+export function expressionBody(node: ModdleNode | undefined, key: string): string | undefined {
+  const body = child(node, key)?.body;
+  return typeof body === 'string' ? body : undefined;
+}
+
+/** `documentation` as one string. */
+export function documentation(node: ModdleNode): string | undefined {
+  const texts = children(node, 'documentation')
+    .map((doc) => attr(doc, 'text')?.trim())
+    .filter((text): text is string => !!text);
+  return texts.length > 0 ? texts.join('\n\n') : undefined;
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { compileBpmn } from '../../src/model/index.js';
+import { definitions, issueKeys, issuesOf, processFile } from './bpmn-text.js';
+
+describe('XML problems', () => {
+  it('reports malformed XML with its line and column', async () => {
+    // given a task that is never closed on line 4
+    const xml = definitions('<bpmn:process id="p" isExecutable="true">\n<bpmn:task id="a">\n</bpmn:process>');
+    // when
+    const { processes, issues } = await compileBpmn(xml);
+    // then
+    expect(processes).toEqual([]);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        code: 'xml.malformed',
+        line: 5,
+        column: 1,
+        message: expect.stringContaining('closing tag mismatch'),
+      }),
+    ]);
+  });
+
+  it('reports text that is not XML at all', async () => {
+    const issues = await issuesOf('this is not bpmn');
+    expect(issues).toEqual([expect.objectContaining({ code: 'xml.malformed' })]);
+    expect(issues[0]?.elementId).toBeUndefined();
+  });
+
+  it('reports XML whose root is not bpmn:definitions', async () => {
+    expect((await issuesOf('<foo/>')).map((i) => i.code)).toContain('xml.invalid');
+  });
+
+  it('reports an element it does not know, by its id and position', async () => {
+    const xml = processFile('<bpmn:startEvent id="s" />\n<bpmn:fancyTask id="fancy" />');
+    expect(await issuesOf(xml)).toContainEqual(
+      expect.objectContaining({ elementId: 'fancy', code: 'element.unsupported', line: 5, column: 1 }),
+    );
+  });
+
+  it('reports an id used twice', async () => {
+    const xml = processFile('<bpmn:startEvent id="s" />\n<bpmn:endEvent id="s" />');
+    expect(await issueKeys(xml)).toContain('s id.duplicate');
+  });
+
+  it('reports a file without an executable process', async () => {
+    const xml = definitions(
+      '<bpmn:process id="p" isExecutable="false"><bpmn:startEvent id="s" /></bpmn:process>',
+    );
+    expect(await issueKeys(xml)).toEqual(['- process.none-executable']);
+  });
+
+  it('rejects Camunda 7 extensions instead of ignoring them', async () => {
+    // given a Camunda 7 process attribute, and a user task with a Camunda 7 assignee and task listener
+    const xml = definitions(
+      `<bpmn:process id="p" isExecutable="true" camunda:historyTimeToLive="180">
+        <bpmn:startEvent id="s" />
+        <bpmn:userTask id="t" camunda:assignee="ann">
+          <bpmn:extensionElements><camunda:taskListener event="create" class="x" /></bpmn:extensionElements>
+        </bpmn:userTask>
+        <bpmn:sequenceFlow id="f" sourceRef="s" targetRef="t" />
+      </bpmn:process>`,
+      'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"',
+    );
+    // then each is reported on its element
+    expect(await issueKeys(xml)).toEqual([
+      'p extension.unsupported',
+      't extension.unsupported',
+      't extension.unsupported',
+    ]);
+  });
+
+  it('rejects Zeebe listeners, which it does not run', async () => {
+    const xml = processFile(`
+      <bpmn:startEvent id="s" />
+      <bpmn:userTask id="t"><bpmn:extensionElements>
+        <zeebe:taskListeners><zeebe:taskListener eventType="creating" type="audit" /></zeebe:taskListeners>
+      </bpmn:extensionElements></bpmn:userTask>
+      <bpmn:sequenceFlow id="f" sourceRef="s" targetRef="t" />`);
+    expect(await issuesOf(xml)).toEqual([
+      expect.objectContaining({
+        elementId: 't',
+        code: 'extension.unsupported',
+        message: expect.stringContaining('task listeners'),
+      }),
+    ]);
+  });
+
+  it('refuses a DOCTYPE, so no entity is ever expanded', async () => {
+    // given the classic entity-expansion attack
+    const xml = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>
+      <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+      <bpmn:process id="p" name="&lol2;" isExecutable="true"><bpmn:startEvent id="s" /></bpmn:process></bpmn:definitions>`;
+    // then
+    const { processes, issues } = await compileBpmn(xml);
+    expect(processes).toEqual([]);
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'xml.malformed', message: expect.stringContaining('DOCTYPE') }),
+    ]);
+  });
+
+  it('reports subprocesses nested absurdly deep instead of overflowing the stack', async () => {
+    // given 5,000 nested subprocesses
+    let inner = '<bpmn:startEvent id="s0" />';
+    for (let level = 1; level <= 5000; level++)
+      inner = `<bpmn:subProcess id="sp${level}">${inner}</bpmn:subProcess>`;
+    const xml = processFile(`<bpmn:startEvent id="s" />${inner}`);
+    // when
+    const { issues } = await compileBpmn(xml);
+    // then
+    expect(issues.filter((issue) => issue.code === 'scope.depth-exceeded')).toEqual([
+      expect.objectContaining({ elementId: 'sp4936' }),
+    ]);
+  });
+
+  it('ignores diagram shapes that point nowhere, since they only draw', async () => {
+    const xml = definitions(
+      `<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s" /><bpmn:endEvent id="e" />
+        <bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e" /></bpmn:process>
+      <bpmndi:BPMNDiagram id="dia"><bpmndi:BPMNPlane id="plane" bpmnElement="p">
+        <bpmndi:BPMNShape id="ghost_di" bpmnElement="ghost"><dc:Bounds x="0" y="0" width="10" height="10" /></bpmndi:BPMNShape>
+      </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>`,
+      'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"',
+    );
+    expect(await issueKeys(xml)).toEqual([]);
+  });
+});
