@@ -26,7 +26,26 @@ export type TokenWait =
   | { readonly kind: 'scope'; readonly scopeId: string }
   /** Parallel / inclusive join: arrived, waiting for siblings. */
   | { readonly kind: 'join' }
-  | { readonly kind: 'incident'; readonly incidentId: string };
+  | {
+      readonly kind: 'incident';
+      readonly incidentId: string;
+      /** 'complete': the element had finished and failed while leaving (output mappings); a retry resumes there. */
+      readonly retry?: 'complete';
+      /** The completion variables to resume with when `retry` is 'complete'. */
+      readonly variables?: Variables;
+    };
+
+/** A timer job or message/signal subscription held for a boundary event, event-gateway target or event subprocess start. */
+export interface TriggerEntry {
+  /** The boundary event, the catch event after an event-based gateway, or the event subprocess start event. */
+  readonly elementId: string;
+  readonly jobId?: string;
+  readonly subscriptionId?: string;
+  /** Timers: when the current job is due (ISO), so a cycle can compute its next occurrence. */
+  readonly dueAt?: string;
+  /** Cycle timers: repetitions left after the current one (null = unbounded). */
+  readonly remaining?: number | null;
+}
 
 /** A token parked at an element (tokens only exist while waiting; moving ones live inside one step). */
 export interface Token {
@@ -37,7 +56,7 @@ export interface Token {
   readonly arrivedBy?: string;
   readonly wait: TokenWait;
   /** Ids of boundary-event jobs/subscriptions attached while the token is in an activity. */
-  readonly boundary?: readonly { readonly elementId: string; readonly jobId?: string; readonly subscriptionId?: string }[];
+  readonly boundary?: readonly TriggerEntry[];
   /** Multi-instance: this token's index (1-based loopCounter) within its body. */
   readonly loopCounter?: number;
 }
@@ -59,6 +78,8 @@ export interface Scope {
     readonly completed: number;
     readonly outputs: readonly JsonValue[];
   };
+  /** Flow scopes: timer jobs and subscriptions of the event subprocesses listening while the scope runs. */
+  readonly listeners?: readonly TriggerEntry[];
 }
 
 /**
@@ -73,6 +94,8 @@ export interface InstanceState {
   readonly completedElementIds: readonly string[];
   /** Flows taken at least once. */
   readonly takenFlowIds: readonly string[];
+  /** Set when a call activity started this instance: completion and uncaught errors are reported upwards. */
+  readonly parentInstanceId?: string;
 }
 
 export type InstanceStatus = 'active' | 'completed' | 'terminated' | 'cancelled';
@@ -87,7 +110,13 @@ export interface StepContext {
 }
 
 export type Command =
-  | { readonly type: 'start'; readonly startEventId?: string; readonly variables: Variables }
+  | {
+      readonly type: 'start';
+      readonly startEventId?: string;
+      readonly variables: Variables;
+      /** The calling instance, when a call activity starts this one (from the `child.start` effect). */
+      readonly parentInstanceId?: string;
+    }
   | { readonly type: 'task.complete'; readonly taskId: string; readonly variables: Variables }
   /** 驳回: send the token at this task back to an earlier user task of the same instance. */
   | { readonly type: 'task.return'; readonly taskId: string; readonly targetElementId: string }
@@ -216,7 +245,10 @@ export type Effect =
     }
   | { readonly type: 'child.cancel'; readonly childInstanceId: string }
   /** This instance is a called child that finished: report to the parent (engine knows the parent). */
-  | { readonly type: 'parent.notify'; readonly command: Extract<Command, { type: 'child.completed' | 'child.thrown' }> }
+  | {
+      readonly type: 'parent.notify';
+      readonly command: Extract<Command, { type: 'child.completed' | 'child.thrown' }>;
+    }
   | {
       readonly type: 'incident.raise';
       readonly incidentId: string;

@@ -1,0 +1,41 @@
+import { JobNotFoundError } from '../../errors.js';
+import { completeElement } from '../activity.js';
+import type { Execution } from '../execution.js';
+import { raiseIncident } from '../flow.js';
+import { throwError } from '../throw.js';
+import type { Command } from '../types.js';
+import { findWaiting } from './find.js';
+
+/**
+ * Service jobs report back here. The job itself is finished by the shell (it is the one that ran
+ * it); the runtime only moves the token.
+ */
+
+function jobToken(exec: Execution, jobId: string) {
+  const found = findWaiting(exec, (wait) => wait.kind === 'job' && wait.jobId === jobId);
+  if (!found) throw new JobNotFoundError(jobId);
+  const token = exec.edit(found.id);
+  token.wait = undefined;
+  return token;
+}
+
+/** `job.complete`: the job's variables are the element's completion variables. */
+export function completeJob(exec: Execution, command: Extract<Command, { type: 'job.complete' }>): void {
+  completeElement(exec, jobToken(exec, command.jobId), command.variables);
+}
+
+/** `job.error`: a BPMN error thrown by the worker, caught by boundary events or event subprocesses. */
+export function failJobWithError(exec: Execution, command: Extract<Command, { type: 'job.error' }>): void {
+  const token = jobToken(exec, command.jobId);
+  throwError(exec, token, command.errorCode, {
+    ownBoundaries: true,
+    variables: command.variables,
+    ...(command.errorMessage ? { message: command.errorMessage } : {}),
+  });
+}
+
+/** `job.incident`: the job ran out of retries; the token waits in an incident until retried. */
+export function raiseJobIncident(exec: Execution, command: Extract<Command, { type: 'job.incident' }>): void {
+  const token = jobToken(exec, command.jobId);
+  raiseIncident(exec, token, 'job', command.message, { jobId: command.jobId });
+}

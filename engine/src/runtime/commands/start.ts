@@ -1,0 +1,31 @@
+import { InvalidArgumentError } from '../../errors.js';
+import { armListeners } from '../event-subprocess.js';
+import type { Execution } from '../execution.js';
+import type { Command } from '../types.js';
+
+/** `start`: the root scope with the start variables, its event subprocess listeners, a token at the start event. */
+export function startInstance(exec: Execution, command: Extract<Command, { type: 'start' }>): void {
+  const model = exec.index.model;
+  const processScope = model.scopes[model.id];
+  const startEventId = command.startEventId ?? processScope?.noneStartEventId;
+  if (!startEventId || !processScope?.startEventIds.includes(startEventId)) {
+    throw new InvalidArgumentError(
+      command.startEventId
+        ? `'${command.startEventId}' is not a start event of process '${model.id}'`
+        : `Process '${model.id}' has no none start event; name the start event`,
+    );
+  }
+  const rootId = exec.newId();
+  exec.putScope({
+    id: rootId,
+    elementId: model.id,
+    parentScopeId: null,
+    variables: { ...command.variables },
+  });
+  exec.parentInstanceId = command.parentInstanceId;
+  exec.history('instance.started', { elementId: startEventId, data: { processId: model.id } });
+  const names = Object.keys(command.variables);
+  if (names.length > 0) exec.history('variables.changed', { data: { names, scopeId: rootId } });
+  armListeners(exec, rootId);
+  exec.schedule(exec.addToken({ elementId: startEventId, scopeId: rootId }));
+}

@@ -1,0 +1,61 @@
+import type { EventElement } from '../../model/types.js';
+import { completeElement } from '../activity.js';
+import type { Execution, LiveToken } from '../execution.js';
+import { consume, notifyParent } from '../flow.js';
+import { closeListeners, terminateTokensIn } from '../terminate.js';
+import { throwError, throwEscalation } from '../throw.js';
+import type { ElementBehavior } from './behavior.js';
+import { createServiceJob } from './jobs.js';
+import { broadcastSignal } from './signal.js';
+
+/** End events: the token's path ends, after the event's result (terminate, error, escalation, signal, message). */
+export const endEvent: ElementBehavior<EventElement> = {
+  enter(exec, token, element) {
+    const event = element.event;
+    switch (event.kind) {
+      case 'terminate':
+        terminate(exec, token, element);
+        return;
+      case 'error':
+        throwError(exec, token, event.errorCode ?? '', { ownBoundaries: false });
+        // Caught: the catch interrupted the scope this token was in. Uncaught: it waits in an incident.
+        if (!exec.token(token.id)) exec.markCompleted(element.id);
+        return;
+      case 'escalation':
+        throwEscalation(exec, token, event.escalationCode ?? '', { ownBoundaries: false });
+        if (exec.token(token.id)) completeElement(exec, token, {});
+        return;
+      case 'signal':
+        broadcastSignal(exec, token, element);
+        completeElement(exec, token, {});
+        return;
+      case 'message':
+        if (element.jobType) createServiceJob(exec, token, element, token.scopeId);
+        else completeElement(exec, token, {});
+        return;
+      default:
+        completeElement(exec, token, {});
+    }
+  },
+};
+
+/** Terminate end: every other token of the scope ends; at the root, the whole instance is terminated. */
+function terminate(exec: Execution, token: LiveToken, element: EventElement): void {
+  terminateTokensIn(exec, token.scopeId, token.id);
+  exec.history('element.completed', { elementId: element.id, tokenId: token.id });
+  exec.markCompleted(element.id);
+  const scope = exec.scope(token.scopeId);
+  if (scope.parentScopeId !== null) {
+    consume(exec, token);
+    return;
+  }
+  exec.removeToken(token.id);
+  closeListeners(exec, scope.id);
+  exec.status = 'terminated';
+  exec.history('instance.terminated', { elementId: element.id });
+  notifyParent(exec, {
+    type: 'child.completed',
+    childInstanceId: exec.ctx.instanceId,
+    variables: scope.variables,
+  });
+}

@@ -1,0 +1,23 @@
+import type { GatewayElement } from '../../model/types.js';
+import { armTrigger } from '../triggers.js';
+import type { TriggerEntry } from '../types.js';
+import type { ElementBehavior } from './behavior.js';
+
+/**
+ * Event-based gateway: the token waits at the gateway with one trigger per following catch event
+ * or receive task (`Token.boundary`); the first to happen wins and the others are cancelled.
+ */
+export const eventBasedGateway: ElementBehavior<GatewayElement> = {
+  enter(exec, token, element) {
+    const entries: TriggerEntry[] = [];
+    try {
+      for (const flowId of element.outgoing) {
+        const entry = armTrigger(exec, exec.index.flow(flowId).targetId, token.id, token.scopeId);
+        if (entry) entries.push(entry);
+      }
+    } finally {
+      token.boundary = entries;
+    }
+    token.wait = { kind: 'eventGateway' };
+  },
+};

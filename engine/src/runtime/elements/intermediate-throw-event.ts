@@ -1,0 +1,46 @@
+import type { EventElement } from '../../model/types.js';
+import { completeElement } from '../activity.js';
+import type { Execution, LiveToken } from '../execution.js';
+import { throwEscalation } from '../throw.js';
+import type { ElementBehavior } from './behavior.js';
+import { createServiceJob } from './jobs.js';
+import { broadcastSignal } from './signal.js';
+
+/** Intermediate throw events: none passes through; signal, escalation and message throw; link jumps. */
+export const intermediateThrowEvent: ElementBehavior<EventElement> = {
+  enter(exec, token, element) {
+    const event = element.event;
+    switch (event.kind) {
+      case 'signal':
+        broadcastSignal(exec, token, element);
+        break;
+      case 'escalation':
+        throwEscalation(exec, token, event.escalationCode ?? '', { ownBoundaries: false });
+        if (!exec.token(token.id)) return;
+        break;
+      case 'link':
+        jump(exec, token, element, event.linkName);
+        return;
+      case 'message':
+        if (element.jobType) {
+          createServiceJob(exec, token, element, token.scopeId);
+          return;
+        }
+        break;
+      default:
+        break;
+    }
+    completeElement(exec, token, {});
+  },
+};
+
+/** A link throw continues at the catch event of the same name in the same scope. */
+function jump(exec: Execution, token: LiveToken, element: EventElement, linkName: string): void {
+  const target = exec.index.linkTarget(element.parentId, linkName);
+  if (!target) throw new Error(`No link catch event '${linkName}' for '${element.id}'`);
+  exec.history('element.completed', { elementId: element.id, tokenId: token.id });
+  exec.markCompleted(element.id);
+  token.elementId = target;
+  token.arrivedBy = undefined;
+  exec.schedule(token);
+}

@@ -1,0 +1,40 @@
+import { ExpressionError } from '../../errors.js';
+import type { Expr } from '../../model/types.js';
+import type { Execution, LiveToken } from '../execution.js';
+import { evaluateIn, visibleVariables } from '../variables.js';
+
+/** What a job-backed element declares (`zeebe:taskDefinition` and task headers). */
+export interface JobSpec {
+  readonly jobType?: Expr;
+  readonly jobRetries?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Creates a service job for a token (service/send tasks, message throw events run as jobs). */
+export function createServiceJob(exec: Execution, token: LiveToken, spec: JobSpec, scopeId: string): void {
+  if (!spec.jobType) throw new Error(`'${token.elementId}' has no job type`);
+  const jobType = evaluateIn(exec, spec.jobType, scopeId);
+  if (typeof jobType !== 'string' || jobType === '') {
+    const source = spec.jobType.feel ? spec.jobType.source : spec.jobType.value;
+    throw new ExpressionError(
+      source,
+      `the job type must be a non-empty string, got ${JSON.stringify(jobType)}`,
+    );
+  }
+  const jobId = exec.newId();
+  exec.emit({
+    type: 'job.create',
+    job: {
+      id: jobId,
+      kind: 'service',
+      elementId: token.elementId,
+      tokenId: token.id,
+      dueAt: null,
+      jobType,
+      retries: spec.jobRetries ?? 3,
+      ...(spec.headers ? { headers: spec.headers } : {}),
+      variables: visibleVariables(exec, scopeId),
+    },
+  });
+  token.wait = { kind: 'job', jobId };
+}

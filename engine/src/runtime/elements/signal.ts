@@ -1,0 +1,23 @@
+import { ExpressionError } from '../../errors.js';
+import type { EventElement } from '../../model/types.js';
+import type { Execution, LiveToken } from '../execution.js';
+import { evaluateIn, evaluateMappings, visibleVariables } from '../variables.js';
+
+/** Signal throw (intermediate or end): a broadcast the shell delivers after this step is saved. */
+export function broadcastSignal(exec: Execution, token: LiveToken, element: EventElement): void {
+  if (element.event.kind !== 'signal') return;
+  const name = evaluateIn(exec, element.event.signalName, token.scopeId);
+  if (typeof name !== 'string' || name === '') {
+    const expr = element.event.signalName;
+    throw new ExpressionError(
+      expr.feel ? expr.source : expr.value,
+      `the signal name must be a string, got ${JSON.stringify(name)}`,
+    );
+  }
+  // Zeebe sends the throw event's input mappings as the signal's variables.
+  const inputs = element.ioMapping?.inputs ?? [];
+  const variables =
+    inputs.length > 0 ? evaluateMappings(exec, inputs, visibleVariables(exec, token.scopeId)) : {};
+  exec.emit({ type: 'signal.broadcast', signalName: name, variables });
+  exec.history('signal.thrown', { elementId: element.id, tokenId: token.id, data: { signalName: name } });
+}

@@ -1,0 +1,84 @@
+import { parseDateTime } from '../../expressions/timer.js';
+import { ExpressionError } from '../../errors.js';
+import type { ActivityElement, Expr } from '../../model/types.js';
+import { activityScopeId } from '../activity.js';
+import type { Execution, LiveToken } from '../execution.js';
+import type { JsonValue } from '../types.js';
+import { evaluateIn, visibleVariables } from '../variables.js';
+
+const DEFAULT_PRIORITY = 50;
+
+/**
+ * User tasks become rows (`task.create`) with their assignment evaluated now: assignee, candidate
+ * users and groups (FEEL lists or comma lists; the lane's name when nothing is assigned), due and
+ * follow-up dates, priority and form. Everything is evaluated before anything is emitted, so a
+ * failing expression leaves no half-made task behind.
+ */
+export function runUserTask(exec: Execution, token: LiveToken, element: ActivityElement): void {
+  const spec = element.userTask ?? {};
+  const scopeId = activityScopeId(exec, token);
+  const evaluate = (expr: Expr | undefined): JsonValue => (expr ? evaluateIn(exec, expr, scopeId) : null);
+  const assignee = optionalText(evaluate(spec.assignee));
+  const candidateUsers = list(evaluate(spec.candidateUsers));
+  let candidateGroups = list(evaluate(spec.candidateGroups));
+  if (!assignee && candidateUsers.length === 0 && candidateGroups.length === 0 && spec.laneName) {
+    candidateGroups = [spec.laneName];
+  }
+  const dueAt = date(evaluate(spec.dueDate), spec.dueDate);
+  const followUpAt = date(evaluate(spec.followUpDate), spec.followUpDate);
+  const priority = priorityOf(evaluate(spec.priority), spec.priority);
+  const taskId = exec.newId();
+  exec.emit({
+    type: 'task.create',
+    task: {
+      id: taskId,
+      elementId: element.id,
+      tokenId: token.id,
+      name: element.name ?? element.id,
+      assignee,
+      candidateUsers,
+      candidateGroups,
+      dueAt,
+      followUpAt,
+      priority,
+      formId: spec.formId ?? null,
+      variables: visibleVariables(exec, scopeId),
+    },
+  });
+  exec.history('task.created', { elementId: element.id, tokenId: token.id, taskId });
+  token.wait = { kind: 'userTask', taskId };
+}
+
+function optionalText(value: JsonValue): string | null {
+  if (typeof value === 'number') return String(value);
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+/** A FEEL list, or a comma-separated string. */
+function list(value: JsonValue): string[] {
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  return items.map((item) => optionalText(item)).filter((item): item is string => item !== null);
+}
+
+function date(value: JsonValue, expr: Expr | undefined): Date | null {
+  if (value === null || value === '') return null;
+  if (typeof value === 'string') {
+    const parsed =
+      parseDateTime(value) ?? (/^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : null);
+    if (parsed && !Number.isNaN(parsed.getTime())) return parsed;
+  }
+  throw new ExpressionError(source(expr), `expected an ISO 8601 date-time, got ${JSON.stringify(value)}`);
+}
+
+function priorityOf(value: JsonValue, expr: Expr | undefined): number {
+  if (value === null || value === '') return DEFAULT_PRIORITY;
+  const priority = typeof value === 'string' ? Number(value) : value;
+  if (typeof priority === 'number' && Number.isFinite(priority))
+    return Math.min(100, Math.max(0, Math.round(priority)));
+  throw new ExpressionError(source(expr), `expected a priority number, got ${JSON.stringify(value)}`);
+}
+
+function source(expr: Expr | undefined): string {
+  if (!expr) return '';
+  return expr.feel ? expr.source : expr.value;
+}

@@ -1,0 +1,95 @@
+import { ExpressionError } from '../errors.js';
+import type { ActivityElement, EventElement } from '../model/types.js';
+import type { Execution } from './execution.js';
+import { raiseIncident } from './flow.js';
+import { closeListeners, terminateTokensIn } from './terminate.js';
+import { armTrigger, cancelTrigger, isCycleTimer, rearmCycle } from './triggers.js';
+import type { TriggerEntry, Variables } from './types.js';
+import { evaluateMappings, visibleVariables } from './variables.js';
+
+/**
+ * Event subprocesses listen while their enclosing scope runs: the timer jobs and message/signal
+ * subscriptions of their start events are created when the scope starts (`Scope.listeners`) and
+ * cancelled when it ends. Error and escalation starts need nothing armed: throws find them.
+ */
+
+/** Arms the timer/message/signal start events of the event subprocesses directly in a scope. */
+export function armListeners(exec: Execution, scopeId: string): void {
+  const scope = exec.scope(scopeId);
+  const model = exec.index.model;
+  const subprocessIds = model.scopes[scope.elementId]?.eventSubProcessIds ?? [];
+  if (subprocessIds.length === 0) return;
+  const entries: TriggerEntry[] = [];
+  try {
+    for (const subprocessId of subprocessIds) {
+      for (const startId of model.scopes[subprocessId]?.startEventIds ?? []) {
+        const entry = armTrigger(exec, startId, scopeId, scopeId);
+        if (entry) entries.push(entry);
+      }
+    }
+  } finally {
+    if (entries.length > 0) {
+      const current = exec.scope(scopeId);
+      exec.putScope({ ...current, listeners: [...(current.listeners ?? []), ...entries] });
+    }
+  }
+}
+
+/** A listener's event happened: update the listener list, then start the event subprocess. */
+export function fireListener(
+  exec: Execution,
+  scopeId: string,
+  entry: TriggerEntry,
+  variables: Variables,
+): void {
+  const start = exec.element(entry.elementId) as EventElement;
+  const scope = exec.scope(scopeId);
+  const others = (scope.listeners ?? []).filter((listener) => listener !== entry);
+  let keep: TriggerEntry | undefined;
+  if (!start.interrupting) {
+    if (entry.subscriptionId) keep = entry;
+    else if (isCycleTimer(exec, entry.elementId)) keep = rearmCycle(exec, entry, scopeId, scopeId);
+  } else if (entry.subscriptionId) {
+    cancelTrigger(exec, { elementId: entry.elementId, subscriptionId: entry.subscriptionId });
+  }
+  const listeners = keep ? [...others, keep] : others;
+  const { listeners: _previous, ...rest } = scope;
+  exec.putScope(listeners.length > 0 ? { ...rest, listeners } : rest);
+  startEventSubprocess(exec, scopeId, entry.elementId, variables);
+}
+
+/** Starts the event subprocess of `startEventId` inside `scopeId`; an interrupting one ends everything else there. */
+export function startEventSubprocess(
+  exec: Execution,
+  scopeId: string,
+  startEventId: string,
+  variables: Variables,
+): void {
+  const start = exec.element(startEventId) as EventElement;
+  const subprocess = exec.element(start.parentId) as ActivityElement;
+  if (start.interrupting) {
+    closeListeners(exec, scopeId);
+    terminateTokensIn(exec, scopeId);
+  }
+  const owner = exec.addToken({ elementId: subprocess.id, scopeId });
+  exec.history('element.entered', { elementId: subprocess.id, tokenId: owner.id });
+  try {
+    const inputs = subprocess.ioMapping?.inputs ?? [];
+    const local = inputs.length > 0 ? evaluateMappings(exec, inputs, visibleVariables(exec, scopeId)) : {};
+    const innerId = exec.newId();
+    exec.putScope({
+      id: innerId,
+      elementId: subprocess.id,
+      parentScopeId: scopeId,
+      ownerTokenId: owner.id,
+      variables: local,
+    });
+    owner.wait = { kind: 'scope', scopeId: innerId };
+    armListeners(exec, innerId);
+    const first = exec.addToken({ elementId: startEventId, scopeId: innerId, trigger: variables });
+    exec.schedule(first);
+  } catch (error) {
+    if (!(error instanceof ExpressionError)) throw error;
+    raiseIncident(exec, owner, 'expression', error.message);
+  }
+}

@@ -1,0 +1,228 @@
+import type { Element } from '../model/types.js';
+import type { ModelIndex } from './model-index.js';
+import type {
+  Effect,
+  HistoryRecord,
+  HistoryType,
+  InstanceState,
+  InstanceStatus,
+  Scope,
+  StepContext,
+  StepResult,
+  Token,
+  TokenWait,
+  TriggerEntry,
+  Variables,
+} from './types.js';
+
+/**
+ * A token as the runtime handles it during one step. `wait` is unset while the token moves; every
+ * token left at the end of a step must be waiting (tokens only persist while parked).
+ */
+export interface LiveToken {
+  id: string;
+  elementId: string;
+  scopeId: string;
+  arrivedBy?: string;
+  wait?: TokenWait;
+  boundary?: TriggerEntry[];
+  loopCounter?: number;
+  /** The event already happened (target of an event-based gateway): complete on entry with these variables. */
+  trigger?: Variables;
+}
+
+/** Guards against a model that loops forever without ever waiting. */
+const MAX_MOVES_PER_STEP = 100_000;
+
+/**
+ * The mutable working copy of one instance for one step: copy-on-write over the input state
+ * (the input is never mutated, so a caller can retry a step after a lost optimistic lock), plus
+ * the effects and history the step produces.
+ */
+export class Execution {
+  status: InstanceStatus;
+  parentInstanceId: string | undefined;
+  readonly tokens = new Map<string, Readonly<LiveToken>>();
+  readonly scopes = new Map<string, Scope>();
+  readonly effects: Effect[] = [];
+  private readonly owned = new Set<string>();
+  private completed: readonly string[];
+  private completedSet: Set<string> | undefined;
+  private taken: readonly string[];
+  private takenSet: Set<string> | undefined;
+  private readonly queue: string[] = [];
+  private head = 0;
+  private moves = 0;
+
+  constructor(
+    readonly index: ModelIndex,
+    readonly ctx: StepContext,
+    state: InstanceState | null,
+  ) {
+    this.status = state?.status ?? 'active';
+    this.parentInstanceId = state?.parentInstanceId;
+    this.completed = state?.completedElementIds ?? [];
+    this.taken = state?.takenFlowIds ?? [];
+    for (const token of state?.tokens ?? []) this.tokens.set(token.id, token as Readonly<LiveToken>);
+    for (const scope of state?.scopes ?? []) this.scopes.set(scope.id, scope);
+  }
+
+  get now(): Date {
+    return this.ctx.now;
+  }
+
+  newId(): string {
+    return this.ctx.newId();
+  }
+
+  element(id: string): Element {
+    return this.index.element(id);
+  }
+
+  emit(effect: Effect): void {
+    this.effects.push(effect);
+  }
+
+  history(type: HistoryType, fields: Omit<HistoryRecord, 'type'> = {}): void {
+    this.effects.push({ type: 'history', record: { type, ...fields } });
+  }
+
+  markCompleted(elementId: string): void {
+    this.completedSet ??= new Set(this.completed);
+    if (this.completedSet.has(elementId)) return;
+    this.completedSet.add(elementId);
+    this.completed = [...this.completed, elementId];
+  }
+
+  hasCompleted(elementId: string): boolean {
+    return this.completed.includes(elementId);
+  }
+
+  markTaken(flowId: string): void {
+    this.takenSet ??= new Set(this.taken);
+    if (this.takenSet.has(flowId)) return;
+    this.takenSet.add(flowId);
+    this.taken = [...this.taken, flowId];
+  }
+
+  // --- tokens ---------------------------------------------------------------------------------
+
+  token(id: string): Readonly<LiveToken> | undefined {
+    return this.tokens.get(id);
+  }
+
+  /** A writable token: copied on first write so the input state stays untouched. */
+  edit(id: string): LiveToken {
+    const token = this.tokens.get(id);
+    if (!token) throw new Error(`Token ${id} is gone`);
+    if (this.owned.has(id)) return token as LiveToken;
+    const copy: LiveToken = { ...token };
+    if (token.boundary) copy.boundary = [...token.boundary];
+    this.tokens.set(id, copy);
+    this.owned.add(id);
+    return copy;
+  }
+
+  addToken(fields: Omit<LiveToken, 'id'>): LiveToken {
+    const token: LiveToken = { id: this.newId(), ...fields };
+    this.tokens.set(token.id, token);
+    this.owned.add(token.id);
+    return token;
+  }
+
+  removeToken(id: string): void {
+    this.tokens.delete(id);
+  }
+
+  tokensIn(scopeId: string): Readonly<LiveToken>[] {
+    const found: Readonly<LiveToken>[] = [];
+    for (const token of this.tokens.values()) if (token.scopeId === scopeId) found.push(token);
+    return found;
+  }
+
+  hasTokensIn(scopeId: string): boolean {
+    for (const token of this.tokens.values()) if (token.scopeId === scopeId) return true;
+    return false;
+  }
+
+  /** Queue a moving token to be entered into its element by the step loop. */
+  schedule(token: LiveToken): void {
+    token.wait = undefined;
+    this.queue.push(token.id);
+  }
+
+  /** The next queued token id, or undefined when nothing moves any more. */
+  nextMoving(): string | undefined {
+    if (this.head >= this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+      return undefined;
+    }
+    this.moves += 1;
+    if (this.moves > MAX_MOVES_PER_STEP) {
+      throw new Error(
+        `Process '${this.index.model.id}' moved ${MAX_MOVES_PER_STEP} tokens in one step without waiting`,
+      );
+    }
+    return this.queue[this.head++];
+  }
+
+  // --- scopes ---------------------------------------------------------------------------------
+
+  scope(id: string): Scope {
+    const scope = this.scopes.get(id);
+    if (!scope) throw new Error(`Scope ${id} is gone`);
+    return scope;
+  }
+
+  rootScope(): Scope {
+    for (const scope of this.scopes.values()) if (scope.parentScopeId === null) return scope;
+    throw new Error('The instance has no root scope');
+  }
+
+  /** The scope a token at an activity owns: its io-mapping scope, subprocess scope or multi-instance body. */
+  ownedScope(tokenId: string): Scope | undefined {
+    for (const scope of this.scopes.values()) if (scope.ownerTokenId === tokenId) return scope;
+    return undefined;
+  }
+
+  putScope(scope: Scope): void {
+    this.scopes.set(scope.id, scope);
+  }
+
+  removeScope(id: string): void {
+    this.scopes.delete(id);
+  }
+
+  // --- result ---------------------------------------------------------------------------------
+
+  result(): StepResult {
+    const tokens: Token[] = [];
+    for (const token of this.tokens.values()) {
+      if (!token.wait) throw new Error(`Token ${token.id} at '${token.elementId}' was left moving`);
+      tokens.push(this.owned.has(token.id) ? persistable(token) : (token as Token));
+    }
+    const state: InstanceState = {
+      status: this.status,
+      scopes: [...this.scopes.values()],
+      tokens,
+      completedElementIds: this.completed,
+      takenFlowIds: this.taken,
+      ...(this.parentInstanceId === undefined ? {} : { parentInstanceId: this.parentInstanceId }),
+    };
+    return { state, effects: this.effects };
+  }
+}
+
+function persistable(token: Readonly<LiveToken>): Token {
+  const out: { -readonly [K in keyof Token]: Token[K] } = {
+    id: token.id,
+    elementId: token.elementId,
+    scopeId: token.scopeId,
+    wait: token.wait as TokenWait,
+  };
+  if (token.arrivedBy !== undefined) out.arrivedBy = token.arrivedBy;
+  if (token.boundary && token.boundary.length > 0) out.boundary = token.boundary;
+  if (token.loopCounter !== undefined) out.loopCounter = token.loopCounter;
+  return out;
+}

@@ -1,0 +1,183 @@
+import { evaluateCondition } from '../expressions/feel.js';
+import { ExpressionError } from '../errors.js';
+import type { Element } from '../model/types.js';
+import { completeElement } from './activity.js';
+import { BEHAVIORS } from './elements/index.js';
+import type { Execution, LiveToken } from './execution.js';
+import { reevaluateInclusiveJoins } from './elements/inclusive-gateway.js';
+import { closeListeners } from './terminate.js';
+import type { Effect, Variables } from './types.js';
+import { visibleVariables } from './variables.js';
+
+/**
+ * How tokens move: the step loop, sequence flows, token consumption and scope completion.
+ * Moving tokens are processed from a queue (never by recursion along the flow), so a long chain of
+ * pass-through elements costs no stack.
+ */
+
+/** Runs every moving token until all wait; then re-checks inclusive joins that may now fire. */
+export function drain(exec: Execution): void {
+  do {
+    for (let id = exec.nextMoving(); id !== undefined; id = exec.nextMoving()) {
+      const token = exec.token(id);
+      if (!token || token.wait) continue;
+      enterElement(exec, exec.edit(id), false);
+    }
+  } while (exec.status === 'active' && reevaluateInclusiveJoins(exec));
+}
+
+/** Runs an element's behavior for a token that arrived (or, on incident retry, runs it again). */
+export function enterElement(exec: Execution, token: LiveToken, retry: boolean): void {
+  const element = exec.element(token.elementId);
+  if (!retry) exec.history('element.entered', { elementId: element.id, tokenId: token.id });
+  const behavior = BEHAVIORS[element.kind] as {
+    enter(exec: Execution, token: LiveToken, element: Element): void;
+    retry?(exec: Execution, token: LiveToken, element: Element): void;
+  };
+  try {
+    if (retry && behavior.retry) behavior.retry(exec, token, element);
+    else behavior.enter(exec, token, element);
+  } catch (error) {
+    if (!(error instanceof ExpressionError)) throw error;
+    const still = exec.token(token.id);
+    if (still) raiseIncident(exec, exec.edit(still.id), 'expression', error.message);
+  }
+}
+
+/** Moves a token along a sequence flow and queues it for its target. */
+export function arrive(exec: Execution, token: LiveToken, flowId: string): void {
+  const flow = exec.index.flow(flowId);
+  exec.history('flow.taken', { elementId: flowId, tokenId: token.id });
+  exec.markTaken(flowId);
+  token.elementId = flow.targetId;
+  token.arrivedBy = flowId;
+  token.boundary = undefined;
+  token.loopCounter = undefined;
+  token.trigger = undefined;
+  exec.schedule(token);
+}
+
+/** Takes the given flows: the token follows the first, fresh tokens the others; none consumes it. */
+export function takeFlows(exec: Execution, token: LiveToken, flowIds: readonly string[]): void {
+  if (flowIds.length === 0) {
+    consume(exec, token);
+    return;
+  }
+  const { elementId, scopeId } = token;
+  flowIds.forEach((flowId, i) => {
+    const moving = i === 0 ? token : exec.addToken({ elementId, scopeId });
+    arrive(exec, moving, flowId);
+  });
+}
+
+/** Leaves an element by its outgoing flows: unconditional ones, true conditions, else the default. */
+export function leave(exec: Execution, token: LiveToken, element: Element): void {
+  if (element.outgoing.length === 0) {
+    consume(exec, token);
+    return;
+  }
+  const defaultFlowId = 'defaultFlowId' in element ? element.defaultFlowId : undefined;
+  const chosen: string[] = [];
+  let conditional = false;
+  let variables: Variables | undefined;
+  for (const flowId of element.outgoing) {
+    if (flowId === defaultFlowId) continue;
+    const condition = exec.index.flow(flowId).condition;
+    if (!condition) {
+      chosen.push(flowId);
+      continue;
+    }
+    conditional = true;
+    variables ??= visibleVariables(exec, token.scopeId);
+    try {
+      if (evaluateCondition(condition, variables, { now: exec.now })) chosen.push(flowId);
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      raiseIncident(exec, token, 'expression', error.message, { retry: 'complete' });
+      return;
+    }
+  }
+  if (chosen.length === 0 && defaultFlowId) chosen.push(defaultFlowId);
+  if (chosen.length === 0 && conditional) {
+    raiseIncident(exec, token, 'condition', `No outgoing flow of '${element.id}' has a true condition`, {
+      retry: 'complete',
+    });
+    return;
+  }
+  takeFlows(exec, token, chosen);
+}
+
+/** A token's path ends here; its scope completes when it was the last one. */
+export function consume(exec: Execution, token: Readonly<LiveToken>): void {
+  exec.removeToken(token.id);
+  completeScopeIfDone(exec, token.scopeId);
+}
+
+/** Completes a process or subprocess scope once no token is left in it. */
+export function completeScopeIfDone(exec: Execution, scopeId: string): void {
+  if (exec.status !== 'active') return;
+  const scope = exec.scopes.get(scopeId);
+  if (!scope || scope.multiInstance || exec.hasTokensIn(scopeId)) return;
+  if (scope.parentScopeId === null) {
+    completeInstance(exec);
+    return;
+  }
+  const owner = scope.ownerTokenId ? exec.token(scope.ownerTokenId) : undefined;
+  if (!owner || owner.elementId !== scope.elementId || owner.wait?.kind !== 'scope') return;
+  const ownerToken = exec.edit(owner.id);
+  ownerToken.wait = undefined;
+  completeElement(exec, ownerToken, {});
+}
+
+/** The root scope ran out of tokens: the instance is completed. */
+export function completeInstance(exec: Execution): void {
+  const root = exec.rootScope();
+  closeListeners(exec, root.id);
+  exec.status = 'completed';
+  exec.history('instance.completed');
+  notifyParent(exec, {
+    type: 'child.completed',
+    childInstanceId: exec.ctx.instanceId,
+    variables: root.variables,
+  });
+}
+
+/** A called child reports upwards (completion or an uncaught error/escalation). */
+export function notifyParent(
+  exec: Execution,
+  command: Extract<Effect, { type: 'parent.notify' }>['command'],
+): void {
+  if (exec.parentInstanceId !== undefined) exec.emit({ type: 'parent.notify', command });
+}
+
+type IncidentType = Extract<Effect, { type: 'incident.raise' }>['incidentType'];
+
+/** Parks a token in an incident; `incident.retry` resumes it. */
+export function raiseIncident(
+  exec: Execution,
+  token: LiveToken,
+  incidentType: IncidentType,
+  message: string,
+  options: { readonly jobId?: string; readonly retry?: 'complete'; readonly variables?: Variables } = {},
+): void {
+  const incidentId = exec.newId();
+  token.wait = {
+    kind: 'incident',
+    incidentId,
+    ...(options.retry ? { retry: options.retry, variables: options.variables ?? {} } : {}),
+  };
+  exec.emit({
+    type: 'incident.raise',
+    incidentId,
+    elementId: token.elementId,
+    tokenId: token.id,
+    incidentType,
+    message,
+    ...(options.jobId ? { jobId: options.jobId } : {}),
+  });
+  exec.history('incident.raised', {
+    elementId: token.elementId,
+    tokenId: token.id,
+    data: { incidentId, incidentType, message },
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * The deterministic runtime: `step(model, state, command, ctx) -> { state, effects }`.
+ *
+ * ## State shape (`InstanceState`, persisted as JSON on the instance row)
+ * ```
+ * status                 active | completed | terminated | cancelled
+ * scopes[]               variable scopes, a tree by parentScopeId:
+ *   root                 elementId = process id, parentScopeId = null
+ *   activity scope       owned by the token at an activity (ownerTokenId): io-mapping inputs;
+ *                        for (event) subprocesses also the flow scope their inner tokens live in
+ *   multi-instance body  owned by the token at a multi-instance activity; `multiInstance` holds
+ *                        items, next index, active/completed counts and collected outputs;
+ *                        each iteration is a token in the body with its own iteration scope
+ *                        (loopCounter, input element)
+ *   listeners[]          on flow scopes: jobs/subscriptions of event subprocess starts
+ * tokens[]               only tokens that WAIT (moving tokens exist only inside one step)
+ *   elementId, scopeId   where it is parked and the flow scope it belongs to
+ *   wait                 what it waits for: userTask | job | timer | message | signal |
+ *                        eventGateway | childInstance | scope | join | incident
+ *   boundary[]           boundary-event (or event-gateway target) jobs and subscriptions
+ *   arrivedBy            the flow it came in by (joins count arrivals per flow)
+ * completedElementIds    elements completed at least once, in order (the path taken)
+ * takenFlowIds           flows taken at least once
+ * parentInstanceId       set when a call activity started this instance
+ * ```
+ *
+ * ## Token lifecycle (inside one step)
+ * ```
+ *            arrive (flow.taken)                   behavior decides
+ *  [moving] ───────────────────▶ element.entered ─────────────────────┐
+ *     ▲                                                                │
+ *     │ leave: outgoing flows                      wait: task, job, timer, message,
+ *     │ (conditions / default;                     signal, child, scope, join, gateway
+ *     │  several = fork)                                               │
+ *     │                                                                ▼
+ *  element.completed ◀── complete: outputs/propagation ◀── [waiting] ── command
+ *     │                                                   │  (task.complete, job.complete,
+ *     ▼ no outgoing flow                                  │   timer.fire, message.correlate...)
+ *  consumed ── last in scope ──▶ scope completes          │
+ *               (root: instance.completed;                ├─ interrupted (boundary, terminate,
+ *                subprocess: its token completes)         │  event subprocess, cancel):
+ *                                                         │  element.terminated, all cancelled
+ *                                                         └─ failure: incident (wait=incident);
+ *                                                            incident.retry runs it again
+ * ```
+ * Instance: `active` ─▶ `completed` (root scope empty) | `terminated` (terminate end event)
+ * | `cancelled` (instance.cancel). Only active instances accept commands.
+ *
+ * ## Contract with the shell
+ * - Effects are applied in order, in the same transaction as the new state.
+ * - The job a command reports on (`job.*`, `timer.fire`) is finished by the shell; the runtime
+ *   emits `job.cancel` only for other jobs. Subscriptions stay open until an unsubscribe effect,
+ *   including the one just correlated (non-interrupting boundaries keep theirs).
+ * - Event subprocess listeners carry their scope id as `tokenId` in subscribe/job effects.
+ * - `job.incident`: the runtime creates a fresh job when the incident is retried.
+ */
+export { step } from './step.js';
+export type {
+  Command,
+  Effect,
+  HistoryRecord,
+  HistoryType,
+  InstanceState,
+  InstanceStatus,
+  NewJob,
+  NewUserTask,
+  Scope,
+  StepContext,
+  StepResult,
+  Token,
+  TokenWait,
+  TriggerEntry,
+  Variables,
+} from './types.js';

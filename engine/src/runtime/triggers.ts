@@ -1,0 +1,154 @@
+import { nextCycleDue, nextTimerDue } from '../expressions/timer.js';
+import { ExpressionError } from '../errors.js';
+import type { Element, EventDefinition, Expr, TimerDefinition } from '../model/types.js';
+import type { Execution } from './execution.js';
+import type { JsonValue, TriggerEntry } from './types.js';
+import { evaluateIn } from './variables.js';
+
+/**
+ * Timer jobs and message/signal subscriptions that wait for an event on someone's behalf: an
+ * intermediate catch event, a boundary event, an event-based gateway's targets, an event
+ * subprocess start. `ownerId` (a token id, or the scope id for event subprocess listeners) goes
+ * into the effect's `tokenId` so the shell can route the event back.
+ */
+
+/** The event a catching element waits for (receive tasks wait for their message). */
+export function catchDefinition(element: Element): EventDefinition | undefined {
+  if ('event' in element) return element.event;
+  if (element.kind === 'bpmn:ReceiveTask' && element.message) return { kind: 'message', ...element.message };
+  return undefined;
+}
+
+/** Creates the job or subscription for a timer/message/signal event; undefined for other kinds. */
+export function armTrigger(
+  exec: Execution,
+  elementId: string,
+  ownerId: string,
+  scopeId: string,
+): TriggerEntry | undefined {
+  const event = catchDefinition(exec.element(elementId));
+  if (!event) return undefined;
+  switch (event.kind) {
+    case 'timer': {
+      const value = timerValue(exec, event.timer, scopeId);
+      const due = nextTimerDue(event.timer.type, value, exec.now);
+      if (!due)
+        throw new ExpressionError(
+          exprText(event.timer.expr),
+          `'${value}' is not a valid timer ${event.timer.type}`,
+        );
+      return createTimerJob(
+        exec,
+        elementId,
+        ownerId,
+        value,
+        event.timer.type === 'cycle',
+        due.dueAt,
+        due.remaining,
+      );
+    }
+    case 'message': {
+      const messageName = text(
+        evaluateIn(exec, event.messageName, scopeId),
+        event.messageName,
+        'message name',
+      );
+      const key = event.correlationKey ? evaluateIn(exec, event.correlationKey, scopeId) : null;
+      const correlationKey = key === null ? null : text(key, event.correlationKey as Expr, 'correlation key');
+      const subscriptionId = exec.newId();
+      exec.emit({
+        type: 'message.subscribe',
+        subscriptionId,
+        messageName,
+        correlationKey,
+        elementId,
+        tokenId: ownerId,
+      });
+      return { elementId, subscriptionId };
+    }
+    case 'signal': {
+      const signalName = text(evaluateIn(exec, event.signalName, scopeId), event.signalName, 'signal name');
+      const subscriptionId = exec.newId();
+      exec.emit({ type: 'signal.subscribe', subscriptionId, signalName, elementId, tokenId: ownerId });
+      return { elementId, subscriptionId };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The next occurrence of a cycle timer that just fired, or undefined when it has run out. */
+export function rearmCycle(
+  exec: Execution,
+  entry: TriggerEntry,
+  ownerId: string,
+  scopeId: string,
+): TriggerEntry | undefined {
+  const event = catchDefinition(exec.element(entry.elementId));
+  if (event?.kind !== 'timer' || event.timer.type !== 'cycle' || !entry.dueAt) return undefined;
+  const value = timerValue(exec, event.timer, scopeId);
+  const next = nextCycleDue(value, new Date(entry.dueAt), entry.remaining ?? null);
+  if (!next) return undefined;
+  return createTimerJob(exec, entry.elementId, ownerId, value, true, next.dueAt, next.remaining);
+}
+
+/** Removes a trigger's job or subscription. */
+export function cancelTrigger(exec: Execution, entry: TriggerEntry): void {
+  if (entry.jobId) exec.emit({ type: 'job.cancel', jobId: entry.jobId });
+  if (entry.subscriptionId) {
+    const signal = catchDefinition(exec.element(entry.elementId))?.kind === 'signal';
+    exec.emit({
+      type: signal ? 'signal.unsubscribe' : 'message.unsubscribe',
+      subscriptionId: entry.subscriptionId,
+    });
+  }
+}
+
+/** Whether the entry is a repeating timer (non-interrupting cycles re-arm after firing). */
+export function isCycleTimer(exec: Execution, elementId: string): boolean {
+  const event = catchDefinition(exec.element(elementId));
+  return event?.kind === 'timer' && event.timer.type === 'cycle';
+}
+
+function createTimerJob(
+  exec: Execution,
+  elementId: string,
+  ownerId: string,
+  expression: string,
+  cycle: boolean,
+  dueAt: Date,
+  remaining: number | null,
+): TriggerEntry {
+  const jobId = exec.newId();
+  exec.emit({
+    type: 'job.create',
+    job: {
+      id: jobId,
+      kind: 'timer',
+      elementId,
+      tokenId: ownerId,
+      dueAt,
+      retries: 1,
+      ...(cycle ? { cycle: { remaining, expression } } : {}),
+    },
+  });
+  return { elementId, jobId, dueAt: dueAt.toISOString(), ...(cycle ? { remaining } : {}) };
+}
+
+function timerValue(exec: Execution, timer: TimerDefinition, scopeId: string): string {
+  const value = evaluateIn(exec, timer.expr, scopeId);
+  return text(value, timer.expr, `timer ${timer.type}`);
+}
+
+function text(value: JsonValue, expr: Expr, what: string): string {
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'number') return String(value);
+  throw new ExpressionError(
+    exprText(expr),
+    `the ${what} must be a non-empty string, got ${JSON.stringify(value)}`,
+  );
+}
+
+function exprText(expr: Expr): string {
+  return expr.feel ? expr.source : expr.value;
+}
