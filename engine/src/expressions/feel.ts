@@ -1,4 +1,4 @@
-import { evaluate, parseExpression } from 'feelin';
+import { date, dateAndTime, evaluate, parseExpression } from 'feelin';
 import { ExpressionError } from '../errors.js';
 import type { Expr } from '../model/types.js';
 import type { JsonValue, Variables } from '../runtime/types.js';
@@ -45,8 +45,9 @@ export function evaluateFeel(source: string, variables: Variables, options: Feel
   const now = options.now;
   const context: Record<string, unknown> = {
     ...variables,
-    now: () => now.toISOString(),
-    today: () => now.toISOString().slice(0, 10),
+    // FEEL values, not strings, so `now() + duration("P3D")` works as in Zeebe.
+    now: () => dateAndTime(now.toISOString()),
+    today: () => date(now.toISOString().slice(0, 10)),
   };
   let result: unknown;
   try {

@@ -1,0 +1,195 @@
+import type { ProcessSpec } from '../bpmn/types.js';
+import { assign, dueIn, form, io, multiInstance, notify, timer } from '../bpmn/xml.js';
+
+/** Practice 1: clear goals and responsibilities. */
+export const goalCharter: ProcessSpec = {
+  id: 'goal-charter',
+  name: 'Goal charter',
+  doc: 'A lead drafts a SMART goal and who does what; a manager (the sponsor) approves it or sends it back; every member acknowledges their own duties; a disputed duty goes to conflict mediation before the charter is published.',
+  lanes: [{ name: 'managers' }, { name: 'leads', rows: 2 }, { name: 'staff', rows: 2 }],
+  nodes: [
+    {
+      id: 'Start_charterNeeded',
+      kind: 'startEvent',
+      name: 'Goal charter needed',
+      lane: 'leads',
+      col: 0,
+      doc: 'Started by hand with the team name and the lead who drafts the charter.',
+      ext: [form('goal-charter-start')],
+    },
+    {
+      id: 'Task_draftCharter',
+      kind: 'userTask',
+      name: 'Draft SMART goal and duties',
+      lane: 'leads',
+      col: 1,
+      doc: 'The lead writes the goal letter by letter (specific, measurable metric with baseline and numeric target, achievable, relevant, deadline) and a responsibility table: member, role, duties. Reopens with the sponsor comments or the mediation outcome when the charter comes back.',
+      ext: [form('goal-charter-draft'), assign({ assignee: '=lead', groups: 'leads' }), dueIn('P5D')],
+    },
+    {
+      id: 'Boundary_draftReminder',
+      kind: 'boundaryEvent',
+      name: '4 days',
+      attachedTo: 'Task_draftCharter',
+      cancelActivity: false,
+      slot: 1,
+      doc: 'Non-interrupting: the draft stays open, the lead gets a reminder.',
+      body: [timer('timeDuration', 'P4D')],
+    },
+    {
+      id: 'Send_remindDraft',
+      kind: 'sendTask',
+      name: 'Remind the lead',
+      lane: 'leads',
+      row: 1,
+      col: 2,
+      ext: notify({ users: '=[lead]' }, 'The goal charter draft is due tomorrow'),
+    },
+    { id: 'End_draftReminded', kind: 'endEvent', name: 'Lead reminded', lane: 'leads', row: 1, col: 3 },
+    {
+      id: 'Task_reviewCharter',
+      kind: 'userTask',
+      name: 'Review the charter',
+      lane: 'managers',
+      col: 2,
+      doc: 'The sponsor (a manager) approves the charter or sends it back to the lead with comments.',
+      ext: [form('goal-charter-review'), assign({ groups: 'managers' }), dueIn('P3D')],
+    },
+    {
+      id: 'Gateway_reviewDecision',
+      kind: 'exclusiveGateway',
+      name: 'Approved?',
+      lane: 'managers',
+      col: 3,
+      labelAbove: true,
+    },
+    {
+      id: 'Task_acknowledgeDuties',
+      kind: 'userTask',
+      name: 'Acknowledge my duties',
+      lane: 'staff',
+      col: 4,
+      doc: 'One task per row of the responsibility table, for that member: accept the duties, or dispute them with a reason.',
+      ext: [form('goal-charter-acknowledge'), assign({ assignee: '=responsibility.member' }), dueIn('P3D')],
+      body: [
+        multiInstance({
+          collection: '=responsibilities',
+          element: 'responsibility',
+          outputCollection: 'acknowledgements',
+          outputElement: '={member: responsibility.member, decision: decision, comment: comment}',
+        }),
+      ],
+    },
+    {
+      id: 'Boundary_ackReminder',
+      kind: 'boundaryEvent',
+      name: '2 days',
+      attachedTo: 'Task_acknowledgeDuties',
+      cancelActivity: false,
+      body: [timer('timeDuration', 'P2D')],
+    },
+    {
+      id: 'Send_remindMembers',
+      kind: 'sendTask',
+      name: 'Remind the members',
+      lane: 'staff',
+      row: 1,
+      col: 5,
+      ext: notify(
+        { users: '=for r in responsibilities return r.member' },
+        'Please acknowledge your duties in the goal charter',
+      ),
+    },
+    { id: 'End_membersReminded', kind: 'endEvent', name: 'Members reminded', lane: 'staff', row: 1, col: 6 },
+    { id: 'Gateway_anyDispute', kind: 'exclusiveGateway', name: 'Any duty disputed?', lane: 'staff', col: 5 },
+    {
+      id: 'Call_mediateDispute',
+      kind: 'callActivity',
+      name: 'Mediate the disputed duties',
+      lane: 'leads',
+      col: 6,
+      doc: 'Runs the conflict-mediation process between the first member who disputed and the lead; its resolution comes back as mediationOutcome and the lead revises the charter.',
+      ext: [
+        '<zeebe:calledElement processId="conflict-mediation" propagateAllChildVariables="false" propagateAllParentVariables="false" />',
+        io({
+          inputs: {
+            title: '="Disputed duties in the " + team + " goal charter"',
+            teams: '=team',
+            partyA: '=acknowledgements[decision = "dispute"][1].member',
+            partyB: '=lead',
+            description:
+              '="Disputed by " + string join(for a in acknowledgements[decision = "dispute"] return a.member + ": " + a.comment, "; ")',
+            impact: '="medium"',
+          },
+          outputs: { mediationOutcome: '=resolution' },
+        }),
+      ],
+    },
+    {
+      id: 'Send_publishCharter',
+      kind: 'sendTask',
+      name: 'Publish the charter',
+      lane: 'staff',
+      col: 6,
+      doc: 'Tells every member and the lead that the charter is in force.',
+      ext: notify(
+        { users: '=append(for r in responsibilities return r.member, lead)' },
+        'The goal charter is published',
+      ),
+    },
+    { id: 'End_published', kind: 'endEvent', name: 'Charter published', lane: 'staff', col: 7 },
+  ],
+  flows: [
+    { id: 'Flow_toDraft', from: 'Start_charterNeeded', to: 'Task_draftCharter' },
+    { id: 'Flow_toReview', from: 'Task_draftCharter', to: 'Task_reviewCharter' },
+    { id: 'Flow_toRemindDraft', from: 'Boundary_draftReminder', to: 'Send_remindDraft' },
+    { id: 'Flow_draftReminded', from: 'Send_remindDraft', to: 'End_draftReminded' },
+    { id: 'Flow_toDecision', from: 'Task_reviewCharter', to: 'Gateway_reviewDecision' },
+    {
+      id: 'Flow_approved',
+      from: 'Gateway_reviewDecision',
+      to: 'Task_acknowledgeDuties',
+      name: 'Approved',
+      when: '=reviewDecision = "approve"',
+      route: 'h',
+    },
+    {
+      id: 'Flow_sentBack',
+      from: 'Gateway_reviewDecision',
+      to: 'Task_draftCharter',
+      name: 'Send back',
+      isDefault: true,
+      // Enters the draft's bottom-left corner, clear of its reminder timer.
+      points: (b) => {
+        const gw = b('Gateway_reviewDecision');
+        const draft = b('Task_draftCharter');
+        const channel = draft.y + draft.height + 40;
+        return [
+          { x: gw.x + 25, y: gw.y + 50 },
+          { x: gw.x + 25, y: channel },
+          { x: draft.x + 20, y: channel },
+          { x: draft.x + 20, y: draft.y + draft.height },
+        ];
+      },
+    },
+    { id: 'Flow_toRemindMembers', from: 'Boundary_ackReminder', to: 'Send_remindMembers' },
+    { id: 'Flow_membersReminded', from: 'Send_remindMembers', to: 'End_membersReminded' },
+    { id: 'Flow_toDisputeCheck', from: 'Task_acknowledgeDuties', to: 'Gateway_anyDispute' },
+    {
+      id: 'Flow_disputed',
+      from: 'Gateway_anyDispute',
+      to: 'Call_mediateDispute',
+      name: 'Disputed',
+      when: '=some a in acknowledgements satisfies a.decision = "dispute"',
+    },
+    {
+      id: 'Flow_allAccepted',
+      from: 'Gateway_anyDispute',
+      to: 'Send_publishCharter',
+      name: 'All accepted',
+      isDefault: true,
+    },
+    { id: 'Flow_revise', from: 'Call_mediateDispute', to: 'Task_draftCharter', route: 'up' },
+    { id: 'Flow_toPublished', from: 'Send_publishCharter', to: 'End_published' },
+  ],
+};
