@@ -1,0 +1,55 @@
+import { useEffect, useState } from 'react';
+
+/**
+ * A tiny hash router: `#/tasks/42?x=1`. Hash routes need no server fallback, so any deep link
+ * works against the plain static file server.
+ */
+export interface Location {
+  path: string;
+  query: URLSearchParams;
+}
+
+/** Splits a hash like `#/tasks/1?tab=x` into path and query. */
+export function parseHash(hash: string): Location {
+  const raw = hash.replace(/^#/, '') || '/';
+  const [path = '/', qs = ''] = raw.split('?', 2);
+  return { path: path.startsWith('/') ? path : `/${path}`, query: new URLSearchParams(qs) };
+}
+
+/** Matches `/tasks/:id` against a path; returns the decoded params or null. */
+export function matchRoute(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split('/').filter(Boolean);
+  const have = path.split('/').filter(Boolean);
+  if (want.length !== have.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    const h = have[i]!;
+    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(h);
+    else if (w !== h) return null;
+  }
+  return params;
+}
+
+/** Goes to an in-app path (`/tasks/1`). */
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
+  const hash = `#${path}`;
+  if (options.replace) window.location.replace(hash);
+  else window.location.hash = hash;
+}
+
+/** Builds an href for an in-app path. */
+export function href(path: string): string {
+  return `#${path}`;
+}
+
+/** The current location; re-renders on hash changes. */
+export function useLocation(): Location {
+  const [location, setLocation] = useState(() => parseHash(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setLocation(parseHash(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return location;
+}

@@ -1,0 +1,344 @@
+import type Modeler from 'bpmn-js/lib/Modeler';
+import { type ChangeEvent, useEffect, useRef, useState } from 'react';
+import { api } from '../../api/client.js';
+import { definitionVersions, definitionXml } from '../../api/definitions.js';
+import { ApiError } from '../../api/problem.js';
+import type { Definition, DeployIssue, FormRecord, ListPage } from '../../api/types.js';
+import { useI18n } from '../../app/i18n.js';
+import { navigate, useLocation } from '../../app/router.js';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { type DiagramDiff, diffXml } from './diff.js';
+import { takeDraft } from './draft-store.js';
+import { FormLinkPicker } from './FormLinkPicker.js';
+import { blankDiagram, createModeler, processIdsOf } from './modeler-setup.js';
+import { type Problem, ProblemList } from './ProblemList.js';
+
+type Shape = Parameters<typeof FormLinkPicker>[0]['element'] & { type: string };
+type LintReport = { id: string; message: string; category: string; rule?: string; actualElementId?: string };
+interface Deployed {
+  xml: string;
+  version: number;
+}
+
+async function loadInitial(processId: string): Promise<{ xml: string; deployed: Deployed | null }> {
+  if (processId === 'new') return { xml: blankDiagram(), deployed: null };
+  if (processId === 'draft') return { xml: takeDraft() ?? blankDiagram(), deployed: null };
+  const [latest] = await definitionVersions(processId);
+  if (!latest) return { xml: blankDiagram(), deployed: null };
+  const xml = await definitionXml(latest.id);
+  return { xml, deployed: { xml, version: latest.version } };
+}
+
+function flattenLint(issues: Record<string, LintReport[]>): Problem[] {
+  return Object.values(issues)
+    .flat()
+    .map((report) => ({
+      elementId: report.actualElementId ?? report.id,
+      message: report.message,
+      severity: report.category === 'error' ? 'error' : 'warn',
+      source: 'lint',
+      rule: report.rule,
+    }));
+}
+
+function issueBadge(issue: DeployIssue): HTMLElement {
+  const badge = document.createElement('div');
+  badge.className = 'baton-server-issue';
+  badge.textContent = '!';
+  badge.title = issue.message;
+  return badge;
+}
+
+/** The BPMN editor: properties, form link, lint and server problems, simulation, diff and deploy. */
+export function ModelerPage({ processId }: { processId: string }) {
+  const { t } = useI18n();
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
+  const [modeler, setModeler] = useState<Modeler | null>(null);
+  const [deployed, setDeployed] = useState<Deployed | null>(null);
+  const [lintProblems, setLintProblems] = useState<Problem[]>([]);
+  const [serverIssues, setServerIssues] = useState<DeployIssue[]>([]);
+  const [selected, setSelected] = useState<Shape | null>(null);
+  const [tab, setTab] = useState<'properties' | 'problems' | 'changes'>('properties');
+  // After the first deploy the page reopens under the process id: the notice travels in the query.
+  const deployedVersion = useLocation().query.get('deployed');
+  const [notice, setNotice] = useState<string | null>(
+    deployedVersion ? t('modeler.deployed', { version: deployedVersion }) : null,
+  );
+  const [error, setError] = useState<unknown>(null);
+  const [changeTick, setChangeTick] = useState(0);
+  const [diff, setDiff] = useState<DiagramDiff | null>(null);
+  const [forms, setForms] = useState<FormRecord[]>([]);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api
+      .get<ListPage<FormRecord>>('/api/forms', { limit: 200 })
+      .then((page) => setForms(page.items))
+      .catch(setError);
+  }, []);
+
+  useEffect(() => {
+    if (!canvasRef.current || !panelRef.current) return;
+    const instance = createModeler(canvasRef.current, panelRef.current);
+    let alive = true;
+    instance.on('linting.completed', (event: { issues: Record<string, LintReport[]> }) =>
+      setLintProblems(flattenLint(event.issues)),
+    );
+    instance.on('selection.changed', (event: { newSelection: Shape[] }) =>
+      setSelected(event.newSelection[0] ?? null),
+    );
+    instance.on('commandStack.changed', () => setChangeTick((n) => n + 1));
+    loadInitial(processId)
+      .then(async ({ xml, deployed: current }) => {
+        if (!alive) return;
+        setDeployed(current);
+        await instance.importXML(xml);
+        instance.get<{ zoom(level: string): void }>('canvas').zoom('fit-viewport');
+        setModeler(instance);
+      })
+      .catch((failure: unknown) => alive && setError(failure));
+    return () => {
+      alive = false;
+      instance.destroy();
+    };
+  }, [processId]);
+
+  // Pin the server's problems on their elements.
+  useEffect(() => {
+    if (!modeler) return;
+    const overlays = modeler.get<{
+      remove(filter: { type: string }): void;
+      add(id: string, type: string, o: object): void;
+    }>('overlays');
+    const registry = modeler.get<{ get(id: string): unknown }>('elementRegistry');
+    overlays.remove({ type: 'baton-server-issue' });
+    for (const issue of serverIssues) {
+      if (issue.elementId && registry.get(issue.elementId))
+        overlays.add(issue.elementId, 'baton-server-issue', {
+          position: { top: -12, left: -12 },
+          html: issueBadge(issue),
+        });
+    }
+  }, [modeler, serverIssues]);
+
+  // The diff against the deployed version, recomputed as the diagram changes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: changeTick is the trigger, not an input.
+  useEffect(() => {
+    if (!modeler || !deployed || tab !== 'changes') return;
+    const timer = setTimeout(() => {
+      void modeler.saveXML().then(({ xml }) => xml && setDiff(diffXml(deployed.xml, xml)));
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [modeler, deployed, tab, changeTick]);
+
+  const currentXml = async (): Promise<string> => (await modeler!.saveXML({ format: true })).xml ?? '';
+
+  const pick = (elementId: string) => {
+    if (!modeler) return;
+    const element = modeler.get<{ get(id: string): unknown }>('elementRegistry').get(elementId);
+    if (!element) return;
+    modeler.get<{ select(e: unknown): void }>('selection').select(element);
+    modeler.get<{ scrollToElement(e: unknown): void }>('canvas').scrollToElement(element);
+  };
+
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      await action();
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.issues.length > 0) {
+        setServerIssues([...failure.issues]);
+        setTab('problems');
+        setNotice(t('modeler.deployRejected', { count: failure.issues.length }));
+      } else setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const validate = () =>
+    run(async () => {
+      const answer = await api.post<{ issues: DeployIssue[] }>('/api/definitions/validate', {
+        xml: await currentXml(),
+      });
+      setServerIssues(answer.issues);
+      setTab('problems');
+      setNotice(
+        answer.issues.length ? t('modeler.issuesFound', { count: answer.issues.length }) : t('modeler.valid'),
+      );
+    });
+
+  const deploy = () =>
+    run(async () => {
+      const xml = await currentXml();
+      const answer = await api.post<{ definitions: Definition[] }>('/api/definitions', { xml });
+      setServerIssues([]);
+      const first = answer.definitions[0];
+      setNotice(t('modeler.deployed', { version: first?.version ?? '?' }));
+      setDeployed({ xml, version: first?.version ?? 0 });
+      if (first && first.processId !== processId)
+        navigate(`/modeler/${encodeURIComponent(first.processId)}?deployed=${first.version}`, {
+          replace: true,
+        });
+    });
+
+  const exportFile = () =>
+    run(async () => {
+      const blob = new Blob([await currentXml()], { type: 'application/xml' });
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = `${processIdsOf(modeler!)[0] ?? 'diagram'}.bpmn`;
+      link.click();
+      URL.revokeObjectURL(link.href);
+    });
+
+  const importFile = (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (file && modeler) void run(async () => void (await modeler.importXML(await file.text())));
+  };
+
+  const toggleSimulation = () => modeler?.get<{ toggleMode(): void }>('toggleMode').toggleMode();
+
+  const problems: Problem[] = [
+    ...serverIssues.map((issue) => ({
+      elementId: issue.elementId,
+      message: issue.message,
+      severity: 'error' as const,
+      source: 'server' as const,
+      rule: issue.code,
+    })),
+    ...lintProblems,
+  ];
+  const isUserTask = selected?.type === 'bpmn:UserTask';
+
+  return (
+    <div className="modeler-page">
+      <div className="toolbar">
+        <h1 className="toolbar-title">
+          {processId === 'new' || processId === 'draft' ? t('modeler.newProcess') : processId}
+          {deployed ? (
+            <span className="badge badge-ok">
+              {t('modeler.deployedVersion', { version: deployed.version })}
+            </span>
+          ) : null}
+        </h1>
+        <button type="button" className="btn" onClick={() => navigate('/modeler/new')}>
+          {t('modeler.new')}
+        </button>
+        <label className="btn">
+          {t('modeler.import')}
+          <input type="file" accept=".bpmn,.xml" hidden onChange={importFile} />
+        </label>
+        <button type="button" className="btn" disabled={!modeler} onClick={exportFile}>
+          {t('modeler.export')}
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={!modeler}
+          onClick={toggleSimulation}
+          data-testid="simulate"
+        >
+          {t('modeler.simulate')}
+        </button>
+        <button type="button" className="btn" disabled={!modeler || busy} onClick={validate}>
+          {t('modeler.validate')}
+        </button>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={!modeler || busy}
+          onClick={deploy}
+          data-testid="deploy"
+        >
+          {t('modeler.deploy')}
+        </button>
+      </div>
+      {notice ? (
+        <div className="alert alert-info" role="status" data-testid="modeler-notice">
+          {notice}
+        </div>
+      ) : null}
+      <ErrorMessage error={error} />
+      <div className="modeler-body">
+        <div className="modeler-canvas" ref={canvasRef} data-testid="modeler-canvas" />
+        <aside className="modeler-side">
+          <div className="tabs" role="tablist">
+            {(['properties', 'problems', 'changes'] as const).map((name) => (
+              <button
+                key={name}
+                type="button"
+                role="tab"
+                aria-selected={tab === name}
+                className={tab === name ? 'tab active' : 'tab'}
+                onClick={() => setTab(name)}
+              >
+                {t(`modeler.tab.${name}`)}
+                {name === 'problems' && problems.length > 0 ? (
+                  <span className="count">{problems.length}</span>
+                ) : null}
+              </button>
+            ))}
+          </div>
+          <div hidden={tab !== 'properties'}>
+            {modeler && selected && isUserTask ? (
+              <FormLinkPicker
+                key={`${selected.id}-${changeTick}`}
+                modeler={modeler}
+                element={selected}
+                forms={forms}
+              />
+            ) : null}
+            <div ref={panelRef} className="properties-host" />
+          </div>
+          {tab === 'problems' ? <ProblemList problems={problems} onPick={pick} /> : null}
+          {tab === 'changes' ? <ChangeList deployed={deployed} diff={diff} onPick={pick} /> : null}
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function ChangeList({
+  deployed,
+  diff,
+  onPick,
+}: {
+  deployed: Deployed | null;
+  diff: DiagramDiff | null;
+  onPick: (id: string) => void;
+}) {
+  const { t } = useI18n();
+  if (!deployed) return <p className="muted">{t('modeler.notDeployed')}</p>;
+  if (!diff) return <p className="muted">…</p>;
+  const groups = [
+    ['added', diff.added],
+    ['removed', diff.removed],
+    ['changed', diff.changed],
+  ] as const;
+  if (groups.every(([, ids]) => ids.length === 0)) return <p className="muted">{t('modeler.noChanges')}</p>;
+  return (
+    <div className="change-list" data-testid="change-list">
+      {groups.map(([kind, ids]) =>
+        ids.length === 0 ? null : (
+          <section key={kind}>
+            <h3>{t(`modeler.diff.${kind}`)}</h3>
+            <ul>
+              {ids.map((id) => (
+                <li key={id}>
+                  <button type="button" className="linklike" onClick={() => onPick(id)}>
+                    {id}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ),
+      )}
+    </div>
+  );
+}

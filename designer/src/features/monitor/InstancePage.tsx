@@ -1,0 +1,179 @@
+import { useState } from 'react';
+import { api } from '../../api/client.js';
+import { definitionXml } from '../../api/definitions.js';
+import type { HistoryEvent, InstanceDetail, ListPage, TaskList } from '../../api/types.js';
+import { useI18n } from '../../app/i18n.js';
+import { href } from '../../app/router.js';
+import { useAsync } from '../../app/use-async.js';
+import { useLiveEvents } from '../../app/use-live-events.js';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { LazyDiagram } from '../../components/LazyDiagram.js';
+import { Loading } from '../../components/Loading.js';
+import { StatusBadge } from '../../components/StatusBadge.js';
+import { Timeline } from '../../components/Timeline.js';
+import { statusTone } from './InstancesPage.js';
+
+/** Token moves are noise in a people timeline; they stay visible behind a toggle. */
+const MOVEMENT = new Set(['element.entered', 'element.left', 'element.completed', 'flow.taken']);
+
+/** One instance: diagram with tokens, path and incidents; timeline; variables; manager actions. */
+export function InstancePage({ instanceId }: { instanceId: string }) {
+  const { t, formatDateTime } = useI18n();
+  const instance = useAsync(() => api.get<InstanceDetail>(`/api/instances/${instanceId}`), [instanceId]);
+  const history = useAsync(
+    () =>
+      api
+        .get<ListPage<HistoryEvent> | HistoryEvent[]>(`/api/instances/${instanceId}/history`, { limit: 200 })
+        .then((a) => (Array.isArray(a) ? a : a.items)),
+    [instanceId],
+  );
+  const tasks = useAsync(
+    () => api.get<TaskList>('/api/tasks', { scope: 'all', instanceId, limit: 200 }),
+    [instanceId],
+  );
+  const definitionId = instance.data?.definitionId;
+  const xml = useAsync(
+    () => (definitionId ? definitionXml(definitionId) : Promise.resolve('')),
+    [definitionId],
+  );
+  const [showMoves, setShowMoves] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  useLiveEvents((events) => {
+    if (events.some((e) => e.instanceId === instanceId)) {
+      instance.reload(true);
+      history.reload(true);
+    }
+  });
+
+  if (instance.loading && !instance.data) return <Loading />;
+  if (!instance.data) return <ErrorMessage error={instance.error} />;
+  const detail = instance.data;
+  const act = async (path: string, message: string) => {
+    setError(null);
+    try {
+      await api.post(path, {});
+      setNotice(message);
+      instance.reload(true);
+      history.reload(true);
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  const openTasks = (tasks.data?.items ?? []).filter(
+    (task) => task.instanceId === instanceId && task.state === 'created',
+  );
+  const events = (history.data ?? []).filter((e) => showMoves || !MOVEMENT.has(e.type));
+  const openIncidents = detail.incidents.filter((i) => !i.resolvedAt);
+
+  return (
+    <section className="page instance-page">
+      <div className="page-head">
+        <div>
+          <a className="small-link" href={href('/instances')}>
+            ← {t('instances.title')}
+          </a>
+          <h1>
+            {detail.processId} v{detail.version}{' '}
+            <StatusBadge tone={statusTone(detail.status)}>{detail.status}</StatusBadge>
+          </h1>
+          <div className="meta">
+            <code>{detail.id}</code>
+            {detail.businessKey ? <span>{detail.businessKey}</span> : null}
+            <span>
+              {t('instances.started')}: {formatDateTime(detail.startedAt)} · {detail.startedBy ?? '—'}
+            </span>
+            {detail.endedAt ? (
+              <span>
+                {t('instances.ended')}: {formatDateTime(detail.endedAt)}
+              </span>
+            ) : null}
+          </div>
+        </div>
+        {detail.status === 'running' ? (
+          <button
+            type="button"
+            className="btn btn-danger"
+            onClick={() =>
+              window.confirm(t('instances.cancelConfirm')) &&
+              void act(`/api/instances/${instanceId}/cancel`, t('instances.cancelled'))
+            }
+          >
+            {t('instances.cancel')}
+          </button>
+        ) : null}
+      </div>
+      {notice ? <div className="alert alert-info">{notice}</div> : null}
+      <ErrorMessage error={error} />
+      <div className="card">
+        <div className="legend">
+          <span className="legend-done">{t('instances.legendDone')}</span>
+          <span className="legend-active">{t('instances.legendActive')}</span>
+          <span className="legend-incident">{t('instances.legendIncident')}</span>
+        </div>
+        {xml.data ? (
+          <LazyDiagram
+            xml={xml.data}
+            height={420}
+            decorations={{
+              completed: [...detail.completedElementIds, ...detail.takenFlowIds],
+              tokens: detail.activeElements,
+              incidents: openIncidents.map((i) => i.elementId),
+            }}
+          />
+        ) : null}
+      </div>
+      <div className="task-columns">
+        <div className="card">
+          <div className="card-head">
+            <h2>{t('instances.timeline')}</h2>
+            <label className="inline-field">
+              <input type="checkbox" checked={showMoves} onChange={(e) => setShowMoves(e.target.checked)} />{' '}
+              {t('instances.showMoves')}
+            </label>
+          </div>
+          <Timeline events={events} />
+        </div>
+        <div>
+          {openIncidents.length > 0 ? (
+            <div className="card">
+              <h2>{t('instances.incidents')}</h2>
+              <ul className="plain-list">
+                {openIncidents.map((incident) => (
+                  <li key={incident.id}>
+                    <code>{incident.elementId}</code> {incident.message}{' '}
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => void act(`/api/incidents/${incident.id}/retry`, t('instances.retried'))}
+                    >
+                      {t('instances.retry')}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          <div className="card">
+            <h2>{t('instances.openTasks')}</h2>
+            {openTasks.length === 0 ? <p className="muted">—</p> : null}
+            <ul className="plain-list">
+              {openTasks.map((task) => (
+                <li key={task.id}>
+                  <a href={href(`/tasks/${task.id}`)}>{task.name || task.elementId}</a> ·{' '}
+                  {task.assignee ?? task.candidateGroups.join(', ')}
+                </li>
+              ))}
+            </ul>
+          </div>
+          <div className="card">
+            <h2>{t('instances.variables')}</h2>
+            <pre className="json" data-testid="variables">
+              {JSON.stringify(detail.variables, null, 2)}
+            </pre>
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}

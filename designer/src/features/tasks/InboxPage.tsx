@@ -1,0 +1,131 @@
+import { useState } from 'react';
+import { api } from '../../api/client.js';
+import type { Task, TaskList } from '../../api/types.js';
+import { useI18n } from '../../app/i18n.js';
+import { href } from '../../app/router.js';
+import { useAsync } from '../../app/use-async.js';
+import { useLiveEvents } from '../../app/use-live-events.js';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { isOverdue } from '../../components/format.js';
+import { Loading } from '../../components/Loading.js';
+import { StatusBadge } from '../../components/StatusBadge.js';
+
+type Tab = 'mine' | 'claimable' | 'overdue';
+
+function queryFor(tab: Tab, q: string, sort: string) {
+  return tab === 'overdue' ? { overdue: true, q, sort, limit: 100 } : { scope: tab, q, sort, limit: 100 };
+}
+
+/** The staff inbox: my tasks, claimable ones, overdue ones; live via server-sent events. */
+export function InboxPage() {
+  const { t, formatDateTime } = useI18n();
+  const [tab, setTab] = useState<Tab>('mine');
+  const [q, setQ] = useState('');
+  const [sort, setSort] = useState<'due' | 'priority'>('due');
+  const tasks = useAsync(() => api.get<TaskList>('/api/tasks', queryFor(tab, q, sort)), [tab, q, sort]);
+  useLiveEvents(() => tasks.reload(true));
+  const [claimError, setClaimError] = useState<unknown>(null);
+
+  const claim = async (task: Task) => {
+    setClaimError(null);
+    try {
+      await api.post(`/api/tasks/${task.id}/claim`, {});
+      tasks.reload(true);
+    } catch (failure) {
+      setClaimError(failure);
+    }
+  };
+
+  const counts = tasks.data?.counts;
+  const tabs: { id: Tab; label: string; count?: number }[] = [
+    { id: 'mine', label: t('inbox.mine'), count: counts?.mine },
+    { id: 'claimable', label: t('inbox.claimable'), count: counts?.claimable },
+    { id: 'overdue', label: t('inbox.overdue'), count: counts?.overdue },
+  ];
+  return (
+    <section className="page" data-testid="inbox">
+      <div className="page-head">
+        <h1>{t('inbox.title')}</h1>
+        <a className="btn" href={href('/start')}>
+          {t('nav.start')}
+        </a>
+      </div>
+      <div className="tabs" role="tablist">
+        {tabs.map((item) => (
+          <button
+            key={item.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === item.id}
+            data-testid={`tab-${item.id}`}
+            className={tab === item.id ? 'tab active' : 'tab'}
+            onClick={() => setTab(item.id)}
+          >
+            {item.label}
+            <span className="count" data-testid={`count-${item.id}`}>
+              {item.count ?? '·'}
+            </span>
+          </button>
+        ))}
+      </div>
+      <div className="filters">
+        <input
+          type="search"
+          placeholder={t('inbox.search')}
+          aria-label={t('inbox.search')}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <label className="inline-field">
+          {t('inbox.sort')}
+          <select value={sort} onChange={(e) => setSort(e.target.value as 'due' | 'priority')}>
+            <option value="due">{t('inbox.sortDue')}</option>
+            <option value="priority">{t('inbox.sortPriority')}</option>
+          </select>
+        </label>
+      </div>
+      <ErrorMessage error={tasks.error ?? claimError} />
+      {tasks.loading && !tasks.data ? <Loading /> : null}
+      {tasks.data && tasks.data.items.length === 0 ? <p className="muted empty">{t('inbox.empty')}</p> : null}
+      {tasks.data && tasks.data.items.length > 0 ? (
+        <table className="table task-table">
+          <thead>
+            <tr>
+              <th>{t('task.name')}</th>
+              <th>{t('task.process')}</th>
+              <th>{t('task.due')}</th>
+              <th>{t('task.priority')}</th>
+              <th>{t('task.assignee')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {tasks.data.items.map((task) => (
+              <tr key={task.id} data-testid="task-row">
+                <td>
+                  <a href={href(`/tasks/${task.id}`)}>{task.name || task.elementId}</a>
+                </td>
+                <td>{task.processId}</td>
+                <td>
+                  {formatDateTime(task.dueAt)}{' '}
+                  {isOverdue(task.dueAt) ? (
+                    <StatusBadge tone="danger">{t('inbox.overdueBadge')}</StatusBadge>
+                  ) : null}
+                </td>
+                <td>{task.priority}</td>
+                <td>{task.assignee ?? task.candidateGroups.join(', ')}</td>
+                <td className="row-actions">
+                  {!task.assignee ? (
+                    <button type="button" className="btn btn-small" onClick={() => void claim(task)}>
+                      {t('task.claim')}
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}

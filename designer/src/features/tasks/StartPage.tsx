@@ -1,0 +1,139 @@
+import type { ErrorSchema } from '@rjsf/utils';
+import { useState } from 'react';
+import { api } from '../../api/client.js';
+import { ApiError } from '../../api/problem.js';
+import type { FormRecord, InstanceSummary, ListPage, ProcessSummary, Variables } from '../../api/types.js';
+import { useAuth } from '../../app/auth.js';
+import { useI18n } from '../../app/i18n.js';
+import { href } from '../../app/router.js';
+import { useAsync } from '../../app/use-async.js';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { SchemaForm } from '../../components/forms/SchemaForm.js';
+import { Loading } from '../../components/Loading.js';
+import { errorsToExtraErrors } from './error-mapping.js';
+
+function itemsOf<T>(answer: ListPage<T> | T[]): T[] {
+  return Array.isArray(answer) ? answer : answer.items;
+}
+
+/** Start a process: pick one, fill its start form if it has one, go. */
+export function StartPage({ processId }: { processId?: string }) {
+  const { t } = useI18n();
+  const processes = useAsync(
+    () =>
+      api.get<ListPage<ProcessSummary> | ProcessSummary[]>('/api/processes', { limit: 200 }).then(itemsOf),
+    [],
+  );
+  const chosen = processes.data?.find((p) => p.processId === processId);
+  if (processes.loading) return <Loading />;
+  return (
+    <section className="page">
+      <div className="page-head">
+        <h1>{t('start.title')}</h1>
+      </div>
+      <ErrorMessage error={processes.error} />
+      <div className="start-columns">
+        <ul className="process-picker">
+          {(processes.data ?? []).map((p) => (
+            <li key={p.processId}>
+              <a
+                href={href(`/start/${encodeURIComponent(p.processId)}`)}
+                className={p.processId === processId ? 'active' : undefined}
+                data-testid={`start-${p.processId}`}
+              >
+                <strong>{p.name || p.processId}</strong>
+                <span className="muted">
+                  {p.processId} · v{p.version}
+                </span>
+              </a>
+            </li>
+          ))}
+          {processes.data?.length === 0 ? <li className="muted">{t('start.none')}</li> : null}
+        </ul>
+        <div className="start-form card">
+          {chosen ? <StartForm process={chosen} /> : <p className="muted">{t('start.pick')}</p>}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function StartForm({ process }: { process: ProcessSummary }) {
+  const { t } = useI18n();
+  const { hasRole } = useAuth();
+  const form = useAsync(
+    () =>
+      process.startFormId
+        ? api.get<FormRecord>(`/api/forms/${encodeURIComponent(process.startFormId)}`)
+        : Promise.resolve(null),
+    [process.startFormId],
+  );
+  const [data, setData] = useState<Variables>({});
+  const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const [started, setStarted] = useState<InstanceSummary | null>(null);
+  const [businessKey, setBusinessKey] = useState('');
+
+  const start = async (variables: Variables) => {
+    setError(null);
+    setExtraErrors(undefined);
+    try {
+      const instance = await api.post<InstanceSummary>('/api/instances', {
+        processId: process.processId,
+        variables,
+        businessKey: businessKey || undefined,
+      });
+      setStarted(instance);
+      setData({});
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.errors.length > 0)
+        setExtraErrors(errorsToExtraErrors(failure.errors) as ErrorSchema);
+      setError(failure);
+    }
+  };
+
+  if (form.loading) return <Loading />;
+  return (
+    <div>
+      <h2>{process.name || process.processId}</h2>
+      {started ? (
+        <div className="alert alert-info" role="status" data-testid="started">
+          {t('start.started')}{' '}
+          {hasRole('manager') ? (
+            <a href={href(`/instances/${started.id}`)}>{started.id.slice(0, 8)}</a>
+          ) : null}{' '}
+          <a href={href('/inbox')}>{t('nav.inbox')}</a>
+        </div>
+      ) : null}
+      <ErrorMessage error={error ?? form.error} />
+      <label className="field">
+        <span>{t('start.businessKey')}</span>
+        <input value={businessKey} onChange={(e) => setBusinessKey(e.target.value)} />
+      </label>
+      {form.data ? (
+        <SchemaForm
+          schema={form.data.schema}
+          uiSchema={form.data.uiSchema}
+          formData={data}
+          onChange={setData}
+          onSubmit={(variables) => void start(variables)}
+          extraErrors={extraErrors}
+          idPrefix="start"
+        >
+          <button type="submit" className="btn btn-primary" data-testid="start-submit">
+            {t('start.submit')}
+          </button>
+        </SchemaForm>
+      ) : (
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-testid="start-submit"
+          onClick={() => void start({})}
+        >
+          {t('start.submit')}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,200 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { api } from '../../api/client.js';
+import type { Group, TaskDetail, UserRef } from '../../api/types.js';
+import { useAuth } from '../../app/auth.js';
+import { useI18n } from '../../app/i18n.js';
+import { Dialog } from '../../components/Dialog.js';
+import { listGroups, listUsers } from '../../components/pickers.js';
+
+type Action = 'handoff' | 'delegate' | 'return' | 'assign' | null;
+
+/** Claim / unclaim / hand off / delegate / return / reassign, each confirmed by the server. */
+export function TaskActions({
+  task,
+  onDone,
+  onError,
+}: {
+  task: TaskDetail;
+  /** `gone` is true when the task left this user's hands (handed off, delegated, returned). */
+  onDone: (message: string, gone: boolean) => void;
+  onError: (error: unknown) => void;
+}) {
+  const { t } = useI18n();
+  const { user, hasRole } = useAuth();
+  const [open, setOpen] = useState<Action>(null);
+  const [users, setUsers] = useState<UserRef[]>([]);
+  const [groups, setGroups] = useState<Group[]>([]);
+  const [target, setTarget] = useState('');
+  const [targetKind, setTargetKind] = useState<'user' | 'group'>('user');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const manager = hasRole('manager');
+
+  useEffect(() => {
+    if (!open) return;
+    listUsers().then(setUsers, onError);
+    listGroups().then(setGroups, () => setGroups([]));
+  }, [open, onError]);
+
+  const post = async (path: string, body: object, message: string) => {
+    setBusy(true);
+    try {
+      await api.post(`/api/tasks/${task.id}/${path}`, body);
+      setOpen(null);
+      setReason('');
+      setTarget('');
+      onDone(message, ['handoff', 'delegate', 'return'].includes(path) && !manager);
+    } catch (failure) {
+      onError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (open === 'handoff')
+      void post(
+        'handoff',
+        targetKind === 'user' ? { toUser: target, reason } : { toGroup: target, reason },
+        t('task.handedOff'),
+      );
+    if (open === 'delegate')
+      void post('delegate', { toUser: target, reason: reason || undefined }, t('task.delegated'));
+    if (open === 'return') void post('return', { targetElementId: target, reason }, t('task.returned'));
+    if (open === 'assign') void post('assign', { user: target }, t('task.assigned'));
+  };
+
+  const mine = !!user && task.assignee === user.username;
+  const open_ = task.state === 'created';
+  const dialogTitle: Record<Exclude<Action, null>, string> = {
+    handoff: t('task.handoff'),
+    delegate: t('task.delegate'),
+    return: t('task.return'),
+    assign: t('task.reassign'),
+  };
+  const showUsers = open === 'delegate' || open === 'assign' || (open === 'handoff' && targetKind === 'user');
+  return (
+    <div className="task-actions">
+      {open_ && !task.assignee ? (
+        <button
+          type="button"
+          className="btn"
+          data-testid="claim"
+          onClick={() => void post('claim', {}, t('task.claimed'))}
+        >
+          {t('task.claim')}
+        </button>
+      ) : null}
+      {open_ && mine ? (
+        <button
+          type="button"
+          className="btn"
+          data-testid="unclaim"
+          onClick={() => void post('unclaim', {}, t('task.unclaimed'))}
+        >
+          {t('task.unclaim')}
+        </button>
+      ) : null}
+      {open_ && (mine || manager) ? (
+        <>
+          <button type="button" className="btn" data-testid="open-handoff" onClick={() => setOpen('handoff')}>
+            {t('task.handoff')}
+          </button>
+          <button type="button" className="btn" onClick={() => setOpen('delegate')}>
+            {t('task.delegate')}
+          </button>
+          {task.returnTargets.length > 0 ? (
+            <button type="button" className="btn" onClick={() => setOpen('return')}>
+              {t('task.return')}
+            </button>
+          ) : null}
+        </>
+      ) : null}
+      {open_ && manager ? (
+        <button type="button" className="btn" onClick={() => setOpen('assign')}>
+          {t('task.reassign')}
+        </button>
+      ) : null}
+      <Dialog open={open !== null} title={open ? dialogTitle[open] : ''} onClose={() => setOpen(null)}>
+        <form onSubmit={submit} className="dialog-form">
+          {open === 'handoff' ? (
+            <div className="segmented">
+              <label>
+                <input type="radio" checked={targetKind === 'user'} onChange={() => setTargetKind('user')} />{' '}
+                {t('task.toUser')}
+              </label>
+              <label>
+                <input
+                  type="radio"
+                  checked={targetKind === 'group'}
+                  onChange={() => setTargetKind('group')}
+                />{' '}
+                {t('task.toGroup')}
+              </label>
+            </div>
+          ) : null}
+          <label className="field">
+            <span>
+              {open === 'return'
+                ? t('task.returnTo')
+                : targetKind === 'group' && open === 'handoff'
+                  ? t('task.toGroup')
+                  : t('task.toUser')}
+            </span>
+            <select
+              required
+              value={target}
+              data-testid="action-target"
+              onChange={(e) => setTarget(e.target.value)}
+            >
+              <option value="">—</option>
+              {open === 'return'
+                ? task.returnTargets.map((r) => (
+                    <option key={r.elementId} value={r.elementId}>
+                      {r.name || r.elementId}
+                    </option>
+                  ))
+                : showUsers
+                  ? users.map((u) => (
+                      <option key={u.id} value={u.username}>
+                        {u.displayName ? `${u.displayName} (${u.username})` : u.username}
+                      </option>
+                    ))
+                  : groups.map((g) => (
+                      <option key={g.id} value={g.name ?? g.id}>
+                        {g.name ?? g.id}
+                      </option>
+                    ))}
+            </select>
+          </label>
+          {open !== 'assign' ? (
+            <label className="field">
+              <span>{t('task.reason')}</span>
+              <textarea
+                rows={3}
+                required={open !== 'delegate'}
+                value={reason}
+                data-testid="action-reason"
+                onChange={(e) => setReason(e.target.value)}
+              />
+            </label>
+          ) : null}
+          <div className="dialog-buttons">
+            <button type="button" className="btn btn-ghost" onClick={() => setOpen(null)}>
+              {t('common.cancel')}
+            </button>
+            <button
+              type="submit"
+              className="btn btn-primary"
+              disabled={busy || !target}
+              data-testid="action-submit"
+            >
+              {t('common.confirm')}
+            </button>
+          </div>
+        </form>
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,217 @@
+import type { ErrorSchema } from '@rjsf/utils';
+import { useState } from 'react';
+import { api } from '../../api/client.js';
+import { definitionXml } from '../../api/definitions.js';
+import { ApiError } from '../../api/problem.js';
+import type { HistoryEvent, Json, ListPage, TaskDetail, Variables } from '../../api/types.js';
+import { useI18n } from '../../app/i18n.js';
+import { href, navigate } from '../../app/router.js';
+import { useAsync } from '../../app/use-async.js';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { SchemaForm } from '../../components/forms/SchemaForm.js';
+import { isOverdue } from '../../components/format.js';
+import { LazyDiagram } from '../../components/LazyDiagram.js';
+import { Loading } from '../../components/Loading.js';
+import { StatusBadge } from '../../components/StatusBadge.js';
+import { Timeline } from '../../components/Timeline.js';
+import { errorsToExtraErrors } from './error-mapping.js';
+import { TaskActions } from './TaskActions.js';
+
+/** The data a task's form opens with: its variables, overlaid by a saved draft, limited to the form's fields. */
+export function initialFormData(task: TaskDetail): Variables {
+  const merged: Variables = { ...task.variables, ...(task.draft ?? {}) };
+  const properties = task.form?.schema.properties;
+  if (!properties || typeof properties !== 'object' || Array.isArray(properties)) return merged;
+  const keys = Object.keys(properties as Record<string, Json>);
+  return Object.fromEntries(Object.entries(merged).filter(([key]) => keys.includes(key)));
+}
+
+function historyItems(answer: ListPage<HistoryEvent> | HistoryEvent[]): HistoryEvent[] {
+  return Array.isArray(answer) ? answer : answer.items;
+}
+
+/** One task: its form, the actions on it, comments, history and where it sits in the diagram. */
+export function TaskPage({ taskId }: { taskId: string }) {
+  const { t, formatDateTime } = useI18n();
+  const task = useAsync(() => api.get<TaskDetail>(`/api/tasks/${taskId}`), [taskId]);
+  const history = useAsync(
+    () => api.get<ListPage<HistoryEvent> | HistoryEvent[]>(`/api/tasks/${taskId}/history`).then(historyItems),
+    [taskId],
+  );
+  const definitionId = task.data?.definitionId;
+  const xml = useAsync(
+    () => (definitionId ? definitionXml(definitionId) : Promise.resolve('')),
+    [definitionId],
+  );
+  const [data, setData] = useState<Variables | null>(null);
+  const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [comment, setComment] = useState('');
+
+  if (task.loading && !task.data) return <Loading />;
+  if (!task.data) return <ErrorMessage error={task.error} />;
+  const current = task.data;
+  const formData = data ?? initialFormData(current);
+  const isOpen = current.state === 'created';
+
+  const refresh = (message: string, gone = false) => {
+    if (gone) {
+      navigate('/inbox');
+      return;
+    }
+    setNotice(message);
+    setError(null);
+    task.reload(true);
+    history.reload(true);
+  };
+
+  const complete = async (variables: Variables) => {
+    setError(null);
+    setExtraErrors(undefined);
+    try {
+      await api.post(`/api/tasks/${taskId}/complete`, { variables });
+      navigate('/inbox');
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.errors.length > 0) {
+        setExtraErrors(errorsToExtraErrors(failure.errors) as ErrorSchema);
+        setError(new Error(t('task.fixErrors')));
+      } else setError(failure);
+    }
+  };
+
+  const saveDraft = async () => {
+    try {
+      await api.post(`/api/tasks/${taskId}/draft`, { variables: formData });
+      refresh(t('task.draftSaved'));
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  const addComment = async () => {
+    if (!comment.trim()) return;
+    try {
+      await api.post(`/api/tasks/${taskId}/comments`, { text: comment.trim() });
+      setComment('');
+      refresh(t('task.commented'));
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  const comments = (history.data ?? []).filter((e) => e.type === 'task.commented');
+  return (
+    <section className="page task-page">
+      <div className="page-head">
+        <div>
+          <a className="small-link" href={href('/inbox')}>
+            ← {t('inbox.title')}
+          </a>
+          <h1 data-testid="task-title">{current.name || current.elementId}</h1>
+          <div className="meta">
+            <span>{current.processId}</span>
+            <span>
+              {t('task.due')}: {formatDateTime(current.dueAt)}
+            </span>
+            {isOverdue(current.dueAt) && isOpen ? (
+              <StatusBadge tone="danger">{t('inbox.overdueBadge')}</StatusBadge>
+            ) : null}
+            <span>
+              {t('task.assignee')}: {current.assignee ?? '—'}
+            </span>
+            {current.candidateGroups.length ? (
+              <span>
+                {t('task.groups')}: {current.candidateGroups.join(', ')}
+              </span>
+            ) : null}
+            {!isOpen ? <StatusBadge tone="muted">{t(`task.state.${current.state}`)}</StatusBadge> : null}
+          </div>
+        </div>
+        <TaskActions task={current} onDone={refresh} onError={setError} />
+      </div>
+      {notice ? (
+        <div className="alert alert-info" role="status">
+          {notice}
+        </div>
+      ) : null}
+      <ErrorMessage error={error} />
+      <div className="task-columns">
+        <div className="task-main card">
+          {current.form ? (
+            <SchemaForm
+              schema={current.form.schema}
+              uiSchema={current.form.uiSchema}
+              formData={formData}
+              onChange={setData}
+              onSubmit={(variables) => void complete(variables)}
+              extraErrors={extraErrors}
+              disabled={!isOpen}
+              idPrefix="task"
+            >
+              <FormButtons open={isOpen} onDraft={() => void saveDraft()} />
+            </SchemaForm>
+          ) : (
+            <form
+              onSubmit={(event) => {
+                event.preventDefault();
+                void complete(formData);
+              }}
+            >
+              <p className="muted">{t('task.noForm')}</p>
+              <FormButtons open={isOpen} onDraft={() => void saveDraft()} />
+            </form>
+          )}
+        </div>
+        <aside className="task-side">
+          <div className="card">
+            <h2>{t('task.comments')}</h2>
+            <ul className="comments">
+              {comments.map((c) => (
+                <li key={c.seq}>
+                  <strong>{c.actor}</strong> <time>{formatDateTime(c.at)}</time>
+                  <p>{typeof c.data?.text === 'string' ? c.data.text : ''}</p>
+                </li>
+              ))}
+            </ul>
+            <textarea
+              rows={2}
+              value={comment}
+              placeholder={t('task.commentPlaceholder')}
+              aria-label={t('task.commentPlaceholder')}
+              onChange={(e) => setComment(e.target.value)}
+            />
+            <button type="button" className="btn btn-small" onClick={() => void addComment()}>
+              {t('task.addComment')}
+            </button>
+          </div>
+          <div className="card">
+            <h2>{t('task.history')}</h2>
+            <Timeline events={history.data ?? []} />
+          </div>
+        </aside>
+      </div>
+      <div className="card">
+        <h2>{t('task.diagram')}</h2>
+        {xml.data ? (
+          <LazyDiagram xml={xml.data} decorations={{ highlight: [current.elementId] }} height={360} />
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+function FormButtons({ open, onDraft }: { open: boolean; onDraft: () => void }) {
+  const { t } = useI18n();
+  if (!open) return null;
+  return (
+    <div className="form-buttons">
+      <button type="button" className="btn" onClick={onDraft} data-testid="save-draft">
+        {t('task.saveDraft')}
+      </button>
+      <button type="submit" className="btn btn-primary" data-testid="complete">
+        {t('task.complete')}
+      </button>
+    </div>
+  );
+}
