@@ -135,6 +135,8 @@ export interface HistoryEvent {
 export type TaskHistoryType =
   | 'task.claimed'
   | 'task.unclaimed'
+  /** A manager reassigned the task (`data.from`, `data.to`). */
+  | 'task.assigned'
   | 'task.handedOff'
   | 'task.delegated'
   | 'task.resolved'

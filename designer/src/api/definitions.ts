@@ -1,9 +1,9 @@
 import { api } from './client.js';
-import type { Definition, ListPage } from './types.js';
+import type { Definition, DefinitionList } from './types.js';
 
 /** All deployed versions of one process, newest first. */
 export async function definitionVersions(processId: string): Promise<Definition[]> {
-  const page = await api.get<ListPage<Definition>>('/api/definitions', { processId, limit: 200 });
+  const page = await api.get<DefinitionList>('/api/definitions', { processId, limit: 200 });
   return [...page.items].filter((d) => d.processId === processId).sort((a, b) => b.version - a.version);
 }
 

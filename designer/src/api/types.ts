@@ -1,184 +1,104 @@
 /**
- * Shapes of the Baton HTTP API as the web app reads them. Dates arrive as ISO strings.
- * Kept to the fields the screens use; the server may send more.
+ * Shapes of the Baton HTTP API as the web app reads them. Every answer the server describes with a
+ * JSON Schema comes from `@baton/schemas` (`FromSchema` types, so the app and the server cannot
+ * drift); only what no schema covers is declared here, and says why.
  */
+import type {
+  DefinitionList,
+  DeployIssueDto,
+  FieldError as SchemaFieldError,
+  Form,
+  FormList,
+  Group as SchemaGroup,
+  GroupList,
+  HistoryList,
+  INSTANCE_STATUSES,
+  InstanceDetail as SchemaInstanceDetail,
+  InstanceSummary as SchemaInstanceSummary,
+  KpiSummaryDto,
+  ProcessList,
+  TaskList as SchemaTaskList,
+  TemplateDto,
+  TemplateManifest,
+  User as SchemaUser,
+  UserList,
+} from '@baton/schemas';
 
+export type {
+  Definition,
+  DefinitionList,
+  Form,
+  FormList,
+  GroupList,
+  HistoryList,
+  Incident,
+  InstanceList,
+  ProcessList,
+  ProcessSummary,
+  Role,
+  SessionUser,
+  Task,
+  TaskDetail,
+  UserList,
+} from '@baton/schemas';
+
+/** Local: any JSON value. Schemas type free-form variables as `unknown`; forms need the JSON shape. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type Variables = Record<string, Json>;
-export type Role = 'admin' | 'designer' | 'manager' | 'staff';
+/** Process and form variables: any JSON values by name (the schemas' `variables` shape). */
+export type Variables = { [key: string]: unknown };
+/** A JSON object the server sent (a form schema, a uiSchema); its values are JSON by construction. */
+export type JsonObject = { [key: string]: unknown };
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: Role[];
-  groups: string[];
-  locale?: string | null;
+/** Reads a JSON object from the API as typed JSON: what came over the wire can only be JSON. */
+export function asJson(value: JsonObject): { [key: string]: Json } {
+  return value as { [key: string]: Json };
 }
 
-export interface UserRef {
-  id: string;
-  username: string;
-  displayName: string;
-}
+export type FieldError = SchemaFieldError;
+export type DeployIssue = DeployIssueDto;
+export type FormRecord = Form;
+export type Group = SchemaGroup;
+/** What any signed-in user may read about another (pickers): the required part of `user`. */
+export type UserRef = Pick<SchemaUser, 'id' | 'username' | 'displayName'>;
 
-export interface Group {
-  id: string;
-  name?: string;
-}
+/** The states an instance can be in (the schema's enum). */
+export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
+/** An instance in a list; the status narrowed to the schema's enum. */
+export type InstanceSummary = SchemaInstanceSummary & { status: InstanceStatus };
+/** One instance with variables, tokens, path and incidents. */
+export type InstanceDetail = SchemaInstanceDetail & { status: InstanceStatus };
+/** One timeline entry. */
+export type HistoryEvent = HistoryList['items'][number];
 
-export interface ListPage<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}
+export type TaskList = SchemaTaskList;
+export type TaskCounts = SchemaTaskList['counts'];
+export type Kpis = KpiSummaryDto;
 
-export interface FieldError {
-  pointer: string;
-  message: string;
-}
+/** Local: the list envelope every resource shares; the schemas spell it out per resource. */
+export type ListPage<T> = { items: T[]; total: number; limit: number; offset: number };
+export type DefinitionItem = DefinitionList['items'][number];
+export type FormItem = FormList['items'][number];
+export type GroupItem = GroupList['items'][number];
+export type ProcessItem = ProcessList['items'][number];
+export type UserItem = UserList['items'][number];
 
-export interface DeployIssue {
-  elementId: string | null;
-  code: string;
-  message: string;
-}
-
-export interface FormRecord {
-  formId: string;
-  version: number;
-  name: string;
-  schema: Record<string, Json>;
-  uiSchema: Record<string, Json>;
-  updatedAt?: string;
-}
-
-export interface Definition {
-  id: string;
-  processId: string;
-  version: number;
-  name: string | null;
-  deployedAt?: string;
-  deployedBy?: string | null;
-  isNew?: boolean;
-}
-
-export interface ProcessSummary {
-  processId: string;
-  name: string | null;
-  version: number;
-  definitionId: string;
-  startFormId: string | null;
-}
-
-export type InstanceStatus = 'running' | 'completed' | 'cancelled' | 'terminated' | string;
-
-export interface Incident {
-  id: string;
-  instanceId: string;
-  elementId: string;
-  type: string;
-  message: string;
-  createdAt: string;
-  resolvedAt: string | null;
-}
-
-export interface InstanceSummary {
-  id: string;
-  definitionId: string;
-  processId: string;
-  version: number;
-  status: InstanceStatus;
-  businessKey: string | null;
-  startedAt: string;
-  startedBy: string | null;
-  endedAt: string | null;
-  openIncidents?: number;
-}
-
-export interface InstanceDetail extends InstanceSummary {
-  variables: Variables;
-  activeElements: Record<string, number>;
-  completedElementIds: string[];
-  takenFlowIds: string[];
-  incidents: Incident[];
-}
-
-export interface HistoryEvent {
-  seq: number;
-  at: string;
-  type: string;
-  elementId: string | null;
-  taskId: string | null;
-  actor: string | null;
-  data: Record<string, Json> | null;
-}
-
-export interface Task {
-  id: string;
-  instanceId: string;
-  definitionId: string;
-  processId: string;
-  elementId: string;
-  name: string;
-  state: 'created' | 'completed' | 'cancelled';
-  assignee: string | null;
-  owner: string | null;
-  delegated: boolean;
-  candidateUsers: string[];
-  candidateGroups: string[];
-  dueAt: string | null;
-  followUpAt: string | null;
-  priority: number;
-  formId: string | null;
-  variables: Variables;
-  draft: Variables | null;
-  createdAt: string;
-  completedAt: string | null;
-}
-
-export interface TaskDetail extends Task {
-  form: { schema: Record<string, Json>; uiSchema: Record<string, Json> | null } | null;
-  returnTargets: { elementId: string; name: string | null }[];
-}
-
-export interface TaskCounts {
-  mine: number;
-  claimable: number;
-  overdue: number;
-}
-
-export interface TaskList extends ListPage<Task> {
-  counts: TaskCounts;
-}
-
-export interface Kpis {
-  running: number;
-  completed: number;
-  avgCycleMs: number | null;
-  p90CycleMs: number | null;
-  overdueTasks: number;
-  escalations: number;
-  workload: { assignee: string | null; group: string | null; open: number }[];
-  timePerElement: Record<string, number>;
-}
-
+/** Local: a `{ en, zh }` text (the schemas spell out the exact languages per resource). */
 export interface LocalizedText {
   en?: string;
   zh?: string;
   [lang: string]: string | undefined;
 }
 
-export interface Template {
-  id: string;
-  name: LocalizedText | string;
-  description: LocalizedText | string;
-  groups?: string[];
-  processId?: string;
-  xml?: string;
-}
+/**
+ * A gallery entry: the manifest (`template.json`) the list returns, plus the XML and forms that
+ * `GET /api/templates/:id` adds. The list schema only pins `id` and allows the rest.
+ */
+export type Template = TemplateManifest & Partial<Pick<TemplateDto, 'xml' | 'forms'>>;
 
+/**
+ * Local: one server-sent event from `GET /api/events`. The stream is `text/event-stream`, which
+ * no JSON Schema in `@baton/schemas` describes.
+ */
 export interface LiveEvent {
   kind: 'task' | 'instance';
   id: string;

@@ -1,7 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client.js';
 import { ApiError } from '../api/problem.js';
-import type { Role, User } from '../api/types.js';
+import type { Role, SessionUser as User } from '../api/types.js';
 
 interface AuthValue {
   /** undefined while the first /me call runs; null when signed out. */

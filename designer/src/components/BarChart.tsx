@@ -4,13 +4,30 @@ export interface Bar {
   value: number;
 }
 
-/** A horizontal bar chart drawn as SVG: labels left, bars scaled to the largest value. */
-export function BarChart({ bars, title, color = '#3b6fd8' }: { bars: Bar[]; title: string; color?: string }) {
+/** A horizontal bar chart drawn as SVG: labels left, bars scaled to the largest value; `empty` when no bars. */
+export function BarChart({
+  bars,
+  title,
+  empty,
+  color = '#3b6fd8',
+}: {
+  bars: Bar[];
+  title: string;
+  empty: string;
+  color?: string;
+}) {
   const rowHeight = 28;
   const labelWidth = 140;
   const chartWidth = 360;
   const max = Math.max(1, ...bars.map((b) => b.value));
   const height = Math.max(1, bars.length) * rowHeight + 8;
+  if (bars.length === 0)
+    return (
+      <figure className="chart">
+        <figcaption>{title}</figcaption>
+        <p className="muted">{empty}</p>
+      </figure>
+    );
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>

@@ -1,6 +1,8 @@
-import type { HistoryEvent, Json } from '../api/types.js';
+import type { HistoryEvent } from '../api/types.js';
 import type { MessageKey } from '../app/en.js';
-import { useI18n } from '../app/i18n.js';
+import { type Translate, useI18n } from '../app/i18n.js';
+import type { ElementLabels } from './element-labels.js';
+import { type Detail, eventDetails, type Party } from './timeline-details.js';
 
 /** History types with their own wording; others show their raw type. */
 const LABELS: Record<string, MessageKey> = {
@@ -35,42 +37,109 @@ const LABELS: Record<string, MessageKey> = {
   'escalation.thrown': 'history.escalation',
 };
 
-/** Picks the human parts of an event's data: who to whom, why, what was said. */
-function details(data: Record<string, Json> | null): string[] {
-  if (!data) return [];
-  const parts: string[] = [];
-  const text = (value: Json | undefined) =>
-    typeof value === 'string' || typeof value === 'number' ? String(value) : null;
-  const from = text(data.from ?? data.fromUser);
-  const to = text(data.to ?? data.toUser ?? data.toGroup ?? data.assignee ?? data.targetElementId);
-  if (from || to) parts.push(`${from ?? '—'} → ${to ?? '—'}`);
-  for (const key of ['reason', 'text', 'message', 'escalationCode', 'errorCode']) {
-    const value = text(data[key]);
-    if (value) parts.push(value);
-  }
-  return parts;
+/** Unnamed elements are called by their kind rather than by a generated id. */
+const KINDS: Record<string, MessageKey> = {
+  startEvent: 'element.startEvent',
+  endEvent: 'element.endEvent',
+  intermediateCatchEvent: 'element.event',
+  intermediateThrowEvent: 'element.event',
+  boundaryEvent: 'element.event',
+  exclusiveGateway: 'element.gateway',
+  parallelGateway: 'element.gateway',
+  inclusiveGateway: 'element.gateway',
+  eventBasedGateway: 'element.gateway',
+  sequenceFlow: 'element.flow',
+  userTask: 'element.task',
+  serviceTask: 'element.task',
+  task: 'element.task',
+};
+
+/** An element's readable name; its id stays available as a tooltip. */
+export function elementName(id: string, labels: ElementLabels | undefined, t: Translate): string {
+  const label = labels?.get(id);
+  if (label?.name) return label.name;
+  const kind = label ? KINDS[label.kind] : undefined;
+  return kind ? t(kind) : id;
 }
 
-/** A who-did-what-when list; element.entered/left noise can be hidden by the caller. */
-export function Timeline({ events }: { events: readonly HistoryEvent[] }) {
+function ElementRef({ id, labels }: { id: string; labels: ElementLabels | undefined }) {
+  const { t } = useI18n();
+  return (
+    <span className="element-name" title={id} data-element-id={id}>
+      {elementName(id, labels, t)}
+    </span>
+  );
+}
+
+function PartyView({ party, labels }: { party: Party; labels: ElementLabels | undefined }) {
+  const { t } = useI18n();
+  if (party.type === 'element') return <ElementRef id={party.id} labels={labels} />;
+  if (party.type === 'group')
+    return <span className="party">{t('history.group', { name: party.name })}</span>;
+  return <span className="party">{party.name}</span>;
+}
+
+function Parties({ parties, labels }: { parties: readonly Party[]; labels: ElementLabels | undefined }) {
+  if (parties.length === 0) return <span className="muted">—</span>;
+  return (
+    <>
+      {parties.map((party, index) => (
+        <span key={`${party.type}:${'id' in party ? party.id : party.name}`}>
+          {index > 0 ? ', ' : null}
+          <PartyView party={party} labels={labels} />
+        </span>
+      ))}
+    </>
+  );
+}
+
+function DetailLine({ detail, labels }: { detail: Detail; labels: ElementLabels | undefined }) {
+  const { t } = useI18n();
+  if (detail.kind === 'route')
+    return (
+      <div className="timeline-detail timeline-route" data-testid="timeline-route">
+        <Parties parties={detail.from} labels={labels} /> → <Parties parties={detail.to} labels={labels} />
+      </div>
+    );
+  return (
+    <div className={detail.quote ? 'timeline-detail timeline-quote' : 'timeline-detail'}>
+      {detail.label ? <span className="detail-label">{t(detail.label)}: </span> : null}
+      {detail.quote ? `“${detail.text}”` : detail.text}
+    </div>
+  );
+}
+
+/**
+ * A who-did-what-when list. `labels` (from the definition's XML) turns element ids into names;
+ * element.entered/left noise can be hidden by the caller.
+ */
+export function Timeline({ events, labels }: { events: readonly HistoryEvent[]; labels?: ElementLabels }) {
   const { t, formatDateTime } = useI18n();
   if (events.length === 0) return <p className="muted">{t('history.empty')}</p>;
   return (
     <ol className="timeline" data-testid="timeline">
       {events.map((event) => {
         const label = LABELS[event.type];
-        const isImportant = /handedOff|returned|escalat|incident|delegated/.test(event.type);
+        const isImportant = /handedOff|returned|escalat|incident|delegated|assigned/.test(event.type);
         return (
-          <li key={event.seq} className={isImportant ? 'timeline-item important' : 'timeline-item'}>
+          <li
+            key={event.seq}
+            className={isImportant ? 'timeline-item important' : 'timeline-item'}
+            data-type={event.type}
+          >
             <time dateTime={event.at}>{formatDateTime(event.at)}</time>
             <div>
               <strong>{label ? t(label) : event.type}</strong>
-              {event.elementId ? <code className="element-id">{event.elementId}</code> : null}
+              {event.elementId ? (
+                <>
+                  {' '}
+                  <ElementRef id={event.elementId} labels={labels} />
+                </>
+              ) : null}
               {event.actor ? <span className="actor"> · {event.actor}</span> : null}
-              {details(event.data).map((part) => (
-                <div key={part} className="timeline-detail">
-                  {part}
-                </div>
+              {eventDetails(event.type, event.data).map((detail, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: details of one event never reorder.
+                <DetailLine key={index} detail={detail} labels={labels} />
               ))}
             </div>
           </li>

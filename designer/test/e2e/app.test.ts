@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiSession,
   launchBrowser,
   prepareTeam,
   type RunningServer,
@@ -11,6 +12,7 @@ import {
   shoot,
   signIn,
   startServer,
+  USER_PASSWORD,
 } from './harness.js';
 
 const FORM_ID = 'e2e-expense';
@@ -62,7 +64,7 @@ describe.skipIf(!serverBuilt)('Baton web app in Chromium', () => {
     await purpose.locator('[data-testid="field-title"]').fill('Purpose');
     await purpose.locator('[data-testid="field-required"]').check();
     await page.locator('.designer-preview #preview_amount').waitFor();
-    await shoot(page, 'form-designer');
+    await shoot(page, 'form-designer', { fullPage: true });
     await page.click('[data-testid="save-form"]');
     await expect.poll(() => page.locator('[data-testid="form-notice"]').textContent()).toContain('version 1');
 
@@ -119,6 +121,12 @@ describe.skipIf(!serverBuilt)('Baton web app in Chromium', () => {
     await page.click('[data-testid="start-submit"]');
     await page.locator('[data-testid="started"]').waitFor();
     await page.click('[data-testid="start-submit"]');
+    await expect.poll(() => page.locator('[data-testid="started"]').count()).toBe(1);
+
+    // and a built-in template's start form renders for the screenshot
+    await page.goto(`${server.baseUrl}/#/start/work-request`);
+    await page.locator('[data-testid="start-submit"]').waitFor();
+    await page.locator('form .form-group input, form .form-group textarea').first().waitFor();
     await shoot(page, 'start');
     await context.close();
   });
@@ -213,9 +221,10 @@ describe.skipIf(!serverBuilt)('Baton web app in Chromium', () => {
 
     // when she opens the completed instance
     await page.goto(`${server.baseUrl}/#/instances`);
+    await expect.poll(() => page.locator('[data-testid="instance-row"]').count()).toBeGreaterThanOrEqual(2);
+    await shoot(page, 'instances');
     await page.selectOption('select[aria-label="State"]', 'completed');
     await expect.poll(() => page.locator('[data-testid="instance-row"]').count()).toBe(1);
-    await shoot(page, 'instances');
     await page.locator('[data-testid="instance-row"] a').first().click();
 
     // then the diagram marks the path taken and the timeline tells who completed what
@@ -228,7 +237,10 @@ describe.skipIf(!serverBuilt)('Baton web app in Chromium', () => {
     ).toBeGreaterThanOrEqual(3);
     await expect.poll(() => page.locator('[data-testid="timeline"]').textContent()).toContain('sam');
     expect(await page.locator('[data-testid="timeline"]').textContent()).toContain('Completed');
-    await shoot(page, 'instance');
+    // the timeline names the task, not its generated id (the id stays as a tooltip)
+    await expect.poll(() => page.locator('[data-testid="timeline"]').textContent()).toContain(TASK_NAME);
+    await expect.poll(() => page.locator('[data-testid="timeline"]').textContent()).not.toMatch(/Activity_/);
+    await shoot(page, 'instance', { fullPage: true });
 
     // and the KPI page draws its charts and heat map
     await page.goto(`${server.baseUrl}/#/kpis/${encodeURIComponent(processId)}`);
@@ -248,15 +260,29 @@ describe.skipIf(!serverBuilt)('Baton web app in Chromium', () => {
   });
 
   it('renders the Chinese UI, chosen from the browser language and remembered', async () => {
-    // given a browser that prefers Simplified Chinese
+    // given kim holds a task (started by dana, reassigned by the manager)
+    const dana = await apiSession(server.baseUrl, 'dana', USER_PASSWORD);
+    const maya = await apiSession(server.baseUrl, 'maya', USER_PASSWORD);
+    const started = await dana<{ id: string }>('POST', '/api/instances', {
+      processId,
+      businessKey: '差旅报销',
+    });
+    const tasks = await maya<{ items: { id: string }[] }>(
+      'GET',
+      `/api/tasks?scope=all&instanceId=${started.id}`,
+    );
+    await maya('POST', `/api/tasks/${tasks.items[0]?.id}/assign`, { user: 'kim' });
+    // and a browser that prefers Simplified Chinese
     const { context, page } = await signIn(browser, server.baseUrl, 'kim', { locale: 'zh-CN' });
 
     // when the inbox loads
     await page.goto(`${server.baseUrl}/#/inbox`);
 
-    // then the navigation and the inbox speak Chinese
+    // then the navigation and the inbox speak Chinese, and the list shows kim's tasks
     await expect.poll(() => page.locator('.nav').textContent()).toContain('待办');
     expect(await page.locator('[data-testid="tab-mine"]').textContent()).toContain('我的任务');
+    await page.locator('[data-testid="task-row"]').first().waitFor();
+    expect(await page.locator('.loading').count()).toBe(0);
     await shoot(page, 'inbox-zh');
 
     // when the user switches to English, the choice survives a reload

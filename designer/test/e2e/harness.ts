@@ -182,8 +182,10 @@ export async function signIn(
   return { context, page };
 }
 
-/** Saves a screenshot for the README. */
-export async function shoot(page: Page, name: string): Promise<void> {
+/** Saves a screenshot for the README; `fullPage` for pages taller than the window (timelines). */
+export async function shoot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false });
+  // Let fonts and the last paint settle so no half-drawn frame is saved.
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: options.fullPage ?? false });
 }

@@ -1,7 +1,7 @@
 import Form from '@rjsf/core';
 import type { ErrorSchema, RJSFSchema, UiSchema } from '@rjsf/utils';
 import { type ReactNode, useState } from 'react';
-import type { Json, Variables } from '../../api/types.js';
+import type { Json, JsonObject, Variables } from '../../api/types.js';
 import { cspValidator } from './csp-validator.js';
 import { checkSchemaShape } from './json-schema-check.js';
 import { UserPickerWidget } from './UserPickerWidget.js';
@@ -9,7 +9,7 @@ import { UserPickerWidget } from './UserPickerWidget.js';
 const widgets = { user: UserPickerWidget };
 
 /** The meta-schema reference is not needed to validate, and rjsf would try to resolve it. */
-export function forRjsf(schema: Record<string, Json>): RJSFSchema {
+export function forRjsf(schema: JsonObject): RJSFSchema {
   const { $schema: _ignored, ...rest } = schema;
   return rest as RJSFSchema;
 }
@@ -29,8 +29,8 @@ export function SchemaForm({
   children,
   idPrefix,
 }: {
-  schema: Record<string, Json>;
-  uiSchema?: Record<string, Json> | null;
+  schema: JsonObject;
+  uiSchema?: JsonObject | null;
   formData?: Variables;
   onChange?: (data: Variables) => void;
   onSubmit?: (data: Variables) => void;

@@ -1,15 +1,15 @@
 import type { WidgetProps } from '@rjsf/utils';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client.js';
-import type { ListPage, UserRef } from '../../api/types.js';
+import type { UserList, UserRef } from '../../api/types.js';
 
 let usersPromise: Promise<UserRef[]> | null = null;
 
 /** The people a form may name, loaded once per page load. */
 function loadUsers(): Promise<UserRef[]> {
   usersPromise ??= api
-    .get<ListPage<UserRef> | UserRef[]>('/api/users', { limit: 200 })
-    .then((answer) => (Array.isArray(answer) ? answer : answer.items))
+    .get<UserList>('/api/users', { limit: 200 })
+    .then((answer) => answer.items)
     .catch((error: unknown) => {
       usersPromise = null;
       throw error;

@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../api/client.js';
 import { ApiError } from '../../api/problem.js';
-import type { FormRecord, Json } from '../../api/types.js';
+import { asJson, type FormRecord, type Json } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
+import { localized } from '../../app/i18n-core.js';
 import { navigate, useLocation } from '../../app/router.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { SchemaForm, schemaProblem } from '../../components/forms/SchemaForm.js';
@@ -20,10 +21,12 @@ function parseObject(text: string): JsonObject {
 
 /** Builder and raw JSON editor for one form, with a live preview, versions and save. */
 export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const isNew = routeFormId === 'new';
   const [formId, setFormId] = useState(isNew ? '' : routeFormId);
   const [name, setName] = useState('');
+  // A bilingual name is kept as it is unless the designer edits the shown text.
+  const [loadedName, setLoadedName] = useState<FormRecord['name'] | null>(null);
   const [fields, setFields] = useState<FieldDef[]>([]);
   const [mode, setMode] = useState<'builder' | 'raw'>('builder');
   const [rawSchema, setRawSchema] = useState('{}');
@@ -44,8 +47,9 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
     api
       .get<FormRecord>(`/api/forms/${encodeURIComponent(routeFormId)}`, { version })
       .then((form) => {
-        setName(form.name);
-        setFields(parseForm(form.schema, form.uiSchema));
+        setLoadedName(form.name);
+        setName(localized(form.name, locale));
+        setFields(parseForm(asJson(form.schema), asJson(form.uiSchema)));
         setRawSchema(JSON.stringify(form.schema, null, 2));
         setRawUi(JSON.stringify(form.uiSchema ?? {}, null, 2));
         if (version === undefined) setLatestVersion(form.version);
@@ -96,7 +100,7 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
     try {
       const saved = await api.post<FormRecord>('/api/forms', {
         formId,
-        name: name || formId,
+        name: loadedName && localized(loadedName, locale) === name ? loadedName : name || formId,
         schema: current.schema,
         uiSchema: current.uiSchema,
       });

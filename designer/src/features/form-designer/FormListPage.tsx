@@ -1,6 +1,7 @@
 import { api } from '../../api/client.js';
-import type { FormRecord, ListPage } from '../../api/types.js';
+import type { FormList } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
+import { localized } from '../../app/i18n-core.js';
 import { href } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -8,8 +9,8 @@ import { Loading } from '../../components/Loading.js';
 
 /** All forms (latest version each), with a way to start a new one. */
 export function FormListPage() {
-  const { t, formatDateTime } = useI18n();
-  const forms = useAsync(() => api.get<ListPage<FormRecord>>('/api/forms', { limit: 200 }), []);
+  const { t, locale, formatDateTime } = useI18n();
+  const forms = useAsync(() => api.get<FormList>('/api/forms', { limit: 200 }), []);
   return (
     <section className="page">
       <div className="page-head">
@@ -35,7 +36,9 @@ export function FormListPage() {
             {forms.data.items.map((form) => (
               <tr key={form.formId}>
                 <td>
-                  <a href={href(`/forms/${encodeURIComponent(form.formId)}`)}>{form.name || form.formId}</a>
+                  <a href={href(`/forms/${encodeURIComponent(form.formId)}`)}>
+                    {localized(form.name, locale) || form.formId}
+                  </a>
                 </td>
                 <td>
                   <code>{form.formId}</code>

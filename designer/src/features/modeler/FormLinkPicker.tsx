@@ -1,5 +1,6 @@
 import type { FormRecord } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
+import { localized } from '../../app/i18n-core.js';
 import { getLinkedFormId, type ModelerServices, setLinkedFormId } from './form-link.js';
 
 type Shape = Parameters<typeof getLinkedFormId>[0];
@@ -14,7 +15,7 @@ export function FormLinkPicker({
   element: Shape;
   forms: readonly FormRecord[];
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const current = getLinkedFormId(element);
   const known = forms.some((f) => f.formId === current);
   return (
@@ -32,7 +33,7 @@ export function FormLinkPicker({
           ) : null}
           {forms.map((form) => (
             <option key={form.formId} value={form.formId}>
-              {form.name || form.formId} ({form.formId} v{form.version})
+              {localized(form.name, locale) || form.formId} ({form.formId} v{form.version})
             </option>
           ))}
         </select>

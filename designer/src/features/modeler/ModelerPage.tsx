@@ -3,7 +3,7 @@ import { type ChangeEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client.js';
 import { definitionVersions, definitionXml } from '../../api/definitions.js';
 import { ApiError } from '../../api/problem.js';
-import type { Definition, DeployIssue, FormRecord, ListPage } from '../../api/types.js';
+import type { Definition, DeployIssue, FormList, FormRecord } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
 import { navigate, useLocation } from '../../app/router.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -73,7 +73,7 @@ export function ModelerPage({ processId }: { processId: string }) {
 
   useEffect(() => {
     api
-      .get<ListPage<FormRecord>>('/api/forms', { limit: 200 })
+      .get<FormList>('/api/forms', { limit: 200 })
       .then((page) => setForms(page.items))
       .catch(setError);
   }, []);
@@ -205,7 +205,7 @@ export function ModelerPage({ processId }: { processId: string }) {
 
   const problems: Problem[] = [
     ...serverIssues.map((issue) => ({
-      elementId: issue.elementId,
+      elementId: issue.elementId ?? null,
       message: issue.message,
       severity: 'error' as const,
       source: 'server' as const,

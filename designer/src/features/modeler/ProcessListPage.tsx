@@ -1,6 +1,6 @@
 import type { ChangeEvent } from 'react';
 import { api } from '../../api/client.js';
-import type { Definition, ListPage } from '../../api/types.js';
+import type { Definition, DefinitionList } from '../../api/types.js';
 import { useAuth } from '../../app/auth.js';
 import { useI18n } from '../../app/i18n.js';
 import { href, navigate } from '../../app/router.js';
@@ -43,7 +43,7 @@ export function latestVersions(definitions: readonly Definition[]): ProcessRow[]
 export function ProcessListPage() {
   const { t, formatDateTime } = useI18n();
   const { hasRole } = useAuth();
-  const definitions = useAsync(() => api.get<ListPage<Definition>>('/api/definitions', { limit: 200 }), []);
+  const definitions = useAsync(() => api.get<DefinitionList>('/api/definitions', { limit: 200 }), []);
 
   const importFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];

@@ -1,17 +1,20 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api } from '../../api/client.js';
 import { definitionXml } from '../../api/definitions.js';
-import type { HistoryEvent, InstanceDetail, ListPage, TaskList } from '../../api/types.js';
+import type { HistoryList, InstanceDetail, TaskList } from '../../api/types.js';
+import { useAuth } from '../../app/auth.js';
 import { useI18n } from '../../app/i18n.js';
 import { href } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
 import { useLiveEvents } from '../../app/use-live-events.js';
+import { elementLabels } from '../../components/element-labels.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { LazyDiagram } from '../../components/LazyDiagram.js';
 import { Loading } from '../../components/Loading.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
-import { Timeline } from '../../components/Timeline.js';
+import { elementName, Timeline } from '../../components/Timeline.js';
 import { statusTone } from './InstancesPage.js';
+import { VariablesEditor } from './VariablesEditor.js';
 
 /** Token moves are noise in a people timeline; they stay visible behind a toggle. */
 const MOVEMENT = new Set(['element.entered', 'element.left', 'element.completed', 'flow.taken']);
@@ -19,12 +22,13 @@ const MOVEMENT = new Set(['element.entered', 'element.left', 'element.completed'
 /** One instance: diagram with tokens, path and incidents; timeline; variables; manager actions. */
 export function InstancePage({ instanceId }: { instanceId: string }) {
   const { t, formatDateTime } = useI18n();
+  const { hasRole } = useAuth();
   const instance = useAsync(() => api.get<InstanceDetail>(`/api/instances/${instanceId}`), [instanceId]);
   const history = useAsync(
     () =>
       api
-        .get<ListPage<HistoryEvent> | HistoryEvent[]>(`/api/instances/${instanceId}/history`, { limit: 200 })
-        .then((a) => (Array.isArray(a) ? a : a.items)),
+        .get<HistoryList>(`/api/instances/${instanceId}/history`, { limit: 1000 })
+        .then((page) => page.items),
     [instanceId],
   );
   const tasks = useAsync(
@@ -36,6 +40,7 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
     () => (definitionId ? definitionXml(definitionId) : Promise.resolve('')),
     [definitionId],
   );
+  const labels = useMemo(() => elementLabels(xml.data ?? ''), [xml.data]);
   const [showMoves, setShowMoves] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -43,6 +48,7 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
     if (events.some((e) => e.instanceId === instanceId)) {
       instance.reload(true);
       history.reload(true);
+      tasks.reload(true);
     }
   });
 
@@ -56,6 +62,7 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
       setNotice(message);
       instance.reload(true);
       history.reload(true);
+      tasks.reload(true);
     } catch (failure) {
       setError(failure);
     }
@@ -75,7 +82,9 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
           </a>
           <h1>
             {detail.processId} v{detail.version}{' '}
-            <StatusBadge tone={statusTone(detail.status)}>{detail.status}</StatusBadge>
+            <StatusBadge tone={statusTone(detail.status)} testId="instance-status">
+              {t(`status.${detail.status}`)}
+            </StatusBadge>
           </h1>
           <div className="meta">
             <code>{detail.id}</code>
@@ -90,10 +99,11 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
             ) : null}
           </div>
         </div>
-        {detail.status === 'running' ? (
+        {detail.status === 'active' ? (
           <button
             type="button"
             className="btn btn-danger"
+            data-testid="cancel-instance"
             onClick={() =>
               window.confirm(t('instances.cancelConfirm')) &&
               void act(`/api/instances/${instanceId}/cancel`, t('instances.cancelled'))
@@ -132,7 +142,7 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
               {t('instances.showMoves')}
             </label>
           </div>
-          <Timeline events={events} />
+          <Timeline events={events} labels={labels} />
         </div>
         <div>
           {openIncidents.length > 0 ? (
@@ -141,10 +151,12 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
               <ul className="plain-list">
                 {openIncidents.map((incident) => (
                   <li key={incident.id}>
-                    <code>{incident.elementId}</code> {incident.message}{' '}
+                    <strong title={incident.elementId}>{elementName(incident.elementId, labels, t)}</strong>{' '}
+                    {incident.message}{' '}
                     <button
                       type="button"
                       className="btn btn-small"
+                      data-testid="retry-incident"
                       onClick={() => void act(`/api/incidents/${incident.id}/retry`, t('instances.retried'))}
                     >
                       {t('instances.retry')}
@@ -159,19 +171,23 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
             {openTasks.length === 0 ? <p className="muted">—</p> : null}
             <ul className="plain-list">
               {openTasks.map((task) => (
-                <li key={task.id}>
+                <li key={task.id} data-testid="open-task">
                   <a href={href(`/tasks/${task.id}`)}>{task.name || task.elementId}</a> ·{' '}
                   {task.assignee ?? task.candidateGroups.join(', ')}
                 </li>
               ))}
             </ul>
           </div>
-          <div className="card">
-            <h2>{t('instances.variables')}</h2>
-            <pre className="json" data-testid="variables">
-              {JSON.stringify(detail.variables, null, 2)}
-            </pre>
-          </div>
+          <VariablesEditor
+            instanceId={instanceId}
+            variables={detail.variables}
+            editable={detail.status === 'active' && hasRole('manager', 'admin')}
+            onSaved={() => {
+              setNotice(t('instances.variablesSaved'));
+              instance.reload(true);
+              history.reload(true);
+            }}
+          />
         </div>
       </div>
     </section>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api/client.js';
-import type { InstanceSummary, ListPage, ProcessSummary } from '../../api/types.js';
+import type { InstanceList, InstanceStatus, ProcessList } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
 import { href } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
@@ -9,9 +9,17 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading } from '../../components/Loading.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 
+/** Every instance state, in the order the filter offers them. */
+export const INSTANCE_STATUSES: readonly InstanceStatus[] = [
+  'active',
+  'completed',
+  'cancelled',
+  'terminated',
+];
+
 /** Tone of a status pill. */
-export function statusTone(status: string): string {
-  if (status === 'running' || status === 'active') return 'info';
+export function statusTone(status: InstanceStatus): string {
+  if (status === 'active') return 'info';
   if (status === 'completed') return 'ok';
   return 'muted';
 }
@@ -30,15 +38,12 @@ export function InstancesPage() {
   const [overdue, setOverdue] = useState(false);
   const [q, setQ] = useState('');
   const processes = useAsync(
-    () =>
-      api
-        .get<ListPage<ProcessSummary> | ProcessSummary[]>('/api/processes', { limit: 200 })
-        .then((a) => (Array.isArray(a) ? a : a.items)),
+    () => api.get<ProcessList>('/api/processes', { limit: 200 }).then((page) => page.items),
     [],
   );
   const instances = useAsync(
     () =>
-      api.get<ListPage<InstanceSummary>>('/api/instances', {
+      api.get<InstanceList>('/api/instances', {
         processId,
         status,
         startedAfter: toIso(after),
@@ -76,9 +81,9 @@ export function InstancesPage() {
         </select>
         <select value={status} onChange={(e) => setStatus(e.target.value)} aria-label={t('instances.state')}>
           <option value="">{t('instances.allStates')}</option>
-          {['running', 'completed', 'cancelled', 'terminated'].map((s) => (
+          {INSTANCE_STATUSES.map((s) => (
             <option key={s} value={s}>
-              {s}
+              {t(`status.${s}`)}
             </option>
           ))}
         </select>
@@ -130,7 +135,9 @@ export function InstancesPage() {
                   {instance.processId} v{instance.version}
                 </td>
                 <td>
-                  <StatusBadge tone={statusTone(instance.status)}>{instance.status}</StatusBadge>
+                  <StatusBadge tone={statusTone(instance.status)}>
+                    {t(`status.${instance.status}`)}
+                  </StatusBadge>
                 </td>
                 <td>{formatDateTime(instance.startedAt)}</td>
                 <td>{instance.startedBy ?? '—'}</td>

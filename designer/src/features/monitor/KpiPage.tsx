@@ -1,6 +1,6 @@
 import { api } from '../../api/client.js';
 import { definitionXml } from '../../api/definitions.js';
-import type { Kpis, ListPage, ProcessSummary } from '../../api/types.js';
+import type { Kpis, ProcessList } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
 import { href } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
@@ -15,10 +15,7 @@ import { workloadBars } from './kpi-charts.js';
 export function KpiPage({ processId }: { processId?: string }) {
   const { t } = useI18n();
   const processes = useAsync(
-    () =>
-      api
-        .get<ListPage<ProcessSummary> | ProcessSummary[]>('/api/processes', { limit: 200 })
-        .then((a) => (Array.isArray(a) ? a : a.items)),
+    () => api.get<ProcessList>('/api/processes', { limit: 200 }).then((page) => page.items),
     [],
   );
   const kpis = useAsync(
@@ -91,8 +88,13 @@ function KpiBody({ kpis, xml }: { kpis: Kpis; xml: string }) {
         ))}
       </div>
       <div className="chart-row card">
-        <BarChart title={t('kpi.workloadPeople')} bars={people} />
-        <BarChart title={t('kpi.workloadGroups')} bars={groups} color="#2f9e6e" />
+        <BarChart title={t('kpi.workloadPeople')} bars={people} empty={t('kpi.noOpenTasks')} />
+        <BarChart
+          title={t('kpi.workloadGroups')}
+          bars={groups}
+          empty={t('kpi.noOpenTasks')}
+          color="#2f9e6e"
+        />
       </div>
       <div className="card">
         <h2>{t('kpi.heatmap')}</h2>

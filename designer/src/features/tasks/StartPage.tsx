@@ -2,7 +2,7 @@ import type { ErrorSchema } from '@rjsf/utils';
 import { useState } from 'react';
 import { api } from '../../api/client.js';
 import { ApiError } from '../../api/problem.js';
-import type { FormRecord, InstanceSummary, ListPage, ProcessSummary, Variables } from '../../api/types.js';
+import type { FormRecord, InstanceSummary, ProcessList, ProcessSummary, Variables } from '../../api/types.js';
 import { useAuth } from '../../app/auth.js';
 import { useI18n } from '../../app/i18n.js';
 import { href } from '../../app/router.js';
@@ -12,16 +12,11 @@ import { SchemaForm } from '../../components/forms/SchemaForm.js';
 import { Loading } from '../../components/Loading.js';
 import { errorsToExtraErrors } from './error-mapping.js';
 
-function itemsOf<T>(answer: ListPage<T> | T[]): T[] {
-  return Array.isArray(answer) ? answer : answer.items;
-}
-
 /** Start a process: pick one, fill its start form if it has one, go. */
 export function StartPage({ processId }: { processId?: string }) {
   const { t } = useI18n();
   const processes = useAsync(
-    () =>
-      api.get<ListPage<ProcessSummary> | ProcessSummary[]>('/api/processes', { limit: 200 }).then(itemsOf),
+    () => api.get<ProcessList>('/api/processes', { limit: 200 }).then((page) => page.items),
     [],
   );
   const chosen = processes.data?.find((p) => p.processId === processId);

@@ -101,18 +101,23 @@ export function TaskActions({
           <button type="button" className="btn" data-testid="open-handoff" onClick={() => setOpen('handoff')}>
             {t('task.handoff')}
           </button>
-          <button type="button" className="btn" onClick={() => setOpen('delegate')}>
+          <button
+            type="button"
+            className="btn"
+            data-testid="open-delegate"
+            onClick={() => setOpen('delegate')}
+          >
             {t('task.delegate')}
           </button>
           {task.returnTargets.length > 0 ? (
-            <button type="button" className="btn" onClick={() => setOpen('return')}>
+            <button type="button" className="btn" data-testid="open-return" onClick={() => setOpen('return')}>
               {t('task.return')}
             </button>
           ) : null}
         </>
       ) : null}
       {open_ && manager ? (
-        <button type="button" className="btn" onClick={() => setOpen('assign')}>
+        <button type="button" className="btn" data-testid="open-reassign" onClick={() => setOpen('assign')}>
           {t('task.reassign')}
         </button>
       ) : null}

@@ -1,14 +1,15 @@
 import type { ErrorSchema } from '@rjsf/utils';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api } from '../../api/client.js';
 import { definitionXml } from '../../api/definitions.js';
 import { ApiError } from '../../api/problem.js';
-import type { HistoryEvent, Json, ListPage, TaskDetail, Variables } from '../../api/types.js';
+import type { HistoryList, Json, TaskDetail, Variables } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
 import { href, navigate } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { SchemaForm } from '../../components/forms/SchemaForm.js';
+import { elementLabels } from '../../components/element-labels.js';
 import { isOverdue } from '../../components/format.js';
 import { LazyDiagram } from '../../components/LazyDiagram.js';
 import { Loading } from '../../components/Loading.js';
@@ -26,16 +27,12 @@ export function initialFormData(task: TaskDetail): Variables {
   return Object.fromEntries(Object.entries(merged).filter(([key]) => keys.includes(key)));
 }
 
-function historyItems(answer: ListPage<HistoryEvent> | HistoryEvent[]): HistoryEvent[] {
-  return Array.isArray(answer) ? answer : answer.items;
-}
-
 /** One task: its form, the actions on it, comments, history and where it sits in the diagram. */
 export function TaskPage({ taskId }: { taskId: string }) {
   const { t, formatDateTime } = useI18n();
   const task = useAsync(() => api.get<TaskDetail>(`/api/tasks/${taskId}`), [taskId]);
   const history = useAsync(
-    () => api.get<ListPage<HistoryEvent> | HistoryEvent[]>(`/api/tasks/${taskId}/history`).then(historyItems),
+    () => api.get<HistoryList>(`/api/tasks/${taskId}/history`).then((page) => page.items),
     [taskId],
   );
   const definitionId = task.data?.definitionId;
@@ -48,6 +45,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [comment, setComment] = useState('');
+  const labels = useMemo(() => elementLabels(xml.data ?? ''), [xml.data]);
 
   if (task.loading && !task.data) return <Loading />;
   if (!task.data) return <ErrorMessage error={task.error} />;
@@ -187,7 +185,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
           </div>
           <div className="card">
             <h2>{t('task.history')}</h2>
-            <Timeline events={history.data ?? []} />
+            <Timeline events={history.data ?? []} labels={labels} />
           </div>
         </aside>
       </div>

@@ -15,10 +15,7 @@ import { storeDraft } from '../modeler/draft-store.js';
 export function TemplatesPage() {
   const { t } = useI18n();
   const templates = useAsync(
-    () =>
-      api
-        .get<ListPage<Template> | Template[]>('/api/templates')
-        .then((a) => (Array.isArray(a) ? a : a.items)),
+    () => api.get<ListPage<Template>>('/api/templates').then((page) => page.items),
     [],
   );
   return (
@@ -80,7 +77,7 @@ function TemplateCard({ template }: { template: Template }) {
           </a>
         ) : null}
         {hasRole('designer') ? (
-          <button type="button" className="btn" onClick={() => void copy()}>
+          <button type="button" className="btn" data-testid="copy-template" onClick={() => void copy()}>
             {t('templates.copy')}
           </button>
         ) : null}

@@ -1,0 +1,132 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Measurement } from './measure.js';
+
+/** One row of the result: a target on a shape at a concurrency. */
+export interface ResultRow {
+  readonly shape: string;
+  readonly concurrency: number;
+  readonly target: string;
+  readonly measurement: Measurement;
+  /** Deadlocks PostgreSQL detected during the row's window. */
+  readonly deadlocks: number;
+  /** Transactions rolled back during the window: conflicts retried or lost. */
+  readonly rollbacks: number;
+}
+
+export interface MachineInfo {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly node: string;
+  readonly postgres: string;
+  readonly bpmnEngine: string;
+  readonly date: string;
+  readonly seconds: number;
+}
+
+export const BATON = 'Baton (engine, PostgreSQL)';
+export const PEER_PG = 'bpmn-engine + state in PostgreSQL';
+export const PEER_MEMORY = 'bpmn-engine, memory only';
+export const BARE = 'bare SQL, same transactions (limit)';
+
+const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+/** The result table in Markdown, with Baton's ratio to each other target of the same group. */
+export function resultTable(rows: readonly ResultRow[]): string {
+  const lines = [
+    '| shape | callers | target | instances/s | p50 ms | p99 ms | rollbacks | deadlocks | Baton ÷ this |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    const baton = rows.find(
+      (other) => other.shape === row.shape && other.concurrency === row.concurrency && other.target === BATON,
+    );
+    const ratio =
+      baton && row.target !== BATON
+        ? `${fixed(baton.measurement.perSecond / row.measurement.perSecond, 2)}×`
+        : '';
+    const m = row.measurement;
+    const errors = m.errors > 0 ? ` (${m.errors} errors)` : '';
+    lines.push(
+      `| ${row.shape} | ${row.concurrency} | ${row.target}${errors} | ${fixed(m.perSecond, 1)} | ${fixed(m.p50Ms, 1)} | ${fixed(m.p99Ms, 1)} | ${row.rollbacks} | ${row.deadlocks} | ${ratio} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Baton as a share of the bare-SQL limit, per shape and concurrency. */
+export function limitShares(rows: readonly ResultRow[]): string[] {
+  return rows
+    .filter((row) => row.target === BATON)
+    .map((row) => {
+      const bare = rows.find(
+        (o) => o.shape === row.shape && o.concurrency === row.concurrency && o.target === BARE,
+      );
+      const share = bare ? (100 * row.measurement.perSecond) / bare.measurement.perSecond : Number.NaN;
+      return `${row.shape}, ${row.concurrency} caller(s): Baton runs at ${fixed(share)}% of the bare-SQL limit`;
+    });
+}
+
+/** Replaces (or appends) the `## Peer benchmark` section of a Markdown file; other sections stay as they are. */
+export function writePeerSection(path: string, section: string): void {
+  let text = '';
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    text = '# Benchmarks\n';
+  }
+  const heading = '## Peer benchmark';
+  const start = text.indexOf(`\n${heading}`);
+  if (start < 0) {
+    writeFileSync(path, `${text.trimEnd()}\n\n${section.trimEnd()}\n`);
+    return;
+  }
+  const next = text.indexOf('\n## ', start + heading.length + 1);
+  const after = next < 0 ? '' : text.slice(next);
+  writeFileSync(path, `${text.slice(0, start).trimEnd()}\n\n${section.trimEnd()}\n${after}`);
+}
+
+export function peerSection(
+  rows: readonly ResultRow[],
+  machine: MachineInfo,
+  stateBytes: Record<string, number>,
+): string {
+  const sizes = Object.entries(stateBytes)
+    .map(([shape, bytes]) => `${shape}: ${fixed(bytes / 1024, 1)} kB`)
+    .join('; ');
+  return `## Peer benchmark
+
+Baton against the npm package [bpmn-engine](https://www.npmjs.com/package/bpmn-engine) on the same
+process shapes, in one run, on one machine. Figures are whole instances completed per second
+(start to end event) and the latency of one instance.
+
+- **Baton**: engine level (no HTTP) on PostgreSQL; every command is one durable transaction.
+  User tasks are completed as the change feed announces them; the parallel shape's ten service
+  tasks are jobs run by an in-process handler, each caller draining due jobs after its start.
+- **bpmn-engine**: in memory, with the state a user must save to survive a restart
+  (\`JSON.stringify(await engine.getState())\` after the start and after every step: each user
+  task, each finished service task) upserted as jsonb into PostgreSQL; and the same without the
+  write ("memory only": the engine and the serialization, no durability at all). The process is
+  parsed once and passed as \`sourceContext\`. Average saved state: ${sizes}.
+- **Bare SQL**: the limit. One instance is as many hand-written transactions as Baton runs
+  commands for it (4 for the user tasks, 11 for the fan-out), each the workflow-step shape
+  (write one instance row with a version check, insert two history rows, insert one job row).
+
+Machine: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, ${machine.postgres},
+bpmn-engine ${machine.bpmnEngine}; ${machine.date}; ${machine.seconds} s measured per row after
+a warm-up. The machine is shared and noisy: compare ratios within one run, not across runs.
+
+*rollbacks* and *deadlocks*: what PostgreSQL counted in the row's window. A rollback is a
+transaction that lost an optimistic version check (or a race) and was retried; a deadlock stalls
+two transactions for \`deadlock_timeout\` (1 s) before one is retried. In the fan-out, sibling
+branches of one instance complete on different callers at once and collide on the instance row.
+
+Command: \`npm run build && node engine/dist/bench/peer/run.js\` (from the repository root;
+\`DATABASE_URL\` picks the PostgreSQL server, \`BATON_PEER_SECONDS\` the window).
+
+${resultTable(rows)}
+
+${limitShares(rows)
+  .map((line) => `- ${line}`)
+  .join('\n')}
+`;
+}

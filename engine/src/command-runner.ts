@@ -1,0 +1,412 @@
+import { randomUUID } from 'node:crypto';
+import { CompiledQuery, type Selectable } from 'kysely';
+import {
+  ConcurrencyError,
+  DefinitionNotFoundError,
+  InstanceNotActiveError,
+  InstanceNotFoundError,
+} from './errors.js';
+import { PREPARE } from './database.js';
+import { InstanceCache } from './instance-cache.js';
+import type { ModelCache } from './model-cache.js';
+import type { ProcessModel } from './model/types.js';
+import { type Guard, buildWritePlan, netEffects } from './persistence/write-plan.js';
+import type { InstancesTable } from './persistence/schema.js';
+import { taskFromNew } from './persistence/rows.js';
+import { step } from './runtime/index.js';
+import type { Command, Effect, InstanceState, StepContext, StepResult, Variables } from './runtime/types.js';
+import { NeedsTransactionError, type TxContext } from './transaction.js';
+
+export type InstanceRow = Selectable<InstancesTable>;
+
+/** Thrown inside a transaction when a guard statement touched no row; the caller maps it to a typed error. */
+export class GuardMissedError extends Error {
+  constructor() {
+    super('guard missed');
+  }
+}
+
+export interface RunOptions {
+  /** A statement that must touch exactly one row (`... RETURNING 1`), or the command is void. */
+  readonly guard?: Guard;
+  readonly depth?: number;
+  /** Tasks the guard closes, so the cache forgets them. */
+  readonly endsTasks?: readonly string[];
+  /** Rewrites the step's effects before they are saved (drop what the guard already did, add a reason). */
+  readonly adjust?: (effects: readonly Effect[]) => readonly Effect[];
+}
+
+/** Nested commands (child instances, parents, signals) deeper than this are a modelling loop. */
+const MAX_DEPTH = 32;
+
+export type DefinitionRef = { readonly id: string; readonly process_id: string; readonly version: number };
+
+export interface StartRequest {
+  readonly definitionId: string;
+  /** The definition's row when the caller has read it already (saves a round trip). */
+  readonly definition?: DefinitionRef;
+  /** The definition came from the in-memory cache: write only if it is still the latest version. */
+  readonly onlyIfLatest?: boolean;
+  readonly instanceId?: string;
+  readonly startEventId?: string;
+  readonly variables: Variables;
+  readonly businessKey?: string | null;
+  readonly parent?: { readonly instanceId: string; readonly tokenId: string };
+}
+
+/**
+ * Load -> step -> save state + effects, inside the caller's transaction. Every public command of
+ * the engine ends up here, and so do the nested ones a step causes (child instances, the parent's
+ * `child.completed`, signal deliveries), in the same transaction.
+ */
+export class CommandRunner {
+  readonly cache = new InstanceCache();
+  /** Called after a commit that created jobs (the engine wakes its executor). */
+  onJobCreated: (() => void) | undefined;
+
+  constructor(readonly models: ModelCache) {}
+
+  /** Loads an instance row inside the transaction. */
+  async load(cx: TxContext, instanceId: string): Promise<InstanceRow> {
+    const row = await cx.trx
+      .selectFrom('instances')
+      .selectAll()
+      .where('id', '=', instanceId)
+      .executeTakeFirst();
+    if (!row) throw new InstanceNotFoundError(instanceId);
+    return row;
+  }
+
+  /** Runs `command` on an existing, active instance. `guard` must touch one row or the command is void. */
+  async run(
+    cx: TxContext,
+    instance: string | InstanceRow,
+    command: Command,
+    options: RunOptions = {},
+  ): Promise<StepResult> {
+    const row = typeof instance === 'string' ? await this.load(cx, instance) : instance;
+    if (row.status !== 'active') throw new InstanceNotActiveError(row.id, row.status);
+    const model = await this.models.get(row.definition_id, cx.trx);
+    const result = await this.#step(cx, model, row.state as InstanceState, command, row.id);
+    const effects = options.adjust ? options.adjust(result.effects) : result.effects;
+    await this.#save(cx, row, model, result.state, effects, options.guard, false, false, options.endsTasks);
+    await this.#followUps(cx, row, effects, options.depth ?? 0);
+    return result;
+  }
+
+  /** Starts a new instance of a definition (a root, a called child, or a message/signal/timer start). */
+  async start(cx: TxContext, request: StartRequest, depth = 0): Promise<InstanceRow> {
+    const definition =
+      request.definition ??
+      (await cx.trx
+        .selectFrom('definitions')
+        .select(['id', 'process_id', 'version'])
+        .where('id', '=', request.definitionId)
+        .executeTakeFirst());
+    if (!definition) throw new DefinitionNotFoundError(request.definitionId);
+    const model = await this.models.get(definition.id, cx.trx);
+    const instanceId = request.instanceId ?? randomUUID();
+    const command: Command = {
+      type: 'start',
+      variables: request.variables,
+      ...(request.startEventId ? { startEventId: request.startEventId } : {}),
+      ...(request.parent ? { parentInstanceId: request.parent.instanceId } : {}),
+    };
+    const result = await this.#step(cx, model, null, command, instanceId);
+    const row: InstanceRow = {
+      id: instanceId,
+      definition_id: definition.id,
+      process_id: definition.process_id,
+      definition_version: definition.version,
+      status: result.state.status,
+      version: 1,
+      history_seq: 0,
+      state: result.state,
+      business_key: request.businessKey ?? null,
+      started_at: cx.now,
+      started_by: cx.actor,
+      ended_at: result.state.status === 'active' ? null : cx.now,
+      parent_instance_id: request.parent?.instanceId ?? null,
+      parent_token_id: request.parent?.tokenId ?? null,
+    };
+    try {
+      await this.#save(
+        cx,
+        row,
+        model,
+        result.state,
+        result.effects,
+        undefined,
+        true,
+        request.onlyIfLatest === true,
+      );
+    } catch (error) {
+      // A newer version was deployed elsewhere: forget the cached one; the retry reads the latest.
+      if (error instanceof ConcurrencyError && request.onlyIfLatest)
+        this.models.forgetLatest(definition.process_id);
+      throw error;
+    }
+    await this.#followUps(cx, row, result.effects, depth);
+    return row;
+  }
+
+  /** The pure step, with call-activity lookups served from the cache (re-stepped once after a miss). */
+  async #step(
+    cx: TxContext,
+    model: ProcessModel,
+    state: InstanceState | null,
+    command: Command,
+    instanceId: string,
+  ): Promise<StepResult> {
+    const missing = new Set<string>();
+    const ctx: StepContext = {
+      now: cx.now,
+      newId: randomUUID,
+      instanceId,
+      findProcess: (processId) => {
+        const found = this.models.latestModel(processId);
+        if (!found) missing.add(processId);
+        return found;
+      },
+    };
+    const result = step(model, state, command, ctx);
+    if (missing.size === 0) return result;
+    let loaded = false;
+    for (const processId of missing) loaded = (await this.models.refreshLatest(processId, cx.trx)) || loaded;
+    return loaded ? step(model, state, command, ctx) : result;
+  }
+
+  async #save(
+    cx: TxContext,
+    row: InstanceRow,
+    model: ProcessModel,
+    state: InstanceState,
+    effects: readonly Effect[],
+    guard: Guard | undefined,
+    insert = false,
+    onlyIfLatest = false,
+    endedTaskIds?: readonly string[],
+  ): Promise<void> {
+    if (!cx.inTransaction && effects.some(isFollowUp)) throw new NeedsTransactionError();
+    const ended = state.status !== 'active';
+    const plan = buildWritePlan({
+      instance: {
+        id: row.id,
+        status: state.status,
+        state,
+        endedAt: ended ? cx.now : null,
+        ...(insert
+          ? {
+              insert: {
+                definitionId: row.definition_id,
+                processId: row.process_id,
+                definitionVersion: row.definition_version,
+                businessKey: row.business_key,
+                startedBy: cx.actor,
+                parentInstanceId: row.parent_instance_id,
+                parentTokenId: row.parent_token_id,
+                ...(onlyIfLatest ? { onlyIfLatestVersion: row.definition_version } : {}),
+              },
+            }
+          : { expectedVersion: row.version }),
+      },
+      definitionId: row.definition_id,
+      processId: model.id,
+      now: cx.now,
+      actor: cx.actor,
+      ...(guard ? { guard } : {}),
+      effects: netEffects(effects),
+    });
+    const { rows } = await cx.trx.executeQuery(plan);
+    const outcome = rows[0];
+    if (outcome?.seq === null || outcome?.seq === undefined) {
+      this.cache.forget(row.id);
+      throw new ConcurrencyError(row.id, row.version);
+    }
+    if (guard && Number(outcome?.guarded ?? 0) === 0) throw new GuardMissedError();
+    const written: InstanceRow = {
+      ...row,
+      status: state.status,
+      version: insert ? 1 : row.version + 1,
+      state,
+      ended_at: ended ? cx.now : null,
+    };
+    const created: string[] = [];
+    const closed: string[] = [...(endedTaskIds ?? [])];
+    for (const effect of effects) {
+      if (effect.type === 'task.create') created.push(effect.task.id);
+      else if (effect.type === 'task.cancel') closed.push(effect.taskId);
+    }
+    cx.afterCommit.push(() => this.cache.remember(written, created, closed));
+    if (this.onJobCreated && effects.some((e) => e.type === 'job.create'))
+      cx.afterCommit.push(this.onJobCreated);
+    this.#recordChanges(cx, row, state, effects, insert);
+  }
+
+  #recordChanges(
+    cx: TxContext,
+    row: InstanceRow,
+    state: InstanceState,
+    effects: readonly Effect[],
+    insert: boolean,
+  ) {
+    const change = insert ? 'started' : state.status === 'active' ? 'updated' : state.status;
+    cx.changes.push({ kind: 'instance', id: row.id, instanceId: row.id, change });
+    if (insert && state.status !== 'active') {
+      cx.changes.push({ kind: 'instance', id: row.id, instanceId: row.id, change: state.status });
+    }
+    for (const effect of effects) {
+      if (effect.type === 'task.create') {
+        const task = taskFromNew(effect.task, row, cx.now);
+        cx.changes.push({ kind: 'task', id: task.id, instanceId: row.id, change: 'created', task });
+      } else if (effect.type === 'task.cancel') {
+        cx.changes.push({ kind: 'task', id: effect.taskId, instanceId: row.id, change: 'cancelled' });
+      }
+    }
+  }
+
+  /** Effects that are commands on other instances, run in the same transaction. */
+  async #followUps(
+    cx: TxContext,
+    row: InstanceRow,
+    effects: readonly Effect[],
+    depth: number,
+  ): Promise<void> {
+    if (depth > MAX_DEPTH) throw new Error(`Commands nested deeper than ${MAX_DEPTH}: a call or signal loop`);
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'child.start': {
+          const definitionId = await this.latestDefinitionId(cx, effect.processId);
+          await this.start(
+            cx,
+            {
+              definitionId,
+              instanceId: effect.childInstanceId,
+              variables: effect.variables,
+              parent: { instanceId: row.id, tokenId: effect.parentTokenId },
+            },
+            depth + 1,
+          );
+          break;
+        }
+        case 'child.cancel': {
+          const child = await cx.trx
+            .selectFrom('instances')
+            .selectAll()
+            .where('id', '=', effect.childInstanceId)
+            .executeTakeFirst();
+          if (child && child.status === 'active') {
+            await this.run(cx, child, { type: 'instance.cancel' }, { depth: depth + 1 });
+          }
+          break;
+        }
+        case 'parent.notify': {
+          if (row.parent_instance_id) {
+            await this.run(cx, row.parent_instance_id, effect.command, { depth: depth + 1 });
+          }
+          break;
+        }
+        case 'signal.broadcast':
+          await this.broadcast(cx, effect.signalName, effect.variables, depth + 1);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  /** Delivers a signal to every waiting subscription and signal start event; returns how many. */
+  async broadcast(cx: TxContext, signalName: string, variables: Variables, depth = 0): Promise<number> {
+    const subscriptions = await cx.trx
+      .selectFrom('signal_subscriptions')
+      .select(['id', 'instance_id'])
+      .where('signal_name', '=', signalName)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    let delivered = 0;
+    for (const subscription of subscriptions) {
+      // An earlier delivery in this broadcast may have ended the instance or dropped the subscription.
+      const still = await cx.trx
+        .selectFrom('signal_subscriptions')
+        .select('id')
+        .where('id', '=', subscription.id)
+        .executeTakeFirst();
+      if (!still) continue;
+      const instance = await this.load(cx, subscription.instance_id);
+      if (instance.status !== 'active') continue;
+      await this.run(
+        cx,
+        instance,
+        { type: 'signal.receive', subscriptionId: subscription.id, variables },
+        { depth },
+      );
+      delivered++;
+    }
+    const starts = await cx.trx
+      .selectFrom('start_subscriptions')
+      .select(['definition_id', 'element_id'])
+      .where('kind', '=', 'signal')
+      .where('name', '=', signalName)
+      .orderBy('process_id')
+      .execute();
+    for (const start of starts) {
+      await this.start(
+        cx,
+        { definitionId: start.definition_id, startEventId: start.element_id, variables },
+        depth,
+      );
+      delivered++;
+    }
+    return delivered;
+  }
+
+  /** The id of the latest version of `processId`, read inside the transaction. */
+  async latestDefinitionId(cx: TxContext, processId: string, version?: number): Promise<string> {
+    return (await this.latestDefinition(cx, processId, version)).id;
+  }
+
+  /** The latest (or the given) version of `processId`. */
+  async latestDefinition(cx: TxContext, processId: string, version?: number): Promise<DefinitionRef> {
+    const { rows } = await cx.trx.executeQuery(
+      version === undefined
+        ? (CompiledQuery.raw(
+            `${PREPARE}SELECT id, process_id, version FROM definitions WHERE process_id = $1 ORDER BY version DESC LIMIT 1`,
+            [processId],
+          ) as CompiledQuery<DefinitionRef>)
+        : (CompiledQuery.raw(
+            'SELECT id, process_id, version FROM definitions WHERE process_id = $1 AND version = $2',
+            [processId, version],
+          ) as CompiledQuery<DefinitionRef>),
+    );
+    const found = rows[0];
+    if (!found) throw new DefinitionNotFoundError(processId, version);
+    return found;
+  }
+}
+
+/** Effects that run further commands, so they need the whole command in one transaction. */
+function isFollowUp(effect: Effect): boolean {
+  return (
+    effect.type === 'child.start' ||
+    effect.type === 'child.cancel' ||
+    effect.type === 'parent.notify' ||
+    effect.type === 'signal.broadcast'
+  );
+}
+
+/** A guard that marks one open task completed (or cancelled, for a return) by this actor. */
+export function taskGuard(taskId: string, state: 'completed' | 'cancelled', cx: TxContext): Guard {
+  return (written, p) => `UPDATE user_tasks SET state = ${p.add(state, 'text')},
+      completed_at = ${p.add(cx.now, 'timestamptz')}, completed_by = ${p.add(cx.actor, 'text')}
+    WHERE id = ${p.add(taskId, 'uuid')} AND state = 'created' AND ${written} RETURNING 1`;
+}
+
+/** A guard that removes a job only if this worker still holds its lease (null worker: any lock, for engine-side commands). */
+export function jobGuard(jobId: string, workerId: string | null, cx: TxContext): Guard {
+  return (written, p) =>
+    workerId === null
+      ? `DELETE FROM jobs WHERE id = ${p.add(jobId, 'uuid')} AND ${written} RETURNING 1`
+      : `DELETE FROM jobs WHERE id = ${p.add(jobId, 'uuid')} AND locked_by = ${p.add(workerId, 'text')}
+          AND locked_until >= ${p.add(cx.now, 'timestamptz')} AND ${written} RETURNING 1`;
+}

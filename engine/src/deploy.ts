@@ -1,0 +1,135 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { DefinitionSummary, DeployOptions, DeployResult } from './api.js';
+import { DefinitionInvalidError } from './errors.js';
+import { nextTimerDue } from './expressions/timer.js';
+import type { ModelCache } from './model-cache.js';
+import { evaluateFeel } from './expressions/feel.js';
+import type { DeployIssue, EventElement, Expr, ProcessModel } from './model/types.js';
+import { definitionFromRow } from './persistence/rows.js';
+import type { TxContext } from './transaction.js';
+
+/**
+ * Deploy: version per BPMN process id. A process whose content (the file + its id) equals its
+ * LATEST version is not deployed again (`isNew: false`); anything else becomes version + 1, so
+ * redeploying an older file is a deliberate roll-back, not a no-op. Running instances keep the
+ * version they started with.
+ */
+export async function saveDeployment(
+  cx: TxContext,
+  models: ModelCache,
+  xml: string,
+  processes: readonly ProcessModel[],
+  options: DeployOptions,
+): Promise<DeployResult> {
+  const definitions: (DefinitionSummary & { isNew: boolean })[] = [];
+  for (const model of processes) {
+    const hash = createHash('sha256').update(model.id).update('\n').update(xml).digest('hex');
+    const latest = await cx.trx
+      .selectFrom('definitions')
+      .selectAll()
+      .where('process_id', '=', model.id)
+      .orderBy('version', 'desc')
+      .limit(1)
+      .forUpdate()
+      .executeTakeFirst();
+    if (latest && latest.hash === hash) {
+      definitions.push({ ...definitionFromRow(latest), isNew: false });
+      continue;
+    }
+    const row = await cx.trx
+      .insertInto('definitions')
+      .values({
+        id: randomUUID(),
+        process_id: model.id,
+        version: (latest?.version ?? 0) + 1,
+        name: model.name ?? null,
+        hash,
+        xml,
+        form_ids: [...model.formIds],
+        deployed_at: cx.now,
+        deployed_by: options.actor ?? null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await replaceStartTriggers(cx, row.id, model);
+    models.put(row.id, model);
+    definitions.push({ ...definitionFromRow(row), isNew: true });
+  }
+  return { definitions };
+}
+
+/** Throws DefinitionInvalidError with every problem, or returns the compiled processes. */
+export function assertValid(issues: readonly DeployIssue[]): void {
+  if (issues.length > 0) throw new DefinitionInvalidError(issues);
+}
+
+/**
+ * Timer, message and signal start events belong to the latest version only: the previous
+ * version's timers are cancelled and its start subscriptions replaced.
+ */
+async function replaceStartTriggers(cx: TxContext, definitionId: string, model: ProcessModel): Promise<void> {
+  await cx.trx
+    .deleteFrom('jobs')
+    .where('kind', '=', 'timerStart')
+    .where('definition_id', 'in', (qb) =>
+      qb
+        .selectFrom('definitions')
+        .select('id')
+        .where('process_id', '=', model.id)
+        .where('id', '<>', definitionId),
+    )
+    .execute();
+  await cx.trx.deleteFrom('start_subscriptions').where('process_id', '=', model.id).execute();
+  const scope = model.scopes[model.id];
+  for (const elementId of scope?.startEventIds ?? []) {
+    const element = model.elements[elementId] as EventElement | undefined;
+    if (!element) continue;
+    const event = element.event;
+    if (event.kind === 'timer') {
+      const timer = event.timer;
+      const value = staticValue(timer.expr, cx.now);
+      const due = nextTimerDue(timer.type, value, cx.now);
+      if (!due) continue;
+      await cx.trx
+        .insertInto('jobs')
+        .values({
+          id: randomUUID(),
+          instance_id: null,
+          definition_id: definitionId,
+          element_id: elementId,
+          token_id: null,
+          kind: 'timerStart',
+          job_type: null,
+          due_at: due.dueAt,
+          retries: 3,
+          max_retries: 3,
+          variables: '{}',
+          headers: '{}',
+          cycle:
+            timer.type === 'cycle' ? JSON.stringify({ expression: value, remaining: due.remaining }) : null,
+          created_at: cx.now,
+        })
+        .execute();
+    } else if (event.kind === 'message' || event.kind === 'signal') {
+      const nameExpr = event.kind === 'message' ? event.messageName : event.signalName;
+      const name = staticValue(nameExpr, cx.now);
+      await cx.trx
+        .insertInto('start_subscriptions')
+        .values({
+          definition_id: definitionId,
+          process_id: model.id,
+          element_id: elementId,
+          kind: event.kind,
+          name,
+        })
+        .execute();
+    }
+  }
+}
+
+/** Start events run before any instance exists, so a FEEL value is evaluated without variables. */
+function staticValue(expr: Expr, now: Date): string {
+  if (!expr.feel) return expr.value;
+  const value = evaluateFeel(expr.source, {}, { now });
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

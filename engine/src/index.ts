@@ -1,0 +1,29 @@
+/** @baton/engine: durable BPMN 2.0 execution on PostgreSQL, or embedded PGlite. The public API only. */
+export type {
+  Actor,
+  DefinitionSummary,
+  DeployOptions,
+  DeployResult,
+  HistoryEvent,
+  Incident,
+  InstanceDetail,
+  InstanceFilter,
+  InstanceSummary,
+  Job,
+  JobHandler,
+  KpiSummary,
+  Page,
+  Task,
+  TaskFilter,
+  TaskHistoryType,
+  TaskState,
+} from './api.js';
+export { BpmnError } from './api.js';
+export type { ChangeEvent } from './change-feed.js';
+export { type Clock, systemClock, VirtualClock } from './clock.js';
+export { type Database, type OpenDatabaseOptions, openDatabase } from './database.js';
+export { createEngine, Engine, type EngineLogger, type EngineOptions } from './engine.js';
+export * from './errors.js';
+export type { ExecutorOptions } from './jobs/executor.js';
+export type { DeployIssue, ProcessModel } from './model/types.js';
+export type { HistoryType, InstanceStatus, JsonValue, Variables } from './runtime/types.js';

@@ -1,0 +1,116 @@
+import type { Kysely } from 'kysely';
+import type { Job } from '../api.js';
+import type { Clock } from '../clock.js';
+import type { DB } from '../persistence/schema.js';
+import { claimJobs, releaseLeases } from './claim.js';
+
+export interface ExecutorDeps {
+  readonly db: Kysely<DB>;
+  readonly clock: Clock;
+  readonly workerId: string;
+  /** Service job types with an in-process handler. */
+  readonly serviceTypes: () => readonly string[];
+  /** Runs one claimed job to its end (complete, retry or incident); must not throw. */
+  readonly runJob: (job: Job) => Promise<void>;
+  readonly logger: { error(obj: unknown, msg?: string): void };
+}
+
+export interface ExecutorOptions {
+  readonly pollMs?: number;
+  readonly leaseMs?: number;
+  readonly concurrency?: number;
+}
+
+const DEFAULT_LEASE_MS = 5 * 60 * 1000;
+/** A drain stops after this many batches, so a timer loop cannot hold the caller forever. */
+const MAX_BATCHES = 1000;
+
+/**
+ * The job executor: claims due jobs and runs them. `runDue` drains what is due now (tests call it
+ * with a virtual clock); `start` polls in the background until `stop`.
+ */
+export class JobExecutor {
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(readonly deps: ExecutorDeps) {}
+
+  /** Claims and runs every job due now, batch by batch; returns how many ran. */
+  async runDue(options: { readonly limit?: number; readonly leaseMs?: number } = {}): Promise<number> {
+    const limit = options.limit ?? 50;
+    let total = 0;
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const ran = await this.#runBatch(limit, options.leaseMs ?? DEFAULT_LEASE_MS);
+      total += ran;
+      if (ran === 0) break;
+    }
+    return total;
+  }
+
+  /** Starts polling in the background; a second call is a no-op. */
+  start(options: ExecutorOptions = {}): void {
+    if (this.#running) return;
+    this.#running = true;
+    const pollMs = options.pollMs ?? 500;
+    const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    const concurrency = options.concurrency ?? 4;
+    this.#loop = (async () => {
+      while (this.#running) {
+        let ran = 0;
+        try {
+          ran = await this.#runBatch(concurrency, leaseMs);
+        } catch (error) {
+          this.deps.logger.error({ err: error }, 'job executor: claim failed');
+        }
+        if (ran === 0 && this.#running) await this.#sleep(pollMs);
+      }
+    })();
+  }
+
+  /** Stops polling and waits for running jobs to finish; leases of unstarted work are released. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+    this.#loop = undefined;
+  }
+
+  /** Wakes a sleeping poll loop (after a command created a job that is due now). */
+  poke(): void {
+    this.#wake?.();
+  }
+
+  async #runBatch(limit: number, leaseMs: number): Promise<number> {
+    const jobs = await claimJobs(this.deps.db, {
+      workerId: this.deps.workerId,
+      now: this.deps.clock.now(),
+      leaseMs,
+      limit,
+      filter: { kind: 'executor', serviceTypes: this.deps.serviceTypes() },
+    });
+    if (jobs.length === 0) return 0;
+    const unfinished = new Set(jobs.map((job) => job.id));
+    try {
+      await Promise.allSettled(
+        jobs.map((job) => this.deps.runJob(job).then(() => unfinished.delete(job.id))),
+      );
+    } finally {
+      // Jobs whose run crashed go back at once rather than after the lease.
+      await releaseLeases(this.deps.db, this.deps.workerId, [...unfinished]).catch(() => {});
+    }
+    return jobs.length;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      // The poll interval is real time on purpose: it paces the loop, it does not decide what is due.
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+}

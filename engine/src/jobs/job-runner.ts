@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { BpmnError, type Job, type JobHandler } from '../api.js';
+import { type CommandRunner, GuardMissedError, jobGuard } from '../command-runner.js';
+import { InstanceNotActiveError, InstanceNotFoundError } from '../errors.js';
+import { nextCycleDue } from '../expressions/timer.js';
+import type { Effect, Variables } from '../runtime/types.js';
+import type { TxContext } from '../transaction.js';
+import { backoffMs, releaseForRetry } from './claim.js';
+
+export interface JobRunnerDeps {
+  readonly runner: CommandRunner;
+  readonly workerId: string;
+  readonly handlers: ReadonlyMap<string, JobHandler>;
+  /** One transaction with conflict retries (the engine's `transact`). */
+  readonly transact: <T>(work: (cx: TxContext) => Promise<T>) => Promise<T>;
+  readonly now: () => Date;
+  readonly logger: { warn(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
+}
+
+/** The guarded job's own cancel is already done by the guard; saving it twice would be a no-op at best. */
+export const withoutJobCancel =
+  (jobId: string) =>
+  (effects: readonly Effect[]): readonly Effect[] =>
+    effects.filter((e) => !(e.type === 'job.cancel' && e.jobId === jobId));
+
+/**
+ * Runs one claimed job, at least once, idempotent by job id: whatever reports back goes through a
+ * guard that deletes the job row only while this worker holds it, so a job that was cancelled,
+ * completed or re-claimed meanwhile changes nothing. Handlers run outside any transaction.
+ */
+export async function runClaimedJob(deps: JobRunnerDeps, job: Job): Promise<void> {
+  try {
+    if (job.kind === 'timer') await fireTimer(deps, job);
+    else if (job.kind === 'timerStart') await fireStartTimer(deps, job);
+    else await runServiceJob(deps, job);
+  } catch (error) {
+    await failJob(deps, job, error);
+  }
+}
+
+async function fireTimer(deps: JobRunnerDeps, job: Job): Promise<void> {
+  await reportBack(deps, job, { type: 'timer.fire', jobId: job.id });
+}
+
+async function fireStartTimer(deps: JobRunnerDeps, job: Job): Promise<void> {
+  await deps.transact(async (cx) => {
+    const claimed = await sql<{
+      definition_id: string;
+      cycle: { expression: string; remaining: number | null } | null;
+    }>`
+      DELETE FROM jobs WHERE id = ${job.id}::uuid AND locked_by = ${deps.workerId}::text RETURNING definition_id, cycle`
+      .execute(cx.trx)
+      .then((r) => r.rows[0]);
+    if (!claimed) return;
+    await deps.runner.start(cx, {
+      definitionId: claimed.definition_id,
+      startEventId: job.elementId,
+      variables: {},
+    });
+    const cycle = claimed.cycle;
+    const next = cycle ? nextCycleDue(cycle.expression, job.dueAt, cycle.remaining) : null;
+    if (!cycle || !next) return;
+    await cx.trx
+      .insertInto('jobs')
+      .values({
+        id: randomUUID(),
+        instance_id: null,
+        definition_id: claimed.definition_id,
+        element_id: job.elementId,
+        token_id: null,
+        kind: 'timerStart',
+        job_type: null,
+        due_at: next.dueAt,
+        retries: 3,
+        max_retries: 3,
+        variables: '{}',
+        headers: '{}',
+        cycle: JSON.stringify({ expression: cycle.expression, remaining: next.remaining }),
+        created_at: cx.now,
+      })
+      .execute();
+  });
+}
+
+async function runServiceJob(deps: JobRunnerDeps, job: Job): Promise<void> {
+  const handler = job.jobType === null ? undefined : deps.handlers.get(job.jobType);
+  if (!handler) throw new Error(`No handler registered for job type '${job.jobType}'`);
+  let variables: Variables;
+  try {
+    variables = (await handler(job)) ?? {};
+  } catch (error) {
+    if (error instanceof BpmnError) {
+      await reportBack(deps, job, {
+        type: 'job.error',
+        jobId: job.id,
+        errorCode: error.errorCode,
+        errorMessage: error.message,
+        variables: error.variables,
+      });
+      return;
+    }
+    throw error;
+  }
+  await reportBack(deps, job, { type: 'job.complete', jobId: job.id, variables });
+}
+
+/** Runs the job's command on its instance behind the lease guard; a missed guard means someone else finished it. */
+async function reportBack(
+  deps: JobRunnerDeps,
+  job: Job,
+  command: Parameters<CommandRunner['run']>[2],
+  workerId: string = deps.workerId,
+): Promise<boolean> {
+  if (job.instanceId === null) return false;
+  const instanceId = job.instanceId;
+  try {
+    await deps.transact((cx) =>
+      deps.runner.run(cx, instanceId, command, {
+        guard: jobGuard(job.id, workerId, cx),
+        adjust: withoutJobCancel(job.id),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof GuardMissedError) return false;
+    if (error instanceof InstanceNotActiveError || error instanceof InstanceNotFoundError) {
+      // An orphan: its instance ended without cancelling it. Drop it so it never runs again.
+      await deps.transact((cx) => cx.trx.deleteFrom('jobs').where('id', '=', job.id).execute());
+      return false;
+    }
+    throw error;
+  }
+}
+
+/** A failed attempt: retry after a backoff while retries remain, else an incident on the instance. */
+async function failJob(deps: JobRunnerDeps, job: Job, error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  const retries = job.retries - 1;
+  try {
+    if (retries > 0 || job.instanceId === null || job.kind !== 'service') {
+      await deps.transact(async (cx) =>
+        releaseForRetry(cx.trx, {
+          jobId: job.id,
+          workerId: deps.workerId,
+          retries: Math.max(retries, 0),
+          dueAt: new Date(deps.now().getTime() + backoffMs(job.attempts)),
+          error: message,
+        }),
+      );
+      if (retries <= 0) deps.logger.error({ jobId: job.id, err: error }, 'job out of retries');
+      else deps.logger.warn({ jobId: job.id, retries, err: message }, 'job failed; retrying later');
+      return;
+    }
+    await reportBack(deps, job, { type: 'job.incident', jobId: job.id, message });
+  } catch (failure) {
+    // The lease runs out and the job is claimed again: at least once, never lost.
+    deps.logger.error({ jobId: job.id, err: failure }, 'could not record a job failure');
+  }
+}

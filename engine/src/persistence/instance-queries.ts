@@ -1,0 +1,175 @@
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  sql,
+} from 'kysely';
+import type {
+  HistoryEvent,
+  Incident,
+  InstanceDetail,
+  InstanceFilter,
+  InstanceSummary,
+  Page,
+} from '../api.js';
+import { InstanceNotFoundError } from '../errors.js';
+import type { InstanceState, Variables } from '../runtime/types.js';
+import { isUuid } from './ids.js';
+import { historyFromRow, incidentFromRow, instanceFromRow } from './rows.js';
+import type { DB, InstancesTable } from './schema.js';
+
+type InstanceExpressions = ExpressionBuilder<DB, 'instances'>;
+
+const MAX_LIMIT = 500;
+
+const openIncidents = (eb: InstanceExpressions) =>
+  eb
+    .selectFrom('incidents')
+    .select((e) => e.fn.countAll<string>().as('n'))
+    .whereRef('incidents.instance_id', '=', 'instances.id')
+    .where('incidents.resolved_at', 'is', null)
+    .as('open_incidents');
+
+export async function listInstances(
+  db: Kysely<DB>,
+  filter: InstanceFilter,
+  now: Date,
+): Promise<Page<InstanceSummary>> {
+  const where = (eb: InstanceExpressions): Expression<SqlBool> => {
+    const parts: Expression<SqlBool>[] = [];
+    if (filter.processId !== undefined) parts.push(eb('process_id', '=', filter.processId));
+    if (filter.definitionId !== undefined) {
+      parts.push(
+        isUuid(filter.definitionId) ? eb('definition_id', '=', filter.definitionId) : sql<SqlBool>`false`,
+      );
+    }
+    if (filter.status !== undefined) parts.push(eb('status', '=', filter.status));
+    if (filter.startedAfter !== undefined) parts.push(eb('started_at', '>=', filter.startedAfter));
+    if (filter.startedBefore !== undefined) parts.push(eb('started_at', '<', filter.startedBefore));
+    if (filter.overdue) {
+      parts.push(
+        eb.exists(
+          eb
+            .selectFrom('user_tasks as t')
+            .select('t.id')
+            .whereRef('t.instance_id', '=', 'instances.id')
+            .where('t.state', '=', 'created')
+            .where('t.due_at', '<', now),
+        ),
+      );
+    }
+    if (filter.participant !== undefined) {
+      const who = filter.participant;
+      parts.push(
+        eb.or([
+          eb('started_by', '=', who),
+          eb.exists(
+            eb
+              .selectFrom('user_tasks as t')
+              .select('t.id')
+              .whereRef('t.instance_id', '=', 'instances.id')
+              .where((t) =>
+                t.or([t('t.assignee', '=', who), t('t.owner', '=', who), t('t.completed_by', '=', who)]),
+              ),
+          ),
+        ]),
+      );
+    }
+    if (filter.text) {
+      parts.push(
+        sql<SqlBool>`(strpos(lower(coalesce(business_key, '')), lower(${filter.text})) > 0
+          OR strpos(lower(process_id), lower(${filter.text})) > 0 OR id::text = lower(${filter.text}))`,
+      );
+    }
+    return eb.and(parts);
+  };
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), MAX_LIMIT);
+  const offset = Math.max(filter.offset ?? 0, 0);
+  const [rows, count] = await Promise.all([
+    db
+      .selectFrom('instances')
+      .selectAll()
+      .select(openIncidents)
+      .where(where)
+      .orderBy('started_at', 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    db
+      .selectFrom('instances')
+      .select((eb) => eb.fn.countAll<string>().as('total'))
+      .where(where)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(instanceFromRow), total: Number(count.total) };
+}
+
+/** An instance with what a diagram needs: tokens per element, the path taken, open incidents. */
+export async function getInstanceDetail(db: Kysely<DB>, id: string): Promise<InstanceDetail> {
+  if (!isUuid(id)) throw new InstanceNotFoundError(id);
+  const [row, incidents] = await Promise.all([
+    db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst(),
+    listIncidents(db, { instanceId: id }),
+  ]);
+  if (!row) throw new InstanceNotFoundError(id);
+  return detailFromRow(row, incidents);
+}
+
+/** The detail view of an instance row and its incidents. */
+export function detailFromRow(
+  row: Selectable<InstancesTable>,
+  incidents: readonly Incident[],
+): InstanceDetail {
+  const state = row.state as InstanceState;
+  const activeElements: Record<string, number> = {};
+  for (const token of state.tokens ?? [])
+    activeElements[token.elementId] = (activeElements[token.elementId] ?? 0) + 1;
+  const root = state.scopes?.find((scope) => scope.parentScopeId === null);
+  const open = incidents.filter((incident) => incident.resolvedAt === null);
+  return {
+    ...instanceFromRow({ ...row, open_incidents: open.length }),
+    variables: (root?.variables ?? {}) as Variables,
+    activeElements,
+    completedElementIds: state.completedElementIds ?? [],
+    takenFlowIds: state.takenFlowIds ?? [],
+    incidents,
+    revision: row.version,
+  };
+}
+
+export async function getHistory(db: Kysely<DB>, instanceId: string): Promise<HistoryEvent[]> {
+  if (!isUuid(instanceId)) throw new InstanceNotFoundError(instanceId);
+  const rows = await db
+    .selectFrom('history')
+    .selectAll()
+    .where('instance_id', '=', instanceId)
+    .orderBy('seq')
+    .execute();
+  if (rows.length === 0) {
+    const exists = await db
+      .selectFrom('instances')
+      .select('id')
+      .where('id', '=', instanceId)
+      .executeTakeFirst();
+    if (!exists) throw new InstanceNotFoundError(instanceId);
+  }
+  return rows.map(historyFromRow);
+}
+
+export async function listIncidents(
+  db: Kysely<DB>,
+  filter: { readonly instanceId?: string; readonly open?: boolean } = {},
+): Promise<Incident[]> {
+  let query = db.selectFrom('incidents').selectAll();
+  if (filter.instanceId !== undefined) {
+    if (!isUuid(filter.instanceId)) return [];
+    query = query.where('instance_id', '=', filter.instanceId);
+  }
+  if (filter.open === true) query = query.where('resolved_at', 'is', null);
+  if (filter.open === false) query = query.where('resolved_at', 'is not', null);
+  const rows = await query.orderBy('created_at').orderBy('id').execute();
+  return rows.map(incidentFromRow);
+}

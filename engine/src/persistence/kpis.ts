@@ -1,0 +1,60 @@
+import { type Kysely, sql } from 'kysely';
+import type { KpiSummary } from '../api.js';
+import type { DB } from './schema.js';
+
+const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/** Per-process figures for the manager view, computed in SQL. */
+export async function processKpis(db: Kysely<DB>, processId: string, now: Date): Promise<KpiSummary> {
+  const [cycle, overdue, escalations, workload, perElement] = await Promise.all([
+    sql<{ running: string; completed: string; avg_ms: number | null; p90_ms: number | null }>`
+      SELECT count(*) FILTER (WHERE status = 'active') AS running,
+        count(*) FILTER (WHERE status = 'completed') AS completed,
+        avg(extract(epoch FROM ended_at - started_at) * 1000) FILTER (WHERE status = 'completed') AS avg_ms,
+        percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - started_at) * 1000)
+          FILTER (WHERE status = 'completed') AS p90_ms
+      FROM instances WHERE process_id = ${processId}`.execute(db),
+    sql<{ n: string }>`SELECT count(*) AS n FROM user_tasks
+      WHERE process_id = ${processId} AND state = 'created' AND due_at < ${now}::timestamptz`.execute(db),
+    sql<{ n: string }>`SELECT count(*) AS n FROM history h JOIN instances i ON i.id = h.instance_id
+      WHERE i.process_id = ${processId} AND h.type = 'escalation.thrown'`.execute(db),
+    sql<{ assignee: string | null; grp: string | null; open: string }>`
+      SELECT assignee, NULL::text AS grp, count(*) AS open FROM user_tasks
+        WHERE process_id = ${processId} AND state = 'created' AND assignee IS NOT NULL GROUP BY assignee
+      UNION ALL
+      SELECT NULL::text, g, count(*) FROM user_tasks, unnest(candidate_groups) AS g
+        WHERE process_id = ${processId} AND state = 'created' AND assignee IS NULL GROUP BY g
+      ORDER BY 3 DESC, 1, 2`.execute(db),
+    // Each completion pairs with the latest entry of the same element before it (loops re-enter).
+    sql<{ element_id: string; avg_ms: number }>`
+      SELECT c.element_id, avg(extract(epoch FROM c.at - e.at) * 1000) AS avg_ms
+      FROM history c
+      JOIN instances i ON i.id = c.instance_id
+      CROSS JOIN LATERAL (
+        SELECT at FROM history e
+        WHERE e.instance_id = c.instance_id AND e.element_id = c.element_id AND e.type = 'element.entered'
+          AND e.seq < c.seq
+        ORDER BY e.seq DESC LIMIT 1
+      ) e
+      WHERE i.process_id = ${processId} AND c.type IN ('element.completed', 'element.terminated')
+      GROUP BY c.element_id`.execute(db),
+  ]);
+  const figures = cycle.rows[0];
+  const timePerElement: Record<string, number> = {};
+  for (const row of perElement.rows) timePerElement[row.element_id] = Math.round(Number(row.avg_ms));
+  return {
+    processId,
+    running: Number(figures?.running ?? 0),
+    completed: Number(figures?.completed ?? 0),
+    avgCycleMs: num(figures?.avg_ms),
+    p90CycleMs: num(figures?.p90_ms),
+    overdueTasks: Number(overdue.rows[0]?.n ?? 0),
+    escalations: Number(escalations.rows[0]?.n ?? 0),
+    workload: workload.rows.map((row) => ({
+      assignee: row.assignee,
+      group: row.grp,
+      open: Number(row.open),
+    })),
+    timePerElement,
+  };
+}

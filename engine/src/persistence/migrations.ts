@@ -1,0 +1,191 @@
+import { type Kysely, sql } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+
+/**
+ * Numbered, forward-only migrations, kept inline so they run the same from `src` (vitest) and
+ * from `dist` without file globbing. Never edit a released migration: add the next number.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_engine_tables': {
+    async up(db: Kysely<unknown>) {
+      await runStatements(
+        db,
+        `
+        CREATE TABLE definitions (
+          id uuid PRIMARY KEY,
+          process_id text NOT NULL,
+          version int NOT NULL,
+          name text,
+          hash text NOT NULL,
+          xml text NOT NULL,
+          form_ids text[] NOT NULL DEFAULT '{}',
+          deployed_at timestamptz NOT NULL,
+          deployed_by text,
+          UNIQUE (process_id, version)
+        );
+        CREATE INDEX definitions_process_hash ON definitions (process_id, hash);
+
+        CREATE TABLE instances (
+          id uuid PRIMARY KEY,
+          definition_id uuid NOT NULL REFERENCES definitions (id),
+          process_id text NOT NULL,
+          definition_version int NOT NULL,
+          status text NOT NULL,
+          version int NOT NULL,
+          history_seq int NOT NULL DEFAULT 0,
+          state jsonb NOT NULL,
+          business_key text,
+          started_at timestamptz NOT NULL,
+          started_by text,
+          ended_at timestamptz,
+          parent_instance_id uuid,
+          parent_token_id text
+        ) WITH (fillfactor = 80);
+        -- fillfactor leaves room on each page so state updates stay HOT (no index writes).
+        CREATE INDEX instances_process_status ON instances (process_id, status);
+        CREATE INDEX instances_started_at ON instances (started_at);
+        CREATE INDEX instances_parent ON instances (parent_instance_id) WHERE parent_instance_id IS NOT NULL;
+
+        CREATE TABLE user_tasks (
+          id uuid PRIMARY KEY,
+          instance_id uuid NOT NULL,
+          definition_id uuid NOT NULL,
+          process_id text NOT NULL,
+          element_id text NOT NULL,
+          token_id text NOT NULL,
+          name text NOT NULL,
+          state text NOT NULL,
+          assignee text,
+          owner text,
+          delegated boolean NOT NULL DEFAULT false,
+          candidate_users text[] NOT NULL DEFAULT '{}',
+          candidate_groups text[] NOT NULL DEFAULT '{}',
+          due_at timestamptz,
+          follow_up_at timestamptz,
+          priority int NOT NULL DEFAULT 50,
+          form_id text,
+          variables jsonb NOT NULL DEFAULT '{}',
+          draft jsonb,
+          created_at timestamptz NOT NULL,
+          completed_at timestamptz,
+          completed_by text,
+          -- Creation order, for stable sorting of tasks created in the same instant.
+          seq bigserial NOT NULL
+        );
+        CREATE INDEX user_tasks_inbox ON user_tasks (assignee, state, due_at);
+        CREATE INDEX user_tasks_state_due ON user_tasks (state, due_at);
+        CREATE INDEX user_tasks_groups ON user_tasks USING gin (candidate_groups);
+        CREATE INDEX user_tasks_instance ON user_tasks (instance_id);
+
+        CREATE TABLE jobs (
+          id uuid PRIMARY KEY,
+          instance_id uuid,
+          definition_id uuid NOT NULL,
+          element_id text NOT NULL,
+          token_id text,
+          kind text NOT NULL,
+          job_type text,
+          due_at timestamptz NOT NULL,
+          retries int NOT NULL,
+          max_retries int NOT NULL,
+          attempts int NOT NULL DEFAULT 0,
+          locked_by text,
+          locked_until timestamptz,
+          last_error text,
+          variables jsonb NOT NULL DEFAULT '{}',
+          headers jsonb NOT NULL DEFAULT '{}',
+          cycle jsonb,
+          created_at timestamptz NOT NULL
+        );
+        -- Only claimable jobs are indexed for the claim query; exhausted ones wait for an incident retry.
+        CREATE INDEX jobs_claim ON jobs (kind, job_type, due_at) WHERE retries > 0;
+        CREATE INDEX jobs_instance ON jobs (instance_id);
+
+        CREATE TABLE message_subscriptions (
+          id uuid PRIMARY KEY,
+          instance_id uuid NOT NULL,
+          message_name text NOT NULL,
+          correlation_key text,
+          element_id text NOT NULL,
+          token_id text NOT NULL,
+          created_at timestamptz NOT NULL
+        );
+        CREATE INDEX message_subscriptions_name_key ON message_subscriptions (message_name, correlation_key);
+        CREATE INDEX message_subscriptions_instance ON message_subscriptions (instance_id);
+
+        CREATE TABLE signal_subscriptions (
+          id uuid PRIMARY KEY,
+          instance_id uuid NOT NULL,
+          signal_name text NOT NULL,
+          element_id text NOT NULL,
+          token_id text NOT NULL,
+          created_at timestamptz NOT NULL
+        );
+        CREATE INDEX signal_subscriptions_name ON signal_subscriptions (signal_name);
+        CREATE INDEX signal_subscriptions_instance ON signal_subscriptions (instance_id);
+
+        CREATE TABLE start_subscriptions (
+          definition_id uuid NOT NULL,
+          process_id text NOT NULL,
+          element_id text NOT NULL,
+          kind text NOT NULL,
+          name text NOT NULL,
+          PRIMARY KEY (definition_id, element_id)
+        );
+        CREATE INDEX start_subscriptions_kind_name ON start_subscriptions (kind, name);
+
+        CREATE TABLE incidents (
+          id uuid PRIMARY KEY,
+          instance_id uuid NOT NULL,
+          element_id text NOT NULL,
+          token_id text,
+          type text NOT NULL,
+          message text NOT NULL,
+          job_id uuid,
+          created_at timestamptz NOT NULL,
+          resolved_at timestamptz
+        );
+        CREATE INDEX incidents_instance ON incidents (instance_id);
+        CREATE INDEX incidents_open ON incidents (created_at) WHERE resolved_at IS NULL;
+
+        CREATE TABLE history (
+          id bigserial PRIMARY KEY,
+          instance_id uuid NOT NULL,
+          seq int NOT NULL,
+          at timestamptz NOT NULL,
+          type text NOT NULL,
+          element_id text,
+          token_id text,
+          task_id uuid,
+          actor text,
+          data jsonb,
+          UNIQUE (instance_id, seq)
+        );
+      `,
+      );
+    },
+  },
+};
+
+/** PGlite's extended protocol takes one statement per query, so a migration runs its statements in turn. */
+async function runStatements(db: Kysely<unknown>, script: string): Promise<void> {
+  const statements = script
+    .split(/;\s*\n/)
+    .map((statement) => statement.replace(/--.*$/gm, '').trim())
+    .filter((statement) => statement !== '');
+  for (const statement of statements) await sql.raw(statement).execute(db);
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the engine's tables up to date; safe to call from several processes at once. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'baton_engine_migration',
+    migrationLockTableName: 'baton_engine_migration_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

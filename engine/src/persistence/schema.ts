@@ -1,0 +1,154 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The engine's tables as Kysely sees them. These tables are the engine's private store, not a
+ * public interface: read them through the Engine API, never directly from other packages.
+ */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface DefinitionsTable {
+  id: string;
+  process_id: string;
+  version: number;
+  name: string | null;
+  hash: string;
+  xml: string;
+  form_ids: string[];
+  deployed_at: Timestamp;
+  deployed_by: string | null;
+}
+
+export interface InstancesTable {
+  id: string;
+  definition_id: string;
+  process_id: string;
+  definition_version: number;
+  status: string;
+  /** Optimistic lock: every command bumps it and checks the value it read. */
+  version: number;
+  /** The last history `seq` written for this instance. */
+  history_seq: number;
+  state: Json;
+  business_key: string | null;
+  started_at: Timestamp;
+  started_by: string | null;
+  ended_at: Timestamp | null;
+  parent_instance_id: string | null;
+  parent_token_id: string | null;
+}
+
+export interface UserTasksTable {
+  id: string;
+  instance_id: string;
+  definition_id: string;
+  process_id: string;
+  element_id: string;
+  token_id: string;
+  name: string;
+  state: string;
+  assignee: string | null;
+  owner: string | null;
+  delegated: boolean;
+  candidate_users: string[];
+  candidate_groups: string[];
+  due_at: Timestamp | null;
+  follow_up_at: Timestamp | null;
+  priority: number;
+  form_id: string | null;
+  variables: Json;
+  draft: Json | null;
+  created_at: Timestamp;
+  completed_at: Timestamp | null;
+  completed_by: string | null;
+  seq: Generated<string>;
+}
+
+export interface JobsTable {
+  id: string;
+  instance_id: string | null;
+  definition_id: string;
+  element_id: string;
+  token_id: string | null;
+  kind: string;
+  job_type: string | null;
+  due_at: Timestamp;
+  /** Attempts left; 0 = out of retries (an incident holds the job until it is retried). */
+  retries: number;
+  /** The configured retries, restored when an incident is retried. */
+  max_retries: number;
+  attempts: Generated<number>;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  variables: Json;
+  headers: Json;
+  cycle: Json | null;
+  created_at: Timestamp;
+}
+
+export interface MessageSubscriptionsTable {
+  id: string;
+  instance_id: string;
+  message_name: string;
+  correlation_key: string | null;
+  element_id: string;
+  token_id: string;
+  created_at: Timestamp;
+}
+
+export interface SignalSubscriptionsTable {
+  id: string;
+  instance_id: string;
+  signal_name: string;
+  element_id: string;
+  token_id: string;
+  created_at: Timestamp;
+}
+
+/** Message and signal start events of the latest version of each process. */
+export interface StartSubscriptionsTable {
+  definition_id: string;
+  process_id: string;
+  element_id: string;
+  kind: string;
+  name: string;
+}
+
+export interface IncidentsTable {
+  id: string;
+  instance_id: string;
+  element_id: string;
+  token_id: string | null;
+  type: string;
+  message: string;
+  job_id: string | null;
+  created_at: Timestamp;
+  resolved_at: Timestamp | null;
+}
+
+export interface HistoryTable {
+  id: Generated<string>;
+  instance_id: string;
+  seq: number;
+  at: Timestamp;
+  type: string;
+  element_id: string | null;
+  token_id: string | null;
+  task_id: string | null;
+  actor: string | null;
+  data: Json | null;
+}
+
+export interface DB {
+  definitions: DefinitionsTable;
+  instances: InstancesTable;
+  user_tasks: UserTasksTable;
+  jobs: JobsTable;
+  message_subscriptions: MessageSubscriptionsTable;
+  signal_subscriptions: SignalSubscriptionsTable;
+  start_subscriptions: StartSubscriptionsTable;
+  incidents: IncidentsTable;
+  history: HistoryTable;
+}

@@ -1,0 +1,73 @@
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import type { Page, Task, TaskFilter } from '../api.js';
+import { TaskNotFoundError } from '../errors.js';
+import { isUuid } from './ids.js';
+import { taskFromRow } from './rows.js';
+import type { DB } from './schema.js';
+
+type TaskExpressions = ExpressionBuilder<DB, 'user_tasks'>;
+
+const MAX_LIMIT = 500;
+
+/** Unassigned and offered to this user directly or through one of their groups. */
+function claimable(eb: TaskExpressions, who: { readonly user: string; readonly groups: readonly string[] }) {
+  return eb.and([
+    eb('assignee', 'is', null),
+    eb.or([
+      sql<SqlBool>`${who.user}::text = ANY(candidate_users)`,
+      sql<SqlBool>`candidate_groups && ${[...who.groups]}::text[]`,
+    ]),
+  ]);
+}
+
+/** The inbox query: SQL filters, a stable order (ties broken by id), and the total before paging. */
+export async function listTasks(db: Kysely<DB>, filter: TaskFilter, now: Date): Promise<Page<Task>> {
+  const where = (eb: TaskExpressions): Expression<SqlBool> => {
+    const parts: Expression<SqlBool>[] = [];
+    if (filter.assignee !== undefined) parts.push(eb('assignee', '=', filter.assignee));
+    if (filter.visibleTo) {
+      const who = filter.visibleTo;
+      parts.push(eb.or([eb('assignee', '=', who.user), eb('owner', '=', who.user), claimable(eb, who)]));
+    }
+    if (filter.claimableBy) parts.push(claimable(eb, filter.claimableBy));
+    if (filter.instanceId !== undefined) {
+      parts.push(isUuid(filter.instanceId) ? eb('instance_id', '=', filter.instanceId) : sql<SqlBool>`false`);
+    }
+    if (filter.processId !== undefined) parts.push(eb('process_id', '=', filter.processId));
+    if (filter.state !== undefined) parts.push(eb('state', '=', filter.state));
+    if (filter.dueBefore !== undefined) parts.push(eb('due_at', '<', filter.dueBefore));
+    if (filter.overdue) parts.push(eb.and([eb('state', '=', 'created'), eb('due_at', '<', now)]));
+    if (filter.text) parts.push(sql<SqlBool>`strpos(lower(name), lower(${filter.text})) > 0`);
+    return eb.and(parts);
+  };
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), MAX_LIMIT);
+  const offset = Math.max(filter.offset ?? 0, 0);
+  let query = db.selectFrom('user_tasks').selectAll().where(where);
+  switch (filter.sort ?? 'due') {
+    case 'due':
+      query = query.orderBy(sql`due_at ASC NULLS LAST`).orderBy('priority', 'desc').orderBy('seq');
+      break;
+    case 'priority':
+      query = query.orderBy('priority', 'desc').orderBy(sql`due_at ASC NULLS LAST`).orderBy('seq');
+      break;
+    case 'created':
+      query = query.orderBy('created_at', 'desc').orderBy('seq', 'desc');
+      break;
+  }
+  const [rows, count] = await Promise.all([
+    query.limit(limit).offset(offset).execute(),
+    db
+      .selectFrom('user_tasks')
+      .select((eb) => eb.fn.countAll<string>().as('total'))
+      .where(where)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(taskFromRow), total: Number(count.total) };
+}
+
+export async function getTask(db: Kysely<DB>, id: string): Promise<Task> {
+  if (!isUuid(id)) throw new TaskNotFoundError(id);
+  const row = await db.selectFrom('user_tasks').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new TaskNotFoundError(id);
+  return taskFromRow(row);
+}
