@@ -136,6 +136,23 @@ describe('compileBpmn under hostile input', () => {
   });
 
   it.each([
+    ['a raw NUL character', '\u0000'],
+    ['a character reference to NUL', '&#0;'],
+    ['a character reference beyond Unicode', '&#x110000;'],
+    ['a raw control character', '\u0001'],
+  ])('refuses %s, which XML 1.0 forbids', async (_name, bad) => {
+    // given an otherwise valid process whose name holds the character (NUL cannot even be stored
+    // in a PostgreSQL text column: letting it through turns a bad upload into a server error)
+    const xml = definitionsWith(
+      `<bpmn:process id="p" name="a${bad}b" isExecutable="true"><bpmn:startEvent id="s"/></bpmn:process>`,
+    );
+    // when
+    const { issues } = await compileWithinContract(xml, SMALL_FILE_MS);
+    // then
+    expect(issues.map((issue) => issue.code)).toContain('xml.malformed');
+  });
+
+  it.each([
     [
       'subprocesses',
       (depth: number) =>
