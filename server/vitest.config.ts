@@ -1,9 +1,11 @@
-import { defineProject } from 'vitest/config';
+import { configDefaults, defineProject } from 'vitest/config';
 
 // PGlite's initdb takes seconds on a busy 2-core machine, hence the generous timeouts.
+// test/faults (minutes of load, SIGKILL, a stopped PostgreSQL) runs with `npm run test:faults`.
 export default defineProject({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, 'test/faults/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     server: { deps: { inline: ['kysely'] } },

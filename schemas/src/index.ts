@@ -1,1 +1,167 @@
-export {};
+/**
+ * The HTTP contract of Baton: one JSON Schema per body, params, query and answer, used at run time
+ * (validation and serialization in the server) and in types (`FromSchema`). Register `allSchemas`
+ * once (`app.addSchema`) and reference each by `{ $ref: '<$id>#' }`.
+ */
+import { LoginBodySchema, MeSchema } from './auth.js';
+import { HealthSchema, IdParamsSchema, ProblemSchema } from './common.js';
+import {
+  DefinitionDetailSchema,
+  DefinitionListQuerySchema,
+  DefinitionListSchema,
+  DefinitionSchema,
+  DeployBodySchema,
+  DeployResultSchema,
+  ProcessListSchema,
+  ProcessParamsSchema,
+  ValidateResultSchema,
+} from './definitions.js';
+import {
+  FormGetQuerySchema,
+  FormListQuerySchema,
+  FormListSchema,
+  FormParamsSchema,
+  FormSaveSchema,
+  FormSchema,
+} from './forms.js';
+import {
+  GroupCreateSchema,
+  GroupListSchema,
+  GroupMembersSchema,
+  GroupParamsSchema,
+  GroupSchema,
+} from './groups.js';
+import {
+  HistoryListSchema,
+  HistoryQuerySchema,
+  IncidentListQuerySchema,
+  IncidentListSchema,
+  InstanceDetailSchema,
+  InstanceListQuerySchema,
+  InstanceListSchema,
+  InstanceStartSchema,
+  InstanceSummarySchema,
+  VariablesBodySchema,
+} from './instances.js';
+import {
+  FetchAndLockSchema,
+  JobBpmnErrorSchema,
+  JobCompleteSchema,
+  JobFailSchema,
+  JobListSchema,
+} from './jobs.js';
+import { FormDocumentSchema } from './form-meta.js';
+import { KpiSummarySchema } from './kpis.js';
+import { MessageBodySchema, MessageResultSchema, SignalBodySchema, SignalResultSchema } from './messages.js';
+import {
+  AssignBodySchema,
+  CommentBodySchema,
+  DelegateBodySchema,
+  HandoffBodySchema,
+  ReturnBodySchema,
+  TaskDataBodySchema,
+  TaskDetailSchema,
+  TaskListQuerySchema,
+  TaskListSchema,
+  TaskSchema,
+} from './tasks.js';
+import { TemplateManifestSchema } from './template-manifest.js';
+import { TemplateCopySchema, TemplateListSchema, TemplateParamsSchema, TemplateSchema } from './templates.js';
+import { ApiTokenCreatedSchema, ApiTokenCreateSchema, ApiTokenListSchema, ApiTokenSchema } from './tokens.js';
+import {
+  UserCreateSchema,
+  UserListQuerySchema,
+  UserListSchema,
+  UserPatchSchema,
+  UserSchema,
+} from './users.js';
+
+export * from './auth.js';
+export * from './common.js';
+export * from './definitions.js';
+export * from './form-meta.js';
+export * from './forms.js';
+export * from './groups.js';
+export * from './instances.js';
+export * from './jobs.js';
+export * from './kpis.js';
+export * from './messages.js';
+export * from './tasks.js';
+export * from './template-manifest.js';
+export * from './templates.js';
+export * from './tokens.js';
+export * from './users.js';
+
+/** Every schema with an `$id`, to register once with the server (and the OpenAPI document). */
+export const allSchemas = [
+  ProblemSchema,
+  IdParamsSchema,
+  HealthSchema,
+  LoginBodySchema,
+  MeSchema,
+  UserSchema,
+  UserListSchema,
+  UserListQuerySchema,
+  UserCreateSchema,
+  UserPatchSchema,
+  GroupSchema,
+  GroupListSchema,
+  GroupCreateSchema,
+  GroupParamsSchema,
+  GroupMembersSchema,
+  ApiTokenSchema,
+  ApiTokenListSchema,
+  ApiTokenCreateSchema,
+  ApiTokenCreatedSchema,
+  FormSchema,
+  FormListSchema,
+  FormListQuerySchema,
+  FormSaveSchema,
+  FormParamsSchema,
+  FormGetQuerySchema,
+  DefinitionSchema,
+  DefinitionDetailSchema,
+  DefinitionListSchema,
+  DefinitionListQuerySchema,
+  DeployBodySchema,
+  DeployResultSchema,
+  ValidateResultSchema,
+  ProcessListSchema,
+  ProcessParamsSchema,
+  InstanceSummarySchema,
+  InstanceDetailSchema,
+  InstanceListSchema,
+  InstanceListQuerySchema,
+  InstanceStartSchema,
+  VariablesBodySchema,
+  HistoryListSchema,
+  HistoryQuerySchema,
+  IncidentListSchema,
+  IncidentListQuerySchema,
+  TaskSchema,
+  TaskDetailSchema,
+  TaskListSchema,
+  TaskListQuerySchema,
+  HandoffBodySchema,
+  DelegateBodySchema,
+  ReturnBodySchema,
+  CommentBodySchema,
+  AssignBodySchema,
+  TaskDataBodySchema,
+  MessageBodySchema,
+  MessageResultSchema,
+  SignalBodySchema,
+  SignalResultSchema,
+  JobListSchema,
+  FetchAndLockSchema,
+  JobCompleteSchema,
+  JobFailSchema,
+  JobBpmnErrorSchema,
+  KpiSummarySchema,
+  TemplateSchema,
+  TemplateListSchema,
+  TemplateParamsSchema,
+  TemplateCopySchema,
+  FormDocumentSchema,
+  TemplateManifestSchema,
+] as const;

@@ -1,0 +1,188 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import { usernameShape } from './auth.js';
+import {
+  dateTimeShape,
+  nullableDateTimeShape,
+  pageProperties,
+  pageQueryProperties,
+  slugShape,
+  uuidShape,
+  variablesShape,
+} from './common.js';
+
+const taskShape = {
+  type: 'object',
+  properties: {
+    id: uuidShape,
+    instanceId: uuidShape,
+    definitionId: uuidShape,
+    processId: { type: 'string' },
+    elementId: { type: 'string' },
+    name: { type: 'string' },
+    state: { type: 'string', enum: ['created', 'completed', 'cancelled'] },
+    assignee: { type: ['string', 'null'] },
+    owner: { type: ['string', 'null'] },
+    delegated: { type: 'boolean' },
+    candidateUsers: { type: 'array', items: { type: 'string' } },
+    candidateGroups: { type: 'array', items: { type: 'string' } },
+    dueAt: nullableDateTimeShape,
+    followUpAt: nullableDateTimeShape,
+    priority: { type: 'integer' },
+    formId: { type: ['string', 'null'] },
+    variables: variablesShape,
+    draft: { type: ['object', 'null'], additionalProperties: true },
+    createdAt: dateTimeShape,
+    completedAt: nullableDateTimeShape,
+    completedBy: { type: ['string', 'null'] },
+  },
+  required: [
+    'id',
+    'instanceId',
+    'definitionId',
+    'processId',
+    'elementId',
+    'name',
+    'state',
+    'assignee',
+    'owner',
+    'delegated',
+    'candidateUsers',
+    'candidateGroups',
+    'dueAt',
+    'followUpAt',
+    'priority',
+    'formId',
+    'variables',
+    'draft',
+    'createdAt',
+    'completedAt',
+    'completedBy',
+  ],
+} as const;
+
+/** A user task. */
+export const TaskSchema = { $id: 'task', ...taskShape } as const;
+export type Task = FromSchema<typeof TaskSchema>;
+
+/** A task with the form it opens and the earlier steps it may be returned to. */
+export const TaskDetailSchema = {
+  $id: 'taskDetail',
+  type: 'object',
+  properties: {
+    ...taskShape.properties,
+    form: {
+      type: ['object', 'null'],
+      properties: {
+        formId: { type: 'string' },
+        version: { type: 'integer' },
+        schema: { type: 'object', additionalProperties: true },
+        uiSchema: { type: 'object', additionalProperties: true },
+      },
+      required: ['schema', 'uiSchema'],
+    },
+    returnTargets: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { elementId: { type: 'string' }, name: { type: 'string' } },
+        required: ['elementId', 'name'],
+      },
+    },
+  },
+  required: [...taskShape.required, 'form', 'returnTargets'],
+} as const;
+export type TaskDetail = FromSchema<typeof TaskDetailSchema>;
+
+export const TaskListSchema = {
+  $id: 'taskList',
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: taskShape },
+    ...pageProperties,
+    counts: {
+      type: 'object',
+      properties: { mine: { type: 'integer' }, claimable: { type: 'integer' }, overdue: { type: 'integer' } },
+      required: ['mine', 'claimable', 'overdue'],
+    },
+  },
+  required: ['items', 'total', 'limit', 'offset', 'counts'],
+} as const;
+export type TaskList = FromSchema<typeof TaskListSchema>;
+
+export const TaskListQuerySchema = {
+  $id: 'taskListQuery',
+  type: 'object',
+  properties: {
+    scope: { type: 'string', enum: ['mine', 'claimable', 'all', 'visible'], default: 'visible' },
+    processId: slugShape,
+    instanceId: uuidShape,
+    state: { type: 'string', enum: ['created', 'completed', 'cancelled'] },
+    dueBefore: dateTimeShape,
+    overdue: { type: 'boolean' },
+    q: { type: 'string', maxLength: 200 },
+    sort: { type: 'string', enum: ['due', 'priority', 'created'], default: 'due' },
+    ...pageQueryProperties,
+  },
+} as const;
+export type TaskListQuery = FromSchema<typeof TaskListQuerySchema>;
+
+const reasonShape = { type: 'string', minLength: 1, maxLength: 2000 } as const;
+
+export const HandoffBodySchema = {
+  $id: 'handoffBody',
+  type: 'object',
+  properties: {
+    toUser: usernameShape,
+    toGroup: { type: 'string', minLength: 1, maxLength: 100 },
+    reason: reasonShape,
+  },
+  required: ['reason'],
+  oneOf: [{ required: ['toUser'] }, { required: ['toGroup'] }],
+  additionalProperties: false,
+} as const;
+export type HandoffBody = FromSchema<typeof HandoffBodySchema>;
+
+export const DelegateBodySchema = {
+  $id: 'delegateBody',
+  type: 'object',
+  properties: { toUser: usernameShape, reason: reasonShape },
+  required: ['toUser'],
+  additionalProperties: false,
+} as const;
+export type DelegateBody = FromSchema<typeof DelegateBodySchema>;
+
+export const ReturnBodySchema = {
+  $id: 'returnBody',
+  type: 'object',
+  properties: { targetElementId: { type: 'string', minLength: 1, maxLength: 200 }, reason: reasonShape },
+  required: ['targetElementId', 'reason'],
+  additionalProperties: false,
+} as const;
+export type ReturnBody = FromSchema<typeof ReturnBodySchema>;
+
+export const CommentBodySchema = {
+  $id: 'commentBody',
+  type: 'object',
+  properties: { text: { type: 'string', minLength: 1, maxLength: 10_000 } },
+  required: ['text'],
+  additionalProperties: false,
+} as const;
+export type CommentBody = FromSchema<typeof CommentBodySchema>;
+
+export const AssignBodySchema = {
+  $id: 'assignBody',
+  type: 'object',
+  properties: { user: usernameShape },
+  required: ['user'],
+  additionalProperties: false,
+} as const;
+export type AssignBody = FromSchema<typeof AssignBodySchema>;
+
+/** complete, resolve and draft: the form data. */
+export const TaskDataBodySchema = {
+  $id: 'taskDataBody',
+  type: 'object',
+  properties: { variables: { ...variablesShape, default: {} } },
+  additionalProperties: false,
+} as const;
+export type TaskDataBody = FromSchema<typeof TaskDataBodySchema>;

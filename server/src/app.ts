@@ -1,0 +1,97 @@
+import type { Engine } from '@baton/engine';
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { ServerConfig } from './config.js';
+import { createFormValidators } from './forms/form-validation.js';
+import { createStore } from './persistence/store.js';
+import { authPlugin } from './plugins/auth.js';
+import { registerErrorHandling, sendProblem } from './plugins/errors.js';
+import { createHttpMetrics, registerMetricsHook } from './plugins/metrics.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { registerSchemas } from './plugins/schemas.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerStaticApp } from './plugins/static-app.js';
+import { authRoutes } from './routes/auth/index.js';
+import { definitionRoutes } from './routes/definitions/index.js';
+import { eventRoutes } from './routes/events/index.js';
+import { formRoutes } from './routes/forms/index.js';
+import { groupRoutes } from './routes/groups/index.js';
+import { instanceRoutes } from './routes/instances/index.js';
+import { jobRoutes } from './routes/jobs/index.js';
+import { messageRoutes } from './routes/messages/index.js';
+import { systemRoutes } from './routes/system/index.js';
+import { taskRoutes } from './routes/tasks/index.js';
+import { templateRoutes } from './routes/templates/index.js';
+import { tokenRoutes } from './routes/tokens/index.js';
+import { userRoutes } from './routes/users/index.js';
+import type { TemplateBundle } from './setup/templates.js';
+import './types.js';
+
+/** What the app is built from; the caller owns their lifecycles (the app never closes the engine or db). */
+export interface AppDeps {
+  readonly engine: Engine;
+  /** The database the engine uses; the server's tables live beside the engine's. */
+  readonly db: Kysely<unknown>;
+  readonly config: ServerConfig;
+  readonly templates?: readonly TemplateBundle[];
+  /** Pino options or false; defaults to silent. */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** An existing pino logger (takes precedence over `logger`). */
+  readonly loggerInstance?: FastifyBaseLogger;
+  readonly version?: string;
+}
+
+/** Builds the HTTP app (never listens): plugins, then one encapsulated plugin per resource. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? false }),
+    bodyLimit: deps.config.bodyLimit,
+    trustProxy: false,
+    // Generated ids in logs; ids in URLs are UUIDs, so case-sensitive routing is fine.
+    requestIdHeader: false,
+    ajv: { customOptions: { allowUnionTypes: true } },
+    // Malformed URLs fail before routing; they still get a problem+json 400.
+    frameworkErrors: (err, _req, reply) => {
+      sendProblem(reply, err);
+    },
+  });
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
+  app.decorate('routeList', routes);
+  app.decorate('engine', deps.engine);
+  app.decorate('store', createStore(deps.db));
+  app.decorate('config', deps.config);
+  app.decorate(
+    'formValidators',
+    createFormValidators(() => deps.engine.clock.now()),
+  );
+  app.decorate('templates', deps.templates ?? []);
+
+  registerSchemas(app);
+  const notFound = await registerStaticApp(app, deps.config.staticDir);
+  registerErrorHandling(app, notFound);
+  registerSecurityHeaders(app);
+  const metrics = createHttpMetrics();
+  registerMetricsHook(app, metrics);
+  await registerOpenApi(app, deps.version ?? '0.1.0');
+  await app.register(cookie);
+  await app.register(authPlugin);
+
+  await app.register(systemRoutes, { metrics });
+  await app.register(authRoutes);
+  await app.register(userRoutes);
+  await app.register(groupRoutes);
+  await app.register(tokenRoutes);
+  await app.register(formRoutes);
+  await app.register(definitionRoutes);
+  await app.register(instanceRoutes);
+  await app.register(taskRoutes);
+  await app.register(messageRoutes);
+  await app.register(jobRoutes);
+  await app.register(templateRoutes);
+  await app.register(eventRoutes);
+  return app;
+}

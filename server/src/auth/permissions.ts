@@ -1,0 +1,68 @@
+import type { Task } from '@baton/engine';
+import type { Role } from '@baton/schemas';
+import type { FastifyRequest } from 'fastify';
+import { problems } from '../errors.js';
+import type { RequestUser } from '../types.js';
+
+/** The signed-in user, or a 401. */
+export function currentUser(req: FastifyRequest): RequestUser {
+  if (!req.user) throw problems.unauthenticated();
+  return req.user;
+}
+
+/** Admins hold every role. */
+export function hasRole(user: RequestUser, ...roles: readonly Role[]): boolean {
+  return user.roles.includes('admin') || roles.some((r) => user.roles.includes(r));
+}
+
+/** Managers and admins see every task and instance. */
+export function seesEverything(user: RequestUser): boolean {
+  return hasRole(user, 'manager');
+}
+
+/** onRequest hook: signed in (cookie or token), any role. */
+export function requireUser() {
+  return async (req: FastifyRequest): Promise<void> => {
+    currentUser(req);
+  };
+}
+
+/** onRequest hook: signed in with one of these roles (admin always passes). */
+export function requireRole(...roles: readonly Role[]) {
+  return async (req: FastifyRequest): Promise<void> => {
+    const user = currentUser(req);
+    if (!hasRole(user, ...roles))
+      throw problems.forbidden(`Needs one of the roles: ${['admin', ...roles].join(', ')}`);
+  };
+}
+
+/** onRequest hook: one of these roles, or any API token (workers and integrations). */
+export function requireRoleOrToken(...roles: readonly Role[]) {
+  return async (req: FastifyRequest): Promise<void> => {
+    const user = currentUser(req);
+    if (req.auth?.kind === 'token') return;
+    if (!hasRole(user, ...roles)) {
+      throw problems.forbidden(`Needs an API token or one of the roles: ${['admin', ...roles].join(', ')}`);
+    }
+  };
+}
+
+/** The user may claim this open, unassigned task (a candidate by name or group). */
+export function canClaim(user: RequestUser, task: Task): boolean {
+  return (
+    task.state === 'created' &&
+    task.assignee === null &&
+    (task.candidateUsers.includes(user.username) || task.candidateGroups.some((g) => user.groups.includes(g)))
+  );
+}
+
+/** The user works on this task now (assignee, or owner of a delegated task). */
+export function worksOn(user: RequestUser, task: Task): boolean {
+  return task.assignee === user.username || task.owner === user.username;
+}
+
+/** Staff see tasks assigned to them, completed by them, or that they may claim; managers and admins see all. */
+export function canSeeTask(user: RequestUser, task: Task): boolean {
+  if (seesEverything(user)) return true;
+  return worksOn(user, task) || task.completedBy === user.username || canClaim(user, task);
+}

@@ -1,0 +1,33 @@
+import type { InstanceSummary, Task } from '@baton/engine';
+import type { FastifyInstance } from 'fastify';
+import { problems } from '../errors.js';
+import type { RequestUser } from '../types.js';
+import { canSeeTask, seesEverything } from './permissions.js';
+
+/**
+ * Managers and admins see every instance; others see the ones they take part in: they started
+ * it, or one of its tasks is (or was) theirs or claimable by them.
+ */
+export async function canSeeInstance(
+  app: FastifyInstance,
+  user: RequestUser,
+  instance: InstanceSummary,
+): Promise<boolean> {
+  if (seesEverything(user) || instance.startedBy === user.username) return true;
+  const tasks = await app.engine.listTasks({ instanceId: instance.id, limit: 500 });
+  return tasks.items.some((t) => canSeeTask(user, t));
+}
+
+/** The instance, or a 404 when it does not exist or the user may not see it (no existence leak). */
+export async function visibleInstance(app: FastifyInstance, user: RequestUser, id: string) {
+  const instance = await app.engine.getInstance(id);
+  if (!(await canSeeInstance(app, user, instance))) throw problems.notFound('Process instance');
+  return instance;
+}
+
+/** The task, or a 404 when it does not exist or the user may not see it. */
+export async function visibleTask(app: FastifyInstance, user: RequestUser, id: string): Promise<Task> {
+  const task = await app.engine.getTask(id);
+  if (!canSeeTask(user, task)) throw problems.notFound('Task');
+  return task;
+}

@@ -1,0 +1,76 @@
+import { type Kysely, sql } from 'kysely';
+import { type Migration, Migrator } from 'kysely/migration';
+
+/** Numbered, forward-only. Never edit a released migration: add the next one. */
+const migrations: Record<string, Migration> = {
+  '0001_users_groups_sessions_tokens_forms': {
+    async up(db) {
+      await sql`create table users (
+        id uuid primary key,
+        username text not null,
+        display_name text not null,
+        password_hash text not null,
+        roles text[] not null default '{}',
+        locale text not null default 'en',
+        created_at timestamptz not null default now(),
+        deleted_at timestamptz
+      )`.execute(db);
+      // Usernames are unique among live users; a deleted user's name may be reused.
+      await sql`create unique index users_username_live on users (username) where deleted_at is null`.execute(
+        db,
+      );
+      await sql`create table groups (
+        id uuid primary key,
+        name text not null unique,
+        display_name text not null,
+        created_at timestamptz not null default now()
+      )`.execute(db);
+      await sql`create table memberships (
+        group_id uuid not null references groups(id) on delete cascade,
+        user_id uuid not null references users(id) on delete cascade,
+        primary key (group_id, user_id)
+      )`.execute(db);
+      await sql`create index memberships_user on memberships (user_id)`.execute(db);
+      await sql`create table sessions (
+        id text primary key,
+        user_id uuid not null references users(id) on delete cascade,
+        csrf text not null,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz not null
+      )`.execute(db);
+      await sql`create index sessions_user on sessions (user_id)`.execute(db);
+      await sql`create table api_tokens (
+        id uuid primary key,
+        user_id uuid not null references users(id) on delete cascade,
+        name text not null,
+        token_hash text not null unique,
+        created_at timestamptz not null default now(),
+        last_used_at timestamptz
+      )`.execute(db);
+      await sql`create index api_tokens_user on api_tokens (user_id)`.execute(db);
+      await sql`create table forms (
+        form_id text not null,
+        version integer not null,
+        name jsonb not null,
+        schema jsonb not null,
+        ui_schema jsonb not null,
+        i18n jsonb,
+        created_at timestamptz not null default now(),
+        created_by text,
+        primary key (form_id, version)
+      )`.execute(db);
+    },
+  },
+};
+
+/** Brings the server's tables to the latest version; safe to run from several processes at once. */
+export async function migrateServer(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'baton_server_migration',
+    migrationLockTableName: 'baton_server_migration_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}

@@ -1,0 +1,44 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** The server's own tables (users, groups, sessions, tokens, forms); the engine owns the rest. */
+export interface ServerTables {
+  users: {
+    id: string;
+    username: string;
+    display_name: string;
+    password_hash: string;
+    roles: string[];
+    locale: string;
+    created_at: ColumnType<Date, never, never>;
+    deleted_at: Date | null;
+  };
+  groups: { id: string; name: string; display_name: string; created_at: ColumnType<Date, never, never> };
+  memberships: { group_id: string; user_id: string };
+  sessions: {
+    id: string;
+    user_id: string;
+    csrf: string;
+    created_at: ColumnType<Date, never, never>;
+    expires_at: Date;
+  };
+  api_tokens: {
+    id: string;
+    user_id: string;
+    name: string;
+    token_hash: string;
+    created_at: ColumnType<Date, never, never>;
+    last_used_at: Date | null;
+  };
+  forms: {
+    form_id: string;
+    version: number;
+    name: unknown;
+    schema: unknown;
+    ui_schema: unknown;
+    i18n: unknown;
+    created_at: ColumnType<Date, never, never>;
+    created_by: string | null;
+  };
+  /** Only used by `ping`. */
+  baton_server_migration: { name: string; timestamp: Generated<string> };
+}

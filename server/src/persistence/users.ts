@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import type { Role } from '@baton/schemas';
+import { type Kysely, sql, type Updateable } from 'kysely';
+import { problems } from '../errors.js';
+import type { RequestUser } from '../types.js';
+import { isUniqueViolation } from './db-errors.js';
+import type { ServerTables } from './tables.js';
+
+/** A live user with their group names. */
+export interface UserRecord extends RequestUser {
+  readonly createdAt: Date;
+}
+
+type Db = Kysely<ServerTables>;
+
+/** Group names of `users.id`, as one array column. */
+export const groupNamesOfUser = sql<string[]>`array(
+  select g.name from memberships m join groups g on g.id = m.group_id where m.user_id = users.id order by g.name
+)`;
+
+function selectUsers(db: Db) {
+  return db
+    .selectFrom('users')
+    .select([
+      'id',
+      'username',
+      'display_name',
+      'roles',
+      'locale',
+      'created_at',
+      groupNamesOfUser.as('groups'),
+    ])
+    .where('deleted_at', 'is', null);
+}
+
+function toRecord(row: {
+  id: string;
+  username: string;
+  display_name: string;
+  roles: string[];
+  locale: string;
+  created_at: Date;
+  groups: string[];
+}): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    roles: row.roles as Role[],
+    groups: row.groups,
+    locale: row.locale,
+    createdAt: row.created_at,
+  };
+}
+
+/** Users: created, renamed, soft-deleted (history keeps their usernames). */
+export function userQueries(db: Db) {
+  return {
+    async count(): Promise<number> {
+      const row = await db
+        .selectFrom('users')
+        .select(db.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async getById(id: string): Promise<UserRecord | null> {
+      const row = await selectUsers(db).where('id', '=', id).executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+
+    async getByUsername(username: string): Promise<UserRecord | null> {
+      const row = await selectUsers(db).where('username', '=', username).executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+
+    /** The password hash of a live user, for login. */
+    async credentials(username: string): Promise<{ id: string; passwordHash: string } | null> {
+      const row = await db
+        .selectFrom('users')
+        .select(['id', 'password_hash'])
+        .where('username', '=', username)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return row ? { id: row.id, passwordHash: row.password_hash } : null;
+    },
+
+    async list(f: {
+      q?: string;
+      limit: number;
+      offset: number;
+    }): Promise<{ items: UserRecord[]; total: number }> {
+      let query = selectUsers(db);
+      if (f.q) {
+        const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        query = query.where((eb) =>
+          eb.or([eb('username', 'ilike', like), eb('display_name', 'ilike', like)]),
+        );
+      }
+      const [rows, total] = await Promise.all([
+        query.orderBy('username').orderBy('id').limit(f.limit).offset(f.offset).execute(),
+        query.clearSelect().select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return { items: rows.map(toRecord), total: Number(total.n) };
+    },
+
+    /** Creates a user; a taken username is a 409. Groups that do not exist yet are created. */
+    async create(u: {
+      username: string;
+      displayName: string;
+      passwordHash: string;
+      roles: readonly Role[];
+      locale: string;
+      groups?: readonly string[];
+    }): Promise<UserRecord> {
+      const id = randomUUID();
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('users')
+            .values({
+              id,
+              username: u.username,
+              display_name: u.displayName,
+              password_hash: u.passwordHash,
+              roles: [...u.roles],
+              locale: u.locale,
+              deleted_at: null,
+            })
+            .execute();
+          if (u.groups) await setUserGroups(trx, id, u.groups);
+        });
+      } catch (err) {
+        if (isUniqueViolation(err))
+          throw problems.conflict('USERNAME_TAKEN', `Username '${u.username}' is taken`);
+        throw err;
+      }
+      const created = await this.getById(id);
+      if (!created) throw problems.notFound('User');
+      return created;
+    },
+
+    async update(
+      id: string,
+      patch: {
+        displayName?: string;
+        passwordHash?: string;
+        roles?: readonly Role[];
+        locale?: string;
+        groups?: readonly string[];
+      },
+    ): Promise<UserRecord | null> {
+      const found = await db.transaction().execute(async (trx) => {
+        const values: Updateable<ServerTables['users']> = {};
+        if (patch.displayName !== undefined) values.display_name = patch.displayName;
+        if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
+        if (patch.roles !== undefined) values.roles = [...patch.roles];
+        if (patch.locale !== undefined) values.locale = patch.locale;
+        const exists = await trx
+          .selectFrom('users')
+          .select('id')
+          .where('id', '=', id)
+          .where('deleted_at', 'is', null)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!exists) return false;
+        if (Object.keys(values).length > 0)
+          await trx.updateTable('users').set(values).where('id', '=', id).execute();
+        if (patch.groups) await setUserGroups(trx, id, patch.groups);
+        // A new password or fewer roles must not leave old sessions alive.
+        if (patch.passwordHash !== undefined)
+          await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+        return true;
+      });
+      return found ? this.getById(id) : null;
+    },
+
+    /** Soft delete: the row stays for history; sessions and tokens go at once. */
+    async softDelete(id: string): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const res = await trx
+          .updateTable('users')
+          .set({ deleted_at: new Date() })
+          .where('id', '=', id)
+          .where('deleted_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(res.numUpdatedRows) === 0) return false;
+        await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+        await trx.deleteFrom('api_tokens').where('user_id', '=', id).execute();
+        await trx.deleteFrom('memberships').where('user_id', '=', id).execute();
+        return true;
+      });
+    },
+  };
+}
+
+/** Replaces a user's memberships, creating groups that do not exist yet. */
+async function setUserGroups(trx: Db, userId: string, groupNames: readonly string[]): Promise<void> {
+  await trx.deleteFrom('memberships').where('user_id', '=', userId).execute();
+  if (groupNames.length === 0) return;
+  const names = [...new Set(groupNames)];
+  await trx
+    .insertInto('groups')
+    .values(names.map((name) => ({ id: randomUUID(), name, display_name: name })))
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const groups = await trx.selectFrom('groups').select('id').where('name', 'in', names).execute();
+  await trx
+    .insertInto('memberships')
+    .values(groups.map((g) => ({ group_id: g.id, user_id: userId })))
+    .execute();
+}

@@ -1,0 +1,81 @@
+import type { FormGetQuery, FormListQuery, FormParams, FormSave } from '@baton/schemas';
+import type { FastifyInstance } from 'fastify';
+import { currentUser, requireRole, requireUser } from '../../auth/permissions.js';
+import { problems } from '../../errors.js';
+import { checkFormSchema } from '../../forms/form-validation.js';
+import type { FormRecord } from '../../persistence/forms.js';
+import { iso } from '../../util/dates.js';
+import { problemResponses, ref } from '../shared.js';
+
+function formDto(f: FormRecord) {
+  return {
+    formId: f.formId,
+    version: f.version,
+    name: f.name,
+    schema: f.schema,
+    uiSchema: f.uiSchema,
+    ...(f.i18n ? { i18n: f.i18n } : {}),
+    updatedAt: iso(f.createdAt),
+    createdBy: f.createdBy,
+  };
+}
+
+/** Forms: JSON Schema + uiSchema, versioned by form id; the schema is checked on save. */
+export async function formRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: FormListQuery }>(
+    '/api/forms',
+    {
+      onRequest: requireRole('designer', 'manager', 'staff'),
+      schema: {
+        tags: ['forms'],
+        querystring: ref('formListQuery'),
+        response: { 200: ref('formList'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { limit = 50, offset = 0, q } = req.query;
+      const page = await app.store.forms.listLatest({ q, limit, offset });
+      return { items: page.items.map(formDto), total: page.total, limit, offset };
+    },
+  );
+
+  app.post<{ Body: FormSave }>(
+    '/api/forms',
+    {
+      onRequest: requireRole('designer'),
+      schema: { tags: ['forms'], body: ref('formSave'), response: { 201: ref('form'), ...problemResponses } },
+    },
+    async (req, reply) => {
+      const errors = checkFormSchema(req.body.schema);
+      if (errors.length > 0)
+        throw problems.formSchemaInvalid(errors.map((e) => ({ ...e, pointer: `/schema${e.pointer}` })));
+      const saved = await app.store.forms.save({
+        formId: req.body.formId,
+        name: req.body.name,
+        schema: req.body.schema,
+        uiSchema: req.body.uiSchema ?? {},
+        i18n: req.body.i18n,
+        createdBy: currentUser(req).username,
+      });
+      return reply.code(201).send(formDto(saved));
+    },
+  );
+
+  app.get<{ Params: FormParams; Querystring: FormGetQuery }>(
+    '/api/forms/:formId',
+    {
+      onRequest: requireUser(),
+      schema: {
+        tags: ['forms'],
+        params: ref('formParams'),
+        querystring: ref('formGetQuery'),
+        response: { 200: ref('form'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      const form = await app.store.forms.get(req.params.formId, req.query.version);
+      if (!form) throw problems.notFound('Form');
+      return formDto(form);
+    },
+  );
+}

@@ -1,0 +1,180 @@
+import type {
+  HistoryQuery,
+  IdParams,
+  IncidentListQuery,
+  InstanceListQuery,
+  InstanceStart,
+  VariablesBody,
+} from '@baton/schemas';
+import type { FastifyInstance } from 'fastify';
+import { currentUser, requireRole, requireUser, seesEverything } from '../../auth/permissions.js';
+import { visibleInstance } from '../../auth/visibility.js';
+import { problems } from '../../errors.js';
+import { assertMatchesForm } from '../../forms/form-data.js';
+import type { JsonValue } from '../../util/json.js';
+import { historyDto, incidentDto, instanceDetailDto, instanceSummaryDto } from '../dto.js';
+import { pageOf, problemResponses, ref } from '../shared.js';
+
+/** Process instances: start, list, inspect, timeline, cancel, set variables; incidents. */
+export async function instanceRoutes(app: FastifyInstance): Promise<void> {
+  app.post<{ Body: InstanceStart }>(
+    '/api/instances',
+    {
+      onRequest: requireUser(),
+      schema: {
+        tags: ['instances'],
+        body: ref('instanceStart'),
+        response: { 201: ref('instanceDetail'), ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      const { processId, version, businessKey } = req.body;
+      const variables = (req.body.variables ?? {}) as Record<string, JsonValue>;
+      const definition =
+        version === undefined
+          ? await app.engine.getLatestDefinition(processId)
+          : (await app.engine.listDefinitions({ processId })).find((d) => d.version === version);
+      if (!definition) throw problems.notFound(`Process '${processId}' version ${version}`);
+      await assertMatchesForm(app, await app.engine.startFormId(definition.id), variables);
+      const instance = await app.engine.startInstance({
+        processId,
+        version: definition.version,
+        variables,
+        businessKey,
+        actor: currentUser(req).username,
+      });
+      return reply.code(201).send(instanceDetailDto(instance));
+    },
+  );
+
+  app.get<{ Querystring: InstanceListQuery }>(
+    '/api/instances',
+    {
+      onRequest: requireRole('manager', 'staff'),
+      schema: {
+        tags: ['instances'],
+        querystring: ref('instanceListQuery'),
+        response: { 200: ref('instanceList'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      const user = currentUser(req);
+      const q = req.query;
+      const limit = q.limit ?? 50;
+      const offset = q.offset ?? 0;
+      const page = await app.engine.listInstances({
+        processId: q.processId,
+        status: q.status,
+        startedAfter: q.startedAfter ? new Date(q.startedAfter) : undefined,
+        startedBefore: q.startedBefore ? new Date(q.startedBefore) : undefined,
+        overdue: q.overdue,
+        text: q.q,
+        participant: seesEverything(user) ? undefined : user.username,
+        limit,
+        offset,
+      });
+      return { items: page.items.map(instanceSummaryDto), total: page.total, limit, offset };
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/api/instances/:id',
+    {
+      onRequest: requireUser(),
+      schema: {
+        tags: ['instances'],
+        params: ref('idParams'),
+        response: { 200: ref('instanceDetail'), ...problemResponses },
+      },
+    },
+    async (req) => instanceDetailDto(await visibleInstance(app, currentUser(req), req.params.id)),
+  );
+
+  app.get<{ Params: IdParams; Querystring: HistoryQuery }>(
+    '/api/instances/:id/history',
+    {
+      onRequest: requireUser(),
+      schema: {
+        tags: ['instances'],
+        params: ref('idParams'),
+        querystring: ref('historyQuery'),
+        response: { 200: ref('historyList'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      await visibleInstance(app, currentUser(req), req.params.id);
+      const events = await app.engine.getHistory(req.params.id);
+      return pageOf(events.map(historyDto), req.query.limit ?? 1000, req.query.offset ?? 0);
+    },
+  );
+
+  app.post<{ Params: IdParams }>(
+    '/api/instances/:id/cancel',
+    {
+      onRequest: requireRole('manager'),
+      schema: {
+        tags: ['instances'],
+        params: ref('idParams'),
+        response: { 204: { type: 'null' }, ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      await app.engine.cancelInstance(req.params.id, currentUser(req).username);
+      return reply.code(204).send();
+    },
+  );
+
+  app.patch<{ Params: IdParams; Body: VariablesBody }>(
+    '/api/instances/:id/variables',
+    {
+      onRequest: requireRole('manager'),
+      schema: {
+        tags: ['instances'],
+        params: ref('idParams'),
+        body: ref('variablesBody'),
+        response: { 204: { type: 'null' }, ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      await app.engine.setVariables(
+        req.params.id,
+        req.body.variables as Record<string, JsonValue>,
+        currentUser(req).username,
+      );
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Querystring: IncidentListQuery }>(
+    '/api/incidents',
+    {
+      onRequest: requireRole('manager'),
+      schema: {
+        tags: ['incidents'],
+        querystring: ref('incidentListQuery'),
+        response: { 200: ref('incidentList'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { instanceId, open = true, limit = 50, offset = 0 } = req.query;
+      const all = await app.engine.listIncidents({ instanceId, open });
+      return pageOf(all.map(incidentDto), limit, offset);
+    },
+  );
+
+  app.post<{ Params: IdParams }>(
+    '/api/incidents/:id/retry',
+    {
+      onRequest: requireRole('manager'),
+      schema: {
+        tags: ['incidents'],
+        params: ref('idParams'),
+        response: { 204: { type: 'null' }, ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      await app.engine.retryIncident(req.params.id, currentUser(req).username);
+      return reply.code(204).send();
+    },
+  );
+}

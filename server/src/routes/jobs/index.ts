@@ -1,0 +1,72 @@
+import type { FetchAndLock, IdParams, JobBpmnError, JobComplete, JobFail } from '@baton/schemas';
+import type { FastifyInstance } from 'fastify';
+import { requireRoleOrToken } from '../../auth/permissions.js';
+import type { Variables } from '../../util/json.js';
+import { jobDto } from '../dto.js';
+import { problemResponses, ref } from '../shared.js';
+
+const noContent = { 204: { type: 'null' }, ...problemResponses } as const;
+
+/** External workers: fetch-and-lock by job type, then complete, fail or throw a BPMN error. */
+export async function jobRoutes(app: FastifyInstance): Promise<void> {
+  const guard = requireRoleOrToken();
+
+  app.post<{ Body: FetchAndLock }>(
+    '/api/jobs/fetch-and-lock',
+    {
+      onRequest: guard,
+      schema: {
+        tags: ['jobs'],
+        body: ref('fetchAndLock'),
+        response: { 200: ref('jobList'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { type, workerId, maxJobs = 10, lockMs = 60_000 } = req.body;
+      const jobs = await app.engine.fetchAndLock({ type, workerId, maxJobs, lockMs });
+      return { items: jobs.map(jobDto), total: jobs.length, limit: maxJobs, offset: 0 };
+    },
+  );
+
+  app.post<{ Params: IdParams; Body: JobComplete }>(
+    '/api/jobs/:id/complete',
+    {
+      onRequest: guard,
+      schema: { tags: ['jobs'], params: ref('idParams'), body: ref('jobComplete'), response: noContent },
+    },
+    async (req, reply) => {
+      await app.engine.completeJob(req.params.id, req.body.workerId, (req.body.variables ?? {}) as Variables);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: IdParams; Body: JobFail }>(
+    '/api/jobs/:id/fail',
+    {
+      onRequest: guard,
+      schema: { tags: ['jobs'], params: ref('idParams'), body: ref('jobFail'), response: noContent },
+    },
+    async (req, reply) => {
+      const { workerId, retries, errorMessage, retryBackoffMs } = req.body;
+      await app.engine.failJob(req.params.id, workerId, { retries, errorMessage, retryBackoffMs });
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: IdParams; Body: JobBpmnError }>(
+    '/api/jobs/:id/bpmn-error',
+    {
+      onRequest: guard,
+      schema: { tags: ['jobs'], params: ref('idParams'), body: ref('jobBpmnError'), response: noContent },
+    },
+    async (req, reply) => {
+      const { workerId, errorCode, errorMessage, variables } = req.body;
+      await app.engine.throwBpmnError(req.params.id, workerId, {
+        errorCode,
+        errorMessage,
+        variables: (variables ?? {}) as Variables,
+      });
+      return reply.code(204).send();
+    },
+  );
+}

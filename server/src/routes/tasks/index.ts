@@ -1,0 +1,147 @@
+import type { TaskFilter } from '@baton/engine';
+import type { IdParams, TaskDataBody, TaskListQuery } from '@baton/schemas';
+import type { FastifyInstance } from 'fastify';
+import { canClaim, currentUser, requireUser, seesEverything } from '../../auth/permissions.js';
+import { visibleTask } from '../../auth/visibility.js';
+import { problems } from '../../errors.js';
+import { assertMatchesForm } from '../../forms/form-data.js';
+import type { Variables } from '../../util/json.js';
+import { historyDto, taskDto } from '../dto.js';
+import { pageOf, problemResponses, ref } from '../shared.js';
+import { assertAssignee, assertOpen } from './task-guards.js';
+import { taskActionRoutes } from './task-actions.js';
+
+/** The inbox, one task with its form, its history, and completion. */
+export async function taskRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: TaskListQuery }>(
+    '/api/tasks',
+    {
+      onRequest: requireUser(),
+      schema: {
+        tags: ['tasks'],
+        querystring: ref('taskListQuery'),
+        response: { 200: ref('taskList'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      const user = currentUser(req);
+      const q = req.query;
+      const limit = q.limit ?? 50;
+      const offset = q.offset ?? 0;
+      const me = { user: user.username, groups: user.groups };
+      const scope = q.scope ?? 'visible';
+      if (scope === 'all' && !seesEverything(user))
+        throw problems.forbidden('Only managers and admins list all tasks');
+      const who: TaskFilter =
+        scope === 'mine'
+          ? { assignee: user.username }
+          : scope === 'claimable'
+            ? { claimableBy: me }
+            : scope === 'all'
+              ? {}
+              : { visibleTo: me };
+      const filter: TaskFilter = {
+        ...who,
+        state: q.state ?? 'created',
+        processId: q.processId,
+        instanceId: q.instanceId,
+        dueBefore: q.dueBefore ? new Date(q.dueBefore) : undefined,
+        overdue: q.overdue,
+        text: q.q,
+        sort: q.sort ?? 'due',
+        limit,
+        offset,
+      };
+      // The badge counts are three more queries; when the page itself is one of them, reuse its total.
+      const plain =
+        filter.state === 'created' && !q.processId && !q.instanceId && !q.dueBefore && !q.overdue && !q.q;
+      const count = (f: TaskFilter, same: boolean) =>
+        same && plain ? null : app.engine.listTasks({ ...f, state: 'created', limit: 1 });
+      const [page, mine, claimable, overdue] = await Promise.all([
+        app.engine.listTasks(filter),
+        count({ assignee: user.username }, scope === 'mine'),
+        count({ claimableBy: me }, scope === 'claimable'),
+        app.engine.listTasks({ visibleTo: me, state: 'created', overdue: true, limit: 1 }),
+      ]);
+      return {
+        items: page.items.map(taskDto),
+        total: page.total,
+        limit,
+        offset,
+        counts: { mine: (mine ?? page).total, claimable: (claimable ?? page).total, overdue: overdue.total },
+      };
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/api/tasks/:id',
+    {
+      onRequest: requireUser(),
+      schema: {
+        tags: ['tasks'],
+        params: ref('idParams'),
+        response: { 200: ref('taskDetail'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      const task = await visibleTask(app, currentUser(req), req.params.id);
+      const [form, returnTargets] = await Promise.all([
+        task.formId ? app.store.forms.get(task.formId) : null,
+        task.state === 'created' ? app.engine.returnTargets(task.id) : [],
+      ]);
+      return {
+        ...taskDto(task),
+        form: form
+          ? { formId: form.formId, version: form.version, schema: form.schema, uiSchema: form.uiSchema }
+          : null,
+        returnTargets: returnTargets.map((t) => ({ elementId: t.elementId, name: t.name })),
+      };
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/api/tasks/:id/history',
+    {
+      onRequest: requireUser(),
+      schema: {
+        tags: ['tasks'],
+        params: ref('idParams'),
+        response: { 200: ref('historyList'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      const task = await visibleTask(app, currentUser(req), req.params.id);
+      const events = (await app.engine.getHistory(task.instanceId)).filter((e) => e.taskId === task.id);
+      return pageOf(events.map(historyDto), events.length, 0);
+    },
+  );
+
+  app.post<{ Params: IdParams; Body: TaskDataBody }>(
+    '/api/tasks/:id/complete',
+    {
+      onRequest: requireUser(),
+      schema: {
+        tags: ['tasks'],
+        params: ref('idParams'),
+        body: ref('taskDataBody'),
+        response: { 204: { type: 'null' }, ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      const user = currentUser(req);
+      const task = await visibleTask(app, user, req.params.id);
+      assertOpen(task);
+      const variables = (req.body.variables ?? {}) as Variables;
+      const autoClaim = task.assignee === null && canClaim(user, task);
+      if (!autoClaim) assertAssignee(user, task);
+      if (task.delegated)
+        throw problems.conflict('TASK_DELEGATED', 'A delegated task is resolved, not completed');
+      await assertMatchesForm(app, task.formId, variables);
+      if (autoClaim) await app.engine.claimTask(task.id, user.username, user.username);
+      await app.engine.completeTask(task.id, variables, user.username);
+      return reply.code(204).send();
+    },
+  );
+
+  await app.register(taskActionRoutes);
+}

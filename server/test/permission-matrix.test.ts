@@ -1,0 +1,415 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installTemplates } from '../src/setup/templates.js';
+import { expenseProcess, reviewFormSchema, startFormSchema } from './fixtures/bpmn.js';
+import { expenseTemplate } from './fixtures/template.js';
+import { dialects } from './support/databases.js';
+import { createTestApp, type Session, type TestApp } from './support/test-app.js';
+
+/** Callers: anonymous, a signed-in user with no role, each role, and an API token (of the no-role user). */
+const CALLERS = ['anonymous', 'none', 'staff', 'designer', 'manager', 'admin', 'token'] as const;
+type Caller = (typeof CALLERS)[number];
+
+const ALL: Caller[] = [...CALLERS];
+const SIGNED: Caller[] = ['none', 'staff', 'designer', 'manager', 'admin', 'token'];
+const ROLE_USERS: Caller[] = ['staff', 'designer', 'manager', 'admin'];
+const DESIGN: Caller[] = ['designer', 'admin'];
+const DESIGN_MANAGE: Caller[] = ['designer', 'manager', 'admin'];
+const MANAGE: Caller[] = ['manager', 'admin'];
+const STAFF_MANAGE: Caller[] = ['staff', 'manager', 'admin'];
+const ADMIN: Caller[] = ['admin'];
+const MESSAGES: Caller[] = ['designer', 'manager', 'admin', 'token'];
+const WORKERS: Caller[] = ['admin', 'token'];
+
+interface Row {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly route: string;
+  readonly allowed: readonly Caller[];
+  /** Builds the concrete URL (and fixtures it needs) for one caller. */
+  readonly url?: (username: string) => Promise<string>;
+  readonly body?: (username: string) => unknown;
+  /** The refusal of signed-in callers: 403, or 404 where visibility hides the resource. */
+  readonly denied?: 403 | 404;
+}
+
+describe.each(dialects())('permission matrix on %s', (dialect) => {
+  let t: TestApp;
+  let definitionId: string;
+  const sessions = new Map<Caller, Session | null>();
+  const usernames: Record<Caller, string> = {
+    anonymous: 'sam',
+    none: 'nora',
+    staff: 'sam',
+    designer: 'dana',
+    manager: 'maya',
+    admin: 'ada',
+    token: 'nora',
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({ dialect, templates: [expenseTemplate] });
+    sessions.set('anonymous', null);
+    sessions.set('none', await t.userSession('nora', []));
+    sessions.set('staff', await t.userSession('sam', ['staff'], ['staff']));
+    sessions.set('designer', await t.userSession('dana', ['designer']));
+    sessions.set('manager', await t.userSession('maya', ['manager'], ['managers']));
+    sessions.set('admin', await t.userSession('ada', ['admin']));
+    const created = await t.call(sessions.get('none')!, {
+      method: 'POST',
+      url: '/api/tokens',
+      payload: { name: 'w' },
+    });
+    sessions.set('token', {
+      username: 'nora',
+      csrfToken: null,
+      headers: { authorization: `Bearer ${created.json().token}` },
+    });
+    await t.saveForm('expense-start', startFormSchema);
+    await t.saveForm('expense-review', reviewFormSchema);
+    definitionId = (await t.engine.deploy(expenseProcess())).definitions[0]!.id;
+    await installTemplates(t.engine, t.store, [expenseTemplate]);
+  });
+  afterAll(async () => t?.close());
+
+  const variables = { title: 'Taxi', amount: 3 };
+  async function reviewTaskFor(username: string): Promise<string> {
+    const instance = await t.engine.startInstance({ processId: 'expense', variables, actor: 'ada' });
+    const tasks = await t.engine.listTasks({ instanceId: instance.id });
+    const id = tasks.items[0]!.id;
+    await t.engine.assignTask(id, username, 'ada');
+    return id;
+  }
+  async function approveTaskFor(username: string): Promise<string> {
+    const reviewId = await reviewTaskFor('ada');
+    const review = await t.engine.getTask(reviewId);
+    await t.engine.completeTask(reviewId, { decision: 'ok' }, 'ada');
+    const tasks = await t.engine.listTasks({ instanceId: review.instanceId, state: 'created' });
+    const id = tasks.items[0]!.id;
+    await t.engine.assignTask(id, username, 'ada');
+    return id;
+  }
+  async function delegatedTaskFor(username: string): Promise<string> {
+    const owner = username === 'maya' ? 'ada' : 'maya';
+    const id = await reviewTaskFor(owner);
+    await t.engine.delegateTask(id, username, null, owner);
+    return id;
+  }
+  const instance = async () =>
+    (await t.engine.startInstance({ processId: 'expense', variables, actor: 'sam' })).id;
+  const freshUser = async () => (await t.createUser({ username: `u${randomUUID().slice(0, 8)}` })).id;
+
+  const rows: Row[] = [
+    { method: 'GET', route: '/health', allowed: ALL },
+    { method: 'GET', route: '/ready', allowed: ALL },
+    { method: 'GET', route: '/metrics', allowed: ['admin', 'token'] },
+    { method: 'GET', route: '/docs', allowed: ALL },
+    { method: 'GET', route: '/docs/json', allowed: ALL },
+    { method: 'GET', route: '/docs/yaml', allowed: ALL },
+    {
+      method: 'POST',
+      route: '/api/auth/login',
+      allowed: ALL,
+      body: (u) => ({ username: u, password: 'correct horse battery' }),
+    },
+    { method: 'POST', route: '/api/auth/logout', allowed: SIGNED },
+    { method: 'GET', route: '/api/auth/me', allowed: SIGNED },
+    { method: 'GET', route: '/api/users', allowed: SIGNED },
+    {
+      method: 'POST',
+      route: '/api/users',
+      allowed: ADMIN,
+      body: () => ({ username: `n${randomUUID().slice(0, 8)}`, password: 'long enough pw' }),
+    },
+    {
+      method: 'PATCH',
+      route: '/api/users/:id',
+      allowed: ADMIN,
+      url: async () => `/api/users/${await freshUser()}`,
+      body: () => ({ displayName: 'Renamed' }),
+    },
+    {
+      method: 'DELETE',
+      route: '/api/users/:id',
+      allowed: ADMIN,
+      url: async () => `/api/users/${await freshUser()}`,
+    },
+    { method: 'GET', route: '/api/groups', allowed: SIGNED },
+    {
+      method: 'POST',
+      route: '/api/groups',
+      allowed: ADMIN,
+      body: () => ({ name: `g${randomUUID().slice(0, 8)}` }),
+    },
+    {
+      method: 'PUT',
+      route: '/api/groups/:id/members',
+      allowed: ADMIN,
+      url: async () => '/api/groups/leads/members',
+      body: () => ({ usernames: ['sam'] }),
+    },
+    { method: 'GET', route: '/api/tokens', allowed: SIGNED },
+    { method: 'POST', route: '/api/tokens', allowed: SIGNED, body: () => ({ name: 'n' }) },
+    {
+      method: 'DELETE',
+      route: '/api/tokens/:id',
+      allowed: SIGNED,
+      url: async () => `/api/tokens/${randomUUID()}`,
+    },
+    { method: 'GET', route: '/api/forms', allowed: ROLE_USERS },
+    {
+      method: 'POST',
+      route: '/api/forms',
+      allowed: DESIGN,
+      body: () => ({ formId: 'matrix-form', name: 'M', schema: { type: 'object' } }),
+    },
+    {
+      method: 'GET',
+      route: '/api/forms/:formId',
+      allowed: SIGNED,
+      url: async () => '/api/forms/expense-start',
+    },
+    { method: 'POST', route: '/api/definitions', allowed: DESIGN, body: () => ({ xml: expenseProcess() }) },
+    {
+      method: 'POST',
+      route: '/api/definitions/validate',
+      allowed: DESIGN,
+      body: () => ({ xml: expenseProcess() }),
+    },
+    { method: 'GET', route: '/api/definitions', allowed: DESIGN_MANAGE },
+    {
+      method: 'GET',
+      route: '/api/definitions/:id',
+      allowed: SIGNED,
+      url: async () => `/api/definitions/${definitionId}`,
+    },
+    {
+      method: 'GET',
+      route: '/api/definitions/:id/xml',
+      allowed: SIGNED,
+      url: async () => `/api/definitions/${definitionId}/xml`,
+    },
+    { method: 'GET', route: '/api/processes', allowed: SIGNED },
+    {
+      method: 'GET',
+      route: '/api/processes/:processId/kpis',
+      allowed: MANAGE,
+      url: async () => '/api/processes/expense/kpis',
+    },
+    {
+      method: 'POST',
+      route: '/api/instances',
+      allowed: SIGNED,
+      body: () => ({ processId: 'expense', variables }),
+    },
+    { method: 'GET', route: '/api/instances', allowed: STAFF_MANAGE },
+    // Started by sam: the staff caller takes part; the others do not and get a 404 (no existence leak).
+    {
+      method: 'GET',
+      route: '/api/instances/:id',
+      allowed: STAFF_MANAGE,
+      denied: 404,
+      url: async () => `/api/instances/${await instance()}`,
+    },
+    {
+      method: 'GET',
+      route: '/api/instances/:id/history',
+      allowed: STAFF_MANAGE,
+      denied: 404,
+      url: async () => `/api/instances/${await instance()}/history`,
+    },
+    {
+      method: 'POST',
+      route: '/api/instances/:id/cancel',
+      allowed: MANAGE,
+      url: async () => `/api/instances/${await instance()}/cancel`,
+    },
+    {
+      method: 'PATCH',
+      route: '/api/instances/:id/variables',
+      allowed: MANAGE,
+      url: async () => `/api/instances/${await instance()}/variables`,
+      body: () => ({ variables: { amount: 4 } }),
+    },
+    { method: 'GET', route: '/api/incidents', allowed: MANAGE },
+    {
+      method: 'POST',
+      route: '/api/incidents/:id/retry',
+      allowed: MANAGE,
+      url: async () => `/api/incidents/${randomUUID()}/retry`,
+    },
+    { method: 'GET', route: '/api/tasks', allowed: SIGNED },
+    {
+      method: 'GET',
+      route: '/api/tasks/:id',
+      allowed: SIGNED,
+      url: async (u) => `/api/tasks/${await reviewTaskFor(u)}`,
+    },
+    {
+      method: 'GET',
+      route: '/api/tasks/:id/history',
+      allowed: SIGNED,
+      url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/history`,
+    },
+    {
+      method: 'POST',
+      route: '/api/tasks/:id/claim',
+      allowed: SIGNED,
+      url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/claim`,
+    },
+    {
+      method: 'POST',
+      route: '/api/tasks/:id/unclaim',
+      allowed: SIGNED,
+      url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/unclaim`,
+    },
+    {
+      method: 'POST',
+      route: '/api/tasks/:id/complete',
+      allowed: SIGNED,
+      url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/complete`,
+      body: () => ({ variables: { decision: 'ok' } }),
+    },
+    {
+      method: 'POST',
+      route: '/api/tasks/:id/draft',
+      allowed: SIGNED,
+      url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/draft`,
+      body: () => ({ variables: { note: 'x' } }),
+    },
+    {
+      method: 'POST',
+      route: '/api/tasks/:id/handoff',
+      allowed: SIGNED,
+      url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/handoff`,
+      body: () => ({ toGroup: 'staff', reason: 'busy' }),
+    },
+    {
+      method: 'POST',
+      route: '/api/tasks/:id/delegate',
+      allowed: SIGNED,
+      url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/delegate`,
+      body: (u) => ({ toUser: u === 'sam' ? 'maya' : 'sam' }),
+    },
+    {
+      method: 'POST',
+      route: '/api/tasks/:id/resolve',
+      allowed: SIGNED,
+      url: async (u) => `/api/tasks/${await delegatedTaskFor(u)}/resolve`,
+      body: () => ({ variables: { decision: 'ok' } }),
+    },
+    {
+      method: 'POST',
+      route: '/api/tasks/:id/return',
+      allowed: SIGNED,
+      url: async (u) => `/api/tasks/${await approveTaskFor(u)}/return`,
+      body: () => ({ targetElementId: 'review', reason: 'again' }),
+    },
+    {
+      method: 'POST',
+      route: '/api/tasks/:id/comments',
+      allowed: SIGNED,
+      url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/comments`,
+      body: () => ({ text: 'hello' }),
+    },
+    {
+      method: 'POST',
+      route: '/api/tasks/:id/assign',
+      allowed: MANAGE,
+      url: async () => `/api/tasks/${await reviewTaskFor('sam')}/assign`,
+      body: () => ({ user: 'maya' }),
+    },
+    { method: 'POST', route: '/api/messages', allowed: MESSAGES, body: () => ({ name: 'nobody-waits' }) },
+    { method: 'POST', route: '/api/signals', allowed: MESSAGES, body: () => ({ name: 'ping' }) },
+    {
+      method: 'POST',
+      route: '/api/jobs/fetch-and-lock',
+      allowed: WORKERS,
+      body: () => ({ type: 'mail', workerId: 'w1' }),
+    },
+    {
+      method: 'POST',
+      route: '/api/jobs/:id/complete',
+      allowed: WORKERS,
+      url: async () => `/api/jobs/${randomUUID()}/complete`,
+      body: () => ({ workerId: 'w1' }),
+    },
+    {
+      method: 'POST',
+      route: '/api/jobs/:id/fail',
+      allowed: WORKERS,
+      url: async () => `/api/jobs/${randomUUID()}/fail`,
+      body: () => ({ workerId: 'w1', retries: 0, errorMessage: 'x' }),
+    },
+    {
+      method: 'POST',
+      route: '/api/jobs/:id/bpmn-error',
+      allowed: WORKERS,
+      url: async () => `/api/jobs/${randomUUID()}/bpmn-error`,
+      body: () => ({ workerId: 'w1', errorCode: 'E' }),
+    },
+    { method: 'GET', route: '/api/templates', allowed: SIGNED },
+    {
+      method: 'GET',
+      route: '/api/templates/:id',
+      allowed: SIGNED,
+      url: async () => '/api/templates/tpl-expense',
+    },
+    {
+      method: 'POST',
+      route: '/api/templates/:id/copy',
+      allowed: DESIGN,
+      url: async () => '/api/templates/tpl-expense/copy',
+    },
+    // The stream never ends, so only the refusal is checked here (the stream itself has its own test).
+    { method: 'GET', route: '/api/events', allowed: [] },
+  ];
+
+  it('covers every route the app registers', () => {
+    const covered = new Set(rows.map((r) => `${r.method} ${r.route}`));
+    const registered = t.app.routeList
+      .filter(
+        (r) =>
+          r.method !== 'HEAD' &&
+          !(r.url.startsWith('/docs/') && !['/docs/json', '/docs/yaml'].includes(r.url)),
+      )
+      .map((r) => `${r.method} ${r.url}`);
+    expect(registered.filter((r) => !covered.has(r))).toEqual([]);
+  });
+
+  it.each(rows.map((r) => [`${r.method} ${r.route}`, r] as const))(
+    '%s answers each caller as allowed',
+    async (_name, row) => {
+      const outcome: Record<string, string> = {};
+      const expected: Record<string, string> = {};
+      for (const caller of CALLERS) {
+        if (row.route === '/api/events' && caller !== 'anonymous') continue;
+        const username = usernames[caller];
+        const url = row.url ? await row.url(username) : row.route;
+        const payload = row.body?.(username);
+        const res = await t.call(sessions.get(caller) ?? null, {
+          method: row.method,
+          url,
+          ...(payload === undefined ? {} : { payload: payload as object }),
+        });
+        const allowed = row.allowed.includes(caller);
+        const denied = caller === 'anonymous' ? 401 : (row.denied ?? 403);
+        expected[caller] = allowed ? 'allowed' : String(denied);
+        const refused =
+          res.statusCode === 401 || res.statusCode === 403 || (row.denied === 404 && res.statusCode === 404);
+        if (res.statusCode >= 500) outcome[caller] = `5xx ${res.body}`;
+        else
+          outcome[caller] =
+            allowed && !refused
+              ? 'allowed'
+              : allowed
+                ? `${res.statusCode} ${res.body}`
+                : String(res.statusCode);
+        // Sessions may have been ended by the logout row; sign in again for the next rows.
+        if (row.route === '/api/auth/logout' && res.statusCode === 204 && caller !== 'token') {
+          sessions.set(caller, await t.login(username));
+        }
+      }
+      expect(outcome).toEqual(expected);
+    },
+  );
+});

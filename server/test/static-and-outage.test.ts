@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+describe('serving the web app', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-static-'));
+  let t: TestApp;
+  beforeAll(async () => {
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Baton</title>');
+    writeFileSync(join(dir, 'app.js'), 'console.log(1)');
+    t = await createTestApp({ config: { staticDir: dir } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the build at / with a strict content security policy', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<title>Baton</title>');
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+  });
+
+  it('serves assets and falls back to index.html for client routes', async () => {
+    const asset = await t.app.inject({ method: 'GET', url: '/app.js' });
+    const route = await t.app.inject({ method: 'GET', url: '/tasks/123', headers: { accept: 'text/html' } });
+    expect(asset.body).toBe('console.log(1)');
+    expect(route.statusCode).toBe(200);
+    expect(route.body).toContain('<title>Baton</title>');
+  });
+
+  it('keeps unknown API routes a 404 problem even when they accept HTML', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/nope', headers: { accept: 'text/html' } });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe('ROUTE_NOT_FOUND');
+  });
+});
+
+describe('when the database is gone', () => {
+  it('answers 503 with Retry-After instead of 500', async () => {
+    // given
+    const t = await createTestApp();
+    const sam = await t.userSession('sam', ['staff'], ['staff']);
+    await t.call(sam, { method: 'GET', url: '/api/forms' });
+    // when: the database closes under the running app
+    await t.closeDatabase();
+    const ready = await t.app.inject({ method: 'GET', url: '/ready' });
+    const forms = await t.call(sam, { method: 'GET', url: '/api/forms' });
+    // then
+    expect(ready.statusCode).toBe(503);
+    expect(ready.headers['retry-after']).toBeDefined();
+    expect(forms.statusCode, forms.body).toBe(503);
+    expect(forms.json().code).toBe('SERVICE_UNAVAILABLE');
+    await t.close();
+  });
+});

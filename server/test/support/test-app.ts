@@ -1,0 +1,121 @@
+import { createEngine, type Engine, VirtualClock } from '@baton/engine';
+import type { Role } from '@baton/schemas';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { hashPassword } from '../../src/auth/passwords.js';
+import { type ServerConfig, serverConfig } from '../../src/config.js';
+import { migrateServer } from '../../src/persistence/migrations.js';
+import { createStore, type Store } from '../../src/persistence/store.js';
+import type { TemplateBundle } from '../../src/setup/templates.js';
+import { type Dialect, openTestDatabase } from './databases.js';
+
+/** The password every test user gets unless told otherwise. */
+export const TEST_PASSWORD = 'correct horse battery';
+
+/** A signed-in caller: send `headers` with every request (cookie + CSRF token, or a bearer token). */
+export interface Session {
+  readonly username: string;
+  readonly headers: Record<string, string>;
+  readonly csrfToken: string | null;
+}
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly engine: Engine;
+  readonly clock: VirtualClock;
+  readonly store: Store;
+  readonly dialect: Dialect;
+  /** Creates a user directly in the store. */
+  createUser(u: {
+    username: string;
+    roles?: Role[];
+    groups?: string[];
+    password?: string;
+  }): Promise<{ id: string }>;
+  /** Logs in through the API; the returned headers carry the session cookie and CSRF token. */
+  login(username: string, password?: string): Promise<Session>;
+  /** Creates the user, then logs in. */
+  userSession(username: string, roles: Role[], groups?: string[]): Promise<Session>;
+  /** `app.inject` as this session (or anonymously with null). */
+  call(session: Session | null, opts: InjectOptions): Promise<LightMyRequestResponse>;
+  /** Closes the database under the running app (outage tests); `close()` still cleans up. */
+  closeDatabase(): Promise<void>;
+  /** Saves a form through the store. */
+  saveForm(formId: string, schema: Record<string, unknown>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A full app on a fresh database (PGlite in memory, or a new PostgreSQL database), with the engine
+ * on a VirtualClock. One per test file: creating a database costs seconds.
+ */
+export async function createTestApp(
+  opts: { dialect?: Dialect; config?: Partial<ServerConfig>; templates?: readonly TemplateBundle[] } = {},
+): Promise<TestApp> {
+  const dialect = opts.dialect ?? 'pglite';
+  const { database, drop } = await openTestDatabase(dialect);
+  const clock = new VirtualClock(new Date('2026-03-02T09:00:00Z'));
+  const engine = await createEngine({ database, clock });
+  await migrateServer(database.db);
+  const store = createStore(database.db);
+  const app = await buildApp({
+    engine,
+    db: database.db,
+    config: serverConfig({ loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, ...opts.config }),
+    templates: opts.templates,
+  });
+  await app.ready();
+
+  const call = (session: Session | null, o: InjectOptions) =>
+    app.inject({ ...o, headers: { ...(session?.headers ?? {}), ...(o.headers ?? {}) } });
+
+  const login = async (username: string, password = TEST_PASSWORD): Promise<Session> => {
+    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+    if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+    const cookie = res.cookies.find((c) => c.name === 'baton_session');
+    const csrfToken = res.json().csrfToken as string;
+    return {
+      username,
+      csrfToken,
+      headers: { cookie: `baton_session=${cookie?.value}`, 'x-csrf-token': csrfToken },
+    };
+  };
+
+  const createUser: TestApp['createUser'] = async (u) => {
+    const created = await store.users.create({
+      username: u.username,
+      displayName: u.username,
+      passwordHash: await hashPassword(u.password ?? TEST_PASSWORD),
+      roles: u.roles ?? [],
+      locale: 'en',
+      groups: u.groups ?? [],
+    });
+    return { id: created.id };
+  };
+
+  return {
+    app,
+    engine,
+    clock,
+    store,
+    dialect,
+    createUser,
+    login,
+    async userSession(username, roles, groups = []) {
+      await createUser({ username, roles, groups });
+      return login(username);
+    },
+    call,
+    async saveForm(formId, schema) {
+      await store.forms.save({ formId, name: formId, schema, uiSchema: {}, createdBy: 'test' });
+    },
+    async closeDatabase() {
+      await database.close();
+    },
+    async close() {
+      await app.close();
+      await engine.close();
+      await drop().catch(() => undefined);
+    },
+  };
+}

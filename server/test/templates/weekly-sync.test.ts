@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  complete,
+  DAY,
+  dateIn,
+  HOUR,
+  type Harness,
+  history,
+  instance,
+  openTasks,
+  rejects,
+  start,
+  startHarness,
+  theTask,
+} from './support.js';
+
+// lee plans and facilitates; sam and kim report; maya watches as a manager.
+describe('weekly sync template', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('starts on Monday 09:00, goes ahead at the update deadline, and escalates an overdue action item', async () => {
+    const [lee, maya, sam, kim] = await Promise.all([h.as('lee'), h.as('maya'), h.as('sam'), h.as('kim')]);
+    // given the clock reaches Monday 09:00
+    await h.advance(HOUR + 1000);
+    const started = await maya.get('/api/instances?processId=weekly-sync');
+    expect(started.body.items).toHaveLength(1);
+    const id = started.body.items[0].id as string;
+
+    // when lee claims the planning task and names the members
+    const plan = await theTask(lee, id, 'Task_planSync');
+    expect(plan.candidateGroups).toContain('leads');
+    expect((await lee.post(`/api/tasks/${plan.id}/claim`)).status).toBe(200);
+    await rejects(lee, plan, { facilitator: 'lee', members: [] }, ['/members']);
+    await complete(lee, plan, { facilitator: 'lee', members: ['sam', 'kim'], focus: 'Signup funnel' });
+
+    // then each member has an update task; sam files, kim does not
+    const samUpdate = await theTask(sam, id, 'Task_fileUpdate');
+    await theTask(kim, id, 'Task_fileUpdate');
+    await rejects(sam, samUpdate, { progress: '' }, ['/progress']);
+    await complete(sam, samUpdate, { progress: 'Shipped the new landing page', blockers: 'None' });
+    await h.advance(DAY);
+    expect(h.notifications.filter((n) => n.elementId === 'Send_remindUpdates')).toHaveLength(1);
+
+    // when the two-day deadline passes, kim's update is cancelled and the sync goes ahead
+    await h.advance(DAY);
+    expect(await openTasks(kim, id, 'Task_fileUpdate')).toEqual([]);
+    const sync = await theTask(lee, id, 'Task_runSync');
+    expect(sync.assignee).toBe('lee');
+
+    // and lee records minutes with one action item each; an item without an owner is rejected
+    const minutes = { agenda: 'Updates, funnel', minutes: 'We reviewed the updates and agreed two actions' };
+    await rejects(
+      lee,
+      sync,
+      { ...minutes, actionItems: [{ title: 'Fix signup copy', due: dateIn(h.clock, 2) }] },
+      ['/actionItems/0/owner'],
+    );
+    await complete(lee, sync, {
+      ...minutes,
+      actionItems: [
+        { title: 'Fix signup copy', owner: 'sam', due: dateIn(h.clock, 2) },
+        { title: 'Funnel report', owner: 'kim', due: dateIn(h.clock, 1) },
+      ],
+    });
+
+    // then sam does his item; kim's goes overdue and lands with the facilitator
+    const samItem = await theTask(sam, id, 'Task_doAction');
+    expect(samItem.dueAt).not.toBeNull();
+    await complete(sam, samItem, { outcome: 'Copy updated and live' });
+    await theTask(kim, id, 'Task_doAction');
+    await h.advance(2 * DAY);
+    expect(await openTasks(kim, id, 'Task_doAction')).toEqual([]);
+    const followUp = await theTask(lee, id, 'Task_followUpOverdue');
+    await complete(lee, followUp, { resolution: 'carriedOver', note: 'Moved to next week' });
+
+    // and the sync is closed, with the cancellations in the timeline
+    const done = await instance(maya, id);
+    expect(done.status).toBe('completed');
+    expect(done.completedElementIds).toEqual(
+      expect.arrayContaining(['Boundary_updateDeadline', 'Boundary_itemOverdue', 'End_itemsDone']),
+    );
+    const events = await history(maya, id);
+    expect(events.filter((e) => e.type === 'task.cancelled').map((e) => e.elementId)).toEqual([
+      'Task_fileUpdate',
+      'Task_doAction',
+    ]);
+  });
+
+  it('can be called by hand and closes without action items', async () => {
+    const [lee, maya, sam] = await Promise.all([h.as('lee'), h.as('maya'), h.as('sam')]);
+    const id = await start(lee, 'weekly-sync');
+    await complete(lee, await theTask(lee, id, 'Task_planSync'), { facilitator: 'lee', members: ['sam'] });
+    await complete(sam, await theTask(sam, id, 'Task_fileUpdate'), { progress: 'All on track' });
+    await complete(lee, await theTask(lee, id, 'Task_runSync'), {
+      agenda: 'Updates',
+      minutes: 'Nothing to follow up',
+      actionItems: [],
+    });
+    const done = await instance(maya, id);
+    expect(done.status).toBe('completed');
+    expect(done.completedElementIds).toContain('End_noActions');
+    expect(done.variables.updates).toEqual([
+      expect.objectContaining({ member: 'sam', progress: 'All on track' }),
+    ]);
+  });
+});
