@@ -171,6 +171,7 @@ export interface Incident {
 }
 
 /** An in-process service-task handler. Runs outside any transaction, at least once per job. */
+// biome-ignore lint/suspicious/noConfusingVoidType: handlers that return nothing are the common case.
 export type JobHandler = (job: Job) => Promise<Variables | undefined | void> | Variables | undefined | void;
 
 /** Thrown by a JobHandler to raise a BPMN error that boundary events catch. */
@@ -188,7 +189,9 @@ export class BpmnError extends Error {
 export interface DeployOptions {
   readonly actor?: Actor;
   /** Called before anything is saved; may add problems (the server checks that forms exist). */
-  readonly extraChecks?: (processes: readonly { processId: string; formIds: readonly string[] }[]) => Promise<readonly DeployIssue[]>;
+  readonly extraChecks?: (
+    processes: readonly { processId: string; formIds: readonly string[] }[],
+  ) => Promise<readonly DeployIssue[]>;
 }
 
 export interface KpiSummary {
@@ -199,7 +202,11 @@ export interface KpiSummary {
   readonly p90CycleMs: number | null;
   readonly overdueTasks: number;
   readonly escalations: number;
-  readonly workload: readonly { readonly assignee: string | null; readonly group: string | null; readonly open: number }[];
+  readonly workload: readonly {
+    readonly assignee: string | null;
+    readonly group: string | null;
+    readonly open: number;
+  }[];
   /** Average time spent per element (ms), for the heat map. */
   readonly timePerElement: Readonly<Record<string, number>>;
 }

@@ -53,7 +53,10 @@ export class DefinitionNotFoundError extends EngineError {
     readonly processId: string,
     readonly version?: number,
   ) {
-    super('DEFINITION_NOT_FOUND', `No deployed process '${processId}'${version ? ` version ${version}` : ''}`);
+    super(
+      'DEFINITION_NOT_FOUND',
+      `No deployed process '${processId}'${version ? ` version ${version}` : ''}`,
+    );
   }
 }
 
@@ -145,7 +148,10 @@ export class ConcurrencyError extends EngineError {
     readonly instanceId: string,
     readonly expectedVersion: number,
   ) {
-    super('CONCURRENCY_CONFLICT', `Process instance ${instanceId} was changed concurrently (expected version ${expectedVersion})`);
+    super(
+      'CONCURRENCY_CONFLICT',
+      `Process instance ${instanceId} was changed concurrently (expected version ${expectedVersion})`,
+    );
   }
 }
 

@@ -32,7 +32,9 @@ export function feelSyntaxError(source: string): string | null {
 /** Parses Zeebe's convention: `=expr` is FEEL, anything else a static string. */
 export function toExpr(raw: string): Expr {
   const trimmed = raw.trim();
-  return trimmed.startsWith('=') ? { feel: true, source: trimmed.slice(1).trim() } : { feel: false, value: raw };
+  return trimmed.startsWith('=')
+    ? { feel: true, source: trimmed.slice(1).trim() }
+    : { feel: false, value: raw };
 }
 
 export interface FeelOptions {
