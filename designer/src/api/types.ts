@@ -16,6 +16,7 @@ import type {
   InstanceDetail as SchemaInstanceDetail,
   InstanceSummary as SchemaInstanceSummary,
   KpiSummaryDto,
+  NotificationList as SchemaNotificationList,
   ProcessList,
   TaskList as SchemaTaskList,
   TemplateDto,
@@ -70,6 +71,9 @@ export type InstanceDetail = SchemaInstanceDetail & { status: InstanceStatus };
 /** One timeline entry. */
 export type HistoryEvent = HistoryList['items'][number];
 
+export type NotificationList = SchemaNotificationList;
+export type NotificationItem = SchemaNotificationList['items'][number];
+
 export type TaskList = SchemaTaskList;
 export type TaskCounts = SchemaTaskList['counts'];
 export type Kpis = KpiSummaryDto;
@@ -100,8 +104,12 @@ export type Template = TemplateManifest & Partial<Pick<TemplateDto, 'xml' | 'for
  * no JSON Schema in `@baton/schemas` describes.
  */
 export interface LiveEvent {
-  kind: 'task' | 'instance';
+  kind: LiveEventKind;
   id: string;
-  instanceId: string;
+  instanceId: string | null;
+  /** `created`, `completed`, `claimed`, ...; `created` or `read` for notifications. */
   change: string;
+  /** Notification events: what the notification says. */
+  subject?: string | null;
 }
+export type LiveEventKind = 'task' | 'instance' | 'notification';

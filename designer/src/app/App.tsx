@@ -32,6 +32,9 @@ const InstancePage = lazy(() =>
   import('../features/monitor/InstancePage.js').then((m) => ({ default: m.InstancePage })),
 );
 const KpiPage = lazy(() => import('../features/monitor/KpiPage.js').then((m) => ({ default: m.KpiPage })));
+const NotificationsPage = lazy(() =>
+  import('../features/notifications/NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })),
+);
 const TemplatesPage = lazy(() =>
   import('../features/templates/TemplatesPage.js').then((m) => ({ default: m.TemplatesPage })),
 );
@@ -52,6 +55,7 @@ const routes: RouteTable = [
   ['/kpis', () => <KpiPage />],
   ['/kpis/:processId', (p) => <KpiPage key={p.processId} processId={p.processId} />],
   ['/templates', () => <TemplatesPage />],
+  ['/notifications', () => <NotificationsPage />],
 ];
 
 function Redirect({ to }: { to: string }) {

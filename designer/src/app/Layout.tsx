@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Role } from '../api/types.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
+import { NotificationBell } from '../features/notifications/NotificationBell.js';
 import { useAuth } from './auth.js';
 import type { MessageKey } from './en.js';
 import { useI18n } from './i18n.js';
@@ -16,7 +17,7 @@ const NAV: { path: string; label: MessageKey; roles?: Role[] }[] = [
   { path: '/templates', label: 'nav.templates' },
 ];
 
-/** The frame around every signed-in page: navigation by role, language, user. */
+/** The frame around every signed-in page: navigation by role, notifications, language, user. */
 export function Layout({ children }: { children: ReactNode }) {
   const { user, logout, hasRole } = useAuth();
   const { t } = useI18n();
@@ -49,6 +50,7 @@ export function Layout({ children }: { children: ReactNode }) {
           ))}
         </nav>
         <div className="topbar-right">
+          <NotificationBell />
           <LanguageSwitch />
           <span className="whoami" title={user?.roles.join(', ')}>
             {user?.displayName || user?.username}

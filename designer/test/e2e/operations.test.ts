@@ -35,7 +35,8 @@ async function openTask(call: Call, instanceId: string, elementId: string): Prom
   return task;
 }
 
-// What managers and designers do beyond the happy path: reassign, return (驳回), cancel, incidents, templates.
+// What managers and designers do beyond the happy path: reassign, return (驳回), cancel, incidents,
+// templates; and staff's notifications.
 describe.skipIf(!serverBuilt)('Baton web app operations in Chromium', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -216,6 +217,49 @@ describe.skipIf(!serverBuilt)('Baton web app operations in Chromium', () => {
     await canvas.locator('.djs-shape[data-element-id]').first().waitFor();
     await canvas.locator(`.djs-shape[data-element-id="${firstTaskId}"]`).waitFor();
     expect(await canvas.locator('.djs-shape[data-element-id]').count()).toBeGreaterThan(5);
+    await context.close();
+  });
+
+  it('shows a new notification live on the bell, and marking it read clears the count', async (ctx) => {
+    // given a server that has the notifications API (this test is skipped only when it does not)
+    const unreadOf = (call: Call) =>
+      call<{ total: number }>('GET', '/api/notifications?unread=true&limit=1').then(
+        (page) => page.total,
+        (error: Error) => (/: 404 /.test(error.message) ? null : Promise.reject(error)),
+      );
+    const before = await unreadOf(sam);
+    if (before === null) return ctx.skip();
+    const dana = await apiSession(server.baseUrl, 'dana', USER_PASSWORD);
+    await dana('POST', '/api/definitions', { xml: fixture('notify-reminder.bpmn') });
+    const { context, page } = await signIn(browser, server.baseUrl, 'sam');
+    await page.goto(`${server.baseUrl}/#/inbox`);
+    await page.locator('[data-testid="notification-bell"]').waitFor();
+    const count = page.locator('[data-testid="notification-count"]');
+    await expect.poll(() => count.count()).toBe(before > 0 ? 1 : 0);
+
+    // when a process sends sam a reminder while the inbox is open
+    await start('e2e-reminder');
+
+    // then the bell counts it without a reload, and its dropdown shows what it says
+    await expect.poll(() => count.textContent(), { timeout: 20_000 }).toBe(String(before + 1));
+    await page.click('[data-testid="notification-bell"]');
+    const entry = page.locator('[data-testid="notification-panel"] [data-testid="notification"]').first();
+    await expect.poll(() => entry.textContent()).toContain("Please attach the supplier's quote");
+    expect(await entry.getAttribute('data-unread')).toBe('true');
+    await shoot(page, 'notifications');
+
+    // when sam marks it read
+    await entry.locator('[data-testid="notification-mark-read"]').click();
+
+    // then the count drops, the server agrees, and the list page shows it read
+    await expect.poll(() => entry.getAttribute('data-unread')).toBe('false');
+    if (before === 0) await expect.poll(() => count.count()).toBe(0);
+    else await expect.poll(() => count.textContent()).toBe(String(before));
+    expect(await unreadOf(sam)).toBe(before);
+    await page.locator('[data-testid="notification-panel"] a[href="#/notifications"]').click();
+    const listed = page.locator('[data-testid="notifications"] [data-testid="notification"]').first();
+    await expect.poll(() => listed.textContent()).toContain('The purchase review waits for it.');
+    expect(await listed.getAttribute('data-unread')).toBe('false');
     await context.close();
   });
 });

@@ -3,7 +3,7 @@ import type { ErrorSchema, RJSFSchema, UiSchema } from '@rjsf/utils';
 import { type ReactNode, useState } from 'react';
 import type { Json, JsonObject, Variables } from '../../api/types.js';
 import { cspValidator } from './csp-validator.js';
-import { checkSchemaShape } from './json-schema-check.js';
+import { checkSchemaShape } from './schema-shape.js';
 import { UserPickerWidget } from './UserPickerWidget.js';
 
 const widgets = { user: UserPickerWidget };

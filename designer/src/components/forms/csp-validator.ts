@@ -1,10 +1,10 @@
+import { type Schema, type SchemaDraft, Validator } from '@cfworker/json-schema';
 import {
   createErrorHandler,
   type CustomValidator,
   type ErrorTransformer,
   getDefaultFormState,
   type RJSFSchema,
-  type RJSFValidationError,
   toErrorSchema,
   type UiSchema,
   unwrapErrorHandler,
@@ -12,34 +12,86 @@ import {
   type ValidatorType,
   validationDataMerge,
 } from '@rjsf/utils';
-import { type SchemaError, type SchemaNode, validateSchema } from './json-schema-check.js';
+import { type FormError, toFieldErrorSchema, toFormErrors, toRjsfErrors } from './schema-errors.js';
 
 type Data = Record<string, unknown>;
 
-/** Ajv-shaped errors -> rjsf errors; a missing property is reported on the property itself. */
-export function toRjsfErrors(errors: readonly SchemaError[]): RJSFValidationError[] {
-  return errors.map((error) => {
-    let property = error.instancePath.replace(/\//g, '.');
-    if (error.keyword === 'required') property = `${property}.${String(error.params.missingProperty)}`;
-    return {
-      name: error.keyword,
-      property,
-      message: error.message,
-      params: error.params,
-      stack: `${property} ${error.message}`.trim(),
-      schemaPath: error.schemaPath,
-    };
-  });
+/**
+ * The draft a schema declares; 2020-12 otherwise (rjsf gets schemas without `$schema`). Unknown
+ * keywords such as `x-baton-future` are ignored here: the server checks them and its 400 errors
+ * land on their fields (features/tasks/error-mapping.ts).
+ */
+function draftOf(schema: Schema): SchemaDraft {
+  const declared = typeof schema.$schema === 'string' ? schema.$schema : '';
+  if (declared.includes('draft-07')) return '7';
+  if (declared.includes('draft-04')) return '4';
+  if (declared.includes('2019-09')) return '2019-09';
+  return '2020-12';
 }
 
 /**
- * rjsf's validator contract implemented on the code-free interpreter, so forms validate under a
- * strict Content-Security-Policy (no `unsafe-eval`).
+ * rjsf checks sub-schemas (oneOf options, dependencies) whose `$ref`s point into the root schema:
+ * validate them inside a wrapper that carries the root's definitions, so `#/$defs/x` resolves.
+ */
+function withRootDefinitions(schema: Schema, root: Schema): Schema {
+  const wrapper: Schema = { allOf: [schema] };
+  for (const key of ['$id', '$schema', '$defs', 'definitions'] as const)
+    if (root[key] !== undefined) wrapper[key] = root[key];
+  return wrapper;
+}
+
+// Building a Validator walks the schema; rjsf asks about the same schema objects many times.
+interface Compiled {
+  target: Schema | boolean;
+  firstError: Validator;
+  allErrors: Validator;
+}
+const compiled = new WeakMap<Schema, WeakMap<Schema, Compiled>>();
+
+function compile(schema: Schema | boolean, root: Schema): Compiled {
+  const build = (target: Schema | boolean): Compiled => ({
+    target,
+    firstError: new Validator(target, draftOf(root), true),
+    allErrors: new Validator(target, draftOf(root), false),
+  });
+  if (typeof schema === 'boolean') return build(schema); // `true`/`false` options: nothing to cache by
+  const byRoot = compiled.get(schema) ?? new WeakMap<Schema, Compiled>();
+  compiled.set(schema, byRoot);
+  let entry = byRoot.get(root);
+  if (!entry) {
+    entry = build(schema === root ? schema : withRootDefinitions(schema, root));
+    byRoot.set(root, entry);
+  }
+  return entry;
+}
+
+/** Form data as JSON: cfworker rejects `undefined`, which rjsf leaves for empty fields. */
+export function asJson(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (Array.isArray(value)) return value.map(asJson);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, asJson(v)]),
+    );
+  return value;
+}
+
+/** Every failure of `formData` against `schema` (refs resolved against `root`), Ajv-shaped. */
+export function validateForm(schema: RJSFSchema, formData: unknown, root: RJSFSchema = schema): FormError[] {
+  const { allErrors, target } = compile(schema as Schema, root as Schema);
+  return toFormErrors(allErrors.validate(asJson(formData)).errors, target);
+}
+
+/**
+ * rjsf's validator contract on @cfworker/json-schema, which interprets schemas without generating
+ * code, so forms validate under a Content-Security-Policy without `unsafe-eval` (Ajv needs it).
  */
 export const cspValidator: ValidatorType<Data, RJSFSchema> = {
-  rawValidation<Result = SchemaError>(schema: RJSFSchema, formData?: Data) {
+  rawValidation<Result = FormError>(schema: RJSFSchema, formData?: Data) {
     try {
-      return { errors: validateSchema(schema as SchemaNode, formData) as Result[] };
+      return { errors: validateForm(schema, formData) as Result[] };
     } catch (error) {
       return { validationError: error instanceof Error ? error : new Error(String(error)) };
     }
@@ -47,9 +99,9 @@ export const cspValidator: ValidatorType<Data, RJSFSchema> = {
 
   isValid(schema: RJSFSchema, formData: Data | undefined, rootSchema: RJSFSchema): boolean {
     try {
-      return validateSchema(schema as SchemaNode, formData, rootSchema as SchemaNode).length === 0;
+      return compile(schema as Schema, rootSchema as Schema).firstError.validate(asJson(formData)).valid;
     } catch {
-      return false;
+      return false; // an unresolvable $ref: this option cannot match
     }
   },
 
@@ -60,12 +112,19 @@ export const cspValidator: ValidatorType<Data, RJSFSchema> = {
     transformErrors?: ErrorTransformer<Data, RJSFSchema>,
     uiSchema?: UiSchema<Data, RJSFSchema>,
   ): ValidationData<Data> {
-    const raw = cspValidator.rawValidation<SchemaError>(schema, formData);
-    let errors = toRjsfErrors(raw.errors ?? []);
-    if (raw.validationError)
-      errors.push({ stack: raw.validationError.message, message: raw.validationError.message });
-    if (transformErrors) errors = transformErrors(errors, uiSchema);
-    const errorSchema = toErrorSchema<Data>(errors);
+    const raw = cspValidator.rawValidation<FormError>(schema, formData);
+    const found = raw.errors ?? [];
+    // cfworker appends the absolute URI and every known schema to an unresolved $ref: keep the ref.
+    const broken = raw.validationError?.message.split(/\n| {2}/)[0];
+    if (broken)
+      found.push({ instancePath: '', schemaPath: '#', keyword: '$ref', params: {}, message: broken });
+    let errors = toRjsfErrors(found);
+    // Transformed errors only carry rjsf's dotted paths; untransformed ones keep exact segments.
+    let errorSchema = toFieldErrorSchema<Data>(found);
+    if (transformErrors) {
+      errors = transformErrors(errors, uiSchema);
+      errorSchema = toErrorSchema<Data>(errors);
+    }
     if (!customValidate) return { errors, errorSchema };
     const newFormData = getDefaultFormState<Data, RJSFSchema>(
       cspValidator,

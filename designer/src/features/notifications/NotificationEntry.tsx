@@ -1,0 +1,55 @@
+import type { NotificationItem } from '../../api/types.js';
+import { useAuth } from '../../app/auth.js';
+import { useI18n } from '../../app/i18n.js';
+import { href } from '../../app/router.js';
+
+/**
+ * One notification: subject, body, when; unread ones stand out and can be marked read. Managers
+ * get a link to the instance (staff may not be allowed to open it, so they get none).
+ */
+export function NotificationEntry({
+  notification,
+  onMarkRead,
+  onNavigate,
+}: {
+  notification: NotificationItem;
+  onMarkRead: (notification: NotificationItem) => void;
+  onNavigate?: () => void;
+}) {
+  const { t, formatDateTime } = useI18n();
+  const { hasRole } = useAuth();
+  const unread = notification.readAt === null;
+  return (
+    <li
+      className={unread ? 'notification unread' : 'notification'}
+      data-testid="notification"
+      data-unread={unread}
+    >
+      <div className="notification-main">
+        <strong className="notification-subject">{notification.subject}</strong>
+        {notification.body ? <p className="notification-body">{notification.body}</p> : null}
+        <span className="muted notification-when">
+          {formatDateTime(notification.createdAt)}
+          {unread ? <span className="badge badge-info">{t('notifications.unread')}</span> : null}
+        </span>
+      </div>
+      <div className="notification-actions">
+        {notification.instanceId && hasRole('manager') ? (
+          <a href={href(`/instances/${notification.instanceId}`)} onClick={onNavigate}>
+            {t('notifications.openInstance')}
+          </a>
+        ) : null}
+        {unread ? (
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="notification-mark-read"
+            onClick={() => onMarkRead(notification)}
+          >
+            {t('notifications.markRead')}
+          </button>
+        ) : null}
+      </div>
+    </li>
+  );
+}
