@@ -98,6 +98,10 @@ const processShape = {
     version: { type: 'integer' },
     definitionId: uuidShape,
     startFormId: { type: ['string', 'null'] },
+    startable: {
+      type: 'boolean',
+      description: 'the caller may start it (see PUT /api/processes/{processId}/starters)',
+    },
   },
   required: ['processId', 'name', 'version', 'definitionId', 'startFormId'],
 } as const;

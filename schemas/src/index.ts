@@ -52,6 +52,8 @@ import {
 } from './jobs.js';
 import { FormDocumentSchema } from './form-meta.js';
 import { KpiSummarySchema } from './kpis.js';
+import { NotificationListQuerySchema, NotificationListSchema, NotificationSchema } from './notifications.js';
+import { ProcessGroupsBodySchema, ProcessGroupsSchema } from './process-access.js';
 import { MessageBodySchema, MessageResultSchema, SignalBodySchema, SignalResultSchema } from './messages.js';
 import {
   AssignBodySchema,
@@ -86,6 +88,8 @@ export * from './instances.js';
 export * from './jobs.js';
 export * from './kpis.js';
 export * from './messages.js';
+export * from './notifications.js';
+export * from './process-access.js';
 export * from './tasks.js';
 export * from './template-manifest.js';
 export * from './templates.js';
@@ -128,6 +132,8 @@ export const allSchemas = [
   ValidateResultSchema,
   ProcessListSchema,
   ProcessParamsSchema,
+  ProcessGroupsSchema,
+  ProcessGroupsBodySchema,
   InstanceSummarySchema,
   InstanceDetailSchema,
   InstanceListSchema,
@@ -158,6 +164,9 @@ export const allSchemas = [
   JobFailSchema,
   JobBpmnErrorSchema,
   KpiSummarySchema,
+  NotificationSchema,
+  NotificationListSchema,
+  NotificationListQuerySchema,
   TemplateSchema,
   TemplateListSchema,
   TemplateParamsSchema,

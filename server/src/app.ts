@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { Engine } from '@baton/engine';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { ServerConfig } from './config.js';
 import { createFormValidators } from './forms/form-validation.js';
+import { LiveFeed } from './live/live-feed.js';
+import { startPgRelay } from './live/pg-relay.js';
+import { NOTIFY_JOB_TYPE, notifyHandler } from './notifications/notify-handler.js';
 import { createStore } from './persistence/store.js';
 import { authPlugin } from './plugins/auth.js';
 import { registerErrorHandling, sendProblem } from './plugins/errors.js';
@@ -20,6 +24,8 @@ import { groupRoutes } from './routes/groups/index.js';
 import { instanceRoutes } from './routes/instances/index.js';
 import { jobRoutes } from './routes/jobs/index.js';
 import { messageRoutes } from './routes/messages/index.js';
+import { notificationRoutes } from './routes/notifications/index.js';
+import { processAccessRoutes } from './routes/processes/index.js';
 import { systemRoutes } from './routes/system/index.js';
 import { taskRoutes } from './routes/tasks/index.js';
 import { templateRoutes } from './routes/templates/index.js';
@@ -40,6 +46,17 @@ export interface AppDeps {
   /** An existing pino logger (takes precedence over `logger`). */
   readonly loggerInstance?: FastifyBaseLogger;
   readonly version?: string;
+  /**
+   * The PostgreSQL connection string, when the database is PostgreSQL: live updates then reach
+   * the event streams of every server process on it (LISTEN/NOTIFY on a dedicated connection).
+   * Without it the stream shows this process's changes only, which is all there is on PGlite.
+   */
+  readonly databaseUrl?: string;
+  /**
+   * Registers the server's own job handlers on the engine: `baton.notify` records notifications.
+   * Off unless asked, so that an embedding host's own handler for the type is never replaced.
+   */
+  readonly builtInHandlers?: boolean;
 }
 
 /** Builds the HTTP app (never listens): plugins, then one encapsulated plugin per resource. */
@@ -69,6 +86,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     createFormValidators(() => deps.engine.clock.now()),
   );
   app.decorate('templates', deps.templates ?? []);
+  const live = new LiveFeed(deps.engine);
+  app.decorate('live', live);
+  app.addHook('onClose', async () => live.close());
+  if (deps.databaseUrl) {
+    live.useRelay(
+      await startPgRelay({
+        url: deps.databaseUrl,
+        db: deps.db,
+        feed: live,
+        origin: randomUUID(),
+        logger: app.log,
+      }),
+    );
+  }
+  if (deps.builtInHandlers) {
+    deps.engine.registerHandler(
+      NOTIFY_JOB_TYPE,
+      notifyHandler({ store: app.store, live, now: () => deps.engine.clock.now() }),
+    );
+  }
 
   registerSchemas(app);
   const notFound = await registerStaticApp(app, deps.config.staticDir);
@@ -87,11 +124,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tokenRoutes);
   await app.register(formRoutes);
   await app.register(definitionRoutes);
+  await app.register(processAccessRoutes);
   await app.register(instanceRoutes);
   await app.register(taskRoutes);
   await app.register(messageRoutes);
   await app.register(jobRoutes);
   await app.register(templateRoutes);
+  await app.register(notificationRoutes);
   await app.register(eventRoutes);
   return app;
 }

@@ -7,7 +7,7 @@ export interface ServerConfig {
   /** Mark the session cookie `Secure` (behind HTTPS). */
   readonly secureCookies: boolean;
   readonly sessionTtlMs: number;
-  /** Login attempts allowed per IP and username in `timeWindowMs`. */
+  /** Failed logins allowed per IP and username in `timeWindowMs` (successful ones never count). */
   readonly loginRateLimit: { readonly max: number; readonly timeWindowMs: number };
   /** The web app's build to serve at `/`, or null. */
   readonly staticDir: string | null;

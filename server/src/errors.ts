@@ -35,8 +35,11 @@ export const problems = {
     new HttpProblem(400, 'FORM_SCHEMA_INVALID', 'The form schema is not a valid JSON Schema', { errors }),
   deployInvalid: (issues: DeployIssueDto[]) =>
     new HttpProblem(400, 'DEFINITION_INVALID', `BPMN is invalid (${issues.length} problem(s))`, { issues }),
-  rateLimited: (after: string) =>
-    new HttpProblem(429, 'RATE_LIMITED', `Too many attempts; retry in ${after}`),
+  rateLimited: (retryAfterSeconds: number) =>
+    new HttpProblem(429, 'RATE_LIMITED', `Too many failed attempts; retry in ${retryAfterSeconds} s`, {
+      retryAfterSeconds,
+    }),
+  /** The same code the engine gives a lost database, so clients retry on one code. */
   unavailable: (detail = 'The database is unavailable; retry shortly') =>
-    new HttpProblem(503, 'SERVICE_UNAVAILABLE', detail, { retryAfterSeconds: 2 }),
+    new HttpProblem(503, 'STORE_UNAVAILABLE', detail, { retryAfterSeconds: 2 }),
 } as const;

@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     config: serverConfig({ secureCookies: env.BATON_SECURE_COOKIES === '1', staticDir: defaultStaticDir() }),
     templates,
     loggerInstance: logger,
+    databaseUrl: url,
+    builtInHandlers: true,
   });
   // Handlers first: a signal that arrives right after start-up must still shut down cleanly.
   let executorOn = false;

@@ -2,6 +2,7 @@ import type { Engine } from '@baton/engine';
 import type { Role } from '@baton/schemas';
 import type { ServerConfig } from './config.js';
 import type { FormValidators } from './forms/form-validation.js';
+import type { LiveFeed } from './live/live-feed.js';
 import type { Store } from './persistence/store.js';
 
 /** The caller of a request, resolved from the session cookie or the bearer token. */
@@ -29,6 +30,8 @@ declare module 'fastify' {
     store: Store;
     config: ServerConfig;
     formValidators: FormValidators;
+    /** Live events for the event stream: engine changes and notifications, from every server process. */
+    live: LiveFeed;
     /** Every route registered, for the permission matrix test and diagnostics. */
     routeList: readonly { method: string; url: string }[];
   }

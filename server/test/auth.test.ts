@@ -126,6 +126,44 @@ describe.each(dialects())('auth on %s', (dialect) => {
     expect(me.statusCode).toBe(401);
   });
 
+  it('never counts successful logins against the limit', async () => {
+    // given
+    await t.createUser({ username: 'busy' });
+    // when: more good logins than the limit allows failures
+    const codes: number[] = [];
+    for (let i = 0; i < 12; i++)
+      codes.push(
+        await t
+          .login('busy')
+          .then(() => 200)
+          .catch(() => 0),
+      );
+    // then
+    expect(codes.every((c) => c === 200)).toBe(true);
+  });
+
+  it('throttles repeated failures for one username with 429 and Retry-After, the right password too', async () => {
+    // given
+    await t.createUser({ username: 'victim' });
+    const attempt = (password: string) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'victim', password } });
+    // when
+    const codes: number[] = [];
+    for (let i = 0; i < 8; i++) codes.push((await attempt(`guess-${i}`)).statusCode);
+    const right = await attempt('correct horse battery');
+    const otherUser = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'sam', password: 'correct horse battery' },
+    });
+    // then
+    expect(codes.every((c) => c === 401)).toBe(true);
+    expect(right.statusCode).toBe(429);
+    expect(right.json().code).toBe('RATE_LIMITED');
+    expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+    expect(otherUser.statusCode).toBe(200);
+  });
+
   it('throttles repeated logins for one username with 429', async () => {
     // given
     await t.createUser({ username: 'target' });

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expenseProcess, reviewFormSchema, startFormSchema } from './fixtures/bpmn.js';
+import { readUntil } from './support/sse.js';
 import { createTestApp, type Session, type TestApp } from './support/test-app.js';
 
 describe('OpenAPI document, metrics and the event stream', () => {
@@ -26,10 +27,18 @@ describe('OpenAPI document, metrics and the event stream', () => {
     // then
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/tasks/{id}/complete', '/api/forms', '/api/instances']),
+      expect.arrayContaining([
+        '/api/tasks/{id}/complete',
+        '/api/forms',
+        '/api/instances',
+        '/api/notifications',
+        '/api/notifications/{id}/read',
+        '/api/processes/{processId}/managers',
+        '/api/processes/{processId}/starters',
+      ]),
     );
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['task', 'problem', 'instanceDetail']),
+      expect.arrayContaining(['task', 'problem', 'instanceDetail', 'notificationList', 'processGroups']),
     );
   });
 
@@ -93,5 +102,35 @@ describe('OpenAPI document, metrics and the event stream', () => {
     expect(leeText).not.toContain('event: task');
     await samStream.cancel();
     await leeStream.cancel();
+  });
+  it('streams a manager the processes they manage only', async () => {
+    // given: "expense" is managed by the group "managers"
+    await t.createUser({ username: 'maya', roles: ['manager'], groups: ['managers'] });
+    await t.createUser({ username: 'mo', roles: ['manager'], groups: ['ops'] });
+    await t.store.processAccess.replace('process_managers', 'expense', ['managers']);
+    const open = async (username: string) => {
+      const s = await t.login(username);
+      const res = await fetch(`${base}/api/events`, { headers: { cookie: s.headers.cookie ?? '' } });
+      const reader = res.body!.getReader();
+      await readUntil(reader, 'connected', 2000);
+      return reader;
+    };
+    const mayaStream = await open('maya');
+    const moStream = await open('mo');
+    // when
+    await t.engine.startInstance({
+      processId: 'expense',
+      variables: { title: 'b', amount: 2 },
+      actor: 'ada',
+    });
+    // then
+    const mayaText = await readUntil(mayaStream, 'event: instance', 3000);
+    const moText = await readUntil(moStream, 'event:', 800);
+    expect(mayaText).toContain('event: task');
+    expect(mayaText).toContain('event: instance');
+    expect(moText).not.toContain('event:');
+    await mayaStream.cancel();
+    await moStream.cancel();
+    await t.store.processAccess.replace('process_managers', 'expense', []);
   });
 });

@@ -189,6 +189,21 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       url: async () => `/api/definitions/${definitionId}/xml`,
     },
     { method: 'GET', route: '/api/processes', allowed: SIGNED },
+    ...(['managers', 'starters'] as const).flatMap((list): Row[] => [
+      {
+        method: 'GET',
+        route: `/api/processes/:processId/${list}`,
+        allowed: DESIGN_MANAGE,
+        url: async () => `/api/processes/tpl-expense/${list}`,
+      },
+      {
+        method: 'PUT',
+        route: `/api/processes/:processId/${list}`,
+        allowed: DESIGN,
+        url: async () => `/api/processes/tpl-expense/${list}`,
+        body: () => ({ groups: [] }),
+      },
+    ]),
     {
       method: 'GET',
       route: '/api/processes/:processId/kpis',
@@ -360,6 +375,13 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       allowed: DESIGN,
       url: async () => '/api/templates/tpl-expense/copy',
     },
+    { method: 'GET', route: '/api/notifications', allowed: SIGNED },
+    {
+      method: 'POST',
+      route: '/api/notifications/:id/read',
+      allowed: SIGNED,
+      url: async () => `/api/notifications/${randomUUID()}/read`,
+    },
     // The stream never ends, so only the refusal is checked here (the stream itself has its own test).
     { method: 'GET', route: '/api/events', allowed: [] },
   ];
@@ -412,4 +434,67 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       expect(outcome).toEqual(expected);
     },
   );
+  describe('a manager outside the groups that manage a process', () => {
+    let insider: Session;
+    let outsider: Session;
+    beforeAll(async () => {
+      insider = sessions.get('manager')!;
+      outsider = await t.userSession('otto', ['manager'], ['ops']);
+      const set = await t.call(sessions.get('designer')!, {
+        method: 'PUT',
+        url: '/api/processes/expense/managers',
+        payload: { groups: ['managers'] },
+      });
+      expect(set.statusCode).toBe(200);
+    });
+    afterAll(async () => {
+      await t.store.processAccess.replace('process_managers', 'expense', []);
+    });
+
+    /** [what, method, url, body, the outsider's answer]; the insider is allowed each. */
+    const cases: [string, Row['method'], () => Promise<string>, unknown, number][] = [
+      ['instance', 'GET', async () => `/api/instances/${await instance()}`, undefined, 404],
+      ['history', 'GET', async () => `/api/instances/${await instance()}/history`, undefined, 404],
+      ['cancel', 'POST', async () => `/api/instances/${await instance()}/cancel`, undefined, 404],
+      [
+        'variables',
+        'PATCH',
+        async () => `/api/instances/${await instance()}/variables`,
+        { variables: { amount: 5 } },
+        404,
+      ],
+      ['KPIs', 'GET', async () => '/api/processes/expense/kpis', undefined, 403],
+      [
+        'all tasks of the process',
+        'GET',
+        async () => '/api/tasks?scope=all&processId=expense',
+        undefined,
+        403,
+      ],
+      [
+        'reassign',
+        'POST',
+        async () => `/api/tasks/${await reviewTaskFor('sam')}/assign`,
+        { user: 'dana' },
+        404,
+      ],
+      ['a task', 'GET', async () => `/api/tasks/${await reviewTaskFor('sam')}`, undefined, 404],
+    ];
+
+    it.each(cases)(
+      'refuses the %s to the outsider and allows the insider',
+      async (_what, method, url, body, refusal) => {
+        const answer = async (who: Session) =>
+          (
+            await t.call(who, {
+              method,
+              url: await url(),
+              ...(body === undefined ? {} : { payload: body as object }),
+            })
+          ).statusCode;
+        expect(await answer(outsider)).toBe(refusal);
+        expect(await answer(insider)).toBeLessThan(300);
+      },
+    );
+  });
 });

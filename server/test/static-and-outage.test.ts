@@ -40,7 +40,7 @@ describe('serving the web app', () => {
 });
 
 describe('when the database is gone', () => {
-  it('answers 503 with Retry-After instead of 500', async () => {
+  it('answers 503 STORE_UNAVAILABLE with Retry-After from every layer, never a 500', async () => {
     // given
     const t = await createTestApp();
     const sam = await t.userSession('sam', ['staff'], ['staff']);
@@ -49,11 +49,13 @@ describe('when the database is gone', () => {
     await t.closeDatabase();
     const ready = await t.app.inject({ method: 'GET', url: '/ready' });
     const forms = await t.call(sam, { method: 'GET', url: '/api/forms' });
-    // then
-    expect(ready.statusCode).toBe(503);
-    expect(ready.headers['retry-after']).toBeDefined();
-    expect(forms.statusCode, forms.body).toBe(503);
-    expect(forms.json().code).toBe('SERVICE_UNAVAILABLE');
+    const instances = await t.call(sam, { method: 'GET', url: '/api/instances' });
+    // then: the server's own queries, the readiness probe and the engine answer alike
+    for (const res of [ready, forms, instances]) {
+      expect(res.statusCode, res.body).toBe(503);
+      expect(res.json().code).toBe('STORE_UNAVAILABLE');
+      expect(res.headers['retry-after']).toBe('2');
+    }
     await t.close();
   });
 });

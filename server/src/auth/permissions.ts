@@ -15,11 +15,6 @@ export function hasRole(user: RequestUser, ...roles: readonly Role[]): boolean {
   return user.roles.includes('admin') || roles.some((r) => user.roles.includes(r));
 }
 
-/** Managers and admins see every task and instance. */
-export function seesEverything(user: RequestUser): boolean {
-  return hasRole(user, 'manager');
-}
-
 /** onRequest hook: signed in (cookie or token), any role. */
 export function requireUser() {
   return async (req: FastifyRequest): Promise<void> => {
@@ -61,8 +56,11 @@ export function worksOn(user: RequestUser, task: Task): boolean {
   return task.assignee === user.username || task.owner === user.username;
 }
 
-/** Staff see tasks assigned to them, completed by them, or that they may claim; managers and admins see all. */
-export function canSeeTask(user: RequestUser, task: Task): boolean {
-  if (seesEverything(user)) return true;
+/**
+ * Everyone sees the tasks assigned to them, completed by them, or that they may claim; managers
+ * (`manages`: of this task's process) and admins see all.
+ */
+export function canSeeTask(user: RequestUser, task: Task, manages: boolean): boolean {
+  if (manages) return true;
   return worksOn(user, task) || task.completedBy === user.username || canClaim(user, task);
 }

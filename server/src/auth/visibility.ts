@@ -2,20 +2,23 @@ import type { InstanceSummary, Task } from '@baton/engine';
 import type { FastifyInstance } from 'fastify';
 import { problems } from '../errors.js';
 import type { RequestUser } from '../types.js';
-import { canSeeTask, seesEverything } from './permissions.js';
+import { canSeeTask } from './permissions.js';
+import { type ManagerScope, managerScope } from './process-scope.js';
 
 /**
- * Managers and admins see every instance; others see the ones they take part in: they started
- * it, or one of its tasks is (or was) theirs or claimable by them.
+ * Managers of its process and admins see an instance; others see the ones they take part in:
+ * they started it, or one of its tasks is (or was) theirs or claimable by them.
  */
 export async function canSeeInstance(
   app: FastifyInstance,
   user: RequestUser,
   instance: InstanceSummary,
+  scope?: ManagerScope,
 ): Promise<boolean> {
-  if (seesEverything(user) || instance.startedBy === user.username) return true;
+  if ((scope ?? (await managerScope(app, user))).manages(instance.processId)) return true;
+  if (instance.startedBy === user.username) return true;
   const tasks = await app.engine.listTasks({ instanceId: instance.id, limit: 500 });
-  return tasks.items.some((t) => canSeeTask(user, t));
+  return tasks.items.some((t) => canSeeTask(user, t, false));
 }
 
 /** The instance, or a 404 when it does not exist or the user may not see it (no existence leak). */
@@ -25,9 +28,23 @@ export async function visibleInstance(app: FastifyInstance, user: RequestUser, i
   return instance;
 }
 
+/**
+ * The instance for a manager's operation (cancel, set variables): 404 when the caller may not see
+ * it, 403 when they see it (they take part) but do not manage its process.
+ */
+export async function managedInstance(app: FastifyInstance, user: RequestUser, id: string) {
+  const instance = await app.engine.getInstance(id);
+  const scope = await managerScope(app, user);
+  if (scope.manages(instance.processId)) return instance;
+  if (await canSeeInstance(app, user, instance, scope))
+    throw problems.forbidden(`You do not manage the process '${instance.processId}'`);
+  throw problems.notFound('Process instance');
+}
+
 /** The task, or a 404 when it does not exist or the user may not see it. */
 export async function visibleTask(app: FastifyInstance, user: RequestUser, id: string): Promise<Task> {
   const task = await app.engine.getTask(id);
-  if (!canSeeTask(user, task)) throw problems.notFound('Task');
+  if (canSeeTask(user, task, false)) return task;
+  if (!(await managerScope(app, user)).manages(task.processId)) throw problems.notFound('Task');
   return task;
 }

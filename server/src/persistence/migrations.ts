@@ -61,6 +61,35 @@ const migrations: Record<string, Migration> = {
       )`.execute(db);
     },
   },
+  '0002_notifications_process_access': {
+    async up(db) {
+      await sql`create table notifications (
+        id uuid primary key,
+        user_id uuid not null references users(id) on delete cascade,
+        subject text not null,
+        body text,
+        data jsonb not null default '{}',
+        instance_id uuid,
+        job_id uuid,
+        created_at timestamptz not null default now(),
+        read_at timestamptz
+      )`.execute(db);
+      // A handler runs at least once: a job's second run must not notify anyone twice.
+      await sql`create unique index notifications_job_user on notifications (job_id, user_id)`.execute(db);
+      await sql`create index notifications_user on notifications (user_id, created_at desc, id)`.execute(db);
+      // Group names, not ids: BPMN names groups too, and a group created later takes effect at once.
+      await sql`create table process_managers (
+        process_id text not null,
+        group_name text not null,
+        primary key (process_id, group_name)
+      )`.execute(db);
+      await sql`create table process_starters (
+        process_id text not null,
+        group_name text not null,
+        primary key (process_id, group_name)
+      )`.execute(db);
+    },
+  },
 };
 
 /** Brings the server's tables to the latest version; safe to run from several processes at once. */

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/** The server's own tables (users, groups, sessions, tokens, forms); the engine owns the rest. */
+/** The server's own tables (users, groups, sessions, tokens, forms, notifications, process access); the engine owns the rest. */
 export interface ServerTables {
   users: {
     id: string;
@@ -39,6 +39,19 @@ export interface ServerTables {
     created_at: ColumnType<Date, never, never>;
     created_by: string | null;
   };
+  notifications: {
+    id: string;
+    user_id: string;
+    subject: string;
+    body: string | null;
+    data: unknown;
+    instance_id: string | null;
+    job_id: string | null;
+    created_at: ColumnType<Date, Date | undefined, never>;
+    read_at: Date | null;
+  };
+  process_managers: { process_id: string; group_name: string };
+  process_starters: { process_id: string; group_name: string };
   /** Only used by `ping`. */
   baton_server_migration: { name: string; timestamp: Generated<string> };
 }

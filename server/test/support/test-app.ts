@@ -25,6 +25,8 @@ export interface TestApp {
   readonly clock: VirtualClock;
   readonly store: Store;
   readonly dialect: Dialect;
+  /** The PostgreSQL database's connection string (undefined on PGlite), for a second app on it. */
+  readonly url: string | undefined;
   /** Creates a user directly in the store. */
   createUser(u: {
     username: string;
@@ -53,7 +55,7 @@ export async function createTestApp(
   opts: { dialect?: Dialect; config?: Partial<ServerConfig>; templates?: readonly TemplateBundle[] } = {},
 ): Promise<TestApp> {
   const dialect = opts.dialect ?? 'pglite';
-  const { database, drop } = await openTestDatabase(dialect);
+  const { database, drop, url } = await openTestDatabase(dialect);
   const clock = new VirtualClock(new Date('2026-03-02T09:00:00Z'));
   const engine = await createEngine({ database, clock });
   await migrateServer(database.db);
@@ -63,6 +65,8 @@ export async function createTestApp(
     db: database.db,
     config: serverConfig({ loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, ...opts.config }),
     templates: opts.templates,
+    databaseUrl: url,
+    builtInHandlers: true,
   });
   await app.ready();
 
@@ -99,6 +103,7 @@ export async function createTestApp(
     clock,
     store,
     dialect,
+    url,
     createUser,
     login,
     async userSession(username, roles, groups = []) {

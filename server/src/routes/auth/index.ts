@@ -1,6 +1,6 @@
 import type { LoginBody } from '@baton/schemas';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import { LoginThrottle } from '../../auth/login-throttle.js';
 import { DUMMY_HASH_PROMISE, verifyPassword } from '../../auth/passwords.js';
 import { currentUser, requireUser } from '../../auth/permissions.js';
 import { newSecret, sha256 } from '../../auth/secrets.js';
@@ -20,14 +20,9 @@ function sessionUserDto(user: RequestUser) {
   };
 }
 
-/** Login (rate-limited per IP and username), logout, and who am I. */
+/** Login (failed attempts throttled per IP and username), logout, and who am I. */
 export async function authRoutes(app: FastifyInstance): Promise<void> {
-  await app.register(rateLimit, {
-    global: false,
-    // After the body is parsed, so the limit can key on the username too.
-    hook: 'preHandler',
-    errorResponseBuilder: (_req, ctx) => problems.rateLimited(ctx.after),
-  });
+  const throttle = new LoginThrottle(app.config.loginRateLimit.max, app.config.loginRateLimit.timeWindowMs);
   const cookieOptions = {
     path: '/',
     httpOnly: true,
@@ -38,25 +33,24 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: LoginBody }>(
     '/api/auth/login',
     {
-      config: {
-        csrf: false,
-        rateLimit: {
-          max: app.config.loginRateLimit.max,
-          timeWindow: app.config.loginRateLimit.timeWindowMs,
-          keyGenerator: (req) =>
-            `${req.ip}|${String((req.body as Partial<LoginBody> | undefined)?.username ?? '')}`,
-        },
-      },
+      config: { csrf: false },
       schema: { tags: ['auth'], body: ref('loginBody'), response: { 200: ref('me'), ...problemResponses } },
     },
     async (req, reply) => {
       const { username, password } = req.body;
+      const key = `${req.ip}|${username}`;
+      // A throttled key is refused before the password is even checked, the right one included.
+      const waitMs = throttle.retryAfterMs(key);
+      if (waitMs > 0) throw problems.rateLimited(Math.ceil(waitMs / 1000));
       const creds = await app.store.users.credentials(username);
       // Verify against a dummy hash for unknown users so timing does not reveal who exists.
       const ok = await verifyPassword(password, creds?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-      if (!creds || !ok) throw problems.loginFailed();
-      const user = await app.store.users.getById(creds.id);
-      if (!user) throw problems.loginFailed();
+      const user = creds && ok ? await app.store.users.getById(creds.id) : null;
+      if (!user) {
+        throttle.fail(key);
+        throw problems.loginFailed();
+      }
+      throttle.succeed(key);
       const token = newSecret();
       const csrf = newSecret();
       await app.store.sessions.create({

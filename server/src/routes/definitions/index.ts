@@ -1,6 +1,7 @@
 import type { DeployBody, DefinitionListQuery, IdParams, ProcessParams } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
 import { currentUser, requireRole, requireUser } from '../../auth/permissions.js';
+import { assertManages, startableBy } from '../../auth/process-scope.js';
 import { problems } from '../../errors.js';
 import { definitionDto } from '../dto.js';
 import { pageOf, problemResponses, ref } from '../shared.js';
@@ -134,8 +135,11 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
       onRequest: requireUser(),
       schema: { tags: ['definitions'], response: { 200: ref('processList'), ...problemResponses } },
     },
-    async () => {
-      const latest = await app.engine.listDefinitions({ latestOnly: true });
+    async (req) => {
+      const [latest, startable] = await Promise.all([
+        app.engine.listDefinitions({ latestOnly: true }),
+        startableBy(app, currentUser(req)),
+      ]);
       const items = await Promise.all(
         [...latest]
           .sort((a, b) => a.processId.localeCompare(b.processId))
@@ -145,6 +149,7 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
             version: d.version,
             definitionId: d.id,
             startFormId: await app.engine.startFormId(d.id),
+            startable: startable(d.processId),
           })),
       );
       return pageOf(items, items.length, 0);
@@ -163,6 +168,7 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       await app.engine.getLatestDefinition(req.params.processId);
+      await assertManages(app, currentUser(req), req.params.processId);
       const k = await app.engine.kpis(req.params.processId);
       return {
         ...k,

@@ -7,13 +7,16 @@ import type {
   VariablesBody,
 } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
-import { currentUser, requireRole, requireUser, seesEverything } from '../../auth/permissions.js';
-import { visibleInstance } from '../../auth/visibility.js';
+import { currentUser, requireRole, requireUser } from '../../auth/permissions.js';
+import { mayStart } from '../../auth/process-scope.js';
+import { managedInstance, visibleInstance } from '../../auth/visibility.js';
 import { problems } from '../../errors.js';
 import { assertMatchesForm } from '../../forms/form-data.js';
 import type { JsonValue } from '../../util/json.js';
 import { historyDto, incidentDto, instanceDetailDto, instanceSummaryDto } from '../dto.js';
 import { pageOf, problemResponses, ref } from '../shared.js';
+import { assertManagesIncident, managedIncidents } from './incident-scope.js';
+import { listVisibleInstances } from './scoped-list.js';
 
 /** Process instances: start, list, inspect, timeline, cancel, set variables; incidents. */
 export async function instanceRoutes(app: FastifyInstance): Promise<void> {
@@ -28,6 +31,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) => {
+      const user = currentUser(req);
       const { processId, version, businessKey } = req.body;
       const variables = (req.body.variables ?? {}) as Record<string, JsonValue>;
       const definition =
@@ -35,13 +39,15 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
           ? await app.engine.getLatestDefinition(processId)
           : (await app.engine.listDefinitions({ processId })).find((d) => d.version === version);
       if (!definition) throw problems.notFound(`Process '${processId}' version ${version}`);
+      if (!(await mayStart(app, user, processId)))
+        throw problems.forbidden(`Starting '${processId}' is open to other groups`);
       await assertMatchesForm(app, await app.engine.startFormId(definition.id), variables);
       const instance = await app.engine.startInstance({
         processId,
         version: definition.version,
         variables,
         businessKey,
-        actor: currentUser(req).username,
+        actor: user.username,
       });
       return reply.code(201).send(instanceDetailDto(instance));
     },
@@ -62,17 +68,15 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       const q = req.query;
       const limit = q.limit ?? 50;
       const offset = q.offset ?? 0;
-      const page = await app.engine.listInstances({
+      const filter = {
         processId: q.processId,
         status: q.status,
         startedAfter: q.startedAfter ? new Date(q.startedAfter) : undefined,
         startedBefore: q.startedBefore ? new Date(q.startedBefore) : undefined,
         overdue: q.overdue,
         text: q.q,
-        participant: seesEverything(user) ? undefined : user.username,
-        limit,
-        offset,
-      });
+      };
+      const page = await listVisibleInstances(app, user, filter, limit, offset);
       return { items: page.items.map(instanceSummaryDto), total: page.total, limit, offset };
     },
   );
@@ -119,7 +123,9 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) => {
-      await app.engine.cancelInstance(req.params.id, currentUser(req).username);
+      const user = currentUser(req);
+      await managedInstance(app, user, req.params.id);
+      await app.engine.cancelInstance(req.params.id, user.username);
       return reply.code(204).send();
     },
   );
@@ -136,10 +142,12 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) => {
+      const user = currentUser(req);
+      await managedInstance(app, user, req.params.id);
       await app.engine.setVariables(
         req.params.id,
         req.body.variables as Record<string, JsonValue>,
-        currentUser(req).username,
+        user.username,
       );
       return reply.code(204).send();
     },
@@ -157,7 +165,9 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const { instanceId, open = true, limit = 50, offset = 0 } = req.query;
-      const all = await app.engine.listIncidents({ instanceId, open });
+      const user = currentUser(req);
+      if (instanceId) await managedInstance(app, user, instanceId);
+      const all = await managedIncidents(app, user, await app.engine.listIncidents({ instanceId, open }));
       return pageOf(all.map(incidentDto), limit, offset);
     },
   );
@@ -173,7 +183,9 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) => {
-      await app.engine.retryIncident(req.params.id, currentUser(req).username);
+      const user = currentUser(req);
+      await assertManagesIncident(app, user, req.params.id);
+      await app.engine.retryIncident(req.params.id, user.username);
       return reply.code(204).send();
     },
   );

@@ -1,10 +1,12 @@
 import type { TaskFilter } from '@baton/engine';
 import type { IdParams, TaskDataBody, TaskListQuery } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
-import { canClaim, currentUser, requireUser, seesEverything } from '../../auth/permissions.js';
+import { canClaim, currentUser, hasRole, requireUser } from '../../auth/permissions.js';
+import { managerScope } from '../../auth/process-scope.js';
 import { visibleTask } from '../../auth/visibility.js';
 import { problems } from '../../errors.js';
 import { assertMatchesForm } from '../../forms/form-data.js';
+import type { RequestUser } from '../../types.js';
 import type { Variables } from '../../util/json.js';
 import { historyDto, taskDto } from '../dto.js';
 import { pageOf, problemResponses, ref } from '../shared.js';
@@ -13,6 +15,17 @@ import { taskActionRoutes } from './task-actions.js';
 
 /** The inbox, one task with its form, its history, and completion. */
 export async function taskRoutes(app: FastifyInstance): Promise<void> {
+  /** `scope=all`: admins, and managers of every process or of the one the query names. */
+  async function assertListsAll(user: RequestUser, q: TaskListQuery): Promise<void> {
+    if (!hasRole(user, 'manager')) throw problems.forbidden('Only managers and admins list all tasks');
+    const scope = await managerScope(app, user);
+    if (scope.everything) return;
+    const processId =
+      q.processId ?? (q.instanceId ? (await app.engine.getInstance(q.instanceId)).processId : undefined);
+    if (processId === undefined || !scope.manages(processId))
+      throw problems.forbidden('List all tasks of a process you manage: give its processId or an instanceId');
+  }
+
   app.get<{ Querystring: TaskListQuery }>(
     '/api/tasks',
     {
@@ -30,8 +43,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
       const offset = q.offset ?? 0;
       const me = { user: user.username, groups: user.groups };
       const scope = q.scope ?? 'visible';
-      if (scope === 'all' && !seesEverything(user))
-        throw problems.forbidden('Only managers and admins list all tasks');
+      if (scope === 'all') await assertListsAll(user, q);
       const who: TaskFilter =
         scope === 'mine'
           ? { assignee: user.username }

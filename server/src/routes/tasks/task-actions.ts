@@ -9,6 +9,7 @@ import type {
 } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
 import { currentUser, requireRole, requireUser } from '../../auth/permissions.js';
+import { assertManages, managesProcess } from '../../auth/process-scope.js';
 import { visibleTask } from '../../auth/visibility.js';
 import { problems } from '../../errors.js';
 import { assertMatchesForm } from '../../forms/form-data.js';
@@ -36,7 +37,7 @@ export async function taskActionRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const user = currentUser(req);
       const task = await visibleTask(app, user, req.params.id);
-      assertMayClaim(user, task);
+      assertMayClaim(user, task, await managesProcess(app, user, task.processId));
       if (task.assignee === user.username) return taskDto(task);
       return taskDto(await app.engine.claimTask(task.id, user.username, user.username));
     },
@@ -48,7 +49,7 @@ export async function taskActionRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const user = currentUser(req);
       const task = await visibleTask(app, user, req.params.id);
-      assertMayUnclaim(user, task);
+      assertMayUnclaim(user, task, await managesProcess(app, user, task.processId));
       return taskDto(await app.engine.unclaimTask(task.id, user.username));
     },
   );
@@ -80,7 +81,7 @@ export async function taskActionRoutes(app: FastifyInstance): Promise<void> {
       const user = currentUser(req);
       const task = await visibleTask(app, user, req.params.id);
       assertOpen(task);
-      assertAssignee(user, task, { managers: true });
+      assertAssignee(user, task, { managedByCaller: await managesProcess(app, user, task.processId) });
       const to = { user: req.body.toUser, group: req.body.toGroup };
       await assertTargetExists(app, to);
       return taskDto(await app.engine.handOffTask(task.id, to, req.body.reason, user.username));
@@ -136,7 +137,7 @@ export async function taskActionRoutes(app: FastifyInstance): Promise<void> {
       const user = currentUser(req);
       const task = await visibleTask(app, user, req.params.id);
       assertOpen(task);
-      assertAssignee(user, task, { managers: true });
+      assertAssignee(user, task, { managedByCaller: await managesProcess(app, user, task.processId) });
       await app.engine.returnTask(task.id, req.body.targetElementId, req.body.reason, user.username);
       return reply.code(204).send();
     },
@@ -164,7 +165,8 @@ export async function taskActionRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const user = currentUser(req);
-      const task = await app.engine.getTask(req.params.id);
+      const task = await visibleTask(app, user, req.params.id);
+      await assertManages(app, user, task.processId);
       assertOpen(task);
       await assertTargetExists(app, { user: req.body.user });
       return taskDto(await app.engine.assignTask(task.id, req.body.user, user.username));

@@ -1,6 +1,6 @@
 import type { Task } from '@baton/engine';
 import type { FastifyInstance } from 'fastify';
-import { canClaim, hasRole, seesEverything } from '../../auth/permissions.js';
+import { canClaim } from '../../auth/permissions.js';
 import { problems } from '../../errors.js';
 import type { RequestUser } from '../../types.js';
 
@@ -10,30 +10,37 @@ export function assertOpen(task: Task): void {
     throw problems.conflict('TASK_NOT_ACTIVE', `Task ${task.id} is ${task.state}`);
 }
 
-/** Only the assignee works the task; managers and admins may too where the contract says so. */
-export function assertAssignee(user: RequestUser, task: Task, opts: { managers?: boolean } = {}): void {
+/**
+ * Only the assignee works the task; where the contract says so, so may whoever manages its process
+ * (`managedByCaller`: the caller is a manager of it, or an admin).
+ */
+export function assertAssignee(
+  user: RequestUser,
+  task: Task,
+  opts: { managedByCaller?: boolean } = {},
+): void {
   if (task.assignee === user.username) return;
-  if (opts.managers && hasRole(user, 'manager')) return;
+  if (opts.managedByCaller) return;
   if (task.assignee === null && canClaim(user, task)) {
     throw problems.conflict('TASK_NOT_CLAIMED', 'Claim the task first');
   }
   throw problems.forbidden('Only the assignee may do this');
 }
 
-/** May claim: a candidate of the open, unassigned task, or a manager/admin. */
-export function assertMayClaim(user: RequestUser, task: Task): void {
+/** May claim: a candidate of the open, unassigned task, or a manager of its process. */
+export function assertMayClaim(user: RequestUser, task: Task, managedByCaller: boolean): void {
   assertOpen(task);
   if (task.assignee === user.username) return;
   if (task.assignee !== null)
     throw problems.conflict('TASK_ALREADY_CLAIMED', `Task is assigned to ${task.assignee}`);
-  if (!canClaim(user, task) && !seesEverything(user))
+  if (!canClaim(user, task) && !managedByCaller)
     throw problems.forbidden('You are not a candidate for this task');
 }
 
-/** May unclaim: the assignee, or a manager/admin. */
-export function assertMayUnclaim(user: RequestUser, task: Task): void {
+/** May unclaim: the assignee, or a manager of its process. */
+export function assertMayUnclaim(user: RequestUser, task: Task, managedByCaller: boolean): void {
   assertOpen(task);
-  if (task.assignee === user.username || (task.assignee !== null && seesEverything(user))) return;
+  if (task.assignee === user.username || (task.assignee !== null && managedByCaller)) return;
   if (task.assignee === null) throw problems.conflict('TASK_NOT_CLAIMED', 'The task is not claimed');
   throw problems.forbidden('Only the assignee may unclaim this task');
 }

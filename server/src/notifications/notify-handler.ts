@@ -1,0 +1,51 @@
+import type { Job, JobHandler } from '@baton/engine';
+import type { LiveFeed } from '../live/live-feed.js';
+import type { Store } from '../persistence/store.js';
+
+/** The job type of the templates' reminders and announcements (send and service tasks). */
+export const NOTIFY_JOB_TYPE = 'baton.notify';
+
+/** A FEEL input that should name users or groups: one name, or a list of them. */
+function names(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  return [...new Set(list.filter((v): v is string => typeof v === 'string' && v.length > 0))];
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/**
+ * Handles `baton.notify`: the header `subject` (and optional `body`, as header or input), the
+ * inputs `recipients` (usernames) and `groups` (expanded to their members). Records one
+ * notification per recipient and tells their live streams. Names that match nobody are skipped:
+ * a reminder to someone who left must not stop the process.
+ */
+export function notifyHandler(deps: { store: Store; live: LiveFeed; now: () => Date }): JobHandler {
+  return async (job: Job) => {
+    const recipients = names(job.variables.recipients);
+    const groups = names(job.variables.groups);
+    const subject = text(job.headers.subject) ?? text(job.variables.subject) ?? job.elementId;
+    const added = await deps.store.notifications.record({
+      usernames: recipients,
+      groups,
+      subject,
+      body: text(job.headers.body) ?? text(job.variables.body),
+      data: { elementId: job.elementId, jobId: job.id, recipients, groups },
+      instanceId: job.instanceId,
+      jobId: job.id,
+      now: deps.now(),
+    });
+    for (const n of added) {
+      deps.live.publish({
+        kind: 'notification',
+        id: n.id,
+        instanceId: n.instanceId,
+        change: 'created',
+        userId: n.userId,
+        subject: n.subject,
+      });
+    }
+    return {};
+  };
+}
