@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   complete,
   DAY,
+  dialects,
   type Harness,
   history,
   instance,
@@ -14,10 +15,10 @@ import {
 } from './support.js';
 
 // sam reports a conflict between lee (party A) and kim (party B); mia mediates.
-describe('conflict mediation template', () => {
+describe.each(dialects())('conflict mediation template on %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness(dialect);
   });
   afterAll(async () => {
     await h?.close();
@@ -162,7 +163,7 @@ describe('conflict mediation template', () => {
     await theTask(lee, id, 'Task_propose');
 
     await h.advance(5 * DAY + 1000);
-    expect(h.notifications).toContainEqual(
+    expect(await h.notifications(id)).toContainEqual(
       expect.objectContaining({ elementId: 'Send_remindParties', recipients: ['lee', 'kim'] }),
     );
     await theTask(lee, id, 'Task_propose');

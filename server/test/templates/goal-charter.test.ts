@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   complete,
-  DAY,
   dateIn,
+  DAY,
+  dialects,
   type Harness,
   history,
   instance,
@@ -14,10 +15,10 @@ import {
 } from './support.js';
 
 // lee leads the team, maya sponsors as a manager, sam and kim are the members, mia mediates.
-describe('goal charter template', () => {
+describe.each(dialects())('goal charter template on %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness(dialect);
   });
   afterAll(async () => {
     await h?.close();
@@ -76,14 +77,14 @@ describe('goal charter template', () => {
     const kimAck = await theTask(kim, id, 'Task_acknowledgeDuties');
     expect([samAck.assignee, kimAck.assignee]).toEqual(['sam', 'kim']);
     await h.advance(2 * DAY + 1000);
-    expect(h.notifications.some((n) => n.elementId === 'Send_remindMembers')).toBe(true);
+    expect((await h.notifications(id)).some((n) => n.elementId === 'Send_remindMembers')).toBe(true);
     await rejects(sam, samAck, { decision: 'dispute' }, ['/comment']);
     await complete(sam, samAck, { decision: 'accept' });
     await complete(kim, kimAck, { decision: 'accept', comment: 'Fine by me' });
 
     // then the charter is published (a notify job) and the instance completes
     await h.advance(0);
-    expect(h.notifications.some((n) => n.elementId === 'Send_publishCharter')).toBe(true);
+    expect((await h.notifications(id)).some((n) => n.elementId === 'Send_publishCharter')).toBe(true);
     const done = await instance(maya, id);
     expect(done.status).toBe('completed');
     expect(done.completedElementIds).toContain('End_published');

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   complete,
-  DAY,
   dateIn,
-  HOUR,
+  DAY,
+  dialects,
   type Harness,
+  HOUR,
   instance,
   openTasks,
   rejects,
@@ -15,10 +16,10 @@ import {
 } from './support.js';
 
 // maya runs the review; sam and kim assess themselves; sam carries out an improvement.
-describe('monthly review template', () => {
+describe.each(dialects())('monthly review template on %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness(dialect);
   });
   afterAll(async () => {
     await h?.close();
@@ -45,7 +46,7 @@ describe('monthly review template', () => {
     ]);
     await complete(sam, samSelf, { achievements: 'Shipped the funnel rework', selfRating: 4 });
     await h.advance(3 * DAY + HOUR);
-    expect(h.notifications.some((n) => n.elementId === 'Send_remindSelf')).toBe(true);
+    expect((await h.notifications(id)).some((n) => n.elementId === 'Send_remindSelf')).toBe(true);
     await complete(kim, await theTask(kim, id, 'Task_selfAssess'), {
       achievements: 'Weekly funnel reports on time',
       selfRating: 3,

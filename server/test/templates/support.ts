@@ -1,4 +1,4 @@
-import { createEngine, type Engine, openDatabase, VirtualClock } from '@baton/engine';
+import { createEngine, type Engine, VirtualClock } from '@baton/engine';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { buildApp } from '../../src/app.js';
@@ -7,11 +7,15 @@ import { migrateServer } from '../../src/persistence/migrations.js';
 import { createStore } from '../../src/persistence/store.js';
 import { ensureFirstStart } from '../../src/setup/first-start.js';
 import { builtInTemplates, installTemplates } from '../../src/setup/templates.js';
+import { type Dialect, openTestDatabase } from '../support/databases.js';
+
+export { type Dialect, dialects } from '../support/databases.js';
 
 /**
- * The harness the template scenarios run on: the real server (buildApp) over a fresh in-memory
- * PGlite database, the demo team, the built-in templates installed as on first start, and a
- * virtual clock that tests move forward instead of sleeping.
+ * The harness the template scenarios run on: the real server (buildApp, with its built-in job
+ * handlers) over a fresh database (in-memory PGlite, or a new PostgreSQL database), the demo team,
+ * the built-in templates installed as on first start, and a virtual clock that tests move forward
+ * instead of sleeping.
  */
 
 /** A Monday, 08:00 UTC: one hour before the weekly sync's timer. */
@@ -41,35 +45,37 @@ export interface User {
   readonly username: string;
   get(path: string): Promise<Reply>;
   post(path: string, body?: unknown): Promise<Reply>;
+  put(path: string, body: unknown): Promise<Reply>;
+}
+
+/** One `baton.notify` job as the server recorded it: its inputs, and the users it reached. */
+export interface SentNotification {
+  readonly elementId: string;
+  readonly subject: string;
+  /** Usernames the job named (empty when it named none). */
+  readonly recipients: string[];
+  /** Groups the job named (empty when it named none). */
+  readonly groups: string[];
+  /** The users who got a notification row, sorted: the recipients plus the groups' members. */
+  readonly users: string[];
 }
 
 export interface Harness {
   readonly app: FastifyInstance;
   readonly engine: Engine;
   readonly clock: VirtualClock;
-  /** Notifications the `baton.notify` jobs carried (subject, recipients, groups). */
-  readonly notifications: { subject?: string; recipients?: unknown; groups?: unknown; elementId: string }[];
+  /** The notifications an instance's `baton.notify` jobs recorded, one per job, oldest first. */
+  notifications(instanceId: string): Promise<SentNotification[]>;
   as(username: 'admin' | 'maya' | 'lee' | 'sam' | 'kim' | 'mia' | 'dana'): Promise<User>;
   /** Moves the clock and runs every job that fell due (timers, then the jobs they create). */
   advance(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const database = await openDatabase({});
+export async function startHarness(dialect: Dialect = 'pglite'): Promise<Harness> {
+  const { database, drop } = await openTestDatabase(dialect);
   const clock = new VirtualClock(T0);
   const engine = await createEngine({ database, clock, workerId: 'templates-test' });
-  const notifications: Harness['notifications'] = [];
-  // The job type the templates' reminders use; records what a mail or chat adapter would send.
-  engine.registerHandler('baton.notify', (job) => {
-    notifications.push({
-      elementId: job.elementId,
-      subject: job.headers.subject,
-      recipients: job.variables.recipients,
-      groups: job.variables.groups,
-    });
-    return {};
-  });
   await migrateServer(database.db);
   const store = createStore(database.db);
   const setup = await ensureFirstStart(store, { adminPassword: 'admin-password-1', demo: true });
@@ -82,6 +88,8 @@ export async function startHarness(): Promise<Harness> {
     db: database.db,
     config: serverConfig({ loginRateLimit: { max: 10_000, timeWindowMs: 60_000 } }),
     templates,
+    // The server's own `baton.notify` handler, as in production.
+    builtInHandlers: true,
   });
   const passwords = new Map<string, string>([
     ['admin', 'admin-password-1'],
@@ -100,7 +108,7 @@ export async function startHarness(): Promise<Harness> {
       cookie: `baton_session=${cookie?.value}`,
       'x-csrf-token': login.json().csrfToken as string,
     };
-    const send = async (method: 'GET' | 'POST', url: string, payload?: unknown): Promise<Reply> => {
+    const send = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown): Promise<Reply> => {
       const res = await app.inject({
         method,
         url,
@@ -109,7 +117,12 @@ export async function startHarness(): Promise<Harness> {
       });
       return { status: res.statusCode, body: res.body ? res.json() : undefined };
     };
-    return { username, get: (url) => send('GET', url), post: (url, body) => send('POST', url, body ?? {}) };
+    return {
+      username,
+      get: (url) => send('GET', url),
+      post: (url, body) => send('POST', url, body ?? {}),
+      put: (url, body) => send('PUT', url, body),
+    };
   };
 
   const advance = async (ms: number): Promise<void> => {
@@ -117,6 +130,26 @@ export async function startHarness(): Promise<Harness> {
     for (let round = 0; round < 20 && (await engine.runDueJobs()) > 0; round++) {
       // keep going: a fired timer may create jobs that are due at once
     }
+  };
+
+  const notifications: Harness['notifications'] = async (instanceId) => {
+    const byJob = new Map<string, SentNotification>();
+    for (const row of await store.notifications.forInstance(instanceId)) {
+      const jobId = String(row.data.jobId);
+      const sent = byJob.get(jobId);
+      if (sent) {
+        sent.users.push(row.username);
+        continue;
+      }
+      byJob.set(jobId, {
+        elementId: String(row.data.elementId),
+        subject: row.subject,
+        recipients: (row.data.recipients as string[] | undefined) ?? [],
+        groups: (row.data.groups as string[] | undefined) ?? [],
+        users: [row.username],
+      });
+    }
+    return [...byJob.values()].map((n) => ({ ...n, users: [...n.users].sort() }));
   };
 
   return {
@@ -129,7 +162,7 @@ export async function startHarness(): Promise<Harness> {
     async close() {
       await app.close();
       await engine.close();
-      await database.close();
+      await drop();
     },
   };
 }

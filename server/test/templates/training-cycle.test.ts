@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   complete,
-  DAY,
   dateIn,
+  DAY,
+  dialects,
   type Harness,
   instance,
   openTasks,
@@ -13,10 +14,10 @@ import {
 } from './support.js';
 
 // sam asks for training, maya approves, lee schedules and trains, sam and kim attend.
-describe('training cycle template', () => {
+describe.each(dialects())('training cycle template on %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness(dialect);
   });
   afterAll(async () => {
     await h?.close();
@@ -98,7 +99,7 @@ describe('training cycle template', () => {
       approvalComments: 'No budget this quarter',
     });
     await h.advance(0);
-    expect(h.notifications).toContainEqual(
+    expect(await h.notifications(id)).toContainEqual(
       expect.objectContaining({ elementId: 'Send_declined', recipients: ['sam'] }),
     );
     const done = await instance(maya, id);

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   complete,
-  DAY,
   dateIn,
-  HOUR,
+  DAY,
+  dialects,
   type Harness,
   history,
+  HOUR,
   instance,
   openTasks,
   rejects,
@@ -15,10 +16,10 @@ import {
 } from './support.js';
 
 // lee plans and facilitates; sam and kim report; maya watches as a manager.
-describe('weekly sync template', () => {
+describe.each(dialects())('weekly sync template on %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness(dialect);
   });
   afterAll(async () => {
     await h?.close();
@@ -45,7 +46,9 @@ describe('weekly sync template', () => {
     await rejects(sam, samUpdate, { progress: '' }, ['/progress']);
     await complete(sam, samUpdate, { progress: 'Shipped the new landing page', blockers: 'None' });
     await h.advance(DAY);
-    expect(h.notifications.filter((n) => n.elementId === 'Send_remindUpdates')).toHaveLength(1);
+    const reminders = (await h.notifications(id)).filter((n) => n.elementId === 'Send_remindUpdates');
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]?.users).toEqual(['kim', 'sam']);
 
     // when the two-day deadline passes, kim's update is cancelled and the sync goes ahead
     await h.advance(DAY);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   complete,
-  DAY,
   dateIn,
+  DAY,
+  dialects,
   type Harness,
   history,
   instance,
@@ -14,10 +15,10 @@ import {
 } from './support.js';
 
 // sam asks lee's team for work; lee triages; kim does it and hands it off; maya gets escalations.
-describe('work request template', () => {
+describe.each(dialects())('work request template on %s', (dialect) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness(dialect);
   });
   afterAll(async () => {
     await h?.close();
@@ -85,16 +86,42 @@ describe('work request template', () => {
     );
   });
 
-  it('reminds the leads after a day and escalates an untriaged request to the managers after two', async () => {
-    const [lee, maya, sam] = await Promise.all([h.as('lee'), h.as('maya'), h.as('sam')]);
+  it('reminds every member of the leads group after a day and escalates an untriaged request to the managers after two', async () => {
+    const [admin, lee, mia, maya, sam] = await Promise.all([
+      h.as('admin'),
+      h.as('lee'),
+      h.as('mia'),
+      h.as('maya'),
+      h.as('sam'),
+    ]);
+    // given the leads group has two members
+    expect((await admin.put('/api/groups/leads/members', { usernames: ['lee', 'mia'] })).status).toBe(200);
     const id = await start(sam, 'work-request', request());
     await theTask(lee, id, 'Task_triage');
 
-    // when a day passes, the leads are reminded and the task is still theirs
+    // when a day passes, each lead is reminded and the task is still theirs
     await h.advance(DAY + 1000);
-    expect(h.notifications).toContainEqual(
-      expect.objectContaining({ elementId: 'Send_remindLeads', groups: ['leads'] }),
-    );
+    const reminders = (await h.notifications(id)).filter((n) => n.elementId === 'Send_remindLeads');
+    expect(reminders).toEqual([
+      {
+        elementId: 'Send_remindLeads',
+        subject: 'A work request is waiting for triage',
+        recipients: [],
+        groups: ['leads'],
+        users: ['lee', 'mia'],
+      },
+    ]);
+    for (const member of [lee, mia]) {
+      const inbox = await member.get('/api/notifications?unread=true');
+      expect(inbox.status).toBe(200);
+      expect(inbox.body.items, member.username).toContainEqual(
+        expect.objectContaining({ instanceId: id, subject: 'A work request is waiting for triage' }),
+      );
+    }
+    // and nobody outside the group is
+    const samInbox = await sam.get('/api/notifications');
+    expect(samInbox.status).toBe(200);
+    expect(samInbox.body.items.filter((n: { instanceId: string }) => n.instanceId === id)).toEqual([]);
     await theTask(lee, id, 'Task_triage');
 
     // when the SLA passes, the triage moves to the managers
@@ -110,8 +137,8 @@ describe('work request template', () => {
     const done = await instance(maya, id);
     expect(done.status).toBe('completed');
     expect(done.completedElementIds).toEqual(expect.arrayContaining(['Boundary_triageSla', 'End_rejected']));
-    expect(h.notifications).toContainEqual(
-      expect.objectContaining({ elementId: 'Send_rejected', recipients: ['sam'] }),
+    expect(await h.notifications(id)).toContainEqual(
+      expect.objectContaining({ elementId: 'Send_rejected', recipients: ['sam'], users: ['sam'] }),
     );
   });
 });
