@@ -15,7 +15,7 @@ import type { InstancesTable } from './persistence/schema.js';
 import { taskFromNew } from './persistence/rows.js';
 import { step } from './runtime/index.js';
 import type { Command, Effect, InstanceState, StepContext, StepResult, Variables } from './runtime/types.js';
-import { NeedsTransactionError, type TxContext } from './transaction.js';
+import { NeedsTransactionError, type TxContext, translateStoreError } from './transaction.js';
 
 export type InstanceRow = Selectable<InstancesTable>;
 
@@ -66,8 +66,33 @@ export class CommandRunner {
 
   constructor(readonly models: ModelCache) {}
 
-  /** Loads an instance row inside the transaction. */
+  /**
+   * Loads an instance row. In a transaction it takes the row lock at once: the instance row is
+   * the first lock every command holds (one lock order, no deadlocks), and a concurrent command
+   * on the same instance waits here instead of failing its version check later.
+   */
   async load(cx: TxContext, instanceId: string): Promise<InstanceRow> {
+    return cx.inTransaction ? this.lock(cx, instanceId) : this.#read(cx, instanceId);
+  }
+
+  /**
+   * Reads an instance row `FOR NO KEY UPDATE` (the strength of the write's own UPDATE): a command
+   * that must not lose to a concurrent one on the same instance waits for it here, then reads
+   * the committed result. Only in a transaction, or the lock ends with the statement.
+   */
+  async lock(cx: TxContext, instanceId: string): Promise<InstanceRow> {
+    if (!cx.inTransaction) throw new NeedsTransactionError();
+    const row = await cx.trx
+      .selectFrom('instances')
+      .selectAll()
+      .where('id', '=', instanceId)
+      .forNoKeyUpdate()
+      .executeTakeFirst();
+    if (!row) throw new InstanceNotFoundError(instanceId);
+    return row;
+  }
+
+  async #read(cx: TxContext, instanceId: string): Promise<InstanceRow> {
     const row = await cx.trx
       .selectFrom('instances')
       .selectAll()
@@ -217,7 +242,11 @@ export class CommandRunner {
       ...(guard ? { guard } : {}),
       effects: netEffects(effects),
     });
-    const { rows } = await cx.trx.executeQuery(plan);
+    const { rows } = await cx.trx.executeQuery(plan).catch((error: unknown) => {
+      // Outside a transaction a write lost with its connection may or may not have committed:
+      // say so as StoreUnavailableError, which `transact` never runs again on its own.
+      throw cx.inTransaction ? error : translateStoreError(error);
+    });
     const outcome = rows[0];
     if (outcome?.seq === null || outcome?.seq === undefined) {
       this.cache.forget(row.id);

@@ -24,6 +24,9 @@ class PreparingClient extends pg.Client {
   }
 }
 
+/** The command that used the connection gets the error; the event itself needs no handling. */
+function ignoreLostConnection(): void {}
+
 /** An open database: the Kysely handle, which kind it is, and how to close it. */
 export interface Database {
   // biome-ignore lint/suspicious/noExplicitAny: the server adds its own tables; the engine narrows to its schema.
@@ -55,8 +58,12 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       max: options.poolSize ?? 10,
       Client: PreparingClient,
     });
-    // An idle client that loses its server emits 'error'; without a listener that kills the process.
-    pool.on('error', () => {});
+    // A client that loses its server (restart, failover, pg_terminate_backend) emits 'error'; an
+    // 'error' event nobody listens to ends the whole process. The pool listens for idle clients;
+    // a checked-out client needs its own listener. The query in flight rejects on its own (and
+    // becomes StoreUnavailableError), and the pool drops the broken client when it is released.
+    pool.on('error', ignoreLostConnection);
+    pool.on('connect', (client) => client.on('error', ignoreLostConnection));
     const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -44,7 +44,7 @@ import type { DB } from './persistence/schema.js';
 import { getTask, listTasks } from './persistence/task-queries.js';
 import type { InstanceState, Variables } from './runtime/types.js';
 import { TaskOperations } from './task-operations.js';
-import { type TxContext, transact, translateStoreError } from './transaction.js';
+import { readAgainOnLostConnection, type TxContext, transact, translateStoreError } from './transaction.js';
 
 /** Where the engine logs; pino's shape, and `console` fits too. */
 export interface EngineLogger {
@@ -62,10 +62,13 @@ export interface EngineOptions {
 }
 
 /** Reads fail like commands do: a lost database is StoreUnavailableError, retryable. */
-function read<T>(query: Promise<T>): Promise<T> {
-  return query.catch((error: unknown) => {
-    throw translateStoreError(error);
-  });
+function read<T>(query: () => Promise<T>): Promise<T> {
+  return readAgainOnLostConnection(query);
+}
+
+/** Claims are writes: a lost connection is reported (as StoreUnavailableError), never retried here. */
+function storeFailure(error: unknown): never {
+  throw translateStoreError(error);
 }
 
 const silentLogger: EngineLogger = { info() {}, warn() {}, error() {} };
@@ -173,21 +176,21 @@ export class Engine {
   }
 
   listDefinitions(filter?: { processId?: string; latestOnly?: boolean }): Promise<DefinitionSummary[]> {
-    return read(listDefinitions(this.#db, filter));
+    return read(() => listDefinitions(this.#db, filter));
   }
 
   getDefinition(id: string): Promise<DefinitionSummary & { xml: string }> {
     if (!isUuid(id)) return Promise.reject(new DefinitionNotFoundError(id));
-    return read(getDefinition(this.#db, id));
+    return read(() => getDefinition(this.#db, id));
   }
 
   getLatestDefinition(processId: string): Promise<DefinitionSummary> {
-    return read(getLatestDefinition(this.#db, processId));
+    return read(() => getLatestDefinition(this.#db, processId));
   }
 
   getModel(definitionId: string): Promise<ProcessModel> {
     if (!isUuid(definitionId)) return Promise.reject(new DefinitionNotFoundError(definitionId));
-    return this.#models.get(definitionId);
+    return read(() => this.#models.get(definitionId));
   }
 
   /** The form id of the process's none start event, if any. */
@@ -228,11 +231,11 @@ export class Engine {
   }
 
   getInstance(id: string): Promise<InstanceDetail> {
-    return read(getInstanceDetail(this.#db, id));
+    return read(() => getInstanceDetail(this.#db, id));
   }
 
   listInstances(filter: InstanceFilter): Promise<Page<InstanceSummary>> {
-    return read(listInstances(this.#db, filter, this.clock.now()));
+    return read(() => listInstances(this.#db, filter, this.clock.now()));
   }
 
   async cancelInstance(id: string, actor: Actor): Promise<void> {
@@ -244,17 +247,17 @@ export class Engine {
   }
 
   getHistory(instanceId: string): Promise<HistoryEvent[]> {
-    return read(getHistory(this.#db, instanceId));
+    return read(() => getHistory(this.#db, instanceId));
   }
 
   // ---- tasks ----
 
   listTasks(filter: TaskFilter): Promise<Page<Task>> {
-    return read(listTasks(this.#db, filter, this.clock.now()));
+    return read(() => listTasks(this.#db, filter, this.clock.now()));
   }
 
   getTask(id: string): Promise<Task> {
-    return read(getTask(this.#db, id));
+    return read(() => getTask(this.#db, id));
   }
 
   claimTask(id: string, user: string, actor: Actor): Promise<Task> {
@@ -300,7 +303,7 @@ export class Engine {
   }
 
   returnTargets(id: string): Promise<{ elementId: string; name: string }[]> {
-    return read(this.#tasks.returnTargets(this.#db, id));
+    return read(() => this.#tasks.returnTargets(this.#db, id));
   }
 
   commentTask(id: string, text: string, actor: Actor): Promise<void> {
@@ -330,7 +333,7 @@ export class Engine {
   }
 
   fetchAndLock(a: { type: string; workerId: string; maxJobs?: number; lockMs?: number }): Promise<Job[]> {
-    return this.#jobs.fetchAndLock(a);
+    return this.#jobs.fetchAndLock(a).catch(storeFailure);
   }
 
   completeJob(jobId: string, workerId: string, variables: Variables = {}): Promise<void> {
@@ -354,7 +357,7 @@ export class Engine {
   }
 
   listIncidents(filter?: { instanceId?: string; open?: boolean }): Promise<Incident[]> {
-    return read(listIncidents(this.#db, filter));
+    return read(() => listIncidents(this.#db, filter));
   }
 
   retryIncident(id: string, actor: Actor): Promise<void> {
@@ -363,7 +366,7 @@ export class Engine {
 
   /** Claims and runs every job due now (timers, in-process handlers); returns how many ran. */
   runDueJobs(options?: { limit?: number }): Promise<number> {
-    return this.#executor.runDue(options);
+    return this.#executor.runDue(options).catch(storeFailure);
   }
 
   /** Runs due jobs in the background until `stopExecutor`. */
@@ -379,7 +382,7 @@ export class Engine {
   // ---- monitoring ----
 
   kpis(processId: string): Promise<KpiSummary> {
-    return read(processKpis(this.#db, processId, this.clock.now()));
+    return read(() => processKpis(this.#db, processId, this.clock.now()));
   }
 
   /** Local change feed: every committed change to a task or instance, after commit. */

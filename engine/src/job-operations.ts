@@ -3,6 +3,7 @@ import type { Actor, Job } from './api.js';
 import type { Clock } from './clock.js';
 import { type CommandRunner, GuardMissedError, jobGuard } from './command-runner.js';
 import {
+  ConcurrencyError,
   IncidentNotFoundError,
   InvalidArgumentError,
   JobLeaseLostError,
@@ -20,6 +21,8 @@ type Tx = <T>(actor: Actor, work: (cx: TxContext) => Promise<T>) => Promise<T>;
 
 const DEFAULT_LOCK_MS = 5 * 60 * 1000;
 const MAX_FETCH = 100;
+/** Subscriptions a correlation looks at before giving up on a burst of concurrent takers. */
+const MAX_CORRELATION_LOOKS = 10;
 
 /** External workers (fetch-and-lock with a lease), incidents, and message correlation. */
 export class JobOperations {
@@ -105,8 +108,13 @@ export class JobOperations {
 
   /**
    * Correlates to the oldest waiting subscription with that name and key, else starts the latest
-   * process with a message start event of that name. Two concurrent correlations to the same
-   * subscription: the loser's version check fails, it re-reads, and takes the next one.
+   * process with a message start event of that name.
+   *
+   * Races: the command locks the subscription's instance row first (the lock order of every
+   * command), then checks in a new statement that the subscription is still there. Two
+   * correlations of one message: the second waits for the first, finds its subscription gone and
+   * looks again (another subscription, a message start, or MessageNotCorrelatedError). Two
+   * different messages for one instance: the second waits, then lands on the first's result.
    */
   correlateMessage(m: { name: string; correlationKey?: string | null; variables?: Variables }): Promise<{
     instanceId: string;
@@ -114,15 +122,20 @@ export class JobOperations {
     const key = m.correlationKey ?? null;
     const variables = m.variables ?? {};
     return this.tx(null, async (cx) => {
-      let query = cx.trx
-        .selectFrom('message_subscriptions')
-        .select(['id', 'instance_id'])
-        .where('message_name', '=', m.name);
-      query =
-        key === null ? query.where('correlation_key', 'is', null) : query.where('correlation_key', '=', key);
-      const subscription = await query.orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
-      if (subscription) {
-        await this.runner.run(cx, subscription.instance_id, {
+      for (let look = 0; ; look++) {
+        const subscription = await this.#oldestSubscription(cx, m.name, key);
+        if (!subscription) break;
+        const instance = await this.runner.lock(cx, subscription.instance_id);
+        // Every look lost to another taker: start over in a fresh transaction.
+        if (look === MAX_CORRELATION_LOOKS) throw new ConcurrencyError(instance.id, instance.version);
+        const still = await cx.trx
+          .selectFrom('message_subscriptions')
+          .select('id')
+          .where('id', '=', subscription.id)
+          .executeTakeFirst();
+        // Taken by a concurrent correlation while this one waited for the lock: look again.
+        if (!still) continue;
+        await this.runner.run(cx, instance, {
           type: 'message.correlate',
           subscriptionId: subscription.id,
           variables,
@@ -146,6 +159,17 @@ export class JobOperations {
       });
       return { instanceId: row.id };
     });
+  }
+
+  /** The oldest waiting subscription for a message name and correlation key. */
+  #oldestSubscription(cx: TxContext, name: string, key: string | null) {
+    let query = cx.trx
+      .selectFrom('message_subscriptions')
+      .select(['id', 'instance_id'])
+      .where('message_name', '=', name);
+    query =
+      key === null ? query.where('correlation_key', 'is', null) : query.where('correlation_key', '=', key);
+    return query.orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
   }
 
   /** A worker reports: checked against its lease, applied behind the lease guard. */

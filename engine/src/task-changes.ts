@@ -1,4 +1,4 @@
-import type { Updateable } from 'kysely';
+import { type Selectable, sql, type Updateable } from 'kysely';
 import type { Task } from './api.js';
 import {
   InvalidArgumentError,
@@ -55,15 +55,28 @@ export async function changeTask(
   return updated;
 }
 
-/** Reads a task row with a row lock; throws when it does not exist or (unless `anyState`) is no longer open. */
+/**
+ * Reads a task row with a row lock; throws when it does not exist or (unless `anyState`) is no
+ * longer open.
+ *
+ * Lock order: the instance row first, then the task row, as every command does (a completion's
+ * write updates the instance row before it marks the task). Locking the task first deadlocked a
+ * claim against a concurrent completion of the same task: each held the row the other wanted,
+ * until PostgreSQL's deadlock detector killed one a second later. The CTE takes the instance's
+ * lock before the outer scan; the outer `FOR UPDATE` then locks and returns the task row's latest
+ * committed version.
+ */
 async function lockTask(cx: TxContext, taskId: string, anyState: boolean): Promise<Task> {
   if (!isUuid(taskId)) throw new TaskNotFoundError(taskId);
-  const row = await cx.trx
-    .selectFrom('user_tasks')
-    .selectAll()
-    .where('id', '=', taskId)
-    .forUpdate()
-    .executeTakeFirst();
+  const { rows } = await sql<Selectable<UserTasksTable>>`
+    WITH i AS (
+      SELECT id FROM instances WHERE id = (SELECT instance_id FROM user_tasks WHERE id = ${taskId}::uuid)
+      FOR NO KEY UPDATE
+    )
+    SELECT t.* FROM user_tasks t WHERE t.id = ${taskId}::uuid AND EXISTS (SELECT 1 FROM i) FOR UPDATE OF t`.execute(
+    cx.trx,
+  );
+  const row = rows[0];
   if (!row) throw new TaskNotFoundError(taskId);
   if (!anyState && row.state !== 'created') throw new TaskNotActiveError(taskId, row.state);
   return taskFromRow(row);

@@ -1,11 +1,18 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Actor, Task } from './api.js';
-import { type CommandRunner, GuardMissedError, type InstanceRow, taskGuard } from './command-runner.js';
+import {
+  type CommandRunner,
+  GuardMissedError,
+  type InstanceRow,
+  type RunOptions,
+  taskGuard,
+} from './command-runner.js';
 import { PREPARE } from './database.js';
 import {
   EngineError,
   InstanceNotFoundError,
   InvalidArgumentError,
+  StoreUnavailableError,
   TaskNotActiveError,
   TaskNotFoundError,
 } from './errors.js';
@@ -109,6 +116,31 @@ export class TaskOperations {
     return rows.map((row) => ({ elementId: row.element_id, name: row.name }));
   }
 
+  /**
+   * In a transaction (the retry after a lost race, or a step with follow-ups): lock the task's
+   * instance row first (the lock order of every command), then read the task's state in a second
+   * statement, whose snapshot includes whatever a concurrent winner committed.
+   */
+  async #runLocked(cx: TxContext, taskId: string, command: Command, options: RunOptions): Promise<string> {
+    const { rows } = await cx.trx.executeQuery(
+      CompiledQuery.raw(
+        `SELECT * FROM instances WHERE id = (SELECT instance_id FROM user_tasks WHERE id = $1::uuid)
+        FOR NO KEY UPDATE`,
+        [taskId],
+      ) as CompiledQuery<InstanceRow>,
+    );
+    const instance = rows[0];
+    if (!instance) throw new TaskNotFoundError(taskId);
+    const task = await cx.trx
+      .selectFrom('user_tasks')
+      .select('state')
+      .where('id', '=', taskId)
+      .executeTakeFirstOrThrow();
+    if (task.state !== 'created') throw new TaskNotActiveError(taskId, task.state);
+    await this.runner.run(cx, instance, command, options);
+    return instance.id;
+  }
+
   async #throughRuntime(
     id: string,
     actor: Actor,
@@ -127,6 +159,11 @@ export class TaskOperations {
             adjust: (effects: readonly Effect[]) =>
               effects.filter((e) => !(e.type === 'task.cancel' && e.taskId === id)).map(mapEffect),
           };
+          if (cx.inTransaction) {
+            const instanceId = await this.#runLocked(cx, id, command, options);
+            cx.changes.push({ kind: 'task', id, instanceId, change: endState });
+            return;
+          }
           // Fast path: the instance as this engine last wrote it, no read; the version check in
           // the write proves it current.
           const cached = this.runner.cache.forTask(id);
@@ -138,7 +175,7 @@ export class TaskOperations {
             } catch (error) {
               // Stale (another process wrote) or the task is gone: read and step again, which
               // also turns a genuine problem into its proper error. The failed write wrote nothing.
-              if (!(error instanceof EngineError)) throw error;
+              if (!(error instanceof EngineError) || error instanceof StoreUnavailableError) throw error;
               this.runner.cache.forget(cached.id);
             }
           }

@@ -33,6 +33,8 @@ export class JobExecutor {
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  /** A job was created since the last claim began: the loop must look again before sleeping. */
+  #poked = false;
 
   constructor(readonly deps: ExecutorDeps) {}
 
@@ -57,13 +59,15 @@ export class JobExecutor {
     const concurrency = options.concurrency ?? 4;
     this.#loop = (async () => {
       while (this.#running) {
+        this.#poked = false;
         let ran = 0;
         try {
           ran = await this.#runBatch(concurrency, leaseMs);
         } catch (error) {
           this.deps.logger.error({ err: error }, 'job executor: claim failed');
         }
-        if (ran === 0 && this.#running) await this.#sleep(pollMs);
+        // A job committed while the empty claim was in flight would otherwise wait a whole poll.
+        if (ran === 0 && this.#running && !this.#poked) await this.#sleep(pollMs);
       }
     })();
   }
@@ -76,8 +80,9 @@ export class JobExecutor {
     this.#loop = undefined;
   }
 
-  /** Wakes a sleeping poll loop (after a command created a job that is due now). */
+  /** Wakes the poll loop (after a command created a job that is due now), or keeps it from sleeping. */
   poke(): void {
+    this.#poked = true;
     this.#wake?.();
   }
 
@@ -105,11 +110,12 @@ export class JobExecutor {
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       // The poll interval is real time on purpose: it paces the loop, it does not decide what is due.
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        if (this.#wake === done) this.#wake = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.#wake = done;
     });
   }

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { BpmnError, type Job, type JobHandler } from '../api.js';
 import { type CommandRunner, GuardMissedError, jobGuard } from '../command-runner.js';
-import { InstanceNotActiveError, InstanceNotFoundError } from '../errors.js';
+import { ConcurrencyError, InstanceNotActiveError, InstanceNotFoundError } from '../errors.js';
 import { nextCycleDue } from '../expressions/timer.js';
 import type { Effect, Variables } from '../runtime/types.js';
 import type { TxContext } from '../transaction.js';
-import { backoffMs, releaseForRetry } from './claim.js';
+import { backoffMs, releaseForRetry, releaseLeases } from './claim.js';
 
 export interface JobRunnerDeps {
   readonly runner: CommandRunner;
@@ -138,6 +138,11 @@ async function failJob(deps: JobRunnerDeps, job: Job, error: unknown): Promise<v
   const message = error instanceof Error ? error.message : String(error);
   const retries = job.retries - 1;
   try {
+    if (error instanceof ConcurrencyError) {
+      // Lost races on the instance are not the handler's failure: no retry spent, no backoff.
+      await deps.transact((cx) => releaseLeases(cx.trx, deps.workerId, [job.id]));
+      return;
+    }
     if (retries > 0 || job.instanceId === null || job.kind !== 'service') {
       await deps.transact(async (cx) =>
         releaseForRetry(cx.trx, {

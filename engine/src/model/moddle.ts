@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { BpmnModdle, type ModdleWarning } from 'bpmn-moddle';
 import type { IssueCollector } from './issues.js';
+import { findForbiddenCharacter } from './xml-chars.js';
 
 /**
  * The loose shape of a bpmn-moddle element. The model layer reads moddle trees only through the
@@ -28,6 +29,15 @@ export async function parseBpmn(xml: string, issues: IssueCollector): Promise<Mo
       'DOCTYPE declarations (and the entities they define) are not allowed',
     );
     return undefined;
+  }
+  // The parser lets some characters XML forbids through (and PostgreSQL cannot store a NUL): the
+  // file is refused for them, and parsing goes on so the author sees every other problem too.
+  const forbidden = findForbiddenCharacter(xml);
+  if (forbidden) {
+    issues.add(undefined, 'xml.malformed', forbidden.message, {
+      line: forbidden.line,
+      column: forbidden.column,
+    });
   }
   const moddle = new BpmnModdle({ zeebe: zeebeDescriptor });
   try {

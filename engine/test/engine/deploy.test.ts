@@ -94,6 +94,27 @@ describe.each(databases())('deploy on $name', (target) => {
     expect(await engine.listDefinitions()).toEqual([]);
   });
 
+  it('rejects characters XML forbids as an invalid definition, not a database error', async () => {
+    // given a process name holding a NUL (which no PostgreSQL text column can store)
+    const { engine } = await testEngine(database);
+    const xml = bpmnFile([linearProcess('nul', [startEvent(), endEvent()], { name: 'a\u0000b' })]);
+    // when deployed
+    const error = await engine.deploy(xml).catch((e: unknown) => e);
+    // then a typed error names the problem and its position, and nothing is stored
+    expect(error).toBeInstanceOf(DefinitionInvalidError);
+    expect((error as DefinitionInvalidError).issues).toEqual([
+      expect.objectContaining({
+        code: 'xml.malformed',
+        line: expect.any(Number),
+        column: expect.any(Number),
+      }),
+    ]);
+    await expect(engine.deploy(xml.replace('a\u0000b', 'a&#0;b'))).rejects.toBeInstanceOf(
+      DefinitionInvalidError,
+    );
+    expect(await engine.listDefinitions()).toEqual([]);
+  });
+
   it('runs the caller’s extra checks before saving', async () => {
     // given a check that knows no forms
     const { engine } = await testEngine(database);

@@ -123,4 +123,38 @@ describe('XML problems', () => {
     );
     expect(await issueKeys(xml)).toEqual([]);
   });
+
+  it.each([
+    ['a raw NUL', '\u0000', 'U+0000'],
+    ['a raw control character', '\u0001', 'U+0001'],
+    ['a lone surrogate', '\uD800', 'U+D800'],
+    ['a reference to NUL', '&#0;', '&#0;'],
+    ['a hexadecimal reference to a control character', '&#x1B;', '&#x1B;'],
+    ['a reference beyond Unicode', '&#x110000;', '&#x110000;'],
+  ])('refuses %s, which XML 1.0 forbids, with its line and column', async (_name, bad, named) => {
+    // given a process whose name on line 4 holds the character
+    const xml = processFile(`<bpmn:startEvent id="s" name="a${bad}b" />`);
+    // when
+    const { issues } = await compileBpmn(xml);
+    // then one malformed-XML issue points at it (the rest of the file is still checked)
+    expect(issues).toEqual([
+      expect.objectContaining({
+        code: 'xml.malformed',
+        line: 4,
+        column: 32,
+        message: expect.stringContaining(named),
+      }),
+    ]);
+  });
+
+  it('accepts characters XML allows, and forbidden references inside comments and CDATA', async () => {
+    // given tabs, emoji, a reference to a legal character, and inert text that only looks forbidden
+    const xml = processFile(
+      '<bpmn:startEvent id="s" name="tab\there \u{1F600} &#x4E2D;" />\n<!-- &#0; -->\n' +
+        '<bpmn:endEvent id="e"><bpmn:documentation><![CDATA[&#x110000;]]></bpmn:documentation></bpmn:endEvent>\n' +
+        '<bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e" />',
+    );
+    // when / then
+    expect(await issueKeys(xml)).toEqual([]);
+  });
 });
