@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '@baton/schemas';
 import type { Kysely } from 'kysely';
 import type { RequestUser } from '../types.js';
 import type { ServerTables } from './tables.js';
-import { groupNamesOfUser } from './users.js';
+import { groupNamesOfUser, toRequestUser } from './users.js';
 
 type Db = Kysely<ServerTables>;
 
@@ -73,14 +72,7 @@ export function apiTokenQueries(db: Db) {
       if (!row) return null;
       return {
         tokenId: row.token_id,
-        user: {
-          id: row.id,
-          username: row.username,
-          displayName: row.display_name,
-          roles: row.roles as Role[],
-          groups: row.groups,
-          locale: row.locale,
-        },
+        user: toRequestUser(row),
       };
     },
 

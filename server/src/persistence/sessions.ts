@@ -1,8 +1,7 @@
-import type { Role } from '@baton/schemas';
 import type { Kysely } from 'kysely';
 import type { RequestUser } from '../types.js';
 import type { ServerTables } from './tables.js';
-import { groupNamesOfUser } from './users.js';
+import { groupNamesOfUser, toRequestUser } from './users.js';
 
 type Db = Kysely<ServerTables>;
 
@@ -37,14 +36,7 @@ export function sessionQueries(db: Db) {
       if (!row) return null;
       return {
         csrf: row.csrf,
-        user: {
-          id: row.id,
-          username: row.username,
-          displayName: row.display_name,
-          roles: row.roles as Role[],
-          groups: row.groups,
-          locale: row.locale,
-        },
+        user: toRequestUser(row),
       };
     },
 

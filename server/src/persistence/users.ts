@@ -33,15 +33,18 @@ function selectUsers(db: Db) {
     .where('deleted_at', 'is', null);
 }
 
-function toRecord(row: {
+/** The columns every user lookup selects (users joined with their group names). */
+export interface UserRow {
   id: string;
   username: string;
   display_name: string;
   roles: string[];
   locale: string;
-  created_at: Date;
   groups: string[];
-}): UserRecord {
+}
+
+/** Maps a user row to the request user that auth, sessions and tokens hand around. */
+export function toRequestUser(row: UserRow): RequestUser {
   return {
     id: row.id,
     username: row.username,
@@ -49,8 +52,11 @@ function toRecord(row: {
     roles: row.roles as Role[],
     groups: row.groups,
     locale: row.locale,
-    createdAt: row.created_at,
   };
+}
+
+function toRecord(row: UserRow & { created_at: Date }): UserRecord {
+  return { ...toRequestUser(row), createdAt: row.created_at };
 }
 
 /** Users: created, renamed, soft-deleted (history keeps their usernames). */
