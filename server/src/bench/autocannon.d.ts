@@ -1,21 +1,23 @@
 // autocannon ships no types; this is the part of its API the benchmark uses.
 declare module 'autocannon' {
-  interface Request {
+  export interface Request {
     method?: string;
     path?: string;
     headers?: Record<string, string>;
     body?: string;
     setupRequest?: (req: Request) => Request;
   }
-  interface Options {
+  export interface Options {
     url: string;
     connections?: number;
     duration?: number;
     amount?: number;
     headers?: Record<string, string>;
     requests?: Request[];
+    /** Requests per second across all connections (paced load; latency corrected for coordinated omission). */
+    overallRate?: number;
   }
-  interface Result {
+  export interface Result {
     requests: { average: number; total: number };
     latency: { p50: number; p99: number; average: number };
     duration: number;

@@ -4,7 +4,8 @@ import { type RunningServer, startServerProcess } from '../support/server-proces
 import { ADMIN_PASSWORD, bearerFor, call, createDatabase, serverEnv } from './support/cluster.js';
 import { checkInvariants } from './support/invariants.js';
 
-const SECONDS = Number(process.env.BATON_LOAD_SECONDS ?? 60);
+// "A few minutes" of sustained load, as the reliability promise says; BATON_LOAD_SECONDS shortens it.
+const SECONDS = Number(process.env.BATON_LOAD_SECONDS ?? 180);
 const CONNECTIONS = 64;
 const WARMUP_SECONDS = Math.min(15, SECONDS / 4);
 const NS =
