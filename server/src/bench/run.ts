@@ -149,7 +149,10 @@ async function main(): Promise<void> {
     // 32 / throughput). A latency target means the latency at a load the machine can carry: half the
     // limit's throughput, paced.
     const pacedRate = Math.round(stepLimit.rps / 2);
-    const paced = await measure(`complete, paced at ${pacedRate} req/s`, completions({ overallRate: pacedRate }));
+    const paced = await measure(
+      `complete, paced at ${pacedRate} req/s`,
+      completions({ overallRate: pacedRate }),
+    );
     await app.close();
     await limitApp.close();
     await engine.close();
