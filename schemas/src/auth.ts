@@ -1,7 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { uuidShape } from './common.js';
 
-export const ROLES = ['admin', 'designer', 'manager', 'staff'] as const;
+export const ROLES = ['admin', 'designer', 'manager', 'staff', 'worker'] as const;
 export const roleShape = { type: 'string', enum: ROLES } as const;
 export type Role = (typeof ROLES)[number];
 

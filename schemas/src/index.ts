@@ -90,6 +90,7 @@ export * from './kpis.js';
 export * from './messages.js';
 export * from './notifications.js';
 export * from './process-access.js';
+export * from './scopes.js';
 export * from './tasks.js';
 export * from './template-manifest.js';
 export * from './templates.js';
