@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DefinitionSummary, DeployOptions, DeployResult } from './api.js';
 import { DefinitionInvalidError } from './errors.js';
-import { nextTimerDue } from './expressions/timer.js';
+import { timerDue } from './expressions/timer.js';
 import type { ModelCache } from './model-cache.js';
 import { evaluateFeel } from './expressions/feel.js';
 import type { DeployIssue, EventElement, Expr, ProcessModel } from './model/types.js';
@@ -88,8 +88,16 @@ async function replaceStartTriggers(cx: TxContext, definitionId: string, model: 
     if (event.kind === 'timer') {
       const timer = event.timer;
       const value = staticValue(timer.expr, cx.now);
-      const due = nextTimerDue(timer.type, value, cx.now);
-      if (!due) continue;
+      const due = timerDue(timer.type, value, cx.now);
+      // A start timer computed by FEEL at deploy is checked like a static one: out of range, or
+      // cycling faster than the minimum, is a deploy problem rather than a timer that never runs.
+      if (typeof due === 'string') {
+        if (timer.expr.feel)
+          throw new DefinitionInvalidError([
+            { elementId, code: 'timer.invalid', message: `timer ${timer.type}: ${due}` },
+          ]);
+        continue;
+      }
       await cx.trx
         .insertInto('jobs')
         .values({

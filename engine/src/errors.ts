@@ -19,6 +19,7 @@ export const ENGINE_ERROR_CODES = [
   'MESSAGE_NOT_CORRELATED',
   'CONCURRENCY_CONFLICT',
   'EXPRESSION_FAILED',
+  'EXPRESSION_BUDGET_EXCEEDED',
   'INVALID_ARGUMENT',
   'STORE_UNAVAILABLE',
 ] as const;
@@ -161,6 +162,26 @@ export class ExpressionError extends EngineError {
     message: string,
   ) {
     super('EXPRESSION_FAILED', `FEEL expression '${expression}' failed: ${message}`);
+  }
+}
+
+/** Which budget an expression ran out of (see `setFeelLimits`). */
+export type ExpressionBudget = 'time' | 'memory' | 'result size' | 'recursion depth';
+
+/**
+ * An expression ran out of its budget (time, memory, result size or recursion depth). Still an
+ * `ExpressionError`, so the runtime parks the token in an incident on that element, as for any
+ * failing expression; only the code and message differ.
+ */
+export class ExpressionBudgetError extends ExpressionError {
+  override readonly code = 'EXPRESSION_BUDGET_EXCEEDED';
+
+  constructor(
+    expression: string,
+    readonly budget: ExpressionBudget,
+    message: string,
+  ) {
+    super(expression, `exceeded its ${budget} budget: ${message}`);
   }
 }
 

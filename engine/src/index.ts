@@ -24,6 +24,7 @@ export { type Clock, systemClock, VirtualClock } from './clock.js';
 export { type Database, type OpenDatabaseOptions, openDatabase } from './database.js';
 export { createEngine, Engine, type EngineLogger, type EngineOptions } from './engine.js';
 export * from './errors.js';
+export { type FeelLimits, setFeelLimits, setTimerLimits, type TimerLimits } from './expressions/limits.js';
 export type { ExecutorOptions } from './jobs/executor.js';
 export type { DeployIssue, ProcessModel } from './model/types.js';
 export type { HistoryType, InstanceStatus, JsonValue, Variables } from './runtime/types.js';

@@ -1,7 +1,10 @@
 import { date, dateAndTime, evaluate, parseExpression } from 'feelin';
-import { ExpressionError } from '../errors.js';
+import { ExpressionBudgetError, ExpressionError } from '../errors.js';
 import type { Expr } from '../model/types.js';
 import type { JsonValue, Variables } from '../runtime/types.js';
+import { isBoundedFeel, jsonSizeUpTo } from './feel-cost.js';
+import { evaluateInSandbox } from './feel-sandbox.js';
+import { currentFeelLimits } from './limits.js';
 
 /**
  * FEEL, through feelin: the only expression language. Nothing a user writes is ever run as
@@ -42,8 +45,16 @@ export interface FeelOptions {
   readonly now: Date;
 }
 
-/** Evaluates FEEL against `variables`; throws `ExpressionError` on a syntax or evaluation failure. */
+/**
+ * Evaluates FEEL against `variables`; throws `ExpressionError` on a syntax or evaluation failure
+ * and `ExpressionBudgetError` (an `ExpressionError`) when it runs out of its budget.
+ *
+ * Bounded expressions (`isBoundedFeel`: no loops, functions or list-building built-ins, the
+ * gateway conditions and mappings nearly all processes use) run in-process; the rest run in the
+ * sandbox under a deadline and a heap limit. Either way the result must fit `maxResultBytes`.
+ */
 export function evaluateFeel(source: string, variables: Variables, options: FeelOptions): JsonValue {
+  if (!isBoundedFeel(source)) return evaluateInSandbox(source, variables, options.now);
   const now = options.now;
   const context: Record<string, unknown> = {
     ...variables,
@@ -57,6 +68,19 @@ export function evaluateFeel(source: string, variables: Variables, options: Feel
   } catch (error) {
     throw new ExpressionError(source, (error as Error).message);
   }
+  const limit = currentFeelLimits().maxResultBytes;
+  if (typeof result === 'object' && result !== null && jsonSizeUpTo(result, limit) > limit)
+    throw new ExpressionBudgetError(
+      source,
+      'result size',
+      `the result is larger than ${limit} bytes as JSON`,
+    );
+  if (typeof result === 'string' && result.length > limit)
+    throw new ExpressionBudgetError(
+      source,
+      'result size',
+      `the result is larger than ${limit} bytes as JSON`,
+    );
   return toJson(result);
 }
 

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resetLimits, setTimerLimits } from './limits.js';
 import {
   addDuration,
   nextCycleDue,
@@ -6,6 +7,7 @@ import {
   parseDateTime,
   parseDuration,
   parseTimerValue,
+  timerDue,
 } from './timer.js';
 
 const now = new Date('2026-03-10T08:00:00Z');
@@ -185,5 +187,52 @@ describe('nextCycleDue', () => {
     expect(nextCycleDue('0 9 * * MON-FRI', at('2026-03-13T09:00:00Z'), null)?.dueAt).toEqual(
       at('2026-03-16T09:00:00Z'),
     );
+  });
+});
+
+describe('timer bounds', () => {
+  afterEach(() => resetLimits());
+
+  it('refuses durations longer than 100 years, at deploy and when computed', () => {
+    // when values are too long for any timer
+    const deployed = parseTimerValue('duration', 'PT99999999999999999H');
+    const computed = timerDue('duration', 'P101Y', now);
+    // then both say why, and nothing throws a RangeError
+    expect(deployed).toMatch(/longer than the maximum of 100 years/);
+    expect(computed).toMatch(/longer than the maximum of 100 years/);
+    expect(nextTimerDue('duration', 'P99999999999999999999D', now)).toBeNull();
+    expect(timerDue('duration', 'P100Y', now)).toEqual({
+      dueAt: at('2126-03-10T08:00:00Z'),
+      remaining: null,
+    });
+  });
+
+  it('refuses dates outside the years 1970 to 9999', () => {
+    expect(parseTimerValue('date', '1969-12-31T23:59:59Z')).toMatch(/outside the years 1970 to 9999/);
+    expect(timerDue('date', '9999-12-31T23:59:59+00:00', now)).toEqual({
+      dueAt: at('9999-12-31T23:59:59Z'),
+      remaining: null,
+    });
+    expect(timerDue('date', '0000-01-01', now)).toMatch(/outside the years 1970 to 9999/);
+  });
+
+  it('refuses cycles more frequent than the minimum interval, for intervals and cron alike', () => {
+    expect(parseTimerValue('cycle', 'R/PT0.001S')).toMatch(
+      /repeats every 1 ms, more often than the minimum of 1000 ms/,
+    );
+    expect(timerDue('cycle', 'R5/PT0.5S', now)).toMatch(/more often than the minimum/);
+    expect(parseTimerValue('cycle', 'R/PT1S')).toBeNull();
+    expect(parseTimerValue('cycle', '* * * * * *')).toBeNull();
+    // given a minimum of one minute
+    setTimerLimits({ minCycleMs: 60_000 });
+    // then a cron firing every second, or at seconds 0 and 1, is refused; every minute is fine
+    expect(parseTimerValue('cycle', '* * * * * *')).toMatch(/repeats every 1000 ms/);
+    expect(parseTimerValue('cycle', '0,1 * * * * *')).toMatch(/repeats every 1000 ms/);
+    expect(parseTimerValue('cycle', '*/5 * * * *')).toBeNull();
+    expect(parseTimerValue('cycle', 'R/PT30S')).toMatch(/more often than the minimum of 60000 ms/);
+  });
+
+  it('answers a cron with no next occurrence with a problem, not an exception', () => {
+    expect(timerDue('cycle', '0 0 31 2 *', now)).toEqual(expect.any(String));
   });
 });

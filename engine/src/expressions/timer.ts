@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { feelSyntaxError } from './feel.js';
+import { currentTimerLimits } from './limits.js';
 
 /**
  * Timer values as BPMN and Zeebe write them, all in UTC:
@@ -18,6 +19,14 @@ import { feelSyntaxError } from './feel.js';
  * - `remaining` counts the occurrences still to come AFTER the returned one: `R3/PT10M` first
  *   answers remaining 2; `R/...` and cron answer null (unbounded).
  * - cron: the next match strictly after `now` (then after the last due).
+ *
+ * Bounds (checked at deploy for static values, and when a timer is armed for values from FEEL or
+ * variables, so a bad value is a deploy problem or an incident, never a RangeError):
+ * - dates lie in the years 1970 to 9999;
+ * - a duration, or a cycle's interval, is at most `maxDurationYears` (default 100) long, a year
+ *   counted as 366 days and a month as 31;
+ * - a cycle repeats no more often than every `minCycleMs` (default 1 s); for cron, the gaps
+ *   between its next occurrences are measured. Both are set with `setTimerLimits`.
  */
 
 /** A parsed ISO 8601 duration: calendar parts (years, months) kept apart from the exact part. */
@@ -43,12 +52,22 @@ const DATE_TIME =
 const REPEAT = /^R(\d*)$/;
 const SECOND = 1000;
 const DAY = 86_400_000;
+/** Dates a timer may name: 1970-01-01 to 9999-12-31, in UTC. */
+const MIN_DATE = 0;
+const MAX_DATE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-/** Parses `PnYnMnWnDTnHnMnS` (fractional seconds allowed); null when not a valid duration. */
+/** Parses `PnYnMnWnDTnHnMnS` (fractional seconds allowed); null when not a valid duration or too long. */
 export function parseDuration(iso: string): Duration | null {
+  const duration = readDuration(iso);
+  return typeof duration === 'string' ? null : duration;
+}
+
+/** A duration, or why it is not one (not ISO 8601, or longer than `maxDurationYears`). */
+function readDuration(iso: string): Duration | string {
   const text = iso.trim();
   const match = DURATION.exec(text);
-  if (!match || text === 'P' || text.endsWith('T')) return null;
+  if (!match || text === 'P' || text.endsWith('T'))
+    return `'${text}' is not an ISO 8601 duration, like PT15M or P1D`;
   const [, years, months, weeks, days, hours, minutes, seconds] = match;
   const ms =
     num(weeks) * 7 * DAY +
@@ -56,6 +75,10 @@ export function parseDuration(iso: string): Duration | null {
     num(hours) * 3_600_000 +
     num(minutes) * 60_000 +
     Math.round(Number((seconds ?? '0').replace(',', '.')) * SECOND);
+  const maxYears = currentTimerLimits().maxDurationYears;
+  const longest = (num(years) * 366 + num(months) * 31) * DAY + ms;
+  if (!Number.isFinite(longest) || longest > maxYears * 366 * DAY)
+    return `'${text}' is longer than the maximum of ${maxYears} years`;
   const result: { ms?: number; months?: number; years?: number } = {};
   if (ms > 0 || (!years && !months)) result.ms = ms;
   if (months) result.months = Number(months);
@@ -83,6 +106,11 @@ export function addDuration(date: Date, duration: Duration): Date {
  * which often come without a zone): a missing zone means UTC and a date alone means its midnight.
  */
 export function parseDateTime(iso: string, options: { readonly lenient?: boolean } = {}): Date | null {
+  const date = readDateTime(iso, options);
+  return date && date.getTime() >= MIN_DATE && date.getTime() <= MAX_DATE ? date : null;
+}
+
+function readDateTime(iso: string, options: { readonly lenient?: boolean }): Date | null {
   const match = DATE_TIME.exec(iso.trim());
   if (!match) return null;
   const [, year, month, day, hour, minute, second, fraction, offset, zoneAt, zoneBracket] = match;
@@ -110,13 +138,13 @@ export function parseTimerValue(type: TimerType, value: string): string | null {
   if (text.startsWith('=')) return feelSyntaxError(text.slice(1));
   switch (type) {
     case 'date':
-      return parseDateTime(text)
-        ? null
-        : `'${text}' is not an ISO 8601 date-time with a zone, like 2026-01-01T09:00:00Z`;
-    case 'duration':
-      return parseDuration(text) ? null : `'${text}' is not an ISO 8601 duration, like PT15M or P1D`;
+      return dateProblem(text, false);
+    case 'duration': {
+      const duration = readDuration(text);
+      return typeof duration === 'string' ? duration : null;
+    }
     case 'cycle': {
-      const cycle = parseCycle(text);
+      const cycle = parseCycle(text, false, true);
       return typeof cycle === 'string' ? cycle : null;
     }
   }
@@ -129,34 +157,61 @@ export function nextTimerDue(
   now: Date,
   previous?: { readonly remaining: number | null },
 ): TimerDue | null {
+  const due = timerDue(type, value, now, previous);
+  return typeof due === 'string' ? null : due;
+}
+
+/**
+ * The first due time of a timer, or why there is none: the value is invalid, out of range, cycles
+ * faster than `minCycleMs`, or has no occurrence left. Values here come from FEEL or variables, so
+ * dates and durations are read leniently (a missing zone means UTC).
+ */
+export function timerDue(
+  type: TimerType,
+  value: string,
+  now: Date,
+  previous?: { readonly remaining: number | null },
+): TimerDue | string {
   const text = value.trim();
   if (type === 'date') {
     const date = parseDateTime(text, { lenient: true });
-    return date ? { dueAt: date, remaining: null } : null;
+    return date ? { dueAt: date, remaining: null } : (dateProblem(text, true) ?? `'${text}' is not a date`);
   }
   if (type === 'duration') {
-    const duration = parseDuration(text);
-    return duration ? { dueAt: addDuration(now, duration), remaining: null } : null;
+    const duration = readDuration(text);
+    return typeof duration === 'string' ? duration : { dueAt: addDuration(now, duration), remaining: null };
   }
-  const cycle = parseCycle(text, true);
-  if (typeof cycle === 'string') return null;
-  if (cycle.kind === 'cron') return { dueAt: nextCron(cycle.expression, now), remaining: null };
+  const cycle = parseCycle(text, true, true);
+  if (typeof cycle === 'string') return cycle;
+  if (cycle.kind === 'cron') return nextCron(cycle.expression, now) ?? `'${text}' has no next occurrence`;
   const first = firstOccurrence(cycle, now);
-  if (!first) return null;
+  if (!first) return `'${text}' has no occurrence left`;
   if (previous) return { dueAt: first.dueAt, remaining: previous.remaining };
   return first;
 }
 
 /** The occurrence after `lastDue` of a cycle timer, or null when no repetition remains. */
 export function nextCycleDue(value: string, lastDue: Date, remaining: number | null): TimerDue | null {
-  const cycle = parseCycle(value.trim(), true);
+  // No minimum-interval check here: the value passed it when the timer was first armed, and a
+  // limit raised later must not silently end cycles that already run.
+  const cycle = parseCycle(value.trim(), true, false);
   if (typeof cycle === 'string') return null;
-  if (cycle.kind === 'cron') return { dueAt: nextCron(cycle.expression, lastDue), remaining: null };
+  if (cycle.kind === 'cron') return nextCron(cycle.expression, lastDue);
   if (remaining !== null && remaining <= 0) return null;
-  return {
-    dueAt: addDuration(lastDue, cycle.interval),
-    remaining: remaining === null ? null : remaining - 1,
-  };
+  const dueAt = addDuration(lastDue, cycle.interval);
+  if (dueAt.getTime() > MAX_DATE) return null;
+  return { dueAt, remaining: remaining === null ? null : remaining - 1 };
+}
+
+function dateProblem(text: string, lenient: boolean): string | null {
+  const date = readDateTime(text, { lenient });
+  if (!date)
+    return lenient
+      ? `'${text}' is not an ISO 8601 date-time, like 2026-01-01T09:00:00Z`
+      : `'${text}' is not an ISO 8601 date-time with a zone, like 2026-01-01T09:00:00Z`;
+  if (date.getTime() < MIN_DATE || date.getTime() > MAX_DATE)
+    return `'${text}' is outside the years 1970 to 9999`;
+  return null;
 }
 
 type Cycle =
@@ -168,8 +223,17 @@ type Cycle =
     }
   | { readonly kind: 'cron'; readonly expression: string };
 
-function parseCycle(text: string, lenient = false): Cycle | string {
-  if (text.startsWith('R')) return parseRepeatingInterval(text, lenient);
+function parseCycle(text: string, lenient: boolean, checkMinimum: boolean): Cycle | string {
+  const cycle = text.startsWith('R') ? parseRepeatingInterval(text, lenient) : parseCron(text);
+  if (typeof cycle === 'string' || !checkMinimum) return cycle;
+  const minMs = currentTimerLimits().minCycleMs;
+  const shortest = cycle.kind === 'cron' ? shortestCronGap(cycle.expression) : exactMs(cycle.interval);
+  if (shortest !== null && shortest < minMs)
+    return `'${text}' repeats every ${shortest} ms, more often than the minimum of ${minMs} ms`;
+  return cycle;
+}
+
+function parseCron(text: string): Cycle | string {
   const fields = text.split(/\s+/);
   if (!text.startsWith('@') && fields.length !== 5 && fields.length !== 6) {
     return `'${text}' is neither a repeating interval (R3/PT10M) nor a cron expression of 5 or 6 fields`;
@@ -182,6 +246,34 @@ function parseCycle(text: string, lenient = false): Cycle | string {
   }
 }
 
+/** An interval's length when it has no calendar part (months and years are never short). */
+function exactMs(interval: Duration): number | null {
+  return interval.years || interval.months ? null : (interval.ms ?? 0);
+}
+
+/** How many occurrences of a cron expression are sampled to find its shortest gap. */
+const CRON_SAMPLES = 8;
+
+/** The shortest gap between the next few occurrences of a cron expression (null if it has fewer). */
+function shortestCronGap(expression: string): number | null {
+  try {
+    const cron = CronExpressionParser.parse(expression, {
+      currentDate: new Date(Date.UTC(2026, 0, 1)),
+      tz: 'UTC',
+    });
+    let previous = cron.next().getTime();
+    let shortest: number | null = null;
+    for (let i = 0; i < CRON_SAMPLES && cron.hasNext(); i++) {
+      const next = cron.next().getTime();
+      shortest = Math.min(shortest ?? Number.POSITIVE_INFINITY, next - previous);
+      previous = next;
+    }
+    return shortest;
+  } catch {
+    return null;
+  }
+}
+
 function parseRepeatingInterval(text: string, lenient: boolean): Cycle | string {
   const parts = text.split('/');
   const repeat = REPEAT.exec(parts[0] ?? '');
@@ -191,9 +283,14 @@ function parseRepeatingInterval(text: string, lenient: boolean): Cycle | string 
   const repetitions = repeat[1] ? Number(repeat[1]) : null;
   if (repetitions === 0) return `'${text}' repeats zero times`;
   const start = parts.length === 3 ? parseDateTime(parts[1] ?? '', { lenient }) : undefined;
-  if (start === null) return `'${parts[1]}' in '${text}' is not an ISO 8601 date-time with a zone`;
-  const interval = parseDuration(parts[parts.length - 1] ?? '');
-  if (!interval) return `'${parts[parts.length - 1]}' in '${text}' is not an ISO 8601 duration, ${example}`;
+  if (start === null)
+    return `'${parts[1]}' in '${text}' is not an ISO 8601 date-time with a zone in the years 1970 to 9999`;
+  const intervalText = parts[parts.length - 1] ?? '';
+  const interval = readDuration(intervalText);
+  if (typeof interval === 'string')
+    return DURATION.test(intervalText.trim())
+      ? `${interval} (in '${text}')`
+      : `'${intervalText}' in '${text}' is not an ISO 8601 duration, ${example}`;
   if (!interval.years && !interval.months && !interval.ms) return `'${text}' has an interval of zero`;
   return start
     ? { kind: 'interval', repetitions, start, interval }
@@ -228,8 +325,16 @@ function scale(duration: Duration, factor: number): Duration {
   };
 }
 
-function nextCron(expression: string, after: Date): Date {
-  return CronExpressionParser.parse(expression, { currentDate: after, tz: 'UTC' }).next().toDate();
+/** The next match strictly after `after`; null when there is none before the year 10000. */
+function nextCron(expression: string, after: Date): TimerDue | null {
+  try {
+    const dueAt = CronExpressionParser.parse(expression, { currentDate: after, tz: 'UTC' }).next().toDate();
+    return Number.isFinite(dueAt.getTime()) && dueAt.getTime() <= MAX_DATE
+      ? { dueAt, remaining: null }
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /** `+08:00`, `-0530` -> milliseconds east of UTC. */

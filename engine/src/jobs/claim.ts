@@ -23,6 +23,40 @@ export interface ClaimRequest {
  * clock, so a virtual clock drives timers in tests.
  */
 export async function claimJobs(db: Kysely<DB>, request: ClaimRequest): Promise<Job[]> {
+  const rows = await claimRows(db, request);
+  return rows.map(jobFromRow).sort(byDueAt);
+}
+
+/** A job claimed by the in-process executor, with how often its lease ran out before. */
+export interface ClaimedJob extends Job {
+  /** Claims that found the lease of a previous run expired: the run crashed or hung its process. */
+  readonly crashCount: number;
+  /** The executor gave up on it: `crashCount` reached its limit, so it must not run again. */
+  readonly abandoned: boolean;
+}
+
+/**
+ * As `claimJobs`, for the in-process executor: a job claimed after its lease expired (locked,
+ * never released, completed or failed: its runner died or hung) counts one crash, in the same
+ * statement. External workers' claims count nothing: their deaths do not touch this process.
+ */
+export async function claimExecutorJobs(
+  db: Kysely<DB>,
+  request: ClaimRequest & { readonly filter: Extract<ClaimFilter, { kind: 'executor' }> },
+  maxCrashes: number,
+): Promise<ClaimedJob[]> {
+  const rows = await claimRows(db, request);
+  return rows
+    .map((row) => {
+      const crashCount = Number(row.crash_count ?? 0);
+      return { ...jobFromRow(row), crashCount, abandoned: crashCount >= maxCrashes };
+    })
+    .sort(byDueAt);
+}
+
+const byDueAt = (a: Job, b: Job) => a.dueAt.getTime() - b.dueAt.getTime();
+
+async function claimRows(db: Kysely<DB>, request: ClaimRequest) {
   const { now, filter } = request;
   const lockedUntil = new Date(now.getTime() + request.leaseMs);
   const which =
@@ -32,9 +66,14 @@ export async function claimJobs(db: Kysely<DB>, request: ClaimRequest): Promise<
         ? sql`kind IN ('timer', 'timerStart')`
         : sql`(kind IN ('timer', 'timerStart')
             OR (kind = 'service' AND job_type IN (SELECT jsonb_array_elements_text(${JSON.stringify(filter.serviceTypes)}::jsonb))))`;
-  const { rows } = await sql<Parameters<typeof jobFromRow>[0]>`
+  // SET reads the row as it was: a lease still recorded here has expired (the WHERE says so).
+  const crashed =
+    filter.kind === 'executor'
+      ? sql`crash_count + CASE WHEN locked_until IS NULL THEN 0 ELSE 1 END`
+      : sql`crash_count`;
+  const { rows } = await sql<Parameters<typeof jobFromRow>[0] & { crash_count?: number }>`
     UPDATE jobs SET locked_by = ${request.workerId}::text, locked_until = ${lockedUntil}::timestamptz,
-      attempts = attempts + 1
+      attempts = attempts + 1, crash_count = ${crashed}
     WHERE id IN (
       SELECT id FROM jobs
       WHERE retries > 0 AND due_at <= ${now}::timestamptz
@@ -44,7 +83,7 @@ export async function claimJobs(db: Kysely<DB>, request: ClaimRequest): Promise<
       FOR UPDATE SKIP LOCKED
     )
     RETURNING *`.execute(db);
-  return rows.map(jobFromRow).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  return rows;
 }
 
 /** Gives a job back after a failed attempt: fewer retries, due again after the backoff. */
@@ -80,6 +119,24 @@ export async function releaseLeases(
     .where('locked_by', '=', workerId)
     .where('id', 'in', jobIds)
     .execute();
+}
+
+/**
+ * Parks a job for good (retries 0, so no claim takes it) with the reason in `last_error`, while
+ * this worker still holds it. For jobs no incident can hold: start timers, and timers owned by a
+ * boundary event, an event gateway or an event subprocess.
+ */
+export async function parkJob(
+  db: Kysely<DB>,
+  a: { readonly jobId: string; readonly workerId: string; readonly error: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ retries: 0, locked_by: null, locked_until: null, last_error: a.error })
+    .where('id', '=', a.jobId)
+    .where('locked_by', '=', a.workerId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Exponential backoff: 1 s, 2 s, 4 s ... capped at 10 minutes. */

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Job } from '../api.js';
 import type { Clock } from '../clock.js';
 import type { DB } from '../persistence/schema.js';
-import { claimJobs, releaseLeases } from './claim.js';
+import { type ClaimedJob, claimExecutorJobs, releaseLeases } from './claim.js';
 
 export interface ExecutorDeps {
   readonly db: Kysely<DB>;
@@ -11,7 +10,7 @@ export interface ExecutorDeps {
   /** Service job types with an in-process handler. */
   readonly serviceTypes: () => readonly string[];
   /** Runs one claimed job to its end (complete, retry or incident); must not throw. */
-  readonly runJob: (job: Job) => Promise<void>;
+  readonly runJob: (job: ClaimedJob) => Promise<void>;
   readonly logger: { error(obj: unknown, msg?: string): void };
 }
 
@@ -19,9 +18,15 @@ export interface ExecutorOptions {
   readonly pollMs?: number;
   readonly leaseMs?: number;
   readonly concurrency?: number;
+  /**
+   * After this many expired leases (each a run that crashed or hung the process running it) a
+   * job goes to an incident instead of running again. Default 3.
+   */
+  readonly maxCrashes?: number;
 }
 
 const DEFAULT_LEASE_MS = 5 * 60 * 1000;
+const DEFAULT_MAX_CRASHES = 3;
 /** A drain stops after this many batches, so a timer loop cannot hold the caller forever. */
 const MAX_BATCHES = 1000;
 
@@ -39,11 +44,17 @@ export class JobExecutor {
   constructor(readonly deps: ExecutorDeps) {}
 
   /** Claims and runs every job due now, batch by batch; returns how many ran. */
-  async runDue(options: { readonly limit?: number; readonly leaseMs?: number } = {}): Promise<number> {
+  async runDue(
+    options: { readonly limit?: number; readonly leaseMs?: number; readonly maxCrashes?: number } = {},
+  ): Promise<number> {
     const limit = options.limit ?? 50;
     let total = 0;
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
-      const ran = await this.#runBatch(limit, options.leaseMs ?? DEFAULT_LEASE_MS);
+      const ran = await this.#runBatch(
+        limit,
+        options.leaseMs ?? DEFAULT_LEASE_MS,
+        options.maxCrashes ?? DEFAULT_MAX_CRASHES,
+      );
       total += ran;
       if (ran === 0) break;
     }
@@ -57,12 +68,13 @@ export class JobExecutor {
     const pollMs = options.pollMs ?? 500;
     const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     const concurrency = options.concurrency ?? 4;
+    const maxCrashes = options.maxCrashes ?? DEFAULT_MAX_CRASHES;
     this.#loop = (async () => {
       while (this.#running) {
         this.#poked = false;
         let ran = 0;
         try {
-          ran = await this.#runBatch(concurrency, leaseMs);
+          ran = await this.#runBatch(concurrency, leaseMs, maxCrashes);
         } catch (error) {
           this.deps.logger.error({ err: error }, 'job executor: claim failed');
         }
@@ -86,14 +98,18 @@ export class JobExecutor {
     this.#wake?.();
   }
 
-  async #runBatch(limit: number, leaseMs: number): Promise<number> {
-    const jobs = await claimJobs(this.deps.db, {
-      workerId: this.deps.workerId,
-      now: this.deps.clock.now(),
-      leaseMs,
-      limit,
-      filter: { kind: 'executor', serviceTypes: this.deps.serviceTypes() },
-    });
+  async #runBatch(limit: number, leaseMs: number, maxCrashes: number): Promise<number> {
+    const jobs = await claimExecutorJobs(
+      this.deps.db,
+      {
+        workerId: this.deps.workerId,
+        now: this.deps.clock.now(),
+        leaseMs,
+        limit,
+        filter: { kind: 'executor', serviceTypes: this.deps.serviceTypes() },
+      },
+      maxCrashes,
+    );
     if (jobs.length === 0) return 0;
     const unfinished = new Set(jobs.map((job) => job.id));
     try {

@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { BpmnError, type Job, type JobHandler } from '../api.js';
 import { type CommandRunner, GuardMissedError, jobGuard } from '../command-runner.js';
-import { ConcurrencyError, InstanceNotActiveError, InstanceNotFoundError } from '../errors.js';
+import {
+  ConcurrencyError,
+  InstanceNotActiveError,
+  InstanceNotFoundError,
+  JobNotFoundError,
+} from '../errors.js';
 import { nextCycleDue } from '../expressions/timer.js';
 import type { Effect, Variables } from '../runtime/types.js';
 import type { TxContext } from '../transaction.js';
-import { backoffMs, releaseForRetry, releaseLeases } from './claim.js';
+import { backoffMs, type ClaimedJob, parkJob, releaseForRetry, releaseLeases } from './claim.js';
 
 export interface JobRunnerDeps {
   readonly runner: CommandRunner;
@@ -29,7 +34,11 @@ export const withoutJobCancel =
  * guard that deletes the job row only while this worker holds it, so a job that was cancelled,
  * completed or re-claimed meanwhile changes nothing. Handlers run outside any transaction.
  */
-export async function runClaimedJob(deps: JobRunnerDeps, job: Job): Promise<void> {
+export async function runClaimedJob(deps: JobRunnerDeps, job: Job | ClaimedJob): Promise<void> {
+  if ('abandoned' in job && job.abandoned) {
+    await abandonJob(deps, job);
+    return;
+  }
   try {
     if (job.kind === 'timer') await fireTimer(deps, job);
     else if (job.kind === 'timerStart') await fireStartTimer(deps, job);
@@ -161,5 +170,33 @@ async function failJob(deps: JobRunnerDeps, job: Job, error: unknown): Promise<v
   } catch (failure) {
     // The lease runs out and the job is claimed again: at least once, never lost.
     deps.logger.error({ jobId: job.id, err: failure }, 'could not record a job failure');
+  }
+}
+
+/**
+ * A job whose lease expired `crashCount` times: each run crashed or hung the process running it
+ * (a handler that kills the process, an evaluation that never returns). Running it again would
+ * take the next process down too, so its token goes to an incident on the element; jobs no token
+ * waits on (start timers, boundary / event gateway / event subprocess timers) are parked with the
+ * reason as their last error.
+ */
+async function abandonJob(deps: JobRunnerDeps, job: ClaimedJob): Promise<void> {
+  const message =
+    `the job's handler or evaluation crashed or hung the engine process ${job.crashCount} times ` +
+    '(its lease expired each time without a report), so it is not run again';
+  deps.logger.error({ jobId: job.id, elementId: job.elementId, crashCount: job.crashCount }, message);
+  try {
+    if (job.instanceId !== null) {
+      try {
+        await reportBack(deps, job, { type: 'job.incident', jobId: job.id, message });
+        return;
+      } catch (error) {
+        if (!(error instanceof JobNotFoundError)) throw error;
+      }
+    }
+    await deps.transact((cx) => parkJob(cx.trx, { jobId: job.id, workerId: deps.workerId, error: message }));
+  } catch (failure) {
+    // The lease runs out again and the next claim tries once more: never lost, never run.
+    deps.logger.error({ jobId: job.id, err: failure }, 'could not record an abandoned job');
   }
 }

@@ -165,6 +165,12 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  '0002_job_crash_count': {
+    async up(db: Kysely<unknown>) {
+      // Lease expiries seen by the in-process executor: a run that neither finished nor failed.
+      await runStatements(db, 'ALTER TABLE jobs ADD COLUMN crash_count int NOT NULL DEFAULT 0');
+    },
+  },
 };
 
 /** PGlite's extended protocol takes one statement per query, so a migration runs its statements in turn. */

@@ -79,6 +79,8 @@ export interface JobsTable {
   /** The configured retries, restored when an incident is retried. */
   max_retries: number;
   attempts: Generated<number>;
+  /** Times the in-process executor found this job's lease expired: its last run crashed or hung. */
+  crash_count: Generated<number>;
   locked_by: string | null;
   locked_until: Timestamp | null;
   last_error: string | null;

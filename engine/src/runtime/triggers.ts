@@ -1,4 +1,4 @@
-import { nextCycleDue, nextTimerDue } from '../expressions/timer.js';
+import { nextCycleDue, timerDue } from '../expressions/timer.js';
 import { ExpressionError } from '../errors.js';
 import type { Element, EventDefinition, Expr, TimerDefinition } from '../model/types.js';
 import type { Execution } from './execution.js';
@@ -31,11 +31,12 @@ export function armTrigger(
   switch (event.kind) {
     case 'timer': {
       const value = timerValue(exec, event.timer, scopeId);
-      const due = nextTimerDue(event.timer.type, value, exec.now);
-      if (!due)
+      // Out-of-range or too-frequent values from FEEL or variables end here as an incident.
+      const due = timerDue(event.timer.type, value, exec.now);
+      if (typeof due === 'string')
         throw new ExpressionError(
           exprText(event.timer.expr),
-          `'${value}' is not a valid timer ${event.timer.type}`,
+          `not a valid timer ${event.timer.type}: ${due}`,
         );
       return createTimerJob(
         exec,

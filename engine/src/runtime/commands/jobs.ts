@@ -34,8 +34,20 @@ export function failJobWithError(exec: Execution, command: Extract<Command, { ty
   });
 }
 
-/** `job.incident`: the job ran out of retries; the token waits in an incident until retried. */
+/**
+ * `job.incident`: the job ran out of retries (or kept crashing its executor); the token waits in
+ * an incident until retried. A service task's retry runs the task again with a fresh job; an
+ * intermediate timer's retry goes on as if the timer had fired. Timers owned by something else
+ * (boundary, event gateway, event subprocess) have no token of their own to park: JobNotFoundError.
+ */
 export function raiseJobIncident(exec: Execution, command: Extract<Command, { type: 'job.incident' }>): void {
+  const timer = findWaiting(exec, (wait) => wait.kind === 'timer' && wait.jobId === command.jobId);
+  if (timer) {
+    const token = exec.edit(timer.id);
+    token.wait = undefined;
+    raiseIncident(exec, token, 'job', command.message, { jobId: command.jobId, retry: 'complete' });
+    return;
+  }
   const token = jobToken(exec, command.jobId);
   raiseIncident(exec, token, 'job', command.message, { jobId: command.jobId });
 }
