@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { type DataDirectoryLock, lockDataDirectory } from './data-dir-lock.js';
+import { StoreUnavailableError } from './errors.js';
 
 /**
  * SQL that starts with this comment runs as a named prepared statement on PostgreSQL: parsed and
@@ -10,17 +12,70 @@ import pg from 'pg';
  */
 export const PREPARE = '/* prepare */ ';
 
-/** A pg client that prepares marked statements, named by a hash of their text. */
+/**
+ * A pg client that prepares marked statements (named by a hash of their text) and turns the
+ * pool's timeouts into StoreUnavailableError.
+ */
 class PreparingClient extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; this only inspects the first argument.
   override query(...args: any[]): any {
     const [text, values, callback] = args;
+    // biome-ignore lint/suspicious/noExplicitAny: whatever the overload returns (a promise, a submittable).
+    let result: any;
     if (typeof text === 'string' && text.startsWith(PREPARE)) {
       const name = `baton_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-      return super.query({ name, text, values }, callback);
+      result = super.query({ name, text, values }, callback);
+    } else {
+      // biome-ignore lint/suspicious/noExplicitAny: forwarding the caller's arguments unchanged.
+      result = (super.query as any)(...args);
     }
-    // biome-ignore lint/suspicious/noExplicitAny: forwarding the caller's arguments unchanged.
-    return (super.query as any)(...args);
+    if (result instanceof Promise) return result.catch((error: unknown) => this.onQueryError(error));
+    return result;
+  }
+
+  private onQueryError(error: unknown): never {
+    if (error instanceof Error && error.message === 'Query read timeout') {
+      // pg leaves a timed-out query in flight: every later query on this client would queue
+      // behind it. Drop the connection; the pool replaces it.
+      this.connection.stream.destroy();
+      const ms = (this as unknown as { connectionParameters: { query_timeout: number } }).connectionParameters
+        .query_timeout;
+      throw new StoreUnavailableError(`The database did not answer within ${ms} ms`);
+    }
+    if (isStatementTimeout(error)) {
+      throw new StoreUnavailableError(`A statement ran longer than the statement timeout: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+function isStatementTimeout(error: unknown): error is Error {
+  return (
+    error instanceof Error &&
+    (error as { code?: unknown }).code === '57014' &&
+    /statement timeout/i.test(error.message)
+  );
+}
+
+/** A pool whose connect timeouts become StoreUnavailableError. */
+class TimeoutAwarePool extends pg.Pool {
+  // biome-ignore lint/suspicious/noExplicitAny: pg-pool's connect() has a callback and a promise overload.
+  override connect(...args: any[]): any {
+    // biome-ignore lint/suspicious/noExplicitAny: forwarding the callback overload unchanged.
+    if (args.length > 0) return (super.connect as any)(...args);
+    return super.connect().catch((error: unknown) => {
+      if (
+        error instanceof Error &&
+        /timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(
+          error.message,
+        )
+      ) {
+        throw new StoreUnavailableError(
+          `PostgreSQL did not accept a connection within ${this.options.connectionTimeoutMillis} ms`,
+        );
+      }
+      throw error;
+    });
   }
 }
 
@@ -38,11 +93,46 @@ export interface Database {
 export interface OpenDatabaseOptions {
   /** PostgreSQL connection string; when given, PostgreSQL is used. */
   readonly url?: string;
-  /** PGlite data directory; in-memory when both `url` and `dataDir` are omitted. */
+  /**
+   * PGlite data directory; in-memory when both `url` and `dataDir` are omitted. The directory is
+   * locked (file `baton.lock`) while open: a second open, in this or another process, throws
+   * DataDirectoryLockedError.
+   */
   readonly dataDir?: string;
   /** PostgreSQL pool size (default 10). */
   readonly poolSize?: number;
+  /** PostgreSQL timeouts (PGlite has no network and ignores them). */
+  readonly timeouts?: DatabaseTimeouts;
 }
+
+/** PostgreSQL timeouts, in milliseconds; each has a default (DEFAULT_TIMEOUTS). */
+export interface DatabaseTimeouts {
+  /** Opening a connection, or waiting for a free one in the pool. */
+  readonly connectMs?: number;
+  /**
+   * One statement: PostgreSQL cancels it after this (`statement_timeout`), and the client gives
+   * up 1 s later when no answer comes at all (a hung network), dropping the connection.
+   */
+  readonly statementMs?: number;
+  /** An idle pooled connection is closed after this. */
+  readonly idleMs?: number;
+  /** PostgreSQL ends a session idle inside an open transaction (its row locks go with it). */
+  readonly idleInTransactionMs?: number;
+}
+
+/**
+ * Defaults: fail within seconds when PostgreSQL does not answer, instead of waiting on the
+ * operating system's TCP timeouts (a request hung 25 s before these existed).
+ */
+export const DEFAULT_TIMEOUTS: Required<DatabaseTimeouts> = {
+  connectMs: 2_000,
+  statementMs: 10_000,
+  idleMs: 10_000,
+  idleInTransactionMs: 60_000,
+};
+
+/** What the client waits beyond the server's statement timeout before it calls the link dead. */
+const CLIENT_GRACE_MS = 1_000;
 
 /**
  * Chooses the dialect at the edge: PostgreSQL when `url` is given, else PGlite (a data directory,
@@ -53,10 +143,17 @@ export interface OpenDatabaseOptions {
  */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   if (options.url) {
-    const pool = new pg.Pool({
+    const t = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    const pool = new TimeoutAwarePool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
       Client: PreparingClient,
+      connectionTimeoutMillis: t.connectMs,
+      idleTimeoutMillis: t.idleMs,
+      statement_timeout: t.statementMs,
+      query_timeout: t.statementMs + CLIENT_GRACE_MS,
+      idle_in_transaction_session_timeout: t.idleInTransactionMs,
+      keepAlive: true,
     });
     // A client that loses its server (restart, failover, pg_terminate_backend) emits 'error'; an
     // 'error' event nobody listens to ends the whole process. The pool listens for idle clients;
@@ -67,14 +164,26 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  const pglite = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  let lock: DataDirectoryLock | undefined;
+  if (options.dataDir) lock = lockDataDirectory(options.dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = new Kysely({ dialect: new PGliteDialect({ pglite }) });
   return {
     db,
     kind: 'pglite',
     close: async () => {
-      await db.destroy();
-      if (!pglite.closed) await pglite.close();
+      try {
+        await db.destroy();
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

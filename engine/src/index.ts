@@ -21,7 +21,14 @@ export type {
 export { BpmnError } from './api.js';
 export type { ChangeEvent } from './change-feed.js';
 export { type Clock, systemClock, VirtualClock } from './clock.js';
-export { type Database, type OpenDatabaseOptions, openDatabase } from './database.js';
+export { DataDirectoryLockedError, type DataDirectoryOwner } from './data-dir-lock.js';
+export {
+  type Database,
+  type DatabaseTimeouts,
+  DEFAULT_TIMEOUTS,
+  type OpenDatabaseOptions,
+  openDatabase,
+} from './database.js';
 export { createEngine, Engine, type EngineLogger, type EngineOptions } from './engine.js';
 export * from './errors.js';
 export { type FeelLimits, setFeelLimits, setTimerLimits, type TimerLimits } from './expressions/limits.js';

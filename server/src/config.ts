@@ -1,3 +1,4 @@
+import type { DatabaseTimeouts } from '@baton/engine';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,8 @@ export interface ServerConfig {
   readonly bodyLimit: number;
   /** Body limit of BPMN uploads. */
   readonly deployBodyLimit: number;
+  /** `/ready` answers 503 when the database has not answered its ping within this. */
+  readonly readyTimeoutMs: number;
 }
 
 /** The designer's build beside this package in the monorepo, when it has been built. */
@@ -33,6 +36,49 @@ export function serverConfig(overrides: Partial<ServerConfig> = {}): ServerConfi
     staticDir: null,
     bodyLimit: 1024 * 1024,
     deployBodyLimit: 5 * 1024 * 1024,
+    readyTimeoutMs: 1_500,
     ...overrides,
+  };
+}
+
+/** Where the database is and how long to wait for it, from the environment. */
+export interface DatabaseSettings {
+  /** PostgreSQL connection string; when absent, the embedded PGlite in `dataDir`. */
+  readonly url?: string;
+  readonly dataDir: string;
+  readonly timeouts: DatabaseTimeouts;
+}
+
+/** The environment variables of the PostgreSQL timeouts (milliseconds), and the option each sets. */
+export const DATABASE_TIMEOUT_VARIABLES = {
+  BATON_DB_CONNECT_TIMEOUT_MS: 'connectMs',
+  BATON_DB_STATEMENT_TIMEOUT_MS: 'statementMs',
+  BATON_DB_IDLE_TIMEOUT_MS: 'idleMs',
+  BATON_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: 'idleInTransactionMs',
+} as const satisfies Record<string, keyof DatabaseTimeouts>;
+
+/** A setting in the environment that cannot be used; start-up stops with its message. */
+export class SettingError extends Error {
+  override readonly name = 'SettingError';
+}
+
+/**
+ * Reads DATABASE_URL, DATA_DIR and the timeout variables. A timeout that is not a positive whole
+ * number of milliseconds is a SettingError (a typo must not silently mean "no timeout").
+ */
+export function databaseSettings(env: NodeJS.ProcessEnv): DatabaseSettings {
+  const timeouts: { -readonly [K in keyof DatabaseTimeouts]: DatabaseTimeouts[K] } = {};
+  for (const [variable, option] of Object.entries(DATABASE_TIMEOUT_VARIABLES)) {
+    const raw = env[variable];
+    if (raw === undefined || raw === '') continue;
+    const ms = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(ms) || ms <= 0)
+      throw new SettingError(`${variable} must be a positive number of milliseconds, not '${raw}'`);
+    timeouts[option] = ms;
+  }
+  return {
+    url: env.DATABASE_URL || undefined,
+    dataDir: resolve(env.DATA_DIR ?? './data'),
+    timeouts,
   };
 }

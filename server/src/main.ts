@@ -1,105 +1,54 @@
-import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { createEngine, openDatabase } from '@baton/engine';
-import pino from 'pino';
-import { buildApp } from './app.js';
-import { defaultStaticDir, serverConfig } from './config.js';
-import { migrateServer } from './persistence/migrations.js';
-import { createStore } from './persistence/store.js';
-import { ensureFirstStart } from './setup/first-start.js';
-import { builtInTemplates, installTemplates } from './setup/templates.js';
+// The entry point: `node dist/main.js [serve | reset-admin [username] | help]`. It checks the Node
+// version before anything else loads (a dependency that needs a newer Node fails at import, with
+// a message nobody can act on), so everything else is imported dynamically.
+import { nodeVersionProblem } from './cli/node-version.js';
 
-/** Progress lines for the person starting the server (the structured log goes to pino). */
-function say(line: string): void {
-  process.stdout.write(`${line}\n`);
+const USAGE = `Usage: node server/dist/main.js [command]   (or: npm start -- [command])
+  serve                  start the server (the default)
+  reset-admin [username] give the administrator (default: admin) a new password, print it once,
+                         and end their sessions; uses DATA_DIR or DATABASE_URL like the server
+  help                   show this`;
+
+function fail(prefix: string, err: unknown): never {
+  // Errors the person can act on get their message; anything else its stack, for a bug report.
+  const known =
+    err instanceof Error &&
+    ['DataDirectoryLockedError', 'SettingError', 'UsageError', 'StoreUnavailableError'].includes(err.name);
+  const text = err instanceof Error ? (known ? err.message : (err.stack ?? err.message)) : String(err);
+  process.stderr.write(`${prefix}: ${text}\n`);
+  process.exit(err instanceof Error && err.name === 'UsageError' ? 2 : 1);
 }
 
-async function main(): Promise<void> {
-  const env = process.env;
-  const port = Number(env.PORT ?? 3000);
-  const host = env.HOST ?? '127.0.0.1';
-  const dataDir = resolve(env.DATA_DIR ?? './data');
-  const url = env.DATABASE_URL || undefined;
-  const logger = pino({ level: env.LOG_LEVEL ?? 'warn' });
-
-  say(
-    url ? 'Baton: opening PostgreSQL (DATABASE_URL)…' : `Baton: opening the embedded database in ${dataDir}…`,
-  );
-  const database = await openDatabase(url ? { url } : { dataDir });
-  const engine = await createEngine({ database, workerId: `server-${randomUUID().slice(0, 8)}`, logger });
-  await migrateServer(database.db);
-  const store = createStore(database.db);
-
-  const demo = env.BATON_DEMO === '1' || (database.kind === 'pglite' && env.BATON_DEMO !== '0');
-  const setup = await ensureFirstStart(store, { adminPassword: env.BATON_ADMIN_PASSWORD, demo });
-
-  const templates = builtInTemplates();
-  const outcomes = await installTemplates(engine, store, templates);
-  for (const o of outcomes) {
-    if (o.error) say(`  template ${o.id}: NOT installed: ${o.error}`);
-    else if (o.deployed.some((d) => d.isNew)) say(`  template ${o.id}: installed`);
+async function run(): Promise<void> {
+  const problem = nodeVersionProblem(process.versions.node);
+  if (problem) {
+    process.stderr.write(`${problem}\n`);
+    process.exit(1);
   }
-
-  const app = await buildApp({
-    engine,
-    db: database.db,
-    config: serverConfig({ secureCookies: env.BATON_SECURE_COOKIES === '1', staticDir: defaultStaticDir() }),
-    templates,
-    loggerInstance: logger,
-    databaseUrl: url,
-    builtInHandlers: true,
-  });
-  // Handlers first: a signal that arrives right after start-up must still shut down cleanly.
-  let executorOn = false;
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    say(`Baton: ${signal} received, shutting down…`);
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    try {
-      await app.close();
-      if (executorOn) await engine.stopExecutor();
-      await engine.close();
-      await database.close();
-      say('Baton: stopped.');
-      process.exit(0);
-    } catch (err) {
-      logger.error({ err }, 'shutdown failed');
-      process.exit(1);
+  const [command = 'serve', ...args] = process.argv.slice(2);
+  switch (command) {
+    case 'serve': {
+      const { serve } = await import('./cli/serve.js');
+      await serve(process.env).catch((err: unknown) => fail('Baton failed to start', err));
+      return;
     }
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  await app.listen({ port, host });
-  const executor = env.BATON_NO_EXECUTOR !== '1';
-  if (executor) {
-    engine.startExecutor();
-    executorOn = true;
-  }
-  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  const address = `http://${shown}:${(app.server.address() as { port: number }).port}`;
-
-  // The "running at" line comes last: whoever waits for it has every login line already.
-  if (setup.firstStart) {
-    say('First start: accounts created.');
-    if (setup.generatedAdminPassword)
-      say(`  admin password: ${setup.generatedAdminPassword}   (shown once; change it)`);
-    else say('  admin password: the one in BATON_ADMIN_PASSWORD');
-    for (const u of setup.demoUsers) {
-      say(
-        `  ${u.username.padEnd(6)} ${u.password}   roles: ${u.roles.join(',')}; groups: ${u.groups.join(',') || '-'}`,
+    case 'reset-admin': {
+      const { resetAdmin } = await import('./cli/reset-admin.js');
+      await resetAdmin(process.env, args[0] ?? 'admin', (line) => process.stdout.write(`${line}\n`)).catch(
+        (err: unknown) => fail('Baton reset-admin', err),
       );
+      process.exit(0);
+      return;
     }
-    say(`Log in with username "admin" (or a demo user above).`);
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      process.stderr.write(`Unknown command '${command}'.\n${USAGE}\n`);
+      process.exit(2);
   }
-  say(`Baton is running at ${address}  (API docs: ${address}/docs; job executor ${executor ? 'on' : 'off'})`);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(
-    `Baton failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
-  process.exit(1);
-});
+void run();

@@ -19,6 +19,12 @@ export const DEMO_TEAM: readonly {
   { username: 'mia', displayName: 'Mia (mediator)', roles: ['staff'], groups: ['mediators'] },
 ];
 
+/**
+ * Printed with the first start's accounts. The admin account is committed before its password is
+ * printed; if the process dies in between (or the output is lost), this is the way back.
+ */
+export const RESET_ADMIN_HINT = 'Lost the admin password? Stop Baton and run: npm start -- reset-admin';
+
 /** The template groups, created even when no demo team is. */
 export const TEMPLATE_GROUPS = ['staff', 'leads', 'managers', 'mediators'] as const;
 
@@ -33,6 +39,9 @@ export interface FirstStartResult {
 /**
  * On an empty user table: creates `admin` (password given or generated) and, when asked, the demo
  * team with generated passwords. Does nothing when any user exists.
+ *
+ * `admin` comes first, so any interruption after it leaves an administrator that
+ * `reset-admin` can recover; the administrator can create whatever a killed first start missed.
  */
 export async function ensureFirstStart(
   store: Store,

@@ -4,6 +4,23 @@ import { problems } from '../../errors.js';
 import { type HttpMetrics, processMetrics } from '../../plugins/metrics.js';
 import { problemResponses, ref } from '../shared.js';
 
+/** True when `work` resolves within `ms`; false when it fails or takes longer (it is not awaited further). */
+async function answersWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolveLate) => {
+    timer = setTimeout(() => resolveLate(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+    // A ping that fails after the deadline must not become an unhandled rejection.
+    work.catch(() => undefined);
+  }
+}
+
 /** Liveness, readiness (one database round trip) and Prometheus metrics. */
 export async function systemRoutes(app: FastifyInstance, opts: { metrics: HttpMetrics }): Promise<void> {
   app.get('/health', { schema: { tags: ['system'], response: { 200: ref('health') } } }, async () => ({
@@ -14,11 +31,10 @@ export async function systemRoutes(app: FastifyInstance, opts: { metrics: HttpMe
     '/ready',
     { schema: { tags: ['system'], response: { 200: ref('health'), ...problemResponses } } },
     async () => {
-      try {
-        await app.store.ping();
-      } catch {
-        throw problems.unavailable();
-      }
+      // Its own short timeout: a load balancer asks often and must hear "no" before its own
+      // check times out, even when the database hangs instead of refusing (a partition).
+      if (!(await answersWithin(app.store.ping(), app.config.readyTimeoutMs)))
+        throw problems.unavailable(`The database did not answer within ${app.config.readyTimeoutMs} ms`);
       return { status: 'ready' };
     },
   );

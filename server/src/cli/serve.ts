@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { createEngine, openDatabase } from '@baton/engine';
+import pino from 'pino';
+import { buildApp } from '../app.js';
+import { databaseSettings, defaultStaticDir, serverConfig } from '../config.js';
+import { migrateServer } from '../persistence/migrations.js';
+import { createStore } from '../persistence/store.js';
+import { ensureFirstStart, type FirstStartResult, RESET_ADMIN_HINT } from '../setup/first-start.js';
+import { builtInTemplates, installTemplates } from '../setup/templates.js';
+
+/** Progress lines for the person starting the server (the structured log goes to pino). */
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function printAccounts(setup: FirstStartResult): void {
+  say('First start: accounts created.');
+  if (setup.generatedAdminPassword)
+    say(`  admin password: ${setup.generatedAdminPassword}   (shown once; change it)`);
+  else say('  admin password: the one in BATON_ADMIN_PASSWORD');
+  for (const u of setup.demoUsers) {
+    say(
+      `  ${u.username.padEnd(6)} ${u.password}   roles: ${u.roles.join(',')}; groups: ${u.groups.join(',') || '-'}`,
+    );
+  }
+  say(`Log in with username "admin" (or a demo user above).`);
+  say(`  ${RESET_ADMIN_HINT}`);
+}
+
+/**
+ * Starts the server: env -> database -> engine -> first start -> templates -> app -> listen ->
+ * job executor. Resolves once it listens; SIGINT/SIGTERM shut it down.
+ */
+export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
+  const port = Number(env.PORT ?? 3000);
+  const host = env.HOST ?? '127.0.0.1';
+  const settings = databaseSettings(env);
+  const { url, dataDir } = settings;
+  const logger = pino({ level: env.LOG_LEVEL ?? 'warn' });
+
+  say(
+    url ? 'Baton: opening PostgreSQL (DATABASE_URL)…' : `Baton: opening the embedded database in ${dataDir}…`,
+  );
+  const database = await openDatabase(url ? { url, timeouts: settings.timeouts } : { dataDir });
+  const engine = await createEngine({ database, workerId: `server-${randomUUID().slice(0, 8)}`, logger });
+  await migrateServer(database.db);
+  const store = createStore(database.db);
+
+  const demo = env.BATON_DEMO === '1' || (database.kind === 'pglite' && env.BATON_DEMO !== '0');
+  const setup = await ensureFirstStart(store, { adminPassword: env.BATON_ADMIN_PASSWORD, demo });
+  // At once, not after listening: the accounts exist from here on, and a crash or a kill before
+  // this line would lose the generated passwords (reset-admin is the way back then).
+  if (setup.firstStart) printAccounts(setup);
+
+  const templates = builtInTemplates();
+  const outcomes = await installTemplates(engine, store, templates);
+  for (const o of outcomes) {
+    if (o.error) say(`  template ${o.id}: NOT installed: ${o.error}`);
+    else if (o.deployed.some((d) => d.isNew)) say(`  template ${o.id}: installed`);
+  }
+
+  const app = await buildApp({
+    engine,
+    db: database.db,
+    config: serverConfig({ secureCookies: env.BATON_SECURE_COOKIES === '1', staticDir: defaultStaticDir() }),
+    templates,
+    loggerInstance: logger,
+    databaseUrl: url,
+    builtInHandlers: true,
+  });
+  // Handlers first: a signal that arrives right after start-up must still shut down cleanly.
+  let executorOn = false;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`Baton: ${signal} received, shutting down…`);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    try {
+      await app.close();
+      if (executorOn) await engine.stopExecutor();
+      await engine.close();
+      await database.close();
+      say('Baton: stopped.');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ port, host });
+  const executor = env.BATON_NO_EXECUTOR !== '1';
+  if (executor) {
+    engine.startExecutor();
+    executorOn = true;
+  }
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const address = `http://${shown}:${(app.server.address() as { port: number }).port}`;
+
+  // The "running at" line comes last: whoever waits for it has every login line already.
+  say(`Baton is running at ${address}  (API docs: ${address}/docs; job executor ${executor ? 'on' : 'off'})`);
+}
