@@ -12,12 +12,47 @@ export interface ServerConfig {
   readonly loginRateLimit: { readonly max: number; readonly timeWindowMs: number };
   /** The web app's build to serve at `/`, or null. */
   readonly staticDir: string | null;
-  /** Default request body limit in bytes. */
+  /** Default request body limit in bytes (task data, messages, everything without its own). */
   readonly bodyLimit: number;
-  /** Body limit of BPMN uploads. */
+  /** Body limit of BPMN uploads and validation (`/api/definitions`, `/api/definitions/validate`). */
   readonly deployBodyLimit: number;
   /** `/ready` answers 503 when the database has not answered its ping within this. */
   readonly readyTimeoutMs: number;
+  /** Body limit of a form save (`POST /api/forms`). */
+  readonly formBodyLimit: number;
+}
+
+const MiB = 1024 * 1024;
+
+/** The environment variable of each body limit; the value is a number of bytes. */
+export const BODY_LIMIT_VARIABLES = {
+  bodyLimit: 'BATON_BODY_LIMIT',
+  deployBodyLimit: 'BATON_DEPLOY_BODY_LIMIT',
+  formBodyLimit: 'BATON_FORM_BODY_LIMIT',
+} as const;
+
+type BodyLimits = Pick<ServerConfig, keyof typeof BODY_LIMIT_VARIABLES>;
+
+/**
+ * Body limits from the environment, over the defaults (1 MiB, BPMN 5 MiB, forms 1 MiB). A value
+ * that is not a whole number of bytes from 1 KiB to 1 GiB stops the start with a clear message
+ * rather than leaving the server without a limit.
+ */
+export function bodyLimitsFromEnv(env: Readonly<Record<string, string | undefined>>): BodyLimits {
+  const read = (name: string, fallback: number): number => {
+    const text = env[name]?.trim();
+    if (!text) return fallback;
+    const bytes = Number(text);
+    if (!/^\d+$/.test(text) || bytes < 1024 || bytes > 1024 * MiB) {
+      throw new Error(`${name} must be a number of bytes from 1024 to ${1024 * MiB}, not '${text}'`);
+    }
+    return bytes;
+  };
+  return {
+    bodyLimit: read(BODY_LIMIT_VARIABLES.bodyLimit, MiB),
+    deployBodyLimit: read(BODY_LIMIT_VARIABLES.deployBodyLimit, 5 * MiB),
+    formBodyLimit: read(BODY_LIMIT_VARIABLES.formBodyLimit, MiB),
+  };
 }
 
 /** The designer's build beside this package in the monorepo, when it has been built. */
@@ -27,16 +62,15 @@ export function defaultStaticDir(): string | null {
   return existsSync(resolve(dir, 'index.html')) ? dir : null;
 }
 
-/** Defaults, overridable piecewise (tests lower the limits). */
+/** Defaults (body limits from the environment, see `bodyLimitsFromEnv`), overridable piecewise. */
 export function serverConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
   return {
     secureCookies: false,
     sessionTtlMs: 7 * 24 * 3600_000,
     loginRateLimit: { max: 10, timeWindowMs: 60_000 },
     staticDir: null,
-    bodyLimit: 1024 * 1024,
-    deployBodyLimit: 5 * 1024 * 1024,
     readyTimeoutMs: 1_500,
+    ...bodyLimitsFromEnv(process.env),
     ...overrides,
   };
 }

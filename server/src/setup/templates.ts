@@ -1,5 +1,6 @@
 import type { Engine } from '@baton/engine';
 import { templates as exampleTemplates } from '@baton/examples';
+import { checkFormSchema } from '../forms/form-validation.js';
 import type { Store } from '../persistence/store.js';
 
 /** One form a template ships. */
@@ -58,6 +59,15 @@ export async function installTemplates(
   const outcomes: InstallOutcome[] = [];
   for (const t of templates) {
     try {
+      // Checked as a form saved through the API is (patterns RE2 cannot run included), all forms
+      // before any is saved, so a bad template leaves nothing behind.
+      for (const form of t.forms) {
+        const faults = checkFormSchema(form.schema);
+        if (faults.length > 0) {
+          const where = faults.map((f) => `/schema${f.pointer}: ${f.message}`).join('; ');
+          throw new Error(`form '${form.formId}' is invalid: ${where}`);
+        }
+      }
       let formsSaved = 0;
       for (const form of t.forms) {
         const latest = await store.forms.get(form.formId);

@@ -143,6 +143,69 @@ describe('validateForm', () => {
   });
 });
 
+describe('patterns and formats in linear time', () => {
+  const timed = <T>(work: () => T): { result: T; ms: number } => {
+    const start = performance.now();
+    const result = work();
+    return { result, ms: performance.now() - start };
+  };
+
+  it('refuses a near-miss of a catastrophic pattern at once, and still matches it', () => {
+    // given `^(a+)+$`: RegExp needs seconds for 30 a's and a "!", twice as long per further a
+    const schema = {
+      type: 'object',
+      properties: { code: { type: 'string', pattern: '^(a+)+$' } },
+    } as RJSFSchema;
+    // when
+    const { result, ms } = timed(() => messages({ code: `${'a'.repeat(30)}!` }, schema));
+    // then (generous: a shared machine)
+    expect(result).toEqual(['/code must match pattern "^(a+)+$"']);
+    expect(ms).toBeLessThan(1_000);
+    expect(messages({ code: 'a'.repeat(10_000) }, schema)).toEqual([]);
+  });
+
+  it('keeps a pattern beside a format of its own, each reported as itself', () => {
+    const schema = {
+      type: 'object',
+      properties: { email: { type: 'string', format: 'email', pattern: '^k' } },
+    } as RJSFSchema;
+    expect(validateForm(schema, { email: 'kim@example.org' })).toEqual([]);
+    expect(validateForm(schema, { email: 'sam@example.org' })).toEqual([
+      expect.objectContaining({
+        instancePath: '/email',
+        keyword: 'pattern',
+        schemaPath: '#/properties/email/pattern',
+        message: 'must match pattern "^k"',
+      }),
+    ]);
+    expect(validateForm(schema, { email: 'kim' }).map((e) => e.keyword)).toEqual(['format']);
+  });
+
+  it('checks a url in linear time, refusing private hosts as before', () => {
+    const schema = { type: 'object', properties: { site: { type: 'string', format: 'url' } } } as RJSFSchema;
+    // the library's own check takes a second for 28 a's
+    const { result, ms } = timed(() => messages({ site: `http://${'a'.repeat(40)}!` }, schema));
+    expect(result).toEqual(['/site must match format "url"']);
+    expect(ms).toBeLessThan(1_000);
+    expect(messages({ site: 'https://example.org/a?b#c' }, schema)).toEqual([]);
+    expect(messages({ site: 'http://192.168.1.1/' }, schema)).toEqual(['/site must match format "url"']);
+  });
+
+  it('leaves patternProperties to the server, never reporting an error it would not', () => {
+    // given property names matched by a catastrophic pattern, and no other properties allowed
+    const schema = {
+      type: 'object',
+      patternProperties: { '^(a+)+$': { type: 'number' } },
+      additionalProperties: false,
+    } as RJSFSchema;
+    // when
+    const { result, ms } = timed(() => validateForm(schema, { [`${'a'.repeat(30)}!`]: 1, aaa: 2 }));
+    // then
+    expect(result).toEqual([]);
+    expect(ms).toBeLessThan(1_000);
+  });
+});
+
 describe('cspValidator', () => {
   it('puts each error on its field in the error schema, a missing property on the property', () => {
     // when

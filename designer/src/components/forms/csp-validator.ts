@@ -12,6 +12,7 @@ import {
   type ValidatorType,
   validationDataMerge,
 } from '@rjsf/utils';
+import { asPatternError, withLinearPatterns } from './linear-patterns.js';
 import { type FormError, toFieldErrorSchema, toFormErrors, toRjsfErrors } from './schema-errors.js';
 
 type Data = Record<string, unknown>;
@@ -49,11 +50,15 @@ interface Compiled {
 const compiled = new WeakMap<Schema, WeakMap<Schema, Compiled>>();
 
 function compile(schema: Schema | boolean, root: Schema): Compiled {
-  const build = (target: Schema | boolean): Compiled => ({
-    target,
-    firstError: new Validator(target, draftOf(root), true),
-    allErrors: new Validator(target, draftOf(root), false),
-  });
+  const build = (source: Schema | boolean): Compiled => {
+    // Patterns run on RE2, never on RegExp (see linear-patterns.ts).
+    const target = withLinearPatterns(source);
+    return {
+      target,
+      firstError: new Validator(target, draftOf(root), true),
+      allErrors: new Validator(target, draftOf(root), false),
+    };
+  };
   if (typeof schema === 'boolean') return build(schema); // `true`/`false` options: nothing to cache by
   const byRoot = compiled.get(schema) ?? new WeakMap<Schema, Compiled>();
   compiled.set(schema, byRoot);
@@ -81,7 +86,7 @@ export function asJson(value: unknown): unknown {
 /** Every failure of `formData` against `schema` (refs resolved against `root`), Ajv-shaped. */
 export function validateForm(schema: RJSFSchema, formData: unknown, root: RJSFSchema = schema): FormError[] {
   const { allErrors, target } = compile(schema as Schema, root as Schema);
-  return toFormErrors(allErrors.validate(asJson(formData)).errors, target);
+  return toFormErrors(allErrors.validate(asJson(formData)).errors, target).map((e) => asPatternError(e) ?? e);
 }
 
 /**

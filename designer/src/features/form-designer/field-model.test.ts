@@ -108,19 +108,24 @@ describe('parseForm', () => {
 });
 
 describe('checkFields', () => {
-  it('reports duplicate names, bad names, empty options and invalid patterns', () => {
+  it('reports duplicate names, bad names, empty options, invalid patterns and patterns RE2 cannot run', () => {
     const problems = checkFields([
       field('text', { key: 'a' }),
       field('text', { key: 'a' }),
       field('text', { key: '1bad' }),
       field('select', { key: 's', options: [] }),
       field('text', { key: 'p', pattern: '([' }),
+      field('text', { key: 'q', pattern: '^(a)\\1$' }),
+      field('text', { key: 'r', pattern: '^(?!x)' }),
+      field('text', { key: 'ok', pattern: '^(a+)+$' }),
     ]);
     expect(problems).toEqual([
       'a: duplicate name',
       '1bad: invalid name',
       's: no options',
       'p: invalid pattern',
+      'q: pattern uses backreferences or lookarounds, which are not supported',
+      'r: pattern uses backreferences or lookarounds, which are not supported',
     ]);
   });
 });

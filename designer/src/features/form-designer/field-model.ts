@@ -1,4 +1,5 @@
 import type { Json } from '../../api/types.js';
+import { linearPattern } from '../../components/forms/linear-patterns.js';
 
 /** The field kinds the builder offers; each maps to one JSON Schema + uiSchema shape. */
 export const FIELD_KINDS = [
@@ -259,11 +260,16 @@ export function checkFields(fields: readonly FieldDef[], path = ''): string[] {
     if ((field.kind === 'select' || field.kind === 'multiselect') && field.options.length === 0)
       problems.push(`${where}: no options`);
     if (field.pattern) {
+      let parses = true;
       try {
-        new RegExp(field.pattern, 'u');
+        new RegExp(field.pattern, 'u'); // compiled only, never run: that is linear-time work
       } catch {
-        problems.push(`${where}: invalid pattern`);
+        parses = false;
       }
+      // Patterns run on RE2 (server and browser alike); the server refuses the others on save.
+      if (!parses) problems.push(`${where}: invalid pattern`);
+      else if (!linearPattern(field.pattern))
+        problems.push(`${where}: pattern uses backreferences or lookarounds, which are not supported`);
     }
     if (isContainer(field.kind)) problems.push(...checkFields(field.children, where));
   }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { currentUser, requireRole, requireUser } from '../../auth/permissions.js';
 import { problems } from '../../errors.js';
 import { checkFormSchema } from '../../forms/form-validation.js';
+import { TOO_DEEP, tooDeep } from '../../forms/json-depth.js';
 import type { FormRecord } from '../../persistence/forms.js';
 import { iso } from '../../util/dates.js';
 import { problemResponses, ref } from '../shared.js';
@@ -42,13 +43,20 @@ export async function formRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: FormSave }>(
     '/api/forms',
     {
+      // A form document is small; a larger body is refused (413 BODY_TOO_LARGE) before it is read.
+      bodyLimit: app.config.formBodyLimit,
       onRequest: requireRole('designer'),
       schema: { tags: ['forms'], body: ref('formSave'), response: { 201: ref('form'), ...problemResponses } },
     },
     async (req, reply) => {
-      const errors = checkFormSchema(req.body.schema);
-      if (errors.length > 0)
-        throw problems.formSchemaInvalid(errors.map((e) => ({ ...e, pointer: `/schema${e.pointer}` })));
+      const deepUi = tooDeep(req.body.uiSchema ?? {});
+      const deepI18n = tooDeep(req.body.i18n ?? {});
+      const errors = [
+        ...checkFormSchema(req.body.schema).map((e) => ({ ...e, pointer: `/schema${e.pointer}` })),
+        ...(deepUi === null ? [] : [{ pointer: `/uiSchema${deepUi}`, message: TOO_DEEP }]),
+        ...(deepI18n === null ? [] : [{ pointer: `/i18n${deepI18n}`, message: TOO_DEEP }]),
+      ];
+      if (errors.length > 0) throw problems.formSchemaInvalid(errors);
       const saved = await app.store.forms.save({
         formId: req.body.formId,
         name: req.body.name,

@@ -7,6 +7,7 @@ import { visibleTask } from '../../auth/visibility.js';
 import { problems } from '../../errors.js';
 import { assertMatchesForm } from '../../forms/form-data.js';
 import type { RequestUser } from '../../types.js';
+import { parseOptionalDateTime } from '../../util/dates.js';
 import type { Variables } from '../../util/json.js';
 import { historyDto, taskDto } from '../dto.js';
 import { pageOf, problemResponses, ref } from '../shared.js';
@@ -57,7 +58,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
         state: q.state ?? 'created',
         processId: q.processId,
         instanceId: q.instanceId,
-        dueBefore: q.dueBefore ? new Date(q.dueBefore) : undefined,
+        dueBefore: parseOptionalDateTime(q.dueBefore, '/dueBefore'),
         overdue: q.overdue,
         text: q.q,
         sort: q.sort ?? 'due',
