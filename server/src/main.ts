@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { createEngine, openDatabase } from '@baton/engine';
 import pino from 'pino';
 import { buildApp } from './app.js';
-import { defaultStaticDir, serverConfig } from './config.js';
+import { credentialSettingsFromEnv, defaultStaticDir, serverConfig } from './config.js';
 import { migrateServer } from './persistence/migrations.js';
 import { createStore } from './persistence/store.js';
 import { ensureFirstStart } from './setup/first-start.js';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     engine,
     db: database.db,
-    config: serverConfig({ secureCookies: env.BATON_SECURE_COOKIES === '1', staticDir: defaultStaticDir() }),
+    config: serverConfig({ ...credentialSettingsFromEnv(env), staticDir: defaultStaticDir() }),
     templates,
     loggerInstance: logger,
     databaseUrl: url,

@@ -26,6 +26,7 @@ export async function formRoutes(app: FastifyInstance): Promise<void> {
     '/api/forms',
     {
       onRequest: requireRole('designer', 'manager', 'staff'),
+      config: { scope: 'read' },
       schema: {
         tags: ['forms'],
         querystring: ref('formListQuery'),
@@ -43,6 +44,7 @@ export async function formRoutes(app: FastifyInstance): Promise<void> {
     '/api/forms',
     {
       onRequest: requireRole('designer'),
+      config: { scope: 'deploy' },
       schema: { tags: ['forms'], body: ref('formSave'), response: { 201: ref('form'), ...problemResponses } },
     },
     async (req, reply) => {
@@ -65,6 +67,7 @@ export async function formRoutes(app: FastifyInstance): Promise<void> {
     '/api/forms/:formId',
     {
       onRequest: requireUser(),
+      config: { scope: 'read' },
       schema: {
         tags: ['forms'],
         params: ref('formParams'),
