@@ -42,8 +42,32 @@ export type LoginBody = FromSchema<typeof LoginBodySchema>;
 export const MeSchema = {
   $id: 'me',
   type: 'object',
-  properties: { user: sessionUserShape, csrfToken: { type: ['string', 'null'] } },
+  properties: {
+    user: sessionUserShape,
+    csrfToken: { type: ['string', 'null'] },
+    /** An API token's scopes; null for a session (its roles alone decide). */
+    scopes: { type: ['array', 'null'], items: { type: 'string' } },
+  },
   required: ['user', 'csrfToken'],
 } as const;
 export type Me = FromSchema<typeof MeSchema>;
 export type SessionUser = FromSchema<typeof sessionUserShape>;
+
+/**
+ * A password as the API accepts it. Length and strength are checked by the server's password
+ * policy (400 `PASSWORD_TOO_WEAK`), not here, so every weak password gets the same code.
+ */
+export const passwordShape = { type: 'string', minLength: 1, maxLength: 1024 } as const;
+
+/** `POST /api/auth/password`: the signed-in user changes their own password. */
+export const PasswordChangeBodySchema = {
+  $id: 'passwordChangeBody',
+  type: 'object',
+  properties: {
+    currentPassword: { type: 'string', minLength: 1, maxLength: 1024 },
+    newPassword: passwordShape,
+  },
+  required: ['currentPassword', 'newPassword'],
+  additionalProperties: false,
+} as const;
+export type PasswordChangeBody = FromSchema<typeof PasswordChangeBodySchema>;

@@ -3,7 +3,7 @@
  * (validation and serialization in the server) and in types (`FromSchema`). Register `allSchemas`
  * once (`app.addSchema`) and reference each by `{ $ref: '<$id>#' }`.
  */
-import { LoginBodySchema, MeSchema } from './auth.js';
+import { LoginBodySchema, MeSchema, PasswordChangeBodySchema } from './auth.js';
 import { HealthSchema, IdParamsSchema, ProblemSchema } from './common.js';
 import {
   DefinitionDetailSchema,
@@ -69,7 +69,13 @@ import {
 } from './tasks.js';
 import { TemplateManifestSchema } from './template-manifest.js';
 import { TemplateCopySchema, TemplateListSchema, TemplateParamsSchema, TemplateSchema } from './templates.js';
-import { ApiTokenCreatedSchema, ApiTokenCreateSchema, ApiTokenListSchema, ApiTokenSchema } from './tokens.js';
+import {
+  ApiTokenCreatedSchema,
+  ApiTokenCreateSchema,
+  ApiTokenListQuerySchema,
+  ApiTokenListSchema,
+  ApiTokenSchema,
+} from './tokens.js';
 import {
   UserCreateSchema,
   UserListQuerySchema,
@@ -104,6 +110,7 @@ export const allSchemas = [
   HealthSchema,
   LoginBodySchema,
   MeSchema,
+  PasswordChangeBodySchema,
   UserSchema,
   UserListSchema,
   UserListQuerySchema,
@@ -116,6 +123,7 @@ export const allSchemas = [
   GroupMembersSchema,
   ApiTokenSchema,
   ApiTokenListSchema,
+  ApiTokenListQuerySchema,
   ApiTokenCreateSchema,
   ApiTokenCreatedSchema,
   FormSchema,

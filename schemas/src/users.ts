@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { roleShape, usernameShape } from './auth.js';
+import { passwordShape, roleShape, usernameShape } from './auth.js';
 import { dateTimeShape, pageProperties, pageQueryProperties, uuidShape } from './common.js';
 
 const userShape = {
@@ -11,6 +11,8 @@ const userShape = {
     roles: { type: 'array', items: roleShape },
     groups: { type: 'array', items: { type: 'string' } },
     locale: { type: 'string' },
+    /** false: deactivated by an admin (cannot sign in; every credential was revoked). */
+    active: { type: 'boolean' },
     createdAt: dateTimeShape,
   },
   required: ['id', 'username', 'displayName'],
@@ -35,7 +37,6 @@ export const UserListQuerySchema = {
 } as const;
 export type UserListQuery = FromSchema<typeof UserListQuerySchema>;
 
-const passwordShape = { type: 'string', minLength: 8, maxLength: 1024 } as const;
 const groupNamesShape = {
   type: 'array',
   maxItems: 100,
@@ -67,6 +68,8 @@ export const UserPatchSchema = {
     roles: { type: 'array', items: roleShape, uniqueItems: true },
     groups: groupNamesShape,
     locale: { type: 'string', enum: ['en', 'zh-CN'] },
+    /** false deactivates the account (revokes every credential), true reactivates it. */
+    active: { type: 'boolean' },
   },
   additionalProperties: false,
   minProperties: 1,

@@ -9,7 +9,7 @@ import { LiveFeed } from './live/live-feed.js';
 import { startPgRelay } from './live/pg-relay.js';
 import { NOTIFY_JOB_TYPE, notifyHandler } from './notifications/notify-handler.js';
 import { createStore } from './persistence/store.js';
-import { authPlugin } from './plugins/auth.js';
+import { authPlugin, withRouteScope } from './plugins/auth.js';
 import { registerErrorHandling, sendProblem } from './plugins/errors.js';
 import { createHttpMetrics, registerMetricsHook } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
@@ -64,7 +64,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? false }),
     bodyLimit: deps.config.bodyLimit,
-    trustProxy: false,
+    // Whom to believe about the client address and protocol (login throttling, Secure cookies).
+    trustProxy:
+      typeof deps.config.trustProxy === 'object' ? [...deps.config.trustProxy] : deps.config.trustProxy,
     // Generated ids in logs; ids in URLs are UUIDs, so case-sensitive routing is fine.
     requestIdHeader: false,
     ajv: { customOptions: { allowUnionTypes: true } },
@@ -125,10 +127,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formRoutes);
   await app.register(definitionRoutes);
   await app.register(processAccessRoutes);
-  await app.register(instanceRoutes);
-  await app.register(taskRoutes);
-  await app.register(messageRoutes);
-  await app.register(jobRoutes);
+  // These pass the caller, with a token's scopes, to the engine: its policy checks them.
+  await app.register(withRouteScope(instanceRoutes, 'engine'));
+  await app.register(withRouteScope(taskRoutes, 'engine'));
+  await app.register(withRouteScope(messageRoutes, 'engine'));
+  await app.register(withRouteScope(jobRoutes, 'engine'));
   await app.register(templateRoutes);
   await app.register(notificationRoutes);
   await app.register(eventRoutes);

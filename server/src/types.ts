@@ -15,10 +15,21 @@ export interface RequestUser {
   readonly locale: string;
 }
 
-/** How the caller proved who they are. */
+/**
+ * How the caller proved who they are. A session may do what its user's roles allow; a token only
+ * what both its scopes and its user's roles allow (`allowsScope` in `@baton/schemas`).
+ */
 export type RequestAuth =
   | { readonly kind: 'session'; readonly sessionId: string; readonly csrfToken: string }
-  | { readonly kind: 'token'; readonly tokenId: string };
+  | { kind: 'token'; tokenId: string; name: string; scopes: readonly string[] };
+
+/**
+ * What a route needs of an API token caller (sessions are never gated by scopes): a simple scope,
+ * or `engine` when the route hands the caller's identity to the engine, whose policy checks the
+ * scopes itself. A route that declares none lets tokens GET/HEAD with `read` and refuses them
+ * every other method.
+ */
+export type RouteScope = 'read' | 'tasks' | 'start' | 'manage' | 'deploy' | 'admin' | 'engine';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,5 +49,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** false: this route takes unsafe methods without a CSRF token (login). */
     csrf?: boolean;
+    /** What an API token needs for this route (see `RouteScope`). */
+    scope?: RouteScope;
   }
 }

@@ -25,7 +25,7 @@ describe.each(dialects())('bad input on %s', (dialect) => {
       '/api/users',
       { username: 'bob', password: 'x' },
       400,
-      'VALIDATION_FAILED',
+      'PASSWORD_TOO_WEAK',
     ],
     [
       'user with an unknown role',

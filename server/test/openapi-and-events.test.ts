@@ -45,7 +45,7 @@ describe('OpenAPI document, metrics and the event stream', () => {
   it('counts requests in Prometheus text for an API token', async () => {
     // given
     const token = (
-      await t.call(sam, { method: 'POST', url: '/api/tokens', payload: { name: 'prom' } })
+      await t.call(sam, { method: 'POST', url: '/api/tokens', payload: { name: 'prom', scopes: ['read'] } })
     ).json().token;
     // when
     const res = await t.app.inject({

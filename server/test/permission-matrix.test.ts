@@ -6,12 +6,18 @@ import { expenseTemplate } from './fixtures/template.js';
 import { dialects } from './support/databases.js';
 import { createTestApp, type Session, type TestApp } from './support/test-app.js';
 
-/** Callers: anonymous, a signed-in user with no role, each role, and an API token (of the no-role user). */
+/**
+ * Callers: anonymous, a signed-in user with no role, each role, and an API token (of a worker:
+ * `read` and every job, message and signal scope).
+ */
 const CALLERS = ['anonymous', 'none', 'staff', 'designer', 'manager', 'admin', 'token'] as const;
 type Caller = (typeof CALLERS)[number];
 
 const ALL: Caller[] = [...CALLERS];
 const SIGNED: Caller[] = ['none', 'staff', 'designer', 'manager', 'admin', 'token'];
+/** Signed in as a person: API tokens may not log in or out, change passwords, or manage tokens. */
+const PEOPLE: Caller[] = ['anonymous', 'none', 'staff', 'designer', 'manager', 'admin'];
+const SESSIONS: Caller[] = ['none', 'staff', 'designer', 'manager', 'admin'];
 const ROLE_USERS: Caller[] = ['staff', 'designer', 'manager', 'admin'];
 const DESIGN: Caller[] = ['designer', 'admin'];
 const DESIGN_MANAGE: Caller[] = ['designer', 'manager', 'admin'];
@@ -43,7 +49,7 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
     designer: 'dana',
     manager: 'maya',
     admin: 'ada',
-    token: 'nora',
+    token: 'wes',
   };
 
   beforeAll(async () => {
@@ -54,13 +60,13 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
     sessions.set('designer', await t.userSession('dana', ['designer']));
     sessions.set('manager', await t.userSession('maya', ['manager'], ['managers']));
     sessions.set('admin', await t.userSession('ada', ['admin']));
-    const created = await t.call(sessions.get('none')!, {
+    const created = await t.call(await t.userSession('wes', ['worker']), {
       method: 'POST',
       url: '/api/tokens',
-      payload: { name: 'w' },
+      payload: { name: 'w', scopes: ['read', 'jobs:*', 'messages:*', 'signals:*'] },
     });
     sessions.set('token', {
-      username: 'nora',
+      username: 'wes',
       csrfToken: null,
       headers: { authorization: `Bearer ${created.json().token}` },
     });
@@ -108,17 +114,24 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
     {
       method: 'POST',
       route: '/api/auth/login',
-      allowed: ALL,
+      allowed: PEOPLE,
       body: (u) => ({ username: u, password: 'correct horse battery' }),
     },
-    { method: 'POST', route: '/api/auth/logout', allowed: SIGNED },
+    { method: 'POST', route: '/api/auth/logout', allowed: SESSIONS },
+    // A weak new password: the current one is checked (allowed), then the policy refuses (400).
+    {
+      method: 'POST',
+      route: '/api/auth/password',
+      allowed: SESSIONS,
+      body: () => ({ currentPassword: 'correct horse battery', newPassword: 'password' }),
+    },
     { method: 'GET', route: '/api/auth/me', allowed: SIGNED },
     { method: 'GET', route: '/api/users', allowed: SIGNED },
     {
       method: 'POST',
       route: '/api/users',
       allowed: ADMIN,
-      body: () => ({ username: `n${randomUUID().slice(0, 8)}`, password: 'long enough pw' }),
+      body: () => ({ username: `n${randomUUID().slice(0, 8)}`, password: 'violet quarry lantern 42' }),
     },
     {
       method: 'PATCH',
@@ -148,11 +161,17 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       body: () => ({ usernames: ['sam'] }),
     },
     { method: 'GET', route: '/api/tokens', allowed: SIGNED },
-    { method: 'POST', route: '/api/tokens', allowed: SIGNED, body: () => ({ name: 'n' }) },
+    // A user with no role holds no scope, so has none to give a token.
+    {
+      method: 'POST',
+      route: '/api/tokens',
+      allowed: ROLE_USERS,
+      body: () => ({ name: 'n', scopes: ['read'] }),
+    },
     {
       method: 'DELETE',
       route: '/api/tokens/:id',
-      allowed: SIGNED,
+      allowed: SESSIONS,
       url: async () => `/api/tokens/${randomUUID()}`,
     },
     { method: 'GET', route: '/api/forms', allowed: ROLE_USERS },

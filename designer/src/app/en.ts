@@ -24,6 +24,12 @@ export const en = {
   'common.cancel': 'Cancel',
   'common.confirm': 'Confirm',
   'error.forbidden': 'You are not allowed to do this.',
+  'error.passwordTooWeak':
+    'This password is too weak. Use at least 10 characters that are not a common password, a keyboard pattern or a variation of the name.',
+  'error.usernameTaken': 'This username is taken, or was used by a deleted account. Choose another one.',
+  'error.rateLimited': 'Too many sign-in attempts. Wait a minute and try again.',
+  'error.accountDeactivated': 'This account is deactivated. Ask an administrator to reactivate it.',
+  'error.currentPasswordWrong': 'The current password is wrong.',
   'login.tagline': 'Workflows and forms for your team.',
   'login.username': 'Username',
   'login.password': 'Password',

@@ -81,7 +81,13 @@ async function main(): Promise<void> {
       locale: 'en',
     });
     const token = newSecret('bt_');
-    await store.apiTokens.create({ userId: user.id, name: 'bench', tokenHash: sha256(token) });
+    await store.apiTokens.create({
+      userId: user.id,
+      name: 'bench',
+      tokenHash: sha256(token),
+      scopes: ['read', 'tasks'],
+      keepOnCredentialChange: false,
+    });
     await engine.deploy(PROCESS);
     process.stdout.write(
       `HTTP benchmark on PostgreSQL (${name}), ${CONNECTIONS} connections: preparing ${TASKS} tasks…\n`,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createEngine, openDatabase } from '@baton/engine';
 import pino from 'pino';
 import { buildApp } from '../app.js';
-import { databaseSettings, defaultStaticDir, serverConfig } from '../config.js';
+import { credentialSettingsFromEnv, databaseSettings, defaultStaticDir, serverConfig } from '../config.js';
 import { migrateServer } from '../persistence/migrations.js';
 import { createStore } from '../persistence/store.js';
 import { ensureFirstStart, type FirstStartResult, RESET_ADMIN_HINT } from '../setup/first-start.js';
@@ -62,7 +62,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   const app = await buildApp({
     engine,
     db: database.db,
-    config: serverConfig({ secureCookies: env.BATON_SECURE_COOKIES === '1', staticDir: defaultStaticDir() }),
+    config: serverConfig({ ...credentialSettingsFromEnv(env), staticDir: defaultStaticDir() }),
     templates,
     loggerInstance: logger,
     databaseUrl: url,

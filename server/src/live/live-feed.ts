@@ -1,21 +1,26 @@
 import { EventEmitter } from 'node:events';
 import type { Engine, Task } from '@baton/engine';
 
-/** One change a live view (server-sent events) may show. */
+/**
+ * One change a live view (server-sent events) may show, or (`credentials`) a change to a user's
+ * credentials that open streams and auth caches must notice; those never reach a stream.
+ */
 export interface LiveEvent {
-  readonly kind: 'task' | 'instance' | 'notification';
+  readonly kind: 'task' | 'instance' | 'notification' | 'credentials';
   readonly id: string;
   readonly instanceId: string | null;
   /** `created`, `completed`, `claimed`, ... (the engine's words); `created` for notifications. */
   readonly change: string;
   /** Task events: the task as it is now, for visibility checks (absent only if it could not be read). */
   readonly task?: Task;
-  /** Notification events: the recipient's user id. */
+  /** Notification events: the recipient's user id; credentials events: the user whose changed. */
   readonly userId?: string;
   readonly subject?: string;
 }
 
 export type LiveListener = (event: LiveEvent) => void;
+/** A user's sessions or tokens changed (`reason`: logout, password-changed, deactivated, ...). */
+export type CredentialsListener = (userId: string, reason: string) => void;
 
 /**
  * Where live events go beyond this process (PostgreSQL NOTIFY); absent on the embedded database,
@@ -53,6 +58,27 @@ export class LiveFeed {
     this.#relay = relay;
   }
 
+  /**
+   * Listens for credential changes of any user, made in this process or (relayed) another:
+   * auth caches clear, open streams re-check their session or token at once.
+   */
+  onCredentials(listener: CredentialsListener): () => void {
+    const safe = (event: LiveEvent) => {
+      try {
+        if (event.userId) listener(event.userId, event.change);
+      } catch {
+        // One broken listener must not stop the others.
+      }
+    };
+    this.#emitter.on('credentials', safe);
+    return () => this.#emitter.off('credentials', safe);
+  }
+
+  /** Announces here and to the other processes that a user's credentials changed. */
+  credentialsChanged(userId: string, reason: string): void {
+    this.publish({ kind: 'credentials', id: userId, instanceId: null, change: reason, userId });
+  }
+
   subscribe(listener: LiveListener): () => void {
     const safe = (event: LiveEvent) => {
       try {
@@ -67,12 +93,16 @@ export class LiveFeed {
 
   /** Something happened in this process: deliver it here, relay it to the others. */
   publish(event: LiveEvent): void {
-    this.#emitter.emit('event', event);
+    this.#emitter.emit(event.kind === 'credentials' ? 'credentials' : 'event', event);
     this.#relay?.send(event);
   }
 
   /** Something happened in another process (never relayed back). */
   deliverRemote(event: LiveEvent): void {
+    if (event.kind === 'credentials') {
+      this.#emitter.emit('credentials', event);
+      return;
+    }
     if (this.#emitter.listenerCount('event') === 0) return;
     if (event.kind !== 'task') {
       this.#remoteChain = this.#remoteChain.then(() => {

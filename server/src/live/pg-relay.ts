@@ -31,7 +31,8 @@ function decode(payload: string): { origin: string; event: LiveEvent } | null {
   try {
     const p = JSON.parse(payload) as Record<string, unknown>;
     if (typeof p.o !== 'string' || typeof p.id !== 'string' || typeof p.change !== 'string') return null;
-    if (p.kind !== 'task' && p.kind !== 'instance' && p.kind !== 'notification') return null;
+    if (p.kind !== 'task' && p.kind !== 'instance' && p.kind !== 'notification' && p.kind !== 'credentials')
+      return null;
     return {
       origin: p.o,
       event: {

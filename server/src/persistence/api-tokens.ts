@@ -8,72 +8,141 @@ type Db = Kysely<ServerTables>;
 
 export interface ApiTokenRecord {
   readonly id: string;
+  readonly userId: string;
   readonly name: string;
+  readonly scopes: readonly string[];
+  readonly keepOnCredentialChange: boolean;
   readonly createdAt: Date;
   readonly lastUsedAt: Date | null;
 }
 
-/** Bearer tokens for programs; only the sha256 of a token is stored. */
-export function apiTokenQueries(db: Db) {
+/** A token that may be used now: its owner is live and active. */
+export interface LiveToken {
+  readonly tokenId: string;
+  readonly name: string;
+  readonly scopes: readonly string[];
+  readonly user: RequestUser;
+}
+
+const COLUMNS = [
+  'id',
+  'user_id',
+  'name',
+  'scopes',
+  'keep_on_credential_change',
+  'created_at',
+  'last_used_at',
+] as const;
+
+function toRecord(r: {
+  id: string;
+  user_id: string;
+  name: string;
+  scopes: string[];
+  keep_on_credential_change: boolean;
+  created_at: Date;
+  last_used_at: Date | null;
+}): ApiTokenRecord {
   return {
-    async create(t: { userId: string; name: string; tokenHash: string }): Promise<ApiTokenRecord> {
-      const id = randomUUID();
+    id: r.id,
+    userId: r.user_id,
+    name: r.name,
+    scopes: r.scopes,
+    keepOnCredentialChange: r.keep_on_credential_change,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+  };
+}
+
+/** Bearer tokens for programs; only the sha256 of a token is stored, with its scopes. */
+export function apiTokenQueries(db: Db) {
+  const live = () =>
+    db
+      .selectFrom('api_tokens')
+      .innerJoin('users', 'users.id', 'api_tokens.user_id')
+      .select([
+        'api_tokens.id as token_id',
+        'api_tokens.name as token_name',
+        'api_tokens.scopes',
+        'users.id',
+        'users.username',
+        'users.display_name',
+        'users.roles',
+        'users.locale',
+        groupNamesOfUser.as('groups'),
+      ])
+      .where('users.deleted_at', 'is', null)
+      .where('users.deactivated_at', 'is', null);
+  const toLive = (row: Awaited<ReturnType<ReturnType<typeof live>['executeTakeFirst']>>): LiveToken | null =>
+    row
+      ? { tokenId: row.token_id, name: row.token_name, scopes: row.scopes, user: toRequestUser(row) }
+      : null;
+
+  return {
+    async create(t: {
+      userId: string;
+      name: string;
+      tokenHash: string;
+      scopes: readonly string[];
+      keepOnCredentialChange: boolean;
+    }): Promise<ApiTokenRecord> {
       const row = await db
         .insertInto('api_tokens')
-        .values({ id, user_id: t.userId, name: t.name, token_hash: t.tokenHash, last_used_at: null })
-        .returning(['id', 'name', 'created_at', 'last_used_at'])
+        .values({
+          id: randomUUID(),
+          user_id: t.userId,
+          name: t.name,
+          token_hash: t.tokenHash,
+          scopes: [...t.scopes],
+          keep_on_credential_change: t.keepOnCredentialChange,
+          last_used_at: null,
+        })
+        .returning(COLUMNS)
         .executeTakeFirstOrThrow();
-      return { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at };
+      return toRecord(row);
     },
 
     async listForUser(userId: string): Promise<ApiTokenRecord[]> {
       const rows = await db
         .selectFrom('api_tokens')
-        .select(['id', 'name', 'created_at', 'last_used_at'])
+        .select(COLUMNS)
         .where('user_id', '=', userId)
         .orderBy('created_at')
         .orderBy('id')
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        name: r.name,
-        createdAt: r.created_at,
-        lastUsedAt: r.last_used_at,
-      }));
+      return rows.map(toRecord);
     },
 
-    /** Deletes one of the user's own tokens; false when it is not theirs or does not exist. */
-    async delete(userId: string, id: string): Promise<boolean> {
-      const res = await db
-        .deleteFrom('api_tokens')
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-      return Number(res.numDeletedRows) > 0;
+    /**
+     * Deletes a token: of `userId` only, or any token when `userId` is null (admins). The deleted
+     * token, or null when there was none to delete.
+     */
+    async delete(userId: string | null, id: string): Promise<{ userId: string } | null> {
+      let query = db.deleteFrom('api_tokens').where('id', '=', id);
+      if (userId !== null) query = query.where('user_id', '=', userId);
+      const row = await query.returning('user_id').executeTakeFirst();
+      return row ? { userId: row.user_id } : null;
     },
 
-    /** The token's live user, or null. */
-    async lookup(tokenHash: string): Promise<{ tokenId: string; user: RequestUser } | null> {
-      const row = await db
-        .selectFrom('api_tokens')
-        .innerJoin('users', 'users.id', 'api_tokens.user_id')
-        .select([
-          'api_tokens.id as token_id',
-          'users.id',
-          'users.username',
-          'users.display_name',
-          'users.roles',
-          'users.locale',
-          groupNamesOfUser.as('groups'),
-        ])
-        .where('api_tokens.token_hash', '=', tokenHash)
-        .where('users.deleted_at', 'is', null)
-        .executeTakeFirst();
-      if (!row) return null;
-      return {
-        tokenId: row.token_id,
-        user: toRequestUser(row),
-      };
+    /**
+     * Deletes the user's tokens; with `keepProtected`, those an admin marked to survive a
+     * credential change stay. How many were deleted.
+     */
+    async deleteForUser(userId: string, opts: { keepProtected: boolean }): Promise<number> {
+      let query = db.deleteFrom('api_tokens').where('user_id', '=', userId);
+      if (opts.keepProtected) query = query.where('keep_on_credential_change', '=', false);
+      const res = await query.executeTakeFirst();
+      return Number(res.numDeletedRows);
+    },
+
+    /** The token and its live, active user by the token's hash, or null. */
+    async lookup(tokenHash: string): Promise<LiveToken | null> {
+      return toLive(await live().where('api_tokens.token_hash', '=', tokenHash).executeTakeFirst());
+    },
+
+    /** The same by id (an open event stream re-checks its token this way). */
+    async lookupById(tokenId: string): Promise<LiveToken | null> {
+      return toLive(await live().where('api_tokens.id', '=', tokenId).executeTakeFirst());
     },
 
     /** Records use at most once a minute per token, to keep hot paths free of writes. */

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 
 /** Numbered, forward-only. Never edit a released migration: add the next one. */
-const migrations: Record<string, Migration> = {
+export const serverMigrations: Readonly<Record<string, Migration>> = {
   '0001_users_groups_sessions_tokens_forms': {
     async up(db) {
       await sql`create table users (
@@ -90,16 +90,53 @@ const migrations: Record<string, Migration> = {
       )`.execute(db);
     },
   },
+  '0003_credentials': {
+    async up(db) {
+      // Tasks, instances and history name users by username: a name once used is never given to
+      // anyone else. A deleted user that shares its name with a later account keeps its id in its
+      // name (`name#1a2b3c4d`), so the unique index can cover every row.
+      await sql`update users u set username = u.username || '#' || left(u.id::text, 8)
+        where u.deleted_at is not null
+          and exists (select 1 from users o where o.username = u.username and o.id <> u.id
+            and (o.deleted_at is null or o.deleted_at > u.deleted_at))`.execute(db);
+      await sql`drop index users_username_live`.execute(db);
+      await sql`create unique index users_username on users (username)`.execute(db);
+      await sql`alter table users add column deactivated_at timestamptz`.execute(db);
+      await sql`alter table api_tokens
+        add column scopes text[] not null default '{}',
+        add column keep_on_credential_change boolean not null default false`.execute(db);
+      // Tokens made before scopes existed acted as their user: they keep read, tasks and start,
+      // as far as the owner's roles allow each (see schemas/src/scopes.ts).
+      await sql`update api_tokens t set scopes = array(
+          select s from unnest(array['read', 'tasks', 'start']) with ordinality as x(s, n)
+          where 'admin' = any(u.roles)
+            or (s = 'read' and u.roles && array['staff', 'designer', 'manager', 'worker'])
+            or (s in ('tasks', 'start') and u.roles && array['staff', 'designer', 'manager'])
+          order by n)
+        from users u where u.id = t.user_id`.execute(db);
+      // Login attempts per key (hashed address, account, or both) in a fixed window, shared by
+      // every server process on the database.
+      await sql`create table login_attempts (
+        key text primary key,
+        window_start timestamptz not null,
+        count integer not null
+      )`.execute(db);
+      await sql`create index login_attempts_window on login_attempts (window_start)`.execute(db);
+    },
+  },
 };
 
-/** Brings the server's tables to the latest version; safe to run from several processes at once. */
-export async function migrateServer(db: Kysely<unknown>): Promise<void> {
+/**
+ * Brings the server's tables to the latest version (or to the migration named `to`, for tests of
+ * a migration); safe to run from several processes at once.
+ */
+export async function migrateServer(db: Kysely<unknown>, to?: string): Promise<void> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => migrations },
+    provider: { getMigrations: async () => ({ ...serverMigrations }) },
     migrationTableName: 'baton_server_migration',
     migrationLockTableName: 'baton_server_migration_lock',
   });
-  const { error } = await migrator.migrateToLatest();
+  const { error } = to === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(to);
   if (error) throw error;
 }

@@ -15,7 +15,10 @@ export function sessionQueries(db: Db) {
         .execute();
     },
 
-    /** The live session's user and CSRF token, or null when expired, unknown or the user is deleted. */
+    /**
+     * The live session's user and CSRF token, or null when expired, unknown, or its user is
+     * deleted or deactivated.
+     */
     async lookup(idHash: string, now: Date): Promise<{ user: RequestUser; csrf: string } | null> {
       const row = await db
         .selectFrom('sessions')
@@ -32,6 +35,7 @@ export function sessionQueries(db: Db) {
         .where('sessions.id', '=', idHash)
         .where('sessions.expires_at', '>', now)
         .where('users.deleted_at', 'is', null)
+        .where('users.deactivated_at', 'is', null)
         .executeTakeFirst();
       if (!row) return null;
       return {
@@ -40,8 +44,20 @@ export function sessionQueries(db: Db) {
       };
     },
 
-    async delete(idHash: string): Promise<void> {
-      await db.deleteFrom('sessions').where('id', '=', idHash).execute();
+    /** Ends one session; its user's id, or null when there was none. */
+    async delete(idHash: string): Promise<{ userId: string } | null> {
+      const row = await db
+        .deleteFrom('sessions')
+        .where('id', '=', idHash)
+        .returning('user_id')
+        .executeTakeFirst();
+      return row ? { userId: row.user_id } : null;
+    },
+
+    /** Ends every session of a user; how many there were. */
+    async deleteForUser(userId: string): Promise<number> {
+      const res = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+      return Number(res.numDeletedRows);
     },
 
     async purgeExpired(now: Date): Promise<void> {

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { apiTokenQueries } from './api-tokens.js';
 import { formQueries } from './forms.js';
 import { groupQueries } from './groups.js';
+import { loginAttemptQueries } from './login-attempts.js';
 import { notificationQueries } from './notifications.js';
 import { processAccessQueries } from './process-access.js';
 import { sessionQueries } from './sessions.js';
@@ -16,6 +17,7 @@ export function createStore(db: Kysely<unknown>) {
     groups: groupQueries(typed),
     sessions: sessionQueries(typed),
     apiTokens: apiTokenQueries(typed),
+    loginAttempts: loginAttemptQueries(typed),
     forms: formQueries(typed),
     notifications: notificationQueries(typed),
     processAccess: processAccessQueries(typed),

@@ -11,6 +11,7 @@ export interface ServerTables {
     locale: string;
     created_at: ColumnType<Date, never, never>;
     deleted_at: Date | null;
+    deactivated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   };
   groups: { id: string; name: string; display_name: string; created_at: ColumnType<Date, never, never> };
   memberships: { group_id: string; user_id: string };
@@ -26,9 +27,13 @@ export interface ServerTables {
     user_id: string;
     name: string;
     token_hash: string;
+    scopes: string[];
+    keep_on_credential_change: boolean;
     created_at: ColumnType<Date, never, never>;
     last_used_at: Date | null;
   };
+  /** Login attempts per hashed key in a fixed window (see auth/login-throttle.ts). Internal. */
+  login_attempts: { key: string; window_start: Date; count: number };
   forms: {
     form_id: string;
     version: number;

@@ -6,9 +6,11 @@ import type { RequestUser } from '../types.js';
 import { isUniqueViolation } from './db-errors.js';
 import type { ServerTables } from './tables.js';
 
-/** A live user with their group names. */
+/** A user that is not deleted, with their group names. */
 export interface UserRecord extends RequestUser {
   readonly createdAt: Date;
+  /** false once an admin deactivated the account (it cannot sign in). */
+  readonly active: boolean;
 }
 
 type Db = Kysely<ServerTables>;
@@ -28,6 +30,7 @@ function selectUsers(db: Db) {
       'roles',
       'locale',
       'created_at',
+      'deactivated_at',
       groupNamesOfUser.as('groups'),
     ])
     .where('deleted_at', 'is', null);
@@ -55,11 +58,14 @@ export function toRequestUser(row: UserRow): RequestUser {
   };
 }
 
-function toRecord(row: UserRow & { created_at: Date }): UserRecord {
-  return { ...toRequestUser(row), createdAt: row.created_at };
+function toRecord(row: UserRow & { created_at: Date; deactivated_at: Date | null }): UserRecord {
+  return { ...toRequestUser(row), createdAt: row.created_at, active: row.deactivated_at === null };
 }
 
-/** Users: created, renamed, soft-deleted (history keeps their usernames). */
+/**
+ * Users: created, renamed, deactivated, soft-deleted. A username is never given to a second
+ * account, not even after the first is deleted: tasks, instances and history name users by it.
+ */
 export function userQueries(db: Db) {
   return {
     async count(): Promise<number> {
@@ -80,15 +86,30 @@ export function userQueries(db: Db) {
       return row ? toRecord(row) : null;
     },
 
-    /** The password hash of a live user, for login. */
-    async credentials(username: string): Promise<{ id: string; passwordHash: string } | null> {
+    /** The password hash of a user that is not deleted, and whether it may sign in, for login. */
+    async credentials(
+      username: string,
+    ): Promise<{ id: string; passwordHash: string; active: boolean } | null> {
       const row = await db
         .selectFrom('users')
-        .select(['id', 'password_hash'])
+        .select(['id', 'password_hash', 'deactivated_at'])
         .where('username', '=', username)
         .where('deleted_at', 'is', null)
         .executeTakeFirst();
-      return row ? { id: row.id, passwordHash: row.password_hash } : null;
+      return row
+        ? { id: row.id, passwordHash: row.password_hash, active: row.deactivated_at === null }
+        : null;
+    },
+
+    /** The password hash of a user by id (a user changing their own password). */
+    async passwordHashOf(id: string): Promise<string | null> {
+      const row = await db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return row?.password_hash ?? null;
     },
 
     async list(f: {
@@ -110,7 +131,10 @@ export function userQueries(db: Db) {
       return { items: rows.map(toRecord), total: Number(total.n) };
     },
 
-    /** Creates a user; a taken username is a 409. Groups that do not exist yet are created. */
+    /**
+     * Creates a user; a username in use, or once used by a deleted account, is a 409
+     * `USERNAME_TAKEN`. Groups that do not exist yet are created.
+     */
     async create(u: {
       username: string;
       displayName: string;
@@ -137,9 +161,18 @@ export function userQueries(db: Db) {
           if (u.groups) await setUserGroups(trx, id, u.groups);
         });
       } catch (err) {
-        if (isUniqueViolation(err))
-          throw problems.conflict('USERNAME_TAKEN', `Username '${u.username}' is taken`);
-        throw err;
+        if (!isUniqueViolation(err)) throw err;
+        const holder = await db
+          .selectFrom('users')
+          .select('deleted_at')
+          .where('username', '=', u.username)
+          .executeTakeFirst();
+        throw problems.conflict(
+          'USERNAME_TAKEN',
+          holder?.deleted_at
+            ? `Username '${u.username}' was used by a deleted account and cannot be used again: tasks, instances and history still name that account`
+            : `Username '${u.username}' is taken`,
+        );
       }
       const created = await this.getById(id);
       if (!created) throw problems.notFound('User');
@@ -154,6 +187,8 @@ export function userQueries(db: Db) {
         roles?: readonly Role[];
         locale?: string;
         groups?: readonly string[];
+        /** false deactivates (keeps the first deactivation time), true reactivates. */
+        active?: boolean;
       },
     ): Promise<UserRecord | null> {
       const found = await db.transaction().execute(async (trx) => {
@@ -164,24 +199,27 @@ export function userQueries(db: Db) {
         if (patch.locale !== undefined) values.locale = patch.locale;
         const exists = await trx
           .selectFrom('users')
-          .select('id')
+          .select(['id', 'deactivated_at'])
           .where('id', '=', id)
           .where('deleted_at', 'is', null)
           .forUpdate()
           .executeTakeFirst();
         if (!exists) return false;
+        if (patch.active === true) values.deactivated_at = null;
+        if (patch.active === false) values.deactivated_at = exists.deactivated_at ?? new Date();
         if (Object.keys(values).length > 0)
           await trx.updateTable('users').set(values).where('id', '=', id).execute();
         if (patch.groups) await setUserGroups(trx, id, patch.groups);
-        // A new password or fewer roles must not leave old sessions alive.
-        if (patch.passwordHash !== undefined)
-          await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+        // Sessions and tokens are revoked by the caller (auth/user-lifecycle.ts), in one place.
         return true;
       });
       return found ? this.getById(id) : null;
     },
 
-    /** Soft delete: the row stays for history; sessions and tokens go at once. */
+    /**
+     * Soft delete: the row stays, so its username is never reused and history keeps naming it;
+     * memberships go. Revoking its credentials is `revokeCredentials`' job.
+     */
     async softDelete(id: string): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
         const res = await trx
@@ -191,8 +229,6 @@ export function userQueries(db: Db) {
           .where('deleted_at', 'is', null)
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) === 0) return false;
-        await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
-        await trx.deleteFrom('api_tokens').where('user_id', '=', id).execute();
         await trx.deleteFrom('memberships').where('user_id', '=', id).execute();
         return true;
       });

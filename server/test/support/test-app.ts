@@ -1,6 +1,6 @@
-import { createEngine, type Engine, VirtualClock } from '@baton/engine';
-import type { Role } from '@baton/schemas';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createEngine, type Engine, openDatabase, VirtualClock } from '@baton/engine';
+import { grantableBy, parseScope, type Role } from '@baton/schemas';
+import type { FastifyInstance, FastifyServerOptions, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { type ServerConfig, serverConfig } from '../../src/config.js';
@@ -8,6 +8,16 @@ import { migrateServer } from '../../src/persistence/migrations.js';
 import { createStore, type Store } from '../../src/persistence/store.js';
 import type { TemplateBundle } from '../../src/setup/templates.js';
 import { type Dialect, openTestDatabase } from './databases.js';
+
+/** Every scope a user with these roles may give a token (`jobs:*` and the like for patterns). */
+export function allScopesOf(roles: readonly Role[]): string[] {
+  return ['read', 'tasks', 'start', 'manage', 'deploy', 'admin', 'jobs:*', 'messages:*', 'signals:*'].filter(
+    (text) => {
+      const scope = parseScope(text);
+      return scope !== null && grantableBy(roles, scope);
+    },
+  );
+}
 
 /** The password every test user gets unless told otherwise. */
 export const TEST_PASSWORD = 'correct horse battery';
@@ -40,6 +50,15 @@ export interface TestApp {
   userSession(username: string, roles: Role[], groups?: string[]): Promise<Session>;
   /** `app.inject` as this session (or anonymously with null). */
   call(session: Session | null, opts: InjectOptions): Promise<LightMyRequestResponse>;
+  /**
+   * Another server process on the same database, as far as one test can make one: on PostgreSQL
+   * its own connection pool, engine and LISTEN connection; on PGlite the same database and engine
+   * (one connection is all PGlite has) with its own app, caches and live feed.
+   */
+  secondApp(
+    config?: Partial<ServerConfig>,
+    logger?: FastifyServerOptions['logger'],
+  ): Promise<{ app: FastifyInstance; close(): Promise<void> }>;
   /** Closes the database under the running app (outage tests); `close()` still cleans up. */
   closeDatabase(): Promise<void>;
   /** Saves a form through the store. */
@@ -60,10 +79,12 @@ export async function createTestApp(
   const engine = await createEngine({ database, clock });
   await migrateServer(database.db);
   const store = createStore(database.db);
+  const configOf = (config?: Partial<ServerConfig>) =>
+    serverConfig({ loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, ...config });
   const app = await buildApp({
     engine,
     db: database.db,
-    config: serverConfig({ loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, ...opts.config }),
+    config: configOf(opts.config),
     templates: opts.templates,
     databaseUrl: url,
     builtInHandlers: true,
@@ -111,6 +132,26 @@ export async function createTestApp(
       return login(username);
     },
     call,
+    async secondApp(config, logger) {
+      const own = url ? await openDatabase({ url }) : null;
+      const ownEngine = own ? await createEngine({ database: own, clock }) : null;
+      const second = await buildApp({
+        engine: ownEngine ?? engine,
+        db: own?.db ?? database.db,
+        config: configOf(config ?? opts.config),
+        databaseUrl: url,
+        logger,
+      });
+      await second.ready();
+      return {
+        app: second,
+        async close() {
+          await second.close();
+          await ownEngine?.close();
+          await own?.close();
+        },
+      };
+    },
     async saveForm(formId, schema) {
       await store.forms.save({ formId, name: formId, schema, uiSchema: {}, createdBy: 'test' });
     },

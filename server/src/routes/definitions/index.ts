@@ -31,6 +31,7 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
     {
       bodyLimit: limit,
       onRequest: requireRole('designer'),
+      config: { scope: 'deploy' },
       schema: {
         tags: ['definitions'],
         body: ref('deployBody'),
@@ -54,6 +55,7 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
     {
       bodyLimit: limit,
       onRequest: requireRole('designer'),
+      config: { scope: 'deploy' },
       schema: {
         tags: ['definitions'],
         body: ref('deployBody'),
@@ -83,6 +85,7 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
     '/api/definitions',
     {
       onRequest: requireRole('designer', 'manager'),
+      config: { scope: 'read' },
       schema: {
         tags: ['definitions'],
         querystring: ref('definitionListQuery'),
@@ -101,6 +104,7 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
     '/api/definitions/:id',
     {
       onRequest: requireUser(),
+      config: { scope: 'read' },
       schema: {
         tags: ['definitions'],
         params: ref('idParams'),
@@ -117,6 +121,7 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
     '/api/definitions/:id/xml',
     {
       onRequest: requireUser(),
+      config: { scope: 'read' },
       schema: {
         tags: ['definitions'],
         params: ref('idParams'),
@@ -133,6 +138,7 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
     '/api/processes',
     {
       onRequest: requireUser(),
+      config: { scope: 'read' },
       schema: { tags: ['definitions'], response: { 200: ref('processList'), ...problemResponses } },
     },
     async (req) => {
@@ -160,6 +166,7 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
     '/api/processes/:processId/kpis',
     {
       onRequest: requireRole('manager'),
+      config: { scope: 'read' },
       schema: {
         tags: ['definitions'],
         params: ref('processParams'),

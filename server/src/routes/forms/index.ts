@@ -27,6 +27,7 @@ export async function formRoutes(app: FastifyInstance): Promise<void> {
     '/api/forms',
     {
       onRequest: requireRole('designer', 'manager', 'staff'),
+      config: { scope: 'read' },
       schema: {
         tags: ['forms'],
         querystring: ref('formListQuery'),
@@ -46,6 +47,7 @@ export async function formRoutes(app: FastifyInstance): Promise<void> {
       // A form document is small; a larger body is refused (413 BODY_TOO_LARGE) before it is read.
       bodyLimit: app.config.formBodyLimit,
       onRequest: requireRole('designer'),
+      config: { scope: 'deploy' },
       schema: { tags: ['forms'], body: ref('formSave'), response: { 201: ref('form'), ...problemResponses } },
     },
     async (req, reply) => {
@@ -73,6 +75,7 @@ export async function formRoutes(app: FastifyInstance): Promise<void> {
     '/api/forms/:formId',
     {
       onRequest: requireUser(),
+      config: { scope: 'read' },
       schema: {
         tags: ['forms'],
         params: ref('formParams'),

@@ -10,6 +10,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     '/api/groups',
     {
       onRequest: requireUser(),
+      config: { scope: 'read' },
       schema: { tags: ['groups'], response: { 200: ref('groupList'), ...problemResponses } },
     },
     async () => {
@@ -22,6 +23,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     '/api/groups',
     {
       onRequest: requireRole('admin'),
+      config: { scope: 'admin' },
       schema: {
         tags: ['groups'],
         body: ref('groupCreate'),
@@ -35,6 +37,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     '/api/groups/:id/members',
     {
       onRequest: requireRole('admin'),
+      config: { scope: 'admin' },
       schema: {
         tags: ['groups'],
         params: ref('groupParams'),

@@ -24,6 +24,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     '/api/notifications',
     {
       onRequest: requireUser(),
+      config: { scope: 'read' },
       schema: {
         tags: ['notifications'],
         querystring: ref('notificationListQuery'),
@@ -47,6 +48,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     '/api/notifications/:id/read',
     {
       onRequest: requireUser(),
+      config: { scope: 'read' },
       schema: {
         tags: ['notifications'],
         params: ref('idParams'),

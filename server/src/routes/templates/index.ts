@@ -35,6 +35,7 @@ export async function templateRoutes(app: FastifyInstance): Promise<void> {
     '/api/templates',
     {
       onRequest: requireUser(),
+      config: { scope: 'read' },
       schema: { tags: ['templates'], response: { 200: ref('templateList'), ...problemResponses } },
     },
     async () => {
@@ -47,6 +48,7 @@ export async function templateRoutes(app: FastifyInstance): Promise<void> {
     '/api/templates/:id',
     {
       onRequest: requireUser(),
+      config: { scope: 'read' },
       schema: {
         tags: ['templates'],
         params: ref('templateParams'),
@@ -63,6 +65,7 @@ export async function templateRoutes(app: FastifyInstance): Promise<void> {
     '/api/templates/:id/copy',
     {
       onRequest: requireRole('designer'),
+      config: { scope: 'deploy' },
       schema: {
         tags: ['templates'],
         params: ref('templateParams'),

@@ -1,7 +1,9 @@
 import type { IdParams, UserCreate, UserListQuery, UserPatch } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
+import { assertPasswordPolicy } from '../../auth/password-policy.js';
 import { hashPassword } from '../../auth/passwords.js';
 import { currentUser, hasRole, requireRole, requireUser } from '../../auth/permissions.js';
+import { type RevocationReason, releaseWorkOf, revokeCredentials } from '../../auth/user-lifecycle.js';
 import { problems } from '../../errors.js';
 import type { UserRecord } from '../../persistence/users.js';
 import { iso } from '../../util/dates.js';
@@ -16,8 +18,13 @@ export function userDto(u: UserRecord) {
     roles: [...u.roles],
     groups: [...u.groups],
     locale: u.locale,
+    active: u.active,
     createdAt: iso(u.createdAt),
   };
+}
+
+function sameRoles(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((r) => b.includes(r));
 }
 
 /** Users: admins manage them; everyone signed in may list names for pickers. */
@@ -26,6 +33,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     '/api/users',
     {
       onRequest: requireUser(),
+      config: { scope: 'read' },
       schema: {
         tags: ['users'],
         querystring: ref('userListQuery'),
@@ -47,6 +55,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     '/api/users',
     {
       onRequest: requireRole('admin'),
+      config: { scope: 'admin' },
       schema: {
         tags: ['users'],
         body: ref('userCreate'),
@@ -55,14 +64,20 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       const b = req.body;
+      const displayName = b.displayName ?? b.username;
+      assertPasswordPolicy(b.password, { username: b.username, displayName });
       const user = await app.store.users.create({
         username: b.username,
-        displayName: b.displayName ?? b.username,
+        displayName,
         passwordHash: await hashPassword(b.password),
         roles: b.roles ?? [],
         locale: b.locale ?? 'en',
         groups: b.groups ?? [],
       });
+      req.log.info(
+        { audit: 'user.created', userId: user.id, by: currentUser(req).id, roles: user.roles },
+        'user created',
+      );
       return reply.code(201).send(userDto(user));
     },
   );
@@ -71,6 +86,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     '/api/users/:id',
     {
       onRequest: requireRole('admin'),
+      config: { scope: 'admin' },
       schema: {
         tags: ['users'],
         params: ref('idParams'),
@@ -80,15 +96,41 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const b = req.body;
+      const before = await app.store.users.getById(req.params.id);
+      if (!before) throw problems.notFound('User');
+      if (b.active === false && before.id === currentUser(req).id)
+        throw problems.conflict('CANNOT_DEACTIVATE_SELF', 'You cannot deactivate your own account');
+      if (b.password !== undefined)
+        assertPasswordPolicy(b.password, {
+          username: before.username,
+          displayName: b.displayName ?? before.displayName,
+        });
       const user = await app.store.users.update(req.params.id, {
         displayName: b.displayName,
         passwordHash: b.password === undefined ? undefined : await hashPassword(b.password),
         roles: b.roles,
         locale: b.locale,
         groups: b.groups,
+        active: b.active,
       });
       if (!user) throw problems.notFound('User');
+      // One revocation, for the weightiest reason: deactivation takes every token.
+      const deactivated = before.active && !user.active;
+      const reason: RevocationReason | null = deactivated
+        ? 'deactivated'
+        : b.password !== undefined
+          ? 'password-reset'
+          : !sameRoles(before.roles, user.roles)
+            ? 'roles-changed'
+            : null;
+      if (reason) await revokeCredentials(app, user.id, reason);
+      if (deactivated) await releaseWorkOf(app, user);
       app.authCache.clear();
+      if (reason || before.active !== user.active)
+        req.log.info(
+          { audit: 'user.changed', userId: user.id, by: currentUser(req).id, reason, active: user.active },
+          'user changed',
+        );
       return userDto(user);
     },
   );
@@ -97,6 +139,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     '/api/users/:id',
     {
       onRequest: requireRole('admin'),
+      config: { scope: 'admin' },
       schema: {
         tags: ['users'],
         params: ref('idParams'),
@@ -107,8 +150,11 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       if (req.params.id === currentUser(req).id) {
         throw problems.conflict('CANNOT_DELETE_SELF', 'You cannot delete your own account');
       }
-      if (!(await app.store.users.softDelete(req.params.id))) throw problems.notFound('User');
-      app.authCache.clear();
+      const user = await app.store.users.getById(req.params.id);
+      if (!user || !(await app.store.users.softDelete(user.id))) throw problems.notFound('User');
+      await revokeCredentials(app, user.id, 'deleted');
+      await releaseWorkOf(app, user);
+      req.log.info({ audit: 'user.deleted', userId: user.id, by: currentUser(req).id }, 'user deleted');
       return reply.code(204).send();
     },
   );

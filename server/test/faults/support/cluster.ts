@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { type RunningServer, startServerProcess } from '../../support/server-process.js';
+import type { Role } from '@baton/schemas';
+import { allScopesOf } from '../../support/test-app.js';
 
 /** The PostgreSQL server the fault tests run on. */
 export const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -93,11 +95,11 @@ export async function bearerFor(
   });
   if (login.status !== 200) throw new Error(`login ${username}: ${login.status} ${await login.text()}`);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const { csrfToken, user } = (await login.json()) as { csrfToken: string; user: { roles: Role[] } };
   const created = await fetch(`${baseUrl}/api/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ name: `${username}-fault-token` }),
+    body: JSON.stringify({ name: `${username}-fault-token`, scopes: allScopesOf(user.roles) }),
   });
   if (created.status !== 201) throw new Error(`token ${username}: ${created.status} ${await created.text()}`);
   return { authorization: `Bearer ${((await created.json()) as { token: string }).token}` };

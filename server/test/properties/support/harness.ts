@@ -4,6 +4,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { type Kysely, sql } from 'kysely';
 import { buildApp } from '../../../src/app.js';
 import { hashPassword } from '../../../src/auth/passwords.js';
+import { allScopesOf } from '../../support/test-app.js';
 import { type ServerConfig, serverConfig } from '../../../src/config.js';
 import { migrateServer } from '../../../src/persistence/migrations.js';
 import { createStore, type Store } from '../../../src/persistence/store.js';
@@ -71,7 +72,8 @@ export async function openHarness(dialect: Dialect, config: Partial<ServerConfig
       const created = await app.inject({
         method: 'POST',
         url: '/api/tokens',
-        payload: { name: `${username}-token` },
+        // Every scope the roles allow: these tests probe roles and visibility, not scopes.
+        payload: { name: `${username}-token`, scopes: allScopesOf(roles) },
         headers: { cookie: `baton_session=${cookie}`, 'x-csrf-token': login.json().csrfToken },
       });
       if (created.statusCode !== 201 && created.statusCode !== 200) {
