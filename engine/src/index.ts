@@ -22,8 +22,25 @@ export { BpmnError } from './api.js';
 export type { ChangeEvent } from './change-feed.js';
 export { type Clock, systemClock, VirtualClock } from './clock.js';
 export { type Database, type OpenDatabaseOptions, openDatabase } from './database.js';
-export { createEngine, Engine, type EngineLogger, type EngineOptions } from './engine.js';
+export { type AccessView, createEngine, Engine, type EngineLogger, type EngineOptions } from './engine.js';
 export * from './errors.js';
+export {
+  actorOf,
+  decideTask,
+  type Identity,
+  type ProcessAccess,
+  policy,
+  SYSTEM,
+  type SystemIdentity,
+  systemIdentity,
+  type TaskAction,
+  type TaskFacts,
+  type TaskVerdict,
+  type UserIdentity,
+  userIdentity,
+} from './identity.js';
+export type { StartCheck } from './job-variables.js';
+export type { TaskDataCheck } from './task-operations.js';
 export type { ExecutorOptions } from './jobs/executor.js';
 export type { DeployIssue, ProcessModel } from './model/types.js';
 export type { HistoryType, InstanceStatus, JsonValue, Variables } from './runtime/types.js';

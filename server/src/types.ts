@@ -18,7 +18,12 @@ export interface RequestUser {
 /** How the caller proved who they are. */
 export type RequestAuth =
   | { readonly kind: 'session'; readonly sessionId: string; readonly csrfToken: string }
-  | { readonly kind: 'token'; readonly tokenId: string };
+  | {
+      readonly kind: 'token';
+      readonly tokenId: string;
+      readonly name: string;
+      readonly scopes: readonly string[];
+    };
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -53,12 +53,13 @@ export function apiTokenQueries(db: Db) {
     },
 
     /** The token's live user, or null. */
-    async lookup(tokenHash: string): Promise<{ tokenId: string; user: RequestUser } | null> {
+    async lookup(tokenHash: string): Promise<{ tokenId: string; name: string; user: RequestUser } | null> {
       const row = await db
         .selectFrom('api_tokens')
         .innerJoin('users', 'users.id', 'api_tokens.user_id')
         .select([
           'api_tokens.id as token_id',
+          'api_tokens.name as token_name',
           'users.id',
           'users.username',
           'users.display_name',
@@ -72,6 +73,7 @@ export function apiTokenQueries(db: Db) {
       if (!row) return null;
       return {
         tokenId: row.token_id,
+        name: row.token_name,
         user: toRequestUser(row),
       };
     },

@@ -3,7 +3,6 @@ import { apiTokenQueries } from './api-tokens.js';
 import { formQueries } from './forms.js';
 import { groupQueries } from './groups.js';
 import { notificationQueries } from './notifications.js';
-import { processAccessQueries } from './process-access.js';
 import { sessionQueries } from './sessions.js';
 import type { ServerTables } from './tables.js';
 import { userQueries } from './users.js';
@@ -18,7 +17,6 @@ export function createStore(db: Kysely<unknown>) {
     apiTokens: apiTokenQueries(typed),
     forms: formQueries(typed),
     notifications: notificationQueries(typed),
-    processAccess: processAccessQueries(typed),
     /** Readiness: one round trip. */
     async ping(): Promise<void> {
       await sql`select 1`.execute(typed);

