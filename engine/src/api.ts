@@ -146,6 +146,7 @@ export type TaskHistoryType =
 export interface Job {
   readonly id: string;
   readonly instanceId: string | null;
+  readonly definitionId: string;
   readonly elementId: string;
   readonly kind: 'timer' | 'timerStart' | 'service';
   readonly jobType: string | null;

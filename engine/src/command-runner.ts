@@ -7,14 +7,22 @@ import {
   InstanceNotFoundError,
 } from './errors.js';
 import { PREPARE } from './database.js';
-import { InstanceCache } from './instance-cache.js';
+import { type CachedTask, InstanceCache } from './instance-cache.js';
 import type { ModelCache } from './model-cache.js';
 import type { ProcessModel } from './model/types.js';
 import { type Guard, buildWritePlan, netEffects } from './persistence/write-plan.js';
 import type { InstancesTable } from './persistence/schema.js';
 import { taskFromNew } from './persistence/rows.js';
 import { step } from './runtime/index.js';
-import type { Command, Effect, InstanceState, StepContext, StepResult, Variables } from './runtime/types.js';
+import type {
+  Command,
+  Effect,
+  InstanceState,
+  NewUserTask,
+  StepContext,
+  StepResult,
+  Variables,
+} from './runtime/types.js';
 import { NeedsTransactionError, type TxContext, translateStoreError } from './transaction.js';
 
 export type InstanceRow = Selectable<InstancesTable>;
@@ -34,6 +42,12 @@ export interface RunOptions {
   readonly endsTasks?: readonly string[];
   /** Rewrites the step's effects before they are saved (drop what the guard already did, add a reason). */
   readonly adjust?: (effects: readonly Effect[]) => readonly Effect[];
+}
+
+/** Which targets of a broadcast the caller may reach (a signal sent through the API). */
+export interface BroadcastFilter {
+  instance(row: InstanceRow): Promise<boolean>;
+  start(processId: string): Promise<boolean>;
 }
 
 /** Nested commands (child instances, parents, signals) deeper than this are a modelling loop. */
@@ -260,13 +274,14 @@ export class CommandRunner {
       state,
       ended_at: ended ? cx.now : null,
     };
-    const created: string[] = [];
+    const created: CachedTask[] = [];
     const closed: string[] = [...(endedTaskIds ?? [])];
     for (const effect of effects) {
-      if (effect.type === 'task.create') created.push(effect.task.id);
+      if (effect.type === 'task.create') created.push(cachedTask(effect.task, row.process_id));
       else if (effect.type === 'task.cancel') closed.push(effect.taskId);
     }
-    cx.afterCommit.push(() => this.cache.remember(written, created, closed));
+    const previousVersion = insert ? null : row.version;
+    cx.afterCommit.push(() => this.cache.remember(written, previousVersion, created, closed));
     if (this.onJobCreated && effects.some((e) => e.type === 'job.create'))
       cx.afterCommit.push(this.onJobCreated);
     this.#recordChanges(cx, row, state, effects, insert);
@@ -345,7 +360,13 @@ export class CommandRunner {
   }
 
   /** Delivers a signal to every waiting subscription and signal start event; returns how many. */
-  async broadcast(cx: TxContext, signalName: string, variables: Variables, depth = 0): Promise<number> {
+  async broadcast(
+    cx: TxContext,
+    signalName: string,
+    variables: Variables,
+    depth = 0,
+    filter?: BroadcastFilter,
+  ): Promise<number> {
     const subscriptions = await cx.trx
       .selectFrom('signal_subscriptions')
       .select(['id', 'instance_id'])
@@ -364,6 +385,7 @@ export class CommandRunner {
       if (!still) continue;
       const instance = await this.load(cx, subscription.instance_id);
       if (instance.status !== 'active') continue;
+      if (filter && !(await filter.instance(instance))) continue;
       await this.run(
         cx,
         instance,
@@ -374,12 +396,13 @@ export class CommandRunner {
     }
     const starts = await cx.trx
       .selectFrom('start_subscriptions')
-      .select(['definition_id', 'element_id'])
+      .select(['definition_id', 'element_id', 'process_id'])
       .where('kind', '=', 'signal')
       .where('name', '=', signalName)
       .orderBy('process_id')
       .execute();
     for (const start of starts) {
+      if (filter && !(await filter.start(start.process_id))) continue;
       await this.start(
         cx,
         { definitionId: start.definition_id, startEventId: start.element_id, variables },
@@ -424,10 +447,35 @@ function isFollowUp(effect: Effect): boolean {
   );
 }
 
-/** A guard that marks one open task completed (or cancelled, for a return) by this actor. */
-export function taskGuard(taskId: string, state: 'completed' | 'cancelled', cx: TxContext): Guard {
+/** A new task's facts as the policy sees them, for the instance cache. */
+function cachedTask(task: NewUserTask, processId: string): CachedTask {
+  return {
+    id: task.id,
+    processId,
+    state: 'created',
+    assignee: task.assignee,
+    owner: null,
+    delegated: false,
+    candidateUsers: task.candidateUsers,
+    candidateGroups: task.candidateGroups,
+    formId: task.formId,
+  };
+}
+
+/**
+ * A guard that marks one open task completed (or cancelled, for a return) by this actor;
+ * `claimFor` also makes that user its assignee (a candidate completing an unclaimed task).
+ */
+export function taskGuard(
+  taskId: string,
+  state: 'completed' | 'cancelled',
+  cx: TxContext,
+  claimFor?: string,
+): Guard {
   return (written, p) => `UPDATE user_tasks SET state = ${p.add(state, 'text')},
-      completed_at = ${p.add(cx.now, 'timestamptz')}, completed_by = ${p.add(cx.actor, 'text')}
+      completed_at = ${p.add(cx.now, 'timestamptz')}, completed_by = ${p.add(cx.actor, 'text')}${
+        claimFor === undefined ? '' : `, assignee = ${p.add(claimFor, 'text')}`
+      }
     WHERE id = ${p.add(taskId, 'uuid')} AND state = 'created' AND ${written} RETURNING 1`;
 }
 

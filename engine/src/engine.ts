@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type {
-  Actor,
   DefinitionSummary,
   DeployOptions,
   DeployResult,
@@ -22,13 +21,16 @@ import { type Clock, systemClock } from './clock.js';
 import { CommandRunner } from './command-runner.js';
 import type { Database } from './database.js';
 import { assertValid, saveDeployment } from './deploy.js';
-import { DefinitionNotFoundError } from './errors.js';
+import { DefinitionNotFoundError, ForbiddenError } from './errors.js';
+import { type Identity, type ProcessAccess, policy, SYSTEM, systemIdentity } from './identity.js';
+import { mayDeliverTo, type StartCheck } from './job-variables.js';
 import { JobExecutor, type ExecutorOptions } from './jobs/executor.js';
 import { runClaimedJob } from './jobs/job-runner.js';
 import { JobOperations } from './job-operations.js';
 import { ModelCache } from './model-cache.js';
 import { compileBpmn } from './model/compile.js';
 import type { DeployIssue, EventElement, ProcessModel } from './model/types.js';
+import { readAllProcessAccess, readProcessAccess, replaceProcessAccess } from './persistence/access.js';
 import { getDefinition, getLatestDefinition, listDefinitions } from './persistence/definitions.js';
 import { isUuid } from './persistence/ids.js';
 import {
@@ -43,7 +45,7 @@ import { migrateToLatest } from './persistence/migrations.js';
 import type { DB } from './persistence/schema.js';
 import { getTask, listTasks } from './persistence/task-queries.js';
 import type { InstanceState, Variables } from './runtime/types.js';
-import { TaskOperations } from './task-operations.js';
+import { once, type TaskDataCheck, TaskOperations } from './task-operations.js';
 import { readAgainOnLostConnection, type TxContext, transact, translateStoreError } from './transaction.js';
 
 /** Where the engine logs; pino's shape, and `console` fits too. */
@@ -69,6 +71,20 @@ function read<T>(query: () => Promise<T>): Promise<T> {
 /** Claims are writes: a lost connection is reported (as StoreUnavailableError), never retried here. */
 function storeFailure(error: unknown): never {
   throw translateStoreError(error);
+}
+
+/** The policy's answers for one identity, for lists and screens. */
+export interface AccessView {
+  /** Manages every process there is: lists need no process filter. */
+  readonly managesEverything: boolean;
+  manages(processId: string): boolean;
+  mayStart(processId: string): boolean;
+}
+
+function startFormId(model: ProcessModel): string | null {
+  const startId = model.scopes[model.id]?.noneStartEventId;
+  const start = startId === undefined ? undefined : (model.elements[startId] as EventElement | undefined);
+  return start?.formId ?? null;
 }
 
 const silentLogger: EngineLogger = { info() {}, warn() {}, error() {} };
@@ -113,10 +129,10 @@ export class Engine {
     this.#models = new ModelCache(this.#db);
     this.#runner = new CommandRunner(this.#models);
     const tx = <T>(
-      actor: Actor,
+      identity: Identity,
       work: (cx: TxContext) => Promise<T>,
-      options?: { readonly singleStatement?: boolean },
-    ) => this.#transact(actor, work, options);
+      options?: { readonly singleStatement?: boolean; readonly actor?: string | null },
+    ) => this.#transact(identity, work, options);
     this.#tasks = new TaskOperations(this.#runner, tx);
     this.#jobs = new JobOperations(this.#db, this.#runner, tx, this.clock);
     // A command that creates a job due now wakes this process's executor instead of waiting a poll.
@@ -133,7 +149,7 @@ export class Engine {
             runner: this.#runner,
             workerId: this.workerId,
             handlers: this.#handlers,
-            transact: (work) => this.#transact(null, work),
+            transact: (work) => this.#transact(SYSTEM, work),
             now: () => this.clock.now(),
             logger: this.#logger,
           },
@@ -143,11 +159,11 @@ export class Engine {
   }
 
   #transact<T>(
-    actor: Actor,
+    identity: Identity,
     work: (cx: TxContext) => Promise<T>,
-    options?: { readonly singleStatement?: boolean },
+    options?: { readonly singleStatement?: boolean; readonly actor?: string | null },
   ): Promise<T> {
-    return transact({ db: this.#db, clock: this.clock, feed: this.#feed }, actor, work, options);
+    return transact({ db: this.#db, clock: this.clock, feed: this.#feed }, identity, work, options);
   }
 
   // ---- definitions ----
@@ -159,7 +175,7 @@ export class Engine {
     if (options.extraChecks) {
       assertValid(await options.extraChecks(processes.map((p) => ({ processId: p.id, formIds: p.formIds }))));
     }
-    const result = await this.#transact(options.actor ?? null, (cx) =>
+    const result = await this.#transact(systemIdentity(options.actor ?? null), (cx) =>
       saveDeployment(cx, this.#models, xml, processes, options),
     );
     // Only after commit: the cache must never name a version that was rolled back.
@@ -195,26 +211,38 @@ export class Engine {
 
   /** The form id of the process's none start event, if any. */
   async startFormId(definitionId: string): Promise<string | null> {
-    const model = await this.getModel(definitionId);
-    const startId = model.scopes[model.id]?.noneStartEventId;
-    const start = startId === undefined ? undefined : (model.elements[startId] as EventElement | undefined);
-    return start?.formId ?? null;
+    return startFormId(await this.getModel(definitionId));
   }
 
   // ---- instances ----
 
-  async startInstance(a: {
-    processId: string;
-    version?: number;
-    variables?: Variables;
-    businessKey?: string;
-    actor?: Actor;
-  }): Promise<InstanceDetail> {
+  /**
+   * Starts an instance of the latest (or the given) version, if the identity may start the
+   * process (its starters, read in the same transaction). `check` runs after that decision and
+   * before anything is written, with the start form (the caller's form validation).
+   */
+  async startInstance(
+    a: { processId: string; version?: number; variables?: Variables; businessKey?: string },
+    identity: Identity,
+    check?: StartCheck,
+  ): Promise<InstanceDetail> {
+    // Runs once, in the first attempt (one statement, no transaction held): a retry in a
+    // transaction must not read through another connection while it holds the only one.
+    const checkOnce = once(check);
     const row = await this.#transact(
-      a.actor ?? null,
+      identity,
       async (cx) => {
         const cached = a.version === undefined ? this.#models.cachedLatest(a.processId) : undefined;
         const definition = cached ?? (await this.#runner.latestDefinition(cx, a.processId, a.version));
+        if (
+          identity.kind === 'user' &&
+          !policy.mayStart(identity, await readProcessAccess(cx.trx, a.processId))
+        )
+          throw new ForbiddenError(`You may not start the process '${a.processId}'`, identity.id);
+        if (check) {
+          const model = await this.#models.get(definition.id, cx.trx);
+          await checkOnce({ processId: a.processId, formId: startFormId(model) });
+        }
         return this.#runner.start(cx, {
           definitionId: definition.id,
           definition,
@@ -238,16 +266,62 @@ export class Engine {
     return read(() => listInstances(this.#db, filter, this.clock.now()));
   }
 
-  async cancelInstance(id: string, actor: Actor): Promise<void> {
-    await this.#tasks.onInstance(id, actor, { type: 'instance.cancel' });
+  /** A manager of the instance's process cancels it. */
+  async cancelInstance(id: string, identity: Identity): Promise<void> {
+    await this.#tasks.onInstance(id, identity, { type: 'instance.cancel' });
   }
 
-  async setVariables(id: string, variables: Variables, actor: Actor): Promise<void> {
-    await this.#tasks.onInstance(id, actor, { type: 'variables.set', variables });
+  /** A manager of the instance's process sets root variables. */
+  async setVariables(id: string, variables: Variables, identity: Identity): Promise<void> {
+    await this.#tasks.onInstance(id, identity, { type: 'variables.set', variables });
   }
 
   getHistory(instanceId: string): Promise<HistoryEvent[]> {
     return read(() => getHistory(this.#db, instanceId));
+  }
+
+  // ---- who may do what ----
+
+  /** Who manages and who may start a process (group names; empty: no restriction). */
+  getProcessAccess(processId: string): Promise<ProcessAccess> {
+    return read(() => readProcessAccess(this.#db, processId));
+  }
+
+  /** Every process that names managers or starters. */
+  listProcessAccess(): Promise<Map<string, ProcessAccess>> {
+    return read(() => readAllProcessAccess(this.#db));
+  }
+
+  /** Replaces a process's managers or starters; designers and admins. */
+  async setProcessAccess(
+    processId: string,
+    list: 'managers' | 'starters',
+    groups: readonly string[],
+    identity: Identity,
+  ): Promise<void> {
+    if (identity.kind === 'user' && !policy.mayDesign(identity))
+      throw new ForbiddenError(
+        'Only designers and admins change who manages or starts a process',
+        identity.id,
+      );
+    await this.#transact(identity, (cx) => replaceProcessAccess(cx.trx, processId, list, groups));
+  }
+
+  /**
+   * The policy's answers for lists and screens (which processes the identity manages or may
+   * start), from one read of the access lists. Commands decide again in their own transaction.
+   */
+  async accessOf(identity: Identity): Promise<AccessView> {
+    const lists = await this.listProcessAccess();
+    const of = (processId: string) => lists.get(processId) ?? { managers: [], starters: [] };
+    const managesEverything =
+      policy.manages(identity, { managers: [], starters: [] }) &&
+      [...lists.values()].every((access) => policy.manages(identity, access));
+    return {
+      managesEverything,
+      manages: (processId) => policy.manages(identity, of(processId)),
+      mayStart: (processId) => policy.mayStart(identity, of(processId)),
+    };
   }
 
   // ---- tasks ----
@@ -260,67 +334,117 @@ export class Engine {
     return read(() => getTask(this.#db, id));
   }
 
-  claimTask(id: string, user: string, actor: Actor): Promise<Task> {
-    return this.#tasks.claim(id, user, actor);
+  /** The caller claims the task (a system identity names the user). */
+  claimTask(id: string, identity: Identity, user?: string): Promise<Task> {
+    return this.#tasks.claim(id, identity, user);
   }
 
-  unclaimTask(id: string, actor: Actor): Promise<Task> {
-    return this.#tasks.unclaim(id, actor);
+  unclaimTask(id: string, identity: Identity): Promise<Task> {
+    return this.#tasks.unclaim(id, identity);
   }
 
-  assignTask(id: string, user: string, actor: Actor): Promise<Task> {
-    return this.#tasks.assign(id, user, actor);
+  /** A manager of the task's process assigns it to a user. */
+  assignTask(id: string, user: string, identity: Identity): Promise<Task> {
+    return this.#tasks.assign(id, user, identity);
   }
 
-  /** Completes an open task; TaskNotActiveError when it is done already, ConcurrencyError on a lost race. */
-  completeTask(id: string, variables: Variables, actor: Actor): Promise<void> {
-    return this.#tasks.complete(id, variables, actor);
+  /**
+   * Completes an open task as the identity: its assignee, or a candidate of an unclaimed task
+   * (claimed and completed in one statement). `check` runs on the task after the policy allowed
+   * it and before anything is written (form validation). TaskNotActiveError when it is done
+   * already, ConcurrencyError on a lost race.
+   */
+  completeTask(id: string, variables: Variables, identity: Identity, check?: TaskDataCheck): Promise<void> {
+    return this.#tasks.complete(id, variables, identity, check);
   }
 
-  saveDraft(id: string, variables: Variables, actor: Actor): Promise<Task> {
-    return this.#tasks.draft(id, variables, actor);
+  saveDraft(id: string, variables: Variables, identity: Identity): Promise<Task> {
+    return this.#tasks.draft(id, variables, identity);
   }
 
   handOffTask(
     id: string,
     to: { user?: string; group?: string },
     reason: string,
-    actor: Actor,
+    identity: Identity,
   ): Promise<Task> {
-    return this.#tasks.handOff(id, to, reason, actor);
+    return this.#tasks.handOff(id, to, reason, identity);
   }
 
-  delegateTask(id: string, toUser: string, reason: string | null, actor: Actor): Promise<Task> {
-    return this.#tasks.delegate(id, toUser, reason, actor);
+  delegateTask(id: string, toUser: string, reason: string | null, identity: Identity): Promise<Task> {
+    return this.#tasks.delegate(id, toUser, reason, identity);
   }
 
-  resolveTask(id: string, variables: Variables, actor: Actor): Promise<Task> {
-    return this.#tasks.resolve(id, variables, actor);
+  resolveTask(id: string, variables: Variables, identity: Identity, check?: TaskDataCheck): Promise<Task> {
+    return this.#tasks.resolve(id, variables, identity, check);
   }
 
-  returnTask(id: string, targetElementId: string, reason: string, actor: Actor): Promise<void> {
-    return this.#tasks.returnTo(id, targetElementId, reason, actor);
+  returnTask(id: string, targetElementId: string, reason: string, identity: Identity): Promise<void> {
+    return this.#tasks.returnTo(id, targetElementId, reason, identity);
   }
 
   returnTargets(id: string): Promise<{ elementId: string; name: string }[]> {
     return read(() => this.#tasks.returnTargets(this.#db, id));
   }
 
-  commentTask(id: string, text: string, actor: Actor): Promise<void> {
-    return this.#tasks.comment(id, text, actor);
+  commentTask(id: string, text: string, identity: Identity): Promise<void> {
+    return this.#tasks.comment(id, text, identity);
+  }
+
+  /**
+   * A user leaves (deleted or deactivated): each open task assigned to them goes back to its
+   * candidates, and a task they delegated loses them as owner; history says why. Admins only.
+   * Returns how many tasks changed.
+   */
+  releaseTasksOf(user: string, reason: string, identity: Identity): Promise<number> {
+    if (identity.kind === 'user' && !policy.mayAdminister(identity))
+      return Promise.reject(new ForbiddenError('Only admins release the tasks of a user', identity.id));
+    return this.#tasks.releaseAll(this.#db, user, reason, identity);
   }
 
   // ---- messages and signals ----
 
-  correlateMessage(m: { name: string; correlationKey?: string | null; variables?: Variables }): Promise<{
-    instanceId: string;
-  }> {
-    return this.#jobs.correlateMessage(m);
+  /**
+   * Correlates a message to the oldest waiting subscription, or starts a process by its message
+   * start event. A token needs a `messages:` scope matching the name; a waiting instance takes
+   * it from a worker, a manager of its process or someone taking part in it; a start needs a
+   * starter of the process, and `check` sees the start form before anything is written.
+   */
+  correlateMessage(
+    m: { name: string; correlationKey?: string | null; variables?: Variables },
+    identity: Identity,
+    check?: StartCheck,
+  ): Promise<{ instanceId: string }> {
+    return this.#jobs.correlateMessage(m, identity, check);
   }
 
-  broadcastSignal(s: { name: string; variables?: Variables }): Promise<{ delivered: number }> {
-    return this.#transact(null, async (cx) => ({
-      delivered: await this.#runner.broadcast(cx, s.name, s.variables ?? {}),
+  /** Delivers a signal to the waiting instances and signal starts the identity may reach. */
+  broadcastSignal(
+    s: { name: string; variables?: Variables },
+    identity: Identity,
+  ): Promise<{ delivered: number }> {
+    if (!policy.maySend(identity, 'signals', s.name)) {
+      return Promise.reject(
+        new ForbiddenError(
+          `Not allowed to broadcast the signal '${s.name}': the token needs a scope signals:<pattern> matching it`,
+          identity.kind === 'user' ? identity.id : null,
+        ),
+      );
+    }
+    return this.#transact(identity, async (cx) => ({
+      delivered: await this.#runner.broadcast(
+        cx,
+        s.name,
+        s.variables ?? {},
+        0,
+        identity.kind === 'system'
+          ? undefined
+          : {
+              instance: (row) => mayDeliverTo(cx, identity, 'signals', s.name, row),
+              start: async (processId) =>
+                policy.mayStart(identity, await readProcessAccess(cx.trx, processId)),
+            },
+      ),
     }));
   }
 
@@ -332,36 +456,53 @@ export class Engine {
     this.#executor.poke();
   }
 
-  fetchAndLock(a: { type: string; workerId: string; maxJobs?: number; lockMs?: number }): Promise<Job[]> {
-    return this.#jobs.fetchAndLock(a).catch(storeFailure);
+  /**
+   * Locks due jobs of one type for an external worker the identity may act as (the worker role
+   * and a `jobs:` scope matching the type). Each job carries the variables its input mappings
+   * give plus the `fetchVariables` named.
+   */
+  fetchAndLock(
+    a: {
+      type: string;
+      workerId: string;
+      maxJobs?: number;
+      lockMs?: number;
+      fetchVariables?: readonly string[];
+    },
+    identity: Identity,
+  ): Promise<Job[]> {
+    return this.#jobs.fetchAndLock(a, identity).catch(storeFailure);
   }
 
-  completeJob(jobId: string, workerId: string, variables: Variables = {}): Promise<void> {
-    return this.#jobs.complete(jobId, workerId, variables);
+  completeJob(jobId: string, workerId: string, variables: Variables, identity: Identity): Promise<void> {
+    return this.#jobs.complete(jobId, workerId, variables, identity);
   }
 
   failJob(
     jobId: string,
     workerId: string,
     f: { retries: number; errorMessage: string; retryBackoffMs?: number },
+    identity: Identity,
   ): Promise<void> {
-    return this.#jobs.fail(jobId, workerId, f);
+    return this.#jobs.fail(jobId, workerId, f, identity);
   }
 
   throwBpmnError(
     jobId: string,
     workerId: string,
     e: { errorCode: string; errorMessage?: string; variables?: Variables },
+    identity: Identity,
   ): Promise<void> {
-    return this.#jobs.throwBpmnError(jobId, workerId, e);
+    return this.#jobs.throwBpmnError(jobId, workerId, e, identity);
   }
 
   listIncidents(filter?: { instanceId?: string; open?: boolean }): Promise<Incident[]> {
     return read(() => listIncidents(this.#db, filter));
   }
 
-  retryIncident(id: string, actor: Actor): Promise<void> {
-    return this.#jobs.retryIncident(id, actor);
+  /** A manager of the incident's process retries it. */
+  retryIncident(id: string, identity: Identity): Promise<void> {
+    return this.#jobs.retryIncident(id, identity);
   }
 
   /** Claims and runs every job due now (timers, in-process handlers); returns how many ran. */

@@ -12,6 +12,11 @@ export const ENGINE_ERROR_CODES = [
   'TASK_NOT_FOUND',
   'TASK_NOT_ACTIVE',
   'TASK_NOT_ASSIGNED',
+  'TASK_NOT_CLAIMED',
+  'TASK_ALREADY_CLAIMED',
+  'TASK_DELEGATED',
+  'TASK_NOT_DELEGATED',
+  'FORBIDDEN',
   'TASK_RETURN_TARGET_INVALID',
   'JOB_NOT_FOUND',
   'JOB_LEASE_LOST',
@@ -97,6 +102,30 @@ export class TaskNotAssignedError extends EngineError {
     message: string,
   ) {
     super('TASK_NOT_ASSIGNED', message);
+  }
+}
+
+/**
+ * The policy refused a task command for a reason the caller can act on (claim it first, resolve
+ * instead of completing, someone else has it).
+ */
+export class TaskCommandRefusedError extends EngineError {
+  constructor(
+    readonly taskId: string,
+    code: 'TASK_NOT_CLAIMED' | 'TASK_ALREADY_CLAIMED' | 'TASK_DELEGATED' | 'TASK_NOT_DELEGATED',
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+/** The identity may not perform this command (its roles, groups, scopes or relation to the task). */
+export class ForbiddenError extends EngineError {
+  constructor(
+    message: string,
+    readonly identityId: string | null = null,
+  ) {
+    super('FORBIDDEN', message);
   }
 }
 

@@ -29,9 +29,26 @@ export {
   type OpenDatabaseOptions,
   openDatabase,
 } from './database.js';
-export { createEngine, Engine, type EngineLogger, type EngineOptions } from './engine.js';
+export { type AccessView, createEngine, Engine, type EngineLogger, type EngineOptions } from './engine.js';
 export * from './errors.js';
 export { type FeelLimits, setFeelLimits, setTimerLimits, type TimerLimits } from './expressions/limits.js';
+export {
+  actorOf,
+  decideTask,
+  type Identity,
+  type ProcessAccess,
+  policy,
+  SYSTEM,
+  type SystemIdentity,
+  systemIdentity,
+  type TaskAction,
+  type TaskFacts,
+  type TaskVerdict,
+  type UserIdentity,
+  userIdentity,
+} from './identity.js';
+export type { StartCheck } from './job-variables.js';
+export type { TaskDataCheck } from './task-operations.js';
 export type { ExecutorOptions } from './jobs/executor.js';
 export type { DeployIssue, ProcessModel } from './model/types.js';
 export type { HistoryType, InstanceStatus, JsonValue, Variables } from './runtime/types.js';

@@ -1,39 +1,72 @@
 import type { Selectable } from 'kysely';
+import type { TaskFacts } from './identity.js';
 import type { InstancesTable } from './persistence/schema.js';
 
 type InstanceRow = Selectable<InstancesTable>;
 
+/** What a completion needs to know of an open task without reading it: the policy's facts and its form. */
+export interface CachedTask extends TaskFacts {
+  readonly formId: string | null;
+}
+
 const DEFAULT_CAPACITY = 10_000;
 
+interface Entry {
+  readonly row: InstanceRow;
+  /** Open tasks of the instance, as they were at `row.version`. */
+  readonly tasks: Map<string, CachedTask>;
+}
+
 /**
- * The last committed row of recently written instances, and which instance each open task
- * belongs to, so completing a task needs no read: the write's version check is the proof that
- * the cached state is still current. A stale entry (another engine process wrote meanwhile) makes
- * the write touch nothing; the command then reads the row and steps again. Bounded, least
+ * The last committed row of recently written instances, and the open tasks of each, so completing
+ * a task needs no read: the write's version check is the proof that the cached state is still
+ * current. Every change to a task that the policy decides on (claim, assignment, hand-off,
+ * delegation) bumps its instance's version, so a task's cached facts hold exactly as long as the
+ * version they were seen at; a stale entry (another engine process wrote meanwhile) makes the
+ * write touch nothing, and the command then reads the row and decides again. Bounded, least
  * recently used first out.
  *
  * Measured: one read less per task completion is ~1/8 fewer round trips per instance of the
  * benchmark's three-task process.
  */
 export class InstanceCache {
-  readonly #instances = new Map<string, InstanceRow>();
+  readonly #instances = new Map<string, Entry>();
   readonly #taskInstance = new Map<string, string>();
 
   constructor(readonly capacity = DEFAULT_CAPACITY) {}
 
-  /** The cached row of the instance an open task belongs to. */
-  forTask(taskId: string): InstanceRow | undefined {
+  /** The cached row of the instance an open task belongs to, with the task's facts at that version. */
+  forTask(taskId: string): { readonly row: InstanceRow; readonly task: CachedTask } | undefined {
     const instanceId = this.#taskInstance.get(taskId);
-    return instanceId === undefined ? undefined : this.#instances.get(instanceId);
+    const entry = instanceId === undefined ? undefined : this.#instances.get(instanceId);
+    const task = entry?.tasks.get(taskId);
+    return entry && task ? { row: entry.row, task } : undefined;
   }
 
-  /** Records a committed write. Ended instances are dropped: no command can run on them. */
-  remember(row: InstanceRow, createdTaskIds: readonly string[], endedTaskIds: readonly string[]): void {
+  /**
+   * Records a committed write from `previousVersion` (null: the row was inserted). The tasks known
+   * before stay known only when the cache saw that very version: then no one else wrote between.
+   */
+  remember(
+    row: InstanceRow,
+    previousVersion: number | null,
+    created: readonly CachedTask[],
+    endedTaskIds: readonly string[],
+  ): void {
     for (const taskId of endedTaskIds) this.#taskInstance.delete(taskId);
+    const before = this.#instances.get(row.id);
     this.#instances.delete(row.id);
     if (row.status !== 'active') return;
-    this.#instances.set(row.id, row);
-    for (const taskId of createdTaskIds) this.#taskInstance.set(taskId, row.id);
+    const tasks =
+      before !== undefined && previousVersion !== null && before.row.version === previousVersion
+        ? before.tasks
+        : new Map<string, CachedTask>();
+    for (const taskId of endedTaskIds) tasks.delete(taskId);
+    for (const task of created) {
+      tasks.set(task.id, task);
+      this.#taskInstance.set(task.id, row.id);
+    }
+    this.#instances.set(row.id, { row, tasks });
     evictOldest(this.#instances, this.capacity);
     evictOldest(this.#taskInstance, this.capacity * 4);
   }

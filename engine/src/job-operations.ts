@@ -1,9 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Actor, Job } from './api.js';
+import type { Job } from './api.js';
 import type { Clock } from './clock.js';
 import { type CommandRunner, GuardMissedError, jobGuard } from './command-runner.js';
 import {
   ConcurrencyError,
+  ForbiddenError,
   IncidentNotFoundError,
   InvalidArgumentError,
   JobLeaseLostError,
@@ -12,12 +13,27 @@ import {
 } from './errors.js';
 import { claimJobs, releaseForRetry } from './jobs/claim.js';
 import { withoutJobCancel } from './jobs/job-runner.js';
+import { actorOf, type Identity, policy } from './identity.js';
+import { readProcessAccess } from './persistence/access.js';
 import { isUuid } from './persistence/ids.js';
 import type { DB, JobsTable } from './persistence/schema.js';
 import type { Command, Variables } from './runtime/types.js';
+import { assertManages, once } from './task-operations.js';
 import type { TxContext } from './transaction.js';
+import { mayDeliverTo, startFormOf, type StartCheck, visibleVariablesOfJob } from './job-variables.js';
 
-type Tx = <T>(actor: Actor, work: (cx: TxContext) => Promise<T>) => Promise<T>;
+type Tx = <T>(
+  identity: Identity,
+  work: (cx: TxContext) => Promise<T>,
+  options?: { readonly actor?: string | null },
+) => Promise<T>;
+
+function refuseWorker(identity: Identity, jobType: string): never {
+  throw new ForbiddenError(
+    `Not allowed to work on jobs of type '${jobType}': needs the worker role and a token scope jobs:<pattern> matching it`,
+    identity.kind === 'user' ? identity.id : null,
+  );
+}
 
 const DEFAULT_LOCK_MS = 5 * 60 * 1000;
 const MAX_FETCH = 100;
@@ -33,27 +49,53 @@ export class JobOperations {
     readonly clock: Clock,
   ) {}
 
-  fetchAndLock(a: { type: string; workerId: string; maxJobs?: number; lockMs?: number }): Promise<Job[]> {
+  /**
+   * Locks due jobs of one type for an external worker allowed that type. Each job carries only
+   * the variables its task's input mappings give plus those the worker names in `fetchVariables`
+   * (as Zeebe's fetch variables): a worker never sees the rest of the process's data.
+   */
+  async fetchAndLock(
+    a: {
+      type: string;
+      workerId: string;
+      maxJobs?: number;
+      lockMs?: number;
+      fetchVariables?: readonly string[];
+    },
+    identity: Identity,
+  ): Promise<Job[]> {
     if (a.workerId.trim() === '') throw new InvalidArgumentError('workerId must not be empty');
-    return claimJobs(this.db, {
+    if (!policy.mayWorkJobs(identity, a.type)) refuseWorker(identity, a.type);
+    const jobs = await claimJobs(this.db, {
       workerId: a.workerId,
       now: this.clock.now(),
       leaseMs: Math.max(a.lockMs ?? DEFAULT_LOCK_MS, 1),
       limit: Math.min(Math.max(a.maxJobs ?? 1, 1), MAX_FETCH),
       filter: { kind: 'worker', jobType: a.type },
     });
+    return Promise.all(
+      jobs.map(async (job) => ({
+        ...job,
+        variables: visibleVariablesOfJob(
+          await this.runner.models.get(job.definitionId, this.db),
+          job,
+          a.fetchVariables ?? [],
+        ),
+      })),
+    );
   }
 
-  async complete(jobId: string, workerId: string, variables: Variables): Promise<void> {
-    await this.#report(jobId, workerId, { type: 'job.complete', jobId, variables });
+  async complete(jobId: string, workerId: string, variables: Variables, identity: Identity): Promise<void> {
+    await this.#report(jobId, workerId, identity, { type: 'job.complete', jobId, variables });
   }
 
   async throwBpmnError(
     jobId: string,
     workerId: string,
     e: { errorCode: string; errorMessage?: string; variables?: Variables },
+    identity: Identity,
   ): Promise<void> {
-    await this.#report(jobId, workerId, {
+    await this.#report(jobId, workerId, identity, {
       type: 'job.error',
       jobId,
       errorCode: e.errorCode,
@@ -67,10 +109,11 @@ export class JobOperations {
     jobId: string,
     workerId: string,
     f: { retries: number; errorMessage: string; retryBackoffMs?: number },
+    identity: Identity,
   ): Promise<void> {
     if (f.retries > 0) {
-      await this.tx(null, async (cx) => {
-        await this.#leased(cx, jobId, workerId);
+      await this.tx(identity, async (cx) => {
+        await this.#leased(cx, jobId, workerId, identity);
         const released = await releaseForRetry(cx.trx, {
           jobId,
           workerId,
@@ -82,12 +125,13 @@ export class JobOperations {
       });
       return;
     }
-    await this.#report(jobId, workerId, { type: 'job.incident', jobId, message: f.errorMessage });
+    await this.#report(jobId, workerId, identity, { type: 'job.incident', jobId, message: f.errorMessage });
   }
 
-  async retryIncident(id: string, actor: Actor): Promise<void> {
+  /** A manager of the incident's process retries it. */
+  async retryIncident(id: string, identity: Identity): Promise<void> {
     if (!isUuid(id)) throw new IncidentNotFoundError(id);
-    await this.tx(actor, async (cx) => {
+    await this.tx(identity, async (cx) => {
       const incident = await cx.trx
         .selectFrom('incidents')
         .select(['instance_id'])
@@ -95,7 +139,9 @@ export class JobOperations {
         .where('resolved_at', 'is', null)
         .executeTakeFirst();
       if (!incident) throw new IncidentNotFoundError(id);
-      await this.runner.run(cx, incident.instance_id, { type: 'incident.retry', incidentId: id });
+      const instance = await this.runner.load(cx, incident.instance_id);
+      await assertManages(cx, identity, instance);
+      await this.runner.run(cx, instance, { type: 'incident.retry', incidentId: id });
       // The runtime resolves it; this makes sure a retried incident never stays open.
       await cx.trx
         .updateTable('incidents')
@@ -116,12 +162,35 @@ export class JobOperations {
    * looks again (another subscription, a message start, or MessageNotCorrelatedError). Two
    * different messages for one instance: the second waits, then lands on the first's result.
    */
-  correlateMessage(m: { name: string; correlationKey?: string | null; variables?: Variables }): Promise<{
-    instanceId: string;
-  }> {
+  async correlateMessage(
+    m: { name: string; correlationKey?: string | null; variables?: Variables },
+    identity: Identity,
+    check?: StartCheck,
+  ): Promise<{ instanceId: string }> {
     const key = m.correlationKey ?? null;
     const variables = m.variables ?? {};
-    return this.tx(null, async (cx) => {
+    if (!policy.maySend(identity, 'messages', m.name)) {
+      throw new ForbiddenError(
+        `Not allowed to send the message '${m.name}': the token needs a scope messages:<pattern> matching it`,
+        identity.kind === 'user' ? identity.id : null,
+      );
+    }
+    // A message that will start an instance has its data checked against the start form before
+    // the transaction (the check may read the database, which a one-connection store cannot
+    // serve while the transaction holds it); the transaction decides again.
+    const checkOnce = once(check);
+    if (check) {
+      const waiting = await this.#oldestSubscription({ trx: this.db }, m.name, key);
+      const start = waiting ? undefined : await this.#messageStart(this.db, m.name);
+      if (start) {
+        await this.#assertMayStart(this.db, identity, start.process_id, m.name);
+        await checkOnce({
+          processId: start.process_id,
+          formId: startFormOf(await this.runner.models.get(start.definition_id, this.db), start.element_id),
+        });
+      }
+    }
+    return this.tx(identity, async (cx) => {
       for (let look = 0; ; look++) {
         const subscription = await this.#oldestSubscription(cx, m.name, key);
         if (!subscription) break;
@@ -135,6 +204,9 @@ export class JobOperations {
           .executeTakeFirst();
         // Taken by a concurrent correlation while this one waited for the lock: look again.
         if (!still) continue;
+        // Not theirs to deliver to: answered as if nothing waited, so no one learns it does.
+        if (!(await mayDeliverTo(cx, identity, 'messages', m.name, instance)))
+          throw new MessageNotCorrelatedError(m.name, key);
         await this.runner.run(cx, instance, {
           type: 'message.correlate',
           subscriptionId: subscription.id,
@@ -142,15 +214,13 @@ export class JobOperations {
         });
         return { instanceId: subscription.instance_id };
       }
-      const start = await cx.trx
-        .selectFrom('start_subscriptions')
-        .select(['definition_id', 'element_id'])
-        .where('kind', '=', 'message')
-        .where('name', '=', m.name)
-        .orderBy('process_id')
-        .limit(1)
-        .executeTakeFirst();
+      const start = await this.#messageStart(cx.trx, m.name);
       if (!start) throw new MessageNotCorrelatedError(m.name, key);
+      await this.#assertMayStart(cx.trx, identity, start.process_id, m.name);
+      await checkOnce({
+        processId: start.process_id,
+        formId: startFormOf(await this.runner.models.get(start.definition_id, cx.trx), start.element_id),
+      });
       const row = await this.runner.start(cx, {
         definitionId: start.definition_id,
         startEventId: start.element_id,
@@ -161,8 +231,29 @@ export class JobOperations {
     });
   }
 
+  /** The message start event of that name (the first process, by id, if several have one). */
+  #messageStart(db: Kysely<DB>, name: string) {
+    return db
+      .selectFrom('start_subscriptions')
+      .select(['definition_id', 'element_id', 'process_id'])
+      .where('kind', '=', 'message')
+      .where('name', '=', name)
+      .orderBy('process_id')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  async #assertMayStart(db: Kysely<DB>, identity: Identity, processId: string, name: string): Promise<void> {
+    if (!policy.mayStart(identity, await readProcessAccess(db, processId))) {
+      throw new ForbiddenError(
+        `You may not start the process '${processId}' (its message start '${name}')`,
+        identity.kind === 'user' ? identity.id : null,
+      );
+    }
+  }
+
   /** The oldest waiting subscription for a message name and correlation key. */
-  #oldestSubscription(cx: TxContext, name: string, key: string | null) {
+  #oldestSubscription(cx: { readonly trx: Kysely<DB> }, name: string, key: string | null) {
     let query = cx.trx
       .selectFrom('message_subscriptions')
       .select(['id', 'instance_id'])
@@ -173,27 +264,39 @@ export class JobOperations {
   }
 
   /** A worker reports: checked against its lease, applied behind the lease guard. */
-  async #report(jobId: string, workerId: string, command: Command): Promise<void> {
+  async #report(jobId: string, workerId: string, identity: Identity, command: Command): Promise<void> {
     try {
-      await this.tx(null, async (cx) => {
-        const job = await this.#leased(cx, jobId, workerId);
-        if (job.instance_id === null) throw new JobNotFoundError(jobId);
-        await this.runner.run(cx, job.instance_id, command, {
-          guard: jobGuard(jobId, workerId, cx),
-          adjust: withoutJobCancel(jobId),
-        });
-      });
+      await this.tx(
+        identity,
+        async (cx) => {
+          const job = await this.#leased(cx, jobId, workerId, identity);
+          if (job.instance_id === null) throw new JobNotFoundError(jobId);
+          await this.runner.run(cx, job.instance_id, command, {
+            guard: jobGuard(jobId, workerId, cx),
+            adjust: withoutJobCancel(jobId),
+          });
+        },
+        { actor: actorOf(identity, 'worker') },
+      );
     } catch (error) {
       if (error instanceof GuardMissedError) throw new JobLeaseLostError(jobId, workerId);
       throw error;
     }
   }
 
-  /** The job row, if `workerId` holds an unexpired lease on it. */
-  async #leased(cx: TxContext, jobId: string, workerId: string): Promise<Selectable<JobsTable>> {
+  /** The job row, if `workerId` holds an unexpired lease on it and the identity may work on its type. */
+  async #leased(
+    cx: TxContext,
+    jobId: string,
+    workerId: string,
+    identity: Identity,
+  ): Promise<Selectable<JobsTable>> {
     if (!isUuid(jobId)) throw new JobNotFoundError(jobId);
     const job = await cx.trx.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
     if (!job) throw new JobNotFoundError(jobId);
+    // A worker not allowed this job's type learns nothing of it.
+    if (job.kind !== 'service' || !policy.mayWorkJobs(identity, job.job_type ?? ''))
+      throw new JobNotFoundError(jobId);
     const until = job.locked_until === null ? null : new Date(job.locked_until);
     if (job.locked_by !== workerId || until === null || until < cx.now)
       throw new JobLeaseLostError(jobId, workerId);

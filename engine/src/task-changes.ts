@@ -19,21 +19,41 @@ export interface TaskChange {
   readonly history: Omit<HistoryEntry, 'taskId' | 'elementId'>;
   /** The change name on the feed (`claimed`, `handedOff`, ...). */
   readonly change: string;
+  /** Nothing to do (claiming a task one already has): no write, no history. */
+  readonly unchanged?: boolean;
+}
+
+export interface ChangeTaskOptions {
+  /** Also act on a closed task (comments). */
+  readonly anyState?: boolean;
+  /** The policy's check, on the locked row, before anything changes; throws to refuse. */
+  readonly authorize?: (task: Task) => Promise<void>;
+  /**
+   * Bump the instance's optimistic version: the change alters who may act on the task, so a
+   * command decided on the task as it was must lose its version check and decide again.
+   */
+  readonly bumpVersion?: boolean;
+  /** Run after commit with the task's instance id (cache upkeep). */
+  readonly afterCommit?: (instanceId: string) => void;
 }
 
 /**
  * Runs one task operation that does not move tokens (claim, hand off, delegate, draft, comment):
- * lock the row, check it is still open, update it, record history with the actor. Completion and
- * return move tokens and go through the runtime instead.
+ * lock the row, check it is still open, authorize the caller, update it, record history with the
+ * actor. Completion and return move tokens and go through the runtime instead.
  */
 export async function changeTask(
   cx: TxContext,
   taskId: string,
   decide: (task: Task) => TaskChange,
-  options: { readonly anyState?: boolean } = {},
+  options: ChangeTaskOptions = {},
 ): Promise<Task> {
-  const task = await lockTask(cx, taskId, options.anyState ?? false);
-  const { set, history, change } = decide(task);
+  const task = await lockTask(cx, taskId);
+  await options.authorize?.(task);
+  if (!(options.anyState ?? false) && task.state !== 'created')
+    throw new TaskNotActiveError(taskId, task.state);
+  const { set, history, change, unchanged } = decide(task);
+  if (unchanged === true) return task;
   let updated = task;
   if (set && Object.keys(set).length > 0) {
     const row = await cx.trx
@@ -50,14 +70,16 @@ export async function changeTask(
     [{ ...history, taskId, elementId: task.elementId }],
     cx.now,
     cx.actor,
+    { bumpVersion: options.bumpVersion === true },
   );
+  const { afterCommit } = options;
+  if (afterCommit) cx.afterCommit.push(() => afterCommit(task.instanceId));
   cx.changes.push({ kind: 'task', id: taskId, instanceId: task.instanceId, change, task: updated });
   return updated;
 }
 
 /**
- * Reads a task row with a row lock; throws when it does not exist or (unless `anyState`) is no
- * longer open.
+ * Reads a task row with a row lock; throws when it does not exist.
  *
  * Lock order: the instance row first, then the task row, as every command does (a completion's
  * write updates the instance row before it marks the task). Locking the task first deadlocked a
@@ -66,7 +88,7 @@ export async function changeTask(
  * lock before the outer scan; the outer `FOR UPDATE` then locks and returns the task row's latest
  * committed version.
  */
-async function lockTask(cx: TxContext, taskId: string, anyState: boolean): Promise<Task> {
+async function lockTask(cx: TxContext, taskId: string): Promise<Task> {
   if (!isUuid(taskId)) throw new TaskNotFoundError(taskId);
   const { rows } = await sql<Selectable<UserTasksTable>>`
     WITH i AS (
@@ -78,7 +100,6 @@ async function lockTask(cx: TxContext, taskId: string, anyState: boolean): Promi
   );
   const row = rows[0];
   if (!row) throw new TaskNotFoundError(taskId);
-  if (!anyState && row.state !== 'created') throw new TaskNotActiveError(taskId, row.state);
   return taskFromRow(row);
 }
 
@@ -95,6 +116,9 @@ export const taskChanges = {
     return (task: Task): TaskChange => {
       if (task.assignee !== null && task.assignee !== who) {
         throw new TaskNotAssignedError(task.id, `Task ${task.id} is already claimed by ${task.assignee}`);
+      }
+      if (task.assignee === who) {
+        return { unchanged: true, history: { type: 'task.claimed' }, change: 'claimed' };
       }
       return {
         set: { assignee: who },
@@ -179,6 +203,28 @@ export const taskChanges = {
         },
         history: { type: 'task.resolved', data: { delegate: task.assignee, owner: task.owner, variables } },
         change: 'resolved',
+      };
+    };
+  },
+  /** The user leaves: their task goes back to its candidates; a delegated one back to its owner. */
+  release(user: string, reason: string) {
+    return (task: Task): TaskChange => {
+      if (task.assignee !== user && task.owner !== user) {
+        return { unchanged: true, history: { type: 'task.unclaimed' }, change: 'unclaimed' };
+      }
+      const set =
+        task.assignee === user
+          ? task.delegated
+            ? { assignee: task.owner, owner: null, delegated: false }
+            : { assignee: null, owner: null, delegated: false }
+          : { owner: null };
+      return {
+        set,
+        history: {
+          type: 'task.unclaimed',
+          data: { previousAssignee: task.assignee, released: user, reason },
+        },
+        change: 'unclaimed',
       };
     };
   },

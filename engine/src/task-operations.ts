@@ -1,5 +1,5 @@
-import { CompiledQuery, type Kysely } from 'kysely';
-import type { Actor, Task } from './api.js';
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import type { Task } from './api.js';
 import {
   type CommandRunner,
   GuardMissedError,
@@ -10,88 +10,238 @@ import {
 import { PREPARE } from './database.js';
 import {
   EngineError,
+  ForbiddenError,
   InstanceNotFoundError,
   InvalidArgumentError,
   StoreUnavailableError,
+  TaskCommandRefusedError,
   TaskNotActiveError,
   TaskNotFoundError,
 } from './errors.js';
+import { actorOf, decideTask, type Identity, policy, type TaskAction, type TaskFacts } from './identity.js';
+import type { CachedTask } from './instance-cache.js';
+import { takesPart } from './job-variables.js';
+import { readProcessAccess } from './persistence/access.js';
 import { isUuid } from './persistence/ids.js';
-import type { DB } from './persistence/schema.js';
+import type { DB, UserTasksTable } from './persistence/schema.js';
 import type { Command, Effect, Variables } from './runtime/types.js';
-import { changeTask, taskChanges } from './task-changes.js';
+import { changeTask, type TaskChange, taskChanges } from './task-changes.js';
 import type { TxContext } from './transaction.js';
 
 type Tx = <T>(
-  actor: Actor,
+  identity: Identity,
   work: (cx: TxContext) => Promise<T>,
   options?: { readonly singleStatement?: boolean },
 ) => Promise<T>;
 
-/** Task commands: row operations, plus completion and return through the runtime. */
+/** Runs before a completion or resolution is written, on the task as the policy saw it (form checks). */
+export type TaskDataCheck = (task: {
+  readonly id: string;
+  readonly formId: string | null;
+}) => void | Promise<void>;
+
+/** The policy's verdict as the typed error a caller gets. */
+function refuse(
+  task: TaskFacts,
+  verdict: Exclude<ReturnType<typeof decideTask>, { allow: true }>,
+  identity: Identity,
+): never {
+  switch (verdict.reason) {
+    case 'notFound':
+      throw new TaskNotFoundError(task.id);
+    case 'forbidden':
+      throw new ForbiddenError(verdict.message, identity.kind === 'user' ? identity.id : null);
+    case 'notClaimed':
+      throw new TaskCommandRefusedError(task.id, 'TASK_NOT_CLAIMED', verdict.message);
+    case 'claimedByOther':
+      throw new TaskCommandRefusedError(task.id, 'TASK_ALREADY_CLAIMED', verdict.message);
+    case 'delegated':
+      throw new TaskCommandRefusedError(task.id, 'TASK_DELEGATED', verdict.message);
+    case 'notDelegated':
+      throw new TaskCommandRefusedError(task.id, 'TASK_NOT_DELEGATED', verdict.message);
+  }
+}
+
+function factsFromRow(row: Selectable<UserTasksTable>): CachedTask {
+  return {
+    id: row.id,
+    processId: row.process_id,
+    state: row.state,
+    assignee: row.assignee,
+    owner: row.owner,
+    delegated: row.delegated,
+    candidateUsers: row.candidate_users ?? [],
+    candidateGroups: row.candidate_groups ?? [],
+    completedBy: row.completed_by,
+    formId: row.form_id,
+  };
+}
+
+/**
+ * Decides a task command for `identity` in the command's transaction: the process's access lists
+ * are read only when the answer depends on them (the caller is not simply the assignee).
+ * Returns whether the caller must claim the task as part of the command.
+ */
+async function authorize(
+  cx: TxContext,
+  identity: Identity,
+  action: TaskAction,
+  task: TaskFacts,
+): Promise<{ claimFirst: boolean }> {
+  if (identity.kind === 'system') return { claimFirst: false };
+  const quick = decideTask(identity, action, task, false);
+  if (quick.allow) return { claimFirst: quick.claimFirst === true };
+  const manages = policy.manages(identity, await readProcessAccess(cx.trx, task.processId));
+  const verdict = manages ? decideTask(identity, action, task, true) : quick;
+  if (!verdict.allow) refuse(task, verdict, identity);
+  return { claimFirst: verdict.claimFirst === true };
+}
+
+/** Task commands: every one checks its caller with the policy, in the transaction that acts. */
 export class TaskOperations {
   constructor(
     readonly runner: CommandRunner,
     readonly tx: Tx,
   ) {}
 
-  /** A command on an instance with no task guard (cancel, set variables). */
-  async onInstance(instanceId: string, actor: Actor, command: Command): Promise<void> {
+  /** A manager's command on an instance (cancel, set variables), checked against its process. */
+  async onInstance(instanceId: string, identity: Identity, command: Command): Promise<void> {
     if (!isUuid(instanceId)) throw new InstanceNotFoundError(instanceId);
-    await this.tx(actor, (cx) => this.runner.run(cx, instanceId, command));
+    await this.tx(identity, async (cx) => {
+      const instance = await this.runner.load(cx, instanceId);
+      await assertManages(cx, identity, instance);
+      await this.runner.run(cx, instance, command);
+    });
   }
 
-  claim(id: string, user: string, actor: Actor): Promise<Task> {
-    return this.tx(actor, (cx) => changeTask(cx, id, taskChanges.claim(user)));
+  /** Claims for the caller; a system identity names the user it claims for. */
+  claim(id: string, identity: Identity, user?: string): Promise<Task> {
+    return this.#change(id, identity, 'claim', () => {
+      const who = identity.kind === 'user' ? identity.id : user;
+      if (who === undefined) throw new InvalidArgumentError('Name the user who claims the task');
+      if (identity.kind === 'user' && user !== undefined && user !== identity.id)
+        throw new ForbiddenError('A user claims tasks for themselves; a manager assigns them', identity.id);
+      return taskChanges.claim(who);
+    });
   }
 
-  unclaim(id: string, actor: Actor): Promise<Task> {
-    return this.tx(actor, (cx) => changeTask(cx, id, taskChanges.unclaim()));
+  unclaim(id: string, identity: Identity): Promise<Task> {
+    return this.#change(id, identity, 'unclaim', () => taskChanges.unclaim());
   }
 
-  assign(id: string, user: string, actor: Actor): Promise<Task> {
-    return this.tx(actor, (cx) => changeTask(cx, id, taskChanges.assign(user)));
+  assign(id: string, user: string, identity: Identity): Promise<Task> {
+    return this.#change(id, identity, 'assign', () => taskChanges.assign(user));
   }
 
-  handOff(id: string, to: { user?: string; group?: string }, reason: string, actor: Actor): Promise<Task> {
-    return this.tx(actor, (cx) => changeTask(cx, id, taskChanges.handOff(to, reason)));
+  handOff(
+    id: string,
+    to: { user?: string; group?: string },
+    reason: string,
+    identity: Identity,
+  ): Promise<Task> {
+    return this.#change(id, identity, 'handOff', () => taskChanges.handOff(to, reason));
   }
 
-  delegate(id: string, toUser: string, reason: string | null, actor: Actor): Promise<Task> {
-    return this.tx(actor, (cx) => changeTask(cx, id, taskChanges.delegate(toUser, reason, actor)));
+  delegate(id: string, toUser: string, reason: string | null, identity: Identity): Promise<Task> {
+    return this.#change(id, identity, 'delegate', () => {
+      if (identity.kind === 'user' && toUser.trim() === identity.id)
+        throw new InvalidArgumentError('Delegate to someone else');
+      return taskChanges.delegate(toUser, reason, actorOf(identity));
+    });
   }
 
-  resolve(id: string, variables: Variables, actor: Actor): Promise<Task> {
-    return this.tx(actor, (cx) => changeTask(cx, id, taskChanges.resolve(variables)));
+  /**
+   * The delegate hands the task back to its owner with their data. `check` (form validation,
+   * which may read the database) runs once the policy allowed the caller, outside the command's
+   * transaction: on a one-connection database a read from inside it would wait for itself. The
+   * transaction then decides again on the locked row.
+   */
+  async resolve(id: string, variables: Variables, identity: Identity, check?: TaskDataCheck): Promise<Task> {
+    if (check) {
+      const task = await this.tx(
+        identity,
+        async (cx) => {
+          if (!isUuid(id)) throw new TaskNotFoundError(id);
+          const row = await cx.trx
+            .selectFrom('user_tasks')
+            .selectAll()
+            .where('id', '=', id)
+            .executeTakeFirst();
+          if (!row) throw new TaskNotFoundError(id);
+          const facts = factsFromRow(row);
+          if (facts.state !== 'created') {
+            if (!policy.seesTask(identity, facts, false) && !(await managesTask(cx, identity, facts)))
+              throw new TaskNotFoundError(id);
+            throw new TaskNotActiveError(id, facts.state);
+          }
+          await authorize(cx, identity, 'resolve', facts);
+          return facts;
+        },
+        { singleStatement: true },
+      );
+      await check({ id: task.id, formId: task.formId });
+    }
+    return this.#change(id, identity, 'resolve', () => taskChanges.resolve(variables));
   }
 
-  draft(id: string, variables: Variables, actor: Actor): Promise<Task> {
-    return this.tx(actor, (cx) => changeTask(cx, id, taskChanges.draft(variables)));
+  draft(id: string, variables: Variables, identity: Identity): Promise<Task> {
+    return this.#change(id, identity, 'draft', () => taskChanges.draft(variables), { keepsVersion: true });
   }
 
-  async comment(id: string, text: string, actor: Actor): Promise<void> {
-    await this.tx(actor, (cx) => changeTask(cx, id, taskChanges.comment(text), { anyState: true }));
+  async comment(id: string, text: string, identity: Identity): Promise<void> {
+    await this.#change(id, identity, 'comment', () => taskChanges.comment(text), {
+      anyState: true,
+      keepsVersion: true,
+    });
   }
 
-  /** Completion: the step moves the token; the guard marks the row completed only if it is still open. */
-  async complete(id: string, variables: Variables, actor: Actor): Promise<void> {
-    await this.#throughRuntime(id, actor, 'completed', { type: 'task.complete', taskId: id, variables });
+  /**
+   * Completion: the step moves the token; the guard marks the row completed only if it is still
+   * open. A candidate completing an unclaimed task claims it in the same statement.
+   */
+  async complete(id: string, variables: Variables, identity: Identity, check?: TaskDataCheck): Promise<void> {
+    await this.#throughRuntime(
+      id,
+      identity,
+      'complete',
+      'completed',
+      { type: 'task.complete', taskId: id, variables },
+      check,
+    );
   }
 
   /** 驳回: the token goes back to an earlier user task; the reason is kept on the history event. */
-  async returnTo(id: string, targetElementId: string, reason: string, actor: Actor): Promise<void> {
+  async returnTo(id: string, targetElementId: string, reason: string, identity: Identity): Promise<void> {
     const why = reason.trim();
     if (why === '') throw new InvalidArgumentError('The reason must not be empty');
     await this.#throughRuntime(
       id,
-      actor,
+      identity,
+      'return',
       'cancelled',
       { type: 'task.return', taskId: id, targetElementId },
+      undefined,
       (e) =>
         e.type === 'history' && e.record.type === 'task.returned'
           ? { ...e, record: { ...e.record, data: { ...(e.record.data ?? {}), reason: why } } }
           : e,
     );
+  }
+
+  /** Every open task assigned to (or delegated by) `user` goes back to its candidates. */
+  async releaseAll(db: Kysely<DB>, user: string, reason: string, identity: Identity): Promise<number> {
+    const rows = await db
+      .selectFrom('user_tasks')
+      .select('id')
+      .where('state', '=', 'created')
+      .where((eb) => eb.or([eb('assignee', '=', user), eb('owner', '=', user)]))
+      .execute();
+    let released = 0;
+    for (const { id } of rows) {
+      const task = await this.#change(id, identity, 'assign', () => taskChanges.release(user, reason));
+      if (task.assignee !== user && task.owner !== user) released++;
+    }
+    return released;
   }
 
   /** Earlier user tasks of the same instance that a task can be returned to. */
@@ -117,11 +267,52 @@ export class TaskOperations {
   }
 
   /**
-   * In a transaction (the retry after a lost race, or a step with follow-ups): lock the task's
-   * instance row first (the lock order of every command), then read the task's state in a second
-   * statement, whose snapshot includes whatever a concurrent winner committed.
+   * A task operation that does not move tokens, checked and done in one transaction. Changes that
+   * the policy decides on (who may act) bump the instance's version, so a completion decided on
+   * the task as it was before loses its version check and decides again.
    */
-  async #runLocked(cx: TxContext, taskId: string, command: Command, options: RunOptions): Promise<string> {
+  #change(
+    id: string,
+    identity: Identity,
+    action: TaskAction,
+    decision: () => (task: Task) => TaskChange,
+    options: {
+      readonly anyState?: boolean;
+      readonly keepsVersion?: boolean;
+      readonly before?: TaskDataCheck;
+    } = {},
+  ): Promise<Task> {
+    return this.tx(identity, async (cx) =>
+      changeTask(cx, id, decision(), {
+        anyState: options.anyState ?? false,
+        bumpVersion: options.keepsVersion !== true,
+        authorize: async (task) => {
+          if (options.anyState !== true && task.state !== 'created') {
+            const visible = identity.kind === 'system' || policy.seesTask(identity, task, false);
+            if (!visible && !(await managesTask(cx, identity, task))) throw new TaskNotFoundError(id);
+            throw new TaskNotActiveError(id, task.state);
+          }
+          await authorize(cx, identity, action, task);
+        },
+        afterCommit: (instanceId) => {
+          if (options.keepsVersion !== true) this.runner.cache.forget(instanceId);
+        },
+      }),
+    );
+  }
+
+  /**
+   * In a transaction (the retry after a lost race, or a step with follow-ups): lock the task's
+   * instance row first (the lock order of every command), then read the task in a second
+   * statement, whose snapshot includes whatever a concurrent winner committed, and decide.
+   */
+  async #runLocked(
+    cx: TxContext,
+    taskId: string,
+    command: Command,
+    options: (claimFor: string | undefined) => RunOptions,
+    decide: (task: CachedTask) => Promise<string | undefined>,
+  ): Promise<string> {
     const { rows } = await cx.trx.executeQuery(
       CompiledQuery.raw(
         `SELECT * FROM instances WHERE id = (SELECT instance_id FROM user_tasks WHERE id = $1::uuid)
@@ -131,67 +322,118 @@ export class TaskOperations {
     );
     const instance = rows[0];
     if (!instance) throw new TaskNotFoundError(taskId);
-    const task = await cx.trx
+    const row = await cx.trx
       .selectFrom('user_tasks')
-      .select('state')
+      .selectAll()
       .where('id', '=', taskId)
       .executeTakeFirstOrThrow();
+    const task = factsFromRow(row);
+    const claimFor = await decide(task);
     if (task.state !== 'created') throw new TaskNotActiveError(taskId, task.state);
-    await this.runner.run(cx, instance, command, options);
+    await this.runner.run(cx, instance, command, options(claimFor));
     return instance.id;
   }
 
   async #throughRuntime(
     id: string,
-    actor: Actor,
+    identity: Identity,
+    action: 'complete' | 'return',
     endState: 'completed' | 'cancelled',
     command: Command,
+    check: TaskDataCheck | undefined,
     mapEffect: (effect: Effect) => Effect = (effect) => effect,
   ): Promise<void> {
     if (!isUuid(id)) throw new TaskNotFoundError(id);
+    // The data check runs once, in the first (single-statement) attempt, which holds no
+    // transaction: a retry after a lost race decides again but the data and form are the same.
+    const checkOnce = once(check);
+    // Policy first (a hidden task is "not found" even when closed), then the task's state, then
+    // the caller's data check: nobody learns of a form they may not fill.
+    const decide = (cx: TxContext) => async (task: CachedTask) => {
+      const visible = identity.kind === 'system' || policy.seesTask(identity, task, false);
+      if (task.state !== 'created') {
+        if (!visible && !(await managesTask(cx, identity, task))) throw new TaskNotFoundError(id);
+        throw new TaskNotActiveError(id, task.state);
+      }
+      const { claimFirst } = await authorize(cx, identity, action, task);
+      await checkOnce({ id: task.id, formId: task.formId });
+      return claimFirst && identity.kind === 'user' ? identity.id : undefined;
+    };
+    const options = (cx: TxContext) => (claimFor: string | undefined) => ({
+      guard: taskGuard(id, endState, cx, claimFor),
+      endsTasks: [id],
+      adjust: (effects: readonly Effect[]) =>
+        effects
+          .filter((e) => !(e.type === 'task.cancel' && e.taskId === id))
+          .map(mapEffect)
+          .map((e) =>
+            claimFor !== undefined && e.type === 'history' && e.record.type === 'task.completed'
+              ? { ...e, record: { ...e.record, data: { ...(e.record.data ?? {}), claimedBy: claimFor } } }
+              : e,
+          ),
+    });
     try {
       await this.tx(
-        actor,
+        identity,
         async (cx) => {
-          const options = {
-            guard: taskGuard(id, endState, cx),
-            endsTasks: [id],
-            adjust: (effects: readonly Effect[]) =>
-              effects.filter((e) => !(e.type === 'task.cancel' && e.taskId === id)).map(mapEffect),
-          };
           if (cx.inTransaction) {
-            const instanceId = await this.#runLocked(cx, id, command, options);
+            const instanceId = await this.#runLocked(cx, id, command, options(cx), decide(cx));
             cx.changes.push({ kind: 'task', id, instanceId, change: endState });
             return;
           }
-          // Fast path: the instance as this engine last wrote it, no read; the version check in
-          // the write proves it current.
+          // Fast path: the instance and the task as this engine last wrote them, no read; the
+          // version check in the write proves both current (every change of the task's assignee,
+          // candidates or delegation bumps the instance's version).
           const cached = this.runner.cache.forTask(id);
           if (cached) {
             try {
-              await this.runner.run(cx, cached, command, options);
-              cx.changes.push({ kind: 'task', id, instanceId: cached.id, change: endState });
+              const claimFor = await decide(cx)(cached.task);
+              await this.runner.run(cx, cached.row, command, options(cx)(claimFor));
+              cx.changes.push({ kind: 'task', id, instanceId: cached.row.id, change: endState });
               return;
             } catch (error) {
-              // Stale (another process wrote) or the task is gone: read and step again, which
+              // Stale (another process wrote) or the task is gone: read and decide again, which
               // also turns a genuine problem into its proper error. The failed write wrote nothing.
               if (!(error instanceof EngineError) || error instanceof StoreUnavailableError) throw error;
-              this.runner.cache.forget(cached.id);
+              this.runner.cache.forget(cached.row.id);
             }
           }
-          // One round trip for the task's state and its instance row.
+          // One round trip for the task and its instance row, read in one snapshot.
           const { rows } = await cx.trx.executeQuery(
             CompiledQuery.raw(
-              `${PREPARE}SELECT i.*, t.state AS task_state FROM user_tasks t JOIN instances i ON i.id = t.instance_id
-              WHERE t.id = $1::uuid`,
+              `${PREPARE}SELECT i.*, t.state AS t_state, t.assignee AS t_assignee, t.owner AS t_owner,
+                t.delegated AS t_delegated, t.candidate_users AS t_candidate_users,
+                t.candidate_groups AS t_candidate_groups, t.completed_by AS t_completed_by, t.form_id AS t_form_id
+              FROM user_tasks t JOIN instances i ON i.id = t.instance_id WHERE t.id = $1::uuid`,
               [id],
-            ) as CompiledQuery<InstanceRow & { task_state: string }>,
+            ) as CompiledQuery<InstanceRow & TaskColumns>,
           );
-          const row = rows[0];
-          if (!row) throw new TaskNotFoundError(id);
-          const { task_state, ...instance } = row;
-          if (task_state !== 'created') throw new TaskNotActiveError(id, task_state);
-          await this.runner.run(cx, instance, command, options);
+          const found = rows[0];
+          if (!found) throw new TaskNotFoundError(id);
+          const {
+            t_state,
+            t_assignee,
+            t_owner,
+            t_delegated,
+            t_candidate_users,
+            t_candidate_groups,
+            t_completed_by,
+            t_form_id,
+            ...instance
+          } = found;
+          const claimFor = await decide(cx)({
+            id,
+            processId: instance.process_id,
+            state: t_state,
+            assignee: t_assignee,
+            owner: t_owner,
+            delegated: t_delegated,
+            candidateUsers: t_candidate_users ?? [],
+            candidateGroups: t_candidate_groups ?? [],
+            completedBy: t_completed_by,
+            formId: t_form_id,
+          });
+          await this.runner.run(cx, instance, command, options(cx)(claimFor));
           cx.changes.push({ kind: 'task', id, instanceId: instance.id, change: endState });
           // The task guard is implied by the version check (every task state change bumps the
           // instance version), so this command may run as one statement outside a transaction.
@@ -200,7 +442,7 @@ export class TaskOperations {
       );
     } catch (error) {
       if (error instanceof GuardMissedError) {
-        const current = await this.tx(null, (cx) =>
+        const current = await this.tx(identity, (cx) =>
           cx.trx.selectFrom('user_tasks').select('state').where('id', '=', id).executeTakeFirst(),
         );
         throw new TaskNotActiveError(id, current?.state ?? 'gone');
@@ -208,4 +450,47 @@ export class TaskOperations {
       throw error;
     }
   }
+}
+
+/** The task's columns the completion's read adds to its instance row. */
+interface TaskColumns {
+  readonly t_state: string;
+  readonly t_assignee: string | null;
+  readonly t_owner: string | null;
+  readonly t_delegated: boolean;
+  readonly t_candidate_users: string[] | null;
+  readonly t_candidate_groups: string[] | null;
+  readonly t_completed_by: string | null;
+  readonly t_form_id: string | null;
+}
+
+/** Runs `check` on its first call only (undefined: nothing to run). */
+export function once<A>(check: ((arg: A) => void | Promise<void>) | undefined): (arg: A) => Promise<void> {
+  let done = check === undefined;
+  return async (arg) => {
+    if (done || !check) return;
+    done = true;
+    await check(arg);
+  };
+}
+
+async function managesTask(cx: TxContext, identity: Identity, task: TaskFacts): Promise<boolean> {
+  return policy.manages(identity, await readProcessAccess(cx.trx, task.processId));
+}
+
+/**
+ * Passes when the identity manages the instance's process (read in the same transaction); else
+ * ForbiddenError for someone taking part in the instance, and InstanceNotFoundError for anyone
+ * else, so strangers do not learn that it exists.
+ */
+export async function assertManages(
+  cx: TxContext,
+  identity: Identity,
+  instance: { readonly id: string; readonly process_id: string; readonly started_by: string | null },
+): Promise<void> {
+  if (identity.kind === 'system') return;
+  if (policy.manages(identity, await readProcessAccess(cx.trx, instance.process_id))) return;
+  if (await takesPart(cx, identity, instance))
+    throw new ForbiddenError(`You do not manage the process '${instance.process_id}'`, identity.id);
+  throw new InstanceNotFoundError(instance.id);
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from './api.js';
 import type { ChangeEvent, ChangeFeed } from './change-feed.js';
+import { actorOf, type Identity } from './identity.js';
 import type { Clock } from './clock.js';
 import { ConcurrencyError, EngineError, StoreUnavailableError } from './errors.js';
 import type { DB } from './persistence/schema.js';
@@ -13,6 +14,9 @@ export interface TxContext {
   readonly inTransaction: boolean;
   /** One instant per transaction: every row and history event of a command shares it. */
   readonly now: Date;
+  /** Who performs the command, as the policy checks it. */
+  readonly identity: Identity;
+  /** Who history records as having done it. */
   readonly actor: Actor;
   /** Published on the change feed after commit. */
   readonly changes: ChangeEvent[];
@@ -61,10 +65,11 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function transact<T>(
   deps: { readonly db: Kysely<DB>; readonly clock: Clock; readonly feed: ChangeFeed },
-  actor: Actor,
+  identity: Identity,
   work: (cx: TxContext) => Promise<T>,
-  options: { readonly retries?: boolean; readonly singleStatement?: boolean } = {},
+  options: { readonly retries?: boolean; readonly singleStatement?: boolean; readonly actor?: Actor } = {},
 ): Promise<T> {
+  const actor = options.actor !== undefined ? options.actor : actorOf(identity);
   const attempts = options.retries === false ? 1 : MAX_ATTEMPTS;
   let single = options.singleStatement === true;
   let reruns = 0;
@@ -80,6 +85,7 @@ export async function transact<T>(
             trx: deps.db,
             inTransaction: false,
             now: deps.clock.now(),
+            identity,
             actor,
             changes,
             afterCommit,
@@ -89,6 +95,7 @@ export async function transact<T>(
               trx,
               inTransaction: true,
               now: deps.clock.now(),
+              identity,
               actor,
               changes,
               afterCommit,

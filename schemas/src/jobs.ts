@@ -51,6 +51,13 @@ export const FetchAndLockSchema = {
     workerId: workerIdShape,
     maxJobs: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
     lockMs: { type: 'integer', minimum: 1000, maximum: 3_600_000, default: 60_000 },
+    /** Variables the worker needs besides those its task's input mappings give (as Zeebe's fetch variables). */
+    fetchVariables: {
+      type: 'array',
+      maxItems: 100,
+      uniqueItems: true,
+      items: { type: 'string', minLength: 1, maxLength: 200 },
+    },
   },
   required: ['type', 'workerId'],
   additionalProperties: false,

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createEngine, type Database, type Engine, openDatabase } from '@baton/engine';
+import { createEngine, type Database, type Engine, openDatabase, systemIdentity } from '@baton/engine';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
@@ -80,7 +80,7 @@ describe.skipIf(!process.env.DATABASE_URL)('live updates across server processes
     // given
     const samOnB = await stream('b', 'sam');
     // when: app A's executor runs the send task
-    await a.engine.startInstance({ processId: 'announce', actor: 'ada' });
+    await a.engine.startInstance({ processId: 'announce' }, systemIdentity('ada'));
     await a.engine.runDueJobs();
     // then
     const text = await readUntil(samOnB, 'event: notification', 5000);
@@ -92,11 +92,13 @@ describe.skipIf(!process.env.DATABASE_URL)('live updates across server processes
     // given
     const adminOnA = await stream('a', 'ada');
     // when
-    const instance = await a.engine.startInstance({
-      processId: 'expense',
-      variables: { title: 'Bus', amount: 2 },
-      actor: 'ada',
-    });
+    const instance = await a.engine.startInstance(
+      {
+        processId: 'expense',
+        variables: { title: 'Bus', amount: 2 },
+      },
+      systemIdentity('ada'),
+    );
     // then: after the relay had time to echo, the task's creation appears exactly once
     const text = await readUntil(adminOnA, 'never-appears', 1500);
     const created = text

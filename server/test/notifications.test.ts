@@ -5,6 +5,7 @@ import { announceProcess } from './fixtures/bpmn.js';
 import { dialects } from './support/databases.js';
 import { readUntil } from './support/sse.js';
 import { createTestApp, type Session, type TestApp } from './support/test-app.js';
+import { SYSTEM, systemIdentity } from '@baton/engine';
 
 describe.each(dialects())('notifications on %s', (dialect) => {
   let t: TestApp;
@@ -90,8 +91,8 @@ describe.each(dialects())('notifications on %s', (dialect) => {
 
   it('notifies nobody twice when a job runs again', async () => {
     // given: the job of a send task, run once already
-    const started = await t.engine.startInstance({ processId: 'announce', actor: 'ada' });
-    const [job] = await t.engine.fetchAndLock({ type: 'baton.notify', workerId: 'w', maxJobs: 1 });
+    const started = await t.engine.startInstance({ processId: 'announce' }, systemIdentity('ada'));
+    const [job] = await t.engine.fetchAndLock({ type: 'baton.notify', workerId: 'w', maxJobs: 1 }, SYSTEM);
     expect(job?.instanceId).toBe(started.id);
     const handler = notifyHandler({ store: t.store, live: t.app.live, now: () => t.clock.now() });
     await handler(job!);
@@ -103,7 +104,7 @@ describe.each(dialects())('notifications on %s', (dialect) => {
       'lee',
       'sam',
     ]);
-    await t.engine.completeJob(job!.id, 'w');
+    await t.engine.completeJob(job!.id, 'w', {}, SYSTEM);
   });
 });
 
@@ -130,7 +131,7 @@ describe('notifications on the event stream', () => {
     const samStream = await open('sam');
     const leeStream = await open('lee');
     // when
-    await t.engine.startInstance({ processId: 'announce', actor: 'sam' });
+    await t.engine.startInstance({ processId: 'announce' }, systemIdentity('sam'));
     await t.engine.runDueJobs();
     // then
     const samText = await readUntil(samStream, 'event: notification', 3000);

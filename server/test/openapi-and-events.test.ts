@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expenseProcess, reviewFormSchema, startFormSchema } from './fixtures/bpmn.js';
 import { readUntil } from './support/sse.js';
 import { createTestApp, type Session, type TestApp } from './support/test-app.js';
+import { SYSTEM, systemIdentity } from '@baton/engine';
 
 describe('OpenAPI document, metrics and the event stream', () => {
   let t: TestApp;
@@ -107,7 +108,7 @@ describe('OpenAPI document, metrics and the event stream', () => {
     // given: "expense" is managed by the group "managers"
     await t.createUser({ username: 'maya', roles: ['manager'], groups: ['managers'] });
     await t.createUser({ username: 'mo', roles: ['manager'], groups: ['ops'] });
-    await t.store.processAccess.replace('process_managers', 'expense', ['managers']);
+    await t.engine.setProcessAccess('expense', 'managers', ['managers'], SYSTEM);
     const open = async (username: string) => {
       const s = await t.login(username);
       const res = await fetch(`${base}/api/events`, { headers: { cookie: s.headers.cookie ?? '' } });
@@ -118,11 +119,13 @@ describe('OpenAPI document, metrics and the event stream', () => {
     const mayaStream = await open('maya');
     const moStream = await open('mo');
     // when
-    await t.engine.startInstance({
-      processId: 'expense',
-      variables: { title: 'b', amount: 2 },
-      actor: 'ada',
-    });
+    await t.engine.startInstance(
+      {
+        processId: 'expense',
+        variables: { title: 'b', amount: 2 },
+      },
+      systemIdentity('ada'),
+    );
     // then
     const mayaText = await readUntil(mayaStream, 'event: instance', 3000);
     const moText = await readUntil(moStream, 'event:', 800);
@@ -131,6 +134,6 @@ describe('OpenAPI document, metrics and the event stream', () => {
     expect(moText).not.toContain('event:');
     await mayaStream.cancel();
     await moStream.cancel();
-    await t.store.processAccess.replace('process_managers', 'expense', []);
+    await t.engine.setProcessAccess('expense', 'managers', [], SYSTEM);
   });
 });

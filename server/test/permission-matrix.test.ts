@@ -5,6 +5,7 @@ import { expenseProcess, reviewFormSchema, startFormSchema } from './fixtures/bp
 import { expenseTemplate } from './fixtures/template.js';
 import { dialects } from './support/databases.js';
 import { createTestApp, type Session, type TestApp } from './support/test-app.js';
+import { SYSTEM, systemIdentity } from '@baton/engine';
 
 /**
  * Callers: anonymous, a signed-in user with no role, each role, and an API token (of a worker:
@@ -79,29 +80,29 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
 
   const variables = { title: 'Taxi', amount: 3 };
   async function reviewTaskFor(username: string): Promise<string> {
-    const instance = await t.engine.startInstance({ processId: 'expense', variables, actor: 'ada' });
+    const instance = await t.engine.startInstance({ processId: 'expense', variables }, systemIdentity('ada'));
     const tasks = await t.engine.listTasks({ instanceId: instance.id });
     const id = tasks.items[0]!.id;
-    await t.engine.assignTask(id, username, 'ada');
+    await t.engine.assignTask(id, username, systemIdentity('ada'));
     return id;
   }
   async function approveTaskFor(username: string): Promise<string> {
     const reviewId = await reviewTaskFor('ada');
     const review = await t.engine.getTask(reviewId);
-    await t.engine.completeTask(reviewId, { decision: 'ok' }, 'ada');
+    await t.engine.completeTask(reviewId, { decision: 'ok' }, systemIdentity('ada'));
     const tasks = await t.engine.listTasks({ instanceId: review.instanceId, state: 'created' });
     const id = tasks.items[0]!.id;
-    await t.engine.assignTask(id, username, 'ada');
+    await t.engine.assignTask(id, username, systemIdentity('ada'));
     return id;
   }
   async function delegatedTaskFor(username: string): Promise<string> {
     const owner = username === 'maya' ? 'ada' : 'maya';
     const id = await reviewTaskFor(owner);
-    await t.engine.delegateTask(id, username, null, owner);
+    await t.engine.delegateTask(id, username, null, systemIdentity(owner));
     return id;
   }
   const instance = async () =>
-    (await t.engine.startInstance({ processId: 'expense', variables, actor: 'sam' })).id;
+    (await t.engine.startInstance({ processId: 'expense', variables }, systemIdentity('sam'))).id;
   const freshUser = async () => (await t.createUser({ username: `u${randomUUID().slice(0, 8)}` })).id;
 
   const rows: Row[] = [
@@ -467,7 +468,7 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       expect(set.statusCode).toBe(200);
     });
     afterAll(async () => {
-      await t.store.processAccess.replace('process_managers', 'expense', []);
+      await t.engine.setProcessAccess('expense', 'managers', [], SYSTEM);
     });
 
     /** [what, method, url, body, the outsider's answer]; the insider is allowed each. */

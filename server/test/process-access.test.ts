@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expenseProcess, reviewFormSchema, startFormSchema } from './fixtures/bpmn.js';
 import { dialects } from './support/databases.js';
 import { createTestApp, type Session, type TestApp } from './support/test-app.js';
+import { SYSTEM, systemIdentity } from '@baton/engine';
 
 /** A service task whose job a test fails, to raise an incident. */
 const failingProcess = `<?xml version="1.0" encoding="UTF-8"?>
@@ -42,13 +43,13 @@ describe.each(dialects())('who manages and who starts a process, on %s', (dialec
   afterAll(async () => t?.close());
 
   const start = async (processId: string, actor = 'sam') =>
-    (await t.engine.startInstance({ processId, variables, actor })).id;
+    (await t.engine.startInstance({ processId, variables }, systemIdentity(actor))).id;
   const setGroups = (who: Session, processId: string, list: string, groups: string[]) =>
     t.call(who, { method: 'PUT', url: `/api/processes/${processId}/${list}`, payload: { groups } });
   async function raiseIncident(): Promise<{ instanceId: string; incidentId: string }> {
     const instanceId = await start('mailer');
-    const [job] = await t.engine.fetchAndLock({ type: 'mail', workerId: 'w', maxJobs: 50 });
-    await t.engine.failJob(job!.id, 'w', { retries: 0, errorMessage: 'smtp down' });
+    const [job] = await t.engine.fetchAndLock({ type: 'mail', workerId: 'w', maxJobs: 50 }, SYSTEM);
+    await t.engine.failJob(job!.id, 'w', { retries: 0, errorMessage: 'smtp down' }, SYSTEM);
     const [incident] = await t.engine.listIncidents({ instanceId, open: true });
     return { instanceId, incidentId: incident!.id };
   }

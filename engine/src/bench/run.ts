@@ -7,6 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openDatabase } from '../database.js';
 import { createEngine } from '../engine.js';
+import { SYSTEM, systemIdentity } from '../identity.js';
 import { type BareTarget, pgliteBare, postgresBare } from './bare-sql.js';
 import { THREE_STEPS_XML } from './three-steps.js';
 
@@ -75,16 +76,19 @@ async function engineRunner(url: string | undefined): Promise<EngineRunner> {
     if (change.kind === 'task' && change.change === 'created') openTask.set(change.instanceId, change.id);
   });
   const runInstance = async (latencies: number[]) => {
-    const instance = await engine.startInstance({
-      processId: 'bench-three-steps',
-      variables: { requester: 'ann' },
-    });
+    const instance = await engine.startInstance(
+      {
+        processId: 'bench-three-steps',
+        variables: { requester: 'ann' },
+      },
+      SYSTEM,
+    );
     for (let step = 0; step < 3; step++) {
       const taskId = openTask.get(instance.id);
       if (!taskId) throw new Error('no open task');
       openTask.delete(instance.id);
       const t = performance.now();
-      await engine.completeTask(taskId, { step }, 'bench');
+      await engine.completeTask(taskId, { step }, systemIdentity('bench'));
       latencies.push(performance.now() - t);
     }
   };

@@ -12,8 +12,10 @@ export interface HistoryEntry {
 
 /**
  * Appends events outside a step (task operations) in one statement: bumping the instance's
- * `history_seq` takes its row lock, so sequence numbers stay gap-free and ordered per instance
- * without touching the optimistic `version` (a claim must not conflict with a completion).
+ * `history_seq` takes its row lock, so sequence numbers stay gap-free and ordered per instance.
+ * `bumpVersion` also bumps the optimistic `version`: a change of who may act on a task (claim,
+ * assignment, hand-off, delegation) must make a completion decided before it lose its version
+ * check; drafts and comments leave it alone, so they never conflict with a completion.
  */
 export async function appendHistory(
   db: Kysely<DB>,
@@ -21,6 +23,7 @@ export async function appendHistory(
   entries: readonly HistoryEntry[],
   at: Date,
   actor: Actor,
+  options: { readonly bumpVersion?: boolean } = {},
 ): Promise<void> {
   if (entries.length === 0) return;
   const n = entries.length;
@@ -33,7 +36,9 @@ export async function appendHistory(
   }));
   await sql`
     WITH s AS (
-      UPDATE instances SET history_seq = history_seq + ${n}::int WHERE id = ${instanceId}::uuid RETURNING history_seq
+      UPDATE instances SET history_seq = history_seq + ${n}::int,
+        version = version + ${options.bumpVersion === true ? 1 : 0}::int
+      WHERE id = ${instanceId}::uuid RETURNING history_seq
     )
     INSERT INTO history (instance_id, seq, at, type, element_id, task_id, actor, data)
     SELECT ${instanceId}::uuid, s.history_seq - ${n}::int + r.k, ${at}::timestamptz, r.type, r.element_id, r.task_id,

@@ -171,6 +171,23 @@ const migrations: Record<string, Migration> = {
       await runStatements(db, 'ALTER TABLE jobs ADD COLUMN crash_count int NOT NULL DEFAULT 0');
     },
   },
+  // Who manages and who may start a process: the engine's policy reads these in the transaction
+  // of the command it checks. Group names, as BPMN names groups.
+  '0003_process_access': {
+    async up(db: Kysely<unknown>) {
+      await runStatements(
+        db,
+        `
+        CREATE TABLE process_access (
+          process_id text NOT NULL,
+          list text NOT NULL CHECK (list IN ('managers', 'starters')),
+          group_name text NOT NULL,
+          PRIMARY KEY (process_id, list, group_name)
+        );
+      `,
+      );
+    },
+  },
 };
 
 /** PGlite's extended protocol takes one statement per query, so a migration runs its statements in turn. */

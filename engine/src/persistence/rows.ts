@@ -89,6 +89,7 @@ export function jobFromRow(row: Selectable<JobsTable>): Job {
   return {
     id: row.id,
     instanceId: row.instance_id,
+    definitionId: row.definition_id,
     elementId: row.element_id,
     kind: row.kind as Job['kind'],
     jobType: row.job_type,

@@ -153,4 +153,12 @@ export interface DB {
   start_subscriptions: StartSubscriptionsTable;
   incidents: IncidentsTable;
   history: HistoryTable;
+  process_access: ProcessAccessTable;
+}
+
+/** One group on one process's list of managers or starters; a process without rows is open to all. */
+export interface ProcessAccessTable {
+  process_id: string;
+  list: 'managers' | 'starters';
+  group_name: string;
 }

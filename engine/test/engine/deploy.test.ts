@@ -11,6 +11,7 @@ import {
 } from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { testEngine } from '../support/engines.js';
+import { SYSTEM } from '../../src/identity.js';
 
 describe.each(databases())('deploy on $name', (target) => {
   let database: Database;
@@ -48,10 +49,10 @@ describe.each(databases())('deploy on $name', (target) => {
     const { engine: a } = await testEngine(database);
     const { engine: b } = await testEngine(database);
     await a.deploy(threeStepProcess('shared', 'v1'));
-    await a.startInstance({ processId: 'shared' });
+    await a.startInstance({ processId: 'shared' }, SYSTEM);
     await b.deploy(threeStepProcess('shared', 'v2'));
     // when A starts another instance
-    const started = await a.startInstance({ processId: 'shared' });
+    const started = await a.startInstance({ processId: 'shared' }, SYSTEM);
     // then it runs on v2, and running instances keep v1
     expect(started.version).toBe(2);
     const all = await a.listInstances({ processId: 'shared' });
@@ -140,7 +141,9 @@ describe.each(databases())('deploy on $name', (target) => {
     const { engine } = await testEngine(database);
     await expect(engine.getDefinition('not-a-uuid')).rejects.toBeInstanceOf(DefinitionNotFoundError);
     await expect(engine.getLatestDefinition('nope')).rejects.toBeInstanceOf(DefinitionNotFoundError);
-    await expect(engine.startInstance({ processId: 'nope' })).rejects.toBeInstanceOf(DefinitionNotFoundError);
+    await expect(engine.startInstance({ processId: 'nope' }, SYSTEM)).rejects.toBeInstanceOf(
+      DefinitionNotFoundError,
+    );
   });
 
   it('reads the start form of a process', async () => {

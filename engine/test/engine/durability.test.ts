@@ -14,6 +14,7 @@ import {
 } from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { T0, onlyOpenTask, testEngine } from '../support/engines.js';
+import { SYSTEM, systemIdentity } from '../../src/identity.js';
 
 describe.each(databases())('durability on $name', (target) => {
   afterAll(() => target.dispose());
@@ -23,8 +24,12 @@ describe.each(databases())('durability on $name', (target) => {
     const first = await target.openPersistent();
     const { engine, clock } = await testEngine(first);
     await engine.deploy(threeStepProcess());
-    const instance = await engine.startInstance({ processId: 'three-steps', actor: 'ann' });
-    await engine.completeTask((await onlyOpenTask(engine, instance.id)).id, { step: 1 }, 'ann');
+    const instance = await engine.startInstance({ processId: 'three-steps' }, systemIdentity('ann'));
+    await engine.completeTask(
+      (await onlyOpenTask(engine, instance.id)).id,
+      { step: 1 },
+      systemIdentity('ann'),
+    );
     await engine.close();
     await first.close();
     // when a new engine opens the same database
@@ -33,7 +38,7 @@ describe.each(databases())('durability on $name', (target) => {
     // then it finds the instance where it was, and finishes it
     expect((await restarted.getInstance(instance.id)).activeElements).toEqual({ review: 1 });
     for (const user of ['lena', 'carl']) {
-      await restarted.completeTask((await onlyOpenTask(restarted, instance.id)).id, {}, user);
+      await restarted.completeTask((await onlyOpenTask(restarted, instance.id)).id, {}, systemIdentity(user));
     }
     const done = await restarted.getInstance(instance.id);
     expect(done.status).toBe('completed');
@@ -67,7 +72,7 @@ describe.each(databases())('durability on $name', (target) => {
       );
       try {
         // when the parent starts (its row is written before the child's effects fail)
-        const attempt = engine.startInstance({ processId: 'outer' });
+        const attempt = engine.startInstance({ processId: 'outer' }, SYSTEM);
         // then the command fails and nothing of it remains
         await expect(attempt).rejects.toThrow(/simulated crash/);
         const counts = await sql<{ instances: string; history: string; tasks: string }>`
@@ -98,7 +103,7 @@ describe.each(databases())('durability on $name', (target) => {
           bpmnFile([linearProcess('tick', [startEvent(), timerCatch('wait', 'PT5M'), endEvent()])]),
         );
         for (let i = 0; i < 1000; i += 50) {
-          await Promise.all(Array.from({ length: 50 }, () => a.startInstance({ processId: 'tick' })));
+          await Promise.all(Array.from({ length: 50 }, () => a.startInstance({ processId: 'tick' }, SYSTEM)));
         }
         clock.advance(5 * 60_000);
         // when both executors run concurrently until nothing is due

@@ -16,6 +16,7 @@ import {
 } from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { onlyOpenTask, testEngine } from '../support/engines.js';
+import { SYSTEM, systemIdentity } from '../../src/identity.js';
 
 const paymentProcess = bpmnFile(
   [
@@ -74,14 +75,17 @@ describe.each(databases())('messages, signals and call activities on $name', (ta
   it('correlates a message by name and correlation key to the waiting instance', async () => {
     // given two orders waiting for their payment
     await engine.deploy(paymentProcess);
-    const a = await engine.startInstance({ processId: 'order', variables: { orderId: 'A-1' } });
-    const b = await engine.startInstance({ processId: 'order', variables: { orderId: 'B-2' } });
+    const a = await engine.startInstance({ processId: 'order', variables: { orderId: 'A-1' } }, SYSTEM);
+    const b = await engine.startInstance({ processId: 'order', variables: { orderId: 'B-2' } }, SYSTEM);
     // when B's payment arrives
-    const result = await engine.correlateMessage({
-      name: 'payment-received',
-      correlationKey: 'B-2',
-      variables: { paid: 30 },
-    });
+    const result = await engine.correlateMessage(
+      {
+        name: 'payment-received',
+        correlationKey: 'B-2',
+        variables: { paid: 30 },
+      },
+      SYSTEM,
+    );
     // then only B moved on, with the message's variables
     expect(result.instanceId).toBe(b.id);
     expect((await engine.getInstance(b.id)).activeElements).toEqual({ ship: 1 });
@@ -89,13 +93,16 @@ describe.each(databases())('messages, signals and call activities on $name', (ta
     expect((await engine.getInstance(a.id)).activeElements).toEqual({ 'await-payment': 1 });
     // and a second message with the same key finds nobody
     await expect(
-      engine.correlateMessage({ name: 'payment-received', correlationKey: 'B-2' }),
+      engine.correlateMessage({ name: 'payment-received', correlationKey: 'B-2' }, SYSTEM),
     ).rejects.toBeInstanceOf(MessageNotCorrelatedError);
   });
 
   it('starts the latest version of a process with a message start event', async () => {
     await engine.deploy(messageStartProcess);
-    const { instanceId } = await engine.correlateMessage({ name: 'claim-filed', variables: { amount: 100 } });
+    const { instanceId } = await engine.correlateMessage(
+      { name: 'claim-filed', variables: { amount: 100 } },
+      SYSTEM,
+    );
     const started = await engine.getInstance(instanceId);
     expect(started.activeElements).toEqual({ assess: 1 });
     expect(started.variables).toMatchObject({ amount: 100 });
@@ -103,12 +110,14 @@ describe.each(databases())('messages, signals and call activities on $name', (ta
 
   it('broadcasts a signal to every waiting instance', async () => {
     await engine.deploy(signalProcess);
-    const waiting = await Promise.all([1, 2, 3].map(() => engine.startInstance({ processId: 'waiter' })));
-    const { delivered } = await engine.broadcastSignal({ name: 'go', variables: { at: 'now' } });
+    const waiting = await Promise.all(
+      [1, 2, 3].map(() => engine.startInstance({ processId: 'waiter' }, SYSTEM)),
+    );
+    const { delivered } = await engine.broadcastSignal({ name: 'go', variables: { at: 'now' } }, SYSTEM);
     expect(delivered).toBe(3);
     for (const instance of waiting)
       expect((await onlyOpenTask(engine, instance.id)).elementId).toBe('proceed');
-    expect((await engine.broadcastSignal({ name: 'go' })).delivered).toBe(0);
+    expect((await engine.broadcastSignal({ name: 'go' }, SYSTEM)).delivered).toBe(0);
   });
 
   it('starts processes with a signal start event on broadcast', async () => {
@@ -124,7 +133,7 @@ describe.each(databases())('messages, signals and call activities on $name', (ta
         signal('alarm-signal', 'alarm'),
       ),
     );
-    const { delivered } = await engine.broadcastSignal({ name: 'alarm', variables: { level: 3 } });
+    const { delivered } = await engine.broadcastSignal({ name: 'alarm', variables: { level: 3 } }, SYSTEM);
     expect(delivered).toBe(1);
     const [started] = (await engine.listInstances({ processId: 'on-alarm' })).items;
     expect((await engine.getInstance(started?.id ?? '')).variables).toMatchObject({ level: 3 });
@@ -133,7 +142,10 @@ describe.each(databases())('messages, signals and call activities on $name', (ta
   it('runs a called child and resumes the parent with its variables, in the same transaction', async () => {
     // given a parent that calls a child process
     await engine.deploy(parentAndChild);
-    const parent = await engine.startInstance({ processId: 'parent', variables: { request: 'laptop' } });
+    const parent = await engine.startInstance(
+      { processId: 'parent', variables: { request: 'laptop' } },
+      SYSTEM,
+    );
     // then the child runs with the parent's variables
     const children = await engine.listInstances({ processId: 'child' });
     expect(children.total).toBe(1);
@@ -141,7 +153,7 @@ describe.each(databases())('messages, signals and call activities on $name', (ta
     expect(child?.parentInstanceId).toBe(parent.id);
     const childTask = await onlyOpenTask(engine, child?.id ?? '');
     // when the child's task completes
-    await engine.completeTask(childTask.id, { approved: true }, 'ann');
+    await engine.completeTask(childTask.id, { approved: true }, systemIdentity('ann'));
     // then the child ended and the parent moved on with the child's result
     expect((await engine.getInstance(child?.id ?? '')).status).toBe('completed');
     const resumed = await engine.getInstance(parent.id);
@@ -151,8 +163,8 @@ describe.each(databases())('messages, signals and call activities on $name', (ta
 
   it('cancels the called child with its parent', async () => {
     await engine.deploy(parentAndChild);
-    const parent = await engine.startInstance({ processId: 'parent' });
-    await engine.cancelInstance(parent.id, 'mia');
+    const parent = await engine.startInstance({ processId: 'parent' }, SYSTEM);
+    await engine.cancelInstance(parent.id, systemIdentity('mia'));
     const child = (await engine.listInstances({ processId: 'child' })).items[0];
     expect(child?.status).toBe('cancelled');
   });

@@ -5,6 +5,7 @@ import type { Engine } from '../../src/engine.js';
 import { bpmnFile, endEvent, linearProcess, serviceTask, startEvent, userTask } from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { T0, testEngine } from '../support/engines.js';
+import { SYSTEM, systemIdentity } from '../../src/identity.js';
 
 const BRANCHES = 10;
 const ENGINES = 8;
@@ -93,7 +94,8 @@ describe.each(databases())('jobs under contention on $name', (target) => {
       engines.push(worker);
     }
     const instances = [];
-    for (let i = 0; i < INSTANCES; i++) instances.push(await engine.startInstance({ processId: 'fan' }));
+    for (let i = 0; i < INSTANCES; i++)
+      instances.push(await engine.startInstance({ processId: 'fan' }, SYSTEM));
     const versionChecks = await watchLostVersionChecks(database);
     try {
       // when they all drain the queue at once
@@ -118,7 +120,7 @@ describe.each(databases())('jobs under contention on $name', (target) => {
   it('makes commands on one instance wait for each other instead of losing version checks', async () => {
     // given an instance and a second engine on the same database
     await engine.deploy(bpmnFile([linearProcess('one', [startEvent(), userTask('wait'), endEvent()])]));
-    const instance = await engine.startInstance({ processId: 'one' });
+    const instance = await engine.startInstance({ processId: 'one' }, SYSTEM);
     const versionChecks = await watchLostVersionChecks(database);
     try {
       const other = await testEngine(
@@ -126,9 +128,9 @@ describe.each(databases())('jobs under contention on $name', (target) => {
       );
       // when three commands change it at once (PGlite runs them one after the other)
       const writes = [
-        engine.setVariables(instance.id, { first: 1 }, 'ann'),
-        other.engine.setVariables(instance.id, { second: 2 }, 'bob'),
-        engine.setVariables(instance.id, { third: 3 }, 'carl'),
+        engine.setVariables(instance.id, { first: 1 }, systemIdentity('ann')),
+        other.engine.setVariables(instance.id, { second: 2 }, systemIdentity('bob')),
+        engine.setVariables(instance.id, { third: 3 }, systemIdentity('carl')),
       ];
       await Promise.all(writes);
       // then each waited for the one before and lost no version check
@@ -166,7 +168,7 @@ describe.each(databases())('jobs under contention on $name', (target) => {
         // when the executor is woken to look for work (a new handler does that) and a command
         // creates a job at the same moment, so it commits while the executor's claim is in flight
         engine.registerHandler(`other-${trial}`, () => ({}));
-        const instance = await engine.startInstance({ processId: 'one' });
+        const instance = await engine.startInstance({ processId: 'one' }, SYSTEM);
         // then the executor runs the job at once, not a poll interval later
         for (let waited = 0; waited < 40 && !handled.has(instance.id); waited++) await sleep(25);
         expect(handled.has(instance.id), `trial ${trial}`).toBe(true);

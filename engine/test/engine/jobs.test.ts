@@ -15,6 +15,7 @@ import {
 } from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { onlyOpenTask, testEngine } from '../support/engines.js';
+import { SYSTEM, systemIdentity } from '../../src/identity.js';
 
 const MINUTE = 60_000;
 
@@ -59,7 +60,7 @@ describe.each(databases())('jobs on $name', (target) => {
   it('fires a timer when the virtual clock reaches it, not before', async () => {
     // given an instance waiting on a 10-minute timer
     await engine.deploy(timerProcess);
-    const instance = await engine.startInstance({ processId: 'wait' });
+    const instance = await engine.startInstance({ processId: 'wait' }, SYSTEM);
     expect(instance.activeElements).toEqual({ pause: 1 });
     // when 9 minutes pass, then 10
     clock.advance(9 * MINUTE);
@@ -80,7 +81,7 @@ describe.each(databases())('jobs on $name', (target) => {
       return { receipt: 'R-1' };
     });
     await engine.deploy(serviceProcess());
-    const instance = await engine.startInstance({ processId: 'charge', variables: { amount: 5 } });
+    const instance = await engine.startInstance({ processId: 'charge', variables: { amount: 5 } }, SYSTEM);
     // when due jobs run
     expect(await engine.runDueJobs()).toBe(1);
     // then the handler saw the variables and its result moved the token on
@@ -100,7 +101,7 @@ describe.each(databases())('jobs on $name', (target) => {
       return { paid: true };
     });
     await engine.deploy(serviceProcess(2));
-    const instance = await engine.startInstance({ processId: 'charge' });
+    const instance = await engine.startInstance({ processId: 'charge' }, SYSTEM);
     // when it fails twice (the second attempt only after the backoff)
     await engine.runDueJobs();
     expect(await engine.runDueJobs()).toBe(0);
@@ -116,7 +117,7 @@ describe.each(databases())('jobs on $name', (target) => {
     expect(await engine.runDueJobs()).toBe(0);
     // when the cause is fixed and the incident retried
     failing = false;
-    await engine.retryIncident(incident?.id ?? '', 'mia');
+    await engine.retryIncident(incident?.id ?? '', systemIdentity('mia'));
     await engine.runDueJobs();
     // then the job ran again and the instance moved on
     expect(calls).toBe(3);
@@ -131,7 +132,7 @@ describe.each(databases())('jobs on $name', (target) => {
       throw new BpmnError('CARD_DECLINED', 'declined');
     });
     await engine.deploy(serviceProcess());
-    const instance = await engine.startInstance({ processId: 'charge' });
+    const instance = await engine.startInstance({ processId: 'charge' }, SYSTEM);
     await engine.runDueJobs();
     const detail = await engine.getInstance(instance.id);
     expect(detail.activeElements.check).toBeUndefined();
@@ -145,25 +146,30 @@ describe.each(databases())('jobs on $name', (target) => {
   it('lets an external worker fetch and lock a job, and refuses a worker whose lease is gone', async () => {
     // given a service job and no in-process handler
     await engine.deploy(serviceProcess());
-    const instance = await engine.startInstance({ processId: 'charge', variables: { amount: 9 } });
+    const instance = await engine.startInstance({ processId: 'charge', variables: { amount: 9 } }, SYSTEM);
     // when worker A locks it for a minute
-    const [job] = await engine.fetchAndLock({ type: 'payment', workerId: 'A', lockMs: MINUTE });
+    const [job] = await engine.fetchAndLock(
+      { type: 'payment', workerId: 'A', lockMs: MINUTE, fetchVariables: ['amount'] },
+      SYSTEM,
+    );
     expect(job).toMatchObject({
       elementId: 'pay',
       jobType: 'payment',
       lockedBy: 'A',
       variables: expect.objectContaining({ amount: 9 }),
     });
-    expect(await engine.fetchAndLock({ type: 'payment', workerId: 'B' })).toEqual([]);
+    expect(await engine.fetchAndLock({ type: 'payment', workerId: 'B' }, SYSTEM)).toEqual([]);
     // and the lease runs out and B takes it
     clock.advance(2 * MINUTE);
-    const [again] = await engine.fetchAndLock({ type: 'payment', workerId: 'B', lockMs: MINUTE });
+    const [again] = await engine.fetchAndLock({ type: 'payment', workerId: 'B', lockMs: MINUTE }, SYSTEM);
     // then A can no longer complete it, B can, once
-    await expect(engine.completeJob(job?.id ?? '', 'A', { by: 'A' })).rejects.toBeInstanceOf(
+    await expect(engine.completeJob(job?.id ?? '', 'A', { by: 'A' }, SYSTEM)).rejects.toBeInstanceOf(
       JobLeaseLostError,
     );
-    await engine.completeJob(again?.id ?? '', 'B', { by: 'B' });
-    await expect(engine.completeJob(again?.id ?? '', 'B', {})).rejects.toBeInstanceOf(JobNotFoundError);
+    await engine.completeJob(again?.id ?? '', 'B', { by: 'B' }, SYSTEM);
+    await expect(engine.completeJob(again?.id ?? '', 'B', {}, SYSTEM)).rejects.toBeInstanceOf(
+      JobNotFoundError,
+    );
     const detail = await engine.getInstance(instance.id);
     expect(detail.variables).toMatchObject({ by: 'B' });
     expect(detail.activeElements).toEqual({ check: 1 });
@@ -171,18 +177,23 @@ describe.each(databases())('jobs on $name', (target) => {
 
   it('lets a worker fail a job with retries and a backoff, then raise an incident', async () => {
     await engine.deploy(serviceProcess());
-    const instance = await engine.startInstance({ processId: 'charge' });
-    const [job] = await engine.fetchAndLock({ type: 'payment', workerId: 'W' });
-    await engine.failJob(job?.id ?? '', 'W', {
-      retries: 1,
-      errorMessage: 'try later',
-      retryBackoffMs: 30_000,
-    });
-    expect(await engine.fetchAndLock({ type: 'payment', workerId: 'W' })).toEqual([]);
+    const instance = await engine.startInstance({ processId: 'charge' }, SYSTEM);
+    const [job] = await engine.fetchAndLock({ type: 'payment', workerId: 'W' }, SYSTEM);
+    await engine.failJob(
+      job?.id ?? '',
+      'W',
+      {
+        retries: 1,
+        errorMessage: 'try later',
+        retryBackoffMs: 30_000,
+      },
+      SYSTEM,
+    );
+    expect(await engine.fetchAndLock({ type: 'payment', workerId: 'W' }, SYSTEM)).toEqual([]);
     clock.advance(30_000);
-    const [retry] = await engine.fetchAndLock({ type: 'payment', workerId: 'W' });
+    const [retry] = await engine.fetchAndLock({ type: 'payment', workerId: 'W' }, SYSTEM);
     expect(retry).toMatchObject({ retries: 1, lastError: 'try later', attempts: 2 });
-    await engine.failJob(retry?.id ?? '', 'W', { retries: 0, errorMessage: 'gave up' });
+    await engine.failJob(retry?.id ?? '', 'W', { retries: 0, errorMessage: 'gave up' }, SYSTEM);
     const incidents = await engine.listIncidents({ instanceId: instance.id, open: true });
     expect(incidents.map((i) => i.message)).toEqual(['gave up']);
   });
@@ -214,7 +225,9 @@ describe.each(databases())('jobs on $name', (target) => {
 
   it('fires timers that fell due while no executor ran, on the next run', async () => {
     await engine.deploy(timerProcess);
-    const instances = await Promise.all([1, 2, 3].map(() => engine.startInstance({ processId: 'wait' })));
+    const instances = await Promise.all(
+      [1, 2, 3].map(() => engine.startInstance({ processId: 'wait' }, SYSTEM)),
+    );
     clock.advance(24 * 60 * MINUTE);
     // when a fresh engine (a restart) runs due jobs
     const { engine: restarted } = await testEngine(database, { clock });
@@ -227,7 +240,7 @@ describe.each(databases())('jobs on $name', (target) => {
   it('runs the background executor until stopped', async () => {
     engine.registerHandler('payment', () => ({ ok: true }));
     await engine.deploy(serviceProcess());
-    const instance = await engine.startInstance({ processId: 'charge' });
+    const instance = await engine.startInstance({ processId: 'charge' }, SYSTEM);
     engine.startExecutor({ pollMs: 20 });
     for (let i = 0; i < 200; i++) {
       if ((await engine.getInstance(instance.id)).activeElements.check) break;

@@ -7,6 +7,7 @@ import { StoreUnavailableError } from '../../src/errors.js';
 import { threeStepProcess } from '../support/bpmn.js';
 import { databases, type TestDatabase } from '../support/databases.js';
 import { onlyOpenTask, testEngine } from '../support/engines.js';
+import { systemIdentity } from '../../src/identity.js';
 
 // PostgreSQL only: PGlite runs in the process, there is no server connection to lose.
 const postgres = databases().find((target) => target.name === 'postgres');
@@ -41,9 +42,9 @@ describe.skipIf(postgres === undefined)('lost connections on postgres', () => {
 
   /** One caller's unit of work: start an instance and complete its first task. */
   const startAndComplete = async () => {
-    const instance = await engine.startInstance({ processId: 'three-steps', actor: 'ann' });
+    const instance = await engine.startInstance({ processId: 'three-steps' }, systemIdentity('ann'));
     const task = await onlyOpenTask(engine, instance.id);
-    await engine.completeTask(task.id, { done: true }, 'ann');
+    await engine.completeTask(task.id, { done: true }, systemIdentity('ann'));
   };
 
   it('survives connections dropped mid-command: failures are StoreUnavailableError and later commands succeed', async () => {
@@ -99,9 +100,9 @@ describe.skipIf(postgres === undefined)('lost connections on postgres', () => {
 
   it('runs a command again on a fresh connection when its connection drops before anything committed', async () => {
     // given a command waiting inside its transaction for a row lock held elsewhere
-    const instance = await engine.startInstance({ processId: 'three-steps', actor: 'ann' });
+    const instance = await engine.startInstance({ processId: 'three-steps' }, systemIdentity('ann'));
     const { blocker, pid } = await lockInstanceElsewhere(instance.id);
-    const waiting = engine.setVariables(instance.id, { note: 'late' }, 'ann');
+    const waiting = engine.setVariables(instance.id, { note: 'late' }, systemIdentity('ann'));
     await moment();
     // when the server ends the command's connection, and later the lock is released
     await terminateAllBut(pid);
@@ -118,10 +119,10 @@ describe.skipIf(postgres === undefined)('lost connections on postgres', () => {
 
   it('fails a command as StoreUnavailableError when its connection keeps dropping, and works again after', async () => {
     // given a command waiting inside its transaction for a row lock held elsewhere
-    const instance = await engine.startInstance({ processId: 'three-steps', actor: 'ann' });
+    const instance = await engine.startInstance({ processId: 'three-steps' }, systemIdentity('ann'));
     const { blocker, pid } = await lockInstanceElsewhere(instance.id);
     const outcome = engine
-      .setVariables(instance.id, { note: 'lost' }, 'ann')
+      .setVariables(instance.id, { note: 'lost' }, systemIdentity('ann'))
       .catch((error: unknown) => error);
     // when the server ends its connection again and again, each time it ran again
     for (let round = 0; round < 4; round++) {
@@ -133,7 +134,7 @@ describe.skipIf(postgres === undefined)('lost connections on postgres', () => {
     await blocker.query('ROLLBACK');
     await blocker.end();
     expect((await engine.getInstance(instance.id)).variables).not.toHaveProperty('note');
-    await engine.setVariables(instance.id, { note: 'again' }, 'ann');
+    await engine.setVariables(instance.id, { note: 'again' }, systemIdentity('ann'));
     expect((await engine.getInstance(instance.id)).variables).toMatchObject({ note: 'again' });
   });
 });

@@ -12,6 +12,7 @@ import {
 } from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { onlyOpenTask, testEngine } from '../support/engines.js';
+import { SYSTEM, systemIdentity } from '../../src/identity.js';
 
 const TRIALS = 50;
 /** The lost-correlation window is narrow: it took up to a couple of hundred trials to hit. */
@@ -78,11 +79,11 @@ describe.each(databases())('concurrent commands on $name', (target) => {
     await engine.deploy(paymentProcess);
     for (let trial = 0; trial < CORRELATION_TRIALS; trial++) {
       const orderId = `o-${trial}`;
-      const instance = await engine.startInstance({ processId: 'order', variables: { orderId } });
+      const instance = await engine.startInstance({ processId: 'order', variables: { orderId } }, SYSTEM);
       // when the same payment is correlated twice at once, by two engines
       const results = await Promise.allSettled([
-        engine.correlateMessage({ name: 'payment-received', correlationKey: orderId }),
-        other.correlateMessage({ name: 'payment-received', correlationKey: orderId }),
+        engine.correlateMessage({ name: 'payment-received', correlationKey: orderId }, SYSTEM),
+        other.correlateMessage({ name: 'payment-received', correlationKey: orderId }, SYSTEM),
       ]);
       // then one lands and the other is told nobody waits for it (never a bad-argument error)
       expect(results.map(codeOf).sort()).toEqual(['MESSAGE_NOT_CORRELATED', 'ok']);
@@ -95,15 +96,21 @@ describe.each(databases())('concurrent commands on $name', (target) => {
     await engine.deploy(twoMessagesProcess);
     for (let trial = 0; trial < TRIALS; trial++) {
       const orderId = `b-${trial}`;
-      const instance = await engine.startInstance({ processId: 'both', variables: { orderId } });
+      const instance = await engine.startInstance({ processId: 'both', variables: { orderId } }, SYSTEM);
       // when both messages arrive at once, at two engines
       const results = await Promise.allSettled([
-        engine.correlateMessage({ name: 'order-paid', correlationKey: orderId, variables: { paid: true } }),
-        other.correlateMessage({
-          name: 'order-packed',
-          correlationKey: orderId,
-          variables: { packed: true },
-        }),
+        engine.correlateMessage(
+          { name: 'order-paid', correlationKey: orderId, variables: { paid: true } },
+          SYSTEM,
+        ),
+        other.correlateMessage(
+          {
+            name: 'order-packed',
+            correlationKey: orderId,
+            variables: { packed: true },
+          },
+          SYSTEM,
+        ),
       ]);
       // then both land and the join lets the token through once
       expect(results.map(codeOf)).toEqual(['ok', 'ok']);
@@ -126,12 +133,12 @@ describe.each(databases())('concurrent commands on $name', (target) => {
       ]),
     );
     const claimAndComplete = (by: Engine, taskId: string) => async () => {
-      await by.claimTask(taskId, 'ann', 'ann');
-      await by.completeTask(taskId, { by: 'ann' }, 'ann');
+      await by.claimTask(taskId, systemIdentity('ann'), 'ann');
+      await by.completeTask(taskId, { by: 'ann' }, systemIdentity('ann'));
     };
     let slowest = 0;
     for (let trial = 0; trial < TRIALS; trial++) {
-      const instance = await engine.startInstance({ processId: 'race' });
+      const instance = await engine.startInstance({ processId: 'race' }, SYSTEM);
       const task = await onlyOpenTask(engine, instance.id);
       // when both run at once, on two engines
       const started = performance.now();

@@ -12,6 +12,7 @@ import {
 import { threeStepProcess } from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { onlyOpenTask, testEngine } from '../support/engines.js';
+import { systemIdentity } from '../../src/identity.js';
 
 describe.each(databases())('user tasks on $name', (target) => {
   let database: Database;
@@ -28,7 +29,7 @@ describe.each(databases())('user tasks on $name', (target) => {
   });
 
   const start = () =>
-    engine.startInstance({ processId: 'three-steps', variables: { amount: 12 }, actor: 'ann' });
+    engine.startInstance({ processId: 'three-steps', variables: { amount: 12 } }, systemIdentity('ann'));
 
   it('runs start -> three user tasks -> end and records who did what', async () => {
     // given a started instance
@@ -43,7 +44,7 @@ describe.each(databases())('user tasks on $name', (target) => {
     ] as const) {
       const task = await onlyOpenTask(engine, instance.id);
       expect(task.elementId).toBe(elementId);
-      await engine.completeTask(task.id, { [`${elementId}Done`]: true }, user);
+      await engine.completeTask(task.id, { [`${elementId}Done`]: true }, systemIdentity(user));
     }
     // then the instance is completed with the variables and the path, and history tells the story
     const done = await engine.getInstance(instance.id);
@@ -84,7 +85,7 @@ describe.each(databases())('user tasks on $name', (target) => {
       state: 'created',
       processId: 'three-steps',
     });
-    await engine.completeTask(draft.id, {}, 'ann');
+    await engine.completeTask(draft.id, {}, systemIdentity('ann'));
     const review = await onlyOpenTask(engine, instance.id);
     expect(review).toMatchObject({ assignee: null, candidateGroups: ['leads'] });
   });
@@ -92,15 +93,15 @@ describe.each(databases())('user tasks on $name', (target) => {
   it('claims and unclaims, and refuses a claim on a task someone else holds', async () => {
     // given the review task, offered to leads
     const instance = await start();
-    await engine.completeTask((await onlyOpenTask(engine, instance.id)).id, {}, 'ann');
+    await engine.completeTask((await onlyOpenTask(engine, instance.id)).id, {}, systemIdentity('ann'));
     const review = await onlyOpenTask(engine, instance.id);
     // when lena claims it and omar tries too
-    const claimed = await engine.claimTask(review.id, 'lena', 'lena');
-    const stolen = engine.claimTask(review.id, 'omar', 'omar');
+    const claimed = await engine.claimTask(review.id, systemIdentity('lena'), 'lena');
+    const stolen = engine.claimTask(review.id, systemIdentity('omar'), 'omar');
     // then lena holds it, omar is refused
     expect(claimed.assignee).toBe('lena');
     await expect(stolen).rejects.toBeInstanceOf(TaskNotAssignedError);
-    const released = await engine.unclaimTask(review.id, 'lena');
+    const released = await engine.unclaimTask(review.id, systemIdentity('lena'));
     expect(released.assignee).toBeNull();
     const history = await engine.getHistory(instance.id);
     expect(history.filter((e) => e.taskId === review.id).map((e) => [e.type, e.actor])).toEqual([
@@ -115,8 +116,13 @@ describe.each(databases())('user tasks on $name', (target) => {
     const instance = await start();
     const draft = await onlyOpenTask(engine, instance.id);
     // when ann hands it to bob, and bob hands it to the leads group
-    const toBob = await engine.handOffTask(draft.id, { user: 'bob' }, 'I am on leave', 'ann');
-    const toGroup = await engine.handOffTask(draft.id, { group: 'leads' }, 'needs a lead', 'bob');
+    const toBob = await engine.handOffTask(draft.id, { user: 'bob' }, 'I am on leave', systemIdentity('ann'));
+    const toGroup = await engine.handOffTask(
+      draft.id,
+      { group: 'leads' },
+      'needs a lead',
+      systemIdentity('bob'),
+    );
     // then the task moved, and history shows from, to and why
     expect(toBob.assignee).toBe('bob');
     expect(toGroup).toMatchObject({ assignee: null, candidateGroups: ['leads'] });
@@ -125,9 +131,9 @@ describe.each(databases())('user tasks on $name', (target) => {
       ['ann', { from: { user: 'ann', groups: [] }, to: { user: 'bob' }, reason: 'I am on leave' }],
       ['bob', { from: { user: 'bob', groups: [] }, to: { group: 'leads' }, reason: 'needs a lead' }],
     ]);
-    await expect(engine.handOffTask(draft.id, { user: 'x' }, '  ', 'ann')).rejects.toBeInstanceOf(
-      InvalidArgumentError,
-    );
+    await expect(
+      engine.handOffTask(draft.id, { user: 'x' }, '  ', systemIdentity('ann')),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
     // and the group now finds it in its inbox
     const inbox = await engine.listTasks({
       claimableBy: { user: 'lena', groups: ['leads'] },
@@ -141,8 +147,13 @@ describe.each(databases())('user tasks on $name', (target) => {
     const instance = await start();
     const draft = await onlyOpenTask(engine, instance.id);
     // when ann delegates to dan and dan resolves with his input
-    const delegated = await engine.delegateTask(draft.id, 'dan', 'please check the numbers', 'ann');
-    const resolved = await engine.resolveTask(draft.id, { checked: true }, 'dan');
+    const delegated = await engine.delegateTask(
+      draft.id,
+      'dan',
+      'please check the numbers',
+      systemIdentity('ann'),
+    );
+    const resolved = await engine.resolveTask(draft.id, { checked: true }, systemIdentity('dan'));
     // then dan held it meanwhile, and it came back to ann with dan's input as a draft
     expect(delegated).toMatchObject({ assignee: 'dan', owner: 'ann', delegated: true });
     expect(resolved).toMatchObject({
@@ -157,14 +168,16 @@ describe.each(databases())('user tasks on $name', (target) => {
       ['task.delegated', 'ann'],
       ['task.resolved', 'dan'],
     ]);
-    await expect(engine.resolveTask(draft.id, {}, 'ann')).rejects.toBeInstanceOf(TaskNotAssignedError);
+    await expect(engine.resolveTask(draft.id, {}, systemIdentity('ann'))).rejects.toBeInstanceOf(
+      TaskNotAssignedError,
+    );
   });
 
   it('saves a draft and comments without completing', async () => {
     const instance = await start();
     const draft = await onlyOpenTask(engine, instance.id);
-    const saved = await engine.saveDraft(draft.id, { title: 'half done' }, 'ann');
-    await engine.commentTask(draft.id, 'Numbers from Q1', 'ann');
+    const saved = await engine.saveDraft(draft.id, { title: 'half done' }, systemIdentity('ann'));
+    await engine.commentTask(draft.id, 'Numbers from Q1', systemIdentity('ann'));
     expect(saved.draft).toEqual({ title: 'half done' });
     expect((await engine.getTask(draft.id)).state).toBe('created');
     const comment = (await engine.getHistory(instance.id)).find((e) => e.type === 'task.commented');
@@ -174,11 +187,11 @@ describe.each(databases())('user tasks on $name', (target) => {
   it('returns a task to an earlier step with the reason', async () => {
     // given the review task after draft was done
     const instance = await start();
-    await engine.completeTask((await onlyOpenTask(engine, instance.id)).id, { v: 1 }, 'ann');
+    await engine.completeTask((await onlyOpenTask(engine, instance.id)).id, { v: 1 }, systemIdentity('ann'));
     const review = await onlyOpenTask(engine, instance.id);
     expect(await engine.returnTargets(review.id)).toEqual([{ elementId: 'draft', name: 'Draft' }]);
     // when the reviewer sends it back
-    await engine.returnTask(review.id, 'draft', 'missing budget', 'lena');
+    await engine.returnTask(review.id, 'draft', 'missing budget', systemIdentity('lena'));
     // then review is cancelled, a new draft task is open, and history keeps the reason
     expect((await engine.getTask(review.id)).state).toBe('cancelled');
     const again = await onlyOpenTask(engine, instance.id);
@@ -193,13 +206,19 @@ describe.each(databases())('user tasks on $name', (target) => {
   it('refuses operations on a completed task with a typed error', async () => {
     const instance = await start();
     const draft = await onlyOpenTask(engine, instance.id);
-    await engine.completeTask(draft.id, {}, 'ann');
-    await expect(engine.completeTask(draft.id, {}, 'ann')).rejects.toBeInstanceOf(TaskNotActiveError);
-    await expect(engine.claimTask(draft.id, 'ann', 'ann')).rejects.toBeInstanceOf(TaskNotActiveError);
+    await engine.completeTask(draft.id, {}, systemIdentity('ann'));
+    await expect(engine.completeTask(draft.id, {}, systemIdentity('ann'))).rejects.toBeInstanceOf(
+      TaskNotActiveError,
+    );
+    await expect(engine.claimTask(draft.id, systemIdentity('ann'), 'ann')).rejects.toBeInstanceOf(
+      TaskNotActiveError,
+    );
     await expect(engine.getTask('00000000-0000-0000-0000-000000000000')).rejects.toBeInstanceOf(
       TaskNotFoundError,
     );
-    await expect(engine.completeTask('nope', {}, 'ann')).rejects.toBeInstanceOf(TaskNotFoundError);
+    await expect(engine.completeTask('nope', {}, systemIdentity('ann'))).rejects.toBeInstanceOf(
+      TaskNotFoundError,
+    );
     await expect(engine.getTask('nope')).rejects.toBeInstanceOf(TaskNotFoundError);
     expect((await engine.listTasks({ instanceId: 'nope' })).total).toBe(0);
   });
@@ -213,8 +232,8 @@ describe.each(databases())('user tasks on $name', (target) => {
     );
     // when both complete it at the same time
     const results = await Promise.allSettled([
-      engine.completeTask(draft.id, { by: 'first' }, 'ann'),
-      other.engine.completeTask(draft.id, { by: 'second' }, 'ann'),
+      engine.completeTask(draft.id, { by: 'first' }, systemIdentity('ann')),
+      other.engine.completeTask(draft.id, { by: 'second' }, systemIdentity('ann')),
     ]);
     // then one wins and the other gets a conflict error; the token moved once
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -232,9 +251,9 @@ describe.each(databases())('user tasks on $name', (target) => {
     const instance = await start();
     const draft = await onlyOpenTask(engine, instance.id);
     const other = await testEngine(database);
-    await other.engine.setVariables(instance.id, { note: 'set elsewhere' }, 'mia');
+    await other.engine.setVariables(instance.id, { note: 'set elsewhere' }, systemIdentity('mia'));
     // when A completes the task
-    await engine.completeTask(draft.id, { done: true }, 'ann');
+    await engine.completeTask(draft.id, { done: true }, systemIdentity('ann'));
     // then nothing B wrote was lost and the token moved once
     const after = await engine.getInstance(instance.id);
     expect(after.variables).toMatchObject({ note: 'set elsewhere', done: true });
@@ -246,7 +265,7 @@ describe.each(databases())('user tasks on $name', (target) => {
     // given three instances whose review tasks are in the leads' inbox
     for (let i = 0; i < 3; i++) {
       const instance = await start();
-      await engine.completeTask((await onlyOpenTask(engine, instance.id)).id, {}, 'ann');
+      await engine.completeTask((await onlyOpenTask(engine, instance.id)).id, {}, systemIdentity('ann'));
     }
     // when lena (a lead) lists what she may see, two per page
     const page = await engine.listTasks({
@@ -274,10 +293,10 @@ describe.each(databases())('user tasks on $name', (target) => {
     const finished = await start();
     for (const user of ['ann', 'lena', 'carl']) {
       clock.advance(40 * 60_000);
-      await engine.completeTask((await onlyOpenTask(engine, finished.id)).id, {}, user);
+      await engine.completeTask((await onlyOpenTask(engine, finished.id)).id, {}, systemIdentity(user));
     }
     const waiting = await start();
-    await engine.completeTask((await onlyOpenTask(engine, waiting.id)).id, {}, 'ann');
+    await engine.completeTask((await onlyOpenTask(engine, waiting.id)).id, {}, systemIdentity('ann'));
     // when the figures are read
     const kpis = await engine.kpis('three-steps');
     // then they count what happened
@@ -297,13 +316,17 @@ describe.each(databases())('user tasks on $name', (target) => {
     const stop = engine.onChange((c) => changes.push(c));
     const instance = await start();
     const draft = await onlyOpenTask(engine, instance.id);
-    await engine.claimTask(draft.id, 'ann', 'ann');
-    await engine.completeTask(draft.id, {}, 'ann');
-    await engine.completeTask(draft.id, {}, 'ann').catch(() => {});
+    await engine.unclaimTask(draft.id, systemIdentity('ann'));
+    await engine.claimTask(draft.id, systemIdentity('ann'), 'ann');
+    // claiming a task one already holds changes nothing, so it publishes nothing
+    await engine.claimTask(draft.id, systemIdentity('ann'), 'ann');
+    await engine.completeTask(draft.id, {}, systemIdentity('ann'));
+    await engine.completeTask(draft.id, {}, systemIdentity('ann')).catch(() => {});
     stop();
     expect(changes.map((c) => `${c.kind}:${c.change}`)).toEqual([
       'instance:started',
       'task:created',
+      'task:unclaimed',
       'task:claimed',
       'instance:updated',
       'task:created',
@@ -314,9 +337,9 @@ describe.each(databases())('user tasks on $name', (target) => {
 
   it('cancels an instance and sets variables, recorded in history', async () => {
     const instance = await start();
-    await engine.setVariables(instance.id, { priority: 'high' }, 'mia');
+    await engine.setVariables(instance.id, { priority: 'high' }, systemIdentity('mia'));
     expect((await engine.getInstance(instance.id)).variables).toMatchObject({ priority: 'high' });
-    await engine.cancelInstance(instance.id, 'mia');
+    await engine.cancelInstance(instance.id, systemIdentity('mia'));
     const cancelled = await engine.getInstance(instance.id);
     expect(cancelled.status).toBe('cancelled');
     expect((await engine.listTasks({ instanceId: instance.id })).items.map((t) => t.state)).toEqual([

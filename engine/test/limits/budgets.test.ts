@@ -5,6 +5,7 @@ import type { Database } from '../../src/database.js';
 import type { Engine } from '../../src/engine.js';
 import { DefinitionInvalidError } from '../../src/errors.js';
 import { resetLimits, setFeelLimits } from '../../src/expressions/limits.js';
+import { SYSTEM } from '../../src/identity.js';
 import { claimExecutorJobs } from '../../src/jobs/claim.js';
 import type { DB } from '../../src/persistence/schema.js';
 import {
@@ -78,8 +79,8 @@ describe.each(databases())('budgets on $name', (target) => {
     // given an instance whose timer leads to a gateway with a runaway condition
     await engine.deploy(timerThenGateway('runaway', RECURSION));
     await engine.deploy(timerThenGateway('cheap', 'amount > 100'));
-    const hostile = await engine.startInstance({ processId: 'runaway' });
-    const cheap = await engine.startInstance({ processId: 'cheap', variables: { amount: 101 } });
+    const hostile = await engine.startInstance({ processId: 'runaway' }, SYSTEM);
+    const cheap = await engine.startInstance({ processId: 'cheap', variables: { amount: 101 } }, SYSTEM);
     // when the timers fire
     clock.advance(MINUTE);
     const ran = await engine.runDueJobs();
@@ -114,7 +115,7 @@ describe.each(databases())('budgets on $name', (target) => {
       ]),
     );
     // when it starts
-    const instance = await engine.startInstance({ processId: 'doubling' });
+    const instance = await engine.startInstance({ processId: 'doubling' }, SYSTEM);
     // then an incident holds the token at the gateway, and the engine still answers
     const incidents = await engine.listIncidents({ instanceId: instance.id });
     expect(incidents.map((i) => i.elementId)).toEqual(['gw']);
@@ -130,12 +131,18 @@ describe.each(databases())('budgets on $name', (target) => {
       ]),
     );
     // when instances start with absurd durations, and one with a sane duration
-    const huge = await engine.startInstance({
-      processId: 'dynamic',
-      variables: { wait: 'PT99999999999999999H' },
-    });
-    const century = await engine.startInstance({ processId: 'dynamic', variables: { wait: 'P101Y' } });
-    const fine = await engine.startInstance({ processId: 'dynamic', variables: { wait: 'PT5M' } });
+    const huge = await engine.startInstance(
+      {
+        processId: 'dynamic',
+        variables: { wait: 'PT99999999999999999H' },
+      },
+      SYSTEM,
+    );
+    const century = await engine.startInstance(
+      { processId: 'dynamic', variables: { wait: 'P101Y' } },
+      SYSTEM,
+    );
+    const fine = await engine.startInstance({ processId: 'dynamic', variables: { wait: 'PT5M' } }, SYSTEM);
     // then the absurd ones wait in an incident on the timer, the sane one waits for its timer
     for (const instance of [huge, century]) {
       const incidents = await engine.listIncidents({ instanceId: instance.id });
@@ -201,7 +208,7 @@ describe.each(databases())('budgets on $name', (target) => {
           ]),
         ]),
       );
-      const instance = await engine.startInstance({ processId: 'crashy' });
+      const instance = await engine.startInstance({ processId: 'crashy' }, SYSTEM);
       let calls = 0;
       engine.registerHandler('crash', async () => {
         calls++;
@@ -225,7 +232,7 @@ describe.each(databases())('budgets on $name', (target) => {
         /the job's handler or evaluation crashed or hung the engine process 3 times/,
       );
       // when the incident is retried, then a fresh job runs and the instance goes on
-      await engine.retryIncident(incidents[0]?.id ?? '', null);
+      await engine.retryIncident(incidents[0]?.id ?? '', SYSTEM);
       await engine.runDueJobs();
       expect(calls).toBe(1);
       expect((await engine.getInstance(instance.id)).activeElements).toEqual({ after: 1 });
@@ -239,7 +246,7 @@ describe.each(databases())('budgets on $name', (target) => {
           linearProcess('timed', [startEvent(), timerCatch('pause', 'PT1M'), userTask('after'), endEvent()]),
         ]),
       );
-      const instance = await engine.startInstance({ processId: 'timed' });
+      const instance = await engine.startInstance({ processId: 'timed' }, SYSTEM);
       clock.advance(MINUTE);
       // when three executors claim it and die, and a fourth claims it
       for (let i = 0; i < 3; i++) {
@@ -250,7 +257,7 @@ describe.each(databases())('budgets on $name', (target) => {
       // then the timer waits in an incident, and a retry moves on as if it had fired
       const incidents = await engine.listIncidents({ instanceId: instance.id });
       expect(incidents.map((i) => i.elementId)).toEqual(['pause']);
-      await engine.retryIncident(incidents[0]?.id ?? '', null);
+      await engine.retryIncident(incidents[0]?.id ?? '', SYSTEM);
       expect((await engine.getInstance(instance.id)).activeElements).toEqual({ after: 1 });
     });
 
@@ -261,7 +268,7 @@ describe.each(databases())('budgets on $name', (target) => {
           linearProcess('flaky', [startEvent(), serviceTask('work', 'flaky'), userTask('after'), endEvent()]),
         ]),
       );
-      const instance = await engine.startInstance({ processId: 'flaky' });
+      const instance = await engine.startInstance({ processId: 'flaky' }, SYSTEM);
       let calls = 0;
       engine.registerHandler('flaky', async () => {
         calls++;

@@ -1,8 +1,9 @@
-import type { Task } from '@baton/engine';
+import { policy, type Task } from '@baton/engine';
 import type { Role } from '@baton/schemas';
 import type { FastifyRequest } from 'fastify';
 import { problems } from '../errors.js';
 import type { RequestUser } from '../types.js';
+import { readerOf } from './identity.js';
 
 /** The signed-in user, or a 401. */
 export function currentUser(req: FastifyRequest): RequestUser {
@@ -42,25 +43,10 @@ export function requireRoleOrToken(...roles: readonly Role[]) {
   };
 }
 
-/** The user may claim this open, unassigned task (a candidate by name or group). */
-export function canClaim(user: RequestUser, task: Task): boolean {
-  return (
-    task.state === 'created' &&
-    task.assignee === null &&
-    (task.candidateUsers.includes(user.username) || task.candidateGroups.some((g) => user.groups.includes(g)))
-  );
-}
-
-/** The user works on this task now (assignee, or owner of a delegated task). */
-export function worksOn(user: RequestUser, task: Task): boolean {
-  return task.assignee === user.username || task.owner === user.username;
-}
-
 /**
  * Everyone sees the tasks assigned to them, completed by them, or that they may claim; managers
- * (`manages`: of this task's process) and admins see all.
+ * (`manages`: of this task's process) and admins see all. The engine's policy decides.
  */
 export function canSeeTask(user: RequestUser, task: Task, manages: boolean): boolean {
-  if (manages) return true;
-  return worksOn(user, task) || task.completedBy === user.username || canClaim(user, task);
+  return policy.seesTask(readerOf(user), task, manages);
 }

@@ -1,5 +1,5 @@
+import type { Identity } from '@baton/engine';
 import type { FastifyInstance } from 'fastify';
-import type { RequestUser } from '../types.js';
 
 /** Why a user's credentials are withdrawn. */
 export type RevocationReason =
@@ -46,7 +46,17 @@ export async function revokeCredentials(
 }
 
 /**
- * Open tasks assigned to the user go back to their candidates (engine command). Called when a
- * user is deleted or deactivated, after their credentials are revoked. Does nothing yet.
+ * Open tasks assigned to the user go back to their candidates, and tasks they delegated to their
+ * delegate's hands alone (one engine command, checked against the admin who acts; history says
+ * why). Called when a user is deleted or deactivated, after their credentials are revoked.
  */
-export async function releaseWorkOf(_app: FastifyInstance, _user: RequestUser): Promise<void> {}
+export async function releaseWorkOf(
+  app: FastifyInstance,
+  user: { readonly username: string },
+  by: Identity,
+  reason: 'deleted' | 'deactivated',
+): Promise<number> {
+  const released = await app.engine.releaseTasksOf(user.username, reason, by);
+  app.log.info({ audit: 'tasks.released', user: user.username, reason, released }, 'tasks released');
+  return released;
+}

@@ -28,19 +28,6 @@ export async function visibleInstance(app: FastifyInstance, user: RequestUser, i
   return instance;
 }
 
-/**
- * The instance for a manager's operation (cancel, set variables): 404 when the caller may not see
- * it, 403 when they see it (they take part) but do not manage its process.
- */
-export async function managedInstance(app: FastifyInstance, user: RequestUser, id: string) {
-  const instance = await app.engine.getInstance(id);
-  const scope = await managerScope(app, user);
-  if (scope.manages(instance.processId)) return instance;
-  if (await canSeeInstance(app, user, instance, scope))
-    throw problems.forbidden(`You do not manage the process '${instance.processId}'`);
-  throw problems.notFound('Process instance');
-}
-
 /** The task, or a 404 when it does not exist or the user may not see it. */
 export async function visibleTask(app: FastifyInstance, user: RequestUser, id: string): Promise<Task> {
   const task = await app.engine.getTask(id);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEngine, openDatabase } from '@baton/engine';
+import { createEngine, openDatabase, SYSTEM } from '@baton/engine';
 import autocannon, { type Request as CannonRequest } from 'autocannon';
 import pg from 'pg';
 import { buildApp } from '../app.js';
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 2 * TASKS; i += 50) {
       await Promise.all(
         Array.from({ length: Math.min(50, 2 * TASKS - i) }, () =>
-          engine.startInstance({ processId: 'bench', variables: {} }),
+          engine.startInstance({ processId: 'bench', variables: {} }, SYSTEM),
         ),
       );
     }

@@ -37,6 +37,17 @@ export function groupQueries(db: Db) {
       return rows.map(toRecord);
     },
 
+    /** Which of these group names exist. */
+    async existing(names: readonly string[]): Promise<Set<string>> {
+      if (names.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('groups')
+        .select('name')
+        .where('name', 'in', [...names])
+        .execute();
+      return new Set(rows.map((r) => r.name));
+    },
+
     /** By UUID or by name. */
     async get(idOrName: string): Promise<GroupRecord | null> {
       const query = UUID.test(idOrName)

@@ -124,6 +124,19 @@ export const serverMigrations: Readonly<Record<string, Migration>> = {
       await sql`create index login_attempts_window on login_attempts (window_start)`.execute(db);
     },
   },
+  // The engine's policy reads who manages and who may start a process in the transaction of the
+  // command it checks, so the lists move to the engine's table (created by the engine's own
+  // migrations, which run first).
+  '0004_process_access_in_engine': {
+    async up(db) {
+      await sql`insert into process_access (process_id, list, group_name)
+        select process_id, 'managers', group_name from process_managers
+        union all select process_id, 'starters', group_name from process_starters
+        on conflict do nothing`.execute(db);
+      await sql`drop table process_managers`.execute(db);
+      await sql`drop table process_starters`.execute(db);
+    },
+  },
 };
 
 /**

@@ -4,7 +4,6 @@ import { formQueries } from './forms.js';
 import { groupQueries } from './groups.js';
 import { loginAttemptQueries } from './login-attempts.js';
 import { notificationQueries } from './notifications.js';
-import { processAccessQueries } from './process-access.js';
 import { sessionQueries } from './sessions.js';
 import type { ServerTables } from './tables.js';
 import { userQueries } from './users.js';
@@ -20,7 +19,6 @@ export function createStore(db: Kysely<unknown>) {
     loginAttempts: loginAttemptQueries(typed),
     forms: formQueries(typed),
     notifications: notificationQueries(typed),
-    processAccess: processAccessQueries(typed),
     /** Readiness: one round trip. */
     async ping(): Promise<void> {
       await sql`select 1`.execute(typed);

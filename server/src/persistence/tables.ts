@@ -55,8 +55,6 @@ export interface ServerTables {
     created_at: ColumnType<Date, Date | undefined, never>;
     read_at: Date | null;
   };
-  process_managers: { process_id: string; group_name: string };
-  process_starters: { process_id: string; group_name: string };
   /** Only used by `ping`. */
   baton_server_migration: { name: string; timestamp: Generated<string> };
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../support/databases.js';
 import { SQL_META, XSS } from './support/arbitraries.js';
 import { databaseFingerprint, type Harness, openHarness, PASSWORD } from './support/harness.js';
+import { systemIdentity } from '@baton/engine';
 
 const UUID = '00000000-0000-4000-8000-000000000000';
 /** Routes anyone may call without signing in. */
@@ -56,7 +57,7 @@ describe.each(dialects())('attacks on %s', (dialect) => {
     staffA = (await h.tokenFor('alice', ['staff'], ['staff'])).headers;
     outsider = (await h.tokenFor('oscar', ['staff'], ['other-team'])).headers;
     await h.engine.deploy(groupTaskProcess('staff-work', 'staff'));
-    const instance = await h.engine.startInstance({ processId: 'staff-work', actor: 'alice' });
+    const instance = await h.engine.startInstance({ processId: 'staff-work' }, systemIdentity('alice'));
     staffTaskId = (await h.engine.listTasks({ instanceId: instance.id })).items[0]!.id;
   });
   afterAll(async () => h?.close());

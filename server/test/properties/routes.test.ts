@@ -5,6 +5,7 @@ import { expenseProcess, reviewFormSchema, startFormSchema } from '../fixtures/b
 import { dialects } from '../support/databases.js';
 import { anyBody, anyQuery, nastyString } from './support/arbitraries.js';
 import { databaseFingerprint, type Harness, openHarness } from './support/harness.js';
+import { SYSTEM } from '@baton/engine';
 
 // A request that takes longer than this on a busy 2-core machine counts as hung.
 const HUNG_MS = 10_000;
@@ -62,10 +63,13 @@ describe.each(dialects())('every route under random input on %s', (dialect) => {
       createdBy: 't',
     });
     const [definition] = (await h.engine.deploy(expenseProcess())).definitions;
-    const instance = await h.engine.startInstance({
-      processId: 'expense',
-      variables: { title: 't', amount: 1 },
-    });
+    const instance = await h.engine.startInstance(
+      {
+        processId: 'expense',
+        variables: { title: 't', amount: 1 },
+      },
+      SYSTEM,
+    );
     const task = (await h.engine.listTasks({ instanceId: instance.id })).items[0];
     const victim = await h.tokenFor('victim', ['staff'], ['staff']);
     realValues.push(

@@ -1,4 +1,4 @@
-import { createEngine, type Engine, openDatabase } from '../../index.js';
+import { createEngine, type Engine, openDatabase, SYSTEM, systemIdentity } from '../../index.js';
 import type { Database } from '../../database.js';
 import type { Shape } from './shapes.js';
 
@@ -77,13 +77,16 @@ export async function openBatonTarget(
   const completed = (event: FeedEvent) => event.kind === 'instance';
 
   const userTasks = async (shape: Shape) => {
-    const { id } = await engine.startInstance({
-      processId: shape.processId,
-      variables: { requester: 'ann' },
-    });
+    const { id } = await engine.startInstance(
+      {
+        processId: shape.processId,
+        variables: { requester: 'ann' },
+      },
+      SYSTEM,
+    );
     for (let step = 0; step < 3; step++) {
       const created = await events.take(id, (event) => event.kind === 'task');
-      await engine.completeTask(created.taskId!, { [`step${step}`]: true }, 'ann');
+      await engine.completeTask(created.taskId!, { [`step${step}`]: true }, systemIdentity('ann'));
     }
     await events.take(id, completed);
     events.forget(id);
@@ -92,7 +95,7 @@ export async function openBatonTarget(
   // The caller is its own executor: after starting, it runs due jobs (its own or anyone's, as
   // executors do) until its instance has completed.
   const serviceTasks = async (shape: Shape) => {
-    const { id } = await engine.startInstance({ processId: shape.processId });
+    const { id } = await engine.startInstance({ processId: shape.processId }, SYSTEM);
     let done = false;
     const finished = events.take(id, completed).then(() => {
       done = true;

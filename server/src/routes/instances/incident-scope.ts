@@ -1,7 +1,6 @@
 import type { Incident } from '@baton/engine';
 import type { FastifyInstance } from 'fastify';
 import { managerScope } from '../../auth/process-scope.js';
-import { managedInstance } from '../../auth/visibility.js';
 import type { RequestUser } from '../../types.js';
 
 /** The incidents of instances whose process the caller manages (one read per instance, only when scoped). */
@@ -19,18 +18,4 @@ export async function managedIncidents(
     ),
   );
   return incidents.filter((i) => scope.manages(processOf.get(i.instanceId) ?? ''));
-}
-
-/**
- * 403/404 unless the caller manages the process of the incident's instance. An unknown incident
- * passes: the engine answers it with INCIDENT_NOT_FOUND.
- */
-export async function assertManagesIncident(
-  app: FastifyInstance,
-  user: RequestUser,
-  id: string,
-): Promise<void> {
-  if ((await managerScope(app, user)).everything) return;
-  const incident = (await app.engine.listIncidents({ open: true })).find((i) => i.id === id);
-  if (incident) await managedInstance(app, user, incident.instanceId);
 }

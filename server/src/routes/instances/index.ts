@@ -8,14 +8,15 @@ import type {
 } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
 import { currentUser, requireRole, requireUser } from '../../auth/permissions.js';
-import { mayStart } from '../../auth/process-scope.js';
-import { managedInstance, visibleInstance } from '../../auth/visibility.js';
+import { identityOf } from '../../auth/identity.js';
+import { visibleInstance } from '../../auth/visibility.js';
 import { problems } from '../../errors.js';
 import { assertMatchesForm } from '../../forms/form-data.js';
+import { parseOptionalDateTime } from '../../util/dates.js';
 import type { JsonValue } from '../../util/json.js';
 import { historyDto, incidentDto, instanceDetailDto, instanceSummaryDto } from '../dto.js';
 import { pageOf, problemResponses, ref } from '../shared.js';
-import { assertManagesIncident, managedIncidents } from './incident-scope.js';
+import { managedIncidents } from './incident-scope.js';
 import { listVisibleInstances } from './scoped-list.js';
 
 /** Process instances: start, list, inspect, timeline, cancel, set variables; incidents. */
@@ -31,7 +32,6 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) => {
-      const user = currentUser(req);
       const { processId, version, businessKey } = req.body;
       const variables = (req.body.variables ?? {}) as Record<string, JsonValue>;
       const definition =
@@ -39,16 +39,11 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
           ? await app.engine.getLatestDefinition(processId)
           : (await app.engine.listDefinitions({ processId })).find((d) => d.version === version);
       if (!definition) throw problems.notFound(`Process '${processId}' version ${version}`);
-      if (!(await mayStart(app, user, processId)))
-        throw problems.forbidden(`Starting '${processId}' is open to other groups`);
-      await assertMatchesForm(app, await app.engine.startFormId(definition.id), variables);
-      const instance = await app.engine.startInstance({
-        processId,
-        version: definition.version,
-        variables,
-        businessKey,
-        actor: user.username,
-      });
+      const instance = await app.engine.startInstance(
+        { processId, version: definition.version, variables, businessKey },
+        identityOf(req),
+        (start) => assertMatchesForm(app, start.formId, variables),
+      );
       return reply.code(201).send(instanceDetailDto(instance));
     },
   );
@@ -71,8 +66,8 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       const filter = {
         processId: q.processId,
         status: q.status,
-        startedAfter: q.startedAfter ? new Date(q.startedAfter) : undefined,
-        startedBefore: q.startedBefore ? new Date(q.startedBefore) : undefined,
+        startedAfter: parseOptionalDateTime(q.startedAfter, '/startedAfter'),
+        startedBefore: parseOptionalDateTime(q.startedBefore, '/startedBefore'),
         overdue: q.overdue,
         text: q.q,
       };
@@ -115,7 +110,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: IdParams }>(
     '/api/instances/:id/cancel',
     {
-      onRequest: requireRole('manager'),
+      onRequest: requireUser(),
       schema: {
         tags: ['instances'],
         params: ref('idParams'),
@@ -123,9 +118,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) => {
-      const user = currentUser(req);
-      await managedInstance(app, user, req.params.id);
-      await app.engine.cancelInstance(req.params.id, user.username);
+      await app.engine.cancelInstance(req.params.id, identityOf(req));
       return reply.code(204).send();
     },
   );
@@ -133,7 +126,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
   app.patch<{ Params: IdParams; Body: VariablesBody }>(
     '/api/instances/:id/variables',
     {
-      onRequest: requireRole('manager'),
+      onRequest: requireUser(),
       schema: {
         tags: ['instances'],
         params: ref('idParams'),
@@ -142,12 +135,10 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) => {
-      const user = currentUser(req);
-      await managedInstance(app, user, req.params.id);
       await app.engine.setVariables(
         req.params.id,
         req.body.variables as Record<string, JsonValue>,
-        user.username,
+        identityOf(req),
       );
       return reply.code(204).send();
     },
@@ -166,7 +157,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const { instanceId, open = true, limit = 50, offset = 0 } = req.query;
       const user = currentUser(req);
-      if (instanceId) await managedInstance(app, user, instanceId);
+      if (instanceId) await visibleInstance(app, user, instanceId);
       const all = await managedIncidents(app, user, await app.engine.listIncidents({ instanceId, open }));
       return pageOf(all.map(incidentDto), limit, offset);
     },
@@ -175,7 +166,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: IdParams }>(
     '/api/incidents/:id/retry',
     {
-      onRequest: requireRole('manager'),
+      onRequest: requireUser(),
       schema: {
         tags: ['incidents'],
         params: ref('idParams'),
@@ -183,9 +174,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) => {
-      const user = currentUser(req);
-      await assertManagesIncident(app, user, req.params.id);
-      await app.engine.retryIncident(req.params.id, user.username);
+      await app.engine.retryIncident(req.params.id, identityOf(req));
       return reply.code(204).send();
     },
   );

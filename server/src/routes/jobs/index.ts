@@ -1,15 +1,20 @@
 import type { FetchAndLock, IdParams, JobBpmnError, JobComplete, JobFail } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
-import { requireRoleOrToken } from '../../auth/permissions.js';
+import { identityOf } from '../../auth/identity.js';
+import { requireUser } from '../../auth/permissions.js';
 import type { Variables } from '../../util/json.js';
 import { jobDto } from '../dto.js';
 import { problemResponses, ref } from '../shared.js';
 
 const noContent = { 204: { type: 'null' }, ...problemResponses } as const;
 
-/** External workers: fetch-and-lock by job type, then complete, fail or throw a BPMN error. */
+/**
+ * External workers: fetch-and-lock by job type, then complete, fail or throw a BPMN error. The
+ * engine lets only a worker allowed the job's type act (the worker role, and for a token a
+ * `jobs:<pattern>` scope matching it).
+ */
 export async function jobRoutes(app: FastifyInstance): Promise<void> {
-  const guard = requireRoleOrToken();
+  const guard = requireUser();
 
   app.post<{ Body: FetchAndLock }>(
     '/api/jobs/fetch-and-lock',
@@ -22,8 +27,11 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req) => {
-      const { type, workerId, maxJobs = 10, lockMs = 60_000 } = req.body;
-      const jobs = await app.engine.fetchAndLock({ type, workerId, maxJobs, lockMs });
+      const { type, workerId, maxJobs = 10, lockMs = 60_000, fetchVariables } = req.body;
+      const jobs = await app.engine.fetchAndLock(
+        { type, workerId, maxJobs, lockMs, ...(fetchVariables ? { fetchVariables } : {}) },
+        identityOf(req),
+      );
       return { items: jobs.map(jobDto), total: jobs.length, limit: maxJobs, offset: 0 };
     },
   );
@@ -35,7 +43,12 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
       schema: { tags: ['jobs'], params: ref('idParams'), body: ref('jobComplete'), response: noContent },
     },
     async (req, reply) => {
-      await app.engine.completeJob(req.params.id, req.body.workerId, (req.body.variables ?? {}) as Variables);
+      await app.engine.completeJob(
+        req.params.id,
+        req.body.workerId,
+        (req.body.variables ?? {}) as Variables,
+        identityOf(req),
+      );
       return reply.code(204).send();
     },
   );
@@ -48,7 +61,12 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       const { workerId, retries, errorMessage, retryBackoffMs } = req.body;
-      await app.engine.failJob(req.params.id, workerId, { retries, errorMessage, retryBackoffMs });
+      await app.engine.failJob(
+        req.params.id,
+        workerId,
+        { retries, errorMessage, retryBackoffMs },
+        identityOf(req),
+      );
       return reply.code(204).send();
     },
   );
@@ -61,11 +79,12 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       const { workerId, errorCode, errorMessage, variables } = req.body;
-      await app.engine.throwBpmnError(req.params.id, workerId, {
-        errorCode,
-        errorMessage,
-        variables: (variables ?? {}) as Variables,
-      });
+      await app.engine.throwBpmnError(
+        req.params.id,
+        workerId,
+        { errorCode, errorMessage, variables: (variables ?? {}) as Variables },
+        identityOf(req),
+      );
       return reply.code(204).send();
     },
   );

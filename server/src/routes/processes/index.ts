@@ -1,18 +1,19 @@
 import type { ProcessGroupsBody, ProcessParams } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
-import { requireRole } from '../../auth/permissions.js';
-import type { AccessList } from '../../persistence/process-access.js';
+import { identityOf } from '../../auth/identity.js';
+import { requireRole, requireUser } from '../../auth/permissions.js';
+import { problems } from '../../errors.js';
 import { problemResponses, ref } from '../shared.js';
 
-const LISTS: readonly { path: string; list: AccessList; what: string }[] = [
-  { path: 'managers', list: 'process_managers', what: 'manage' },
-  { path: 'starters', list: 'process_starters', what: 'may start' },
+const LISTS: readonly { path: string; list: 'managers' | 'starters'; what: string }[] = [
+  { path: 'managers', list: 'managers', what: 'manage' },
+  { path: 'starters', list: 'starters', what: 'may start' },
 ];
 
 /**
  * Who manages a process and who may start it: group names per process id, kept by admins and
- * designers. An empty list lifts the restriction (every manager manages it; everyone signed in
- * may start it).
+ * designers (the engine's policy reads them in every command it checks). An empty list lifts the
+ * restriction (every manager manages it; everyone signed in may start it).
  */
 export async function processAccessRoutes(app: FastifyInstance): Promise<void> {
   for (const { path, list, what } of LISTS) {
@@ -30,14 +31,14 @@ export async function processAccessRoutes(app: FastifyInstance): Promise<void> {
       async (req) => {
         const { processId } = req.params;
         await app.engine.getLatestDefinition(processId);
-        return { processId, groups: await app.store.processAccess.groupsOf(list, processId) };
+        return { processId, groups: [...(await app.engine.getProcessAccess(processId))[list]] };
       },
     );
 
     app.put<{ Params: ProcessParams; Body: ProcessGroupsBody }>(
       `/api/processes/:processId/${path}`,
       {
-        onRequest: requireRole('designer'),
+        onRequest: requireUser(),
         schema: {
           tags: ['definitions'],
           summary: `Replaces the groups whose members ${what} this process ([] lifts the restriction)`,
@@ -48,9 +49,19 @@ export async function processAccessRoutes(app: FastifyInstance): Promise<void> {
       },
       async (req) => {
         const { processId } = req.params;
+        const { groups } = req.body;
         await app.engine.getLatestDefinition(processId);
-        await app.store.processAccess.replace(list, processId, req.body.groups);
-        return { processId, groups: await app.store.processAccess.groupsOf(list, processId) };
+        const known = await app.store.groups.existing(groups);
+        const unknown = groups.filter((g) => !known.has(g));
+        if (unknown.length > 0) {
+          throw problems.badRequest(
+            'GROUP_NOT_FOUND',
+            `Unknown groups: ${unknown.join(', ')}`,
+            unknown.map((g) => ({ pointer: `/groups/${groups.indexOf(g)}`, message: `no group '${g}'` })),
+          );
+        }
+        await app.engine.setProcessAccess(processId, list, groups, identityOf(req));
+        return { processId, groups: [...(await app.engine.getProcessAccess(processId))[list]] };
       },
     );
   }

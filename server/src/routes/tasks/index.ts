@@ -1,7 +1,8 @@
 import type { TaskFilter } from '@baton/engine';
 import type { IdParams, TaskDataBody, TaskListQuery } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
-import { canClaim, currentUser, hasRole, requireUser } from '../../auth/permissions.js';
+import { identityOf } from '../../auth/identity.js';
+import { currentUser, hasRole, requireUser } from '../../auth/permissions.js';
 import { managerScope } from '../../auth/process-scope.js';
 import { visibleTask } from '../../auth/visibility.js';
 import { problems } from '../../errors.js';
@@ -11,7 +12,6 @@ import { parseOptionalDateTime } from '../../util/dates.js';
 import type { Variables } from '../../util/json.js';
 import { historyDto, taskDto } from '../dto.js';
 import { pageOf, problemResponses, ref } from '../shared.js';
-import { assertAssignee, assertOpen } from './task-guards.js';
 import { taskActionRoutes } from './task-actions.js';
 
 /** The inbox, one task with its form, its history, and completion. */
@@ -141,17 +141,11 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) => {
-      const user = currentUser(req);
-      const task = await visibleTask(app, user, req.params.id);
-      assertOpen(task);
       const variables = (req.body.variables ?? {}) as Variables;
-      const autoClaim = task.assignee === null && canClaim(user, task);
-      if (!autoClaim) assertAssignee(user, task);
-      if (task.delegated)
-        throw problems.conflict('TASK_DELEGATED', 'A delegated task is resolved, not completed');
-      await assertMatchesForm(app, task.formId, variables);
-      if (autoClaim) await app.engine.claimTask(task.id, user.username, user.username);
-      await app.engine.completeTask(task.id, variables, user.username);
+      // One engine command: the policy (assignee, or a candidate claiming it now), then the form.
+      await app.engine.completeTask(req.params.id, variables, identityOf(req), (task) =>
+        assertMatchesForm(app, task.formId, variables),
+      );
       return reply.code(204).send();
     },
   );

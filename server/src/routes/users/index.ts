@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { assertPasswordPolicy } from '../../auth/password-policy.js';
 import { hashPassword } from '../../auth/passwords.js';
 import { currentUser, hasRole, requireRole, requireUser } from '../../auth/permissions.js';
+import { identityOf } from '../../auth/identity.js';
 import { type RevocationReason, releaseWorkOf, revokeCredentials } from '../../auth/user-lifecycle.js';
 import { problems } from '../../errors.js';
 import type { UserRecord } from '../../persistence/users.js';
@@ -124,7 +125,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
             ? 'roles-changed'
             : null;
       if (reason) await revokeCredentials(app, user.id, reason);
-      if (deactivated) await releaseWorkOf(app, user);
+      if (deactivated) await releaseWorkOf(app, user, identityOf(req), 'deactivated');
       app.authCache.clear();
       if (reason || before.active !== user.active)
         req.log.info(
@@ -153,7 +154,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       const user = await app.store.users.getById(req.params.id);
       if (!user || !(await app.store.users.softDelete(user.id))) throw problems.notFound('User');
       await revokeCredentials(app, user.id, 'deleted');
-      await releaseWorkOf(app, user);
+      await releaseWorkOf(app, user, identityOf(req), 'deleted');
       req.log.info({ audit: 'user.deleted', userId: user.id, by: currentUser(req).id }, 'user deleted');
       return reply.code(204).send();
     },

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { expect } from 'vitest';
 import type { Harness } from './harness.js';
+import { SYSTEM, systemIdentity } from '@baton/engine';
 
 const NS =
   'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"';
@@ -56,7 +57,7 @@ export async function doubleCompletionTrial(
   headers: Record<string, string>,
   orderId: string,
 ): Promise<void> {
-  const instance = await h.engine.startInstance({ processId: 'race', variables: { orderId } });
+  const instance = await h.engine.startInstance({ processId: 'race', variables: { orderId } }, SYSTEM);
   const taskId = await openTask(h, instance.id, 'work');
   const complete = () =>
     h.inject({
@@ -88,8 +89,8 @@ export async function doubleCorrelationTrial(
   headers: Record<string, string>,
   orderId: string,
 ): Promise<void> {
-  const instance = await h.engine.startInstance({ processId: 'race', variables: { orderId } });
-  await h.engine.completeTask(await openTask(h, instance.id, 'work'), {}, 'alice');
+  const instance = await h.engine.startInstance({ processId: 'race', variables: { orderId } }, SYSTEM);
+  await h.engine.completeTask(await openTask(h, instance.id, 'work'), {}, systemIdentity('alice'));
   const correlate = () =>
     h.inject({
       method: 'POST',
@@ -116,7 +117,7 @@ export async function timerVersusCompletionTrial(
   headers: Record<string, string>,
   orderId: string,
 ): Promise<'completed' | 'escalated'> {
-  const instance = await h.engine.startInstance({ processId: 'race', variables: { orderId } });
+  const instance = await h.engine.startInstance({ processId: 'race', variables: { orderId } }, SYSTEM);
   const taskId = await openTask(h, instance.id, 'work');
   h.clock.advance(61_000);
   const [completion] = await Promise.all([
