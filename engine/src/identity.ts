@@ -113,10 +113,13 @@ export const policy = {
     return access.managers.length === 0 || intersects(access.managers, identity.groups);
   },
 
-  /** May start the process: admins; staff, designers and managers in a starting group (or any, if none is named). */
+  /**
+   * May start the process: admins; anyone signed in who is in a starting group (or anyone, if
+   * the process names none). A token also needs the `start` scope.
+   */
   mayStart(identity: Identity, access: ProcessAccess): boolean {
     if (identity.kind === 'system') return true;
-    if (!allows(identity, 'start')) return false;
+    if (identity.scopes !== undefined && !allows(identity, 'start')) return false;
     if (isAdmin(identity)) return true;
     return access.starters.length === 0 || intersects(access.starters, identity.groups);
   },
@@ -244,8 +247,9 @@ export function decideTask(
 ): TaskVerdict {
   if (identity.kind === 'system') return ALLOW;
   if (!policy.seesTask(identity, task, manages)) return deny('notFound', `Task ${task.id} not found`);
-  const manageScope = manages && (action === 'assign' || allowsScope(identity, 'manage'));
-  if (action !== 'assign' && !allowsScope(identity, 'tasks') && !manageScope)
+  // A person works on the tasks that are theirs whatever their roles; a token needs the `tasks`
+  // scope (or, for a manager's command, `manage`).
+  if (identity.scopes !== undefined && action !== 'assign' && !allowsScope(identity, 'tasks') && !manages)
     return deny('forbidden', 'This token may not work on tasks (it lacks the `tasks` scope)');
   const assignee = task.assignee === identity.id;
   switch (action) {

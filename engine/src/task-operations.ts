@@ -283,7 +283,9 @@ export class TaskOperations {
     } = {},
   ): Promise<Task> {
     return this.tx(identity, async (cx) =>
-      changeTask(cx, id, decision(), {
+      // The decision's own argument checks run after the policy's: a caller who may not touch the
+      // task learns nothing from them.
+      changeTask(cx, id, (task) => decision()(task), {
         anyState: options.anyState ?? false,
         bumpVersion: options.keepsVersion !== true,
         authorize: async (task) => {

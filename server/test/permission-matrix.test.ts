@@ -25,7 +25,10 @@ const DESIGN_MANAGE: Caller[] = ['designer', 'manager', 'admin'];
 const MANAGE: Caller[] = ['manager', 'admin'];
 const STAFF_MANAGE: Caller[] = ['staff', 'manager', 'admin'];
 const ADMIN: Caller[] = ['admin'];
-const MESSAGES: Caller[] = ['designer', 'manager', 'admin', 'token'];
+/** Whoever is not a manager or the owner, and so does not even learn that the instance or task exists. */
+const STRANGERS = { none: 404, designer: 404, token: 404 } as const;
+/** A random job or incident id: nobody learns more than "not found". */
+const NOT_FOUND = { none: 404, staff: 404, designer: 404, manager: 404, token: 404 } as const;
 const WORKERS: Caller[] = ['admin', 'token'];
 
 interface Row {
@@ -37,6 +40,8 @@ interface Row {
   readonly body?: (username: string) => unknown;
   /** The refusal of signed-in callers: 403, or 404 where visibility hides the resource. */
   readonly denied?: 403 | 404;
+  /** Per caller, where the refusal depends on who asks (403 for those who see it, 404 for the rest). */
+  readonly deniedBy?: Partial<Record<Caller, 403 | 404>>;
 }
 
 describe.each(dialects())('permission matrix on %s', (dialect) => {
@@ -233,7 +238,8 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
     {
       method: 'POST',
       route: '/api/instances',
-      allowed: SIGNED,
+      // a person may start an open process; this worker's token has no `start` scope
+      allowed: SESSIONS,
       body: () => ({ processId: 'expense', variables }),
     },
     { method: 'GET', route: '/api/instances', allowed: STAFF_MANAGE },
@@ -256,12 +262,14 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       method: 'POST',
       route: '/api/instances/:id/cancel',
       allowed: MANAGE,
+      deniedBy: STRANGERS,
       url: async () => `/api/instances/${await instance()}/cancel`,
     },
     {
       method: 'PATCH',
       route: '/api/instances/:id/variables',
       allowed: MANAGE,
+      deniedBy: STRANGERS,
       url: async () => `/api/instances/${await instance()}/variables`,
       body: () => ({ variables: { amount: 4 } }),
     },
@@ -270,6 +278,7 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       method: 'POST',
       route: '/api/incidents/:id/retry',
       allowed: MANAGE,
+      deniedBy: NOT_FOUND,
       url: async () => `/api/incidents/${randomUUID()}/retry`,
     },
     { method: 'GET', route: '/api/tasks', allowed: SIGNED },
@@ -288,61 +297,61 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
     {
       method: 'POST',
       route: '/api/tasks/:id/claim',
-      allowed: SIGNED,
+      allowed: SESSIONS,
       url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/claim`,
     },
     {
       method: 'POST',
       route: '/api/tasks/:id/unclaim',
-      allowed: SIGNED,
+      allowed: SESSIONS,
       url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/unclaim`,
     },
     {
       method: 'POST',
       route: '/api/tasks/:id/complete',
-      allowed: SIGNED,
+      allowed: SESSIONS,
       url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/complete`,
       body: () => ({ variables: { decision: 'ok' } }),
     },
     {
       method: 'POST',
       route: '/api/tasks/:id/draft',
-      allowed: SIGNED,
+      allowed: SESSIONS,
       url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/draft`,
       body: () => ({ variables: { note: 'x' } }),
     },
     {
       method: 'POST',
       route: '/api/tasks/:id/handoff',
-      allowed: SIGNED,
+      allowed: SESSIONS,
       url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/handoff`,
       body: () => ({ toGroup: 'staff', reason: 'busy' }),
     },
     {
       method: 'POST',
       route: '/api/tasks/:id/delegate',
-      allowed: SIGNED,
+      allowed: SESSIONS,
       url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/delegate`,
       body: (u) => ({ toUser: u === 'sam' ? 'maya' : 'sam' }),
     },
     {
       method: 'POST',
       route: '/api/tasks/:id/resolve',
-      allowed: SIGNED,
+      allowed: SESSIONS,
       url: async (u) => `/api/tasks/${await delegatedTaskFor(u)}/resolve`,
       body: () => ({ variables: { decision: 'ok' } }),
     },
     {
       method: 'POST',
       route: '/api/tasks/:id/return',
-      allowed: SIGNED,
+      allowed: SESSIONS,
       url: async (u) => `/api/tasks/${await approveTaskFor(u)}/return`,
       body: () => ({ targetElementId: 'review', reason: 'again' }),
     },
     {
       method: 'POST',
       route: '/api/tasks/:id/comments',
-      allowed: SIGNED,
+      allowed: SESSIONS,
       url: async (u) => `/api/tasks/${await reviewTaskFor(u)}/comments`,
       body: () => ({ text: 'hello' }),
     },
@@ -350,11 +359,13 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       method: 'POST',
       route: '/api/tasks/:id/assign',
       allowed: MANAGE,
+      deniedBy: STRANGERS,
       url: async () => `/api/tasks/${await reviewTaskFor('sam')}/assign`,
       body: () => ({ user: 'maya' }),
     },
-    { method: 'POST', route: '/api/messages', allowed: MESSAGES, body: () => ({ name: 'nobody-waits' }) },
-    { method: 'POST', route: '/api/signals', allowed: MESSAGES, body: () => ({ name: 'ping' }) },
+    // anyone signed in may send; each target decides (a starter, a participant, a worker)
+    { method: 'POST', route: '/api/messages', allowed: SIGNED, body: () => ({ name: 'nobody-waits' }) },
+    { method: 'POST', route: '/api/signals', allowed: SIGNED, body: () => ({ name: 'ping' }) },
     {
       method: 'POST',
       route: '/api/jobs/fetch-and-lock',
@@ -365,6 +376,7 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       method: 'POST',
       route: '/api/jobs/:id/complete',
       allowed: WORKERS,
+      deniedBy: NOT_FOUND,
       url: async () => `/api/jobs/${randomUUID()}/complete`,
       body: () => ({ workerId: 'w1' }),
     },
@@ -372,6 +384,7 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       method: 'POST',
       route: '/api/jobs/:id/fail',
       allowed: WORKERS,
+      deniedBy: NOT_FOUND,
       url: async () => `/api/jobs/${randomUUID()}/fail`,
       body: () => ({ workerId: 'w1', retries: 0, errorMessage: 'x' }),
     },
@@ -379,6 +392,7 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       method: 'POST',
       route: '/api/jobs/:id/bpmn-error',
       allowed: WORKERS,
+      deniedBy: NOT_FOUND,
       url: async () => `/api/jobs/${randomUUID()}/bpmn-error`,
       body: () => ({ workerId: 'w1', errorCode: 'E' }),
     },
@@ -434,10 +448,12 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
           ...(payload === undefined ? {} : { payload: payload as object }),
         });
         const allowed = row.allowed.includes(caller);
-        const denied = caller === 'anonymous' ? 401 : (row.denied ?? 403);
+        const denied = caller === 'anonymous' ? 401 : (row.deniedBy?.[caller] ?? row.denied ?? 403);
         expected[caller] = allowed ? 'allowed' : String(denied);
         const refused =
-          res.statusCode === 401 || res.statusCode === 403 || (row.denied === 404 && res.statusCode === 404);
+          res.statusCode === 401 ||
+          res.statusCode === 403 ||
+          (res.statusCode === 404 && (row.denied === 404 || (!allowed && denied === 404)));
         if (res.statusCode >= 500) outcome[caller] = `5xx ${res.body}`;
         else
           outcome[caller] =

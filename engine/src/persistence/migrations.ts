@@ -178,7 +178,7 @@ const migrations: Record<string, Migration> = {
       await runStatements(
         db,
         `
-        CREATE TABLE process_access (
+        CREATE TABLE IF NOT EXISTS process_access (
           process_id text NOT NULL,
           list text NOT NULL CHECK (list IN ('managers', 'starters')),
           group_name text NOT NULL,

@@ -46,10 +46,14 @@ export async function resetAdmin(
         `'${username}' is not an administrator; an administrator resets other passwords in the web app.`,
       );
     const password = generatePassword();
-    // update() ends the user's sessions in the same transaction as the new password.
     await store.users.update(user.id, { passwordHash: await hashPassword(password) });
+    // As a password reset in the web app does: their sessions end, and so do their API tokens
+    // (except those an admin marked to survive a password change). A running server on
+    // PostgreSQL notices within its auth cache's lifetime (5 s).
+    const sessions = await store.sessions.deleteForUser(user.id);
+    const tokens = await store.apiTokens.deleteForUser(user.id, { keepProtected: true });
     say(`New password for ${username}: ${password}   (shown once; change it after logging in)`);
-    say(`Every session of ${username} has been ended.`);
+    say(`Ended ${sessions} session(s) and ${tokens} API token(s) of ${username}.`);
   } finally {
     await database.close();
   }

@@ -125,10 +125,16 @@ export const serverMigrations: Readonly<Record<string, Migration>> = {
     },
   },
   // The engine's policy reads who manages and who may start a process in the transaction of the
-  // command it checks, so the lists move to the engine's table (created by the engine's own
-  // migrations, which run first).
+  // command it checks, so the lists move to the engine's table.
   '0004_process_access_in_engine': {
     async up(db) {
+      // The same table as the engine's own migration creates (either may run first).
+      await sql`create table if not exists process_access (
+        process_id text not null,
+        list text not null check (list in ('managers', 'starters')),
+        group_name text not null,
+        primary key (process_id, list, group_name)
+      )`.execute(db);
       await sql`insert into process_access (process_id, list, group_name)
         select process_id, 'managers', group_name from process_managers
         union all select process_id, 'starters', group_name from process_starters
