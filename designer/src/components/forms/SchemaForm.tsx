@@ -65,6 +65,8 @@ export function SchemaForm({
       validator={cspValidator}
       widgets={widgets}
       noHtml5Validate
+      // rjsf fills `const` fields by default: an acknowledgement (`const: true`) would open ticked.
+      experimental_defaultFormStateBehavior={{ constAsDefaults: 'never' }}
       showErrorList={false}
       liveValidate={submitted ? 'onChange' : false}
       extraErrors={extraErrors}
