@@ -260,6 +260,21 @@ export const en = {
   'element.gateway': 'Gateway',
   'element.flow': 'Flow',
   'element.task': 'Task',
+  // forms and task data
+  'formError.required': 'Please fill in “{field}”.',
+  'formError.minLength': '“{field}” needs at least {limit} characters.',
+  'formError.maxLength': '“{field}” can have at most {limit} characters.',
+  'formError.range': '“{field}” must be {comparison} {limit}.',
+  'formError.minItems': '“{field}” needs at least {limit} entries.',
+  'formError.maxItems': '“{field}” can have at most {limit} entries.',
+  'formError.pattern': '“{field}” is not in the expected form.',
+  'formError.format': '“{field}” is not a valid {format}.',
+  'formError.type': '“{field}” has the wrong kind of value.',
+  'formError.choose': 'Please choose one of the options for “{field}”.',
+  'formError.mustTick': 'Please tick “{field}”.',
+  'formError.uniqueItems': '“{field}” lists the same entry twice.',
+  'formError.invalid': '“{field}” is not valid.',
+  'start.again': 'Start another',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -57,6 +57,15 @@ export function io(m: { inputs?: Record<string, string>; outputs?: Record<string
 }
 
 /**
+ * Input mappings that make a multi-instance activity's answers its own: each named variable is
+ * declared (as null) in the iteration's scope, so the completion variables of one person's task
+ * land there (and in the output collection) instead of in the process root, where the next
+ * person's form would find them.
+ */
+export const ownAnswers = (...names: string[]): string =>
+  io({ inputs: Object.fromEntries(names.map((name) => [name, '=null'])) });
+
+/**
  * The extension elements of a `baton.notify` send task: the `subject` header says what it is
  * about; the FEEL inputs `recipients` (usernames) and `groups` (group names) say who gets it.
  */

@@ -8,6 +8,7 @@ import {
   io,
   multiInstance,
   notify,
+  ownAnswers,
   timer,
 } from '../bpmn/xml.js';
 
@@ -107,7 +108,12 @@ export const conflictMediation: ProcessSpec = {
       lane: 'leads',
       col: 6,
       doc: 'One task per party: accept, or reject with a reason.',
-      ext: [form('conflict-vote'), assign({ assignee: '=party' }), dueIn('P2D')],
+      ext: [
+        form('conflict-vote'),
+        assign({ assignee: '=party' }),
+        dueIn('P2D'),
+        ownAnswers('accept', 'comment'),
+      ],
       body: [
         multiInstance({
           collection: bothParties,
@@ -198,8 +204,20 @@ export const conflictMediation: ProcessSpec = {
       row: 1,
       col: 10,
       doc: "One task per party: acknowledge the mediator's decision.",
-      ext: [form('conflict-acknowledge'), assign({ assignee: '=party' }), dueIn('P2D')],
-      body: [multiInstance({ collection: bothParties, element: 'party' })],
+      ext: [
+        form('conflict-acknowledge'),
+        assign({ assignee: '=party' }),
+        dueIn('P2D'),
+        ownAnswers('acknowledged', 'comment'),
+      ],
+      body: [
+        multiInstance({
+          collection: bothParties,
+          element: 'party',
+          outputCollection: 'acknowledgements',
+          outputElement: '={party: party, acknowledged: acknowledged, comment: comment}',
+        }),
+      ],
     },
     {
       id: 'Task_record',

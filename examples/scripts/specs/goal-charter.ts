@@ -1,5 +1,5 @@
 import type { ProcessSpec } from '../bpmn/types.js';
-import { assign, dueIn, form, io, multiInstance, notify, timer } from '../bpmn/xml.js';
+import { assign, dueIn, form, io, multiInstance, notify, ownAnswers, timer } from '../bpmn/xml.js';
 
 /** Practice 1: clear goals and responsibilities. */
 export const goalCharter: ProcessSpec = {
@@ -70,7 +70,12 @@ export const goalCharter: ProcessSpec = {
       lane: 'staff',
       col: 4,
       doc: 'One task per row of the responsibility table, for that member: accept the duties, or dispute them with a reason.',
-      ext: [form('goal-charter-acknowledge'), assign({ assignee: '=responsibility.member' }), dueIn('P3D')],
+      ext: [
+        form('goal-charter-acknowledge'),
+        assign({ assignee: '=responsibility.member' }),
+        dueIn('P3D'),
+        ownAnswers('decision', 'comment'),
+      ],
       body: [
         multiInstance({
           collection: '=responsibilities',

@@ -1,5 +1,5 @@
 import type { ProcessSpec } from '../bpmn/types.js';
-import { assign, dueAt, dueIn, form, multiInstance, notify, timer } from '../bpmn/xml.js';
+import { assign, dueAt, dueIn, form, multiInstance, notify, ownAnswers, timer } from '../bpmn/xml.js';
 
 /** Practice 5: regular evaluation and feedback. */
 export const monthlyReview: ProcessSpec = {
@@ -45,14 +45,19 @@ export const monthlyReview: ProcessSpec = {
       lane: 'staff',
       col: 3,
       doc: 'One task per member: achievements against their goals, a 1-5 self rating, challenges, next goals.',
-      ext: [form('monthly-review-self'), assign({ assignee: '=member' }), dueIn('P5D')],
+      ext: [
+        form('monthly-review-self'),
+        assign({ assignee: '=member' }),
+        dueIn('P5D'),
+        ownAnswers('achievements', 'selfRating', 'challenges', 'nextGoals'),
+      ],
       body: [
         multiInstance({
           collection: '=members',
           element: 'member',
           outputCollection: 'selfAssessments',
           outputElement:
-            '={member: member, achievements: achievements, selfRating: selfRating, challenges: challenges}',
+            '={member: member, achievements: achievements, selfRating: selfRating, challenges: challenges, nextGoals: nextGoals}',
         }),
       ],
     },
@@ -81,7 +86,12 @@ export const monthlyReview: ProcessSpec = {
       lane: 'managers',
       col: 4,
       doc: 'One task per self-assessment for the managers: a 1-5 rating and written feedback.',
-      ext: [form('monthly-review-evaluation'), assign({ groups: 'managers' }), dueIn('P3D')],
+      ext: [
+        form('monthly-review-evaluation'),
+        assign({ groups: 'managers' }),
+        dueIn('P3D'),
+        ownAnswers('rating', 'feedback'),
+      ],
       body: [
         multiInstance({
           collection: '=selfAssessments',
@@ -120,8 +130,16 @@ export const monthlyReview: ProcessSpec = {
         form('monthly-review-action'),
         assign({ assignee: '=action.owner' }),
         dueAt('=date and time(action.due + "T17:00:00Z")'),
+        ownAnswers('outcome'),
       ],
-      body: [multiInstance({ collection: '=actions', element: 'action' })],
+      body: [
+        multiInstance({
+          collection: '=actions',
+          element: 'action',
+          outputCollection: 'outcomes',
+          outputElement: '={action: action, outcome: outcome}',
+        }),
+      ],
     },
     {
       id: 'Boundary_improveReminder',

@@ -1,5 +1,5 @@
 import type { ProcessSpec } from '../bpmn/types.js';
-import { assign, dueIn, form, multiInstance, notify, timer } from '../bpmn/xml.js';
+import { assign, dueIn, form, multiInstance, notify, ownAnswers, timer } from '../bpmn/xml.js';
 
 /** Practice 3: regular team training. */
 export const trainingCycle: ProcessSpec = {
@@ -60,13 +60,18 @@ export const trainingCycle: ProcessSpec = {
       lane: 'staff',
       col: 4,
       doc: 'One task per attendee: attending or not (with a reason).',
-      ext: [form('training-confirm'), assign({ assignee: '=attendee' }), dueIn('P3D')],
+      ext: [
+        form('training-confirm'),
+        assign({ assignee: '=attendee' }),
+        dueIn('P3D'),
+        ownAnswers('attending', 'note'),
+      ],
       body: [
         multiInstance({
           collection: '=attendees',
           element: 'attendee',
           outputCollection: 'confirmations',
-          outputElement: '={attendee: attendee, attending: attending}',
+          outputElement: '={attendee: attendee, attending: attending, note: note}',
         }),
       ],
     },
@@ -111,7 +116,12 @@ export const trainingCycle: ProcessSpec = {
       lane: 'staff',
       col: 6,
       doc: 'One task per attendee who came: a 1-5 rating and comments.',
-      ext: [form('training-feedback'), assign({ assignee: '=attendee' }), dueIn('P3D')],
+      ext: [
+        form('training-feedback'),
+        assign({ assignee: '=attendee' }),
+        dueIn('P3D'),
+        ownAnswers('rating', 'comments'),
+      ],
       body: [
         multiInstance({
           collection: '=for c in confirmations[attending = true] return c.attendee',

@@ -1,5 +1,5 @@
 import type { ProcessSpec } from '../bpmn/types.js';
-import { assign, dueAt, dueIn, form, multiInstance, notify, timer } from '../bpmn/xml.js';
+import { assign, dueAt, dueIn, form, multiInstance, notify, ownAnswers, timer } from '../bpmn/xml.js';
 
 const itemDue = '=date and time(actionItem.due + "T17:00:00Z")';
 
@@ -40,13 +40,19 @@ export const weeklySync: ProcessSpec = {
       lane: 'staff',
       col: 3,
       doc: 'One task per member: progress, blockers, help needed. Due in two days; a reminder comes after one.',
-      ext: [form('weekly-sync-update'), assign({ assignee: '=member' }), dueIn('P2D')],
+      ext: [
+        form('weekly-sync-update'),
+        assign({ assignee: '=member' }),
+        dueIn('P2D'),
+        ownAnswers('progress', 'blockers', 'solutions', 'needsHelp'),
+      ],
       body: [
         multiInstance({
           collection: '=members',
           element: 'member',
           outputCollection: 'updates',
-          outputElement: '={member: member, progress: progress, blockers: blockers}',
+          outputElement:
+            '={member: member, progress: progress, blockers: blockers, solutions: solutions, needsHelp: needsHelp}',
         }),
       ],
     },
@@ -102,7 +108,15 @@ export const weeklySync: ProcessSpec = {
       kind: 'subProcess',
       name: 'Action item',
       doc: 'One instance per action item, in parallel.',
-      body: [multiInstance({ collection: '=actionItems', element: 'actionItem' })],
+      ext: [ownAnswers('outcome', 'resolution', 'note')],
+      body: [
+        multiInstance({
+          collection: '=actionItems',
+          element: 'actionItem',
+          outputCollection: 'actionResults',
+          outputElement: '={item: actionItem, outcome: outcome, resolution: resolution, note: note}',
+        }),
+      ],
     },
     {
       id: 'Start_item',

@@ -21,6 +21,37 @@ export interface FormRecord {
 }
 
 type Db = Kysely<ServerTables>;
+
+type JsonObject = Record<string, unknown>;
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The uiSchema with the schema's property order written down as `ui:order`, at the root and in
+ * every nested object (array items included), wherever the uiSchema does not give one already.
+ * jsonb keeps object keys in its own order (shortest first), so the order a form was designed in
+ * survives a save only this way; a `ui:order` that is already there wins.
+ *
+ * @example withFieldOrder({ properties: { b: {}, a: {} } }, {}) // { 'ui:order': ['b', 'a', '*'] }
+ */
+export function withFieldOrder(schema: unknown, uiSchema: unknown): JsonObject {
+  const ui: JsonObject = isObject(uiSchema) ? { ...uiSchema } : {};
+  if (!isObject(schema)) return ui;
+  if (isObject(schema.properties)) {
+    const keys = Object.keys(schema.properties);
+    if (keys.length > 1 && !Array.isArray(ui['ui:order'])) ui['ui:order'] = [...keys, '*'];
+    for (const [key, property] of Object.entries(schema.properties)) {
+      const nested = withFieldOrder(property, ui[key]);
+      if (Object.keys(nested).length > 0) ui[key] = nested;
+    }
+  }
+  if (isObject(schema.items)) {
+    const items = withFieldOrder(schema.items, ui.items);
+    if (Object.keys(items).length > 0) ui.items = items;
+  }
+  return ui;
+}
 type FormRow = ServerTables['forms'] & { created_at: Date };
 
 function toRecord(row: FormRow): FormRecord {
@@ -39,7 +70,10 @@ function toRecord(row: FormRow): FormRecord {
 /** Forms, versioned by form id: saving always adds a version. */
 export function formQueries(db: Db) {
   return {
-    /** Saves the next version; a concurrent save of the same form id is a 409. */
+    /**
+     * Saves the next version; a concurrent save of the same form id is a 409. The field order is
+     * kept as `ui:order` (see {@link withFieldOrder}).
+     */
     async save(f: {
       formId: string;
       name: FormName;
@@ -60,7 +94,7 @@ export function formQueries(db: Db) {
                 sql<number>`coalesce(max(version), 0) + 1`.as('version'),
                 sql`${JSON.stringify(f.name)}::jsonb`.as('name'),
                 sql`${JSON.stringify(f.schema)}::jsonb`.as('schema'),
-                sql`${JSON.stringify(f.uiSchema)}::jsonb`.as('ui_schema'),
+                sql`${JSON.stringify(withFieldOrder(f.schema, f.uiSchema))}::jsonb`.as('ui_schema'),
                 sql`${f.i18n === undefined ? null : JSON.stringify(f.i18n)}::jsonb`.as('i18n'),
                 sql.val(f.createdBy).as('created_by'),
               ])

@@ -1,6 +1,7 @@
 import type { Engine } from '@baton/engine';
 import { templates as exampleTemplates } from '@baton/examples';
 import { checkFormSchema } from '../forms/form-validation.js';
+import { withFieldOrder } from '../persistence/forms.js';
 import type { Store } from '../persistence/store.js';
 
 /** One form a template ships. */
@@ -75,7 +76,7 @@ export async function installTemplates(
           latest &&
           canonical(latest.name) === canonical(form.name) &&
           canonical(latest.schema) === canonical(form.schema) &&
-          canonical(latest.uiSchema) === canonical(form.uiSchema ?? {}) &&
+          canonical(latest.uiSchema) === canonical(withFieldOrder(form.schema, form.uiSchema)) &&
           canonical(latest.i18n) === canonical(form.i18n ?? null);
         if (!same) {
           await store.forms.save({ ...form, uiSchema: form.uiSchema ?? {}, createdBy: 'system' });

@@ -1,8 +1,10 @@
 import Form from '@rjsf/core';
 import type { ErrorSchema, RJSFSchema, UiSchema } from '@rjsf/utils';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
 import type { Json, JsonObject, Variables } from '../../api/types.js';
+import { useI18n } from '../../app/i18n.js';
 import { cspValidator } from './csp-validator.js';
+import { humanMessage, localizeSchema, withUserPickers } from './form-data.js';
 import { checkSchemaShape } from './schema-shape.js';
 import { UserPickerWidget } from './UserPickerWidget.js';
 
@@ -17,6 +19,9 @@ export function forRjsf(schema: JsonObject): RJSFSchema {
 /**
  * A JSON Schema form as staff see it: validation by rjsf with a code-free validator (the
  * browser's own checks are off; Ajv needs `unsafe-eval`, which the CSP forbids), live validation only after the first submit, server errors shown on their fields.
+ * `texts` (JSON pointer -> text, the form's `i18n` entry for the current language) relabels the
+ * fields; validation messages are worded in the current language with the field's title; fields
+ * marked `"ui:options": { "userPicker": true }` pick a user.
  */
 export function SchemaForm({
   schema,
@@ -28,6 +33,7 @@ export function SchemaForm({
   disabled,
   children,
   idPrefix,
+  texts,
 }: {
   schema: JsonObject;
   uiSchema?: JsonObject | null;
@@ -38,16 +44,29 @@ export function SchemaForm({
   disabled?: boolean;
   children?: ReactNode;
   idPrefix?: string;
+  texts?: Record<string, string> | null;
 }) {
+  const { t } = useI18n();
   const [submitted, setSubmitted] = useState(false);
+  const shown = useMemo(() => localizeSchema(schema, texts), [schema, texts]);
+  const ui = useMemo(() => withUserPickers(uiSchema) as UiSchema, [uiSchema]);
   return (
     <Form
-      schema={forRjsf(schema)}
-      uiSchema={(uiSchema ?? {}) as UiSchema}
+      schema={forRjsf(shown)}
+      uiSchema={ui}
+      transformErrors={(errors) =>
+        errors.map((error) => {
+          const { key, params } = humanMessage(error, shown);
+          const message = t(key, params);
+          return { ...error, message, stack: message };
+        })
+      }
       formData={formData}
       validator={cspValidator}
       widgets={widgets}
       noHtml5Validate
+      // rjsf fills `const` fields by default: an acknowledgement (`const: true`) would open ticked.
+      experimental_defaultFormStateBehavior={{ constAsDefaults: 'never' }}
       showErrorList={false}
       liveValidate={submitted ? 'onChange' : false}
       extraErrors={extraErrors}

@@ -54,7 +54,7 @@ export function StartPage({ processId }: { processId?: string }) {
 }
 
 function StartForm({ process }: { process: ProcessSummary }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { hasRole } = useAuth();
   const form = useAsync(
     () =>
@@ -68,6 +68,8 @@ function StartForm({ process }: { process: ProcessSummary }) {
   const [error, setError] = useState<unknown>(null);
   const [started, setStarted] = useState<InstanceSummary | null>(null);
   const [businessKey, setBusinessKey] = useState('');
+  // A new key after each start gives a blank form, so a second click cannot start the same twice.
+  const [round, setRound] = useState(0);
 
   const start = async (variables: Variables) => {
     setError(null);
@@ -80,6 +82,8 @@ function StartForm({ process }: { process: ProcessSummary }) {
       });
       setStarted(instance);
       setData({});
+      setBusinessKey('');
+      setRound((n) => n + 1);
     } catch (failure) {
       if (failure instanceof ApiError && failure.errors.length > 0)
         setExtraErrors(errorsToExtraErrors(failure.errors) as ErrorSchema);
@@ -97,37 +101,50 @@ function StartForm({ process }: { process: ProcessSummary }) {
           {hasRole('manager') ? (
             <a href={href(`/instances/${started.id}`)}>{started.id.slice(0, 8)}</a>
           ) : null}{' '}
-          <a href={href('/inbox')}>{t('nav.inbox')}</a>
+          <a href={href('/inbox')}>{t('nav.inbox')}</a>{' '}
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="start-again"
+            onClick={() => setStarted(null)}
+          >
+            {t('start.again')}
+          </button>
         </div>
       ) : null}
-      <ErrorMessage error={error ?? form.error} />
-      <label className="field">
-        <span>{t('start.businessKey')}</span>
-        <input value={businessKey} onChange={(e) => setBusinessKey(e.target.value)} />
-      </label>
-      {form.data ? (
-        <SchemaForm
-          schema={form.data.schema}
-          uiSchema={form.data.uiSchema}
-          formData={data}
-          onChange={setData}
-          onSubmit={(variables) => void start(variables)}
-          extraErrors={extraErrors}
-          idPrefix="start"
-        >
-          <button type="submit" className="btn btn-primary" data-testid="start-submit">
-            {t('start.submit')}
-          </button>
-        </SchemaForm>
-      ) : (
-        <button
-          type="button"
-          className="btn btn-primary"
-          data-testid="start-submit"
-          onClick={() => void start({})}
-        >
-          {t('start.submit')}
-        </button>
+      {started ? null : (
+        <div key={round}>
+          <ErrorMessage error={error ?? form.error} />
+          <label className="field">
+            <span>{t('start.businessKey')}</span>
+            <input value={businessKey} onChange={(e) => setBusinessKey(e.target.value)} />
+          </label>
+          {form.data ? (
+            <SchemaForm
+              schema={form.data.schema}
+              uiSchema={form.data.uiSchema}
+              formData={data}
+              onChange={setData}
+              onSubmit={(variables) => void start(variables)}
+              extraErrors={extraErrors}
+              idPrefix="start"
+              texts={form.data.i18n?.[locale] ?? null}
+            >
+              <button type="submit" className="btn btn-primary" data-testid="start-submit">
+                {t('start.submit')}
+              </button>
+            </SchemaForm>
+          ) : (
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-testid="start-submit"
+              onClick={() => void start({})}
+            >
+              {t('start.submit')}
+            </button>
+          )}
+        </div>
       )}
     </div>
   );

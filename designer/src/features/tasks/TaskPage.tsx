@@ -3,11 +3,12 @@ import { useMemo, useState } from 'react';
 import { api } from '../../api/client.js';
 import { definitionXml } from '../../api/definitions.js';
 import { ApiError } from '../../api/problem.js';
-import type { HistoryList, Json, TaskDetail, Variables } from '../../api/types.js';
+import type { FormRecord, HistoryList, TaskDetail, Variables } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
 import { href, navigate } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { openingData } from '../../components/forms/form-data.js';
 import { SchemaForm } from '../../components/forms/SchemaForm.js';
 import { elementLabels } from '../../components/element-labels.js';
 import { isOverdue } from '../../components/format.js';
@@ -18,19 +19,27 @@ import { Timeline } from '../../components/Timeline.js';
 import { errorsToExtraErrors } from './error-mapping.js';
 import { TaskActions } from './TaskActions.js';
 
-/** The data a task's form opens with: its variables, overlaid by a saved draft, limited to the form's fields. */
+/** The data a task's form opens with: the fields the form declares it reads, overlaid by a saved draft. */
 export function initialFormData(task: TaskDetail): Variables {
-  const merged: Variables = { ...task.variables, ...(task.draft ?? {}) };
-  const properties = task.form?.schema.properties;
-  if (!properties || typeof properties !== 'object' || Array.isArray(properties)) return merged;
-  const keys = Object.keys(properties as Record<string, Json>);
-  return Object.fromEntries(Object.entries(merged).filter(([key]) => keys.includes(key)));
+  return openingData(task.variables, task.draft, task.form?.schema, task.form?.uiSchema);
 }
 
 /** One task: its form, the actions on it, comments, history and where it sits in the diagram. */
 export function TaskPage({ taskId }: { taskId: string }) {
-  const { t, formatDateTime } = useI18n();
+  const { t, formatDateTime, locale } = useI18n();
   const task = useAsync(() => api.get<TaskDetail>(`/api/tasks/${taskId}`), [taskId]);
+  const formId = task.data?.form?.formId;
+  const formVersion = task.data?.form?.version;
+  // The task carries the form's schema; its name and translations come with the form record.
+  const formRecord = useAsync(
+    () =>
+      formId
+        ? api.get<FormRecord>(`/api/forms/${encodeURIComponent(formId)}`, {
+            ...(formVersion ? { version: formVersion } : {}),
+          })
+        : Promise.resolve(null),
+    [formId, formVersion],
+  );
   const history = useAsync(
     () => api.get<HistoryList>(`/api/tasks/${taskId}/history`).then((page) => page.items),
     [taskId],
@@ -52,6 +61,11 @@ export function TaskPage({ taskId }: { taskId: string }) {
   const current = task.data;
   const formData = data ?? initialFormData(current);
   const isOpen = current.state === 'created';
+  const texts = formRecord.data?.i18n?.[locale] ?? null;
+  // The task's name comes from the BPMN, in one language; in another, the form's name stands in.
+  const formName = formRecord.data?.name;
+  const title =
+    locale !== 'en' && typeof formName === 'object' && formName[locale] ? formName[locale] : current.name;
 
   const refresh = (message: string, gone = false) => {
     if (gone) {
@@ -106,7 +120,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
           <a className="small-link" href={href('/inbox')}>
             ← {t('inbox.title')}
           </a>
-          <h1 data-testid="task-title">{current.name || current.elementId}</h1>
+          <h1 data-testid="task-title">{title || current.elementId}</h1>
           <div className="meta">
             <span>{current.processId}</span>
             <span>
@@ -146,6 +160,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
               extraErrors={extraErrors}
               disabled={!isOpen}
               idPrefix="task"
+              texts={texts}
             >
               <FormButtons open={isOpen} onDraft={() => void saveDraft()} />
             </SchemaForm>
