@@ -254,6 +254,22 @@ export const en = {
   'element.gateway': 'Gateway',
   'element.flow': 'Flow',
   'element.task': 'Task',
+  // app shell
+  'task.resolve': 'Resolve',
+  'task.resolved': 'Resolved: the task is back with its owner.',
+  'task.resolveHint': 'Delegated to you by {owner}: save your draft, then resolve to send it back.',
+  'auth.sessionExpired': 'Your session has expired. Sign in again to go back to where you were.',
+  'shell.skipToContent': 'Skip to content',
+  'shell.menu': 'Menu',
+  'notifications.bell.one': 'Notifications, {count} unread',
+  'notifications.bell.other': 'Notifications, {count} unread',
+  'notifications.total.one': '{count} notification',
+  'notifications.total.other': '{count} notifications',
+  'modeler.unsavedLeave':
+    'The diagram has changes that are not deployed. Leave and keep them only as a local draft?',
+  'modeler.draftRestored': 'Your unsaved draft of this diagram was restored.',
+  'modeler.discardDraft': 'Discard draft',
+  'modeler.lintGatewayCondition': 'Flows out of this gateway need a condition (or one default flow)',
 } as const;
 
 export type MessageKey = keyof typeof en;
