@@ -5,10 +5,11 @@ import { definitionVersions, definitionXml } from '../../api/definitions.js';
 import { ApiError } from '../../api/problem.js';
 import type { Definition, DeployIssue, FormList, FormRecord } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
-import { navigate, useLocation } from '../../app/router.js';
+import { navigate, setLeaveGuard, useLocation } from '../../app/router.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { type DiagramDiff, diffXml } from './diff.js';
-import { takeDraft } from './draft-store.js';
+import { dropLocalDraft, localDraft, saveLocalDraft, storeDraft, takeDraft } from './draft-store.js';
+import { GATEWAY_CONDITIONS_RULE } from './gateway-conditions.js';
 import { FormLinkPicker } from './FormLinkPicker.js';
 import { blankDiagram, createModeler, processIdsOf } from './modeler-setup.js';
 import { type Problem, ProblemList } from './ProblemList.js';
@@ -20,6 +21,7 @@ interface Deployed {
   version: number;
 }
 
+/** The page's diagram as last deployed (or handed over), before any local draft is laid over it. */
 async function loadInitial(processId: string): Promise<{ xml: string; deployed: Deployed | null }> {
   if (processId === 'new') return { xml: blankDiagram(), deployed: null };
   if (processId === 'draft') return { xml: takeDraft() ?? blankDiagram(), deployed: null };
@@ -70,6 +72,38 @@ export function ModelerPage({ processId }: { processId: string }) {
   const [diff, setDiff] = useState<DiagramDiff | null>(null);
   const [forms, setForms] = useState<FormRecord[]>([]);
   const [busy, setBusy] = useState(false);
+  // Changes since the diagram was loaded or deployed; they live in a local draft until deployed.
+  const dirty = useRef(false);
+  const [restored, setRestored] = useState(false);
+  const [original, setOriginal] = useState<string | null>(null);
+
+  useEffect(() => {
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!dirty.current) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    const release = setLeaveGuard(() => !dirty.current || window.confirm(t('modeler.unsavedLeave')));
+    return () => {
+      window.removeEventListener('beforeunload', onBeforeUnload);
+      release();
+    };
+  }, [t]);
+
+  // Keep the work as it goes: the template copy in its session hand-off, any other in a local draft.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: changeTick is the trigger, not an input.
+  useEffect(() => {
+    if (!modeler || !dirty.current) return;
+    const timer = setTimeout(() => {
+      void modeler.saveXML({ format: true }).then(({ xml }) => {
+        if (!xml || !dirty.current) return;
+        if (processId === 'draft') storeDraft(xml);
+        else saveLocalDraft(processId, xml);
+      });
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [modeler, processId, changeTick]);
 
   useEffect(() => {
     api
@@ -88,13 +122,23 @@ export function ModelerPage({ processId }: { processId: string }) {
     instance.on('selection.changed', (event: { newSelection: Shape[] }) =>
       setSelected(event.newSelection[0] ?? null),
     );
-    instance.on('commandStack.changed', () => setChangeTick((n) => n + 1));
+    let loaded = false;
+    instance.on('commandStack.changed', () => {
+      if (loaded) dirty.current = true;
+      setChangeTick((n) => n + 1);
+    });
     loadInitial(processId)
       .then(async ({ xml, deployed: current }) => {
         if (!alive) return;
         setDeployed(current);
-        await instance.importXML(xml);
+        const draft = processId === 'draft' ? null : localDraft(processId);
+        const fromDraft = draft !== null && draft !== xml;
+        await instance.importXML(fromDraft ? draft : xml);
         instance.get<{ zoom(level: string): void }>('canvas').zoom('fit-viewport');
+        loaded = true;
+        dirty.current = fromDraft;
+        setOriginal(xml);
+        setRestored(fromDraft);
         setModeler(instance);
       })
       .catch((failure: unknown) => alive && setError(failure));
@@ -176,6 +220,9 @@ export function ModelerPage({ processId }: { processId: string }) {
       const xml = await currentXml();
       const answer = await api.post<{ definitions: Definition[] }>('/api/definitions', { xml });
       setServerIssues([]);
+      dirty.current = false;
+      dropLocalDraft(processId);
+      setRestored(false);
       const first = answer.definitions[0];
       setNotice(t('modeler.deployed', { version: first?.version ?? '?' }));
       setDeployed({ xml, version: first?.version ?? 0 });
@@ -201,6 +248,22 @@ export function ModelerPage({ processId }: { processId: string }) {
     if (file && modeler) void run(async () => void (await modeler.importXML(await file.text())));
   };
 
+  const discardDraft = () =>
+    run(async () => {
+      if (!modeler || original === null) return;
+      dropLocalDraft(processId);
+      await modeler.importXML(original);
+      dirty.current = false;
+      setRestored(false);
+    });
+
+  const nameOf = (elementId: string): string => {
+    const element = modeler
+      ?.get<{ get(id: string): { businessObject?: { name?: string } } | undefined }>('elementRegistry')
+      .get(elementId);
+    return element?.businessObject?.name || elementId;
+  };
+
   const toggleSimulation = () => modeler?.get<{ toggleMode(): void }>('toggleMode').toggleMode();
 
   const problems: Problem[] = [
@@ -211,7 +274,11 @@ export function ModelerPage({ processId }: { processId: string }) {
       source: 'server' as const,
       rule: issue.code,
     })),
-    ...lintProblems,
+    ...lintProblems.map((problem) =>
+      problem.rule === GATEWAY_CONDITIONS_RULE
+        ? { ...problem, message: t('modeler.lintGatewayCondition') }
+        : problem,
+    ),
   ];
   const isUserTask = selected?.type === 'bpmn:UserTask';
 
@@ -263,6 +330,14 @@ export function ModelerPage({ processId }: { processId: string }) {
           {notice}
         </div>
       ) : null}
+      {restored ? (
+        <div className="alert alert-info" role="status" data-testid="draft-restored">
+          {t('modeler.draftRestored')}{' '}
+          <button type="button" className="btn btn-small" onClick={() => void discardDraft()}>
+            {t('modeler.discardDraft')}
+          </button>
+        </div>
+      ) : null}
       <ErrorMessage error={error} />
       <div className="modeler-body">
         <div className="modeler-canvas" ref={canvasRef} data-testid="modeler-canvas" />
@@ -295,7 +370,7 @@ export function ModelerPage({ processId }: { processId: string }) {
             ) : null}
             <div ref={panelRef} className="properties-host" />
           </div>
-          {tab === 'problems' ? <ProblemList problems={problems} onPick={pick} /> : null}
+          {tab === 'problems' ? <ProblemList problems={problems} onPick={pick} nameOf={nameOf} /> : null}
           {tab === 'changes' ? <ChangeList deployed={deployed} diff={diff} onPick={pick} /> : null}
         </aside>
       </div>
