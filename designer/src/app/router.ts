@@ -45,20 +45,14 @@ export function setLeaveGuard(guard: () => boolean): () => void {
 }
 
 // Registered before any page listens (module load), so a refused hash change is undone before
-// the app sees it: the other hashchange listeners never run for it.
+// the app sees it: the other hashchange listeners never run for it, and replaceState puts the
+// address back without a new event.
 let currentHash = typeof window === 'undefined' ? '' : window.location.hash;
-let restoring = false;
 if (typeof window !== 'undefined') {
   window.addEventListener('hashchange', (event) => {
-    if (restoring) {
-      restoring = false;
+    if (leaveGuard && window.location.hash !== currentHash && !leaveGuard()) {
       event.stopImmediatePropagation();
-      return;
-    }
-    if (leaveGuard && !leaveGuard()) {
-      event.stopImmediatePropagation();
-      restoring = true;
-      window.location.replace(currentHash || '#/');
+      window.history.replaceState(window.history.state, '', currentHash || '#/');
       return;
     }
     currentHash = window.location.hash;

@@ -5,6 +5,7 @@ import { definitionVersions, definitionXml } from '../../api/definitions.js';
 import { ApiError } from '../../api/problem.js';
 import type { Definition, DeployIssue, FormList, FormRecord } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
+import { onTabListKeyDown, tabIndexOf } from '../../app/roving-tabs.js';
 import { navigate, setLeaveGuard, useLocation } from '../../app/router.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { type DiagramDiff, diffXml } from './diff.js';
@@ -91,18 +92,16 @@ export function ModelerPage({ processId }: { processId: string }) {
     };
   }, [t]);
 
-  // Keep the work as it goes: the template copy in its session hand-off, any other in a local draft.
+  // Keep the work as it goes (no delay: leaving right after a change must not lose it): a template
+  // copy in its session hand-off, any other diagram in a local draft.
   // biome-ignore lint/correctness/useExhaustiveDependencies: changeTick is the trigger, not an input.
   useEffect(() => {
     if (!modeler || !dirty.current) return;
-    const timer = setTimeout(() => {
-      void modeler.saveXML({ format: true }).then(({ xml }) => {
-        if (!xml || !dirty.current) return;
-        if (processId === 'draft') storeDraft(xml);
-        else saveLocalDraft(processId, xml);
-      });
-    }, 400);
-    return () => clearTimeout(timer);
+    void modeler.saveXML({ format: true }).then(({ xml }) => {
+      if (!xml || !dirty.current) return;
+      if (processId === 'draft') storeDraft(xml);
+      else saveLocalDraft(processId, xml);
+    });
   }, [modeler, processId, changeTick]);
 
   useEffect(() => {
@@ -342,13 +341,14 @@ export function ModelerPage({ processId }: { processId: string }) {
       <div className="modeler-body">
         <div className="modeler-canvas" ref={canvasRef} data-testid="modeler-canvas" />
         <aside className="modeler-side">
-          <div className="tabs" role="tablist">
+          <div className="tabs" role="tablist" onKeyDown={onTabListKeyDown}>
             {(['properties', 'problems', 'changes'] as const).map((name) => (
               <button
                 key={name}
                 type="button"
                 role="tab"
                 aria-selected={tab === name}
+                tabIndex={tabIndexOf(tab === name)}
                 className={tab === name ? 'tab active' : 'tab'}
                 onClick={() => setTab(name)}
               >

@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../../api/client.js';
 import type { Group, TaskDetail, UserRef, Variables } from '../../api/types.js';
 import { useAuth } from '../../app/auth.js';
+import { refocusIfLost } from '../../app/focus.js';
 import { useI18n } from '../../app/i18n.js';
 import { Dialog } from '../../components/Dialog.js';
 import { listGroups, listUsers } from '../../components/pickers.js';
@@ -56,6 +57,7 @@ export function TaskActions({
       setReason('');
       setTarget('');
       onDone(message, ['handoff', 'delegate', 'return', 'resolve'].includes(path) && !manager);
+      refocusIfLost();
     } catch (failure) {
       onError(failure);
     } finally {
