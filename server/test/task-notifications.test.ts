@@ -76,6 +76,14 @@ describe.each(dialects())('notifications when a task changes hands on %s', (dial
         body: 'I am on leave',
       },
     ]);
+    const [record] = await t.store.notifications.forInstance(instanceId);
+    expect(record?.data).toEqual({
+      kind: 'task.handedOff',
+      taskId: draft.id,
+      elementId: 'draft',
+      task: 'Draft the offer',
+      by: 'sam',
+    });
     const lees = (await t.call(lee, { method: 'GET', url: '/api/notifications' })).json();
     expect(lees).toMatchObject({
       unread: 1,

@@ -180,6 +180,13 @@ describe.skipIf(!serverBuilt)('Baton daily use in Chromium', () => {
     expect(await entry.textContent()).toContain('I am away this week');
     expect(await mayaUi.page.locator('main').textContent()).toContain('1 notification');
     expect(await mayaUi.page.locator('main').textContent()).not.toContain('1 notifications');
+    // and in Chinese
+    await mayaUi.page.selectOption('.topbar .lang-switch', 'zh');
+    await expect.poll(() => entry.textContent()).toContain('sam 把「Prepare the request」转交给了你');
+    expect(await mayaUi.page.locator('main').textContent()).toContain('共 1 条通知');
+    // and it leads to the task
+    await entry.locator(`a[href="#/tasks/${task.id}"]`).click();
+    await mayaUi.page.locator('[data-testid="task-title"]').waitFor();
     await mayaUi.context.close();
     await samUi.context.close();
   });

@@ -56,7 +56,8 @@ async function notify(app: FastifyInstance, kind: Kind, req: FastifyRequest): Pr
     except: actor,
     subject: SUBJECTS[kind](task, actor),
     body: body.reason?.trim() || null,
-    data: { kind, taskId: task.id, elementId: task.elementId, by: actor },
+    // What the app needs to word it in the reader's language and link to the task.
+    data: { kind, taskId: task.id, elementId: task.elementId, task: task.name || task.elementId, by: actor },
     instanceId: task.instanceId,
     jobId: null,
     now: app.engine.clock.now(),

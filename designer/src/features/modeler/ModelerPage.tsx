@@ -5,6 +5,7 @@ import { definitionVersions, definitionXml } from '../../api/definitions.js';
 import { ApiError } from '../../api/problem.js';
 import type { Definition, DeployIssue, FormList, FormRecord } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
+import { pluralForm } from '../../app/plural.js';
 import { onTabListKeyDown, tabIndexOf } from '../../app/roving-tabs.js';
 import { navigate, setLeaveGuard, useLocation } from '../../app/router.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -54,7 +55,7 @@ function issueBadge(issue: DeployIssue): HTMLElement {
 
 /** The BPMN editor: properties, form link, lint and server problems, simulation, diff and deploy. */
 export function ModelerPage({ processId }: { processId: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const canvasRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const [modeler, setModeler] = useState<Modeler | null>(null);
@@ -195,7 +196,11 @@ export function ModelerPage({ processId }: { processId: string }) {
       if (failure instanceof ApiError && failure.issues.length > 0) {
         setServerIssues([...failure.issues]);
         setTab('problems');
-        setNotice(t('modeler.deployRejected', { count: failure.issues.length }));
+        setNotice(
+          t(`modeler.deployRejected.${pluralForm(locale, failure.issues.length)}`, {
+            count: failure.issues.length,
+          }),
+        );
       } else setError(failure);
     } finally {
       setBusy(false);
@@ -210,7 +215,11 @@ export function ModelerPage({ processId }: { processId: string }) {
       setServerIssues(answer.issues);
       setTab('problems');
       setNotice(
-        answer.issues.length ? t('modeler.issuesFound', { count: answer.issues.length }) : t('modeler.valid'),
+        answer.issues.length
+          ? t(`modeler.issuesFound.${pluralForm(locale, answer.issues.length)}`, {
+              count: answer.issues.length,
+            })
+          : t('modeler.valid'),
       );
     });
 
