@@ -258,6 +258,18 @@ describe.skipIf(!serverBuilt)('Baton daily use in Chromium', () => {
     expect(claimOnPage!.x + claimOnPage!.width).toBeLessThanOrEqual(390);
     expect(await overflow()).toBeLessThanOrEqual(0);
 
+    // and the manager's instance list scrolls inside itself instead of widening the page
+    const manager = await signIn(browser, server.baseUrl, 'maya');
+    await manager.page.setViewportSize({ width: 390, height: 844 });
+    await manager.page.goto(`${server.baseUrl}/#/instances`);
+    await manager.page.locator('main table').first().waitFor();
+    expect(
+      await manager.page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      ),
+    ).toBeLessThanOrEqual(0);
+    await manager.context.close();
+
     // and claiming keeps focus on the page, on its heading
     await page.click('[data-testid="claim"]');
     await page.locator('[data-testid="unclaim"]').waitFor();
@@ -295,6 +307,20 @@ describe.skipIf(!serverBuilt)('Baton daily use in Chromium', () => {
       }
     }
     expect(found).toEqual([]);
+  });
+
+  it('serves the app compressed, fingerprinted assets cached for good, and a favicon', async () => {
+    const index = await fetch(`${server.baseUrl}/`, { headers: { 'accept-encoding': 'br, gzip' } });
+    const html = await index.text();
+    const script = html.match(/src="\.?(\/assets\/[^"]+\.js)"/)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${server.baseUrl}${script}`, { headers: { 'accept-encoding': 'br, gzip' } });
+    const favicon = await fetch(`${server.baseUrl}/favicon.ico`);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers.get('content-encoding')).toBe('br');
+    expect(favicon.status).toBe(200);
+    expect(favicon.headers.get('content-type')).toContain('icon');
   });
 
   it('moves between tabs with the arrow keys', async () => {
