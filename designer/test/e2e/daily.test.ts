@@ -44,6 +44,25 @@ const claimable = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** One step for sam with a form of one text field. */
+const withForm = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-note" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="e2e-note" name="Note request" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:userTask id="Task_note" name="Write the note">
+      <bpmn:extensionElements>
+        <zeebe:userTask />
+        <zeebe:assignmentDefinition assignee="sam" />
+        <zeebe:formDefinition formId="e2e-note-form" />
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="Task_note" />
+    <bpmn:sequenceFlow id="f2" sourceRef="Task_note" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
 /** axe-core's serious and critical findings on the page as it is now (WCAG 2 A and AA rules). */
 async function seriousViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol: the app's CSP (script-src 'self') forbids an inline tag.
@@ -89,6 +108,12 @@ describe.skipIf(!serverBuilt)('Baton daily use in Chromium', () => {
     dana = await apiSession(server.baseUrl, 'dana', USER_PASSWORD);
     await dana('POST', '/api/definitions', { xml: fixture('review-approve.bpmn') });
     await dana('POST', '/api/definitions', { xml: claimable });
+    await dana('POST', '/api/forms', {
+      formId: 'e2e-note-form',
+      name: 'Note',
+      schema: { type: 'object', properties: { note: { type: 'string', title: 'Note' } } },
+    });
+    await dana('POST', '/api/definitions', { xml: withForm });
     sam = await apiSession(server.baseUrl, 'sam', USER_PASSWORD);
     maya = await apiSession(server.baseUrl, 'maya', USER_PASSWORD);
   });
@@ -98,9 +123,9 @@ describe.skipIf(!serverBuilt)('Baton daily use in Chromium', () => {
     await server?.stop();
   });
 
-  it('lets the delegate resolve a delegated task, which goes back to its owner', async () => {
+  it('lets the delegate resolve a delegated task with their data, and it goes back to its owner', async () => {
     // given sam delegated his task to kim
-    const instanceId = await start('e2e-review');
+    const instanceId = await start('e2e-note');
     const task = await openTask(instanceId);
     await sam('POST', `/api/tasks/${task.id}/delegate`, { toUser: 'kim', reason: 'Please fill it in' });
     const { context, page } = await signIn(browser, server.baseUrl, 'kim');
@@ -109,12 +134,23 @@ describe.skipIf(!serverBuilt)('Baton daily use in Chromium', () => {
     await page.goto(`${server.baseUrl}/#/tasks/${task.id}`);
     await page.locator('[data-testid="resolve"]').waitFor();
     expect(await page.locator('[data-testid="complete"]').isVisible()).toBe(false);
+    // and she fills the form, saves it and resolves
+    await page.fill('input[id$="note"]', 'Checked with the customer');
+    await page.click('[data-testid="save-draft"]');
+    await page.locator('.alert-info[role="status"]').waitFor();
     await page.click('[data-testid="resolve"]');
 
-    // then the task is sam's again, no longer delegated, and kim is back in her inbox
+    // then the task is sam's again with kim's note, and kim is back in her inbox
     await page.locator('[data-testid="inbox"]').waitFor();
-    const after = await openTask(instanceId);
-    expect(after).toMatchObject({ id: task.id, assignee: 'sam', delegated: false });
+    const after = await maya<TaskRow & { draft: Record<string, unknown> | null }>(
+      'GET',
+      `/api/tasks/${task.id}`,
+    );
+    expect(after).toMatchObject({
+      assignee: 'sam',
+      delegated: false,
+      draft: { note: 'Checked with the customer' },
+    });
     await context.close();
   });
 

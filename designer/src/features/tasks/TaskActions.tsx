@@ -6,13 +6,11 @@ import { refocusIfLost } from '../../app/focus.js';
 import { useI18n } from '../../app/i18n.js';
 import { Dialog } from '../../components/Dialog.js';
 import { listGroups, listUsers } from '../../components/pickers.js';
+// The page's own rule for the form's data (variables overlaid by the draft, the form's fields only);
+// a function called on click, so the two modules' mutual import is harmless.
+import { initialFormData } from './TaskPage.js';
 
 type Action = 'handoff' | 'delegate' | 'return' | 'assign' | null;
-
-/** The data a delegate sends back: the task's variables overlaid by the saved draft. */
-function resolveData(task: TaskDetail): Variables {
-  return { ...task.variables, ...(task.draft ?? {}) };
-}
 
 /**
  * Claim / unclaim / hand off / delegate / return / reassign / resolve, each confirmed by the
@@ -101,7 +99,7 @@ export function TaskActions({
           data-testid="resolve"
           disabled={busy}
           onClick={() =>
-            void post('resolve', { variables: formData ?? resolveData(task) }, t('task.resolved'))
+            void post('resolve', { variables: formData ?? initialFormData(task) }, t('task.resolved'))
           }
         >
           {t('task.resolve')}
