@@ -20,7 +20,7 @@ const NAV: { path: string; label: MessageKey; roles?: Role[] }[] = [
 
 /**
  * After an in-app navigation, focus goes to the new page's main heading, which lazy pages render
- * a moment later: look for it for up to two seconds. The first page of a visit keeps the browser's
+ * a moment later: look for it for up to two seconds, unless the user has moved focus meanwhile. The first page of a visit keeps the browser's
  * own start, so the skip link is the first Tab stop.
  */
 let firstPage = true;
@@ -30,9 +30,14 @@ function focusOnNavigation(): () => void {
     return () => undefined;
   }
   let tries = 0;
+  // Focus is still where the navigation started (the link followed) or nowhere; if the user has
+  // moved it meanwhile (clicked a field), it stays where they put it.
+  const from = document.activeElement;
   const timer = window.setInterval(() => {
     tries += 1;
-    if (focusMainHeading() || tries > 40) window.clearInterval(timer);
+    const active = document.activeElement;
+    const waiting = !active || active === from || active === document.body || active.id === MAIN_ID;
+    if (!waiting || focusMainHeading() || tries > 40) window.clearInterval(timer);
   }, 50);
   return () => window.clearInterval(timer);
 }

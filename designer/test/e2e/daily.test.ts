@@ -359,8 +359,12 @@ describe.skipIf(!serverBuilt)('Baton daily use in Chromium', () => {
     expect(favicon.headers.get('content-type')).toContain('icon');
   });
 
-  it('moves between tabs with the arrow keys', async () => {
+  it('puts focus on the new page’s heading after a navigation, and moves between tabs with the arrow keys', async () => {
     const { context, page } = await signIn(browser, server.baseUrl, 'sam');
+    await page.click('.nav a[href="#/start"]');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await page.click('.nav a[href="#/inbox"]');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Inbox');
     await page.locator('[data-testid="tab-mine"]').focus();
     await page.keyboard.press('ArrowRight');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
