@@ -175,6 +175,8 @@ describe.skipIf(!serverBuilt)('Baton daily use in Chromium', () => {
         .poll(() => page.locator('[data-testid="session-expired"]').textContent())
         .toContain(message);
       expect(await page.locator('.topbar').count()).toBe(0);
+      // where typing goes straight into the first field
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('username');
       await page.fill('input[name="username"]', 'sam');
       await page.fill('input[name="password"]', USER_PASSWORD);
       await page.click('button[type="submit"]');

@@ -47,6 +47,9 @@ export function LoginPage() {
         <label className="field">
           <span>{t('login.username')}</span>
           <input
+            // Signing in is the only thing to do here: start in the first field, not on the language switch.
+            // biome-ignore lint/a11y/noAutofocus: a sign-in page with one purpose.
+            autoFocus
             name="username"
             autoComplete="username"
             required
