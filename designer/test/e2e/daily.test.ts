@@ -63,6 +63,33 @@ const withForm = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** start -> "Approved?" -> two ends, neither flow with a condition: only a lint rule catches it in the browser. */
+const splitWithoutConditions = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+  xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="defs-split" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="e2e-split" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>in</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:exclusiveGateway id="Gateway_approved" name="Approved?">
+      <bpmn:incoming>in</bpmn:incoming><bpmn:outgoing>toYes</bpmn:outgoing><bpmn:outgoing>toNo</bpmn:outgoing>
+    </bpmn:exclusiveGateway>
+    <bpmn:endEvent id="yes" name="Yes"><bpmn:incoming>toYes</bpmn:incoming></bpmn:endEvent>
+    <bpmn:endEvent id="no" name="No"><bpmn:incoming>toNo</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="in" sourceRef="start" targetRef="Gateway_approved" />
+    <bpmn:sequenceFlow id="toYes" sourceRef="Gateway_approved" targetRef="yes" />
+    <bpmn:sequenceFlow id="toNo" sourceRef="Gateway_approved" targetRef="no" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="dia"><bpmndi:BPMNPlane id="plane" bpmnElement="e2e-split">
+    <bpmndi:BPMNShape id="s_start" bpmnElement="start"><dc:Bounds x="100" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="s_gw" bpmnElement="Gateway_approved" isMarkerVisible="true"><dc:Bounds x="200" y="93" width="50" height="50" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="s_yes" bpmnElement="yes"><dc:Bounds x="320" y="40" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="s_no" bpmnElement="no"><dc:Bounds x="320" y="160" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="e_in" bpmnElement="in"><di:waypoint x="136" y="118" /><di:waypoint x="200" y="118" /></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="e_yes" bpmnElement="toYes"><di:waypoint x="225" y="93" /><di:waypoint x="225" y="58" /><di:waypoint x="320" y="58" /></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="e_no" bpmnElement="toNo"><di:waypoint x="225" y="143" /><di:waypoint x="225" y="178" /><di:waypoint x="320" y="178" /></bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</bpmn:definitions>`;
+
 /** axe-core's serious and critical findings on the page as it is now (WCAG 2 A and AA rules). */
 async function seriousViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol: the app's CSP (script-src 'self') forbids an inline tag.
@@ -229,7 +256,7 @@ describe.skipIf(!serverBuilt)('Baton daily use in Chromium', () => {
     await samUi.context.close();
   });
 
-  it('asks before leaving a changed diagram and restores it as a draft on return', async () => {
+  it('asks before leaving a changed diagram, restores it as a draft, and lints a split without conditions', async () => {
     // given dana added a task to a new diagram
     const { context, page } = await signIn(browser, server.baseUrl, 'dana');
     await page.goto(`${server.baseUrl}/#/modeler/new`);
@@ -259,6 +286,22 @@ describe.skipIf(!serverBuilt)('Baton daily use in Chromium', () => {
     // then her draft is back
     await page.locator('[data-testid="draft-restored"]').waitFor();
     await page.locator('.djs-shape[data-element-id^="Activity_"]').first().waitFor({ state: 'attached' });
+
+    // when she imports a split whose flows have no condition
+    await page.setInputFiles('.modeler-page input[type="file"]', {
+      name: 'split.bpmn',
+      mimeType: 'application/xml',
+      buffer: Buffer.from(splitWithoutConditions),
+    });
+    await page.locator('.djs-element[data-element-id="Gateway_approved"]').waitFor({ state: 'attached' });
+    // then the browser's check finds it, and names the gateway by its name
+    await page.click('[role="tab"]:has-text("Problems")');
+    const problem = page.locator('[data-testid="problem-list"] li').filter({ hasText: 'need a condition' });
+    await problem.waitFor();
+    expect(await problem.locator('[data-testid="problem-element"]').textContent()).toBe('Approved?');
+    expect(await problem.locator('[data-testid="problem-element"]').getAttribute('title')).toBe(
+      'Gateway_approved',
+    );
     await context.close();
   });
 
