@@ -8,6 +8,7 @@ import { createFormValidators } from './forms/form-validation.js';
 import { LiveFeed } from './live/live-feed.js';
 import { startPgRelay } from './live/pg-relay.js';
 import { NOTIFY_JOB_TYPE, notifyHandler } from './notifications/notify-handler.js';
+import { registerTaskNotifications } from './notifications/task-notifications.js';
 import { createStore } from './persistence/store.js';
 import { authPlugin, withRouteScope } from './plugins/auth.js';
 import { registerErrorHandling, sendProblem } from './plugins/errors.js';
@@ -115,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSecurityHeaders(app);
   const metrics = createHttpMetrics();
   registerMetricsHook(app, metrics);
+  registerTaskNotifications(app);
   await registerOpenApi(app, deps.version ?? '0.1.0');
   await app.register(cookie);
   await app.register(authPlugin);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,11 @@ describe('serving the web app', () => {
   beforeAll(async () => {
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Baton</title>');
     writeFileSync(join(dir, 'app.js'), 'console.log(1)');
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(
+      join(dir, 'assets', 'index-3f9a1c.js'),
+      `export const big = ${JSON.stringify('x'.repeat(8000))};`,
+    );
     t = await createTestApp({ config: { staticDir: dir } });
   });
   afterAll(async () => {
@@ -30,6 +35,34 @@ describe('serving the web app', () => {
     expect(asset.body).toBe('console.log(1)');
     expect(route.statusCode).toBe(200);
     expect(route.body).toContain('<title>Baton</title>');
+  });
+
+  it('caches fingerprinted assets for good and makes index.html revalidate', async () => {
+    const hashed = await t.app.inject({ method: 'GET', url: '/assets/index-3f9a1c.js' });
+    const index = await t.app.inject({ method: 'GET', url: '/' });
+    const route = await t.app.inject({ method: 'GET', url: '/inbox', headers: { accept: 'text/html' } });
+    expect(hashed.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(index.headers['cache-control']).toBe('no-cache');
+    expect(route.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('compresses what the client accepts compressed', async () => {
+    const brotli = await t.app.inject({
+      method: 'GET',
+      url: '/assets/index-3f9a1c.js',
+      headers: { 'accept-encoding': 'br, gzip' },
+    });
+    const gzip = await t.app.inject({
+      method: 'GET',
+      url: '/assets/index-3f9a1c.js',
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    const plain = await t.app.inject({ method: 'GET', url: '/assets/index-3f9a1c.js' });
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gzip.rawPayload.length).toBeLessThan(plain.rawPayload.length / 10);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toContain('export const big');
   });
 
   it('keeps unknown API routes a 404 problem even when they accept HTML', async () => {

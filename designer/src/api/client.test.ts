@@ -51,6 +51,13 @@ beforeAll(async () => {
             issues: [{ elementId: 'Gw_1', code: 'no_condition', message: 'flow needs a condition' }],
           }),
         );
+      if (path === '/api/expired')
+        return reply(
+          res,
+          401,
+          'application/problem+json',
+          JSON.stringify({ title: 'Unauthorized', status: 401, code: 'unauthorized' }),
+        );
       return reply(res, 502, 'text/html', '<html>bad gateway</html>');
     });
   });
@@ -120,5 +127,18 @@ describe('ApiClient', () => {
       .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('network_error');
     expect(error.status).toBe(0);
+  });
+
+  it('tells its unauthorized listeners about a 401 answer, and still raises it', async () => {
+    const client = new ApiClient({ baseUrl });
+    const heard: number[] = [];
+    const stop = client.onUnauthorized((problem) => heard.push(problem.status));
+    const error = (await client.get('/api/expired').catch((e: unknown) => e)) as ApiError;
+    await client.get('/api/elsewhere').catch(() => undefined);
+    expect(error.status).toBe(401);
+    expect(heard).toEqual([401]);
+    stop();
+    await client.get('/api/expired').catch(() => undefined);
+    expect(heard).toEqual([401]);
   });
 });

@@ -27,6 +27,7 @@ export class ApiClient {
   private csrfToken: string | undefined;
   private readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
+  private readonly unauthorizedListeners = new Set<(error: ApiError) => void>();
 
   constructor(options: ApiClientOptions = {}) {
     this.baseUrl = options.baseUrl ?? '';
@@ -35,6 +36,12 @@ export class ApiClient {
 
   setCsrfToken(token: string | undefined): void {
     this.csrfToken = token;
+  }
+
+  /** Calls `listener` on every 401 answer (an expired session); returns the unsubscribe function. */
+  onUnauthorized(listener: (error: ApiError) => void): () => void {
+    this.unauthorizedListeners.add(listener);
+    return () => this.unauthorizedListeners.delete(listener);
   }
 
   get<T>(path: string, query?: Record<string, QueryValue>): Promise<T> {
@@ -90,7 +97,11 @@ export class ApiClient {
         cause instanceof Error ? cause.message : undefined,
       );
     }
-    if (!response.ok) throw await problemFromResponse(response);
+    if (!response.ok) {
+      const problem = await problemFromResponse(response);
+      if (problem.status === 401) for (const listener of this.unauthorizedListeners) listener(problem);
+      throw problem;
+    }
     return response;
   }
 }

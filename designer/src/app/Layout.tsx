@@ -1,8 +1,9 @@
-import type { ReactNode } from 'react';
+import { type MouseEvent, type ReactNode, useEffect } from 'react';
 import type { Role } from '../api/types.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { NotificationBell } from '../features/notifications/NotificationBell.js';
 import { useAuth } from './auth.js';
+import { focusMainHeading, MAIN_ID } from './focus.js';
 import type { MessageKey } from './en.js';
 import { useI18n } from './i18n.js';
 import { href, useLocation } from './router.js';
@@ -17,6 +18,30 @@ const NAV: { path: string; label: MessageKey; roles?: Role[] }[] = [
   { path: '/templates', label: 'nav.templates' },
 ];
 
+/**
+ * After an in-app navigation, focus goes to the new page's main heading, which lazy pages render
+ * a moment later: look for it for up to two seconds, unless the user has moved focus meanwhile. The first page of a visit keeps the browser's
+ * own start, so the skip link is the first Tab stop.
+ */
+let firstPage = true;
+function focusOnNavigation(): () => void {
+  if (firstPage) {
+    firstPage = false;
+    return () => undefined;
+  }
+  let tries = 0;
+  // Focus is still where the navigation started (the link followed) or nowhere; if the user has
+  // moved it meanwhile (clicked a field), it stays where they put it.
+  const from = document.activeElement;
+  const timer = window.setInterval(() => {
+    tries += 1;
+    const active = document.activeElement;
+    const waiting = !active || active === from || active === document.body || active.id === MAIN_ID;
+    if (!waiting || focusMainHeading() || tries > 40) window.clearInterval(timer);
+  }, 50);
+  return () => window.clearInterval(timer);
+}
+
 /** The frame around every signed-in page: navigation by role, notifications, language, user. */
 export function Layout({ children }: { children: ReactNode }) {
   const { user, logout, hasRole } = useAuth();
@@ -28,8 +53,17 @@ export function Layout({ children }: { children: ReactNode }) {
     '/modeler': '/processes',
   };
   const active = sectionOf[section] ?? section;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new path is the trigger.
+  useEffect(() => focusOnNavigation(), [path]);
+  const skip = (event: MouseEvent) => {
+    event.preventDefault();
+    focusMainHeading();
+  };
   return (
     <div className="app">
+      <a className="skip-link" href={`#${MAIN_ID}`} onClick={skip}>
+        {t('shell.skipToContent')}
+      </a>
       <header className="topbar">
         <a className="brand" href={href('/inbox')}>
           <span className="brand-mark" aria-hidden="true">
@@ -60,7 +94,9 @@ export function Layout({ children }: { children: ReactNode }) {
           </button>
         </div>
       </header>
-      <main className="content">{children}</main>
+      <main className="content" id={MAIN_ID} tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
 }

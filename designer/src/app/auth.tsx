@@ -1,4 +1,13 @@
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { api } from '../api/client.js';
 import { ApiError } from '../api/problem.js';
 import type { Role, SessionUser as User } from '../api/types.js';
@@ -6,6 +15,8 @@ import type { Role, SessionUser as User } from '../api/types.js';
 interface AuthValue {
   /** undefined while the first /me call runs; null when signed out. */
   user: User | null | undefined;
+  /** True after a signed-in session ended on its own (a 401): the login page says so. */
+  expired: boolean;
   login: (username: string, password: string) => Promise<void>;
   logout: () => Promise<void>;
   hasRole: (...roles: Role[]) => boolean;
@@ -21,6 +32,23 @@ interface AuthAnswer {
 /** Knows who is signed in and keeps the API client's CSRF token current. */
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [expired, setExpired] = useState(false);
+  const signedIn = useRef(false);
+  signedIn.current = !!user;
+
+  // Any 401 while signed in means the session is gone: drop the user, and the app shows the login
+  // page at the same address, so signing in again returns there.
+  useEffect(
+    () =>
+      api.onUnauthorized(() => {
+        if (!signedIn.current) return;
+        signedIn.current = false;
+        api.setCsrfToken(undefined);
+        setExpired(true);
+        setUser(null);
+      }),
+    [],
+  );
 
   useEffect(() => {
     api
@@ -38,10 +66,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const login = useCallback(async (username: string, password: string) => {
     const answer = await api.post<AuthAnswer>('/api/auth/login', { username, password });
     api.setCsrfToken(answer.csrfToken);
+    setExpired(false);
     setUser(answer.user);
   }, []);
 
   const logout = useCallback(async () => {
+    signedIn.current = false;
     await api.post('/api/auth/logout', {}).catch(() => undefined);
     api.setCsrfToken(undefined);
     setUser(null);
@@ -50,12 +80,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const value = useMemo<AuthValue>(
     () => ({
       user,
+      expired,
       login,
       logout,
       hasRole: (...roles) =>
         !!user && (user.roles.includes('admin') || roles.some((r) => user.roles.includes(r))),
     }),
-    [user, login, logout],
+    [user, expired, login, logout],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

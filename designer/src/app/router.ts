@@ -31,6 +31,34 @@ export function matchRoute(pattern: string, path: string): Record<string, string
   return params;
 }
 
+/**
+ * A page with unsaved work can hold navigation: `guard` answers whether leaving is fine (it may
+ * ask the user). One guard at a time; the returned function removes it. Reloads and closing the
+ * tab are the page's own `beforeunload` business.
+ */
+let leaveGuard: (() => boolean) | null = null;
+export function setLeaveGuard(guard: () => boolean): () => void {
+  leaveGuard = guard;
+  return () => {
+    if (leaveGuard === guard) leaveGuard = null;
+  };
+}
+
+// Registered before any page listens (module load), so a refused hash change is undone before
+// the app sees it: the other hashchange listeners never run for it, and replaceState puts the
+// address back without a new event.
+let currentHash = typeof window === 'undefined' ? '' : window.location.hash;
+if (typeof window !== 'undefined') {
+  window.addEventListener('hashchange', (event) => {
+    if (leaveGuard && window.location.hash !== currentHash && !leaveGuard()) {
+      event.stopImmediatePropagation();
+      window.history.replaceState(window.history.state, '', currentHash || '#/');
+      return;
+    }
+    currentHash = window.location.hash;
+  });
+}
+
 /** Goes to an in-app path (`/tasks/1`). */
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
   const hash = `#${path}`;

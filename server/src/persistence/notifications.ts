@@ -41,6 +41,8 @@ export function notificationQueries(db: Db) {
     async record(n: {
       usernames: readonly string[];
       groups: readonly string[];
+      /** Left out even as a group member: whoever caused the notification. */
+      except?: string;
       subject: string;
       body: string | null;
       data: Record<string, unknown>;
@@ -52,6 +54,7 @@ export function notificationQueries(db: Db) {
         .selectFrom('users')
         .select('users.id')
         .where('users.deleted_at', 'is', null)
+        .$if(n.except !== undefined, (q) => q.where('users.username', '!=', n.except ?? ''))
         .where((eb) =>
           eb.or([
             eb('users.username', 'in', ['', ...n.usernames]),

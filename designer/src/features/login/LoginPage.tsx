@@ -6,7 +6,7 @@ import { LanguageSwitch } from '../../components/LanguageSwitch.js';
 
 /** Username and password; the demo accounts are printed by the server on its first start. */
 export function LoginPage() {
-  const { login } = useAuth();
+  const { login, expired } = useAuth();
   const { t } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -39,9 +39,17 @@ export function LoginPage() {
           <LanguageSwitch />
         </div>
         <p className="muted">{t('login.tagline')}</p>
+        {expired ? (
+          <div className="alert alert-info" role="alert" data-testid="session-expired">
+            {t('auth.sessionExpired')}
+          </div>
+        ) : null}
         <label className="field">
           <span>{t('login.username')}</span>
           <input
+            // Signing in is the only thing to do here: start in the first field, not on the language switch.
+            // biome-ignore lint/a11y/noAutofocus: a sign-in page with one purpose.
+            autoFocus
             name="username"
             autoComplete="username"
             required

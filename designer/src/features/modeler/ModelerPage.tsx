@@ -5,10 +5,13 @@ import { definitionVersions, definitionXml } from '../../api/definitions.js';
 import { ApiError } from '../../api/problem.js';
 import type { Definition, DeployIssue, FormList, FormRecord } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
-import { navigate, useLocation } from '../../app/router.js';
+import { pluralForm } from '../../app/plural.js';
+import { onTabListKeyDown, tabIndexOf } from '../../app/roving-tabs.js';
+import { navigate, setLeaveGuard, useLocation } from '../../app/router.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { type DiagramDiff, diffXml } from './diff.js';
-import { takeDraft } from './draft-store.js';
+import { dropLocalDraft, localDraft, saveLocalDraft, storeDraft, takeDraft } from './draft-store.js';
+import { GATEWAY_CONDITIONS_RULE } from './gateway-conditions.js';
 import { FormLinkPicker } from './FormLinkPicker.js';
 import { blankDiagram, createModeler, processIdsOf } from './modeler-setup.js';
 import { type Problem, ProblemList } from './ProblemList.js';
@@ -20,6 +23,7 @@ interface Deployed {
   version: number;
 }
 
+/** The page's diagram as last deployed (or handed over), before any local draft is laid over it. */
 async function loadInitial(processId: string): Promise<{ xml: string; deployed: Deployed | null }> {
   if (processId === 'new') return { xml: blankDiagram(), deployed: null };
   if (processId === 'draft') return { xml: takeDraft() ?? blankDiagram(), deployed: null };
@@ -51,7 +55,7 @@ function issueBadge(issue: DeployIssue): HTMLElement {
 
 /** The BPMN editor: properties, form link, lint and server problems, simulation, diff and deploy. */
 export function ModelerPage({ processId }: { processId: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const canvasRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const [modeler, setModeler] = useState<Modeler | null>(null);
@@ -70,6 +74,36 @@ export function ModelerPage({ processId }: { processId: string }) {
   const [diff, setDiff] = useState<DiagramDiff | null>(null);
   const [forms, setForms] = useState<FormRecord[]>([]);
   const [busy, setBusy] = useState(false);
+  // Changes since the diagram was loaded or deployed; they live in a local draft until deployed.
+  const dirty = useRef(false);
+  const [restored, setRestored] = useState(false);
+  const [original, setOriginal] = useState<string | null>(null);
+
+  useEffect(() => {
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!dirty.current) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    const release = setLeaveGuard(() => !dirty.current || window.confirm(t('modeler.unsavedLeave')));
+    return () => {
+      window.removeEventListener('beforeunload', onBeforeUnload);
+      release();
+    };
+  }, [t]);
+
+  // Keep the work as it goes (no delay: leaving right after a change must not lose it): a template
+  // copy in its session hand-off, any other diagram in a local draft.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: changeTick is the trigger, not an input.
+  useEffect(() => {
+    if (!modeler || !dirty.current) return;
+    void modeler.saveXML({ format: true }).then(({ xml }) => {
+      if (!xml || !dirty.current) return;
+      if (processId === 'draft') storeDraft(xml);
+      else saveLocalDraft(processId, xml);
+    });
+  }, [modeler, processId, changeTick]);
 
   useEffect(() => {
     api
@@ -88,13 +122,23 @@ export function ModelerPage({ processId }: { processId: string }) {
     instance.on('selection.changed', (event: { newSelection: Shape[] }) =>
       setSelected(event.newSelection[0] ?? null),
     );
-    instance.on('commandStack.changed', () => setChangeTick((n) => n + 1));
+    let loaded = false;
+    instance.on('commandStack.changed', () => {
+      if (loaded) dirty.current = true;
+      setChangeTick((n) => n + 1);
+    });
     loadInitial(processId)
       .then(async ({ xml, deployed: current }) => {
         if (!alive) return;
         setDeployed(current);
-        await instance.importXML(xml);
+        const draft = processId === 'draft' ? null : localDraft(processId);
+        const fromDraft = draft !== null && draft !== xml;
+        await instance.importXML(fromDraft ? draft : xml);
         instance.get<{ zoom(level: string): void }>('canvas').zoom('fit-viewport');
+        loaded = true;
+        dirty.current = fromDraft;
+        setOriginal(xml);
+        setRestored(fromDraft);
         setModeler(instance);
       })
       .catch((failure: unknown) => alive && setError(failure));
@@ -152,7 +196,11 @@ export function ModelerPage({ processId }: { processId: string }) {
       if (failure instanceof ApiError && failure.issues.length > 0) {
         setServerIssues([...failure.issues]);
         setTab('problems');
-        setNotice(t('modeler.deployRejected', { count: failure.issues.length }));
+        setNotice(
+          t(`modeler.deployRejected.${pluralForm(locale, failure.issues.length)}`, {
+            count: failure.issues.length,
+          }),
+        );
       } else setError(failure);
     } finally {
       setBusy(false);
@@ -167,7 +215,11 @@ export function ModelerPage({ processId }: { processId: string }) {
       setServerIssues(answer.issues);
       setTab('problems');
       setNotice(
-        answer.issues.length ? t('modeler.issuesFound', { count: answer.issues.length }) : t('modeler.valid'),
+        answer.issues.length
+          ? t(`modeler.issuesFound.${pluralForm(locale, answer.issues.length)}`, {
+              count: answer.issues.length,
+            })
+          : t('modeler.valid'),
       );
     });
 
@@ -176,6 +228,9 @@ export function ModelerPage({ processId }: { processId: string }) {
       const xml = await currentXml();
       const answer = await api.post<{ definitions: Definition[] }>('/api/definitions', { xml });
       setServerIssues([]);
+      dirty.current = false;
+      dropLocalDraft(processId);
+      setRestored(false);
       const first = answer.definitions[0];
       setNotice(t('modeler.deployed', { version: first?.version ?? '?' }));
       setDeployed({ xml, version: first?.version ?? 0 });
@@ -201,6 +256,22 @@ export function ModelerPage({ processId }: { processId: string }) {
     if (file && modeler) void run(async () => void (await modeler.importXML(await file.text())));
   };
 
+  const discardDraft = () =>
+    run(async () => {
+      if (!modeler || original === null) return;
+      dropLocalDraft(processId);
+      await modeler.importXML(original);
+      dirty.current = false;
+      setRestored(false);
+    });
+
+  const nameOf = (elementId: string): string => {
+    const element = modeler
+      ?.get<{ get(id: string): { businessObject?: { name?: string } } | undefined }>('elementRegistry')
+      .get(elementId);
+    return element?.businessObject?.name || elementId;
+  };
+
   const toggleSimulation = () => modeler?.get<{ toggleMode(): void }>('toggleMode').toggleMode();
 
   const problems: Problem[] = [
@@ -211,7 +282,11 @@ export function ModelerPage({ processId }: { processId: string }) {
       source: 'server' as const,
       rule: issue.code,
     })),
-    ...lintProblems,
+    ...lintProblems.map((problem) =>
+      problem.rule === GATEWAY_CONDITIONS_RULE
+        ? { ...problem, message: t('modeler.lintGatewayCondition') }
+        : problem,
+    ),
   ];
   const isUserTask = selected?.type === 'bpmn:UserTask';
 
@@ -263,17 +338,26 @@ export function ModelerPage({ processId }: { processId: string }) {
           {notice}
         </div>
       ) : null}
+      {restored ? (
+        <div className="alert alert-info" role="status" data-testid="draft-restored">
+          {t('modeler.draftRestored')}{' '}
+          <button type="button" className="btn btn-small" onClick={() => void discardDraft()}>
+            {t('modeler.discardDraft')}
+          </button>
+        </div>
+      ) : null}
       <ErrorMessage error={error} />
       <div className="modeler-body">
         <div className="modeler-canvas" ref={canvasRef} data-testid="modeler-canvas" />
         <aside className="modeler-side">
-          <div className="tabs" role="tablist">
+          <div className="tabs" role="tablist" onKeyDown={onTabListKeyDown}>
             {(['properties', 'problems', 'changes'] as const).map((name) => (
               <button
                 key={name}
                 type="button"
                 role="tab"
                 aria-selected={tab === name}
+                tabIndex={tabIndexOf(tab === name)}
                 className={tab === name ? 'tab active' : 'tab'}
                 onClick={() => setTab(name)}
               >
@@ -295,7 +379,7 @@ export function ModelerPage({ processId }: { processId: string }) {
             ) : null}
             <div ref={panelRef} className="properties-host" />
           </div>
-          {tab === 'problems' ? <ProblemList problems={problems} onPick={pick} /> : null}
+          {tab === 'problems' ? <ProblemList problems={problems} onPick={pick} nameOf={nameOf} /> : null}
           {tab === 'changes' ? <ChangeList deployed={deployed} diff={diff} onPick={pick} /> : null}
         </aside>
       </div>

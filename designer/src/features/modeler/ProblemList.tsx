@@ -9,13 +9,16 @@ export interface Problem {
   rule?: string;
 }
 
-/** The problems of the diagram; a click selects the element concerned. */
+/** The problems of the diagram, each under its element's name (id as a tooltip); a click selects the element. */
 export function ProblemList({
   problems,
   onPick,
+  nameOf,
 }: {
   problems: readonly Problem[];
   onPick: (id: string) => void;
+  /** The element's name, or its id when it has none. */
+  nameOf: (id: string) => string;
 }) {
   const { t } = useI18n();
   if (problems.length === 0) return <p className="muted">{t('modeler.noProblems')}</p>;
@@ -34,7 +37,10 @@ export function ProblemList({
             <span className="problem-source">
               {problem.source === 'server' ? t('modeler.server') : 'lint'}
             </span>
-            <strong>{problem.elementId ?? '—'}</strong> {problem.message}
+            <strong title={problem.elementId ?? undefined} data-testid="problem-element">
+              {problem.elementId ? nameOf(problem.elementId) : '—'}
+            </strong>{' '}
+            {problem.message}
             {problem.rule ? <span className="muted"> ({problem.rule})</span> : null}
           </button>
         </li>

@@ -28,6 +28,8 @@ import superfluousGateway from 'bpmnlint/rules/superfluous-gateway';
 import superfluousLabel from 'bpmnlint/rules/superfluous-label';
 import superfluousTermination from 'bpmnlint/rules/superfluous-termination';
 
+import gatewayConditions from './gateway-conditions.js';
+
 type Severity = 'error' | 'warn' | 'off';
 
 const ruleModules: Record<string, unknown> = {
@@ -85,11 +87,20 @@ const rules: Record<string, Severity> = {
   'superfluous-gateway': 'warn',
   'superfluous-label': 'warn',
   'superfluous-termination': 'warn',
+  'baton/gateway-conditions': 'error',
 };
+
+/** Baton's own rules (`baton/<name>`, package `bpmnlint-plugin-baton` to bpmnlint). */
+const batonRules: Record<string, unknown> = { 'gateway-conditions': gatewayConditions };
 
 const resolver = {
   resolveRule(pkg: string, ruleName: string): unknown {
-    const rule = pkg === 'bpmnlint' ? ruleModules[ruleName] : undefined;
+    const rule =
+      pkg === 'bpmnlint'
+        ? ruleModules[ruleName]
+        : pkg === 'bpmnlint-plugin-baton'
+          ? batonRules[ruleName]
+          : undefined;
     if (!rule) throw new Error(`cannot resolve rule <${pkg}/${ruleName}>`);
     return rule;
   },

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { listNotifications, unreadCount } from '../../api/notifications.js';
 import type { NotificationItem } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
+import { pluralForm } from '../../app/plural.js';
 import { href } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
 import { useLiveEvents } from '../../app/use-live-events.js';
@@ -16,7 +17,7 @@ const RECENT = 8;
  * notifications. A failed count (an older server without notifications) just shows no number.
  */
 export function NotificationBell() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const count = useAsync(() => unreadCount(), []);
@@ -57,7 +58,7 @@ export function NotificationBell() {
         type="button"
         className="btn btn-ghost bell-button"
         data-testid="notification-bell"
-        aria-label={t('notifications.bell', { count: unread })}
+        aria-label={t(`notifications.bell.${pluralForm(locale, unread)}`, { count: unread })}
         aria-haspopup="true"
         aria-expanded={open}
         onClick={() => setOpen(!open)}

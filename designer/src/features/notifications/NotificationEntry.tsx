@@ -2,6 +2,7 @@ import type { NotificationItem } from '../../api/types.js';
 import { useAuth } from '../../app/auth.js';
 import { useI18n } from '../../app/i18n.js';
 import { href } from '../../app/router.js';
+import { notificationSubject, notificationTaskId } from './notification-text.js';
 
 /**
  * One notification: subject, body, when; unread ones stand out and can be marked read. Managers
@@ -19,6 +20,7 @@ export function NotificationEntry({
   const { t, formatDateTime } = useI18n();
   const { hasRole } = useAuth();
   const unread = notification.readAt === null;
+  const taskId = notificationTaskId(notification);
   return (
     <li
       className={unread ? 'notification unread' : 'notification'}
@@ -26,7 +28,7 @@ export function NotificationEntry({
       data-unread={unread}
     >
       <div className="notification-main">
-        <strong className="notification-subject">{notification.subject}</strong>
+        <strong className="notification-subject">{notificationSubject(notification, t)}</strong>
         {notification.body ? <p className="notification-body">{notification.body}</p> : null}
         <span className="muted notification-when">
           {formatDateTime(notification.createdAt)}
@@ -34,6 +36,11 @@ export function NotificationEntry({
         </span>
       </div>
       <div className="notification-actions">
+        {taskId ? (
+          <a href={href(`/tasks/${taskId}`)} onClick={onNavigate}>
+            {t('notifications.openTask')}
+          </a>
+        ) : null}
         {notification.instanceId && hasRole('manager') ? (
           <a href={href(`/instances/${notification.instanceId}`)} onClick={onNavigate}>
             {t('notifications.openInstance')}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { listNotifications } from '../../api/notifications.js';
 import type { NotificationItem } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
+import { pluralForm } from '../../app/plural.js';
 import { useAsync } from '../../app/use-async.js';
 import { useLiveEvents } from '../../app/use-live-events.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -13,7 +14,7 @@ const PAGE = 20;
 
 /** Every notification of the signed-in user, newest first, a page at a time; live. */
 export function NotificationsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [unreadOnly, setUnreadOnly] = useState(false);
   const [offset, setOffset] = useState(0);
   const [error, setError] = useState<unknown>(null);
@@ -32,7 +33,11 @@ export function NotificationsPage() {
     <section className="page" data-testid="notifications">
       <div className="page-head">
         <h1>{t('notifications.title')}</h1>
-        {list.data ? <span className="muted">{t('notifications.total', { count: total })}</span> : null}
+        {list.data ? (
+          <span className="muted">
+            {t(`notifications.total.${pluralForm(locale, total)}`, { count: total })}
+          </span>
+        ) : null}
       </div>
       <div className="filters">
         <label className="inline-field">

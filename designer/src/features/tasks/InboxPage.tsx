@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { api } from '../../api/client.js';
 import type { Task, TaskList } from '../../api/types.js';
+import { refocusIfLost } from '../../app/focus.js';
 import { useI18n } from '../../app/i18n.js';
+import { onTabListKeyDown, tabIndexOf } from '../../app/roving-tabs.js';
 import { href } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
 import { useLiveEvents } from '../../app/use-live-events.js';
@@ -31,6 +33,7 @@ export function InboxPage() {
     try {
       await api.post(`/api/tasks/${task.id}/claim`, {});
       tasks.reload(true);
+      refocusIfLost();
     } catch (failure) {
       setClaimError(failure);
     }
@@ -50,13 +53,14 @@ export function InboxPage() {
           {t('nav.start')}
         </a>
       </div>
-      <div className="tabs" role="tablist">
+      <div className="tabs" role="tablist" onKeyDown={onTabListKeyDown}>
         {tabs.map((item) => (
           <button
             key={item.id}
             type="button"
             role="tab"
             aria-selected={tab === item.id}
+            tabIndex={tabIndexOf(tab === item.id)}
             data-testid={`tab-${item.id}`}
             className={tab === item.id ? 'tab active' : 'tab'}
             onClick={() => setTab(item.id)}
@@ -88,7 +92,7 @@ export function InboxPage() {
       {tasks.loading && !tasks.data ? <Loading /> : null}
       {tasks.data && tasks.data.items.length === 0 ? <p className="muted empty">{t('inbox.empty')}</p> : null}
       {tasks.data && tasks.data.items.length > 0 ? (
-        <table className="table task-table">
+        <table className="table task-table stack-on-narrow">
           <thead>
             <tr>
               <th>{t('task.name')}</th>
@@ -102,18 +106,18 @@ export function InboxPage() {
           <tbody>
             {tasks.data.items.map((task) => (
               <tr key={task.id} data-testid="task-row">
-                <td>
+                <td data-label={t('task.name')}>
                   <a href={href(`/tasks/${task.id}`)}>{task.name || task.elementId}</a>
                 </td>
-                <td>{task.processId}</td>
-                <td>
+                <td data-label={t('task.process')}>{task.processId}</td>
+                <td data-label={t('task.due')}>
                   {formatDateTime(task.dueAt)}{' '}
                   {isOverdue(task.dueAt) ? (
                     <StatusBadge tone="danger">{t('inbox.overdueBadge')}</StatusBadge>
                   ) : null}
                 </td>
-                <td>{task.priority}</td>
-                <td>{task.assignee ?? task.candidateGroups.join(', ')}</td>
+                <td data-label={t('task.priority')}>{task.priority}</td>
+                <td data-label={t('task.assignee')}>{task.assignee ?? task.candidateGroups.join(', ')}</td>
                 <td className="row-actions">
                   {!task.assignee ? (
                     <button type="button" className="btn btn-small" onClick={() => void claim(task)}>

@@ -1,20 +1,31 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../../api/client.js';
-import type { Group, TaskDetail, UserRef } from '../../api/types.js';
+import type { Group, TaskDetail, UserRef, Variables } from '../../api/types.js';
 import { useAuth } from '../../app/auth.js';
+import { refocusIfLost } from '../../app/focus.js';
 import { useI18n } from '../../app/i18n.js';
 import { Dialog } from '../../components/Dialog.js';
 import { listGroups, listUsers } from '../../components/pickers.js';
+// The page's own rule for the form's data (variables overlaid by the draft, the form's fields only);
+// a function called on click, so the two modules' mutual import is harmless.
+import { initialFormData } from './TaskPage.js';
 
 type Action = 'handoff' | 'delegate' | 'return' | 'assign' | null;
 
-/** Claim / unclaim / hand off / delegate / return / reassign, each confirmed by the server. */
+/**
+ * Claim / unclaim / hand off / delegate / return / reassign / resolve, each confirmed by the
+ * server. A delegated task goes back to its owner (resolve) instead of being completed by the
+ * delegate, so the delegate gets Resolve and the page's Complete button is hidden for them.
+ */
 export function TaskActions({
   task,
+  formData,
   onDone,
   onError,
 }: {
   task: TaskDetail;
+  /** The form as the user has filled it; without it the saved draft is what a delegate resolves with. */
+  formData?: Variables;
   /** `gone` is true when the task left this user's hands (handed off, delegated, returned). */
   onDone: (message: string, gone: boolean) => void;
   onError: (error: unknown) => void;
@@ -43,7 +54,8 @@ export function TaskActions({
       setOpen(null);
       setReason('');
       setTarget('');
-      onDone(message, ['handoff', 'delegate', 'return'].includes(path) && !manager);
+      onDone(message, ['handoff', 'delegate', 'return', 'resolve'].includes(path) && !manager);
+      refocusIfLost();
     } catch (failure) {
       onError(failure);
     } finally {
@@ -67,6 +79,7 @@ export function TaskActions({
 
   const mine = !!user && task.assignee === user.username;
   const open_ = task.state === 'created';
+  const delegate = open_ && mine && task.delegated;
   const dialogTitle: Record<Exclude<Action, null>, string> = {
     handoff: t('task.handoff'),
     delegate: t('task.delegate'),
@@ -75,7 +88,23 @@ export function TaskActions({
   };
   const showUsers = open === 'delegate' || open === 'assign' || (open === 'handoff' && targetKind === 'user');
   return (
-    <div className="task-actions">
+    <div className="task-actions" data-delegate={delegate || undefined}>
+      {delegate ? (
+        <span className="resolve-hint muted">{t('task.resolveHint', { owner: task.owner ?? '—' })}</span>
+      ) : null}
+      {delegate ? (
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-testid="resolve"
+          disabled={busy}
+          onClick={() =>
+            void post('resolve', { variables: formData ?? initialFormData(task) }, t('task.resolved'))
+          }
+        >
+          {t('task.resolve')}
+        </button>
+      ) : null}
       {open_ && !task.assignee ? (
         <button
           type="button"

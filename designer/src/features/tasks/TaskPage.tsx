@@ -140,7 +140,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
             {!isOpen ? <StatusBadge tone="muted">{t(`task.state.${current.state}`)}</StatusBadge> : null}
           </div>
         </div>
-        <TaskActions task={current} onDone={refresh} onError={setError} />
+        <TaskActions task={current} formData={formData} onDone={refresh} onError={setError} />
       </div>
       {notice ? (
         <div className="alert alert-info" role="status">
