@@ -116,11 +116,14 @@ export class TaskOperations {
 
   /** Claims for the caller; a system identity names the user it claims for. */
   claim(id: string, identity: Identity, user?: string): Promise<Task> {
+    // About the request, not the task: refused before anything is read.
+    if (identity.kind === 'user' && user !== undefined && user !== identity.id)
+      return Promise.reject(
+        new ForbiddenError('A user claims tasks for themselves; a manager assigns them', identity.id),
+      );
     return this.#change(id, identity, 'claim', () => {
       const who = identity.kind === 'user' ? identity.id : user;
       if (who === undefined) throw new InvalidArgumentError('Name the user who claims the task');
-      if (identity.kind === 'user' && user !== undefined && user !== identity.id)
-        throw new ForbiddenError('A user claims tasks for themselves; a manager assigns them', identity.id);
       return taskChanges.claim(who);
     });
   }
