@@ -1,3 +1,4 @@
+import { compileBpmn } from '../../src/model/index.js';
 import { describe, expect, it } from 'vitest';
 import { chain, flow, formal, issueKeys, issuesOf, processFile, readFixture } from './bpmn-text.js';
 
@@ -73,13 +74,27 @@ describe('deploy validation', () => {
       expect(await issueKeys(xml)).toEqual([]);
     });
 
-    it('rejects conditions on flows out of a parallel gateway or a task', async () => {
-      const xml = processFile(`${START}<bpmn:parallelGateway id="g" /><bpmn:task id="t" />${END}
-        ${flow('s', 'g')}${flow('g', 't', formal('conditionExpression', '=x'))}${flow('t', 'e', formal('conditionExpression', '=y'))}`);
-      expect(await issueKeys(xml)).toEqual([
-        'g-t flow.condition-unexpected',
-        't-e flow.condition-unexpected',
+    it('rejects conditions on flows out of a task', async () => {
+      const xml = processFile(`${START}<bpmn:task id="t" />${END}
+        ${flow('s', 't')}${flow('t', 'e', formal('conditionExpression', '=y'))}`);
+      expect(await issueKeys(xml)).toEqual(['t-e flow.condition-unexpected']);
+    });
+
+    it('ignores conditions on flows out of a parallel gateway, with a warning on each flow', async () => {
+      // given a parallel split whose flows carry conditions, as some modelers let authors draw
+      const xml =
+        processFile(`${START}<bpmn:parallelGateway id="g" /><bpmn:endEvent id="a" /><bpmn:endEvent id="b" />
+        ${flow('s', 'g')}${flow('g', 'a', formal('conditionExpression', '=x'))}${flow('g', 'b', formal('conditionExpression', '=false'))}`);
+      // when
+      const { processes, issues, warnings } = await compileBpmn(xml);
+      // then both flows are taken unconditionally
+      expect(issues).toEqual([]);
+      expect(warnings.map((w) => `${w.elementId} ${w.code} ${w.severity}`)).toEqual([
+        'g-a flow.condition-ignored warning',
+        'g-b flow.condition-ignored warning',
       ]);
+      expect(processes[0]?.flows['g-a']).not.toHaveProperty('condition');
+      expect(processes[0]?.flows['g-b']).not.toHaveProperty('condition');
     });
   });
 
