@@ -2,7 +2,15 @@ import { compileProcess } from './compile-process.js';
 import { IssueCollector } from './issues.js';
 import { children, parseBpmn } from './moddle.js';
 import type { DeployIssue, ProcessModel } from './types.js';
-import { declaredNamespaces } from './zeebe-extensions.js';
+import { checkUnsupportedExtensions, declaredNamespaces } from './zeebe-extensions.js';
+
+/** Top-level definitions that processes use by reference, and whose extensions are checked too. */
+const SHARED_DEFINITIONS: ReadonlySet<string> = new Set([
+  'bpmn:Message',
+  'bpmn:Signal',
+  'bpmn:Error',
+  'bpmn:Escalation',
+]);
 
 /** The outcome of compiling one BPMN file: a model per executable process and every problem found. */
 export interface CompileResult {
@@ -53,5 +61,8 @@ async function compileInto(xml: string, issues: IssueCollector): Promise<Compile
     );
   }
   const processes = executable.map((process) => compileProcess(process, issues, namespaces));
+  for (const root of children(definitions, 'rootElements')) {
+    if (SHARED_DEFINITIONS.has(root.$type)) checkUnsupportedExtensions(root, namespaces, issues);
+  }
   return { processes, issues: issues.issues, warnings: issues.warnings };
 }

@@ -196,7 +196,7 @@ describe('multi-instance and loop attributes', () => {
   });
 
   it.each(['None', 'One', 'Complex'])(
-    'rejects behavior="%s", which throws events per iteration',
+    'rejects behavior %s, which throws events per iteration',
     async (behavior) => {
       const issues = await issuesOf(multiInstance(`behavior="${behavior}"`));
       expect(issues).toEqual([
@@ -225,7 +225,7 @@ describe('multi-instance and loop attributes', () => {
     expect(await issueKeys(standardLoop('3'))).toEqual([]);
   });
 
-  it.each(['0', '-2', 'many'])('rejects loopMaximum="%s"', async (maximum) => {
+  it.each(['0', '-2', 'many'])('rejects a loop maximum of %s', async (maximum) => {
     expect(await issueKeys(standardLoop(maximum))).toEqual(['a loop.invalid']);
   });
 
@@ -233,7 +233,7 @@ describe('multi-instance and loop attributes', () => {
     ['startQuantity', '0'],
     ['completionQuantity', '0'],
     ['startQuantity', '2'],
-  ])('rejects %s="%s", since an activity starts on one token and sends one on', async (key, value) => {
+  ])('rejects %s %s, since an activity starts on one token and sends one on', async (key, value) => {
     const xml = processFile(`${START}<bpmn:task id="a" ${key}="${value}" />${END}${chain('s', 'a', 'e')}`);
     const issues = await issuesOf(xml);
     expect(issues).toEqual([

@@ -4,6 +4,7 @@ import { chain, flow, formal, issueKeys, issuesOf, processFile, readFixture } fr
 
 const START = '<bpmn:startEvent id="s" />';
 const END = '<bpmn:endEvent id="e" />';
+const MESSAGE_CATCH = '<bpmn:messageEventDefinition messageRef="m" />';
 const MESSAGE =
   '<bpmn:message id="m" name="ping"><bpmn:extensionElements><zeebe:subscription correlationKey="=id" /></bpmn:extensionElements></bpmn:message>';
 
@@ -185,6 +186,33 @@ describe('deploy validation', () => {
         'cond element.unsupported',
         'comp element.unsupported',
       ]);
+    });
+
+    it('rejects instantiating receive tasks, instantiating event-based gateways and compensation handlers', async () => {
+      const xml = processFile(
+        `${START}
+        <bpmn:receiveTask id="r" instantiate="true" messageRef="m" />
+        <bpmn:eventBasedGateway id="g" instantiate="true" />
+        <bpmn:intermediateCatchEvent id="c1">${MESSAGE_CATCH}</bpmn:intermediateCatchEvent>
+        <bpmn:intermediateCatchEvent id="c2">${MESSAGE_CATCH}</bpmn:intermediateCatchEvent>
+        <bpmn:task id="undo" isForCompensation="true" />
+        ${END}${chain('s', 'r', 'g', 'c1', 'e')}${flow('g', 'c2')}${flow('c2', 'undo')}`,
+        MESSAGE,
+      );
+      expect(await issueKeys(xml)).toEqual([
+        'undo element.unsupported',
+        'r element.unsupported',
+        'g element.unsupported',
+      ]);
+    });
+
+    it('rejects events with several event definitions', async () => {
+      const xml = processFile(
+        `${START}<bpmn:intermediateCatchEvent id="c">${MESSAGE_CATCH}<bpmn:timerEventDefinition>${formal('timeDuration', 'PT1M')}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+        ${END}${chain('s', 'c', 'e')}`,
+        MESSAGE,
+      );
+      expect(await issueKeys(xml)).toEqual(['c element.unsupported']);
     });
 
     it('rejects an event definition where the engine does not run it', async () => {

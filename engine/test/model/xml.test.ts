@@ -106,6 +106,21 @@ describe('XML problems', () => {
     expect(warnings[0]?.message).toContain('<acme:audit>');
   });
 
+  it('warns about Camunda 7 attributes on messages and errors too', async () => {
+    const xml = definitions(
+      `<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s" /></bpmn:process>
+      <bpmn:message id="m" name="paid" camunda:asyncBefore="true" />
+      <bpmn:error id="err" errorCode="E" camunda:errorMessage="boom" />`,
+      'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"',
+    );
+    const { issues, warnings } = await compileBpmn(xml);
+    expect(issues).toEqual([]);
+    expect(warnings.map((w) => `${w.elementId} ${w.code}`)).toEqual([
+      'm extension.ignored',
+      'err extension.ignored',
+    ]);
+  });
+
   it('reports no warning for a file with Zeebe extensions only', async () => {
     const xml = processFile(`<bpmn:startEvent id="s" />
       <bpmn:serviceTask id="t"><bpmn:extensionElements><zeebe:taskDefinition type="charge" /></bpmn:extensionElements></bpmn:serviceTask>
