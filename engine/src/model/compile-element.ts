@@ -83,6 +83,7 @@ function compileEvent(
     interrupting,
     jobType: job?.jobType,
     jobRetries: job?.jobRetries,
+    headers: job ? readHeaders(node) : undefined,
     formId: isStart ? readFormId(node, issues) : undefined,
   });
 }

@@ -122,6 +122,8 @@ export interface EventElement extends ElementBase {
   /** Message/escalation/signal throw events that Zeebe runs as a job (`zeebe:taskDefinition`). */
   readonly jobType?: Expr;
   readonly jobRetries?: number;
+  /** Job-backed throw events: Zeebe task headers, handed to workers as for service tasks. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Start events: `zeebe:formDefinition formId`, the form an instance is started with. */
   readonly formId?: string;
 }

@@ -5,7 +5,7 @@ import { Driver, loadModel, loadProcesses } from './support/driver.js';
 /** How forms of BPMN that Camunda Modeler writes (and Zeebe runs) behave once deployed. */
 
 describe('runtime: message events run as jobs', () => {
-  it('waits at a message throw event without a message for its job, then goes on', async () => {
+  it('waits at a message throw event without a message for its job, with its headers, then goes on', async () => {
     // given
     const driver = new Driver(await loadModel('rt-message-jobs.bpmn'));
     // when
@@ -14,6 +14,7 @@ describe('runtime: message events run as jobs', () => {
     expect(driver.job('notify', 'service')).toMatchObject({
       jobType: 'send-notice',
       retries: 3,
+      headers: { template: 'order-received' },
       variables: { orderId: 'o-1' },
     });
     expect(driver.activeElements()).toEqual({ notify: 1 });
