@@ -69,9 +69,9 @@ function compileEvent(
 ): EventElement {
   const { issues } = context;
   const position = eventPosition(base.kind, context.parentKind);
-  const event = compileEventDefinition(node, position, issues);
   const isThrow = base.kind === 'bpmn:EndEvent' || base.kind === 'bpmn:IntermediateThrowEvent';
   const job = isThrow ? readTaskDefinition(node, issues, false) : undefined;
+  const event = compileEventDefinition(node, position, issues, { runsAsJob: job !== undefined });
   const isStart = base.kind === 'bpmn:StartEvent';
   const interrupting = isStart ? node.isInterrupting !== false : true;
   if (event.kind === 'error' && !interrupting) {
@@ -83,6 +83,7 @@ function compileEvent(
     interrupting,
     jobType: job?.jobType,
     jobRetries: job?.jobRetries,
+    headers: job ? readHeaders(node) : undefined,
     formId: isStart ? readFormId(node, issues) : undefined,
   });
 }
@@ -136,6 +137,7 @@ function compileActivity(
 ): ActivityElement {
   const { issues } = context;
   const id = base.id;
+  checkQuantities(id, node, issues);
   const activity = {
     ...base,
     boundaryEventIds: context.boundaryEventIds,
@@ -221,6 +223,9 @@ function compileLoop(node: ModdleNode, issues: IssueCollector): MultiInstance | 
     const body = expressionBody(loop, 'loopCondition');
     const condition = body?.trim() ? issues.feel(id, 'loop condition', body) : undefined;
     const maximum = typeof loop.loopMaximum === 'number' ? loop.loopMaximum : undefined;
+    if (maximum !== undefined && !(Number.isInteger(maximum) && maximum >= 1)) {
+      issues.add(id, 'loop.invalid', `loopMaximum '${maximum}' must be a whole number of at least 1`);
+    }
     if (!condition && maximum === undefined)
       issues.add(id, 'loop.invalid', 'a standard loop needs a loop condition or a maximum');
     return compact({
@@ -230,6 +235,7 @@ function compileLoop(node: ModdleNode, issues: IssueCollector): MultiInstance | 
       maximum,
     });
   }
+  checkMultiInstanceBehavior(id, loop, issues);
   const zeebe = extension(loop, 'zeebe:LoopCharacteristics');
   const inputCollection = attr(zeebe, 'inputCollection');
   if (!inputCollection?.trim()) {
@@ -254,6 +260,53 @@ function compileLoop(node: ModdleNode, issues: IssueCollector): MultiInstance | 
     outputElement,
     completionCondition: completion?.trim() ? issues.feel(id, 'completion condition', completion) : undefined,
   });
+}
+
+/**
+ * BPMN's `behavior` (None/One/All/Complex) says when an iteration throws its completion event;
+ * Zeebe implements only the default ("All": no event), and so does the engine. A loop cardinality
+ * would run a number of iterations instead of one per input item: not supported either.
+ */
+function checkMultiInstanceBehavior(id: string, loop: ModdleNode, issues: IssueCollector): void {
+  const behavior = typeof loop.behavior === 'string' ? loop.behavior : 'All';
+  const eventRefs = ['oneBehaviorEventRef', 'noneBehaviorEventRef'].filter((key) => child(loop, key));
+  if (
+    behavior !== 'All' ||
+    eventRefs.length > 0 ||
+    (Array.isArray(loop.complexBehaviorDefinition) && loop.complexBehaviorDefinition.length > 0)
+  ) {
+    issues.add(
+      id,
+      'loop.invalid',
+      `multi-instance behavior '${behavior}' (events thrown per iteration) is not supported; only the default 'All'`,
+    );
+  }
+  if (child(loop, 'loopCardinality')) {
+    issues.add(
+      id,
+      'loop.invalid',
+      'loopCardinality is not supported: the number of iterations is the size of the input collection',
+    );
+  }
+}
+
+/**
+ * `startQuantity` / `completionQuantity` (BPMN default 1): how many tokens an activity needs to
+ * start and sends on completion. Only 1 is executed; 0 is invalid in BPMN itself.
+ */
+function checkQuantities(id: string, node: ModdleNode, issues: IssueCollector): void {
+  for (const key of ['startQuantity', 'completionQuantity'] as const) {
+    const value = node[key];
+    if (value === undefined || value === 1) continue;
+    const raw = String(value);
+    issues.add(
+      id,
+      'element.unsupported',
+      typeof value === 'number' && Number.isInteger(value) && value > 1
+        ? `${key}="${raw}" is not supported: an activity starts on one token and sends one on`
+        : `${key}="${raw}" is invalid: it must be a whole number of at least 1`,
+    );
+  }
 }
 
 /** Drops undefined fields, so the compiled model holds only what the file says. */

@@ -45,14 +45,20 @@ const POSITION_NAMES: Readonly<Record<EventPosition, string>> = {
   boundary: 'a boundary event',
 };
 
-/** Compiles the event definition of an event at `position`; problems go to `issues`. */
+/**
+ * Compiles the event definition of an event at `position`; problems go to `issues`. A definition
+ * may sit inline or be referenced (`eventDefinitionRef` to a top-level definition): both count.
+ * `runsAsJob`: a message throw or end event with a job type is Zeebe's job-backed form, where the
+ * worker sends the message, so the message needs no name here.
+ */
 export function compileEventDefinition(
   node: ModdleNode,
   position: EventPosition,
   issues: IssueCollector,
+  options: { readonly runsAsJob?: boolean } = {},
 ): EventDefinition {
   const id = node.id ?? '';
-  const definitions = children(node, 'eventDefinitions');
+  const definitions = [...children(node, 'eventDefinitions'), ...children(node, 'eventDefinitionRef')];
   if (definitions.length > 1) {
     issues.add(
       id,
@@ -77,6 +83,8 @@ export function compileEventDefinition(
     case 'terminate':
       return { kind };
     case 'message':
+      if (options.runsAsJob && !attr(child(definition, 'messageRef'), 'name')?.trim())
+        return { kind, messageName: { feel: false, value: '' } };
       return compileMessage(id, child(definition, 'messageRef'), position, issues);
     case 'timer':
       return { kind, timer: compileTimer(id, definition, position, issues) };

@@ -38,10 +38,10 @@ interface CollectedNode {
 export function compileProcess(
   process: ModdleNode,
   issues: IssueCollector,
-  camunda7Prefixes: readonly string[],
+  namespaces: ReadonlyMap<string, string>,
 ): ProcessModel {
   const processId = process.id ?? '';
-  checkUnsupportedExtensions(process, camunda7Prefixes, issues);
+  checkUnsupportedExtensions(process, namespaces, issues);
   const lanes = laneNames(process);
   const collected: CollectedNode[] = [];
   const rawFlows: ModdleNode[] = [];
@@ -51,7 +51,7 @@ export function compileProcess(
     const childIds: string[] = [];
     scopeChildren.set(scope.id, childIds);
     for (const node of children(container, 'flowElements')) {
-      checkUnsupportedExtensions(node, camunda7Prefixes, issues);
+      checkUnsupportedExtensions(node, namespaces, issues);
       if (!node.id) {
         issues.add(undefined, 'xml.invalid', `a <${node.$type}> in '${scope.id}' has no id`);
         continue;
@@ -89,7 +89,10 @@ export function compileProcess(
 
   const parentOf = new Map(collected.map((entry) => [entry.node.id ?? '', entry.parentId]));
   const nextToRejected = new Set<string>();
-  const flows = compileFlows(rawFlows, parentOf, nextToRejected, issues);
+  const parallelGateways = new Set(
+    collected.filter((entry) => entry.kind === 'bpmn:ParallelGateway').map((entry) => entry.node.id ?? ''),
+  );
+  const flows = compileFlows(rawFlows, parentOf, parallelGateways, nextToRejected, issues);
   const incoming = new Map<string, string[]>();
   const outgoing = new Map<string, string[]>();
   for (const flow of Object.values(flows)) {
@@ -133,6 +136,7 @@ export function compileProcess(
 function compileFlows(
   rawFlows: readonly ModdleNode[],
   parentOf: ReadonlyMap<string, string>,
+  parallelGateways: ReadonlySet<string>,
   nextToRejected: Set<string>,
   issues: IssueCollector,
 ): Record<string, SequenceFlow> {
@@ -160,7 +164,17 @@ function compileFlows(
       );
       continue;
     }
-    const body = expressionBody(node, 'conditionExpression');
+    let body = expressionBody(node, 'conditionExpression');
+    if (body?.trim() && parallelGateways.has(sourceId)) {
+      // A parallel gateway takes every outgoing flow: Camunda 7 and other engines ignore such a
+      // condition, so the engine does too, and says so.
+      issues.warn(
+        id,
+        'flow.condition-ignored',
+        `the condition on a flow out of parallel gateway '${sourceId}' is ignored: every flow is taken`,
+      );
+      body = undefined;
+    }
     flows[id] = compact({
       id,
       name: attr(node, 'name')?.trim() || undefined,

@@ -35,7 +35,10 @@ export type DeployIssueCode =
   | 'gateway.target-invalid'
   | 'event.invalid'
   | 'boundary.host-invalid'
-  | 'loop.invalid';
+  | 'loop.invalid'
+  | 'extension.ignored'
+  | 'reference.type-unresolved'
+  | 'flow.condition-ignored';
 
 /**
  * Collects every problem of one deploy; compiling never stops at the first, so the author sees
@@ -43,6 +46,8 @@ export type DeployIssueCode =
  */
 export class IssueCollector {
   readonly issues: DeployIssue[] = [];
+  /** Problems that do not change how the process runs: reported, never blocking. */
+  readonly warnings: DeployIssue[] = [];
 
   add(
     elementId: string | undefined,
@@ -51,6 +56,16 @@ export class IssueCollector {
     position?: { line: number; column: number },
   ): void {
     this.issues.push({ ...(elementId === undefined ? {} : { elementId }), code, message, ...position });
+  }
+
+  /** Records something the engine ignores because it does not change execution; deploy goes on. */
+  warn(elementId: string | undefined, code: DeployIssueCode, message: string): void {
+    this.warnings.push({
+      ...(elementId === undefined ? {} : { elementId }),
+      code,
+      message,
+      severity: 'warning',
+    });
   }
 
   /** Whether `elementId` already has a problem of `code` (so one cause is not reported twice). */

@@ -39,9 +39,11 @@ export async function parseBpmn(xml: string, issues: IssueCollector): Promise<Mo
       column: forbidden.column,
     });
   }
+  const text = withReadableEncoding(xml, issues);
+  if (text === undefined) return undefined;
   const moddle = new BpmnModdle({ zeebe: zeebeDescriptor });
   try {
-    const result = await moddle.fromXML(xml, 'bpmn:Definitions');
+    const result = await moddle.fromXML(text, 'bpmn:Definitions');
     for (const warning of result.warnings) reportWarning(warning, xml, issues);
     return result.rootElement as ModdleNode;
   } catch (error) {
@@ -55,6 +57,37 @@ export async function parseBpmn(xml: string, issues: IssueCollector): Promise<Mo
   }
 }
 
+const DECLARED_ENCODING = /^(\uFEFF?<\?xml\s[^?]*?\bencoding\s*=\s*)(["'])([^"']*)\2/;
+const UNICODE_ENCODING = /^(utf-?8|utf-?16(le|be)?|ucs-?2)$/i;
+
+/**
+ * The file arrives as text, already decoded; the parser knows only UTF-8 and reports any other
+ * declared encoding. A Unicode one (UTF-16 included) describes text that is already right. Another
+ * (Camunda 7 era files often say `windows-1252` or `ISO-8859-1`) is harmless when the text is pure
+ * ASCII, which every such encoding spells the same way. Both are parsed as if they said UTF-8.
+ * Otherwise the bytes were decoded with a guess that may have altered names and texts, so the
+ * file is refused.
+ */
+function withReadableEncoding(xml: string, issues: IssueCollector): string | undefined {
+  const declared = DECLARED_ENCODING.exec(xml);
+  const encoding = declared?.[3]?.trim();
+  if (!declared || !encoding) return xml;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+  if (UNICODE_ENCODING.test(encoding) || /^[\x00-\x7F]*$/.test(xml)) {
+    return `${declared[1]}${declared[2]}UTF-8${declared[2]}${xml.slice(declared[0].length)}`;
+  }
+  issues.add(
+    undefined,
+    'xml.malformed',
+    `the file declares encoding="${encoding}" and has non-ASCII characters; save it as UTF-8`,
+    { line: 1, column: 1 },
+  );
+  return undefined;
+}
+
+/** References to a data type (an item definition): documentation only, execution never reads them. */
+const TYPE_REFERENCES: ReadonlySet<string> = new Set(['structureRef', 'itemRef', 'itemSubjectRef']);
+
 function reportWarning(warning: ModdleWarning, xml: string, issues: IssueCollector): void {
   const message = warning.message;
   // Diagram interchange only draws the model: a shape pointing nowhere does not change behaviour.
@@ -62,6 +95,14 @@ function reportWarning(warning: ModdleWarning, xml: string, issues: IssueCollect
   if (message.startsWith('unresolved reference')) {
     const property = (warning.property ?? 'reference').replace(/^bpmn:/, '');
     const owner = pinnable(warning.element as ModdleNode | undefined);
+    if (TYPE_REFERENCES.has(property)) {
+      issues.warn(
+        owner?.id,
+        'reference.type-unresolved',
+        `${property} '${String(warning.value)}' names no item definition; the engine does not check data types, so it is ignored`,
+      );
+      return;
+    }
     issues.add(
       owner?.id,
       'reference.missing',

@@ -92,6 +92,8 @@ export interface UserTaskSpec {
   readonly priority?: Expr;
   /** `zeebe:formDefinition formId`. */
   readonly formId?: string;
+  /** `zeebe:formDefinition externalReference`: where the task list finds a form kept elsewhere (a URL, a key). */
+  readonly externalReference?: Expr;
   /** The lane's name, used as candidate group when no assignment is given. */
   readonly laneName?: string;
 }
@@ -120,6 +122,8 @@ export interface EventElement extends ElementBase {
   /** Message/escalation/signal throw events that Zeebe runs as a job (`zeebe:taskDefinition`). */
   readonly jobType?: Expr;
   readonly jobRetries?: number;
+  /** Job-backed throw events: Zeebe task headers, handed to workers as for service tasks. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Start events: `zeebe:formDefinition formId`, the form an instance is started with. */
   readonly formId?: string;
 }
@@ -212,9 +216,15 @@ export interface ProcessModel {
   readonly formIds: readonly string[];
 }
 
-/** One problem found at deploy; `elementId` is absent only for file-level problems (bad XML). */
+/**
+ * One problem found at deploy; `elementId` is absent only for file-level problems (bad XML).
+ * `severity` is absent or `'error'` for a problem that blocks deploy; `'warning'` marks something
+ * the engine ignores because it does not change execution (a Camunda 7 attribute, a type
+ * reference), listed so the author knows it is not used.
+ */
 export interface DeployIssue {
   readonly elementId?: string;
+  readonly severity?: 'error' | 'warning';
   readonly code: string;
   readonly message: string;
   readonly line?: number;

@@ -8,51 +8,72 @@ import type { Expr, IoMapping, Mapping, UserTaskSpec } from './types.js';
  * Camunda Modeler in Camunda 8 mode writes them. Each reader reports its own problems.
  */
 
-const CAMUNDA_7_URI = 'http://camunda.org/schema/1.0/bpmn';
+const BPMN_URI = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
+const ZEEBE_URI = 'http://camunda.org/schema/zeebe/1.0';
 
 /** Zeebe extensions that change behaviour and that the engine does not run: rejected, never ignored. */
 const UNSUPPORTED_ZEEBE: Readonly<Record<string, string>> = {
-  'zeebe:ExecutionListeners': 'execution listeners',
-  'zeebe:TaskListeners': 'task listeners',
-  'zeebe:CalledDecision': 'DMN decisions',
-  'zeebe:AdHoc': 'ad-hoc subprocesses',
-  'zeebe:UserTaskForm': 'embedded forms (link a form with formId instead)',
+  'zeebe:ExecutionListeners': 'execution listeners are not supported',
+  'zeebe:TaskListeners': 'task listeners are not supported',
+  'zeebe:CalledDecision': 'DMN decisions are not supported',
+  'zeebe:AdHoc': 'ad-hoc subprocesses are not supported',
+  'zeebe:UserTaskForm':
+    'embedded Camunda Forms are not converted yet: save the form and link it with zeebe:formDefinition formId',
 };
 
-/** Reports extensions that would change behaviour but are not executed: some Zeebe ones and all of Camunda 7. */
+/**
+ * Reports the Zeebe extensions the engine does not run (errors), and names the extensions of other
+ * namespaces (Camunda 7's `camunda:*`, left in files migrated to Camunda 8) in one warning per
+ * element: Zeebe ignores them, and so does the engine.
+ */
 export function checkUnsupportedExtensions(
   node: ModdleNode,
-  camunda7Prefixes: readonly string[],
+  namespaces: ReadonlyMap<string, string>,
   issues: IssueCollector,
 ): void {
   const id = node.id;
+  const ignored: string[] = [];
   for (const value of extensions(node)) {
     const feature = UNSUPPORTED_ZEEBE[value.$type];
-    if (feature) issues.add(id, 'extension.unsupported', `${feature} (<${value.$type}>) are not supported`);
-    else if (value.$descriptor?.ns?.uri === CAMUNDA_7_URI) {
-      issues.add(
-        id,
-        'extension.unsupported',
-        `<${value.$type}> is a Camunda 7 extension; use the Zeebe (Camunda 8) form`,
-      );
-    }
+    if (feature) issues.add(id, 'extension.unsupported', `<${value.$type}>: ${feature}`);
+    else if (isForeignElement(value)) ignored.push(`<${value.$type}>`);
   }
   for (const key of Object.keys(node.$attrs ?? {})) {
-    if (camunda7Prefixes.some((prefix) => key.startsWith(`${prefix}:`))) {
-      issues.add(
-        id,
-        'extension.unsupported',
-        `the attribute ${key} is a Camunda 7 extension; use the Zeebe (Camunda 8) form`,
-      );
-    }
+    const prefix = /^([^:]+):/.exec(key)?.[1];
+    if (prefix && prefix !== 'xmlns' && prefix !== 'xml' && isForeign(namespaces.get(prefix)))
+      ignored.push(key);
+  }
+  if (ignored.length > 0) {
+    issues.warn(
+      id,
+      'extension.ignored',
+      `ignored, as Zeebe ignores them (they are not Zeebe extensions): ${ignored.join(', ')}`,
+    );
   }
 }
 
-/** Namespace prefixes bound to the Camunda 7 namespace on `bpmn:definitions`. */
-export function camunda7Prefixes(definitions: ModdleNode): string[] {
-  return Object.entries(definitions.$attrs ?? {})
-    .filter(([key, uri]) => key.startsWith('xmlns:') && uri === CAMUNDA_7_URI)
-    .map(([key]) => key.slice('xmlns:'.length));
+/**
+ * Known types carry their package's prefix (`bpmn:`, `zeebe:`) whatever the file's prefixes are;
+ * elements of other namespaces are kept as generic ones with the file's prefix and namespace.
+ */
+function isForeignElement(value: ModdleNode): boolean {
+  const uri = value.$descriptor?.ns?.uri;
+  if (uri !== undefined) return isForeign(uri);
+  return !value.$type.startsWith('bpmn:') && !value.$type.startsWith('zeebe:');
+}
+
+/** A namespace other than BPMN's and Zeebe's; unknown (undeclared) ones count as foreign too. */
+function isForeign(uri: string | undefined): boolean {
+  return uri !== BPMN_URI && uri !== ZEEBE_URI;
+}
+
+/** Namespace prefixes declared on `bpmn:definitions`, by prefix. */
+export function declaredNamespaces(definitions: ModdleNode): Map<string, string> {
+  return new Map(
+    Object.entries(definitions.$attrs ?? {})
+      .filter(([key]) => key.startsWith('xmlns:'))
+      .map(([key, uri]) => [key.slice('xmlns:'.length), uri]),
+  );
 }
 
 /** `zeebe:ioMapping`: inputs and outputs with FEEL (or static) sources. */
@@ -68,6 +89,9 @@ export function readIoMapping(node: ModdleNode, issues: IssueCollector): IoMappi
     }
     const source = attr(parameter, 'source') ?? '';
     if (source.trim() === '') {
+      // Zeebe reads an input without a source as null: a local variable declared in the
+      // activity's scope (so writes to it stay there).
+      if (direction === 'input') return { source: { feel: true, source: 'null' }, target };
       issues.add(id, 'io-mapping.invalid', `the ${direction} mapping to '${target}' has no source`);
       return undefined;
     }
@@ -110,20 +134,44 @@ export function readHeaders(node: ModdleNode): Record<string, string> | undefine
   );
 }
 
-/** `zeebe:formDefinition formId`; other form kinds are reported, since the task would open without its form. */
-export function readFormId(node: ModdleNode, issues: IssueCollector): string | undefined {
+/**
+ * `zeebe:formDefinition`: a linked Camunda Form (`formId`) or, on user tasks, a form the task
+ * list finds elsewhere (`externalReference`, kept as task metadata). `formKey` points at an
+ * embedded form (`zeebe:userTaskForm`), which is reported where it is declared.
+ */
+export function readFormDefinition(
+  node: ModdleNode,
+  issues: IssueCollector,
+  allowExternal: boolean,
+): { formId?: string; externalReference?: Expr } {
   const form = extension(node, 'zeebe:FormDefinition');
-  if (!form) return undefined;
+  if (!form) return {};
+  const id = node.id ?? '';
   const formId = attr(form, 'formId')?.trim();
-  if (formId) return formId;
-  if (attr(form, 'formKey') || attr(form, 'externalReference')) {
+  if (formId) return { formId };
+  const external = attr(form, 'externalReference');
+  if (external?.trim()) {
+    if (allowExternal) return { externalReference: issues.expr(id, 'external form reference', external) };
     issues.add(
-      node.id,
+      id,
       'extension.unsupported',
-      'forms are linked by formId; formKey and externalReference are not supported',
+      'a start event links its form by formId; externalReference is not supported here',
+    );
+    return {};
+  }
+  if (attr(form, 'formKey')?.trim()) {
+    issues.add(
+      id,
+      'extension.unsupported',
+      'formKey points at an embedded form, which is not converted yet: link a saved form with formId',
     );
   }
-  return undefined;
+  return {};
+}
+
+/** `zeebe:formDefinition formId` of a start event: the form an instance is started with. */
+export function readFormId(node: ModdleNode, issues: IssueCollector): string | undefined {
+  return readFormDefinition(node, issues, false).formId;
 }
 
 /** Assignment, schedule, priority and form of a user task; the lane's name completes it. */
@@ -149,7 +197,7 @@ export function readUserTask(
     dueDate,
     followUpDate,
     priority: priorityExpr,
-    formId: readFormId(node, issues),
+    ...readFormDefinition(node, issues, true),
     laneName,
   };
 }

@@ -140,7 +140,11 @@ function applyCompletionVariables(
   const outputs = element.ioMapping?.outputs ?? [];
   if (outputs.length > 0) {
     const context = { ...visibleVariables(exec, owned?.id ?? token.scopeId), ...variables };
-    propagateVariables(exec, token.scopeId, evaluateMappings(exec, outputs, context), element.id);
+    // Zeebe writes an iteration's outputs from the iteration's own scope, where the output
+    // element is declared, so the multi-instance body collects them (not nulls).
+    const iteration = owned && isActivity(element) && isIteration(exec, token, element);
+    const from = iteration ? owned.id : token.scopeId;
+    propagateVariables(exec, from, evaluateMappings(exec, outputs, context), element.id);
   } else {
     propagateVariables(exec, owned?.id ?? token.scopeId, variables, element.id);
   }

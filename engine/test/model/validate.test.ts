@@ -1,8 +1,10 @@
+import { compileBpmn } from '../../src/model/index.js';
 import { describe, expect, it } from 'vitest';
 import { chain, flow, formal, issueKeys, issuesOf, processFile, readFixture } from './bpmn-text.js';
 
 const START = '<bpmn:startEvent id="s" />';
 const END = '<bpmn:endEvent id="e" />';
+const MESSAGE_CATCH = '<bpmn:messageEventDefinition messageRef="m" />';
 const MESSAGE =
   '<bpmn:message id="m" name="ping"><bpmn:extensionElements><zeebe:subscription correlationKey="=id" /></bpmn:extensionElements></bpmn:message>';
 
@@ -73,13 +75,27 @@ describe('deploy validation', () => {
       expect(await issueKeys(xml)).toEqual([]);
     });
 
-    it('rejects conditions on flows out of a parallel gateway or a task', async () => {
-      const xml = processFile(`${START}<bpmn:parallelGateway id="g" /><bpmn:task id="t" />${END}
-        ${flow('s', 'g')}${flow('g', 't', formal('conditionExpression', '=x'))}${flow('t', 'e', formal('conditionExpression', '=y'))}`);
-      expect(await issueKeys(xml)).toEqual([
-        'g-t flow.condition-unexpected',
-        't-e flow.condition-unexpected',
+    it('rejects conditions on flows out of a task', async () => {
+      const xml = processFile(`${START}<bpmn:task id="t" />${END}
+        ${flow('s', 't')}${flow('t', 'e', formal('conditionExpression', '=y'))}`);
+      expect(await issueKeys(xml)).toEqual(['t-e flow.condition-unexpected']);
+    });
+
+    it('ignores conditions on flows out of a parallel gateway, with a warning on each flow', async () => {
+      // given a parallel split whose flows carry conditions, as some modelers let authors draw
+      const xml =
+        processFile(`${START}<bpmn:parallelGateway id="g" /><bpmn:endEvent id="a" /><bpmn:endEvent id="b" />
+        ${flow('s', 'g')}${flow('g', 'a', formal('conditionExpression', '=x'))}${flow('g', 'b', formal('conditionExpression', '=false'))}`);
+      // when
+      const { processes, issues, warnings } = await compileBpmn(xml);
+      // then both flows are taken unconditionally
+      expect(issues).toEqual([]);
+      expect(warnings.map((w) => `${w.elementId} ${w.code} ${w.severity}`)).toEqual([
+        'g-a flow.condition-ignored warning',
+        'g-b flow.condition-ignored warning',
       ]);
+      expect(processes[0]?.flows['g-a']).not.toHaveProperty('condition');
+      expect(processes[0]?.flows['g-b']).not.toHaveProperty('condition');
     });
   });
 
@@ -170,6 +186,33 @@ describe('deploy validation', () => {
         'cond element.unsupported',
         'comp element.unsupported',
       ]);
+    });
+
+    it('rejects instantiating receive tasks, instantiating event-based gateways and compensation handlers', async () => {
+      const xml = processFile(
+        `${START}
+        <bpmn:receiveTask id="r" instantiate="true" messageRef="m" />
+        <bpmn:eventBasedGateway id="g" instantiate="true" />
+        <bpmn:intermediateCatchEvent id="c1">${MESSAGE_CATCH}</bpmn:intermediateCatchEvent>
+        <bpmn:intermediateCatchEvent id="c2">${MESSAGE_CATCH}</bpmn:intermediateCatchEvent>
+        <bpmn:task id="undo" isForCompensation="true" />
+        ${END}${chain('s', 'r', 'g', 'c1', 'e')}${flow('g', 'c2')}${flow('c2', 'undo')}`,
+        MESSAGE,
+      );
+      expect(await issueKeys(xml)).toEqual([
+        'undo element.unsupported',
+        'r element.unsupported',
+        'g element.unsupported',
+      ]);
+    });
+
+    it('rejects events with several event definitions', async () => {
+      const xml = processFile(
+        `${START}<bpmn:intermediateCatchEvent id="c">${MESSAGE_CATCH}<bpmn:timerEventDefinition>${formal('timeDuration', 'PT1M')}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+        ${END}${chain('s', 'c', 'e')}`,
+        MESSAGE,
+      );
+      expect(await issueKeys(xml)).toEqual(['c element.unsupported']);
     });
 
     it('rejects an event definition where the engine does not run it', async () => {

@@ -49,7 +49,7 @@ describe('XML problems', () => {
     expect(await issueKeys(xml)).toEqual(['- process.none-executable']);
   });
 
-  it('rejects Camunda 7 extensions instead of ignoring them', async () => {
+  it('ignores Camunda 7 extensions left in a migrated file, as Zeebe does, and names them in warnings', async () => {
     // given a Camunda 7 process attribute, and a user task with a Camunda 7 assignee and task listener
     const xml = definitions(
       `<bpmn:process id="p" isExecutable="true" camunda:historyTimeToLive="180">
@@ -61,12 +61,71 @@ describe('XML problems', () => {
       </bpmn:process>`,
       'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"',
     );
-    // then each is reported on its element
-    expect(await issueKeys(xml)).toEqual([
-      'p extension.unsupported',
-      't extension.unsupported',
-      't extension.unsupported',
+    // when
+    const { processes, issues, warnings } = await compileBpmn(xml);
+    // then the file deploys, the task has no assignee, and each element names what was ignored
+    expect(issues).toEqual([]);
+    expect(processes[0]?.elements.t).not.toHaveProperty('userTask.assignee');
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        elementId: 'p',
+        code: 'extension.ignored',
+        severity: 'warning',
+        message: expect.stringContaining('camunda:historyTimeToLive'),
+      }),
+      expect.objectContaining({
+        elementId: 't',
+        code: 'extension.ignored',
+        severity: 'warning',
+        message: expect.stringMatching(
+          /<camunda:taskListener>.*camunda:assignee|camunda:assignee.*<camunda:taskListener>/,
+        ),
+      }),
     ]);
+  });
+
+  it('warns about extensions of any other namespace too, and keeps the Zeebe ones', async () => {
+    // given a service task with a vendor attribute and a vendor extension beside its Zeebe job type
+    const xml = definitions(
+      `<bpmn:process id="p" isExecutable="true">
+        <bpmn:startEvent id="s" />
+        <bpmn:serviceTask id="t" acme:retryPolicy="eager">
+          <bpmn:extensionElements><acme:audit level="full" /><zeebe:taskDefinition type="charge" /></bpmn:extensionElements>
+        </bpmn:serviceTask>
+        <bpmn:sequenceFlow id="f" sourceRef="s" targetRef="t" />
+      </bpmn:process>`,
+      'xmlns:acme="http://acme.example/bpmn"',
+    );
+    // when
+    const { processes, issues, warnings } = await compileBpmn(xml);
+    // then
+    expect(issues).toEqual([]);
+    expect(processes[0]?.elements.t).toMatchObject({ jobType: { feel: false, value: 'charge' } });
+    expect(warnings.map((w) => `${w.elementId} ${w.code}`)).toEqual(['t extension.ignored']);
+    expect(warnings[0]?.message).toContain('acme:retryPolicy');
+    expect(warnings[0]?.message).toContain('<acme:audit>');
+  });
+
+  it('warns about Camunda 7 attributes on messages and errors too', async () => {
+    const xml = definitions(
+      `<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s" /></bpmn:process>
+      <bpmn:message id="m" name="paid" camunda:asyncBefore="true" />
+      <bpmn:error id="err" errorCode="E" camunda:errorMessage="boom" />`,
+      'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"',
+    );
+    const { issues, warnings } = await compileBpmn(xml);
+    expect(issues).toEqual([]);
+    expect(warnings.map((w) => `${w.elementId} ${w.code}`)).toEqual([
+      'm extension.ignored',
+      'err extension.ignored',
+    ]);
+  });
+
+  it('reports no warning for a file with Zeebe extensions only', async () => {
+    const xml = processFile(`<bpmn:startEvent id="s" />
+      <bpmn:serviceTask id="t"><bpmn:extensionElements><zeebe:taskDefinition type="charge" /></bpmn:extensionElements></bpmn:serviceTask>
+      <bpmn:sequenceFlow id="f" sourceRef="s" targetRef="t" />`);
+    expect((await compileBpmn(xml)).warnings).toEqual([]);
   });
 
   it('rejects Zeebe listeners, which it does not run', async () => {
