@@ -23,6 +23,8 @@ export interface DefinitionSummary {
 export interface DeployResult {
   /** One per executable process in the file; `isNew` false when identical content was deployed before. */
   readonly definitions: readonly (DefinitionSummary & { readonly isNew: boolean })[];
+  /** Accepted but ignored (foreign-namespace attributes, unresolved type references, …). */
+  readonly warnings: readonly DeployIssue[];
 }
 
 export interface InstanceSummary {

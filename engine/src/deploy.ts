@@ -20,7 +20,7 @@ export async function saveDeployment(
   xml: string,
   processes: readonly ProcessModel[],
   options: DeployOptions,
-): Promise<DeployResult> {
+): Promise<Omit<DeployResult, 'warnings'>> {
   const definitions: (DefinitionSummary & { isNew: boolean })[] = [];
   for (const model of processes) {
     const hash = createHash('sha256').update(model.id).update('\n').update(xml).digest('hex');

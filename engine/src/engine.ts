@@ -170,7 +170,7 @@ export class Engine {
 
   /** Compiles, checks and stores every executable process of a BPMN file; throws DefinitionInvalidError. */
   async deploy(xml: string, options: DeployOptions = {}): Promise<DeployResult> {
-    const { processes, issues } = await compileBpmn(xml);
+    const { processes, issues, warnings } = await compileBpmn(xml);
     assertValid(issues);
     if (options.extraChecks) {
       assertValid(await options.extraChecks(processes.map((p) => ({ processId: p.id, formIds: p.formIds }))));
@@ -183,12 +183,16 @@ export class Engine {
       const model = processes[i];
       if (model) this.#models.markLatest(definition.id, definition.version, model);
     });
-    return result;
+    return { ...result, warnings };
   }
 
-  /** Every problem deploying `xml` would report; empty when it is deployable. */
+  /**
+   * Every problem deploying `xml` would report (empty when it is deployable), then the warnings
+   * it would report (`severity: 'warning'`), which do not block deploy.
+   */
   async validate(xml: string): Promise<DeployIssue[]> {
-    return [...(await compileBpmn(xml)).issues];
+    const { issues, warnings } = await compileBpmn(xml);
+    return [...issues, ...warnings];
   }
 
   listDefinitions(filter?: { processId?: string; latestOnly?: boolean }): Promise<DefinitionSummary[]> {

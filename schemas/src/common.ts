@@ -64,6 +64,8 @@ export const deployIssueShape = {
     message: { type: 'string' },
     line: { type: 'integer' },
     column: { type: 'integer' },
+    /** Absent or `error`: blocks deploy. `warning`: deployed anyway (an ignored foreign attribute). */
+    severity: { type: 'string', enum: ['error', 'warning'] },
   },
   required: ['code', 'message'],
 } as const;

@@ -76,6 +76,8 @@ export const DeployResultSchema = {
         required: [...definitionShape.required, 'isNew'],
       },
     },
+    /** What was accepted but ignored (foreign-namespace attributes, type references, …). */
+    warnings: { type: 'array', items: deployIssueShape },
   },
   required: ['definitions'],
 } as const;
@@ -85,7 +87,11 @@ export type DeployResult = FromSchema<typeof DeployResultSchema>;
 export const ValidateResultSchema = {
   $id: 'validateResult',
   type: 'object',
-  properties: { issues: { type: 'array', items: deployIssueShape } },
+  properties: {
+    issues: { type: 'array', items: deployIssueShape },
+    /** Accepted, but ignored: deploying would succeed and report these. */
+    warnings: { type: 'array', items: deployIssueShape },
+  },
   required: ['issues'],
 } as const;
 export type ValidateResult = FromSchema<typeof ValidateResultSchema>;

@@ -46,7 +46,9 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
         deployOptions(currentUser(req).username, req.body.xml),
       );
       const definitions = result.definitions.map((d) => ({ ...definitionDto(d), isNew: d.isNew }));
-      return reply.code(definitions.some((d) => d.isNew) ? 201 : 200).send({ definitions });
+      return reply
+        .code(definitions.some((d) => d.isNew) ? 201 : 200)
+        .send({ definitions, warnings: [...result.warnings] });
     },
   );
 
@@ -65,7 +67,9 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const illegal = illegalCharacterIssues(req.body.xml);
       if (illegal.length > 0) return { issues: illegal };
-      const issues = [...(await app.engine.validate(req.body.xml))];
+      const found = await app.engine.validate(req.body.xml);
+      const issues = found.filter((i) => i.severity !== 'warning');
+      const warnings = found.filter((i) => i.severity === 'warning');
       const refs = formReferences(req.body.xml);
       const existing = await app.store.forms.existing([...refs.values()].flat());
       for (const [elementId, formIds] of refs) {
@@ -77,7 +81,7 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
           });
         }
       }
-      return { issues };
+      return { issues, warnings };
     },
   );
 
