@@ -5,11 +5,14 @@ import { InvalidArgumentError } from '../errors.js';
  * synchronous and called from the pure runtime, which takes no options), set once at start-up.
  *
  * @example
- * setFeelLimits({ timeoutMs: 500 });
+ * setFeelLimits({ timeoutMs: 250 });
  * setTimerLimits({ minCycleMs: 60_000 });
  */
 export interface FeelLimits {
-  /** Wall-clock time an expression with loops, functions or costly built-ins may run. Default 1,000 ms. */
+  /**
+   * Wall-clock time an expression with loops, functions or costly built-ins may run. Default 500 ms:
+   * the engine waits for it synchronously, so this is also how long it may hold the event loop.
+   */
   readonly timeoutMs: number;
   /** Heap of the isolate such expressions run in; running out ends the evaluation, not the process. Default 64 MB. */
   readonly memoryMb: number;
@@ -27,7 +30,7 @@ export interface TimerLimits {
 }
 
 const DEFAULT_FEEL_LIMITS: FeelLimits = {
-  timeoutMs: 1000,
+  timeoutMs: 500,
   memoryMb: 64,
   maxResultBytes: 1_000_000,
   stackMb: 4,
