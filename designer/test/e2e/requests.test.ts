@@ -10,6 +10,7 @@ import {
   type RunningServer,
   screenshotDir,
   serverBuilt,
+  shoot,
   signIn,
   startServer,
   USER_PASSWORD,
@@ -37,6 +38,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
 /** Ask -> "Decide the request" for staff, with a form that shows the ask as background. */
 const askProcess = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+  xmlns:di="http://www.omg.org/spec/DD/20100524/DI"
   xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-ask" targetNamespace="http://bpmn.io/schema/bpmn">
   <bpmn:process id="e2e-ask" name="Equipment request" isExecutable="true">
     <bpmn:startEvent id="start" />
@@ -51,6 +54,13 @@ const askProcess = `<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="Task_decide" />
     <bpmn:sequenceFlow id="f2" sourceRef="Task_decide" targetRef="end" />
   </bpmn:process>
+  <bpmndi:BPMNDiagram id="dia"><bpmndi:BPMNPlane id="plane" bpmnElement="e2e-ask">
+    <bpmndi:BPMNShape id="s_start" bpmnElement="start"><dc:Bounds x="100" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="s_task" bpmnElement="Task_decide"><dc:Bounds x="190" y="78" width="100" height="80" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="s_end" bpmnElement="end"><dc:Bounds x="340" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="e_f1" bpmnElement="f1"><di:waypoint x="136" y="118" /><di:waypoint x="190" y="118" /></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="e_f2" bpmnElement="f2"><di:waypoint x="290" y="118" /><di:waypoint x="340" y="118" /></bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
 </bpmn:definitions>`;
 
 const decideForm = {
@@ -159,6 +169,7 @@ describe.skipIf(!serverBuilt)('My requests and task context in Chromium', () => 
       await rows.first().locator('button[aria-expanded]').click();
       await page.locator('[data-testid="timeline"]').waitFor();
       expect(await seriousViolations(page)).toEqual([]);
+      if (locale === 'en-US') await shoot(page, 'my-requests');
       await page.setViewportSize({ width: 390, height: 800 });
       const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
       expect(widths[0]).toBeLessThanOrEqual(widths[1] ?? 0);
@@ -197,6 +208,7 @@ describe.skipIf(!serverBuilt)('My requests and task context in Chromium', () => 
         'posture',
       ]);
       expect(await seriousViolations(page)).toEqual([]);
+      if (locale === 'en-US') await shoot(page, 'task-context');
       if (locale === 'zh-CN')
         expect(await page.locator('[data-testid="task-title"]').textContent()).toBe('审批申请');
       await context.close();
