@@ -56,6 +56,7 @@ describe.each(dialects())('task context of the templates on %s', (dialect) => {
     const triage = await theTask(lead, ask, 'Task_triage');
     const triaging = (await lead.get(`/api/tasks/${triage.id}`)).body as unknown as TaskDetailReply;
 
+    const cards = await mia.get(`/api/task-cards?taskId=${mediate.id}`);
     // then every variable the forms declare has its value
     expect(contextNames(mediation)).toEqual([
       'title',
@@ -75,6 +76,17 @@ describe.each(dialects())('task context of the templates on %s', (dialect) => {
       title: 'Export the March numbers',
       description: 'A CSV of every weekly number in March',
       requester: 'sam',
+    });
+    // and the inbox names the task and the process in Chinese from the template and the form
+    expect(cards.body).toMatchObject({
+      items: [
+        {
+          processName: { en: 'Conflict mediation', zh: '冲突调解' },
+          businessKey: null,
+          taskName: { en: 'Mediate and decide', zh: '调解人决定' },
+          headline: [{ name: 'title', value: 'Who owns the weekly numbers' }],
+        },
+      ],
     });
   });
 });

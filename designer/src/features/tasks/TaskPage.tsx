@@ -69,7 +69,9 @@ export function TaskPage({ taskId }: { taskId: string }) {
   // The task's name comes from the BPMN, in one language; in another, the form's name stands in.
   const formName = formRecord.data?.name;
   const title =
-    locale !== 'en' && typeof formName === 'object' && formName[locale] ? formName[locale] : current.name;
+    locale !== 'en' && typeof formName === 'object' && formName[locale]
+      ? formName[locale]
+      : ((locale === 'zh' ? card?.taskName.zh : undefined) ?? current.name);
 
   const refresh = (message: string, gone = false) => {
     if (gone) {

@@ -1,7 +1,7 @@
 import type { InstanceSummary, Task } from '@baton/engine';
 import type { FastifyInstance } from 'fastify';
 import type { ManagerScope } from '../../auth/process-scope.js';
-import type { FormName, FormRecord } from '../../persistence/forms.js';
+import type { FormRecord } from '../../persistence/forms.js';
 import { isoOrNull } from '../../util/dates.js';
 import { instanceSummaryDto } from '../dto.js';
 
@@ -42,10 +42,14 @@ export function processNames(app: FastifyInstance, processId: string, bpmnName: 
   return zh ? { en, zh } : { en };
 }
 
-/** A task's name in English (from the BPMN) and in Chinese (its form's Chinese name, if any). */
-export function taskNames(task: Task, formName: FormName | undefined): Names {
+/**
+ * A task's name in English (from the BPMN) and in Chinese: its form's Chinese name, else the
+ * Chinese title the form's translations give (`i18n.zh["/title"]`, as the templates' forms do).
+ */
+export function taskNames(task: Task, form: FormRecord | null | undefined): Names {
   const en = task.name || task.elementId;
-  return typeof formName === 'object' && formName.zh ? { en, zh: formName.zh } : { en };
+  const zh = (typeof form?.name === 'object' ? form.name.zh : undefined) ?? form?.i18n?.zh?.['/title'];
+  return zh ? { en, zh } : { en };
 }
 
 /**
@@ -66,12 +70,11 @@ export async function requestView(
       ? app.engine.listTasks({ instanceId: instance.id, state: 'created', limit: 100 })
       : { items: [] as Task[], total: 0 },
   ]);
-  const formName = (formId: string | null) => formOf(app, forms, formId).then((f) => f?.name);
   const openTasks = await Promise.all(
     tasks.items.map(async (task) => ({
       id: task.id,
       elementId: task.elementId,
-      name: taskNames(task, await formName(task.formId)),
+      name: taskNames(task, await formOf(app, forms, task.formId)),
       assignee: task.assignee,
       candidateUsers: [...task.candidateUsers],
       candidateGroups: [...task.candidateGroups],

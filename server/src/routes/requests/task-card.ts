@@ -44,7 +44,7 @@ export async function taskCard(app: FastifyInstance, user: RequestUser, taskId: 
     taskId: task.id,
     processName: processNames(app, task.processId, model.name),
     businessKey: instance.businessKey,
-    taskName: taskNames(task, form?.name),
+    taskName: taskNames(task, form),
     headline: headlineNames(form?.uiSchema).map((name) => ({ name, value: task.variables[name] ?? null })),
   };
 }
