@@ -110,6 +110,8 @@ export interface InstanceFilter {
   readonly overdue?: boolean;
   /** Instances in which any of these users took part (started or has/had a task). */
   readonly participant?: string;
+  /** Instances this actor started (a user's stable id); a read-only filter for "my requests". */
+  readonly startedBy?: string;
   readonly text?: string;
   readonly limit?: number;
   readonly offset?: number;

@@ -67,6 +67,12 @@ import {
   TaskListSchema,
   TaskSchema,
 } from './tasks.js';
+import {
+  RequestListQuerySchema,
+  RequestListSchema,
+  TaskCardListSchema,
+  TaskCardQuerySchema,
+} from './requests.js';
 import { TemplateManifestSchema } from './template-manifest.js';
 import { TemplateCopySchema, TemplateListSchema, TemplateParamsSchema, TemplateSchema } from './templates.js';
 import {
@@ -96,6 +102,7 @@ export * from './kpis.js';
 export * from './messages.js';
 export * from './notifications.js';
 export * from './process-access.js';
+export * from './requests.js';
 export * from './scopes.js';
 export * from './tasks.js';
 export * from './template-manifest.js';
@@ -182,4 +189,8 @@ export const allSchemas = [
   TemplateCopySchema,
   FormDocumentSchema,
   TemplateManifestSchema,
+  RequestListSchema,
+  RequestListQuerySchema,
+  TaskCardListSchema,
+  TaskCardQuerySchema,
 ] as const;

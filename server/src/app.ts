@@ -27,6 +27,7 @@ import { jobRoutes } from './routes/jobs/index.js';
 import { messageRoutes } from './routes/messages/index.js';
 import { notificationRoutes } from './routes/notifications/index.js';
 import { processAccessRoutes } from './routes/processes/index.js';
+import { requestRoutes } from './routes/requests/index.js';
 import { systemRoutes } from './routes/system/index.js';
 import { taskRoutes } from './routes/tasks/index.js';
 import { templateRoutes } from './routes/templates/index.js';
@@ -134,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(withRouteScope(taskRoutes, 'engine'));
   await app.register(withRouteScope(messageRoutes, 'engine'));
   await app.register(withRouteScope(jobRoutes, 'engine'));
+  await app.register(requestRoutes);
   await app.register(templateRoutes);
   await app.register(notificationRoutes);
   await app.register(eventRoutes);

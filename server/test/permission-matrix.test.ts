@@ -410,6 +410,14 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       url: async () => '/api/templates/tpl-expense/copy',
     },
     { method: 'GET', route: '/api/notifications', allowed: SIGNED },
+    // Their own requests only; cards only of the tasks they see (an empty list otherwise).
+    { method: 'GET', route: '/api/requests', allowed: SIGNED },
+    {
+      method: 'GET',
+      route: '/api/task-cards',
+      allowed: SIGNED,
+      url: async (u) => `/api/task-cards?taskId=${await reviewTaskFor(u)}`,
+    },
     {
       method: 'POST',
       route: '/api/notifications/:id/read',

@@ -35,6 +35,9 @@ const KpiPage = lazy(() => import('../features/monitor/KpiPage.js').then((m) => 
 const NotificationsPage = lazy(() =>
   import('../features/notifications/NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })),
 );
+const RequestsPage = lazy(() =>
+  import('../features/requests/RequestsPage.js').then((m) => ({ default: m.RequestsPage })),
+);
 const TemplatesPage = lazy(() =>
   import('../features/templates/TemplatesPage.js').then((m) => ({ default: m.TemplatesPage })),
 );
@@ -55,6 +58,7 @@ const routes: RouteTable = [
   ['/kpis', () => <KpiPage />],
   ['/kpis/:processId', (p) => <KpiPage key={p.processId} processId={p.processId} />],
   ['/templates', () => <TemplatesPage />],
+  ['/requests', () => <RequestsPage />],
   ['/notifications', () => <NotificationsPage />],
 ];
 

@@ -11,6 +11,7 @@ import { href, useLocation } from './router.js';
 const NAV: { path: string; label: MessageKey; roles?: Role[] }[] = [
   { path: '/inbox', label: 'nav.inbox' },
   { path: '/start', label: 'nav.start' },
+  { path: '/requests', label: 'nav.requests' },
   { path: '/processes', label: 'nav.processes', roles: ['designer'] },
   { path: '/forms', label: 'nav.forms', roles: ['designer'] },
   { path: '/instances', label: 'nav.instances', roles: ['manager'] },

@@ -295,6 +295,23 @@ export const en = {
   'notifications.task.delegated': '{by} delegated "{task}" to you',
   'notifications.task.returned': '{by} returned "{task}" to you',
   'notifications.openTask': 'Open the task',
+  // requests and task context
+  'nav.requests': 'My requests',
+  'requests.title': 'My requests',
+  'requests.empty': 'You have not started any process yet.',
+  'requests.request': 'Request',
+  'requests.state': 'State',
+  'requests.whereNow': 'Where it is now',
+  'requests.whoHasIt': 'Who has it',
+  'requests.started': 'Started',
+  'requests.anyOf': 'any of {who}',
+  'requests.timeline': 'Timeline',
+  'requests.cancel': 'Cancel request',
+  'requests.cancelConfirm': 'Cancel this request? Its open tasks are withdrawn.',
+  'requests.cancelled': 'The request was cancelled.',
+  'taskContext.title': 'Background',
+  'taskContext.empty': 'not given yet',
+  'inbox.businessKey': 'Reference',
 } as const;
 
 export type MessageKey = keyof typeof en;

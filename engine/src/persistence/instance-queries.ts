@@ -60,6 +60,7 @@ export async function listInstances(
         ),
       );
     }
+    if (filter.startedBy !== undefined) parts.push(eb('started_by', '=', filter.startedBy));
     if (filter.participant !== undefined) {
       const who = filter.participant;
       parts.push(

@@ -112,6 +112,19 @@ export function userQueries(db: Db) {
       return row?.password_hash ?? null;
     },
 
+    /** Which of these usernames belong to active accounts that are not deleted: one query. */
+    async activeUsernames(usernames: readonly string[]): Promise<Set<string>> {
+      if (usernames.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('users')
+        .select('username')
+        .where('username', 'in', [...new Set(usernames)])
+        .where('deleted_at', 'is', null)
+        .where('deactivated_at', 'is', null)
+        .execute();
+      return new Set(rows.map((r) => r.username));
+    },
+
     async list(f: {
       q?: string;
       limit: number;

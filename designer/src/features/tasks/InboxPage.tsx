@@ -11,6 +11,9 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { isOverdue } from '../../components/format.js';
 import { Loading } from '../../components/Loading.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
+import { nameIn } from '../requests/request-text.js';
+import { useTaskCards } from '../requests/use-task-cards.js';
+import { shortText } from './task-context.js';
 
 type Tab = 'mine' | 'claimable' | 'overdue';
 
@@ -20,13 +23,14 @@ function queryFor(tab: Tab, q: string, sort: string) {
 
 /** The staff inbox: my tasks, claimable ones, overdue ones; live via server-sent events. */
 export function InboxPage() {
-  const { t, formatDateTime } = useI18n();
+  const { t, formatDateTime, locale } = useI18n();
   const [tab, setTab] = useState<Tab>('mine');
   const [q, setQ] = useState('');
   const [sort, setSort] = useState<'due' | 'priority'>('due');
   const tasks = useAsync(() => api.get<TaskList>('/api/tasks', queryFor(tab, q, sort)), [tab, q, sort]);
   useLiveEvents(() => tasks.reload(true));
   const [claimError, setClaimError] = useState<unknown>(null);
+  const cards = useTaskCards(tasks.data?.items.map((task) => task.id) ?? []);
 
   const claim = async (task: Task) => {
     setClaimError(null);
@@ -104,29 +108,47 @@ export function InboxPage() {
             </tr>
           </thead>
           <tbody>
-            {tasks.data.items.map((task) => (
-              <tr key={task.id} data-testid="task-row">
-                <td data-label={t('task.name')}>
-                  <a href={href(`/tasks/${task.id}`)}>{task.name || task.elementId}</a>
-                </td>
-                <td data-label={t('task.process')}>{task.processId}</td>
-                <td data-label={t('task.due')}>
-                  {formatDateTime(task.dueAt)}{' '}
-                  {isOverdue(task.dueAt) ? (
-                    <StatusBadge tone="danger">{t('inbox.overdueBadge')}</StatusBadge>
-                  ) : null}
-                </td>
-                <td data-label={t('task.priority')}>{task.priority}</td>
-                <td data-label={t('task.assignee')}>{task.assignee ?? task.candidateGroups.join(', ')}</td>
-                <td className="row-actions">
-                  {!task.assignee ? (
-                    <button type="button" className="btn btn-small" onClick={() => void claim(task)}>
-                      {t('task.claim')}
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
+            {tasks.data.items.map((task) => {
+              const card = cards.get(task.id);
+              const headline = card?.headline.map((h) => shortText(h.value)).filter(Boolean) ?? [];
+              return (
+                <tr key={task.id} data-testid="task-row">
+                  <td data-label={t('task.name')}>
+                    <a href={href(`/tasks/${task.id}`)}>
+                      {(card ? nameIn(card.taskName, locale) : task.name) || task.elementId}
+                    </a>
+                    {headline.length ? (
+                      <span className="headline" data-testid="task-headline">
+                        {headline.join(' · ')}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td data-label={t('task.process')}>
+                    {card ? nameIn(card.processName, locale) : task.processId}
+                    {card?.businessKey ? (
+                      <span className="headline" title={t('inbox.businessKey')}>
+                        {card.businessKey}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td data-label={t('task.due')}>
+                    {formatDateTime(task.dueAt)}{' '}
+                    {isOverdue(task.dueAt) ? (
+                      <StatusBadge tone="danger">{t('inbox.overdueBadge')}</StatusBadge>
+                    ) : null}
+                  </td>
+                  <td data-label={t('task.priority')}>{task.priority}</td>
+                  <td data-label={t('task.assignee')}>{task.assignee ?? task.candidateGroups.join(', ')}</td>
+                  <td className="row-actions">
+                    {!task.assignee ? (
+                      <button type="button" className="btn btn-small" onClick={() => void claim(task)}>
+                        {t('task.claim')}
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       ) : null}

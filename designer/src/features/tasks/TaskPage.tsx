@@ -18,6 +18,9 @@ import { StatusBadge } from '../../components/StatusBadge.js';
 import { Timeline } from '../../components/Timeline.js';
 import { errorsToExtraErrors } from './error-mapping.js';
 import { TaskActions } from './TaskActions.js';
+import { TaskContext } from './TaskContext.js';
+import { nameIn } from '../requests/request-text.js';
+import { useTaskCards } from '../requests/use-task-cards.js';
 
 /** The data a task's form opens with: the fields the form declares it reads, overlaid by a saved draft. */
 export function initialFormData(task: TaskDetail): Variables {
@@ -55,6 +58,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [comment, setComment] = useState('');
   const labels = useMemo(() => elementLabels(xml.data ?? ''), [xml.data]);
+  const card = useTaskCards([taskId]).get(taskId);
 
   if (task.loading && !task.data) return <Loading />;
   if (!task.data) return <ErrorMessage error={task.error} />;
@@ -65,7 +69,9 @@ export function TaskPage({ taskId }: { taskId: string }) {
   // The task's name comes from the BPMN, in one language; in another, the form's name stands in.
   const formName = formRecord.data?.name;
   const title =
-    locale !== 'en' && typeof formName === 'object' && formName[locale] ? formName[locale] : current.name;
+    locale !== 'en' && typeof formName === 'object' && formName[locale]
+      ? formName[locale]
+      : ((locale === 'zh' ? card?.taskName.zh : undefined) ?? current.name);
 
   const refresh = (message: string, gone = false) => {
     if (gone) {
@@ -122,7 +128,10 @@ export function TaskPage({ taskId }: { taskId: string }) {
           </a>
           <h1 data-testid="task-title">{title || current.elementId}</h1>
           <div className="meta">
-            <span>{current.processId}</span>
+            <span data-testid="task-process">
+              {card ? nameIn(card.processName, locale) : current.processId}
+            </span>
+            {card?.businessKey ? <span>{card.businessKey}</span> : null}
             <span>
               {t('task.due')}: {formatDateTime(current.dueAt)}
             </span>
@@ -148,6 +157,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
         </div>
       ) : null}
       <ErrorMessage error={error} />
+      <TaskContext task={current} texts={texts} />
       <div className="task-columns">
         <div className="task-main card">
           {current.form ? (
