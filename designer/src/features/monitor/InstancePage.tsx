@@ -99,7 +99,7 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
             ) : null}
           </div>
         </div>
-        {detail.status === 'active' ? (
+        {detail.status === 'active' && hasRole('manager', 'admin') ? (
           <button
             type="button"
             className="btn btn-danger"
