@@ -4,6 +4,7 @@ import { ApiError } from '../../api/problem.js';
 import { asJson, type FormRecord, type Json } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
 import { localized } from '../../app/i18n-core.js';
+import { onTabListKeyDown, tabIndexOf } from '../../app/roving-tabs.js';
 import { navigate, useLocation } from '../../app/router.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { SchemaForm, schemaProblem } from '../../components/forms/SchemaForm.js';
@@ -171,10 +172,13 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
       </div>
       <div className="designer-columns">
         <div className="designer-editor">
-          <div className="tabs" role="tablist">
+          <div className="tabs" role="tablist" onKeyDown={onTabListKeyDown}>
             <button
               type="button"
               role="tab"
+              aria-selected={mode === 'builder'}
+              tabIndex={tabIndexOf(mode === 'builder')}
+              data-testid="form-tab-builder"
               className={mode === 'builder' ? 'tab active' : 'tab'}
               onClick={() => switchMode('builder')}
             >
@@ -183,6 +187,9 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
             <button
               type="button"
               role="tab"
+              aria-selected={mode === 'raw'}
+              tabIndex={tabIndexOf(mode === 'raw')}
+              data-testid="form-tab-raw"
               className={mode === 'raw' ? 'tab active' : 'tab'}
               onClick={() => switchMode('raw')}
             >

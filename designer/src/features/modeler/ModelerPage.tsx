@@ -16,6 +16,7 @@ import { FormLinkPicker } from './FormLinkPicker.js';
 import { blankDiagram, createModeler, processIdsOf } from './modeler-setup.js';
 import { type Problem, ProblemList } from './ProblemList.js';
 
+type ViewBox = { x: number; y: number; width: number; height: number };
 type Shape = Parameters<typeof FormLinkPicker>[0]['element'] & { type: string };
 type LintReport = { id: string; message: string; category: string; rule?: string; actualElementId?: string };
 interface Deployed {
@@ -78,6 +79,8 @@ export function ModelerPage({ processId }: { processId: string }) {
   const dirty = useRef(false);
   const [restored, setRestored] = useState(false);
   const [original, setOriginal] = useState<string | null>(null);
+  // The diagram as it stands, carried into the modeler that a language switch creates.
+  const carried = useRef<{ processId: string; xml: string; viewbox?: ViewBox } | null>(null);
 
   useEffect(() => {
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
@@ -100,6 +103,7 @@ export function ModelerPage({ processId }: { processId: string }) {
     if (!modeler || !dirty.current) return;
     void modeler.saveXML({ format: true }).then(({ xml }) => {
       if (!xml || !dirty.current) return;
+      if (carried.current?.processId === processId) carried.current.xml = xml;
       if (processId === 'draft') storeDraft(xml);
       else saveLocalDraft(processId, xml);
     });
@@ -114,7 +118,8 @@ export function ModelerPage({ processId }: { processId: string }) {
 
   useEffect(() => {
     if (!canvasRef.current || !panelRef.current) return;
-    const instance = createModeler(canvasRef.current, panelRef.current);
+    const instance = createModeler(canvasRef.current, panelRef.current, locale);
+    const canvas = instance.get<{ zoom(level: string): void; viewbox(box?: ViewBox): ViewBox }>('canvas');
     let alive = true;
     instance.on('linting.completed', (event: { issues: Record<string, LintReport[]> }) =>
       setLintProblems(flattenLint(event.issues)),
@@ -127,26 +132,43 @@ export function ModelerPage({ processId }: { processId: string }) {
       if (loaded) dirty.current = true;
       setChangeTick((n) => n + 1);
     });
-    loadInitial(processId)
-      .then(async ({ xml, deployed: current }) => {
-        if (!alive) return;
-        setDeployed(current);
-        const draft = processId === 'draft' ? null : localDraft(processId);
-        const fromDraft = draft !== null && draft !== xml;
-        await instance.importXML(fromDraft ? draft : xml);
-        instance.get<{ zoom(level: string): void }>('canvas').zoom('fit-viewport');
-        loaded = true;
-        dirty.current = fromDraft;
-        setOriginal(xml);
-        setRestored(fromDraft);
-        setModeler(instance);
-      })
-      .catch((failure: unknown) => alive && setError(failure));
+    const carry = carried.current?.processId === processId ? carried.current : null;
+    if (carry) {
+      // Same diagram in another language: the state around it stays, only the modeler is new.
+      instance
+        .importXML(carry.xml)
+        .then(() => {
+          if (!alive) return;
+          if (carry.viewbox) canvas.viewbox(carry.viewbox);
+          else canvas.zoom('fit-viewport');
+          loaded = true;
+          setModeler(instance);
+        })
+        .catch((failure: unknown) => alive && setError(failure));
+    } else
+      loadInitial(processId)
+        .then(async ({ xml, deployed: current }) => {
+          if (!alive) return;
+          setDeployed(current);
+          const draft = processId === 'draft' ? null : localDraft(processId);
+          const fromDraft = draft !== null && draft !== xml;
+          await instance.importXML(fromDraft ? draft : xml);
+          canvas.zoom('fit-viewport');
+          carried.current = { processId, xml: fromDraft ? draft : xml };
+          loaded = true;
+          dirty.current = fromDraft;
+          setOriginal(xml);
+          setRestored(fromDraft);
+          setModeler(instance);
+        })
+        .catch((failure: unknown) => alive && setError(failure));
     return () => {
       alive = false;
+      if (loaded && carried.current?.processId === processId) carried.current.viewbox = canvas.viewbox();
+      setModeler(null);
       instance.destroy();
     };
-  }, [processId]);
+  }, [processId, locale]);
 
   // Pin the server's problems on their elements.
   useEffect(() => {
@@ -253,7 +275,12 @@ export function ModelerPage({ processId }: { processId: string }) {
   const importFile = (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     event.target.value = '';
-    if (file && modeler) void run(async () => void (await modeler.importXML(await file.text())));
+    if (file && modeler)
+      void run(async () => {
+        const xml = await file.text();
+        await modeler.importXML(xml);
+        if (carried.current?.processId === processId) carried.current.xml = xml;
+      });
   };
 
   const discardDraft = () =>
@@ -261,6 +288,7 @@ export function ModelerPage({ processId }: { processId: string }) {
       if (!modeler || original === null) return;
       dropLocalDraft(processId);
       await modeler.importXML(original);
+      if (carried.current?.processId === processId) carried.current.xml = original;
       dirty.current = false;
       setRestored(false);
     });

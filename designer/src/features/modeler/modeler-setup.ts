@@ -13,11 +13,20 @@ import {
 } from 'bpmn-js-properties-panel';
 import TokenSimulationModule from 'bpmn-js-token-simulation';
 import zeebeModdle from 'zeebe-bpmn-moddle/resources/zeebe.json';
+import type { Locale } from '../../app/i18n-core.js';
 import { lintConfig } from './lint-config.js';
+import { translateModuleFor } from './modeler-zh.js';
 import { restrictElementsModule } from './restrict-elements.js';
 
-/** Creates the process modeler: Zeebe properties, bpmnlint, token simulation, engine-only palette. */
-export function createModeler(container: HTMLElement, propertiesParent: HTMLElement): Modeler {
+/**
+ * Creates the process modeler: Zeebe properties, bpmnlint, token simulation, engine-only palette,
+ * labels in the app's language (create it again when the language changes).
+ */
+export function createModeler(
+  container: HTMLElement,
+  propertiesParent: HTMLElement,
+  locale: Locale = 'en',
+): Modeler {
   return new Modeler({
     container,
     propertiesPanel: { parent: propertiesParent },
@@ -29,6 +38,7 @@ export function createModeler(container: HTMLElement, propertiesParent: HTMLElem
       lintModule,
       TokenSimulationModule,
       restrictElementsModule,
+      translateModuleFor(locale),
     ],
     moddleExtensions: { zeebe: zeebeModdle },
   });
