@@ -9,7 +9,7 @@ import { navigate, useLocation } from '../../app/router.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { SchemaForm, schemaProblem } from '../../components/forms/SchemaForm.js';
 import { Loading } from '../../components/Loading.js';
-import { buildForm, checkFields, type FieldDef, parseForm } from './field-model.js';
+import { buildForm, checkFields, type FieldDef, formLevelUi, parseForm } from './field-model.js';
 import { AddFieldBar, FieldList } from './FieldEditor.js';
 
 type JsonObject = Record<string, Json>;
@@ -42,6 +42,8 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
     savedVersion ? t('forms.saved', { version: savedVersion }) : null,
   );
   const [previewData, setPreviewData] = useState({});
+  // Form-level uiSchema settings the builder does not edit, carried through its rebuilds.
+  const [uiExtras, setUiExtras] = useState<JsonObject>({});
 
   const load = (version?: number) => {
     setLoading(true);
@@ -51,6 +53,7 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
         setLoadedName(form.name);
         setName(localized(form.name, locale));
         setFields(parseForm(asJson(form.schema), asJson(form.uiSchema)));
+        setUiExtras(formLevelUi(asJson(form.uiSchema)));
         setRawSchema(JSON.stringify(form.schema, null, 2));
         setRawUi(JSON.stringify(form.uiSchema ?? {}, null, 2));
         if (version === undefined) setLatestVersion(form.version);
@@ -68,8 +71,13 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
   const current = useMemo((): { schema: JsonObject; uiSchema: JsonObject; problem: string | null } => {
     if (mode === 'builder') {
       const built = buildForm(fields, name || undefined);
+      const uiSchema = { ...uiExtras, ...built.uiSchema };
       const problems = checkFields(fields);
-      return { ...built, problem: problems.length ? problems.join('; ') : schemaProblem(built.schema) };
+      return {
+        schema: built.schema,
+        uiSchema,
+        problem: problems.length ? problems.join('; ') : schemaProblem(built.schema),
+      };
     }
     try {
       const schema = parseObject(rawSchema);
@@ -82,7 +90,7 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
         problem: failure instanceof Error ? failure.message : String(failure),
       };
     }
-  }, [mode, fields, name, rawSchema, rawUi]);
+  }, [mode, fields, name, rawSchema, rawUi, uiExtras]);
 
   const switchMode = (next: 'builder' | 'raw') => {
     if (next === mode) return;
@@ -91,6 +99,7 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
       setRawUi(JSON.stringify(current.uiSchema, null, 2));
     } else if (!current.problem) {
       setFields(parseForm(current.schema, current.uiSchema));
+      setUiExtras(formLevelUi(current.uiSchema));
     } else return;
     setMode(next);
   };

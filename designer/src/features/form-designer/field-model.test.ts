@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildForm, checkFields, type FieldDef, newField, parseForm } from './field-model.js';
+import { buildForm, checkFields, type FieldDef, formLevelUi, newField, parseForm } from './field-model.js';
 
 function field(kind: FieldDef['kind'], patch: Partial<FieldDef> = {}): FieldDef {
   return { ...newField(kind), ...patch };
@@ -127,5 +127,36 @@ describe('checkFields', () => {
       'q: pattern uses backreferences or lookarounds, which are not supported',
       'r: pattern uses backreferences or lookarounds, which are not supported',
     ]);
+  });
+});
+
+describe('form-level uiSchema settings', () => {
+  it('keeps what the builder does not edit (prefill, context, headline) through a rebuild', () => {
+    // given a form whose uiSchema declares what it prefills and shows as context
+    const uiSchema = {
+      'ui:order': ['decision', '*'],
+      'ui:prefill': ['decision'],
+      'ui:context': ['proposal'],
+      'ui:headline': ['title'],
+      decision: { 'ui:widget': 'radio' },
+    };
+    // when the builder rebuilds the uiSchema from its fields
+    const fields = parseForm(
+      { type: 'object', properties: { decision: { type: 'string', enum: ['a', 'b'] } } },
+      uiSchema,
+    );
+    const rebuilt = { ...formLevelUi(uiSchema), ...buildForm(fields).uiSchema };
+    // then the form-level settings are still there, and the order is the builder's own
+    expect(formLevelUi(uiSchema)).toEqual({
+      'ui:prefill': ['decision'],
+      'ui:context': ['proposal'],
+      'ui:headline': ['title'],
+    });
+    expect(rebuilt).toMatchObject({
+      'ui:prefill': ['decision'],
+      'ui:context': ['proposal'],
+      'ui:headline': ['title'],
+    });
+    expect(rebuilt['ui:order']).toEqual(['decision', '*']);
   });
 });

@@ -176,6 +176,19 @@ export function buildForm(
   return { schema, uiSchema: built.ui };
 }
 
+/**
+ * The form-level uiSchema settings the builder has no fields for (`ui:prefill`, `ui:context`,
+ * `ui:headline`, submit button options, …): kept as they are when the builder rebuilds the
+ * uiSchema from its fields, so editing a field never drops them. `ui:order` is the builder's own.
+ */
+export function formLevelUi(uiSchema: JsonObject): JsonObject {
+  const kept: JsonObject = {};
+  for (const [key, value] of Object.entries(uiSchema)) {
+    if (key.startsWith('ui:') && key !== 'ui:order' && value !== undefined) kept[key] = value;
+  }
+  return kept;
+}
+
 function asObject(value: Json | undefined): JsonObject {
   return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
 }
