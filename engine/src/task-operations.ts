@@ -279,11 +279,7 @@ export class TaskOperations {
     identity: Identity,
     action: TaskAction,
     decision: () => (task: Task) => TaskChange,
-    options: {
-      readonly anyState?: boolean;
-      readonly keepsVersion?: boolean;
-      readonly before?: TaskDataCheck;
-    } = {},
+    options: { readonly anyState?: boolean; readonly keepsVersion?: boolean } = {},
   ): Promise<Task> {
     return this.tx(identity, async (cx) =>
       // The decision's own argument checks run after the policy's: a caller who may not touch the
