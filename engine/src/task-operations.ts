@@ -172,11 +172,7 @@ export class TaskOperations {
             .executeTakeFirst();
           if (!row) throw new TaskNotFoundError(id);
           const facts = factsFromRow(row);
-          if (facts.state !== 'created') {
-            if (!policy.seesTask(identity, facts, false) && !(await managesTask(cx, identity, facts)))
-              throw new TaskNotFoundError(id);
-            throw new TaskNotActiveError(id, facts.state);
-          }
+          if (facts.state !== 'created') await refuseClosed(cx, identity, facts);
           await authorize(cx, identity, 'resolve', facts);
           return facts;
         },
@@ -288,11 +284,7 @@ export class TaskOperations {
         anyState: options.anyState ?? false,
         bumpVersion: options.keepsVersion !== true,
         authorize: async (task) => {
-          if (options.anyState !== true && task.state !== 'created') {
-            const visible = identity.kind === 'system' || policy.seesTask(identity, task, false);
-            if (!visible && !(await managesTask(cx, identity, task))) throw new TaskNotFoundError(id);
-            throw new TaskNotActiveError(id, task.state);
-          }
+          if (options.anyState !== true && task.state !== 'created') await refuseClosed(cx, identity, task);
           await authorize(cx, identity, action, task);
         },
         afterCommit: (instanceId) => {
@@ -351,11 +343,7 @@ export class TaskOperations {
     // Policy first (a hidden task is "not found" even when closed), then the task's state, then
     // the caller's data check: nobody learns of a form they may not fill.
     const decide = (cx: TxContext) => async (task: CachedTask) => {
-      const visible = identity.kind === 'system' || policy.seesTask(identity, task, false);
-      if (task.state !== 'created') {
-        if (!visible && !(await managesTask(cx, identity, task))) throw new TaskNotFoundError(id);
-        throw new TaskNotActiveError(id, task.state);
-      }
+      if (task.state !== 'created') await refuseClosed(cx, identity, task);
       const { claimFirst } = await authorize(cx, identity, action, task);
       await checkOnce({ id: task.id, formId: task.formId });
       return claimFirst && identity.kind === 'user' ? identity.id : undefined;
@@ -473,6 +461,16 @@ export function once<A>(check: ((arg: A) => void | Promise<void>) | undefined): 
     done = true;
     await check(arg);
   };
+}
+
+/**
+ * A command on a closed task: "not found" to whoever may not see it (no one learns it exists),
+ * else "not active".
+ */
+async function refuseClosed(cx: TxContext, identity: Identity, task: TaskFacts): Promise<never> {
+  if (!policy.seesTask(identity, task, false) && !(await managesTask(cx, identity, task)))
+    throw new TaskNotFoundError(task.id);
+  throw new TaskNotActiveError(task.id, task.state);
 }
 
 async function managesTask(cx: TxContext, identity: Identity, task: TaskFacts): Promise<boolean> {
