@@ -1,6 +1,6 @@
-import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from './support/databases.js';
+import { whileProbingHealth } from './support/health-probe.js';
 import { createTestApp, type Session, type TestApp } from './support/test-app.js';
 
 const NS = `xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"`;
@@ -65,31 +65,6 @@ describe.each(dialects())('expression and time limits over HTTP on %s', (dialect
   });
   afterAll(async () => t?.close());
 
-  /** Runs `work` while asking `/health` every 20 ms; returns its result and the slowest answer. */
-  async function whileProbingHealth<T>(
-    work: () => Promise<T>,
-  ): Promise<{ result: T; slowestHealthMs: number }> {
-    let slowest = 0;
-    let answered = 0;
-    let done = false;
-    const probe = (async () => {
-      while (!done) {
-        const start = performance.now();
-        const res = await t.app.inject({ method: 'GET', url: '/health' });
-        if (res.statusCode === 200) answered++;
-        slowest = Math.max(slowest, performance.now() - start);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    })();
-    try {
-      return { result: await work(), slowestHealthMs: slowest };
-    } finally {
-      done = true;
-      await probe;
-      expect(answered).toBeGreaterThan(0);
-    }
-  }
-
   const deploy = (xml: string) => t.call(dana, { method: 'POST', url: '/api/definitions', payload: { xml } });
   const start = (processId: string, variables: Record<string, unknown> = {}) =>
     t.call(sam, { method: 'POST', url: '/api/instances', payload: { processId, variables } });
@@ -100,7 +75,7 @@ describe.each(dialects())('expression and time limits over HTTP on %s', (dialect
   ])('turns %s into an incident on its element while /health answers', async (name, expression) => {
     const processId = `hostile-${name.replace(' ', '-')}`;
     expect((await deploy(scriptProcess(processId, expression))).statusCode).toBe(201);
-    const { result, slowestHealthMs } = await whileProbingHealth(() => start(processId));
+    const { result, slowestHealthMs } = await whileProbingHealth(t.app, () => start(processId));
     expect(result.statusCode, result.body).toBe(201);
     const incidents = await t.engine.listIncidents({ instanceId: result.json().id, open: true });
     expect(incidents.map((i) => [i.elementId, i.message])).toEqual([

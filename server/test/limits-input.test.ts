@@ -6,6 +6,7 @@ import { installTemplates } from '../src/setup/templates.js';
 import { parseDateTime } from '../src/util/dates.js';
 import { expenseProcess, reviewFormSchema } from './fixtures/bpmn.js';
 import { dialects } from './support/databases.js';
+import { whileProbingHealth } from './support/health-probe.js';
 import { createTestApp, type Session, type TestApp } from './support/test-app.js';
 
 /**
@@ -23,31 +24,6 @@ describe.each(dialects())('input limits on %s', (dialect) => {
     ada = await t.userSession('ada', ['admin'], ['staff']);
   });
   afterAll(async () => t?.close());
-
-  /** Runs `work` while asking `/health` every 20 ms; returns its result and the slowest answer. */
-  async function whileProbingHealth<T>(
-    work: () => Promise<T>,
-  ): Promise<{ result: T; slowestHealthMs: number }> {
-    let slowest = 0;
-    let answered = 0;
-    let done = false;
-    const probe = (async () => {
-      while (!done) {
-        const start = performance.now();
-        const res = await t.app.inject({ method: 'GET', url: '/health' });
-        if (res.statusCode === 200) answered++;
-        slowest = Math.max(slowest, performance.now() - start);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    })();
-    try {
-      return { result: await work(), slowestHealthMs: slowest };
-    } finally {
-      done = true;
-      await probe;
-      expect(answered).toBeGreaterThan(0);
-    }
-  }
 
   const saveForm = (formId: string, schema: Record<string, unknown>) =>
     t.call(dana, { method: 'POST', url: '/api/forms', payload: { formId, name: formId, schema } });
@@ -78,7 +54,7 @@ describe.each(dialects())('input limits on %s', (dialect) => {
 
       // when a 31-character value is submitted (15 s of backtracking with RegExp; more a's double it)
       const began = performance.now();
-      const { result: refused, slowestHealthMs } = await whileProbingHealth(() =>
+      const { result: refused, slowestHealthMs } = await whileProbingHealth(t.app, () =>
         start(`${'a'.repeat(30)}!`),
       );
       const elapsed = performance.now() - began;
@@ -201,7 +177,7 @@ describe.each(dialects())('input limits on %s', (dialect) => {
       // given 1 MB, 5 MB (under the 5 MiB default) and 10 MB
       const timed = async (bytes: number) => {
         const began = performance.now();
-        const { result, slowestHealthMs } = await whileProbingHealth(() => validate(openTags(bytes)));
+        const { result, slowestHealthMs } = await whileProbingHealth(t.app, () => validate(openTags(bytes)));
         return { res: result, ms: performance.now() - began, slowestHealthMs };
       };
       await timed(100_000); // warm up
