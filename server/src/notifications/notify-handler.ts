@@ -5,6 +5,23 @@ import type { Store } from '../persistence/store.js';
 /** The job type of the templates' reminders and announcements (send and service tasks). */
 export const NOTIFY_JOB_TYPE = 'baton.notify';
 
+/** Tells the recipients' open event streams about notifications just recorded. */
+export function publishNotifications(
+  live: LiveFeed,
+  added: readonly { id: string; instanceId: string | null; userId: string; subject: string }[],
+): void {
+  for (const n of added) {
+    live.publish({
+      kind: 'notification',
+      id: n.id,
+      instanceId: n.instanceId,
+      change: 'created',
+      userId: n.userId,
+      subject: n.subject,
+    });
+  }
+}
+
 /** A FEEL input that should name users or groups: one name, or a list of them. */
 function names(value: unknown): string[] {
   const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
@@ -36,16 +53,7 @@ export function notifyHandler(deps: { store: Store; live: LiveFeed; now: () => D
       jobId: job.id,
       now: deps.now(),
     });
-    for (const n of added) {
-      deps.live.publish({
-        kind: 'notification',
-        id: n.id,
-        instanceId: n.instanceId,
-        change: 'created',
-        userId: n.userId,
-        subject: n.subject,
-      });
-    }
+    publishNotifications(deps.live, added);
     return {};
   };
 }

@@ -1,5 +1,6 @@
 import type { Task } from '@baton/engine';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { publishNotifications } from './notify-handler.js';
 
 /** The task actions that put a task in someone else's hands, by route. */
 const ACTIONS = {
@@ -62,16 +63,7 @@ async function notify(app: FastifyInstance, kind: Kind, req: FastifyRequest): Pr
     jobId: null,
     now: app.engine.clock.now(),
   });
-  for (const n of added) {
-    app.live.publish({
-      kind: 'notification',
-      id: n.id,
-      instanceId: n.instanceId,
-      change: 'created',
-      userId: n.userId,
-      subject: n.subject,
-    });
-  }
+  publishNotifications(app.live, added);
 }
 
 /**
