@@ -147,6 +147,16 @@ export type TaskHistoryType =
   | 'task.commented'
   | 'task.draftSaved';
 
+/** An external worker's fetch-and-lock: one job type, its worker id and lease, what it wants to see. */
+export interface FetchRequest {
+  readonly type: string;
+  readonly workerId: string;
+  readonly maxJobs?: number;
+  readonly lockMs?: number;
+  /** Variables the worker needs besides those its task's input mappings give. */
+  readonly fetchVariables?: readonly string[];
+}
+
 export interface Job {
   readonly id: string;
   readonly instanceId: string | null;

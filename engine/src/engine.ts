@@ -4,6 +4,7 @@ import type {
   DefinitionSummary,
   DeployOptions,
   DeployResult,
+  FetchRequest,
   HistoryEvent,
   Incident,
   InstanceDetail,
@@ -465,16 +466,7 @@ export class Engine {
    * and a `jobs:` scope matching the type). Each job carries the variables its input mappings
    * give plus the `fetchVariables` named.
    */
-  fetchAndLock(
-    a: {
-      type: string;
-      workerId: string;
-      maxJobs?: number;
-      lockMs?: number;
-      fetchVariables?: readonly string[];
-    },
-    identity: Identity,
-  ): Promise<Job[]> {
+  fetchAndLock(a: FetchRequest, identity: Identity): Promise<Job[]> {
     return this.#jobs.fetchAndLock(a, identity).catch(storeFailure);
   }
 

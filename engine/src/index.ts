@@ -9,6 +9,7 @@ export type {
   InstanceDetail,
   InstanceFilter,
   InstanceSummary,
+  FetchRequest,
   Job,
   JobHandler,
   KpiSummary,

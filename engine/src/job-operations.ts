@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Job } from './api.js';
+import type { FetchRequest, Job } from './api.js';
 import type { Clock } from './clock.js';
 import { type CommandRunner, GuardMissedError, jobGuard } from './command-runner.js';
 import {
@@ -54,16 +54,7 @@ export class JobOperations {
    * the variables its task's input mappings give plus those the worker names in `fetchVariables`
    * (as Zeebe's fetch variables): a worker never sees the rest of the process's data.
    */
-  async fetchAndLock(
-    a: {
-      type: string;
-      workerId: string;
-      maxJobs?: number;
-      lockMs?: number;
-      fetchVariables?: readonly string[];
-    },
-    identity: Identity,
-  ): Promise<Job[]> {
+  async fetchAndLock(a: FetchRequest, identity: Identity): Promise<Job[]> {
     if (a.workerId.trim() === '') throw new InvalidArgumentError('workerId must not be empty');
     if (!policy.mayWorkJobs(identity, a.type)) refuseWorker(identity, a.type);
     const jobs = await claimJobs(this.db, {
