@@ -40,6 +40,19 @@ describe.skipIf(postgres === undefined)('lost connections on postgres', () => {
       [databaseName],
     );
 
+  /** Waits until the server holds no connection to the test database but the admin's, and the pool heard. */
+  const untilNoConnectionsLeft = async () => {
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await admin.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [databaseName],
+      );
+      if (rows[0]?.n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  };
+
   /** One caller's unit of work: start an instance and complete its first task. */
   const startAndComplete = async () => {
     const instance = await engine.startInstance({ processId: 'three-steps' }, systemIdentity('ann'));
@@ -69,6 +82,10 @@ describe.skipIf(postgres === undefined)('lost connections on postgres', () => {
     }
     running = false;
     await Promise.all(callers);
+    // and the outage is over: a last round ends every connection, and the server has let them all go
+    // (pg_terminate_backend only signals; until a backend exits, the pool may hand out its client)
+    await terminateConnections();
+    await untilNoConnectionsLeft();
     // then the process is still here, every failure says "the store is away, retry", and the
     // engine works again on the same pool without a restart
     expect(failures.length).toBeGreaterThan(0);
