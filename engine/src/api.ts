@@ -145,7 +145,9 @@ export type TaskHistoryType =
   | 'task.delegated'
   | 'task.resolved'
   | 'task.commented'
-  | 'task.draftSaved';
+  | 'task.draftSaved'
+  /** A manager moved the instance to another version (`data.from`, `data.to`, `data.elementMap`). */
+  | 'instance.migrated';
 
 /** An external worker's fetch-and-lock: one job type, its worker id and lease, what it wants to see. */
 export interface FetchRequest {

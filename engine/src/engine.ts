@@ -22,12 +22,18 @@ import { type Clock, systemClock } from './clock.js';
 import { CommandRunner } from './command-runner.js';
 import type { Database } from './database.js';
 import { assertValid, saveDeployment } from './deploy.js';
-import { DefinitionNotFoundError, ForbiddenError } from './errors.js';
+import { DefinitionNotFoundError, EngineError, ForbiddenError, InstanceNotFoundError } from './errors.js';
 import { type Identity, type ProcessAccess, policy, SYSTEM, systemIdentity } from './identity.js';
 import { mayDeliverTo, type StartCheck } from './job-variables.js';
 import { JobExecutor, type ExecutorOptions } from './jobs/executor.js';
 import { runClaimedJob } from './jobs/job-runner.js';
 import { JobOperations } from './job-operations.js';
+import {
+  checkRequest,
+  type MigrationReport,
+  type MigrationRequest,
+  migrateInstance,
+} from './migration/migrate.js';
 import { ModelCache } from './model-cache.js';
 import { compileBpmn } from './model/compile.js';
 import type { DeployIssue, EventElement, ProcessModel } from './model/types.js';
@@ -527,8 +533,84 @@ export class Engine {
     return this.#feed.subscribe(listener as ChangeListener);
   }
 
+  // ---- repair running work ----
+
+  /**
+   * Moves one running instance to another deployed version (a manager of both processes). Every
+   * active element, timer and subscription is checked against the target first; a refused plan
+   * throws MigrationRefusedError naming each element, and changes nothing. One transaction.
+   */
+  async migrateInstance(
+    instanceId: string,
+    request: MigrationRequest,
+    identity: Identity,
+  ): Promise<MigrationReport> {
+    checkRequest(request);
+    if (!isUuid(instanceId)) throw new InstanceNotFoundError(instanceId);
+    return this.#transact(identity, (cx) =>
+      migrateInstance(cx, { runner: this.#runner, models: this.#models }, instanceId, request, identity),
+    );
+  }
+
+  /**
+   * Migrates every active instance of one source version, each in its own transaction, and reports
+   * each outcome: one refused or failing instance never stops the others. At most `limit`
+   * (default 1,000) instances per call; call again for the rest (migrated ones leave the filter).
+   */
+  async migrateInstances(
+    sourceDefinitionId: string,
+    request: MigrationRequest,
+    identity: Identity,
+    options: { readonly limit?: number } = {},
+  ): Promise<BatchMigrationReport> {
+    checkRequest(request);
+    if (!isUuid(sourceDefinitionId)) throw new DefinitionNotFoundError(sourceDefinitionId);
+    const limit = Math.min(Math.max(Math.trunc(options.limit ?? 1_000), 1), 10_000);
+    // Decided before anything is listed: the ids of another process's instances are not for everyone.
+    const source = await read(() => getDefinition(this.#db, sourceDefinitionId));
+    if (identity.kind === 'user' && !policy.manages(identity, await this.getProcessAccess(source.processId)))
+      throw new ForbiddenError(`You do not manage the process '${source.processId}'`, identity.id);
+    const ids = await read(() =>
+      this.#db
+        .selectFrom('instances')
+        .select('id')
+        .where('definition_id', '=', sourceDefinitionId)
+        .where('status', '=', 'active')
+        .orderBy('started_at')
+        .limit(limit)
+        .execute(),
+    );
+    const results: BatchMigrationReport['results'][number][] = [];
+    for (const { id } of ids) {
+      try {
+        results.push({ instanceId: id, report: await this.migrateInstance(id, request, identity) });
+      } catch (error) {
+        if (!(error instanceof EngineError)) throw error;
+        results.push({ instanceId: id, error: { code: error.code, message: error.message } });
+      }
+    }
+    return {
+      dryRun: request.dryRun === true,
+      migrated: results.filter((r) => r.report?.migrated === true).length,
+      failed: results.filter((r) => r.error !== undefined || (r.report?.problems.length ?? 0) > 0).length,
+      results,
+    };
+  }
+
   /** Stops the executor. The database belongs to whoever opened it and stays open. */
   async close(): Promise<void> {
     await this.#executor.stop();
   }
+}
+
+/** Outcome of migrating the instances of one version: a report or an error per instance. */
+export interface BatchMigrationReport {
+  readonly dryRun: boolean;
+  readonly migrated: number;
+  readonly failed: number;
+  readonly results: readonly {
+    readonly instanceId: string;
+    readonly report?: MigrationReport;
+    readonly error?: { readonly code: string; readonly message: string };
+  }[];
 }

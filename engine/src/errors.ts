@@ -1,3 +1,4 @@
+import type { MigrationProblem } from './migration/plan.js';
 import type { DeployIssue } from './model/types.js';
 
 /**
@@ -27,6 +28,7 @@ export const ENGINE_ERROR_CODES = [
   'EXPRESSION_BUDGET_EXCEEDED',
   'INVALID_ARGUMENT',
   'STORE_UNAVAILABLE',
+  'MIGRATION_REFUSED',
 ] as const;
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 
@@ -224,5 +226,25 @@ export class InvalidArgumentError extends EngineError {
 export class StoreUnavailableError extends EngineError {
   constructor(message: string) {
     super('STORE_UNAVAILABLE', message);
+  }
+}
+
+/** An instance cannot move to the target version as planned; `issues` names each element. */
+export class MigrationRefusedError extends EngineError {
+  constructor(
+    readonly instanceId: string,
+    /** Each problem names the source element; the same shape as deploy issues. */
+    readonly issues: readonly MigrationProblem[],
+  ) {
+    const problems = issues;
+    super(
+      'MIGRATION_REFUSED',
+      `Instance ${instanceId} cannot be migrated as planned (${problems.length} problem${problems.length === 1 ? '' : 's'}): ` +
+        problems
+          .slice(0, 3)
+          .map((p) => p.message)
+          .join('; ') +
+        (problems.length > 3 ? '; …' : ''),
+    );
   }
 }

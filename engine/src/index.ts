@@ -30,7 +30,16 @@ export {
   type OpenDatabaseOptions,
   openDatabase,
 } from './database.js';
-export { type AccessView, createEngine, Engine, type EngineLogger, type EngineOptions } from './engine.js';
+export {
+  type AccessView,
+  type BatchMigrationReport,
+  createEngine,
+  Engine,
+  type EngineLogger,
+  type EngineOptions,
+} from './engine.js';
+export type { DefinitionVersion, MigrationReport, MigrationRequest } from './migration/migrate.js';
+export type { MigrationMapping, MigrationProblem } from './migration/plan.js';
 export * from './errors.js';
 export { type FeelLimits, setFeelLimits, setTimerLimits, type TimerLimits } from './expressions/limits.js';
 export {

@@ -52,6 +52,12 @@ import {
 } from './jobs.js';
 import { FormDocumentSchema } from './form-meta.js';
 import { KpiSummarySchema } from './kpis.js';
+import {
+  BatchMigrationBodySchema,
+  BatchMigrationReportSchema,
+  MigrationBodySchema,
+  MigrationReportSchema,
+} from './migrations.js';
 import { NotificationListQuerySchema, NotificationListSchema, NotificationSchema } from './notifications.js';
 import { ProcessGroupsBodySchema, ProcessGroupsSchema } from './process-access.js';
 import { MessageBodySchema, MessageResultSchema, SignalBodySchema, SignalResultSchema } from './messages.js';
@@ -100,6 +106,7 @@ export * from './instances.js';
 export * from './jobs.js';
 export * from './kpis.js';
 export * from './messages.js';
+export * from './migrations.js';
 export * from './notifications.js';
 export * from './process-access.js';
 export * from './requests.js';
@@ -193,4 +200,8 @@ export const allSchemas = [
   RequestListQuerySchema,
   TaskCardListSchema,
   TaskCardQuerySchema,
+  MigrationBodySchema,
+  BatchMigrationBodySchema,
+  MigrationReportSchema,
+  BatchMigrationReportSchema,
 ] as const;

@@ -25,6 +25,7 @@ import { groupRoutes } from './routes/groups/index.js';
 import { instanceRoutes } from './routes/instances/index.js';
 import { jobRoutes } from './routes/jobs/index.js';
 import { messageRoutes } from './routes/messages/index.js';
+import { migrationRoutes } from './routes/migrations/index.js';
 import { notificationRoutes } from './routes/notifications/index.js';
 import { processAccessRoutes } from './routes/processes/index.js';
 import { requestRoutes } from './routes/requests/index.js';
@@ -135,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(withRouteScope(taskRoutes, 'engine'));
   await app.register(withRouteScope(messageRoutes, 'engine'));
   await app.register(withRouteScope(jobRoutes, 'engine'));
+  await app.register(withRouteScope(migrationRoutes, 'engine'));
   await app.register(requestRoutes);
   await app.register(templateRoutes);
   await app.register(notificationRoutes);

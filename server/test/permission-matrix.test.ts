@@ -273,6 +273,25 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       url: async () => `/api/instances/${await instance()}/variables`,
       body: () => ({ variables: { amount: 4 } }),
     },
+    {
+      method: 'POST',
+      route: '/api/instances/:id/migration',
+      allowed: MANAGE,
+      deniedBy: STRANGERS,
+      url: async () => `/api/instances/${await instance()}/migration`,
+      body: () => ({ targetDefinitionId: definitionId, dryRun: true }),
+    },
+    {
+      method: 'POST',
+      route: '/api/migrations',
+      allowed: MANAGE,
+      body: () => ({
+        sourceDefinitionId: definitionId,
+        targetDefinitionId: definitionId,
+        dryRun: true,
+        limit: 5,
+      }),
+    },
     { method: 'GET', route: '/api/incidents', allowed: MANAGE },
     {
       method: 'POST',

@@ -29,6 +29,7 @@ export const ENGINE_ERROR_STATUS: Record<EngineErrorCode, number> = {
   EXPRESSION_BUDGET_EXCEEDED: 422,
   INVALID_ARGUMENT: 400,
   STORE_UNAVAILABLE: 503,
+  MIGRATION_REFUSED: 422,
 };
 
 const TITLES: Record<number, string> = {
