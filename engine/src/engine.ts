@@ -22,7 +22,13 @@ import { type Clock, systemClock } from './clock.js';
 import { CommandRunner } from './command-runner.js';
 import type { Database } from './database.js';
 import { assertValid, saveDeployment } from './deploy.js';
-import { DefinitionNotFoundError, EngineError, ForbiddenError, InstanceNotFoundError } from './errors.js';
+import {
+  DefinitionNotFoundError,
+  EngineError,
+  ForbiddenError,
+  InstanceNotFoundError,
+  InvalidArgumentError,
+} from './errors.js';
 import { type Identity, type ProcessAccess, policy, SYSTEM, systemIdentity } from './identity.js';
 import { mayDeliverTo, type StartCheck } from './job-variables.js';
 import { JobExecutor, type ExecutorOptions } from './jobs/executor.js';
@@ -35,6 +41,14 @@ import {
   migrateInstance,
 } from './migration/migrate.js';
 import { ModelCache } from './model-cache.js';
+import {
+  MAX_TTL_DAYS,
+  readRetention,
+  type SweepOptions,
+  type SweepResult,
+  sweepExpired,
+  writeRetention,
+} from './retention.js';
 import { compileBpmn } from './model/compile.js';
 import type { DeployIssue, EventElement, ProcessModel } from './model/types.js';
 import { readAllProcessAccess, readProcessAccess, replaceProcessAccess } from './persistence/access.js';
@@ -52,7 +66,7 @@ import { migrateToLatest } from './persistence/migrations.js';
 import type { DB } from './persistence/schema.js';
 import { getTask, listTasks } from './persistence/task-queries.js';
 import type { InstanceState, Variables } from './runtime/types.js';
-import { once, type TaskDataCheck, TaskOperations } from './task-operations.js';
+import { assertManages, once, type TaskDataCheck, TaskOperations } from './task-operations.js';
 import { readAgainOnLostConnection, type TxContext, transact, translateStoreError } from './transaction.js';
 
 /** Where the engine logs; pino's shape, and `console` fits too. */
@@ -597,6 +611,63 @@ export class Engine {
     };
   }
 
+  // ---- retention ----
+
+  /** How many days a process's finished instances are kept; null: for ever (the default). */
+  getRetention(processId: string): Promise<number | null> {
+    return read(() => readRetention(this.#db, processId));
+  }
+
+  /** Sets a process's time to live in whole days (null: keep for ever); designers and admins. */
+  async setRetention(processId: string, ttlDays: number | null, identity: Identity): Promise<void> {
+    if (ttlDays !== null && (!Number.isInteger(ttlDays) || ttlDays < 1 || ttlDays > MAX_TTL_DAYS))
+      throw new InvalidArgumentError(`A time to live is a whole number of days from 1 to ${MAX_TTL_DAYS}`);
+    if (identity.kind === 'user' && !policy.mayDesign(identity))
+      throw new ForbiddenError(
+        'Only designers and admins decide how long a process keeps its history',
+        identity.id,
+      );
+    await this.#transact(identity, (cx) => writeRetention(cx.trx, processId, ttlDays, cx.now, cx.actor));
+  }
+
+  /**
+   * Removes finished instances past their process's time to live, in small batches that skip rows
+   * a command holds (see `sweepExpired`). The server runs it on a schedule; a system operation.
+   */
+  sweepRetention(options: SweepOptions = {}): Promise<SweepResult> {
+    return read(() => sweepExpired(this.#db, this.clock.now(), options));
+  }
+
+  /** Everything recorded of one instance, as JSON to keep before retention removes it; its managers. */
+  async exportInstance(id: string, identity: Identity): Promise<InstanceExport> {
+    if (!isUuid(id)) throw new InstanceNotFoundError(id);
+    await this.#transact(
+      identity,
+      async (cx) => {
+        const row = await cx.trx
+          .selectFrom('instances')
+          .select(['id', 'process_id', 'started_by'])
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (row === undefined) throw new InstanceNotFoundError(id);
+        await assertManages(cx, identity, row);
+      },
+      { singleStatement: true },
+    );
+    const [instance, history, tasks] = await Promise.all([
+      this.getInstance(id),
+      this.getHistory(id),
+      this.listTasks({ instanceId: id, limit: 10_000 }),
+    ]);
+    return {
+      format: 'baton.instance/1',
+      exportedAt: this.clock.now(),
+      instance,
+      history,
+      tasks: tasks.items,
+    };
+  }
+
   /** Stops the executor. The database belongs to whoever opened it and stays open. */
   async close(): Promise<void> {
     await this.#executor.stop();
@@ -613,4 +684,13 @@ export interface BatchMigrationReport {
     readonly report?: MigrationReport;
     readonly error?: { readonly code: string; readonly message: string };
   }[];
+}
+
+/** One instance as JSON: its state, every history event and every task, for keeping elsewhere. */
+export interface InstanceExport {
+  readonly format: 'baton.instance/1';
+  readonly exportedAt: Date;
+  readonly instance: InstanceDetail;
+  readonly history: readonly HistoryEvent[];
+  readonly tasks: readonly Task[];
 }

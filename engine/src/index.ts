@@ -37,7 +37,9 @@ export {
   Engine,
   type EngineLogger,
   type EngineOptions,
+  type InstanceExport,
 } from './engine.js';
+export type { SweepOptions, SweepResult } from './retention.js';
 export type { DefinitionVersion, MigrationReport, MigrationRequest } from './migration/migrate.js';
 export type { MigrationMapping, MigrationProblem } from './migration/plan.js';
 export * from './errors.js';

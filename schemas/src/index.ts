@@ -79,6 +79,7 @@ import {
   TaskCardListSchema,
   TaskCardQuerySchema,
 } from './requests.js';
+import { InstanceExportSchema, RetentionSchema } from './retention.js';
 import { TemplateManifestSchema } from './template-manifest.js';
 import { TemplateCopySchema, TemplateListSchema, TemplateParamsSchema, TemplateSchema } from './templates.js';
 import {
@@ -110,6 +111,7 @@ export * from './migrations.js';
 export * from './notifications.js';
 export * from './process-access.js';
 export * from './requests.js';
+export * from './retention.js';
 export * from './scopes.js';
 export * from './tasks.js';
 export * from './template-manifest.js';
@@ -204,4 +206,6 @@ export const allSchemas = [
   BatchMigrationBodySchema,
   MigrationReportSchema,
   BatchMigrationReportSchema,
+  RetentionSchema,
+  InstanceExportSchema,
 ] as const;

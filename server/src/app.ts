@@ -29,6 +29,7 @@ import { migrationRoutes } from './routes/migrations/index.js';
 import { notificationRoutes } from './routes/notifications/index.js';
 import { processAccessRoutes } from './routes/processes/index.js';
 import { requestRoutes } from './routes/requests/index.js';
+import { retentionRoutes } from './routes/retention/index.js';
 import { systemRoutes } from './routes/system/index.js';
 import { taskRoutes } from './routes/tasks/index.js';
 import { templateRoutes } from './routes/templates/index.js';
@@ -137,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(withRouteScope(messageRoutes, 'engine'));
   await app.register(withRouteScope(jobRoutes, 'engine'));
   await app.register(withRouteScope(migrationRoutes, 'engine'));
+  await app.register(withRouteScope(retentionRoutes, 'engine'));
   await app.register(requestRoutes);
   await app.register(templateRoutes);
   await app.register(notificationRoutes);

@@ -292,6 +292,26 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
         limit: 5,
       }),
     },
+    {
+      method: 'GET',
+      route: '/api/processes/:processId/retention',
+      allowed: SIGNED,
+      url: async () => '/api/processes/expense/retention',
+    },
+    {
+      method: 'PUT',
+      route: '/api/processes/:processId/retention',
+      allowed: DESIGN,
+      url: async () => '/api/processes/expense/retention',
+      body: () => ({ ttlDays: null }),
+    },
+    {
+      method: 'GET',
+      route: '/api/instances/:id/export',
+      allowed: MANAGE,
+      deniedBy: STRANGERS,
+      url: async () => `/api/instances/${await instance()}/export`,
+    },
     { method: 'GET', route: '/api/incidents', allowed: MANAGE },
     {
       method: 'POST',

@@ -188,6 +188,24 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // How long a process's finished instances are kept (default: for ever), and the index the
+  // retention sweep walks: finished instances by end time.
+  '0006_process_retention': {
+    async up(db: Kysely<unknown>) {
+      await runStatements(
+        db,
+        `
+        CREATE TABLE IF NOT EXISTS process_retention (
+          process_id text PRIMARY KEY,
+          ttl_days int NOT NULL CHECK (ttl_days > 0),
+          updated_at timestamptz NOT NULL,
+          updated_by text
+        );
+        CREATE INDEX IF NOT EXISTS instances_finished ON instances (process_id, ended_at) WHERE ended_at IS NOT NULL;
+      `,
+      );
+    },
+  },
 };
 
 /** PGlite's extended protocol takes one statement per query, so a migration runs its statements in turn. */

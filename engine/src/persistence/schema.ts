@@ -143,9 +143,18 @@ export interface HistoryTable {
   data: Json | null;
 }
 
+/** A process's retention: finished instances older than `ttl_days` are removed. */
+export interface ProcessRetentionTable {
+  process_id: string;
+  ttl_days: number;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
 export interface DB {
   definitions: DefinitionsTable;
   instances: InstancesTable;
+  process_retention: ProcessRetentionTable;
   user_tasks: UserTasksTable;
   jobs: JobsTable;
   message_subscriptions: MessageSubscriptionsTable;

@@ -1,3 +1,4 @@
+import { startRetentionSweeps, sweepIntervalFromEnv } from '../retention.js';
 import { randomUUID } from 'node:crypto';
 import { createEngine, openDatabase } from '@baton/engine';
 import pino from 'pino';
@@ -59,6 +60,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
     else if (o.deployed.some((d) => d.isNew)) say(`  template ${o.id}: installed`);
   }
 
+  const sweepMs = sweepIntervalFromEnv(env);
   const app = await buildApp({
     engine,
     db: database.db,
@@ -70,6 +72,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   });
   // Handlers first: a signal that arrives right after start-up must still shut down cleanly.
   let executorOn = false;
+  let stopSweeps = async () => {};
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -79,6 +82,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
     force.unref();
     try {
       await app.close();
+      await stopSweeps();
       if (executorOn) await engine.stopExecutor();
       await engine.close();
       await database.close();
@@ -96,6 +100,8 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   if (executor) {
     engine.startExecutor();
     executorOn = true;
+    // Background work runs where the executor runs; finished instances past their time to live go.
+    stopSweeps = startRetentionSweeps(engine, app.log, sweepMs);
   }
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const address = `http://${shown}:${(app.server.address() as { port: number }).port}`;
