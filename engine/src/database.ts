@@ -17,12 +17,15 @@ export const PREPARE = '/* prepare */ ';
  * pool's timeouts into StoreUnavailableError.
  */
 class PreparingClient extends pg.Client {
+  /** False behind a transaction-mode pooler: a named statement lives on one server connection. */
+  protected readonly prepares: boolean = true;
+
   // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; this only inspects the first argument.
   override query(...args: any[]): any {
     const [text, values, callback] = args;
     // biome-ignore lint/suspicious/noExplicitAny: whatever the overload returns (a promise, a submittable).
     let result: any;
-    if (typeof text === 'string' && text.startsWith(PREPARE)) {
+    if (this.prepares && typeof text === 'string' && text.startsWith(PREPARE)) {
       const name = `baton_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
       result = super.query({ name, text, values }, callback);
     } else {
@@ -47,6 +50,11 @@ class PreparingClient extends pg.Client {
     }
     throw error;
   }
+}
+
+/** The same client without named prepared statements, for PgBouncer and the like in transaction mode. */
+class UnpreparedClient extends PreparingClient {
+  protected override readonly prepares = false;
 }
 
 function isStatementTimeout(error: unknown): error is Error {
@@ -103,6 +111,15 @@ export interface OpenDatabaseOptions {
   readonly poolSize?: number;
   /** PostgreSQL timeouts (PGlite has no network and ignores them). */
   readonly timeouts?: DatabaseTimeouts;
+  /**
+   * `transaction`: `url` points at a pooler in transaction mode (PgBouncer's `pool_mode =
+   * transaction`), where consecutive transactions of one client run on different server
+   * connections. Then the engine uses no named prepared statements and sends no session settings
+   * when it connects (PgBouncer refuses unknown start-up parameters): set `statement_timeout` and
+   * `idle_in_transaction_session_timeout` on the database role instead. The client-side timeout
+   * (statement timeout + 1 s) still applies.
+   */
+  readonly pooler?: 'transaction';
 }
 
 /** PostgreSQL timeouts, in milliseconds; each has a default (DEFAULT_TIMEOUTS). */
@@ -144,15 +161,17 @@ const CLIENT_GRACE_MS = 1_000;
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   if (options.url) {
     const t = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    const pooled = options.pooler === 'transaction';
     const pool = new TimeoutAwarePool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
-      Client: PreparingClient,
+      Client: pooled ? UnpreparedClient : PreparingClient,
       connectionTimeoutMillis: t.connectMs,
       idleTimeoutMillis: t.idleMs,
-      statement_timeout: t.statementMs,
+      ...(pooled
+        ? {}
+        : { statement_timeout: t.statementMs, idle_in_transaction_session_timeout: t.idleInTransactionMs }),
       query_timeout: t.statementMs + CLIENT_GRACE_MS,
-      idle_in_transaction_session_timeout: t.idleInTransactionMs,
       keepAlive: true,
     });
     // A client that loses its server (restart, failover, pg_terminate_backend) emits 'error'; an

@@ -60,6 +60,7 @@ export {
   userIdentity,
 } from './identity.js';
 export type { StartCheck } from './job-variables.js';
+export { inMigrationTransaction } from './persistence/migrations.js';
 export type { TaskDataCheck } from './task-operations.js';
 export type { ExecutorOptions } from './jobs/executor.js';
 export type { DeployIssue, ProcessModel } from './model/types.js';

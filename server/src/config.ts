@@ -106,6 +106,13 @@ export interface DatabaseSettings {
   readonly url?: string;
   readonly dataDir: string;
   readonly timeouts: DatabaseTimeouts;
+  /** `BATON_DB_POOLER=transaction`: DATABASE_URL is a pooler in transaction mode (see the engine's `openDatabase`). */
+  readonly pooler?: 'transaction';
+  /**
+   * Where live updates LISTEN: `BATON_LISTEN_DATABASE_URL`, else DATABASE_URL. LISTEN needs a
+   * session of its own, which a transaction-mode pooler does not keep: give it a direct connection.
+   */
+  readonly listenUrl?: string;
 }
 
 /** The environment variables of the PostgreSQL timeouts (milliseconds), and the option each sets. */
@@ -135,10 +142,17 @@ export function databaseSettings(env: NodeJS.ProcessEnv): DatabaseSettings {
       throw new SettingError(`${variable} must be a positive number of milliseconds, not '${raw}'`);
     timeouts[option] = ms;
   }
+  const pooler = env.BATON_DB_POOLER?.trim();
+  if (pooler && pooler !== 'transaction')
+    throw new SettingError(
+      `BATON_DB_POOLER must be 'transaction' (a pooler in transaction mode) or unset, not '${pooler}'`,
+    );
   return {
     url: env.DATABASE_URL || undefined,
     dataDir: resolve(env.DATA_DIR ?? './data'),
     timeouts,
+    ...(pooler ? { pooler: 'transaction' as const } : {}),
+    listenUrl: env.DATABASE_URL ? env.BATON_LISTEN_DATABASE_URL || env.DATABASE_URL : undefined,
   };
 }
 

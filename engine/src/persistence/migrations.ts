@@ -219,14 +219,36 @@ async function runStatements(db: Kysely<unknown>, script: string): Promise<void>
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/**
+ * Runs `work` (a migrator) in one transaction that first takes a transaction-level advisory lock,
+ * so processes migrating at once run one after another, and the next sees what the first created.
+ * Kysely's own migration lock is a session-level advisory lock taken outside the transaction: behind
+ * a pooler in transaction mode its lock, its migrations and its unlock may each land on another
+ * server connection. Inside one transaction they all stay on one.
+ */
+export async function inMigrationTransaction(
+  db: Kysely<unknown>,
+  lockKey: number,
+  work: (trx: Kysely<unknown>) => Promise<{ readonly error?: unknown }>,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${lockKey}::bigint)`.execute(trx);
+    const { error } = await work(trx);
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+  });
+}
+
+/** Keys of the migration locks (any fixed numbers; one per set of migrations). */
+export const ENGINE_MIGRATION_LOCK = 0x6261746f6e01;
+
 /** Brings the engine's tables up to date; safe to call from several processes at once. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableName: 'baton_engine_migration',
-    migrationLockTableName: 'baton_engine_migration_lock',
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  await inMigrationTransaction(db, ENGINE_MIGRATION_LOCK, (trx) =>
+    new Migrator({
+      db: trx,
+      provider,
+      migrationTableName: 'baton_engine_migration',
+      migrationLockTableName: 'baton_engine_migration_lock',
+    }).migrateToLatest(),
+  );
 }

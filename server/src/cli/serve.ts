@@ -42,7 +42,11 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   say(
     url ? 'Baton: opening PostgreSQL (DATABASE_URL)…' : `Baton: opening the embedded database in ${dataDir}…`,
   );
-  const database = await openDatabase(url ? { url, timeouts: settings.timeouts } : { dataDir });
+  const database = await openDatabase(
+    url
+      ? { url, timeouts: settings.timeouts, ...(settings.pooler ? { pooler: settings.pooler } : {}) }
+      : { dataDir },
+  );
   const engine = await createEngine({ database, workerId: `server-${randomUUID().slice(0, 8)}`, logger });
   await migrateServer(database.db);
   const store = createStore(database.db);
@@ -67,7 +71,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
     config: serverConfig({ ...credentialSettingsFromEnv(env), staticDir: defaultStaticDir() }),
     templates,
     loggerInstance: logger,
-    databaseUrl: url,
+    databaseUrl: settings.listenUrl,
     builtInHandlers: true,
   });
   // Handlers first: a signal that arrives right after start-up must still shut down cleanly.

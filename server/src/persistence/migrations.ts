@@ -1,3 +1,4 @@
+import { inMigrationTransaction } from '@baton/engine';
 import { type Kysely, sql } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 
@@ -150,12 +151,16 @@ export const serverMigrations: Readonly<Record<string, Migration>> = {
  * a migration); safe to run from several processes at once.
  */
 export async function migrateServer(db: Kysely<unknown>, to?: string): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => ({ ...serverMigrations }) },
-    migrationTableName: 'baton_server_migration',
-    migrationLockTableName: 'baton_server_migration_lock',
+  await inMigrationTransaction(db, SERVER_MIGRATION_LOCK, (trx) => {
+    const migrator = new Migrator({
+      db: trx,
+      provider: { getMigrations: async () => ({ ...serverMigrations }) },
+      migrationTableName: 'baton_server_migration',
+      migrationLockTableName: 'baton_server_migration_lock',
+    });
+    return to === undefined ? migrator.migrateToLatest() : migrator.migrateTo(to);
   });
-  const { error } = to === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(to);
-  if (error) throw error;
 }
+
+/** The server's migration lock key (the engine's is another). */
+const SERVER_MIGRATION_LOCK = 0x6261746f6e02;
