@@ -580,7 +580,9 @@ class Converter {
         const visible: JsonObject = { properties: shown };
         if (must.length > 0) visible.required = must;
         const test = { properties: { [field]: { const: condition.value } }, required: [field] };
-        return condition.hiddenWhenEqual ? { if: test, else: visible } : { if: test, then: visible };
+        if (condition.hiddenWhenEqual) return { if: test, else: visible };
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if`/`then` keyword, never awaited.
+        return { if: test, then: visible };
       });
     }
     if (order.length > 1) ui['ui:order'] = [...order, '*'];

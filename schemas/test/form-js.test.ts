@@ -301,6 +301,7 @@ describe('convertFormJs', () => {
     expect(check({ decision: 'reject', reason: 'Too expensive' })).toEqual([]);
     expect(result.schema.allOf).toContainEqual({
       if: { properties: { urgent: { const: true } }, required: ['urgent'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `if`/`then` keyword.
       then: { properties: { why: { type: 'string' } } },
     });
     expect(result.schema.allOf).toContainEqual({
