@@ -174,7 +174,11 @@ export class Engine {
     const { processes, issues, warnings } = await compileBpmn(xml);
     assertValid(issues);
     if (options.extraChecks) {
-      const forms = processes.map((p) => ({ processId: p.id, formIds: p.formIds, embeddedForms: p.embeddedForms }));
+      const forms = processes.map((p) => ({
+        processId: p.id,
+        formIds: p.formIds,
+        embeddedForms: p.embeddedForms,
+      }));
       assertValid(await options.extraChecks(forms));
     }
     const result = await this.#transact(systemIdentity(options.actor ?? null), (cx) =>

@@ -27,7 +27,8 @@ export function resolveEmbeddedForms(
   const bodies = new Map<string, string>();
   for (const value of extensions(process)) {
     const id = attr(value, 'id')?.trim();
-    if (value.$type === 'zeebe:UserTaskForm' && id && !bodies.has(id)) bodies.set(id, attr(value, 'body') ?? '');
+    if (value.$type === 'zeebe:UserTaskForm' && id && !bodies.has(id))
+      bodies.set(id, attr(value, 'body') ?? '');
   }
   const users = new Map<string, string[]>();
   for (const node of userTasks) {
@@ -35,7 +36,11 @@ export function resolveEmbeddedForms(
     if (!node.id || !formKey?.startsWith(EMBEDDED_FORM_KEY)) continue;
     const key = formKey.slice(EMBEDDED_FORM_KEY.length);
     if (!bodies.has(key)) {
-      issues.add(node.id, 'reference.missing', `formKey '${formKey}' names no zeebe:userTaskForm of the process`);
+      issues.add(
+        node.id,
+        'reference.missing',
+        `formKey '${formKey}' names no zeebe:userTaskForm of the process`,
+      );
       continue;
     }
     users.set(key, [...(users.get(key) ?? []), node.id]);
@@ -66,7 +71,8 @@ function convert(
     json = JSON.parse(body);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    for (const id of elementIds) issues.add(id, 'form.invalid', `the embedded form '${key}' is not JSON: ${reason}`);
+    for (const id of elementIds)
+      issues.add(id, 'form.invalid', `the embedded form '${key}' is not JSON: ${reason}`);
     return undefined;
   }
   const { schema, uiSchema, problems, warnings } = convertFormJs(json);

@@ -161,7 +161,9 @@ export function readFormDefinition(
   }
   const formKey = attr(form, 'formKey')?.trim();
   if (formKey && allowExternal) {
-    return formKey.startsWith(EMBEDDED_FORM_KEY) ? {} : { externalReference: { feel: false, value: formKey } };
+    return formKey.startsWith(EMBEDDED_FORM_KEY)
+      ? {}
+      : { externalReference: { feel: false, value: formKey } };
   }
   if (formKey) {
     issues.add(

@@ -26,7 +26,10 @@ describe('embedded Camunda Forms', () => {
     const model = await compileValid(file(`<zeebe:userTaskForm id="F1">${form}</zeebe:userTaskForm>`, tasks));
     const again = await compileValid(file(`<zeebe:userTaskForm id="F1">${form}</zeebe:userTaskForm>`, tasks));
     const changed = await compileValid(
-      file(`<zeebe:userTaskForm id="F1">${formJson([{ type: 'number', key: 'name' }])}</zeebe:userTaskForm>`, tasks),
+      file(
+        `<zeebe:userTaskForm id="F1">${formJson([{ type: 'number', key: 'name' }])}</zeebe:userTaskForm>`,
+        tasks,
+      ),
     );
     // then
     const formIdOf = (m: typeof model, id: string) => (m.elements[id] as ActivityElement).userTask?.formId;
@@ -55,7 +58,10 @@ describe('embedded Camunda Forms', () => {
     // when
     const issues = await issuesOf(xml);
     // then
-    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual(['a form.unsupported', 'a form.unsupported']);
+    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual([
+      'a form.unsupported',
+      'a form.unsupported',
+    ]);
     expect(issues[0]?.message).toContain("embedded form 'F1', component 'Frame_1' (iframe)");
     expect(issues[1]?.message).toContain("component 'Pick_1' (select)");
   });
@@ -80,7 +86,10 @@ describe('embedded Camunda Forms', () => {
 
   it('keeps a custom formKey as an external form reference, and warns about purely visual components', async () => {
     // given
-    const form = formJson([{ type: 'spacer', id: 'Gap' }, { type: 'textfield', key: 'x' }]);
+    const form = formJson([
+      { type: 'spacer', id: 'Gap' },
+      { type: 'textfield', key: 'x' },
+    ]);
     const xml = file(
       `<zeebe:userTaskForm id="F1">${form}</zeebe:userTaskForm>`,
       `<bpmn:userTask id="a">${link('my-app:approval')}</bpmn:userTask>
@@ -94,6 +103,8 @@ describe('embedded Camunda Forms', () => {
       feel: false,
       value: 'my-app:approval',
     });
-    expect(warnings.map((i) => `${i.elementId} ${i.code} ${i.severity}`)).toEqual(['b form.component-ignored warning']);
+    expect(warnings.map((i) => `${i.elementId} ${i.code} ${i.severity}`)).toEqual([
+      'b form.component-ignored warning',
+    ]);
   });
 });

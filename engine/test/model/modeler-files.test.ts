@@ -136,7 +136,9 @@ describe('user task forms', () => {
     const formId = (model.elements.t as ActivityElement).userTask?.formId;
     expect(formId).toMatch(/^camunda-form-[0-9a-f]{32}$/);
     expect(model.formIds).toEqual([formId]);
-    expect(model.embeddedForms?.map((f) => [f.formId, f.key, f.elementIds])).toEqual([[formId, 'form1', ['t']]]);
+    expect(model.embeddedForms?.map((f) => [f.formId, f.key, f.elementIds])).toEqual([
+      [formId, 'form1', ['t']],
+    ]);
   });
 
   it('rejects an external form reference on a start event, which links forms by id', async () => {
