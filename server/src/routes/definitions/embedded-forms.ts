@@ -1,0 +1,53 @@
+import type { EmbeddedForm } from '@baton/engine';
+import type { DeployIssueDto } from '@baton/schemas';
+import type { FastifyInstance } from 'fastify';
+import { checkFormSchema } from '../../forms/form-validation.js';
+
+/**
+ * The embedded Camunda Forms of a deploy, as the engine converted them, are saved as ordinary
+ * forms, so their tasks render and validate them like any Baton form. Their ids come from their
+ * content: saving one that exists already is skipped, and a deploy refused after the save leaves
+ * at most an unused, immutable form behind.
+ */
+
+/** What the engine converted but this server cannot run (a pattern RE2 refuses, say), per task. */
+export function embeddedFormIssues(forms: readonly EmbeddedForm[]): DeployIssueDto[] {
+  const issues: DeployIssueDto[] = [];
+  for (const form of forms) {
+    for (const problem of checkFormSchema(form.schema)) {
+      for (const elementId of form.elementIds) {
+        issues.push({
+          elementId,
+          code: 'form.unsupported',
+          message: `embedded form '${form.key}', field at ${problem.pointer || '/'}: ${problem.message}`,
+        });
+      }
+    }
+  }
+  return issues;
+}
+
+/** Saves each converted form that no earlier deploy saved. */
+export async function saveEmbeddedForms(
+  app: FastifyInstance,
+  forms: readonly EmbeddedForm[],
+  actor: string,
+): Promise<void> {
+  const existing = await app.store.forms.existing(forms.map((f) => f.formId));
+  for (const form of forms) {
+    if (existing.has(form.formId)) continue;
+    existing.add(form.formId);
+    try {
+      await app.store.forms.save({
+        formId: form.formId,
+        name: form.name,
+        schema: form.schema,
+        uiSchema: form.uiSchema,
+        createdBy: actor,
+      });
+    } catch (err) {
+      // A concurrent deploy of the same form saved it first: the same content under the same id.
+      if ((await app.store.forms.existing([form.formId])).size === 0) throw err;
+    }
+  }
+}
