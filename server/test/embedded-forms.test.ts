@@ -74,29 +74,28 @@ describe.each(dialects())('embedded Camunda Forms over HTTP on %s', (dialect) =>
     expect(task.json().state).toBe('completed');
   });
 
-  it('refuses to deploy an embedded form whose pattern the server cannot run, naming the task', async () => {
+  it('refuses to deploy or validate an embedded form whose pattern the server cannot run, naming the task', async () => {
     // given a cost-centre pattern with a backreference
     const xml = MODELER_FILE.replace('^CC-[0-9]{4}$', '^(CC)-\\\\1$').replace(
       'id="expense-claim"',
       'id="claim-2"',
     );
     expect(xml).toContain('\\\\1');
+    const post = (url: string) =>
+      t.call(dana, { method: 'POST', url, payload: xml, headers: { 'content-type': 'application/xml' } });
     // when
-    const res = await t.call(dana, {
-      method: 'POST',
-      url: '/api/definitions',
-      payload: xml,
-      headers: { 'content-type': 'application/xml' },
+    const res = await post('/api/definitions');
+    const validated = await post('/api/definitions/validate');
+    // then deploy and validation alike name the task and the pattern
+    const problem = expect.objectContaining({
+      elementId: 'Activity_review',
+      code: 'form.unsupported',
+      message: expect.stringContaining('/properties/costCentre/pattern'),
     });
-    // then
     expect(res.statusCode, res.body).toBe(400);
     expect(res.json().code).toBe('DEFINITION_INVALID');
-    expect(res.json().issues).toEqual([
-      expect.objectContaining({
-        elementId: 'Activity_review',
-        code: 'form.unsupported',
-        message: expect.stringContaining('/properties/costCentre/pattern'),
-      }),
-    ]);
+    expect(res.json().issues).toEqual([problem]);
+    expect(validated.statusCode, validated.body).toBe(200);
+    expect(validated.json().issues).toEqual([problem]);
   });
 });

@@ -78,7 +78,9 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const illegal = illegalCharacterIssues(req.body.xml);
       if (illegal.length > 0) return { issues: illegal };
-      const found = await app.engine.validate(req.body.xml);
+      const found = await app.engine.validate(req.body.xml, {
+        extraChecks: async (processes) => embeddedFormIssues(processes.flatMap((p) => p.embeddedForms ?? [])),
+      });
       const issues = found.filter((i) => i.severity !== 'warning');
       const warnings = found.filter((i) => i.severity === 'warning');
       const refs = formReferences(req.body.xml);
