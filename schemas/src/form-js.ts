@@ -34,7 +34,10 @@ export interface FormJsConversion {
   readonly uiSchema: Record<string, unknown>;
   /** Components that could not be converted: the form must not be used while any is listed. */
   readonly problems: readonly FormJsIssue[];
-  /** Components skipped because they only change the look (`spacer`, `separator`). */
+  /**
+   * What is left out without harm to the data: purely visual components (`spacer`, `separator`),
+   * and number settings that JSON Schema cannot check exactly (`decimalDigits`, a decimal `increment`).
+   */
   readonly warnings: readonly FormJsIssue[];
 }
 
@@ -301,11 +304,19 @@ class Converter {
       }
       case 'number': {
         const digits = c.decimalDigits;
+        if (
+          digits !== undefined &&
+          (typeof digits !== 'number' || !Number.isInteger(digits) || digits < 0 || digits > 20)
+        ) {
+          this.problem(ref, 'decimalDigits must be a whole number from 0 to 20');
+          return undefined;
+        }
         const integer = digits === 0;
         if (c.serializeToString === true) {
+          // The number travels as text: its decimal digits are checked exactly by a pattern.
           schema.type = 'string';
-          const fraction = typeof digits === 'number' && digits > 0 ? `(?:\\.\\d{1,${digits}})?` : '';
-          schema.pattern = `^-?\\d+${integer ? '' : fraction || '(?:\\.\\d+)?'}$`;
+          const fraction = digits === undefined ? '(?:\\.\\d+)?' : integer ? '' : `(?:\\.\\d{1,${digits}})?`;
+          schema.pattern = `^-?\\d+${fraction}$`;
         } else {
           schema.type = integer ? 'integer' : 'number';
           for (const [from, to] of [
@@ -320,14 +331,19 @@ class Converter {
             }
             schema[to] = bound;
           }
+          // JSON Schema's `multipleOf` divides in binary floating point (1.15 / 0.01 is not whole),
+          // so only steps it divides by exactly are checked: whole numbers and multiples of 1/1024.
+          const step =
+            typeof c.increment === 'number' || typeof c.increment === 'string' ? Number(c.increment) : NaN;
+          if (step > 0 && Number.isInteger(step * 1024)) schema.multipleOf = step;
+          else if (c.increment !== undefined && c.increment !== '')
+            this.warnings.push({ ...ref, message: `increment ${String(c.increment)} is not checked` });
+          if (typeof digits === 'number' && digits > 0)
+            this.warnings.push({
+              ...ref,
+              message: `decimalDigits ${digits} is not checked (only with serializeToString)`,
+            });
         }
-        const step =
-          typeof c.increment === 'number' || typeof c.increment === 'string'
-            ? Number(c.increment)
-            : undefined;
-        if (step !== undefined && Number.isFinite(step) && step > 0) ui['ui:options'] = { step };
-        else if (typeof digits === 'number' && digits > 0 && digits <= 20)
-          ui['ui:options'] = { step: 10 ** -digits };
         break;
       }
       case 'checkbox': {

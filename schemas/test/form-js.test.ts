@@ -74,7 +74,7 @@ describe('convertFormJs', () => {
     expect(check({})).toEqual([' required']);
   });
 
-  it('converts numbers: whole numbers for no decimal digits, bounds, and the increment as the step', () => {
+  it('converts numbers: whole numbers for no decimal digits, bounds, and an increment it can check exactly', () => {
     // given
     const source = form([
       {
@@ -82,29 +82,42 @@ describe('convertFormJs', () => {
         id: 'n1',
         key: 'days',
         decimalDigits: 0,
-        increment: '1',
-        validate: { min: 1, max: 30 },
+        increment: '5',
+        validate: { min: 5, max: 30 },
       },
       { type: 'number', id: 'n2', key: 'amount', decimalDigits: 2 },
       { type: 'number', id: 'n3', key: 'price', decimalDigits: 2, serializeToString: true },
+      { type: 'number', id: 'n4', key: 'hours', increment: 0.25 },
+      { type: 'number', id: 'n5', key: 'rate', increment: '0.1' },
     ]);
     // when
     const result = convertFormJs(source);
     // then
     expect(result.problems).toEqual([]);
     expect(result.schema.properties).toEqual({
-      days: { type: 'integer', minimum: 1, maximum: 30 },
+      days: { type: 'integer', minimum: 5, maximum: 30, multipleOf: 5 },
       amount: { type: 'number' },
       price: { type: 'string', pattern: '^-?\\d+(?:\\.\\d{1,2})?$' },
+      hours: { type: 'number', multipleOf: 0.25 },
+      rate: { type: 'number' },
     });
-    expect(result.uiSchema).toMatchObject({
-      days: { 'ui:options': { step: 1 } },
-      amount: { 'ui:options': { step: 0.01 } },
-    });
+    expect(result.warnings.map((w) => `${w.componentId}: ${w.message}`)).toEqual([
+      'n2: decimalDigits 2 is not checked (only with serializeToString)',
+      'n5: increment 0.1 is not checked',
+    ]);
     const check = validator(result.schema);
-    expect(check({ days: 3, amount: 1.5, price: '10.25' })).toEqual([]);
-    expect(check({ days: 2.5, price: '10.255' })).toEqual(['/days type', '/price pattern']);
-    expect(check({ days: 31 })).toEqual(['/days maximum']);
+    expect(check({ days: 10, amount: 1.15, price: '10.25', hours: 1.75 })).toEqual([]);
+    expect(check({ days: 2.5, price: '10.255', hours: 0.3 })).toEqual([
+      '/days type',
+      '/days minimum',
+      '/days multipleOf',
+      '/price pattern',
+      '/hours multipleOf',
+    ]);
+    expect(check({ days: 33 })).toEqual(['/days maximum', '/days multipleOf']);
+    expect(
+      convertFormJs(form([{ type: 'number', id: 'x', key: 'x', decimalDigits: 1e9 }])).problems,
+    ).toHaveLength(1);
   });
 
   it('converts choices: checkbox, radio, select, checklist and taglist with static values', () => {

@@ -80,7 +80,7 @@ function convert(
     `embedded form '${key}', component '${c.componentId}' (${c.componentType})`;
   for (const id of elementIds) {
     for (const p of problems) issues.add(id, 'form.unsupported', `${where(p)}: ${p.message}`);
-    for (const w of warnings) issues.warn(id, 'form.component-ignored', `${where(w)}: ${w.message}`);
+    for (const w of warnings) issues.warn(id, 'form.ignored', `${where(w)}: ${w.message}`);
   }
   if (problems.length > 0) return undefined;
   const name = `${key} (${processId})`;

@@ -41,7 +41,7 @@ export type DeployIssueCode =
   | 'flow.condition-ignored'
   | 'form.invalid'
   | 'form.unsupported'
-  | 'form.component-ignored';
+  | 'form.ignored';
 
 /**
  * Collects every problem of one deploy; compiling never stops at the first, so the author sees

@@ -104,7 +104,7 @@ describe('embedded Camunda Forms', () => {
       value: 'my-app:approval',
     });
     expect(warnings.map((i) => `${i.elementId} ${i.code} ${i.severity}`)).toEqual([
-      'b form.component-ignored warning',
+      'b form.ignored warning',
     ]);
   });
 });
