@@ -103,8 +103,6 @@ describe('embedded Camunda Forms', () => {
       feel: false,
       value: 'my-app:approval',
     });
-    expect(warnings.map((i) => `${i.elementId} ${i.code} ${i.severity}`)).toEqual([
-      'b form.ignored warning',
-    ]);
+    expect(warnings.map((i) => `${i.elementId} ${i.code} ${i.severity}`)).toEqual(['b form.ignored warning']);
   });
 });
