@@ -74,6 +74,40 @@ describe.each(dialects())('embedded Camunda Forms over HTTP on %s', (dialect) =>
     expect(task.json().state).toBe('completed');
   });
 
+  it('saves the converted form once, and restores it when someone saved over its id', async () => {
+    // given the form as the first deploy saved it, then overwritten through the forms API
+    const detail = await t.call(fay, { method: 'GET', url: `/api/tasks/${taskId}` });
+    const formId: string = detail.json().form.formId;
+    const before = await t.call(dana, { method: 'GET', url: `/api/forms/${formId}` });
+    const overwritten = await t.call(dana, {
+      method: 'POST',
+      url: '/api/forms',
+      payload: { formId, name: 'edited', schema: { type: 'object', properties: {} } },
+    });
+    expect(overwritten.statusCode, overwritten.body).toBe(201);
+    // when the same file is deployed again
+    const again = await t.call(dana, {
+      method: 'POST',
+      url: '/api/definitions',
+      payload: MODELER_FILE,
+      headers: { 'content-type': 'application/xml' },
+    });
+    const redeployed = await t.call(dana, {
+      method: 'POST',
+      url: '/api/definitions',
+      payload: MODELER_FILE,
+      headers: { 'content-type': 'application/xml' },
+    });
+    // then the converted content is back as the latest version, and a further deploy adds none
+    expect(again.statusCode, again.body).toBe(200);
+    expect(redeployed.statusCode, redeployed.body).toBe(200);
+    const after = await t.call(dana, { method: 'GET', url: `/api/forms/${formId}` });
+    expect(before.json().version).toBe(1);
+    expect(after.json().version).toBe(3);
+    expect(after.json().schema).toEqual(before.json().schema);
+    expect(after.json().uiSchema).toEqual(before.json().uiSchema);
+  });
+
   it('refuses to deploy or validate an embedded form whose pattern the server cannot run, naming the task', async () => {
     // given a cost-centre pattern with a backreference
     const xml = MODELER_FILE.replace('^CC-[0-9]{4}$', '^(CC)-\\\\1$').replace(

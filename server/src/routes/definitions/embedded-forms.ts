@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { EmbeddedForm } from '@baton/engine';
 import type { DeployIssueDto } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
@@ -27,16 +28,24 @@ export function embeddedFormIssues(forms: readonly EmbeddedForm[]): DeployIssueD
   return issues;
 }
 
-/** Saves each converted form that no earlier deploy saved. */
+/**
+ * Saves each converted form that no earlier deploy saved. A form whose latest version under that
+ * id differs (someone saved over it) gets the converted content back as a new version: the id
+ * names that content.
+ */
 export async function saveEmbeddedForms(
   app: FastifyInstance,
   forms: readonly EmbeddedForm[],
   actor: string,
 ): Promise<void> {
-  const existing = await app.store.forms.existing(forms.map((f) => f.formId));
   for (const form of forms) {
-    if (existing.has(form.formId)) continue;
-    existing.add(form.formId);
+    const latest = await app.store.forms.get(form.formId);
+    if (
+      latest &&
+      isDeepStrictEqual(latest.schema, form.schema) &&
+      isDeepStrictEqual(latest.uiSchema, form.uiSchema)
+    )
+      continue;
     try {
       await app.store.forms.save({
         formId: form.formId,
