@@ -398,7 +398,13 @@ class Converter {
         this.problem(ref, 'defaultValue is a FEEL expression; only fixed values are converted');
         return undefined;
       }
-      schema.default = c.defaultValue;
+      const primitive = (v: Json) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+      const value = c.defaultValue;
+      if (!primitive(value) && !(Array.isArray(value) && value.length <= 1000 && value.every(primitive))) {
+        this.problem(ref, 'defaultValue must be text, a number, a boolean or a list of them');
+        return undefined;
+      }
+      schema.default = value;
     }
     return { schema, ui, required };
   }

@@ -375,7 +375,7 @@ describe('convertFormJs', () => {
     expect(result.warnings.map((w) => w.componentId)).toEqual(['sp1', 'se1']);
   });
 
-  it('refuses input that is not a form, duplicate keys, and forms past the size limits', () => {
+  it('refuses input that is not a form, duplicate keys, a nested default, and forms past the size limits', () => {
     // when
     const notAForm = convertFormJs({ hello: 'world' });
     const duplicate = convertFormJs(
@@ -397,6 +397,10 @@ describe('convertFormJs', () => {
     ]);
     expect(tooDeep.problems[0]?.message).toContain('nest deeper than 16 levels');
     expect(tooMany.problems).toHaveLength(1);
+    let nested: unknown = 'x';
+    for (let i = 0; i < 100_000; i += 1) nested = [nested];
+    const deepDefault = convertFormJs(form([{ type: 'textfield', id: 'd', key: 'd', defaultValue: nested }]));
+    expect(deepDefault.problems.map((p) => p.componentId)).toEqual(['d']);
     expect(tooMany.problems[0]?.message).toContain('more than 1000 components');
   });
 });

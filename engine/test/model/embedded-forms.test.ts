@@ -105,4 +105,22 @@ describe('embedded Camunda Forms', () => {
     });
     expect(warnings.map((i) => `${i.elementId} ${i.code} ${i.severity}`)).toEqual(['b form.ignored warning']);
   });
+  it('reports a form nested 100,000 levels deep as a problem, without exhausting the stack', async () => {
+    // given groups inside groups, then plain arrays inside arrays
+    let group = '{"type":"textfield","key":"x"}';
+    for (let i = 0; i < 100_000; i += 1) group = `{"type":"group","components":[${group}]}`;
+    const arrays = `{"components":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`;
+    const xml = file(
+      `<zeebe:userTaskForm id="G">{"components":[${group}]}</zeebe:userTaskForm><zeebe:userTaskForm id="A">${arrays}</zeebe:userTaskForm>`,
+      `<bpmn:userTask id="a">${link('camunda-forms:bpmn:G')}</bpmn:userTask>
+       <bpmn:userTask id="b">${link('camunda-forms:bpmn:A')}</bpmn:userTask>${flow('a', 'b')}`,
+    );
+    // when
+    const issues = await issuesOf(xml);
+    // then
+    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual([
+      'a form.unsupported',
+      'b form.unsupported',
+    ]);
+  });
 });
