@@ -11,9 +11,10 @@ import type { ActivityElement, EmbeddedForm, Element } from './types.js';
  * converted to a Baton form at deploy (see `convertFormJs`); a component that cannot be converted
  * is a deploy problem on every user task that shows the form.
  *
- * The converted form's id is derived from its content (`camunda-form-<sha-256 prefix>`), so a
- * redeploy of the same form reuses it and a changed form gets a new id: a running instance of an
- * older version keeps the form it was started with.
+ * The converted form's id is derived from the process id, the `zeebe:userTaskForm` id and the form's
+ * source text (`camunda-form-<sha-256 prefix>`), so a redeploy of the same form reuses it and a
+ * changed form gets a new id: a running instance of an older version keeps the form it was started
+ * with, and recompiling an old definition gives its tasks the same id again.
  */
 export const EMBEDDED_FORM_KEY = 'camunda-forms:bpmn:';
 
@@ -84,6 +85,8 @@ function convert(
   }
   if (problems.length > 0) return undefined;
   const name = `${key} (${processId})`;
-  const hash = createHash('sha256').update(JSON.stringify({ name, schema, uiSchema })).digest('hex');
+  // From the source, not the conversion: a later converter gives the form of an old definition the
+  // id its tasks already carry.
+  const hash = createHash('sha256').update(`${processId}\n${key}\n${body}`).digest('hex');
   return { formId: `camunda-form-${hash.slice(0, 32)}`, key, name, schema, uiSchema, elementIds };
 }

@@ -7,8 +7,10 @@ import { checkFormSchema } from '../../forms/form-validation.js';
 /**
  * The embedded Camunda Forms of a deploy, as the engine converted them, are saved as ordinary
  * forms, so their tasks render and validate them like any Baton form. Their ids come from their
- * content: saving one that exists already is skipped, and a deploy refused after the save leaves
- * at most an unused, immutable form behind.
+ * source (see the engine's `embedded-forms.ts`): saving one whose latest version already holds the
+ * converted content is skipped. The save runs after every check has passed and just before the
+ * deploy's own transaction; should that transaction still fail, an unused form is left behind,
+ * which the next deploy of the same file reuses.
  */
 
 /** What the engine converted but this server cannot run (a pattern RE2 refuses, say), per task. */
