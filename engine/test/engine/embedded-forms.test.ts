@@ -78,6 +78,20 @@ describe.each(databases())('embedded Camunda Forms at deploy on $name', (target)
     expect(newTask.formId).not.toBe(oldTask.formId);
   });
 
+  it('gives the tasks the same form after a restart, when the model is compiled again from the file', async () => {
+    // given an instance started before the restart
+    const { engine: before } = await testEngine(database);
+    await before.deploy(MODELER_FILE);
+    const first = await before.startInstance({ processId: 'expense-claim' }, SYSTEM);
+    // when a new engine (an empty model cache) starts another
+    const { engine: after } = await testEngine(database);
+    const second = await after.startInstance({ processId: 'expense-claim' }, SYSTEM);
+    // then both tasks show the same converted form
+    const formId = (await onlyOpenTask(after, first.id)).formId;
+    expect(formId).toMatch(/^camunda-form-/);
+    expect((await onlyOpenTask(after, second.id)).formId).toBe(formId);
+  });
+
   it('refuses the file, saving nothing, when a component cannot be converted', async () => {
     // given the form's text field replaced by an iframe
     const { engine } = await testEngine(database);
