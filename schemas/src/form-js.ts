@@ -50,6 +50,12 @@ type JsonObject = Record<string, Json>;
 const isObject = (value: Json): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A value quoted in a problem, cut short: ids and keys come from the file, at any length. */
+const clip = (value: unknown): string => {
+  const text = String(value);
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+};
+
 /** The JSON Schema keyword for "after today" that Baton servers check (see form-meta). */
 const FUTURE = 'x-baton-future';
 
@@ -165,7 +171,7 @@ class Converter {
     const c = isObject(raw) ? raw : {};
     const type = typeof c.type === 'string' ? c.type : '';
     const name = typeof c.id === 'string' ? c.id : typeof c.key === 'string' ? c.key : `#${index}`;
-    const ref: FormJsIssue = { componentId: name, componentType: type || '(none)', message: '' };
+    const ref: FormJsIssue = { componentId: clip(name), componentType: clip(type || '(none)'), message: '' };
     if (!isObject(raw) || type === '') {
       this.problem(ref, 'a component needs a `type`');
       return;
@@ -207,14 +213,14 @@ class Converter {
         if (!target) return;
         const existing = target.entries.get(last);
         if (existing && existing.kind !== 'object') {
-          this.problem(ref, `'${path.join('.')}' is also the key of another field`);
+          this.problem(ref, `'${clip(path.join('.'))}' is also the key of another field`);
           return;
         }
         const entry: ObjectEntry = existing ?? { kind: 'object', node: newNode(), component: ref };
         if (typeof c.label === 'string' && c.label) entry.title = c.label;
         if (condition) {
           if (entry.condition) {
-            this.problem(ref, `the group '${path.join('.')}' has two conditions`);
+            this.problem(ref, `the group '${clip(path.join('.'))}' has two conditions`);
             return;
           }
           entry.condition = condition;
@@ -337,7 +343,7 @@ class Converter {
             typeof c.increment === 'number' || typeof c.increment === 'string' ? Number(c.increment) : NaN;
           if (step > 0 && Number.isInteger(step * 1024)) schema.multipleOf = step;
           else if (c.increment !== undefined && c.increment !== '')
-            this.warnings.push({ ...ref, message: `increment ${String(c.increment)} is not checked` });
+            this.warnings.push({ ...ref, message: `increment ${clip(c.increment)} is not checked` });
           if (typeof digits === 'number' && digits > 0)
             this.warnings.push({
               ...ref,
@@ -383,14 +389,14 @@ class Converter {
             '^(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?(?:Z|[+-](?:[01]\\d|2[0-3]):?[0-5]\\d)?$';
           ui['ui:widget'] = 'time';
         } else {
-          this.problem(ref, `datetime subtype '${String(subtype)}' is unknown`);
+          this.problem(ref, `datetime subtype '${clip(subtype)}' is unknown`);
           return undefined;
         }
         if (c.disallowPassedDates === true && subtype !== 'time') schema[FUTURE] = true;
         break;
       }
       default:
-        this.problem(ref, `the component type '${type}' is not supported`);
+        this.problem(ref, `the component type '${clip(type)}' is not supported`);
         return undefined;
     }
     if (c.defaultValue !== undefined && c.defaultValue !== null && c.defaultValue !== '') {
@@ -457,7 +463,7 @@ class Converter {
     if (kind === 'email') schema.format = 'email';
     else if (kind === 'phone') schema.pattern = '^(?:\\+|00)[1-9][\\d ]{5,}$';
     else if (kind !== undefined && kind !== 'custom' && kind !== '') {
-      this.problem(ref, `validationType '${String(kind)}' is not supported`);
+      this.problem(ref, `validationType '${clip(kind)}' is not supported`);
       return false;
     }
     const pattern = validate.pattern;
@@ -509,7 +515,7 @@ class Converter {
   optionalPath(value: Json, ref: FormJsIssue): string[] | null {
     if (value === undefined || value === null || value === '') return [];
     if (typeof value !== 'string' || !PATH.test(value)) {
-      this.problem(ref, `'${String(value)}' is not a variable name (names joined by dots)`);
+      this.problem(ref, `'${clip(value)}' is not a variable name (names joined by dots)`);
       return null;
     }
     return value.split('.');
@@ -521,7 +527,7 @@ class Converter {
     for (const name of path) {
       const existing = current.entries.get(name);
       if (existing && existing.kind !== 'object') {
-        this.problem(ref, `'${name}' is both a field and a group of fields`);
+        this.problem(ref, `'${clip(name)}' is both a field and a group of fields`);
         return undefined;
       }
       const entry: ObjectEntry = existing ?? { kind: 'object', node: newNode() };
@@ -536,7 +542,7 @@ class Converter {
     const last = path[path.length - 1] ?? '';
     if (!target) return;
     if (target.entries.has(last)) {
-      this.problem(ref, `the key '${path.join('.')}' is used twice`);
+      this.problem(ref, `the key '${clip(path.join('.'))}' is used twice`);
       return;
     }
     target.entries.set(last, entry);

@@ -401,6 +401,8 @@ describe('convertFormJs', () => {
     for (let i = 0; i < 100_000; i += 1) nested = [nested];
     const deepDefault = convertFormJs(form([{ type: 'textfield', id: 'd', key: 'd', defaultValue: nested }]));
     expect(deepDefault.problems.map((p) => p.componentId)).toEqual(['d']);
+    const longId = convertFormJs(form([{ type: 'iframe', id: 'i'.repeat(10_000) }]));
+    expect(longId.problems[0]?.componentId).toBe(`${'i'.repeat(100)}…`);
     expect(tooMany.problems[0]?.message).toContain('more than 1000 components');
   });
 });
