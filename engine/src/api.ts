@@ -1,4 +1,4 @@
-import type { DeployIssue } from './model/types.js';
+import type { DeployIssue, EmbeddedForm } from './model/types.js';
 import type { HistoryType, InstanceStatus, JsonValue, Variables } from './runtime/types.js';
 
 /**
@@ -205,9 +205,16 @@ export class BpmnError extends Error {
 
 export interface DeployOptions {
   readonly actor?: Actor;
-  /** Called before anything is saved; may add problems (the server checks that forms exist). */
+  /**
+   * Called before anything is saved; may add problems (the server checks that forms exist, and
+   * checks and saves the converted embedded Camunda Forms, whose ids are among `formIds`).
+   */
   readonly extraChecks?: (
-    processes: readonly { processId: string; formIds: readonly string[] }[],
+    processes: readonly {
+      processId: string;
+      formIds: readonly string[];
+      embeddedForms?: readonly EmbeddedForm[];
+    }[],
   ) => Promise<readonly DeployIssue[]>;
 }
 

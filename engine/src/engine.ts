@@ -193,9 +193,7 @@ export class Engine {
   async deploy(xml: string, options: DeployOptions = {}): Promise<DeployResult> {
     const { processes, issues, warnings } = await compileBpmn(xml);
     assertValid(issues);
-    if (options.extraChecks) {
-      assertValid(await options.extraChecks(processes.map((p) => ({ processId: p.id, formIds: p.formIds }))));
-    }
+    if (options.extraChecks) assertValid(await options.extraChecks(processes.map(formsOf)));
     const result = await this.#transact(systemIdentity(options.actor ?? null), (cx) =>
       saveDeployment(cx, this.#models, xml, processes, options),
     );
@@ -209,11 +207,14 @@ export class Engine {
 
   /**
    * Every problem deploying `xml` would report (empty when it is deployable), then the warnings
-   * it would report (`severity: 'warning'`), which do not block deploy.
+   * it would report (`severity: 'warning'`), which do not block deploy. `extraChecks` runs as at
+   * deploy when the file compiles.
    */
-  async validate(xml: string): Promise<DeployIssue[]> {
-    const { issues, warnings } = await compileBpmn(xml);
-    return [...issues, ...warnings];
+  async validate(xml: string, options: Pick<DeployOptions, 'extraChecks'> = {}): Promise<DeployIssue[]> {
+    const { processes, issues, warnings } = await compileBpmn(xml);
+    const extra =
+      options.extraChecks && issues.length === 0 ? await options.extraChecks(processes.map(formsOf)) : [];
+    return [...issues, ...extra, ...warnings];
   }
 
   listDefinitions(filter?: { processId?: string; latestOnly?: boolean }): Promise<DefinitionSummary[]> {
@@ -693,4 +694,9 @@ export interface InstanceExport {
   readonly instance: InstanceDetail;
   readonly history: readonly HistoryEvent[];
   readonly tasks: readonly Task[];
+}
+
+/** What the deploy checks are told of a process: the forms it links and the ones it embeds. */
+function formsOf(p: ProcessModel) {
+  return { processId: p.id, formIds: p.formIds, embeddedForms: p.embeddedForms };
 }

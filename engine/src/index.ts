@@ -63,5 +63,5 @@ export type { StartCheck } from './job-variables.js';
 export { inMigrationTransaction } from './persistence/migrations.js';
 export type { TaskDataCheck } from './task-operations.js';
 export type { ExecutorOptions } from './jobs/executor.js';
-export type { DeployIssue, ProcessModel } from './model/types.js';
+export type { DeployIssue, EmbeddedForm, ProcessModel } from './model/types.js';
 export type { HistoryType, InstanceStatus, JsonValue, Variables } from './runtime/types.js';

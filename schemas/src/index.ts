@@ -100,6 +100,7 @@ import {
 export * from './auth.js';
 export * from './common.js';
 export * from './definitions.js';
+export * from './form-js.js';
 export * from './form-meta.js';
 export * from './forms.js';
 export * from './groups.js';

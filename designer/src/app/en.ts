@@ -312,6 +312,11 @@ export const en = {
   'taskContext.title': 'Background',
   'taskContext.empty': 'not given yet',
   'inbox.businessKey': 'Reference',
+  'forms.importFormJs': 'Import .form file',
+  'forms.imported': 'Imported the Camunda form. Check it in the JSON tab and the preview, then save.',
+  'forms.importSkipped': 'Skipped, as purely visual: {list}',
+  'forms.importFailed': 'This file cannot be imported: {problems}',
+  'forms.importTooLarge': 'The file is larger than 1 MiB.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -311,4 +311,9 @@ export const zh: Dictionary = {
   'taskContext.title': '背景信息',
   'taskContext.empty': '尚未填写',
   'inbox.businessKey': '编号',
+  'forms.importFormJs': '导入 .form 文件',
+  'forms.imported': '已导入 Camunda 表单。请在 JSON 标签页和预览中检查后保存。',
+  'forms.importSkipped': '已跳过（仅用于排版）：{list}',
+  'forms.importFailed': '无法导入此文件：{problems}',
+  'forms.importTooLarge': '文件超过 1 MiB。',
 };

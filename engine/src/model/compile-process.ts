@@ -3,6 +3,7 @@ import type { IssueCollector } from './issues.js';
 import { attr, child, children, documentation, expressionBody, type ModdleNode } from './moddle.js';
 import type { Element, ElementKind, ProcessModel, ScopeModel, SequenceFlow } from './types.js';
 import { ELEMENT_KINDS } from './types.js';
+import { resolveEmbeddedForms } from './embedded-forms.js';
 import { validateStructure } from './validate-structure.js';
 import { checkUnsupportedExtensions } from './zeebe-extensions.js';
 
@@ -119,6 +120,8 @@ export function compileProcess(
     });
   }
 
+  const userTasks = collected.filter((entry) => entry.kind === 'bpmn:UserTask').map((entry) => entry.node);
+  const embeddedForms = resolveEmbeddedForms(process, userTasks, elements, issues);
   const model: ProcessModel = compact({
     id: processId,
     name: attr(process, 'name')?.trim() || undefined,
@@ -128,6 +131,7 @@ export function compileProcess(
     scopes: buildScopes(scopeChildren, elements),
     linkTargets: buildLinkTargets(elements, issues),
     formIds: collectFormIds(elements),
+    embeddedForms: embeddedForms.length > 0 ? embeddedForms : undefined,
   });
   validateStructure(model, issues, nextToRejected);
   return model;

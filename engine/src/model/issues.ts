@@ -38,7 +38,10 @@ export type DeployIssueCode =
   | 'loop.invalid'
   | 'extension.ignored'
   | 'reference.type-unresolved'
-  | 'flow.condition-ignored';
+  | 'flow.condition-ignored'
+  | 'form.invalid'
+  | 'form.unsupported'
+  | 'form.ignored';
 
 /**
  * Collects every problem of one deploy; compiling never stops at the first, so the author sees

@@ -214,6 +214,20 @@ export interface ProcessModel {
   readonly linkTargets: Readonly<Record<string, string>>;
   /** Form ids referenced by user tasks and start events, for the server's deploy check. */
   readonly formIds: readonly string[];
+  /** Camunda Forms embedded in the process (`zeebe:userTaskForm`), converted; their ids are in `formIds`. */
+  readonly embeddedForms?: readonly EmbeddedForm[];
+}
+
+/** An embedded Camunda Form converted to a Baton form, saved under a content-derived `formId`. */
+export interface EmbeddedForm {
+  readonly formId: string;
+  /** The `zeebe:userTaskForm` id. */
+  readonly key: string;
+  readonly name: string;
+  readonly schema: Record<string, unknown>;
+  readonly uiSchema: Record<string, unknown>;
+  /** The user tasks that show it. */
+  readonly elementIds: readonly string[];
 }
 
 /**

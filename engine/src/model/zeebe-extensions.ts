@@ -1,4 +1,5 @@
 import { parseDateTime } from '../expressions/timer.js';
+import { EMBEDDED_FORM_KEY } from './embedded-forms.js';
 import type { IssueCollector } from './issues.js';
 import { attr, children, extension, extensions, type ModdleNode } from './moddle.js';
 import type { Expr, IoMapping, Mapping, UserTaskSpec } from './types.js';
@@ -17,8 +18,6 @@ const UNSUPPORTED_ZEEBE: Readonly<Record<string, string>> = {
   'zeebe:TaskListeners': 'task listeners are not supported',
   'zeebe:CalledDecision': 'DMN decisions are not supported',
   'zeebe:AdHoc': 'ad-hoc subprocesses are not supported',
-  'zeebe:UserTaskForm':
-    'embedded Camunda Forms are not converted yet: save the form and link it with zeebe:formDefinition formId',
 };
 
 /**
@@ -136,8 +135,9 @@ export function readHeaders(node: ModdleNode): Record<string, string> | undefine
 
 /**
  * `zeebe:formDefinition`: a linked Camunda Form (`formId`) or, on user tasks, a form the task
- * list finds elsewhere (`externalReference`, kept as task metadata). `formKey` points at an
- * embedded form (`zeebe:userTaskForm`), which is reported where it is declared.
+ * list finds elsewhere (`externalReference`, kept as task metadata). On user tasks, a `formKey`
+ * `camunda-forms:bpmn:<id>` shows an embedded form (linked in `embedded-forms.ts`); any other
+ * `formKey` is a custom form key, kept like an external reference.
  */
 export function readFormDefinition(
   node: ModdleNode,
@@ -159,11 +159,17 @@ export function readFormDefinition(
     );
     return {};
   }
-  if (attr(form, 'formKey')?.trim()) {
+  const formKey = attr(form, 'formKey')?.trim();
+  if (formKey && allowExternal) {
+    return formKey.startsWith(EMBEDDED_FORM_KEY)
+      ? {}
+      : { externalReference: { feel: false, value: formKey } };
+  }
+  if (formKey) {
     issues.add(
       id,
       'extension.unsupported',
-      'formKey points at an embedded form, which is not converted yet: link a saved form with formId',
+      'a start event links its form by formId; formKey (an embedded form) is not supported here',
     );
   }
   return {};

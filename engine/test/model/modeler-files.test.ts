@@ -124,20 +124,21 @@ describe('user task forms', () => {
     });
   });
 
-  it('rejects an embedded Camunda Form, saying it is not converted yet', async () => {
+  it('converts an embedded Camunda Form and links the task to the converted form', async () => {
     // given the form embedded in the process and linked from the task by formKey
     const xml = definitions(`<bpmn:process id="p" isExecutable="true">
-      ${ext('<zeebe:userTaskForm id="form1">{"components":[]}</zeebe:userTaskForm>')}
+      ${ext('<zeebe:userTaskForm id="form1">{"components":[{"type":"textfield","key":"name"}]}</zeebe:userTaskForm>')}
       ${START}<bpmn:userTask id="t">${ext('<zeebe:formDefinition formKey="camunda-forms:bpmn:form1" />')}</bpmn:userTask>
       ${flow('s', 't')}</bpmn:process>`);
     // when
-    const issues = await issuesOf(xml);
-    // then both the embedded form and the link to it are reported
-    expect(issues.map((issue) => `${issue.elementId} ${issue.code}`)).toEqual([
-      'p extension.unsupported',
-      't extension.unsupported',
+    const model = await compileValid(xml);
+    // then the task shows the converted form, saved under an id derived from its content
+    const formId = (model.elements.t as ActivityElement).userTask?.formId;
+    expect(formId).toMatch(/^camunda-form-[0-9a-f]{32}$/);
+    expect(model.formIds).toEqual([formId]);
+    expect(model.embeddedForms?.map((f) => [f.formId, f.key, f.elementIds])).toEqual([
+      [formId, 'form1', ['t']],
     ]);
-    expect(issues[0]?.message).toContain('not converted yet');
   });
 
   it('rejects an external form reference on a start event, which links forms by id', async () => {

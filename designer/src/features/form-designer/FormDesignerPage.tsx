@@ -11,6 +11,8 @@ import { SchemaForm, schemaProblem } from '../../components/forms/SchemaForm.js'
 import { Loading } from '../../components/Loading.js';
 import { buildForm, checkFields, type FieldDef, formLevelUi, parseForm } from './field-model.js';
 import { AddFieldBar, FieldList } from './FieldEditor.js';
+import { FormImportButton } from './FormImportButton.js';
+import type { FormFileImport } from './form-import.js';
 
 type JsonObject = Record<string, Json>;
 
@@ -104,6 +106,24 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
     setMode(next);
   };
 
+  // An imported Camunda form opens in the JSON tab: the builder cannot show its conditions.
+  const importForm = (result: FormFileImport) => {
+    setError(null);
+    setNotice(null);
+    if (!result.ok) {
+      setError(new Error(t('forms.importFailed', { problems: result.problems.join('; ') })));
+      return;
+    }
+    setRawSchema(JSON.stringify(result.schema, null, 2));
+    setRawUi(JSON.stringify(result.uiSchema, null, 2));
+    setMode('raw');
+    if (isNew && !formId && result.formId) setFormId(result.formId);
+    const skipped = result.skipped.length
+      ? ` ${t('forms.importSkipped', { list: result.skipped.join('; ') })}`
+      : '';
+    setNotice(`${t('forms.imported')}${skipped}`);
+  };
+
   const save = async () => {
     setError(null);
     setNotice(null);
@@ -147,6 +167,7 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
             </select>
           </label>
         ) : null}
+        <FormImportButton onImport={importForm} />
         <button
           type="button"
           className="btn btn-primary"

@@ -1,3 +1,4 @@
+import type { DeployOptions } from '@baton/engine';
 import type { DeployBody, DefinitionListQuery, IdParams, ProcessParams } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
 import { currentUser, requireRole, requireUser } from '../../auth/permissions.js';
@@ -5,6 +6,7 @@ import { assertManages, startableBy } from '../../auth/process-scope.js';
 import { problems } from '../../errors.js';
 import { definitionDto } from '../dto.js';
 import { pageOf, problemResponses, ref } from '../shared.js';
+import { embeddedFormIssues, saveEmbeddedForms } from './embedded-forms.js';
 import { formReferences, missingFormIssues } from './form-references.js';
 import { illegalCharacterIssues } from './xml-characters.js';
 
@@ -18,11 +20,20 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
     (_req, body, done) => done(null, { xml: body }),
   );
 
-  const deployOptions = (username: string, xml: string) => ({
+  const deployOptions = (username: string, xml: string): DeployOptions => ({
     actor: username,
-    extraChecks: async (processes: readonly { processId: string; formIds: readonly string[] }[]) => {
-      const existing = await app.store.forms.existing(processes.flatMap((p) => p.formIds));
-      return missingFormIssues(xml, processes, existing);
+    extraChecks: async (processes) => {
+      // Embedded Camunda Forms are checked here and saved when the file has no other problem.
+      const embedded = processes.flatMap((p) => p.embeddedForms ?? []);
+      const embeddedIds = new Set(embedded.map((f) => f.formId));
+      const linked = processes.map((p) => ({
+        ...p,
+        formIds: p.formIds.filter((id) => !embeddedIds.has(id)),
+      }));
+      const existing = await app.store.forms.existing(linked.flatMap((p) => p.formIds));
+      const issues = [...embeddedFormIssues(embedded), ...missingFormIssues(xml, linked, existing)];
+      if (issues.length === 0) await saveEmbeddedForms(app, embedded, username);
+      return issues;
     },
   });
 
@@ -67,7 +78,9 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const illegal = illegalCharacterIssues(req.body.xml);
       if (illegal.length > 0) return { issues: illegal };
-      const found = await app.engine.validate(req.body.xml);
+      const found = await app.engine.validate(req.body.xml, {
+        extraChecks: async (processes) => embeddedFormIssues(processes.flatMap((p) => p.embeddedForms ?? [])),
+      });
       const issues = found.filter((i) => i.severity !== 'warning');
       const warnings = found.filter((i) => i.severity === 'warning');
       const refs = formReferences(req.body.xml);
