@@ -563,10 +563,15 @@ export class Engine {
    */
   async #notManaged(identity: Identity, what: string): Promise<string[]> {
     if (!policy.mayOperate(identity))
-      throw new ForbiddenError(`Only managers and admins ${what}`, identity.kind === 'user' ? identity.id : null);
+      throw new ForbiddenError(
+        `Only managers and admins ${what}`,
+        identity.kind === 'user' ? identity.id : null,
+      );
     if (identity.kind === 'system') return [];
     const lists = await this.listProcessAccess();
-    return [...lists].filter(([, access]) => !policy.manages(identity, access)).map(([processId]) => processId);
+    return [...lists]
+      .filter(([, access]) => !policy.manages(identity, access))
+      .map(([processId]) => processId);
   }
 
   /** Claims and runs every job due now (timers, in-process handlers); returns how many ran. */

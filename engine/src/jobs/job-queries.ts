@@ -47,7 +47,10 @@ export async function listJobs(
     switch (filter.state) {
       case 'ready':
         parts.push(
-          eb.and([eb('retries', '>', 0), eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])]),
+          eb.and([
+            eb('retries', '>', 0),
+            eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]),
+          ]),
         );
         break;
       case 'locked':
@@ -81,4 +84,3 @@ export async function listJobs(
   ]);
   return { items: rows.map(jobFromRow), total: Number(count.total) };
 }
-

@@ -196,8 +196,10 @@ function incidentQuery(db: Kysely<DB>, filter: IncidentFilter & ProcessExclusion
   if (filter.elementId !== undefined) query = query.where('incidents.element_id', '=', filter.elementId);
   if (filter.errorText)
     query = query.where(sql<SqlBool>`strpos(lower(incidents.message), lower(${filter.errorText})) > 0`);
-  if (filter.createdBefore !== undefined) query = query.where('incidents.created_at', '<', filter.createdBefore);
-  if (filter.createdAfter !== undefined) query = query.where('incidents.created_at', '>=', filter.createdAfter);
+  if (filter.createdBefore !== undefined)
+    query = query.where('incidents.created_at', '<', filter.createdBefore);
+  if (filter.createdAfter !== undefined)
+    query = query.where('incidents.created_at', '>=', filter.createdAfter);
   const open = filter.open === undefined ? true : filter.open;
   if (open === true) query = query.where('incidents.resolved_at', 'is', null);
   if (open === false) query = query.where('incidents.resolved_at', 'is not', null);
