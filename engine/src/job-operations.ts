@@ -7,6 +7,7 @@ import {
   EngineError,
   ForbiddenError,
   IncidentNotFoundError,
+  InstanceNotFoundError,
   InvalidArgumentError,
   JobLeaseLostError,
   JobNotFoundError,
@@ -208,7 +209,10 @@ export class JobOperations {
           .where('id', '=', job.instance_id)
           .executeTakeFirst();
         if (!instance) throw new JobNotFoundError(jobId);
-        await assertManages(cx, identity, instance);
+        // Someone taking part in the instance hears "forbidden"; anyone else learns nothing of the job.
+        await assertManages(cx, identity, instance).catch((error: unknown) => {
+          throw error instanceof InstanceNotFoundError ? new JobNotFoundError(jobId) : error;
+        });
       } else if (!policy.manages(identity, await readProcessAccess(cx.trx, job.process_id))) {
         throw new JobNotFoundError(jobId);
       }

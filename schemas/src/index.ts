@@ -48,9 +48,17 @@ import {
   JobBpmnErrorSchema,
   JobCompleteSchema,
   JobFailSchema,
+  JobListQuerySchema,
   JobListSchema,
+  JobPatchBodySchema,
+  JobSchema,
 } from './jobs.js';
 import { FormDocumentSchema } from './form-meta.js';
+import {
+  IncidentBulkRetryBodySchema,
+  IncidentBulkRetryReportSchema,
+  IncidentRetryBodySchema,
+} from './incidents.js';
 import { KpiSummarySchema } from './kpis.js';
 import { NotificationListQuerySchema, NotificationListSchema, NotificationSchema } from './notifications.js';
 import { ProcessGroupsBodySchema, ProcessGroupsSchema } from './process-access.js';
@@ -96,6 +104,7 @@ export * from './definitions.js';
 export * from './form-meta.js';
 export * from './forms.js';
 export * from './groups.js';
+export * from './incidents.js';
 export * from './instances.js';
 export * from './jobs.js';
 export * from './kpis.js';
@@ -160,6 +169,9 @@ export const allSchemas = [
   HistoryQuerySchema,
   IncidentListSchema,
   IncidentListQuerySchema,
+  IncidentRetryBodySchema,
+  IncidentBulkRetryBodySchema,
+  IncidentBulkRetryReportSchema,
   TaskSchema,
   TaskDetailSchema,
   TaskListSchema,
@@ -174,7 +186,10 @@ export const allSchemas = [
   MessageResultSchema,
   SignalBodySchema,
   SignalResultSchema,
+  JobSchema,
   JobListSchema,
+  JobListQuerySchema,
+  JobPatchBodySchema,
   FetchAndLockSchema,
   JobCompleteSchema,
   JobFailSchema,

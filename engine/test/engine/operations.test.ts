@@ -110,12 +110,8 @@ describe.each(databases())('jobs and incidents for operators on $name', (target)
     expect(await engine.listIncidents({ instanceId: instance.id })).toEqual([]);
     // and someone who does not manage the process learns nothing of the job
     await engine.setProcessAccess('charge', 'managers', ['finance'], SYSTEM);
-    await expect(engine.setJobRetries(job?.id ?? '', 2, otto)).rejects.toMatchObject({
-      code: 'INSTANCE_NOT_FOUND',
-    });
-    await expect(engine.setJobRetries(job?.id ?? '', 2, sam)).rejects.toMatchObject({
-      code: 'INSTANCE_NOT_FOUND',
-    });
+    await expect(engine.setJobRetries(job?.id ?? '', 2, otto)).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect(engine.setJobRetries(job?.id ?? '', 2, sam)).rejects.toBeInstanceOf(JobNotFoundError);
     // and bad input is a typed error
     await expect(engine.setJobRetries(job?.id ?? '', 0, maya)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(engine.setJobRetries('nope', 1, maya)).rejects.toBeInstanceOf(JobNotFoundError);
