@@ -533,10 +533,18 @@ export class Engine {
     options: { retries?: number; limit?: number },
     identity: Identity,
   ): Promise<BulkRetryReport> {
+    const excluded = await this.#notManaged(identity, 'retry incidents');
     const limit = options.limit ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_BULK_RETRY)
       throw new InvalidArgumentError(`limit must be a whole number from 1 to ${MAX_BULK_RETRY}`);
-    const found = await this.findIncidents({ ...filter, open: true, limit, offset: 0 }, identity);
+    // Past the list's page cap: a bulk retry takes up to MAX_BULK_RETRY in one call.
+    const found = await read(() =>
+      findIncidents(
+        this.#db,
+        { ...filter, open: true, limit, offset: 0, excludeProcessIds: excluded },
+        MAX_BULK_RETRY,
+      ),
+    );
     const results = await this.#jobs.retryMany(found.items, identity, options.retries);
     const succeeded = results.filter((r) => r.ok).length;
     return { matched: found.total, succeeded, failed: results.length - succeeded, results };

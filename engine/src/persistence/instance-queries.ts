@@ -212,9 +212,10 @@ function incidentQuery(db: Kysely<DB>, filter: IncidentFilter & ProcessExclusion
 export async function findIncidents(
   db: Kysely<DB>,
   filter: IncidentFilter & ProcessExclusion,
+  maxLimit = MAX_LIMIT,
 ): Promise<Page<Incident>> {
   if (filter.instanceId !== undefined && !isUuid(filter.instanceId)) return { items: [], total: 0 };
-  const limit = Math.min(Math.max(filter.limit ?? 50, 1), MAX_LIMIT);
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), maxLimit);
   const offset = Math.max(filter.offset ?? 0, 0);
   const [rows, count] = await Promise.all([
     incidentQuery(db, filter)
