@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { VirtualClock } from '../../src/clock.js';
 import type { Database } from '../../src/database.js';
@@ -9,6 +10,8 @@ import {
   JobNotFoundError,
 } from '../../src/errors.js';
 import { SYSTEM, systemIdentity, userIdentity } from '../../src/identity.js';
+import { claimJobs } from '../../src/jobs/claim.js';
+import type { DB } from '../../src/persistence/schema.js';
 import { bpmnFile, endEvent, linearProcess, serviceTask, startEvent, userTask } from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { testEngine } from '../support/engines.js';
@@ -21,6 +24,15 @@ const chargeProcess = (id = 'charge', type = 'payment') =>
 /** A user task whose due date is an expression: a bad value raises an expression incident (no job). */
 const dueProcess = bpmnFile([
   linearProcess('dated', [startEvent(), userTask('details', { due: '=due' }), endEvent()]),
+]);
+
+/** A timer start event every hour, twice. */
+const hourlyProcess = bpmnFile([
+  linearProcess('hourly', [
+    '<bpmn:startEvent id="tick"><bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">R2/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>',
+    userTask('report'),
+    endEvent(),
+  ]),
 ]);
 
 const maya = userIdentity('maya', { roles: ['manager'], groups: ['finance'] });
@@ -119,6 +131,39 @@ describe.each(databases())('jobs and incidents for operators on $name', (target)
       engine.setJobRetries('00000000-0000-4000-8000-000000000000', 1, maya),
     ).rejects.toBeInstanceOf(JobNotFoundError);
     expect((await engine.listJobs({ instanceId: instance.id }, SYSTEM)).items[0]?.retries).toBe(5);
+  });
+
+  it('revives a job parked with no retries left by giving it retries', async () => {
+    // given an hourly timer start whose runs hung the engine three times, so the executor parked it
+    await engine.deploy(hourlyProcess);
+    clock.advance(60 * MINUTE);
+    const filter = { kind: 'executor', serviceTypes: [] } as const;
+    for (let hung = 0; hung < 3; hung++) {
+      await claimJobs(database.db as Kysely<DB>, {
+        workerId: 'hung',
+        now: clock.now(),
+        leaseMs: MINUTE,
+        limit: 10,
+        filter,
+      });
+      clock.advance(2 * MINUTE);
+    }
+    await engine.runDueJobs();
+    const [parked] = (await engine.listJobs({ state: 'failed' }, maya)).items;
+    expect(parked).toMatchObject({
+      kind: 'timerStart',
+      retries: 0,
+      lastError: expect.stringContaining('hung'),
+    });
+    expect(await engine.runDueJobs()).toBe(0);
+    expect((await engine.listInstances({ processId: 'hourly' })).total).toBe(0);
+    // when a manager gives it retries
+    const revived = await engine.setJobRetries(parked?.id ?? '', 2, maya);
+    // then it is ready again and the next run starts the instance it owed
+    expect(revived.retries).toBe(2);
+    expect((await engine.listJobs({ state: 'ready' }, maya)).items.map((j) => j.id)).toEqual([parked?.id]);
+    expect(await engine.runDueJobs()).toBeGreaterThan(0);
+    expect((await engine.listInstances({ processId: 'hourly' })).total).toBe(1);
   });
 
   it('lists jobs by type, process, instance and state without locking them', async () => {
