@@ -252,6 +252,12 @@ export class JobOperations {
         ? undefined
         : (effects: readonly Effect[]): readonly Effect[] =>
             effects.map((effect) => {
+              // History says with how many retries it was retried.
+              if (effect.type === 'history' && effect.record.type === 'incident.resolved')
+                return {
+                  ...effect,
+                  record: { ...effect.record, data: { ...(effect.record.data ?? {}), retries } },
+                };
               if (
                 effect.type !== 'job.create' ||
                 effect.job.kind !== 'service' ||

@@ -68,8 +68,11 @@ describe.each(databases())('jobs and incidents for operators on $name', (target)
     const { instance, incident } = await failedPayment();
     // when a manager retries the incident with 3 retries
     await engine.retryIncident(incident.id, maya, { retries: 3 });
-    // then the incident is resolved and the new job has 3 attempts
+    // then the incident is resolved, history says by whom and with how many retries
     expect((await engine.getInstance(instance.id)).openIncidents).toBe(0);
+    const resolved = (await engine.getHistory(instance.id)).find((e) => e.type === 'incident.resolved');
+    expect(resolved).toMatchObject({ actor: 'maya', data: { incidentId: incident.id, retries: 3 } });
+    // and the new job has 3 attempts
     const { items } = await engine.listJobs({ instanceId: instance.id }, maya);
     expect(items.map((j) => [j.elementId, j.retries])).toEqual([['pay', 3]]);
     // and it takes three failures before the next incident
