@@ -79,6 +79,26 @@ export interface Task {
   readonly createdAt: Date;
   readonly completedAt: Date | null;
   readonly completedBy: Actor;
+  /**
+   * Creation order across all tasks: assigned by the database when the row is inserted, strictly
+   * increasing, so of two tasks the one with the smaller sequence was created first even when
+   * both carry the same `createdAt` (one millisecond, or one transaction). Gaps are possible.
+   */
+  readonly sequence: number;
+  /** Set when this task was created by returning (驳回) a later task to it: who, from where, why. */
+  readonly returnedFrom: TaskReturn | null;
+}
+
+/** Why a task exists again: a later task was returned (驳回) to its step. */
+export interface TaskReturn {
+  /** The task that was returned (now cancelled). */
+  readonly taskId: string;
+  /** That task's element. */
+  readonly elementId: string;
+  /** Who returned it (`null`: the engine or an anonymous embedding call). */
+  readonly by: Actor;
+  readonly reason: string;
+  readonly at: Date;
 }
 
 export interface TaskFilter {
@@ -89,13 +109,16 @@ export interface TaskFilter {
   readonly claimableBy?: { readonly user: string; readonly groups: readonly string[] };
   readonly instanceId?: string;
   readonly processId?: string;
+  /** Tasks of this BPMN element (the user task's id in the diagram). */
+  readonly elementId?: string;
   readonly state?: TaskState;
   readonly dueBefore?: Date;
   /** Due before `now` and still open. */
   readonly overdue?: boolean;
   /** Case-insensitive substring of the task name. */
   readonly text?: string;
-  readonly sort?: 'due' | 'priority' | 'created';
+  /** `created`: newest first; `sequence`: oldest first, in creation order. */
+  readonly sort?: 'due' | 'priority' | 'created' | 'sequence';
   readonly limit?: number;
   readonly offset?: number;
 }
@@ -112,6 +135,8 @@ export interface InstanceFilter {
   readonly participant?: string;
   /** Instances this actor started (a user's stable id); a read-only filter for "my requests". */
   readonly startedBy?: string;
+  /** Child instances started by call activities of this instance. */
+  readonly parentInstanceId?: string;
   readonly text?: string;
   readonly limit?: number;
   readonly offset?: number;
@@ -179,6 +204,7 @@ export interface Job {
 export interface Incident {
   readonly id: string;
   readonly instanceId: string;
+  readonly processId: string;
   readonly elementId: string;
   readonly type: string;
   readonly message: string;
@@ -186,6 +212,57 @@ export interface Incident {
   readonly createdAt: Date;
   readonly resolvedAt: Date | null;
 }
+
+/** Incidents across instances, for operators. Every filter narrows; dates bound `createdAt`. */
+export interface IncidentFilter {
+  readonly instanceId?: string;
+  readonly processId?: string;
+  readonly elementId?: string;
+  /** Case-insensitive substring of the incident's message (the error text). */
+  readonly errorText?: string;
+  /** Raised before this instant (older than). */
+  readonly createdBefore?: Date;
+  /** Raised at or after this instant (younger than). */
+  readonly createdAfter?: Date;
+  /** Open only (default), resolved only (`false`), or both (`null`). */
+  readonly open?: boolean | null;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** What an operator's job list shows: `ready` to be claimed, `locked` by a worker now, or `failed` (no retries left). */
+export type JobState = 'ready' | 'locked' | 'failed';
+
+/** Jobs for operators; listing never locks or changes a job. */
+export interface JobFilter {
+  /** The service task's job type. */
+  readonly type?: string;
+  readonly processId?: string;
+  readonly instanceId?: string;
+  readonly state?: JobState;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** The outcome of a bulk incident retry: one entry per instance, each retried in its own transaction. */
+export interface BulkRetryReport {
+  /** Open incidents matching the filter (and visible to the caller) before the retry. */
+  readonly matched: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly results: readonly BulkRetryResult[];
+}
+
+export type BulkRetryResult =
+  | { readonly instanceId: string; readonly incidentIds: readonly string[]; readonly ok: true }
+  | {
+      readonly instanceId: string;
+      readonly incidentIds: readonly string[];
+      readonly ok: false;
+      /** The engine error's code (e.g. `CONCURRENCY_CONFLICT`, `FORBIDDEN`). */
+      readonly code: string;
+      readonly message: string;
+    };
 
 /** An in-process service-task handler. Runs outside any transaction, at least once per job. */
 // biome-ignore lint/suspicious/noConfusingVoidType: handlers that return nothing are the common case.

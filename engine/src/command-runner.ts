@@ -284,7 +284,7 @@ export class CommandRunner {
     cx.afterCommit.push(() => this.cache.remember(written, previousVersion, created, closed));
     if (this.onJobCreated && effects.some((e) => e.type === 'job.create'))
       cx.afterCommit.push(this.onJobCreated);
-    this.#recordChanges(cx, row, state, effects, insert);
+    this.#recordChanges(cx, row, state, effects, insert, outcome?.task_seqs ?? {});
   }
 
   #recordChanges(
@@ -293,6 +293,7 @@ export class CommandRunner {
     state: InstanceState,
     effects: readonly Effect[],
     insert: boolean,
+    taskSeqs: Readonly<Record<string, number | string>>,
   ) {
     const change = insert ? 'started' : state.status === 'active' ? 'updated' : state.status;
     cx.changes.push({ kind: 'instance', id: row.id, instanceId: row.id, change });
@@ -301,7 +302,7 @@ export class CommandRunner {
     }
     for (const effect of effects) {
       if (effect.type === 'task.create') {
-        const task = taskFromNew(effect.task, row, cx.now);
+        const task = taskFromNew(effect.task, row, cx.now, Number(taskSeqs[effect.task.id]));
         cx.changes.push({ kind: 'task', id: task.id, instanceId: row.id, change: 'created', task });
       } else if (effect.type === 'task.cancel') {
         cx.changes.push({ kind: 'task', id: effect.taskId, instanceId: row.id, change: 'cancelled' });

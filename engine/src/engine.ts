@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type {
+  BulkRetryReport,
   DefinitionSummary,
   DeployOptions,
   DeployResult,
   FetchRequest,
   HistoryEvent,
   Incident,
+  IncidentFilter,
   InstanceDetail,
   InstanceFilter,
   InstanceSummary,
   Job,
+  JobFilter,
   JobHandler,
   KpiSummary,
   Page,
@@ -32,6 +35,7 @@ import {
 import { type Identity, type ProcessAccess, policy, SYSTEM, systemIdentity } from './identity.js';
 import { mayDeliverTo, type StartCheck } from './job-variables.js';
 import { JobExecutor, type ExecutorOptions } from './jobs/executor.js';
+import { listJobs } from './jobs/job-queries.js';
 import { runClaimedJob } from './jobs/job-runner.js';
 import { JobOperations } from './job-operations.js';
 import {
@@ -56,6 +60,7 @@ import { getDefinition, getLatestDefinition, listDefinitions } from './persisten
 import { isUuid } from './persistence/ids.js';
 import {
   detailFromRow,
+  findIncidents,
   getHistory,
   getInstanceDetail,
   listIncidents,
@@ -107,6 +112,9 @@ function startFormId(model: ProcessModel): string | null {
   const start = startId === undefined ? undefined : (model.elements[startId] as EventElement | undefined);
   return start?.formId ?? null;
 }
+
+/** The most incidents one bulk retry takes on; more are retried by calling again. */
+const MAX_BULK_RETRY = 1000;
 
 const silentLogger: EngineLogger = { info() {}, warn() {}, error() {} };
 
@@ -517,9 +525,82 @@ export class Engine {
     return read(() => listIncidents(this.#db, filter));
   }
 
-  /** A manager of the incident's process retries it. */
-  retryIncident(id: string, identity: Identity): Promise<void> {
-    return this.#jobs.retryIncident(id, identity);
+  /**
+   * Incidents across instances for an operator, paged, oldest first: by process, element, error
+   * text and age. Managers and admins (the policy's `mayOperate`), who see the incidents of the
+   * processes they manage; open ones unless `open` says otherwise.
+   */
+  async findIncidents(filter: IncidentFilter, identity: Identity): Promise<Page<Incident>> {
+    const excluded = await this.#notManaged(identity, 'list incidents');
+    return read(() => findIncidents(this.#db, { ...filter, excludeProcessIds: excluded }));
+  }
+
+  /**
+   * A manager of the incident's process retries it. `retries`: the attempts the job it creates
+   * gets (1..1000) instead of the model's; refused (INVALID_ARGUMENT) when the retry creates no
+   * service job.
+   */
+  retryIncident(id: string, identity: Identity, options: { retries?: number } = {}): Promise<void> {
+    return this.#jobs.retryIncident(id, identity, options.retries);
+  }
+
+  /**
+   * Retries the open incidents matching `filter` (at most `limit`, default 100, up to 1000),
+   * each instance in its own transaction: a conflict or refusal on one instance is reported and
+   * the others go on. Managers and admins, on the processes they manage.
+   */
+  async retryIncidents(
+    filter: Omit<IncidentFilter, 'open' | 'offset'>,
+    options: { retries?: number; limit?: number },
+    identity: Identity,
+  ): Promise<BulkRetryReport> {
+    const excluded = await this.#notManaged(identity, 'retry incidents');
+    const limit = options.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_BULK_RETRY)
+      throw new InvalidArgumentError(`limit must be a whole number from 1 to ${MAX_BULK_RETRY}`);
+    // Past the list's page cap: a bulk retry takes up to MAX_BULK_RETRY in one call.
+    const found = await read(() =>
+      findIncidents(
+        this.#db,
+        { ...filter, open: true, limit, offset: 0, excludeProcessIds: excluded },
+        MAX_BULK_RETRY,
+      ),
+    );
+    const results = await this.#jobs.retryMany(found.items, identity, options.retries);
+    const succeeded = results.filter((r) => r.ok).length;
+    return { matched: found.total, succeeded, failed: results.length - succeeded, results };
+  }
+
+  /**
+   * Jobs for an operator, without locking them: by job type, process, instance and state
+   * (`ready`, `locked` by a worker now, `failed` with no retries left). Managers and admins, on
+   * the processes they manage.
+   */
+  async listJobs(filter: JobFilter, identity: Identity): Promise<Page<Job>> {
+    const excluded = await this.#notManaged(identity, 'list jobs');
+    return read(() => listJobs(this.#db, { ...filter, excludeProcessIds: excluded }, this.clock.now()));
+  }
+
+  /** Sets a job's remaining attempts (1..1000), e.g. to revive a parked timer; a manager of its process. */
+  setJobRetries(jobId: string, retries: number, identity: Identity): Promise<Job> {
+    return this.#jobs.setJobRetries(jobId, retries, identity);
+  }
+
+  /**
+   * The processes whose rows an operator's list leaves out (those they do not manage), after the
+   * policy let them operate at all; refused with ForbiddenError otherwise.
+   */
+  async #notManaged(identity: Identity, what: string): Promise<string[]> {
+    if (!policy.mayOperate(identity))
+      throw new ForbiddenError(
+        `Only managers and admins ${what}`,
+        identity.kind === 'user' ? identity.id : null,
+      );
+    if (identity.kind === 'system') return [];
+    const lists = await this.listProcessAccess();
+    return [...lists]
+      .filter(([, access]) => !policy.manages(identity, access))
+      .map(([processId]) => processId);
   }
 
   /** Claims and runs every job due now (timers, in-process handlers); returns how many ran. */

@@ -124,6 +124,15 @@ export const policy = {
     return access.starters.length === 0 || intersects(access.starters, identity.groups);
   },
 
+  /**
+   * Operates jobs and incidents (lists them across instances, retries them, changes a job's
+   * retries): whoever manages processes at all, i.e. managers and admins (a token needs the
+   * `manage` scope). Which rows they reach is `manages` per process.
+   */
+  mayOperate(identity: Identity): boolean {
+    return policy.manages(identity, OPEN_ACCESS);
+  },
+
   /** An admin acting with admin rights (a token needs the `admin` scope). */
   mayAdminister(identity: Identity): boolean {
     if (identity.kind === 'system') return true;

@@ -1,22 +1,28 @@
 /** @baton/engine: durable BPMN 2.0 execution on PostgreSQL, or embedded PGlite. The public API only. */
 export type {
   Actor,
+  BulkRetryReport,
+  BulkRetryResult,
   DefinitionSummary,
   DeployOptions,
   DeployResult,
   HistoryEvent,
   Incident,
+  IncidentFilter,
   InstanceDetail,
   InstanceFilter,
   InstanceSummary,
   FetchRequest,
   Job,
+  JobFilter,
   JobHandler,
+  JobState,
   KpiSummary,
   Page,
   Task,
   TaskFilter,
   TaskHistoryType,
+  TaskReturn,
   TaskState,
 } from './api.js';
 export { BpmnError } from './api.js';

@@ -1,11 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { FetchRequest, Job } from './api.js';
+import type { BulkRetryResult, FetchRequest, Job } from './api.js';
 import type { Clock } from './clock.js';
-import { type CommandRunner, GuardMissedError, jobGuard } from './command-runner.js';
+import { type CommandRunner, GuardMissedError, type InstanceRow, jobGuard } from './command-runner.js';
 import {
   ConcurrencyError,
+  EngineError,
   ForbiddenError,
   IncidentNotFoundError,
+  InstanceNotFoundError,
   InvalidArgumentError,
   JobLeaseLostError,
   JobNotFoundError,
@@ -16,8 +18,9 @@ import { withoutJobCancel } from './jobs/job-runner.js';
 import { actorOf, type Identity, policy } from './identity.js';
 import { readProcessAccess } from './persistence/access.js';
 import { isUuid } from './persistence/ids.js';
+import { jobFromRow } from './persistence/rows.js';
 import type { DB, JobsTable } from './persistence/schema.js';
-import type { Command, Variables } from './runtime/types.js';
+import type { Command, Effect, Variables } from './runtime/types.js';
 import { assertManages, once } from './task-operations.js';
 import type { TxContext } from './transaction.js';
 import { mayDeliverTo, startFormOf, type StartCheck, visibleVariablesOfJob } from './job-variables.js';
@@ -36,6 +39,14 @@ function refuseWorker(identity: Identity, jobType: string): never {
 }
 
 const DEFAULT_LOCK_MS = 5 * 60 * 1000;
+/** The most attempts an operator may give a job (as a worker's `fail` allows). */
+export const MAX_RETRIES = 1000;
+
+function assertRetries(retries: number | undefined): void {
+  if (retries === undefined) return;
+  if (!Number.isInteger(retries) || retries < 1 || retries > MAX_RETRIES)
+    throw new InvalidArgumentError(`retries must be a whole number from 1 to ${MAX_RETRIES}`);
+}
 const MAX_FETCH = 100;
 /** Subscriptions a correlation looks at before giving up on a burst of concurrent takers. */
 const MAX_CORRELATION_LOOKS = 10;
@@ -119,28 +130,161 @@ export class JobOperations {
     await this.#report(jobId, workerId, identity, { type: 'job.incident', jobId, message: f.errorMessage });
   }
 
-  /** A manager of the incident's process retries it. */
-  async retryIncident(id: string, identity: Identity): Promise<void> {
+  /**
+   * A manager of the incident's process retries it: the parked element runs again. `retries`
+   * (1..MAX_RETRIES) sets how many attempts the job it creates gets, instead of the model's; an
+   * incident whose retry creates no service job (an expression, a timer) refuses it.
+   */
+  async retryIncident(id: string, identity: Identity, retries?: number): Promise<void> {
+    assertRetries(retries);
     if (!isUuid(id)) throw new IncidentNotFoundError(id);
     await this.tx(identity, async (cx) => {
-      const incident = await cx.trx
-        .selectFrom('incidents')
-        .select(['instance_id'])
-        .where('id', '=', id)
-        .where('resolved_at', 'is', null)
-        .executeTakeFirst();
-      if (!incident) throw new IncidentNotFoundError(id);
+      const incident = await this.#openIncident(cx, id);
       const instance = await this.runner.load(cx, incident.instance_id);
       await assertManages(cx, identity, instance);
-      await this.runner.run(cx, instance, { type: 'incident.retry', incidentId: id });
-      // The runtime resolves it; this makes sure a retried incident never stays open.
-      await cx.trx
-        .updateTable('incidents')
-        .set({ resolved_at: cx.now })
-        .where('id', '=', id)
-        .where('resolved_at', 'is', null)
-        .execute();
+      await this.#retry(cx, instance, incident, retries);
     });
+  }
+
+  /**
+   * Retries the given open incidents, instance by instance: each instance's incidents in one
+   * transaction of their own (a failure there leaves the others done), each checked by the
+   * policy as a single retry is. Returns what happened per instance.
+   */
+  async retryMany(
+    incidents: readonly { readonly id: string; readonly instanceId: string }[],
+    identity: Identity,
+    retries?: number,
+  ): Promise<BulkRetryResult[]> {
+    assertRetries(retries);
+    const byInstance = new Map<string, string[]>();
+    for (const incident of incidents) {
+      const ids = byInstance.get(incident.instanceId) ?? [];
+      ids.push(incident.id);
+      byInstance.set(incident.instanceId, ids);
+    }
+    const results: BulkRetryResult[] = [];
+    for (const [instanceId, incidentIds] of byInstance) {
+      try {
+        await this.tx(identity, async (cx) => {
+          const instance = await this.runner.load(cx, instanceId);
+          await assertManages(cx, identity, instance);
+          for (const id of incidentIds) {
+            const incident = await this.#openIncident(cx, id);
+            if (incident.instance_id !== instanceId) throw new IncidentNotFoundError(id);
+            // The previous retry wrote a new version of the row, which this transaction holds locked.
+            await this.#retry(cx, await this.runner.load(cx, instanceId), incident, retries);
+          }
+        });
+        results.push({ instanceId, incidentIds, ok: true });
+      } catch (error) {
+        if (!(error instanceof EngineError)) throw error;
+        results.push({ instanceId, incidentIds, ok: false, code: error.code, message: error.message });
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Sets how many attempts a job has left (Camunda's "update job retries"), for a job that no
+   * incident holds: one in its retry backoff, or one parked with no retries left (a start timer,
+   * a boundary timer), which becomes claimable again. Its crash count starts over. Managers of
+   * the job's process only; anyone else learns nothing of the job.
+   */
+  async setJobRetries(jobId: string, retries: number, identity: Identity): Promise<Job> {
+    assertRetries(retries);
+    if (!isUuid(jobId)) throw new JobNotFoundError(jobId);
+    return this.tx(identity, async (cx) => {
+      const job = await cx.trx
+        .selectFrom('jobs')
+        .innerJoin('definitions', 'definitions.id', 'jobs.definition_id')
+        .select(['jobs.instance_id', 'definitions.process_id'])
+        .where('jobs.id', '=', jobId)
+        .executeTakeFirst();
+      if (!job) throw new JobNotFoundError(jobId);
+      if (job.instance_id !== null) {
+        const instance = await cx.trx
+          .selectFrom('instances')
+          .select(['id', 'process_id', 'started_by'])
+          .where('id', '=', job.instance_id)
+          .executeTakeFirst();
+        if (!instance) throw new JobNotFoundError(jobId);
+        // Someone taking part in the instance hears "forbidden"; anyone else learns nothing of the job.
+        await assertManages(cx, identity, instance).catch((error: unknown) => {
+          throw error instanceof InstanceNotFoundError ? new JobNotFoundError(jobId) : error;
+        });
+      } else if (!policy.manages(identity, await readProcessAccess(cx.trx, job.process_id))) {
+        throw new JobNotFoundError(jobId);
+      }
+      const updated = await cx.trx
+        .updateTable('jobs')
+        .set({ retries, crash_count: 0 })
+        .where('id', '=', jobId)
+        .returningAll()
+        .executeTakeFirst();
+      // Finished (completed, or its instance moved on) between the read and the write.
+      if (!updated) throw new JobNotFoundError(jobId);
+      return jobFromRow(updated);
+    });
+  }
+
+  async #openIncident(cx: TxContext, id: string) {
+    const incident = await cx.trx
+      .selectFrom('incidents')
+      .select(['id', 'instance_id', 'element_id'])
+      .where('id', '=', id)
+      .where('resolved_at', 'is', null)
+      .executeTakeFirst();
+    if (!incident) throw new IncidentNotFoundError(id);
+    return incident;
+  }
+
+  /** Runs `incident.retry` on the (locked) instance; `retries` goes to the service job it creates. */
+  async #retry(
+    cx: TxContext,
+    instance: InstanceRow,
+    incident: { readonly id: string; readonly element_id: string },
+    retries: number | undefined,
+  ): Promise<void> {
+    let retriesSet = 0;
+    const adjust =
+      retries === undefined
+        ? undefined
+        : (effects: readonly Effect[]): readonly Effect[] =>
+            effects.map((effect) => {
+              // History says with how many retries it was retried.
+              if (effect.type === 'history' && effect.record.type === 'incident.resolved')
+                return {
+                  ...effect,
+                  record: { ...effect.record, data: { ...(effect.record.data ?? {}), retries } },
+                };
+              if (
+                effect.type !== 'job.create' ||
+                effect.job.kind !== 'service' ||
+                effect.job.elementId !== incident.element_id
+              )
+                return effect;
+              retriesSet++;
+              return { ...effect, job: { ...effect.job, retries } };
+            });
+    await this.runner.run(
+      cx,
+      instance,
+      { type: 'incident.retry', incidentId: incident.id },
+      adjust ? { adjust } : {},
+    );
+    // Thrown after the step: the transaction rolls back, so the retry did not happen either.
+    if (retries !== undefined && retriesSet === 0)
+      throw new InvalidArgumentError(
+        `Incident ${incident.id} is not a service job's: its retry creates no job whose retries could be set`,
+      );
+    // The runtime resolves it; this makes sure a retried incident never stays open.
+    await cx.trx
+      .updateTable('incidents')
+      .set({ resolved_at: cx.now })
+      .where('id', '=', incident.id)
+      .where('resolved_at', 'is', null)
+      .execute();
   }
 
   /**

@@ -23,8 +23,9 @@ import type { CachedTask } from './instance-cache.js';
 import { takesPart } from './job-variables.js';
 import { readProcessAccess } from './persistence/access.js';
 import { isUuid } from './persistence/ids.js';
+import { returnColumn } from './persistence/rows.js';
 import type { DB, UserTasksTable } from './persistence/schema.js';
-import type { Command, Effect, Variables } from './runtime/types.js';
+import type { Command, Effect, StepResult, Variables } from './runtime/types.js';
 import { changeTask, type TaskChange, taskChanges } from './task-changes.js';
 import type { TxContext } from './transaction.js';
 
@@ -209,7 +210,11 @@ export class TaskOperations {
     );
   }
 
-  /** 驳回: the token goes back to an earlier user task; the reason is kept on the history event. */
+  /**
+   * 驳回: the token goes back to an earlier user task. The reason is kept on the history event and,
+   * in the same transaction, on the task the return creates (`returnedFrom`: which task, who,
+   * why), so whoever opens the step again sees why it came back.
+   */
   async returnTo(id: string, targetElementId: string, reason: string, identity: Identity): Promise<void> {
     const why = reason.trim();
     if (why === '') throw new InvalidArgumentError('The reason must not be empty');
@@ -224,6 +229,7 @@ export class TaskOperations {
         e.type === 'history' && e.record.type === 'task.returned'
           ? { ...e, record: { ...e.record, data: { ...(e.record.data ?? {}), reason: why } } }
           : e,
+      (cx, result) => markReturned(cx, result, { taskId: id, targetElementId, reason: why }),
     );
   }
 
@@ -305,7 +311,7 @@ export class TaskOperations {
     command: Command,
     options: (claimFor: string | undefined) => RunOptions,
     decide: (task: CachedTask) => Promise<string | undefined>,
-  ): Promise<string> {
+  ): Promise<{ instanceId: string; result: StepResult }> {
     const { rows } = await cx.trx.executeQuery(
       CompiledQuery.raw(
         `SELECT * FROM instances WHERE id = (SELECT instance_id FROM user_tasks WHERE id = $1::uuid)
@@ -323,8 +329,8 @@ export class TaskOperations {
     const task = factsFromRow(row);
     const claimFor = await decide(task);
     if (task.state !== 'created') throw new TaskNotActiveError(taskId, task.state);
-    await this.runner.run(cx, instance, command, options(claimFor));
-    return instance.id;
+    const result = await this.runner.run(cx, instance, command, options(claimFor));
+    return { instanceId: instance.id, result };
   }
 
   async #throughRuntime(
@@ -335,6 +341,8 @@ export class TaskOperations {
     command: Command,
     check: TaskDataCheck | undefined,
     mapEffect: (effect: Effect) => Effect = (effect) => effect,
+    /** More writes in the command's transaction (then it always runs in one). */
+    after?: (cx: TxContext, result: StepResult) => Promise<void>,
   ): Promise<void> {
     if (!isUuid(id)) throw new TaskNotFoundError(id);
     // The data check runs once, in the first (single-statement) attempt, which holds no
@@ -366,7 +374,8 @@ export class TaskOperations {
         identity,
         async (cx) => {
           if (cx.inTransaction) {
-            const instanceId = await this.#runLocked(cx, id, command, options(cx), decide(cx));
+            const { instanceId, result } = await this.#runLocked(cx, id, command, options(cx), decide(cx));
+            await after?.(cx, result);
             cx.changes.push({ kind: 'task', id, instanceId, change: endState });
             return;
           }
@@ -427,7 +436,7 @@ export class TaskOperations {
           // The task guard is implied by the version check (every task state change bumps the
           // instance version), so this command may run as one statement outside a transaction.
         },
-        { singleStatement: true },
+        { singleStatement: after === undefined },
       );
     } catch (error) {
       if (error instanceof GuardMissedError) {
@@ -451,6 +460,42 @@ interface TaskColumns {
   readonly t_candidate_groups: string[] | null;
   readonly t_completed_by: string | null;
   readonly t_form_id: string | null;
+}
+
+/**
+ * Records on the tasks a return created (those of its target element) which task came back, who
+ * returned it and why; the change feed's copies of them say so too.
+ */
+async function markReturned(
+  cx: TxContext,
+  result: StepResult,
+  r: { readonly taskId: string; readonly targetElementId: string; readonly reason: string },
+): Promise<void> {
+  const created = result.effects.flatMap((e) =>
+    e.type === 'task.create' && e.task.elementId === r.targetElementId ? [e.task.id] : [],
+  );
+  if (created.length === 0) return;
+  const from = await cx.trx
+    .selectFrom('user_tasks')
+    .select('element_id')
+    .where('id', '=', r.taskId)
+    .executeTakeFirstOrThrow();
+  const returnedFrom = {
+    taskId: r.taskId,
+    elementId: from.element_id,
+    by: cx.actor,
+    reason: r.reason,
+    at: cx.now,
+  };
+  await cx.trx
+    .updateTable('user_tasks')
+    .set({ returned_from: returnColumn(returnedFrom) })
+    .where('id', 'in', created)
+    .execute();
+  for (const [i, change] of cx.changes.entries()) {
+    if (change.kind === 'task' && change.task && created.includes(change.id))
+      cx.changes[i] = { ...change, task: { ...change.task, returnedFrom } };
+  }
 }
 
 /** Runs `check` on its first call only (undefined: nothing to run). */

@@ -48,9 +48,17 @@ import {
   JobBpmnErrorSchema,
   JobCompleteSchema,
   JobFailSchema,
+  JobListQuerySchema,
   JobListSchema,
+  JobPatchBodySchema,
+  JobSchema,
 } from './jobs.js';
 import { FormDocumentSchema } from './form-meta.js';
+import {
+  IncidentBulkRetryBodySchema,
+  IncidentBulkRetryReportSchema,
+  IncidentRetryBodySchema,
+} from './incidents.js';
 import { KpiSummarySchema } from './kpis.js';
 import {
   BatchMigrationBodySchema,
@@ -104,6 +112,7 @@ export * from './form-js.js';
 export * from './form-meta.js';
 export * from './forms.js';
 export * from './groups.js';
+export * from './incidents.js';
 export * from './instances.js';
 export * from './jobs.js';
 export * from './kpis.js';
@@ -170,6 +179,9 @@ export const allSchemas = [
   HistoryQuerySchema,
   IncidentListSchema,
   IncidentListQuerySchema,
+  IncidentRetryBodySchema,
+  IncidentBulkRetryBodySchema,
+  IncidentBulkRetryReportSchema,
   TaskSchema,
   TaskDetailSchema,
   TaskListSchema,
@@ -184,7 +196,10 @@ export const allSchemas = [
   MessageResultSchema,
   SignalBodySchema,
   SignalResultSchema,
+  JobSchema,
   JobListSchema,
+  JobListQuerySchema,
+  JobPatchBodySchema,
   FetchAndLockSchema,
   JobCompleteSchema,
   JobFailSchema,

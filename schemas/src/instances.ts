@@ -46,6 +46,7 @@ export const incidentShape = {
   properties: {
     id: uuidShape,
     instanceId: uuidShape,
+    processId: { type: 'string' },
     elementId: { type: 'string' },
     type: { type: 'string' },
     message: { type: 'string' },
@@ -53,7 +54,17 @@ export const incidentShape = {
     createdAt: dateTimeShape,
     resolvedAt: nullableDateTimeShape,
   },
-  required: ['id', 'instanceId', 'elementId', 'type', 'message', 'jobId', 'createdAt', 'resolvedAt'],
+  required: [
+    'id',
+    'instanceId',
+    'processId',
+    'elementId',
+    'type',
+    'message',
+    'jobId',
+    'createdAt',
+    'resolvedAt',
+  ],
 } as const;
 
 export const InstanceSummarySchema = { $id: 'instanceSummary', ...instanceSummaryShape } as const;
@@ -99,6 +110,8 @@ export const InstanceListQuerySchema = {
     startedAfter: dateTimeShape,
     startedBefore: dateTimeShape,
     overdue: { type: 'boolean' },
+    /** Child instances that call activities of this instance started. */
+    parentInstanceId: uuidShape,
     q: { type: 'string', maxLength: 200 },
     ...pageQueryProperties,
   },
@@ -171,9 +184,26 @@ export const IncidentListSchema = {
 export type IncidentList = FromSchema<typeof IncidentListSchema>;
 export type Incident = FromSchema<typeof incidentShape>;
 
+/** The same filter as the list, for a bulk retry (which takes open incidents only). */
+export const incidentFilterProperties = {
+  instanceId: uuidShape,
+  processId: slugShape,
+  elementId: { type: 'string', minLength: 1, maxLength: 200 },
+  /** Case-insensitive part of the error message. */
+  errorText: { type: 'string', minLength: 1, maxLength: 200 },
+  /** Raised before this instant (older than). */
+  createdBefore: dateTimeShape,
+  /** Raised at or after this instant. */
+  createdAfter: dateTimeShape,
+} as const;
+
 export const IncidentListQuerySchema = {
   $id: 'incidentListQuery',
   type: 'object',
-  properties: { instanceId: uuidShape, open: { type: 'boolean', default: true }, ...pageQueryProperties },
+  properties: {
+    ...incidentFilterProperties,
+    open: { type: 'boolean', default: true },
+    ...pageQueryProperties,
+  },
 } as const;
 export type IncidentListQuery = FromSchema<typeof IncidentListQuerySchema>;

@@ -1,5 +1,13 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { dateTimeShape, nullableDateTimeShape, pageProperties, uuidShape, variablesShape } from './common.js';
+import {
+  dateTimeShape,
+  nullableDateTimeShape,
+  pageProperties,
+  pageQueryProperties,
+  slugShape,
+  uuidShape,
+  variablesShape,
+} from './common.js';
 
 const workerIdShape = { type: 'string', minLength: 1, maxLength: 200 } as const;
 
@@ -8,6 +16,7 @@ const jobShape = {
   properties: {
     id: uuidShape,
     instanceId: { type: ['string', 'null'] },
+    definitionId: uuidShape,
     elementId: { type: 'string' },
     kind: { type: 'string' },
     jobType: { type: ['string', 'null'] },
@@ -16,24 +25,31 @@ const jobShape = {
     attempts: { type: 'integer' },
     lockedBy: { type: ['string', 'null'] },
     lockedUntil: nullableDateTimeShape,
+    /** The last failure's message, if any. */
+    lastError: { type: ['string', 'null'] },
     variables: variablesShape,
     headers: { type: 'object', additionalProperties: { type: 'string' } },
   },
   required: [
     'id',
     'instanceId',
+    'definitionId',
     'elementId',
     'kind',
     'jobType',
     'dueAt',
     'retries',
     'attempts',
+    'lastError',
     'variables',
     'headers',
   ],
 } as const;
 
-/** Jobs locked for the calling worker. */
+/** One job as an operator sees it (`PATCH /api/jobs/:id`). */
+export const JobSchema = { $id: 'job', ...jobShape } as const;
+
+/** Jobs locked for the calling worker, or (`GET /api/jobs`) listed for an operator. */
 export const JobListSchema = {
   $id: 'jobList',
   type: 'object',
@@ -100,3 +116,29 @@ export const JobBpmnErrorSchema = {
   additionalProperties: false,
 } as const;
 export type JobBpmnError = FromSchema<typeof JobBpmnErrorSchema>;
+
+/** `GET /api/jobs`: an operator's list, which never locks a job. */
+export const JobListQuerySchema = {
+  $id: 'jobListQuery',
+  type: 'object',
+  properties: {
+    type: { type: 'string', minLength: 1, maxLength: 200 },
+    processId: slugShape,
+    instanceId: uuidShape,
+    /** `ready` to be claimed, `locked` by a worker now, `failed` with no retries left. */
+    state: { type: 'string', enum: ['ready', 'locked', 'failed'] },
+    ...pageQueryProperties,
+  },
+  additionalProperties: false,
+} as const;
+export type JobListQuery = FromSchema<typeof JobListQuerySchema>;
+
+/** `PATCH /api/jobs/:id`: the attempts the job has left (Camunda's "update job retries"). */
+export const JobPatchBodySchema = {
+  $id: 'jobPatchBody',
+  type: 'object',
+  properties: { retries: { type: 'integer', minimum: 1, maximum: 1000 } },
+  required: ['retries'],
+  additionalProperties: false,
+} as const;
+export type JobPatchBody = FromSchema<typeof JobPatchBodySchema>;

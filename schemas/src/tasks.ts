@@ -34,6 +34,20 @@ const taskShape = {
     createdAt: dateTimeShape,
     completedAt: nullableDateTimeShape,
     completedBy: { type: ['string', 'null'] },
+    /** Creation order across all tasks: larger was created later, even within one millisecond. */
+    sequence: { type: 'integer', minimum: 1 },
+    /** Set on a task created by returning (驳回) a later task to this step: which task, who, why. */
+    returnedFrom: {
+      type: ['object', 'null'],
+      properties: {
+        taskId: uuidShape,
+        elementId: { type: 'string' },
+        by: { type: ['string', 'null'] },
+        reason: { type: 'string' },
+        at: dateTimeShape,
+      },
+      required: ['taskId', 'elementId', 'by', 'reason', 'at'],
+    },
   },
   required: [
     'id',
@@ -57,6 +71,8 @@ const taskShape = {
     'createdAt',
     'completedAt',
     'completedBy',
+    'sequence',
+    'returnedFrom',
   ],
 } as const;
 
@@ -116,11 +132,14 @@ export const TaskListQuerySchema = {
     scope: { type: 'string', enum: ['mine', 'claimable', 'all', 'visible'], default: 'visible' },
     processId: slugShape,
     instanceId: uuidShape,
+    /** The BPMN element (user task id in the diagram) the tasks belong to. */
+    elementId: { type: 'string', minLength: 1, maxLength: 200 },
     state: { type: 'string', enum: ['created', 'completed', 'cancelled'] },
     dueBefore: dateTimeShape,
     overdue: { type: 'boolean' },
     q: { type: 'string', maxLength: 200 },
-    sort: { type: 'string', enum: ['due', 'priority', 'created'], default: 'due' },
+    /** `created`: newest first; `sequence`: oldest first, in creation order. */
+    sort: { type: 'string', enum: ['due', 'priority', 'created', 'sequence'], default: 'due' },
     ...pageQueryProperties,
   },
 } as const;

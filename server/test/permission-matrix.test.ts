@@ -7,6 +7,21 @@ import { dialects } from './support/databases.js';
 import { createTestApp, type Session, type TestApp } from './support/test-app.js';
 import { SYSTEM, systemIdentity } from '@baton/engine';
 
+/** start -> a service task for external workers -> end: jobs and incidents for the operator rows. */
+const matrixChargeProcess = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-mx" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="matrix-charge" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:serviceTask id="pay">
+      <bpmn:extensionElements><zeebe:taskDefinition type="matrix-payment" retries="1" /></bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="pay" />
+    <bpmn:sequenceFlow id="f2" sourceRef="pay" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
 /**
  * Callers: anonymous, a signed-in user with no role, each role, and an API token (of a worker:
  * `read` and every job, message and signal scope).
@@ -79,6 +94,7 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
     await t.saveForm('expense-start', startFormSchema);
     await t.saveForm('expense-review', reviewFormSchema);
     definitionId = (await t.engine.deploy(expenseProcess())).definitions[0]!.id;
+    await t.engine.deploy(matrixChargeProcess);
     await installTemplates(t.engine, t.store, [expenseTemplate]);
   });
   afterAll(async () => t?.close());
@@ -108,6 +124,19 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
   }
   const instance = async () =>
     (await t.engine.startInstance({ processId: 'expense', variables }, systemIdentity('sam'))).id;
+  /** A payment job of an instance sam started, waiting for a worker. */
+  const chargeJob = async () => {
+    const started = await t.engine.startInstance({ processId: 'matrix-charge' }, systemIdentity('sam'));
+    const jobId = (await t.engine.listJobs({ instanceId: started.id }, SYSTEM)).items[0]!.id;
+    return { instanceId: started.id, jobId };
+  };
+  /** An open incident on an instance sam started: its payment job failed for good. */
+  const incident = async () => {
+    const { instanceId, jobId } = await chargeJob();
+    await t.engine.fetchAndLock({ type: 'matrix-payment', workerId: 'mx', maxJobs: 100 }, SYSTEM);
+    await t.engine.failJob(jobId, 'mx', { retries: 0, errorMessage: 'matrix failure' }, SYSTEM);
+    return (await t.engine.listIncidents({ instanceId, open: true }))[0]!.id;
+  };
   const freshUser = async () => (await t.createUser({ username: `u${randomUUID().slice(0, 8)}` })).id;
 
   const rows: Row[] = [
@@ -320,6 +349,31 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       deniedBy: NOT_FOUND,
       url: async () => `/api/incidents/${randomUUID()}/retry`,
     },
+    // A real incident for every caller: managers retry it (with a retry count); the rest learn
+    // nothing (it is not theirs to see) or, for sam who started it, are refused.
+    {
+      method: 'POST',
+      route: '/api/incidents/:id/retry',
+      allowed: MANAGE,
+      deniedBy: { none: 404, staff: 403, designer: 404, token: 404 },
+      url: async () => `/api/incidents/${await incident()}/retry`,
+      body: () => ({ retries: 2 }),
+    },
+    {
+      method: 'POST',
+      route: '/api/incidents/retry',
+      allowed: MANAGE,
+      body: () => ({ filter: { processId: 'matrix-charge', errorText: 'matrix' }, limit: 1 }),
+    },
+    { method: 'GET', route: '/api/jobs', allowed: MANAGE, url: async () => '/api/jobs?state=ready' },
+    {
+      method: 'PATCH',
+      route: '/api/jobs/:id',
+      allowed: MANAGE,
+      deniedBy: { none: 404, staff: 403, designer: 404, token: 404 },
+      url: async () => `/api/jobs/${(await chargeJob()).jobId}`,
+      body: () => ({ retries: 4 }),
+    },
     { method: 'GET', route: '/api/tasks', allowed: SIGNED },
     {
       method: 'GET',
@@ -529,9 +583,11 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
         payload: { groups: ['managers'] },
       });
       expect(set.statusCode).toBe(200);
+      await t.engine.setProcessAccess('matrix-charge', 'managers', ['managers'], SYSTEM);
     });
     afterAll(async () => {
       await t.engine.setProcessAccess('expense', 'managers', [], SYSTEM);
+      await t.engine.setProcessAccess('matrix-charge', 'managers', [], SYSTEM);
     });
 
     /** [what, method, url, body, the outsider's answer]; the insider is allowed each. */
@@ -562,7 +618,33 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
         404,
       ],
       ['a task', 'GET', async () => `/api/tasks/${await reviewTaskFor('sam')}`, undefined, 404],
+      ['job retries', 'PATCH', async () => `/api/jobs/${(await chargeJob()).jobId}`, { retries: 3 }, 404],
+      ['incident retry', 'POST', async () => `/api/incidents/${await incident()}/retry`, { retries: 3 }, 404],
     ];
+
+    it("leaves the process's jobs and incidents out of the outsider's lists", async () => {
+      // given an incident and a waiting job of the process the insider manages
+      await incident();
+      await chargeJob();
+      const list = async (who: Session, url: string) => {
+        const res = await t.call(who, { method: 'GET', url });
+        expect(res.statusCode, res.body).toBe(200);
+        return res.json().total as number;
+      };
+      // then the insider sees them and the outsider sees none
+      expect(await list(insider, '/api/jobs?processId=matrix-charge')).toBeGreaterThan(0);
+      expect(await list(outsider, '/api/jobs?processId=matrix-charge')).toBe(0);
+      expect(await list(insider, '/api/incidents?processId=matrix-charge')).toBeGreaterThan(0);
+      expect(await list(outsider, '/api/incidents?processId=matrix-charge')).toBe(0);
+      // and a bulk retry by the outsider touches nothing
+      const bulk = await t.call(outsider, {
+        method: 'POST',
+        url: '/api/incidents/retry',
+        payload: { filter: { processId: 'matrix-charge' } },
+      });
+      expect(bulk.json()).toMatchObject({ matched: 0, succeeded: 0 });
+      expect(await list(insider, '/api/incidents?processId=matrix-charge')).toBeGreaterThan(0);
+    });
 
     it.each(cases)(
       'refuses the %s to the outsider and allows the insider',

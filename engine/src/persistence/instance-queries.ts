@@ -9,6 +9,7 @@ import {
 import type {
   HistoryEvent,
   Incident,
+  IncidentFilter,
   InstanceDetail,
   InstanceFilter,
   InstanceSummary,
@@ -61,6 +62,13 @@ export async function listInstances(
       );
     }
     if (filter.startedBy !== undefined) parts.push(eb('started_by', '=', filter.startedBy));
+    if (filter.parentInstanceId !== undefined) {
+      parts.push(
+        isUuid(filter.parentInstanceId)
+          ? eb('parent_instance_id', '=', filter.parentInstanceId)
+          : sql<SqlBool>`false`,
+      );
+    }
     if (filter.participant !== undefined) {
       const who = filter.participant;
       parts.push(
@@ -164,13 +172,62 @@ export async function listIncidents(
   db: Kysely<DB>,
   filter: { readonly instanceId?: string; readonly open?: boolean } = {},
 ): Promise<Incident[]> {
-  let query = db.selectFrom('incidents').selectAll();
-  if (filter.instanceId !== undefined) {
-    if (!isUuid(filter.instanceId)) return [];
-    query = query.where('instance_id', '=', filter.instanceId);
-  }
-  if (filter.open === true) query = query.where('resolved_at', 'is', null);
-  if (filter.open === false) query = query.where('resolved_at', 'is not', null);
-  const rows = await query.orderBy('created_at').orderBy('id').execute();
+  if (filter.instanceId !== undefined && !isUuid(filter.instanceId)) return [];
+  const rows = await incidentQuery(db, { ...filter, open: filter.open ?? null })
+    .orderBy('incidents.created_at')
+    .orderBy('incidents.id')
+    .execute();
   return rows.map(incidentFromRow);
+}
+
+/** Which processes a caller may not see: their rows are left out (undefined: none). */
+export interface ProcessExclusion {
+  readonly excludeProcessIds?: readonly string[];
+}
+
+function incidentQuery(db: Kysely<DB>, filter: IncidentFilter & ProcessExclusion) {
+  let query = db
+    .selectFrom('incidents')
+    .innerJoin('instances', 'instances.id', 'incidents.instance_id')
+    .selectAll('incidents')
+    .select('instances.process_id');
+  if (filter.instanceId !== undefined) query = query.where('incidents.instance_id', '=', filter.instanceId);
+  if (filter.processId !== undefined) query = query.where('instances.process_id', '=', filter.processId);
+  if (filter.elementId !== undefined) query = query.where('incidents.element_id', '=', filter.elementId);
+  if (filter.errorText)
+    query = query.where(sql<SqlBool>`strpos(lower(incidents.message), lower(${filter.errorText})) > 0`);
+  if (filter.createdBefore !== undefined)
+    query = query.where('incidents.created_at', '<', filter.createdBefore);
+  if (filter.createdAfter !== undefined)
+    query = query.where('incidents.created_at', '>=', filter.createdAfter);
+  const open = filter.open === undefined ? true : filter.open;
+  if (open === true) query = query.where('incidents.resolved_at', 'is', null);
+  if (open === false) query = query.where('incidents.resolved_at', 'is not', null);
+  if (filter.excludeProcessIds && filter.excludeProcessIds.length > 0)
+    query = query.where('instances.process_id', 'not in', [...filter.excludeProcessIds]);
+  return query;
+}
+
+/** Incidents across instances, oldest first, with the total before paging. */
+export async function findIncidents(
+  db: Kysely<DB>,
+  filter: IncidentFilter & ProcessExclusion,
+  maxLimit = MAX_LIMIT,
+): Promise<Page<Incident>> {
+  if (filter.instanceId !== undefined && !isUuid(filter.instanceId)) return { items: [], total: 0 };
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), maxLimit);
+  const offset = Math.max(filter.offset ?? 0, 0);
+  const [rows, count] = await Promise.all([
+    incidentQuery(db, filter)
+      .orderBy('incidents.created_at')
+      .orderBy('incidents.id')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    incidentQuery(db, filter)
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<string>().as('total'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(incidentFromRow), total: Number(count.total) };
 }

@@ -188,6 +188,19 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // Embedding API: who returned a task (驳回) and why, on the task created by the return; tasks
+  // found by element id (the instance's own index serves lookups within one instance).
+  '0004_task_return_reason_and_lookups': {
+    async up(db: Kysely<unknown>) {
+      await runStatements(
+        db,
+        `
+        ALTER TABLE user_tasks ADD COLUMN IF NOT EXISTS returned_from jsonb;
+        CREATE INDEX IF NOT EXISTS user_tasks_process_element ON user_tasks (process_id, element_id);
+      `,
+      );
+    },
+  },
   // How long a process's finished instances are kept (default: for ever), and the index the
   // retention sweep walks: finished instances by end time.
   '0006_process_retention': {

@@ -6,6 +6,7 @@ import type {
   InstanceSummary,
   Job,
   Task,
+  TaskReturn,
   TaskState,
 } from '../api.js';
 import type { InstanceStatus, JsonValue, NewUserTask, Variables } from '../runtime/types.js';
@@ -15,6 +16,7 @@ import type {
   IncidentsTable,
   InstancesTable,
   JobsTable,
+  TaskReturnColumn,
   UserTasksTable,
 } from './schema.js';
 
@@ -82,7 +84,32 @@ export function taskFromRow(row: Selectable<UserTasksTable>): Task {
     createdAt: toDate(row.created_at),
     completedAt: toDateOrNull(row.completed_at),
     completedBy: row.completed_by,
+    sequence: Number(row.seq),
+    returnedFrom: returnFromColumn(json<TaskReturnColumn | null>(row.returned_from, null)),
   };
+}
+
+function returnFromColumn(column: TaskReturnColumn | null): TaskReturn | null {
+  if (column === null) return null;
+  return {
+    taskId: column.taskId,
+    elementId: column.elementId,
+    by: column.by,
+    reason: column.reason,
+    at: new Date(column.at),
+  };
+}
+
+/** The column value for a task created by a return. */
+export function returnColumn(r: TaskReturn): string {
+  const column: TaskReturnColumn = {
+    taskId: r.taskId,
+    elementId: r.elementId,
+    by: r.by,
+    reason: r.reason,
+    at: r.at.toISOString(),
+  };
+  return JSON.stringify(column);
 }
 
 export function jobFromRow(row: Selectable<JobsTable>): Job {
@@ -104,10 +131,11 @@ export function jobFromRow(row: Selectable<JobsTable>): Job {
   };
 }
 
-export function incidentFromRow(row: Selectable<IncidentsTable>): Incident {
+export function incidentFromRow(row: Selectable<IncidentsTable> & { process_id: string }): Incident {
   return {
     id: row.id,
     instanceId: row.instance_id,
+    processId: row.process_id,
     elementId: row.element_id,
     type: row.type,
     message: row.message,
@@ -131,11 +159,12 @@ export function historyFromRow(row: Selectable<HistoryTable>): HistoryEvent {
   };
 }
 
-/** The Task a `task.create` effect produces, without reading it back. */
+/** The Task a `task.create` effect produces, without reading it back (`sequence`: what the insert returned). */
 export function taskFromNew(
   task: NewUserTask,
   instance: { readonly id: string; readonly definition_id: string; readonly process_id: string },
   now: Date,
+  sequence: number,
 ): Task {
   return {
     id: task.id,
@@ -159,5 +188,7 @@ export function taskFromNew(
     createdAt: now,
     completedAt: null,
     completedBy: null,
+    sequence,
+    returnedFrom: null,
   };
 }

@@ -62,7 +62,19 @@ export interface UserTasksTable {
   created_at: Timestamp;
   completed_at: Timestamp | null;
   completed_by: string | null;
+  /** Creation order: a bigserial, so later tasks have larger values even within one millisecond. */
   seq: Generated<string>;
+  /** Set on a task created by a return (驳回): `{ taskId, elementId, by, reason, at }`. */
+  returned_from: ColumnType<TaskReturnColumn | null, string | null | undefined, string | null>;
+}
+
+/** The `returned_from` column's shape. */
+export interface TaskReturnColumn {
+  readonly taskId: string;
+  readonly elementId: string;
+  readonly by: string | null;
+  readonly reason: string;
+  readonly at: string;
 }
 
 export interface JobsTable {

@@ -34,6 +34,7 @@ export async function listTasks(db: Kysely<DB>, filter: TaskFilter, now: Date): 
       parts.push(isUuid(filter.instanceId) ? eb('instance_id', '=', filter.instanceId) : sql<SqlBool>`false`);
     }
     if (filter.processId !== undefined) parts.push(eb('process_id', '=', filter.processId));
+    if (filter.elementId !== undefined) parts.push(eb('element_id', '=', filter.elementId));
     if (filter.state !== undefined) parts.push(eb('state', '=', filter.state));
     if (filter.dueBefore !== undefined) parts.push(eb('due_at', '<', filter.dueBefore));
     if (filter.overdue) parts.push(eb.and([eb('state', '=', 'created'), eb('due_at', '<', now)]));
@@ -52,6 +53,9 @@ export async function listTasks(db: Kysely<DB>, filter: TaskFilter, now: Date): 
       break;
     case 'created':
       query = query.orderBy('created_at', 'desc').orderBy('seq', 'desc');
+      break;
+    case 'sequence':
+      query = query.orderBy('seq');
       break;
   }
   const [rows, count] = await Promise.all([

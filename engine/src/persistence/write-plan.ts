@@ -123,9 +123,12 @@ export function netEffects(effects: readonly Effect[]): Effect[] {
 }
 
 /** Runs the plan; see the module comment. */
-export function buildWritePlan(
-  input: WritePlanInput,
-): CompiledQuery<{ seq: number | null; guarded: string | number }> {
+export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
+  seq: number | null;
+  guarded: string | number;
+  /** New task id -> its creation sequence (the `user_tasks.seq` the insert drew); null without new tasks. */
+  task_seqs?: Record<string, number | string> | null;
+}> {
   const p = new SqlParams();
   const { instance, now, definitionId, processId } = input;
   const history: HistoryRecord[] = [];
@@ -220,7 +223,8 @@ export function buildWritePlan(
         r.priority, r.form_id, coalesce(r.variables, '{}'), ${p.add(now, 'timestamptz')}
       FROM u, jsonb_to_recordset(${p.json(rows)}) AS r(id uuid, element_id text, token_id text, name text, assignee text,
         candidate_users text[], candidate_groups text[], due_at timestamptz, follow_up_at timestamptz, priority int,
-        form_id text, variables jsonb))`);
+        form_id text, variables jsonb)
+      RETURNING id, seq)`);
   }
   if (cancelTasks.length > 0) {
     ctes.push(`ct AS (UPDATE user_tasks SET state = 'cancelled', completed_at = ${p.add(now, 'timestamptz')}
@@ -301,8 +305,9 @@ export function buildWritePlan(
       WHERE id IN ${p.ids(resolveIncidents)} AND resolved_at IS NULL AND ${written})`);
   }
   const guarded = input.guard ? '(SELECT count(*) FROM g)' : '1';
+  const taskSeqs = newTasks.length > 0 ? ', (SELECT jsonb_object_agg(id, seq) FROM nt) AS task_seqs' : '';
   return CompiledQuery.raw(
-    `${PREPARE}WITH ${ctes.join(',\n')} SELECT (SELECT history_seq FROM u) AS seq, ${guarded} AS guarded`,
+    `${PREPARE}WITH ${ctes.join(',\n')} SELECT (SELECT history_seq FROM u) AS seq, ${guarded} AS guarded${taskSeqs}`,
     p.values,
   );
 }

@@ -44,6 +44,7 @@ export function incidentDto(i: Incident) {
   return {
     id: i.id,
     instanceId: i.instanceId,
+    processId: i.processId,
     elementId: i.elementId,
     type: i.type,
     message: i.message,
@@ -100,6 +101,8 @@ export function taskDto(t: Task) {
     createdAt: iso(t.createdAt),
     completedAt: isoOrNull(t.completedAt),
     completedBy: t.completedBy,
+    sequence: t.sequence,
+    returnedFrom: t.returnedFrom ? { ...t.returnedFrom, at: iso(t.returnedFrom.at) } : null,
   };
 }
 
@@ -107,6 +110,7 @@ export function jobDto(j: Job) {
   return {
     id: j.id,
     instanceId: j.instanceId,
+    definitionId: j.definitionId,
     elementId: j.elementId,
     kind: j.kind,
     jobType: j.jobType,
@@ -115,6 +119,7 @@ export function jobDto(j: Job) {
     attempts: j.attempts,
     lockedBy: j.lockedBy,
     lockedUntil: isoOrNull(j.lockedUntil),
+    lastError: j.lastError,
     variables: j.variables,
     headers: { ...j.headers },
   };

@@ -1,11 +1,4 @@
-import type {
-  HistoryQuery,
-  IdParams,
-  IncidentListQuery,
-  InstanceListQuery,
-  InstanceStart,
-  VariablesBody,
-} from '@baton/schemas';
+import type { HistoryQuery, IdParams, InstanceListQuery, InstanceStart, VariablesBody } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
 import { currentUser, requireRole, requireUser } from '../../auth/permissions.js';
 import { identityOf } from '../../auth/identity.js';
@@ -14,12 +7,12 @@ import { problems } from '../../errors.js';
 import { assertMatchesForm } from '../../forms/form-data.js';
 import { parseOptionalDateTime } from '../../util/dates.js';
 import type { JsonValue } from '../../util/json.js';
-import { historyDto, incidentDto, instanceDetailDto, instanceSummaryDto } from '../dto.js';
+import { historyDto, instanceDetailDto, instanceSummaryDto } from '../dto.js';
+import { incidentRoutes } from '../incidents/index.js';
 import { pageOf, problemResponses, ref } from '../shared.js';
-import { managedIncidents } from './incident-scope.js';
 import { listVisibleInstances } from './scoped-list.js';
 
-/** Process instances: start, list, inspect, timeline, cancel, set variables; incidents. */
+/** Process instances: start, list (children by parent too), inspect, timeline, cancel, set variables; incidents. */
 export async function instanceRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: InstanceStart }>(
     '/api/instances',
@@ -69,6 +62,7 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
         startedAfter: parseOptionalDateTime(q.startedAfter, '/startedAfter'),
         startedBefore: parseOptionalDateTime(q.startedBefore, '/startedBefore'),
         overdue: q.overdue,
+        parentInstanceId: q.parentInstanceId,
         text: q.q,
       };
       const page = await listVisibleInstances(app, user, filter, limit, offset);
@@ -144,38 +138,5 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: IncidentListQuery }>(
-    '/api/incidents',
-    {
-      onRequest: requireRole('manager'),
-      schema: {
-        tags: ['incidents'],
-        querystring: ref('incidentListQuery'),
-        response: { 200: ref('incidentList'), ...problemResponses },
-      },
-    },
-    async (req) => {
-      const { instanceId, open = true, limit = 50, offset = 0 } = req.query;
-      const user = currentUser(req);
-      if (instanceId) await visibleInstance(app, user, instanceId);
-      const all = await managedIncidents(app, user, await app.engine.listIncidents({ instanceId, open }));
-      return pageOf(all.map(incidentDto), limit, offset);
-    },
-  );
-
-  app.post<{ Params: IdParams }>(
-    '/api/incidents/:id/retry',
-    {
-      onRequest: requireUser(),
-      schema: {
-        tags: ['incidents'],
-        params: ref('idParams'),
-        response: { 204: { type: 'null' }, ...problemResponses },
-      },
-    },
-    async (req, reply) => {
-      await app.engine.retryIncident(req.params.id, identityOf(req));
-      return reply.code(204).send();
-    },
-  );
+  await app.register(incidentRoutes);
 }

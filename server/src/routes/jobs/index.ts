@@ -1,4 +1,12 @@
-import type { FetchAndLock, IdParams, JobBpmnError, JobComplete, JobFail } from '@baton/schemas';
+import type {
+  FetchAndLock,
+  IdParams,
+  JobBpmnError,
+  JobComplete,
+  JobFail,
+  JobListQuery,
+  JobPatchBody,
+} from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
 import { identityOf } from '../../auth/identity.js';
 import { requireUser } from '../../auth/permissions.js';
@@ -11,10 +19,45 @@ const noContent = { 204: { type: 'null' }, ...problemResponses } as const;
 /**
  * External workers: fetch-and-lock by job type, then complete, fail or throw a BPMN error. The
  * engine lets only a worker allowed the job's type act (the worker role, and for a token a
- * `jobs:<pattern>` scope matching it).
+ * `jobs:<pattern>` scope matching it). Operators (managers and admins, on the processes they
+ * manage) list jobs without locking them and change a job's retries.
  */
 export async function jobRoutes(app: FastifyInstance): Promise<void> {
   const guard = requireUser();
+
+  app.get<{ Querystring: JobListQuery }>(
+    '/api/jobs',
+    {
+      onRequest: guard,
+      schema: {
+        tags: ['jobs'],
+        querystring: ref('jobListQuery'),
+        response: { 200: ref('jobList'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { type, processId, instanceId, state, limit = 50, offset = 0 } = req.query;
+      const page = await app.engine.listJobs(
+        { type, processId, instanceId, state, limit, offset },
+        identityOf(req),
+      );
+      return { items: page.items.map(jobDto), total: page.total, limit, offset };
+    },
+  );
+
+  app.patch<{ Params: IdParams; Body: JobPatchBody }>(
+    '/api/jobs/:id',
+    {
+      onRequest: guard,
+      schema: {
+        tags: ['jobs'],
+        params: ref('idParams'),
+        body: ref('jobPatchBody'),
+        response: { 200: ref('job'), ...problemResponses },
+      },
+    },
+    async (req) => jobDto(await app.engine.setJobRetries(req.params.id, req.body.retries, identityOf(req))),
+  );
 
   app.post<{ Body: FetchAndLock }>(
     '/api/jobs/fetch-and-lock',

@@ -58,6 +58,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
         state: q.state ?? 'created',
         processId: q.processId,
         instanceId: q.instanceId,
+        elementId: q.elementId,
         dueBefore: parseOptionalDateTime(q.dueBefore, '/dueBefore'),
         overdue: q.overdue,
         text: q.q,
@@ -67,7 +68,13 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
       };
       // The badge counts are three more queries; when the page itself is one of them, reuse its total.
       const plain =
-        filter.state === 'created' && !q.processId && !q.instanceId && !q.dueBefore && !q.overdue && !q.q;
+        filter.state === 'created' &&
+        !q.processId &&
+        !q.instanceId &&
+        !q.elementId &&
+        !q.dueBefore &&
+        !q.overdue &&
+        !q.q;
       const count = (f: TaskFilter, same: boolean) =>
         same && plain ? null : app.engine.listTasks({ ...f, state: 'created', limit: 1 });
       const [page, mine, claimable, overdue] = await Promise.all([
