@@ -1,13 +1,12 @@
 import { evaluateCondition } from '../expressions/feel.js';
 import { ExpressionError } from '../errors.js';
 import type { ActivityElement, Element } from '../model/types.js';
-import type { ElementBehavior } from './elements/behavior.js';
-import type { Execution, LiveToken } from './execution.js';
-import { leave, raiseIncident } from './flow.js';
+import type { ElementBehavior, Execution, LiveToken } from './execution.js';
+import { finishElement, raiseIncident } from './flow.js';
 import { isActivity } from './model-index.js';
 import { completeBody, completeIteration, enterBody, isIteration } from './multi-instance.js';
 import { closeScope } from './terminate.js';
-import { armTrigger, cancelTrigger } from './triggers.js';
+import { armTrigger } from './triggers.js';
 import type { Scope, TriggerEntry, Variables } from './types.js';
 import { evaluateMappings, propagateVariables, visibleVariables } from './variables.js';
 
@@ -31,6 +30,10 @@ export function activityBehavior(run: RunActivity): ElementBehavior<ActivityElem
         return;
       }
       runInstance(exec, token, element, run);
+    },
+    scopeCompleted: (exec, token) => {
+      token.wait = undefined;
+      completeElement(exec, token, {});
     },
   };
 }
@@ -148,24 +151,6 @@ function applyCompletionVariables(
   } else {
     propagateVariables(exec, owned?.id ?? token.scopeId, variables, element.id);
   }
-}
-
-/** Releases boundary triggers and the activity scope, records completion, and leaves. */
-export function finishElement(exec: Execution, token: LiveToken, element: Element): void {
-  releaseActivity(exec, token);
-  exec.history('element.completed', { elementId: element.id, tokenId: token.id });
-  exec.markCompleted(element.id);
-  leave(exec, token, element);
-}
-
-/** Cancels a token's boundary triggers and closes its activity scope. */
-export function releaseActivity(exec: Execution, token: LiveToken): void {
-  if (token.boundary) {
-    for (const entry of token.boundary) cancelTrigger(exec, entry);
-    token.boundary = undefined;
-  }
-  const owned = exec.ownedScope(token.id);
-  if (owned) closeScope(exec, owned.id);
 }
 
 function repeatLoop(exec: Execution, token: LiveToken, element: ActivityElement): boolean {

@@ -1,21 +1,20 @@
 import { evaluateCondition } from '../expressions/feel.js';
 import { ExpressionError } from '../errors.js';
 import type { Element } from '../model/types.js';
-import { completeElement } from './activity.js';
-import { BEHAVIORS } from './elements/index.js';
 import type { Execution, LiveToken } from './execution.js';
-import { reevaluateInclusiveJoins } from './elements/inclusive-gateway.js';
-import { closeListeners } from './terminate.js';
+import { closeListeners, closeScope } from './terminate.js';
+import { cancelTrigger } from './triggers.js';
 import type { Effect, Variables } from './types.js';
 import { visibleVariables } from './variables.js';
 
 /**
  * How tokens move: the step loop, sequence flows, token consumption and scope completion.
  * Moving tokens are processed from a queue (never by recursion along the flow), so a long chain of
- * pass-through elements costs no stack.
+ * pass-through elements costs no stack. Elements are reached only through the behavior registry
+ * the step handed to `Execution`: nothing here imports a behavior.
  */
 
-/** Runs every moving token until all wait; then re-checks inclusive joins that may now fire. */
+/** Runs every moving token until all wait; then lets waiting joins that may now go on settle. */
 export function drain(exec: Execution): void {
   do {
     for (let id = exec.nextMoving(); id !== undefined; id = exec.nextMoving()) {
@@ -23,17 +22,29 @@ export function drain(exec: Execution): void {
       if (!token || token.wait) continue;
       enterElement(exec, exec.edit(id), false);
     }
-  } while (exec.status === 'active' && reevaluateInclusiveJoins(exec));
+  } while (exec.status === 'active' && settleJoins(exec));
+}
+
+/** Offers each waiting join (once per element and scope) to its behavior; true when one moved. */
+function settleJoins(exec: Execution): boolean {
+  const checked = new Set<string>();
+  for (const token of exec.tokens.values()) {
+    if (token.wait?.kind !== 'join') continue;
+    const key = `${token.elementId}\u0000${token.scopeId}`;
+    if (checked.has(key)) continue;
+    checked.add(key);
+    const element = exec.element(token.elementId);
+    const behavior = exec.behavior(element);
+    if (behavior.settle?.(exec, token, element)) return true;
+  }
+  return false;
 }
 
 /** Runs an element's behavior for a token that arrived (or, on incident retry, runs it again). */
 export function enterElement(exec: Execution, token: LiveToken, retry: boolean): void {
   const element = exec.element(token.elementId);
   if (!retry) exec.history('element.entered', { elementId: element.id, tokenId: token.id });
-  const behavior = BEHAVIORS[element.kind] as {
-    enter(exec: Execution, token: LiveToken, element: Element): void;
-    retry?(exec: Execution, token: LiveToken, element: Element): void;
-  };
+  const behavior = exec.behavior(element);
   try {
     if (retry && behavior.retry) behavior.retry(exec, token, element);
     else behavior.enter(exec, token, element);
@@ -107,6 +118,24 @@ export function leave(exec: Execution, token: LiveToken, element: Element): void
   takeFlows(exec, token, chosen);
 }
 
+/** Releases boundary triggers and the activity scope, records completion, and leaves. */
+export function finishElement(exec: Execution, token: LiveToken, element: Element): void {
+  releaseActivity(exec, token);
+  exec.history('element.completed', { elementId: element.id, tokenId: token.id });
+  exec.markCompleted(element.id);
+  leave(exec, token, element);
+}
+
+/** Cancels a token's boundary triggers and closes its activity scope. */
+export function releaseActivity(exec: Execution, token: LiveToken): void {
+  if (token.boundary) {
+    for (const entry of token.boundary) cancelTrigger(exec, entry);
+    token.boundary = undefined;
+  }
+  const owned = exec.ownedScope(token.id);
+  if (owned) closeScope(exec, owned.id);
+}
+
 /** A token's path ends here; its scope completes when it was the last one. */
 export function consume(exec: Execution, token: Readonly<LiveToken>): void {
   exec.removeToken(token.id);
@@ -124,9 +153,10 @@ export function completeScopeIfDone(exec: Execution, scopeId: string): void {
   }
   const owner = scope.ownerTokenId ? exec.token(scope.ownerTokenId) : undefined;
   if (!owner || owner.elementId !== scope.elementId || owner.wait?.kind !== 'scope') return;
-  const ownerToken = exec.edit(owner.id);
-  ownerToken.wait = undefined;
-  completeElement(exec, ownerToken, {});
+  const element = exec.element(owner.elementId);
+  const behavior = exec.behavior(element);
+  if (!behavior.scopeCompleted) throw new Error(`'${element.id}' owns a scope but cannot complete one`);
+  behavior.scopeCompleted(exec, exec.edit(owner.id), element);
 }
 
 /** The root scope ran out of tokens: the instance is completed. */

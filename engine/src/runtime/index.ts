@@ -46,6 +46,12 @@
  * Instance: `active` ─▶ `completed` (root scope empty) | `terminated` (terminate end event)
  * | `cancelled` (instance.cancel). Only active instances accept commands.
  *
+ * ## Modules, one way only
+ * `step` is the composition root: it hands the behavior registry (`elements/index.ts`) to the
+ * `Execution`, as diagram-js injects services. `flow.ts` moves tokens and reaches elements only
+ * through that registry (`enter`, `retry`, `scopeCompleted`, `settle`), so behaviors depend on the
+ * flow and never the reverse. `test/import-cycles.test.ts` fails on any import cycle in the engine.
+ *
  * ## Contract with the shell
  * - Effects are applied in order, in the same transaction as the new state.
  * - The job a command reports on (`job.*`, `timer.fire`) is finished by the shell; the runtime

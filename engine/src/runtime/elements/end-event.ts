@@ -4,7 +4,7 @@ import type { Execution, LiveToken } from '../execution.js';
 import { consume, notifyParent } from '../flow.js';
 import { closeListeners, terminateTokensIn } from '../terminate.js';
 import { throwError, throwEscalation } from '../throw.js';
-import type { ElementBehavior } from './behavior.js';
+import type { ElementBehavior } from '../execution.js';
 import { createServiceJob } from './jobs.js';
 import { broadcastSignal } from './signal.js';
 

@@ -1,7 +1,7 @@
 import type { GatewayElement } from '../../model/types.js';
 import { armTrigger } from '../triggers.js';
 import type { TriggerEntry } from '../types.js';
-import type { ElementBehavior } from './behavior.js';
+import type { ElementBehavior } from '../execution.js';
 
 /**
  * Event-based gateway: the token waits at the gateway with one trigger per following catch event

@@ -1,5 +1,5 @@
 import { activityBehavior } from '../activity.js';
-import type { ElementBehaviors } from './behavior.js';
+import type { BehaviorRegistry } from '../execution.js';
 import { boundaryEvent } from './boundary-event.js';
 import { runCallActivity } from './call-activity.js';
 import { endEvent } from './end-event.js';
@@ -18,7 +18,7 @@ import { runSubProcess } from './sub-process.js';
 import { runUserTask } from './user-task.js';
 
 /** Every element kind's behavior; exhaustive by type, so a new kind must get one here. */
-export const BEHAVIORS: ElementBehaviors = {
+export const BEHAVIORS: BehaviorRegistry = {
   'bpmn:StartEvent': startEvent,
   'bpmn:EndEvent': endEvent,
   'bpmn:IntermediateCatchEvent': intermediateCatchEvent,

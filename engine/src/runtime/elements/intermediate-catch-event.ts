@@ -1,7 +1,7 @@
 import type { EventElement } from '../../model/types.js';
 import { completeElement } from '../activity.js';
 import { armTrigger } from '../triggers.js';
-import type { ElementBehavior } from './behavior.js';
+import type { ElementBehavior } from '../execution.js';
 
 /** Intermediate catch events wait for a timer, message or signal; link catches pass through. */
 export const intermediateCatchEvent: ElementBehavior<EventElement> = {
