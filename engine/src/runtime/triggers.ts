@@ -71,7 +71,7 @@ export function armTrigger(
       const signalName = text(evaluateIn(exec, event.signalName, scopeId), event.signalName, 'signal name');
       const subscriptionId = exec.newId();
       exec.emit({ type: 'signal.subscribe', subscriptionId, signalName, elementId, tokenId: ownerId });
-      return { elementId, subscriptionId };
+      return { elementId, subscriptionId, signalName };
     }
     default:
       return undefined;

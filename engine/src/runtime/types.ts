@@ -18,7 +18,12 @@ export type TokenWait =
   | { readonly kind: 'job'; readonly jobId: string }
   | { readonly kind: 'timer'; readonly jobId: string }
   | { readonly kind: 'message'; readonly subscriptionId: string }
-  | { readonly kind: 'signal'; readonly subscriptionId: string }
+  | {
+      readonly kind: 'signal';
+      readonly subscriptionId: string;
+      /** The name subscribed to, so a signal thrown in this instance finds it within the step. */
+      readonly signalName?: string;
+    }
   /** Event-based gateway: waits on the catch events after it. */
   | { readonly kind: 'eventGateway' }
   | { readonly kind: 'childInstance'; readonly childInstanceId: string }
@@ -41,6 +46,8 @@ export interface TriggerEntry {
   readonly elementId: string;
   readonly jobId?: string;
   readonly subscriptionId?: string;
+  /** Signal subscriptions: the name subscribed to, so a signal thrown in this instance finds it within the step. */
+  readonly signalName?: string;
   /** Timers: when the current job is due (ISO), so a cycle can compute its next occurrence. */
   readonly dueAt?: string;
   /** Cycle timers: repetitions left after the current one (null = unbounded). */
@@ -234,8 +241,16 @@ export type Effect =
       readonly tokenId: string;
     }
   | { readonly type: 'signal.unsubscribe'; readonly subscriptionId: string }
-  /** Broadcast to every subscription and signal start event, after this step's state is saved. */
-  | { readonly type: 'signal.broadcast'; readonly signalName: string; readonly variables: Variables }
+  /**
+   * Broadcast to every subscription and signal start event, after this step's state is saved.
+   * `otherInstancesOnly`: the throwing instance's own catch events already got it inside the step.
+   */
+  | {
+      readonly type: 'signal.broadcast';
+      readonly signalName: string;
+      readonly variables: Variables;
+      readonly otherInstancesOnly?: boolean;
+    }
   | {
       readonly type: 'child.start';
       readonly childInstanceId: string;

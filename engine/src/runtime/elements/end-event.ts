@@ -27,7 +27,9 @@ export const endEvent: ElementBehavior<EventElement> = {
         return;
       case 'signal':
         broadcastSignal(exec, token, element);
-        completeElement(exec, token, {});
+        // A catch of this very signal may have interrupted the scope the end event was in.
+        if (exec.token(token.id)) completeElement(exec, token, {});
+        else exec.markCompleted(element.id);
         return;
       case 'message':
         if (element.jobType) createServiceJob(exec, token, element, token.scopeId);

@@ -15,7 +15,11 @@ export const intermediateCatchEvent: ElementBehavior<EventElement> = {
     const entry = armTrigger(exec, element.id, token.id, token.scopeId);
     if (entry?.jobId) token.wait = { kind: 'timer', jobId: entry.jobId };
     else if (entry?.subscriptionId && element.event.kind === 'signal') {
-      token.wait = { kind: 'signal', subscriptionId: entry.subscriptionId };
+      token.wait = {
+        kind: 'signal',
+        subscriptionId: entry.subscriptionId,
+        ...(entry.signalName === undefined ? {} : { signalName: entry.signalName }),
+      };
     } else if (entry?.subscriptionId) token.wait = { kind: 'message', subscriptionId: entry.subscriptionId };
     else completeElement(exec, token, {});
   },

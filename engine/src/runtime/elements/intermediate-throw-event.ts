@@ -13,6 +13,7 @@ export const intermediateThrowEvent: ElementBehavior<EventElement> = {
     switch (event.kind) {
       case 'signal':
         broadcastSignal(exec, token, element);
+        if (!exec.token(token.id)) return;
         break;
       case 'escalation':
         throwEscalation(exec, token, event.escalationCode ?? '', { ownBoundaries: false });

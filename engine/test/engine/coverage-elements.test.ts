@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/database.js';
+import type { Engine } from '../../src/engine.js';
+import { SYSTEM, systemIdentity } from '../../src/identity.js';
+import {
+  bpmnFile,
+  endEvent,
+  linearProcess,
+  signal,
+  signalCatch,
+  startEvent,
+  userTask,
+} from '../support/bpmn.js';
+import { databases, truncateEngineTables } from '../support/databases.js';
+import { onlyOpenTask, testEngine } from '../support/engines.js';
+
+/** BPMN elements run end to end through the database: state saved, reloaded by a fresh engine, resumed. */
+
+const fixture = (name: string) => readFile(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+
+const waiter = bpmnFile(
+  [
+    linearProcess('waiter', [
+      startEvent(),
+      signalCatch('hold', 'go-signal'),
+      userTask('proceed'),
+      endEvent(),
+    ]),
+  ],
+  signal('go-signal', 'go'),
+);
+
+describe.each(databases())('BPMN elements persisted on $name', (target) => {
+  let database: Database;
+  let engine: Engine;
+  beforeAll(async () => {
+    database = await target.open();
+  });
+  afterAll(() => target.dispose());
+  beforeEach(async () => {
+    ({ engine } = await testEngine(database));
+    await truncateEngineTables(database);
+  });
+
+  async function openTasks(instanceId: string): Promise<string[]> {
+    const { items } = await engine.listTasks({ instanceId, state: 'created' });
+    return items.map((task) => task.elementId).sort();
+  }
+
+  it("catches a signal end event on its subprocess's own boundary, in the same transaction", async () => {
+    // given
+    await engine.deploy(await fixture('rt-signal-here.bpmn'));
+    // when
+    const started = await engine.startInstance({ processId: 'signal-end-in-sub' }, SYSTEM);
+    // then a fresh engine on the same database sees the boundary path, and no subscription is left
+    ({ engine } = await testEngine(database));
+    const instance = await engine.getInstance(started.id);
+    expect(instance.activeElements).toEqual({ handle: 1 });
+    expect(instance.variables).toMatchObject({ level: 'red' });
+    expect(await engine.broadcastSignal({ name: 'stop' }, SYSTEM)).toEqual({ delivered: 0 });
+  });
+
+  it('broadcasts a thrown signal to other instances, and to its own catch events only once', async () => {
+    // given an instance of another process waits for "go", and one whose branch will throw it
+    await engine.deploy(waiter);
+    await engine.deploy(await fixture('rt-signal-here.bpmn'));
+    const other = await engine.startInstance({ processId: 'waiter' }, SYSTEM);
+    const thrower = await engine.startInstance({ processId: 'signal-branches' }, SYSTEM);
+    // when the thrower's branch throws "go" (through a fresh engine: the state was reloaded)
+    ({ engine } = await testEngine(database));
+    const trigger = (await engine.listTasks({ instanceId: thrower.id, state: 'created' })).items[0];
+    await engine.completeTask(trigger?.id ?? '', {}, systemIdentity('ann'));
+    // then the other instance moved on
+    expect((await onlyOpenTask(engine, other.id)).elementId).toBe('proceed');
+    // and the thrower's own waiting catch and non-interrupting event subprocess ran once each
+    expect(await openTasks(thrower.id)).toEqual(['after-go', 'log-go']);
+    expect((await engine.getInstance(thrower.id)).activeElements).toMatchObject({ 'late-go': 1 });
+    // when the next "go" arrives from outside, it reaches the catch armed after the first throw
+    expect(await engine.broadcastSignal({ name: 'go' }, SYSTEM)).toEqual({ delivered: 2 });
+    expect(await openTasks(thrower.id)).toEqual(['after-go', 'log-go', 'log-go']);
+  });
+});
