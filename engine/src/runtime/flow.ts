@@ -81,41 +81,51 @@ export function takeFlows(exec: Execution, token: LiveToken, flowIds: readonly s
   });
 }
 
-/** Leaves an element by its outgoing flows: unconditional ones, true conditions, else the default. */
+/**
+ * Leaves an element by its outgoing flows (BPMN's implicit split out of activities and events):
+ * every flow without a condition and every flow whose condition holds gets a token; the default
+ * flow only when no condition holds. When no flow is taken, the token waits in an incident, and
+ * a retry evaluates the conditions again.
+ */
 export function leave(exec: Execution, token: LiveToken, element: Element): void {
   if (element.outgoing.length === 0) {
     consume(exec, token);
     return;
   }
   const defaultFlowId = 'defaultFlowId' in element ? element.defaultFlowId : undefined;
-  const chosen: string[] = [];
-  let conditional = false;
+  const taken = new Set<string>();
+  let conditionHeld = false;
   let variables: Variables | undefined;
   for (const flowId of element.outgoing) {
     if (flowId === defaultFlowId) continue;
     const condition = exec.index.flow(flowId).condition;
     if (!condition) {
-      chosen.push(flowId);
+      taken.add(flowId);
       continue;
     }
-    conditional = true;
     variables ??= visibleVariables(exec, token.scopeId);
     try {
-      if (evaluateCondition(condition, variables, { now: exec.now })) chosen.push(flowId);
+      if (!evaluateCondition(condition, variables, { now: exec.now })) continue;
     } catch (error) {
       if (!(error instanceof ExpressionError)) throw error;
-      raiseIncident(exec, token, 'expression', error.message, { retry: 'complete' });
+      raiseIncident(exec, token, 'expression', error.message, { retry: 'leave' });
       return;
     }
+    taken.add(flowId);
+    conditionHeld = true;
   }
-  if (chosen.length === 0 && defaultFlowId) chosen.push(defaultFlowId);
-  if (chosen.length === 0 && conditional) {
+  if (defaultFlowId && !conditionHeld) taken.add(defaultFlowId);
+  if (taken.size === 0) {
     raiseIncident(exec, token, 'condition', `No outgoing flow of '${element.id}' has a true condition`, {
-      retry: 'complete',
+      retry: 'leave',
     });
     return;
   }
-  takeFlows(exec, token, chosen);
+  takeFlows(
+    exec,
+    token,
+    element.outgoing.filter((flowId) => taken.has(flowId)),
+  );
 }
 
 /** Releases boundary triggers and the activity scope, records completion, and leaves. */
@@ -188,13 +198,18 @@ export function raiseIncident(
   token: LiveToken,
   incidentType: IncidentType,
   message: string,
-  options: { readonly jobId?: string; readonly retry?: 'complete'; readonly variables?: Variables } = {},
+  options: {
+    readonly jobId?: string;
+    readonly retry?: 'complete' | 'leave';
+    readonly variables?: Variables;
+  } = {},
 ): void {
   const incidentId = exec.newId();
   token.wait = {
     kind: 'incident',
     incidentId,
-    ...(options.retry ? { retry: options.retry, variables: options.variables ?? {} } : {}),
+    ...(options.retry === 'complete' ? { retry: options.retry, variables: options.variables ?? {} } : {}),
+    ...(options.retry === 'leave' ? { retry: options.retry } : {}),
   };
   exec.emit({
     type: 'incident.raise',

@@ -34,8 +34,12 @@ export type TokenWait =
   | {
       readonly kind: 'incident';
       readonly incidentId: string;
-      /** 'complete': the element had finished and failed while leaving (output mappings); a retry resumes there. */
-      readonly retry?: 'complete';
+      /**
+       * 'complete': the element had finished and failed while completing (output mappings); a retry
+       * resumes there. 'leave': it had completed and no outgoing flow could be taken; a retry
+       * evaluates the flows' conditions again.
+       */
+      readonly retry?: 'complete' | 'leave';
       /** The completion variables to resume with when `retry` is 'complete'. */
       readonly variables?: Variables;
     };

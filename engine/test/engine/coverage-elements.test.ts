@@ -80,4 +80,27 @@ describe.each(databases())('BPMN elements persisted on $name', (target) => {
     expect(await engine.broadcastSignal({ name: 'go' }, SYSTEM)).toEqual({ delivered: 2 });
     expect(await openTasks(thrower.id)).toEqual(['after-go', 'log-go', 'log-go']);
   });
+
+  it('splits at an activity by its conditions and default flow, and parks a dead end in an incident', async () => {
+    // given
+    await engine.deploy(await fixture('rt-conditional-flows.bpmn'));
+    const split = await engine.startInstance({ processId: 'implicit-split' }, SYSTEM);
+    const stuck = await engine.startInstance({ processId: 'no-way-out' }, SYSTEM);
+    // when both tasks complete, through a fresh engine
+    ({ engine } = await testEngine(database));
+    const ann = systemIdentity('ann');
+    await engine.completeTask((await onlyOpenTask(engine, split.id)).id, { amount: 5, vip: false }, ann);
+    await engine.completeTask((await onlyOpenTask(engine, stuck.id)).id, { ok: false, risk: 0 }, ann);
+    // then the unconditional flow and the default flow were taken
+    expect(await openTasks(split.id)).toEqual(['always', 'standard']);
+    // and the dead end waits in an open condition incident
+    const [incident] = await engine.listIncidents({ instanceId: stuck.id, open: true });
+    expect(incident).toMatchObject({ elementId: 'check', type: 'condition' });
+    // when the data is fixed and the incident retried
+    await engine.setVariables(stuck.id, { ok: true }, SYSTEM);
+    await engine.retryIncident(incident?.id ?? '', SYSTEM);
+    // then the flow whose condition now holds is taken
+    expect(await openTasks(stuck.id)).toEqual(['approved']);
+    expect(await engine.listIncidents({ instanceId: stuck.id, open: true })).toEqual([]);
+  });
 });

@@ -75,12 +75,6 @@ describe('deploy validation', () => {
       expect(await issueKeys(xml)).toEqual([]);
     });
 
-    it('rejects conditions on flows out of a task', async () => {
-      const xml = processFile(`${START}<bpmn:task id="t" />${END}
-        ${flow('s', 't')}${flow('t', 'e', formal('conditionExpression', '=y'))}`);
-      expect(await issueKeys(xml)).toEqual(['t-e flow.condition-unexpected']);
-    });
-
     it('ignores conditions on flows out of a parallel gateway, with a warning on each flow', async () => {
       // given a parallel split whose flows carry conditions, as some modelers let authors draw
       const xml =

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { chain, compileValid, flow, formal, issueKeys, processFile } from './bpmn-text.js';
+
+const START = '<bpmn:startEvent id="s" />';
+const ENDS = '<bpmn:endEvent id="a" /><bpmn:endEvent id="b" />';
+const cond = (feel: string) => formal('conditionExpression', feel);
+
+describe('deploy rules of conditional and default flows', () => {
+  it('accepts conditions and a default flow out of a task, and conditions out of an event', async () => {
+    // given a task with a conditional, an unconditional and a default flow; a start event with a condition
+    const xml = processFile(`${START}<bpmn:task id="t" default="t-d" />${ENDS}<bpmn:endEvent id="d" />
+      ${flow('s', 't', '')}${flow('s', 'b', cond('=go'), 's-b')}
+      ${flow('t', 'a', cond('=x > 1'))}${flow('t', 'b', '', 't-b2')}${flow('t', 'd', '', 't-d')}`);
+    // when
+    const process = await compileValid(xml);
+    // then
+    expect(process.flows['t-a']?.condition).toEqual({ feel: true, source: 'x > 1' });
+    expect(process.elements.t).toMatchObject({ defaultFlowId: 't-d' });
+  });
+
+  it('rejects a condition on the default flow, which is taken when no condition holds', async () => {
+    const xml = processFile(`${START}<bpmn:task id="t" default="t-b" />${ENDS}
+      ${flow('s', 't')}${flow('t', 'a', cond('=x'))}${flow('t', 'b', cond('=y'))}`);
+    expect(await issueKeys(xml)).toEqual(['t-b flow.default-invalid']);
+  });
+
+  it('rejects a default flow of a task that does not leave it', async () => {
+    const xml = processFile(
+      `${START}<bpmn:task id="t" default="s-t" /><bpmn:endEvent id="a" />${chain('s', 't', 'a')}`,
+    );
+    expect(await issueKeys(xml)).toEqual(['t flow.default-invalid']);
+  });
+
+  it('rejects conditions on flows out of an event-based gateway', async () => {
+    const xml = processFile(
+      `${START}<bpmn:eventBasedGateway id="g" />
+      <bpmn:intermediateCatchEvent id="t1"><bpmn:timerEventDefinition>${formal('timeDuration', 'PT1M')}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+      <bpmn:intermediateCatchEvent id="t2"><bpmn:timerEventDefinition>${formal('timeDuration', 'PT2M')}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+      ${ENDS}${flow('s', 'g')}${flow('g', 't1', cond('=x'))}${flow('g', 't2')}${flow('t1', 'a')}${flow('t2', 'b')}`,
+    );
+    expect(await issueKeys(xml)).toEqual(['g-t1 flow.condition-unexpected']);
+  });
+});
