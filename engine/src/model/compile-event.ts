@@ -108,6 +108,13 @@ export function compileEventDefinition(
     case 'link': {
       const linkName = attr(definition, 'name')?.trim();
       if (!linkName) issues.add(id, 'link.invalid', 'a link event needs a link name');
+      // Zeebe pairs link events by name within a scope, and so does the engine.
+      if (child(definition, 'target') || children(definition, 'source').length > 0)
+        issues.warn(
+          id,
+          'link.reference-ignored',
+          'link events are paired by name within their scope; the source and target references are ignored',
+        );
       return { kind, linkName: linkName ?? '' };
     }
   }

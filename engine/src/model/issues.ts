@@ -29,6 +29,8 @@ export type DeployIssueCode =
   | 'message.correlation-missing'
   | 'signal.name-missing'
   | 'link.invalid'
+  | 'link.unused'
+  | 'link.reference-ignored'
   | 'scope.start-invalid'
   | 'scope.depth-exceeded'
   | 'event-subprocess.start-invalid'

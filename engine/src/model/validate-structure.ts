@@ -32,6 +32,24 @@ export function validateStructure(
     }
   }
   checkScopes(model, issues);
+  checkUnusedLinkCatches(model, issues);
+}
+
+/** A link catch event no throw of its name in its scope jumps to never runs: deploy goes on, with a warning. */
+function checkUnusedLinkCatches(model: ProcessModel, issues: IssueCollector): void {
+  const thrown = new Set<string>();
+  for (const element of Object.values(model.elements)) {
+    if (element.kind === 'bpmn:IntermediateThrowEvent' && element.event.kind === 'link')
+      thrown.add(`${element.parentId}:${element.event.linkName}`);
+  }
+  for (const [key, catchId] of Object.entries(model.linkTargets)) {
+    if (!thrown.has(key))
+      issues.warn(
+        catchId,
+        'link.unused',
+        'no link throw event of this name in the same scope, so it never runs',
+      );
+  }
 }
 
 /**

@@ -103,4 +103,16 @@ describe.each(databases())('BPMN elements persisted on $name', (target) => {
     expect(await openTasks(stuck.id)).toEqual(['approved']);
     expect(await engine.listIncidents({ instanceId: stuck.id, open: true })).toEqual([]);
   });
+
+  it('jumps from a link throw to the catch event of its name and goes on from there', async () => {
+    // given
+    await engine.deploy(await fixture('rt-link.bpmn'));
+    // when
+    const started = await engine.startInstance({ processId: 'rt-link' }, SYSTEM);
+    // then, read back by a fresh engine
+    ({ engine } = await testEngine(database));
+    expect((await engine.getInstance(started.id)).activeElements).toEqual({ work: 1 });
+    await engine.completeTask((await onlyOpenTask(engine, started.id)).id, {}, systemIdentity('ann'));
+    expect((await engine.getInstance(started.id)).status).toBe('completed');
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileBpmn } from '../../src/model/index.js';
 import { chain, compileValid, flow, formal, issueKeys, processFile } from './bpmn-text.js';
 
 const START = '<bpmn:startEvent id="s" />';
@@ -39,5 +40,48 @@ describe('deploy rules of conditional and default flows', () => {
       ${ENDS}${flow('s', 'g')}${flow('g', 't1', cond('=x'))}${flow('g', 't2')}${flow('t1', 'a')}${flow('t2', 'b')}`,
     );
     expect(await issueKeys(xml)).toEqual(['g-t1 flow.condition-unexpected']);
+  });
+});
+
+describe('deploy rules of link events', () => {
+  const linkThrow = (id: string, name: string) =>
+    `<bpmn:intermediateThrowEvent id="${id}"><bpmn:linkEventDefinition id="${id}-def" name="${name}" /></bpmn:intermediateThrowEvent>`;
+  const linkCatch = (id: string, name: string, extra = '') =>
+    `<bpmn:intermediateCatchEvent id="${id}"><bpmn:linkEventDefinition id="${id}-def" name="${name}"${extra} /></bpmn:intermediateCatchEvent>`;
+
+  it('rejects two catch events of one link name in one scope, naming the second', async () => {
+    const xml = processFile(
+      `${START}${linkThrow('go', 'x')}${linkCatch('land-1', 'x')}${linkCatch('land-2', 'x')}${ENDS}
+      ${flow('s', 'go')}${flow('land-1', 'a')}${flow('land-2', 'b')}`,
+    );
+    const { issues } = await compileBpmn(xml);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        elementId: 'land-2',
+        code: 'link.invalid',
+        message: expect.stringContaining("'land-1'"),
+      }),
+    ]);
+  });
+
+  it('does not jump out of a subprocess to a catch event in the process', async () => {
+    const xml = processFile(
+      `${START}<bpmn:subProcess id="sub"><bpmn:startEvent id="ss" />${linkThrow('go', 'x')}${flow('ss', 'go')}</bpmn:subProcess>
+      ${linkCatch('land', 'x')}${ENDS}${flow('s', 'sub')}${flow('sub', 'a')}${flow('land', 'b')}`,
+    );
+    expect(await issueKeys(xml)).toEqual(['go link.invalid']);
+  });
+
+  it('warns about a catch event no throw reaches, and about source and target references it ignores', async () => {
+    const xml = processFile(
+      `${START}${linkThrow('go', 'x')}${linkCatch('land', 'x', ' target="go-def"')}${linkCatch('lonely', 'y')}${ENDS}
+      ${flow('s', 'go')}${flow('land', 'a')}${flow('lonely', 'b')}`,
+    );
+    const { issues, warnings } = await compileBpmn(xml);
+    expect(issues).toEqual([]);
+    expect(warnings.map((w) => `${w.elementId} ${w.code}`).sort()).toEqual([
+      'land link.reference-ignored',
+      'lonely link.unused',
+    ]);
   });
 });
