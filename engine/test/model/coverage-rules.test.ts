@@ -85,3 +85,32 @@ describe('deploy rules of link events', () => {
     ]);
   });
 });
+
+describe('deploy rules of timer cycles', () => {
+  const timer = (tag: string, value: string) =>
+    `<bpmn:timerEventDefinition>${formal(tag, value)}</bpmn:timerEventDefinition>`;
+
+  it('refuses a cycle on an intermediate timer catch event, also after an event-based gateway, as Zeebe does', async () => {
+    // given a timer catch on the path and one after an event-based gateway, both with cycles
+    const xml = processFile(
+      `${START}<bpmn:intermediateCatchEvent id="wait">${timer('timeCycle', 'R3/PT1M')}</bpmn:intermediateCatchEvent>
+      <bpmn:eventBasedGateway id="g" />
+      <bpmn:intermediateCatchEvent id="t1">${timer('timeCycle', 'R/PT5M')}</bpmn:intermediateCatchEvent>
+      <bpmn:intermediateCatchEvent id="t2">${timer('timeDuration', 'PT1H')}</bpmn:intermediateCatchEvent>
+      ${ENDS}${chain('s', 'wait', 'g')}${flow('g', 't1')}${flow('g', 't2')}${flow('t1', 'a')}${flow('t2', 'b')}`,
+    );
+    // when
+    const { issues } = await compileBpmn(xml);
+    // then each is refused with what to do instead
+    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual(['wait timer.invalid', 't1 timer.invalid']);
+    for (const issue of issues) expect(issue.message).toContain('a date or a duration');
+  });
+
+  it('keeps cycles where they repeat: boundary events', async () => {
+    const xml = processFile(
+      `${START}<bpmn:userTask id="t" /><bpmn:boundaryEvent id="remind" attachedToRef="t" cancelActivity="false">${timer('timeCycle', 'R/PT1H')}</bpmn:boundaryEvent>
+      ${ENDS}${chain('s', 't', 'a')}${flow('remind', 'b')}`,
+    );
+    expect(await issueKeys(xml)).toEqual([]);
+  });
+});
