@@ -56,6 +56,7 @@ export function compileElement(node: ModdleNode, kind: ElementKind, context: Nod
     case 'bpmn:ParallelGateway':
     case 'bpmn:InclusiveGateway':
     case 'bpmn:EventBasedGateway':
+    case 'bpmn:ComplexGateway':
       return compileGateway(node, { ...base, kind }, issues);
     default:
       return compileActivity(node, { ...base, kind }, context);
@@ -127,7 +128,18 @@ function compileGateway(
       'instantiating and parallel event-based gateways are not supported',
     );
   }
-  return compact({ ...base, defaultFlowId: child(node, 'default')?.id });
+  const gateway = { ...base, defaultFlowId: child(node, 'default')?.id };
+  if (base.kind !== 'bpmn:ComplexGateway') return compact(gateway);
+  const body = expressionBody(node, 'activationCondition');
+  const activationCondition = body?.trim() ? issues.feel(base.id, 'activation condition', body) : undefined;
+  if (!activationCondition && base.incoming.length > 1) {
+    issues.add(
+      base.id,
+      'gateway.activation-missing',
+      'a complex gateway that joins needs an activation condition (say when the waiting tokens may go on, e.g. =activationCount >= 2)',
+    );
+  }
+  return compact({ ...gateway, activationCondition });
 }
 
 function compileActivity(

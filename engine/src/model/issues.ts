@@ -35,6 +35,7 @@ export type DeployIssueCode =
   | 'scope.depth-exceeded'
   | 'event-subprocess.start-invalid'
   | 'gateway.target-invalid'
+  | 'gateway.activation-missing'
   | 'event.invalid'
   | 'boundary.host-invalid'
   | 'loop.invalid'

@@ -32,6 +32,7 @@ export const ELEMENT_KINDS = [
   'bpmn:ParallelGateway',
   'bpmn:InclusiveGateway',
   'bpmn:EventBasedGateway',
+  'bpmn:ComplexGateway',
 ] as const;
 export type ElementKind = (typeof ELEMENT_KINDS)[number];
 
@@ -175,8 +176,15 @@ export interface GatewayElement extends ElementBase {
     | 'bpmn:ExclusiveGateway'
     | 'bpmn:ParallelGateway'
     | 'bpmn:InclusiveGateway'
-    | 'bpmn:EventBasedGateway';
+    | 'bpmn:EventBasedGateway'
+    | 'bpmn:ComplexGateway';
   readonly defaultFlowId?: string;
+  /**
+   * Complex gateways: when the tokens waiting at the gateway may go on (BPMN's activation
+   * condition). FEEL over the scope's variables plus `activationCount` (tokens waiting at the
+   * gateway) and `activationCounts` (the same per incoming flow id).
+   */
+  readonly activationCondition?: Expr;
 }
 
 export type Element = EventElement | BoundaryEventElement | ActivityElement | GatewayElement;

@@ -60,13 +60,16 @@ function checkUnusedLinkCatches(model: ProcessModel, issues: IssueCollector): vo
  */
 function checkOutgoingFlows(model: ProcessModel, element: Element, issues: IssueCollector): void {
   const defaultFlowId = 'defaultFlowId' in element ? element.defaultFlowId : undefined;
-  const isChoice = element.kind === 'bpmn:ExclusiveGateway' || element.kind === 'bpmn:InclusiveGateway';
+  const isChoice =
+    element.kind === 'bpmn:ExclusiveGateway' ||
+    element.kind === 'bpmn:InclusiveGateway' ||
+    element.kind === 'bpmn:ComplexGateway';
   if (defaultFlowId !== undefined) {
     if (!isChoice && !isActivity(element))
       issues.add(
         element.id,
         'flow.default-invalid',
-        'only exclusive and inclusive gateways and activities have a default flow',
+        'only exclusive, inclusive and complex gateways and activities have a default flow',
       );
     else if (!element.outgoing.includes(defaultFlowId)) {
       issues.add(

@@ -29,8 +29,12 @@ export type TokenWait =
   | { readonly kind: 'childInstance'; readonly childInstanceId: string }
   /** Subprocess / multi-instance body: waits for its child scope to finish. */
   | { readonly kind: 'scope'; readonly scopeId: string }
-  /** Parallel / inclusive join: arrived, waiting for siblings. */
-  | { readonly kind: 'join' }
+  /**
+   * Parallel / inclusive / complex join: arrived, waiting for siblings. `resetAfter` marks the
+   * token that keeps a complex gateway waiting for reset: the incoming flows it consumed tokens
+   * from when it activated (it has no flow it arrived by).
+   */
+  | { readonly kind: 'join'; readonly resetAfter?: readonly string[] }
   | {
       readonly kind: 'incident';
       readonly incidentId: string;

@@ -115,4 +115,29 @@ describe.each(databases())('BPMN elements persisted on $name', (target) => {
     await engine.completeTask((await onlyOpenTask(engine, started.id)).id, {}, systemIdentity('ann'));
     expect((await engine.getInstance(started.id)).status).toBe('completed');
   });
+
+  it('activates a complex gateway on two of three, keeps its reset state across engines, and ends the late token', async () => {
+    // given
+    await engine.deploy(await fixture('rt-complex.bpmn'));
+    const started = await engine.startInstance({ processId: 'two-of-three' }, SYSTEM);
+    const ann = systemIdentity('ann');
+    const complete = async (elementId: string) => {
+      const { items } = await engine.listTasks({ instanceId: started.id, state: 'created' });
+      const task = items.find((t) => t.elementId === elementId);
+      await engine.completeTask(task?.id ?? '', {}, ann);
+    };
+    // when two reviews are done and the decision made
+    await complete('r1');
+    await complete('r2');
+    await complete('decide');
+    // then a fresh engine finds the gateway waiting for reset and the third review open
+    ({ engine } = await testEngine(database));
+    expect((await engine.getInstance(started.id)).activeElements).toEqual({ enough: 1, r3: 1 });
+    // when the third review comes in
+    await complete('r3');
+    // then the late token ended at the gateway and the instance completed
+    const done = await engine.getInstance(started.id);
+    expect(done.status).toBe('completed');
+    expect(await openTasks(started.id)).toEqual([]);
+  });
 });

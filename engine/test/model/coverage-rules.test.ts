@@ -114,3 +114,39 @@ describe('deploy rules of timer cycles', () => {
     expect(await issueKeys(xml)).toEqual([]);
   });
 });
+
+describe('deploy rules of complex gateways', () => {
+  const activation = (feel: string) => formal('activationCondition', feel);
+  const joining = (gateway: string) =>
+    processFile(`${START}<bpmn:parallelGateway id="f" /><bpmn:task id="t1" /><bpmn:task id="t2" />${gateway}${ENDS}
+      ${flow('s', 'f')}${flow('f', 't1')}${flow('f', 't2')}${flow('t1', 'g')}${flow('t2', 'g')}${flow('g', 'a', cond('=x'))}${flow('g', 'b', '', 'g-b')}`);
+
+  it('reads the activation condition and the default flow', async () => {
+    const process = await compileValid(
+      joining(
+        `<bpmn:complexGateway id="g" default="g-b">${activation('=activationCount >= 2')}</bpmn:complexGateway>`,
+      ),
+    );
+    expect(process.elements.g).toMatchObject({
+      kind: 'bpmn:ComplexGateway',
+      defaultFlowId: 'g-b',
+      activationCondition: { feel: true, source: 'activationCount >= 2' },
+    });
+  });
+
+  it('wants an activation condition where it joins, and a condition on every flow but the default', async () => {
+    expect(await issueKeys(joining('<bpmn:complexGateway id="g" />'))).toEqual([
+      'g gateway.activation-missing',
+      'g-b flow.condition-missing',
+    ]);
+  });
+
+  it('reports an activation condition that is not FEEL', async () => {
+    const keys = await issueKeys(
+      joining(
+        `<bpmn:complexGateway id="g" default="g-b">${activation('=activationCount >=')}</bpmn:complexGateway>`,
+      ),
+    );
+    expect(keys).toEqual(['g feel.syntax']);
+  });
+});

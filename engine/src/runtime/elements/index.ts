@@ -2,6 +2,7 @@ import { activityBehavior } from '../activity.js';
 import type { BehaviorRegistry } from '../execution.js';
 import { boundaryEvent } from './boundary-event.js';
 import { runCallActivity } from './call-activity.js';
+import { complexGateway } from './complex-gateway.js';
 import { endEvent } from './end-event.js';
 import { eventBasedGateway } from './event-based-gateway.js';
 import { exclusiveGateway } from './exclusive-gateway.js';
@@ -37,4 +38,5 @@ export const BEHAVIORS: BehaviorRegistry = {
   'bpmn:ParallelGateway': parallelGateway,
   'bpmn:InclusiveGateway': inclusiveGateway,
   'bpmn:EventBasedGateway': eventBasedGateway,
+  'bpmn:ComplexGateway': complexGateway,
 };
