@@ -118,14 +118,20 @@ function compileGateway(
   base: ElementBase & { kind: GatewayElement['kind'] },
   issues: IssueCollector,
 ): GatewayElement {
-  if (
-    base.kind === 'bpmn:EventBasedGateway' &&
-    (node.instantiate === true || node.eventGatewayType === 'Parallel')
-  ) {
+  // Zeebe runs neither: an instance starts at a start event, and an event-based gateway waits for
+  // the first of its events only.
+  if (base.kind === 'bpmn:EventBasedGateway' && node.instantiate === true) {
     issues.add(
       base.id,
       'element.unsupported',
-      'instantiating and parallel event-based gateways are not supported',
+      'instantiating event-based gateways are not supported; start the process with message, timer or signal start events instead',
+    );
+  }
+  if (base.kind === 'bpmn:EventBasedGateway' && node.eventGatewayType === 'Parallel') {
+    issues.add(
+      base.id,
+      'element.unsupported',
+      "parallel event-based gateways (eventGatewayType='Parallel') are not supported; wait for the events on branches after a parallel gateway instead",
     );
   }
   const gateway = { ...base, defaultFlowId: child(node, 'default')?.id };

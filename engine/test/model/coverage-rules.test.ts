@@ -150,3 +150,38 @@ describe('deploy rules of complex gateways', () => {
     expect(keys).toEqual(['g feel.syntax']);
   });
 });
+
+describe('deploy rules of instantiating and parallel event-based gateways', () => {
+  const MESSAGE =
+    '<bpmn:message id="m" name="ping"><bpmn:extensionElements><zeebe:subscription correlationKey="=id" /></bpmn:extensionElements></bpmn:message>';
+  const gatewayFile = (attributes: string) =>
+    processFile(
+      `${START}<bpmn:eventBasedGateway id="g" ${attributes} />
+      <bpmn:intermediateCatchEvent id="c1"><bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateCatchEvent>
+      <bpmn:intermediateCatchEvent id="c2"><bpmn:timerEventDefinition>${formal('timeDuration', 'PT1M')}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+      ${ENDS}${flow('s', 'g')}${flow('g', 'c1')}${flow('g', 'c2')}${flow('c1', 'a')}${flow('c2', 'b')}`,
+      MESSAGE,
+    );
+
+  it('rejects a parallel event-based gateway, saying what to model instead', async () => {
+    const { issues } = await compileBpmn(gatewayFile('eventGatewayType="Parallel"'));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        elementId: 'g',
+        code: 'element.unsupported',
+        message: expect.stringContaining('parallel gateway instead'),
+      }),
+    ]);
+  });
+
+  it('rejects an instantiating event-based gateway, pointing at start events', async () => {
+    const { issues } = await compileBpmn(gatewayFile('instantiate="true"'));
+    expect(issues).toEqual([
+      expect.objectContaining({ elementId: 'g', message: expect.stringContaining('start events instead') }),
+    ]);
+  });
+
+  it('deploys an exclusive, non-instantiating one, written out or not', async () => {
+    expect(await issueKeys(gatewayFile('instantiate="false" eventGatewayType="Exclusive"'))).toEqual([]);
+  });
+});
