@@ -72,7 +72,9 @@ function compileEvent(
   const position = eventPosition(base.kind, context.parentKind);
   const isThrow = base.kind === 'bpmn:EndEvent' || base.kind === 'bpmn:IntermediateThrowEvent';
   const job = isThrow ? readTaskDefinition(node, issues, false) : undefined;
-  const event = compileEventDefinition(node, position, issues, { runsAsJob: job !== undefined });
+  const { event, multiple } = compileEventDefinition(node, position, issues, {
+    runsAsJob: job !== undefined,
+  });
   const isStart = base.kind === 'bpmn:StartEvent';
   const interrupting = isStart ? node.isInterrupting !== false : true;
   if (event.kind === 'error' && !interrupting) {
@@ -81,6 +83,7 @@ function compileEvent(
   return compact({
     ...base,
     event,
+    multiple,
     interrupting,
     jobType: job?.jobType,
     jobRetries: job?.jobRetries,
@@ -102,7 +105,7 @@ function compileBoundaryEvent(
   base: ElementBase & { kind: 'bpmn:BoundaryEvent' },
   issues: IssueCollector,
 ): BoundaryEventElement {
-  const event = compileEventDefinition(node, 'boundary', issues);
+  const { event, multiple } = compileEventDefinition(node, 'boundary', issues);
   const cancelActivity = node.cancelActivity !== false;
   if (event.kind === 'error' && !cancelActivity) {
     issues.add(base.id, 'event.invalid', 'an error boundary event always interrupts its activity');
@@ -110,7 +113,7 @@ function compileBoundaryEvent(
   const host = child(node, 'attachedToRef');
   if (!host && !issues.has(base.id, 'reference.missing'))
     issues.add(base.id, 'reference.missing', 'a boundary event must be attached to an activity');
-  return { ...base, event, attachedToId: host?.id ?? '', cancelActivity };
+  return compact({ ...base, event, multiple, attachedToId: host?.id ?? '', cancelActivity });
 }
 
 function compileGateway(

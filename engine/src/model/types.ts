@@ -118,6 +118,8 @@ export interface EventElement extends ElementBase {
     | 'bpmn:IntermediateCatchEvent'
     | 'bpmn:IntermediateThrowEvent';
   readonly event: EventDefinition;
+  /** Multiple intermediate catch events: every definition (`event` is the first); the first to happen triggers it. */
+  readonly multiple?: readonly EventDefinition[];
   /** Start events of event subprocesses: whether they interrupt the enclosing scope. */
   readonly interrupting: boolean;
   /** Message/escalation/signal throw events that Zeebe runs as a job (`zeebe:taskDefinition`). */
@@ -132,6 +134,8 @@ export interface EventElement extends ElementBase {
 export interface BoundaryEventElement extends ElementBase {
   readonly kind: 'bpmn:BoundaryEvent';
   readonly event: EventDefinition;
+  /** Multiple boundary events: every definition (`event` is the first); each one that happens triggers it. */
+  readonly multiple?: readonly EventDefinition[];
   readonly attachedToId: string;
   readonly cancelActivity: boolean;
 }

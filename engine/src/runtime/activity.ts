@@ -6,7 +6,7 @@ import { finishElement, raiseIncident } from './flow.js';
 import { isActivity } from './model-index.js';
 import { completeBody, completeIteration, enterBody, isIteration } from './multi-instance.js';
 import { closeScope } from './terminate.js';
-import { armTrigger } from './triggers.js';
+import { armTriggers } from './triggers.js';
 import type { Scope, TriggerEntry, Variables } from './types.js';
 import { evaluateMappings, propagateVariables, visibleVariables } from './variables.js';
 
@@ -95,10 +95,8 @@ function armBoundaries(exec: Execution, token: LiveToken, element: ActivityEleme
   if (element.boundaryEventIds.length === 0) return;
   const entries: TriggerEntry[] = [];
   try {
-    for (const boundaryId of element.boundaryEventIds) {
-      const entry = armTrigger(exec, boundaryId, token.id, token.scopeId);
-      if (entry) entries.push(entry);
-    }
+    for (const boundaryId of element.boundaryEventIds)
+      armTriggers(exec, boundaryId, token.id, token.scopeId, entries);
   } finally {
     token.boundary = entries.length > 0 ? entries : undefined;
   }

@@ -1,8 +1,8 @@
 import { completeElement } from './activity.js';
-import { fireBoundary, fireEventGateway } from './catching.js';
+import { fireAnyEvent, fireBoundary, fireEventGateway } from './catching.js';
 import { fireListener } from './event-subprocess.js';
 import type { Execution, LiveToken } from './execution.js';
-import { catchDefinition } from './triggers.js';
+import { entryDefinition } from './triggers.js';
 import type { Scope, TriggerEntry, Variables } from './types.js';
 
 /**
@@ -56,6 +56,8 @@ export function deliverTrigger(exec: Execution, owner: TriggerOwner, variables: 
     case 'entry':
       if (owner.token.wait?.kind === 'eventGateway')
         fireEventGateway(exec, owner.token.id, owner.entry, variables);
+      else if (owner.token.wait?.kind === 'anyEvent')
+        fireAnyEvent(exec, owner.token.id, owner.entry, variables);
       else fireBoundary(exec, owner.token.id, owner.entry.elementId, variables, owner.entry);
       return;
     case 'listener':
@@ -74,13 +76,12 @@ export function deliverTrigger(exec: Execution, owner: TriggerOwner, variables: 
 export function catchSignalHere(exec: Execution, signalName: string, variables: Variables): void {
   const waiting: string[] = [];
   const listens = (entry: TriggerEntry): void => {
-    if (entry.subscriptionId && subscribedSignal(exec, entry.elementId, entry.signalName) === signalName)
+    if (entry.subscriptionId && subscribedSignal(exec, entry) === signalName)
       waiting.push(entry.subscriptionId);
   };
   for (const token of exec.tokens.values()) {
     const wait = token.wait;
-    if (wait?.kind === 'signal' && subscribedSignal(exec, token.elementId, wait.signalName) === signalName)
-      waiting.push(wait.subscriptionId);
+    if (wait?.kind === 'signal') listens({ elementId: token.elementId, ...wait });
     for (const entry of token.boundary ?? []) listens(entry);
   }
   for (const scope of exec.scopes.values()) for (const entry of scope.listeners ?? []) listens(entry);
@@ -91,13 +92,9 @@ export function catchSignalHere(exec: Execution, signalName: string, variables: 
 }
 
 /** The signal name a subscription listens for (a state saved before names were recorded: the static name). */
-function subscribedSignal(
-  exec: Execution,
-  elementId: string,
-  recorded: string | undefined,
-): string | undefined {
-  if (recorded !== undefined) return recorded;
-  const event = catchDefinition(exec.element(elementId));
+function subscribedSignal(exec: Execution, entry: TriggerEntry): string | undefined {
+  if (entry.signalName !== undefined) return entry.signalName;
+  const event = entryDefinition(exec, entry);
   if (event?.kind !== 'signal') return undefined;
   return event.signalName.feel ? undefined : event.signalName.value;
 }

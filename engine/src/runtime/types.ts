@@ -26,6 +26,8 @@ export type TokenWait =
     }
   /** Event-based gateway: waits on the catch events after it. */
   | { readonly kind: 'eventGateway' }
+  /** Multiple catch event: waits for the first of its events (one trigger each in `Token.boundary`). */
+  | { readonly kind: 'anyEvent' }
   | { readonly kind: 'childInstance'; readonly childInstanceId: string }
   /** Subprocess / multi-instance body: waits for its child scope to finish. */
   | { readonly kind: 'scope'; readonly scopeId: string }
@@ -54,6 +56,8 @@ export interface TriggerEntry {
   readonly elementId: string;
   readonly jobId?: string;
   readonly subscriptionId?: string;
+  /** Multiple events: which of the element's event definitions this entry waits for (its index). */
+  readonly definition?: number;
   /** Signal subscriptions: the name subscribed to, so a signal thrown in this instance finds it within the step. */
   readonly signalName?: string;
   /** Timers: when the current job is due (ISO), so a cycle can compute its next occurrence. */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/database.js';
 import type { Engine } from '../../src/engine.js';
+import { MessageNotCorrelatedError } from '../../src/errors.js';
 import { SYSTEM, systemIdentity } from '../../src/identity.js';
 import {
   bpmnFile,
@@ -139,5 +140,29 @@ describe.each(databases())('BPMN elements persisted on $name', (target) => {
     const done = await engine.getInstance(started.id);
     expect(done.status).toBe('completed');
     expect(await openTasks(started.id)).toEqual([]);
+  });
+
+  it('completes a multiple catch event on its first event and closes the others in the database', async () => {
+    // given two instances waiting for a message, a timer or a signal
+    await engine.deploy(await fixture('rt-multiple.bpmn'));
+    const byMessage = await engine.startInstance(
+      { processId: 'multi-catch', variables: { id: 'm-1' } },
+      SYSTEM,
+    );
+    const bySignal = await engine.startInstance(
+      { processId: 'multi-catch', variables: { id: 's-1' } },
+      SYSTEM,
+    );
+    // when the first gets its message, through a fresh engine
+    ({ engine } = await testEngine(database));
+    await engine.correlateMessage({ name: 'ping', correlationKey: 'm-1' }, SYSTEM);
+    // then it moved on, and the signal now reaches only the other instance
+    expect((await engine.getInstance(byMessage.id)).activeElements).toEqual({ next: 1 });
+    expect(await engine.broadcastSignal({ name: 'go' }, SYSTEM)).toEqual({ delivered: 1 });
+    expect((await engine.getInstance(bySignal.id)).activeElements).toEqual({ next: 1 });
+    // and no message subscription of the second is left to correlate
+    await expect(
+      engine.correlateMessage({ name: 'ping', correlationKey: 's-1' }, SYSTEM),
+    ).rejects.toBeInstanceOf(MessageNotCorrelatedError);
   });
 });

@@ -185,3 +185,48 @@ describe('deploy rules of instantiating and parallel event-based gateways', () =
     expect(await issueKeys(gatewayFile('instantiate="false" eventGatewayType="Exclusive"'))).toEqual([]);
   });
 });
+
+describe('deploy rules of multiple events', () => {
+  const SIGNALS = '<bpmn:signal id="g1" name="one" /><bpmn:signal id="g2" name="two" />';
+  const twoSignals =
+    '<bpmn:signalEventDefinition signalRef="g1" /><bpmn:signalEventDefinition signalRef="g2" />';
+
+  it('compiles every event of a multiple intermediate catch event', async () => {
+    const xml = processFile(
+      `${START}<bpmn:intermediateCatchEvent id="c">${twoSignals}<bpmn:timerEventDefinition>${formal('timeDuration', 'PT1M')}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+      <bpmn:endEvent id="a" />${chain('s', 'c', 'a')}`,
+      SIGNALS,
+    );
+    const process = await compileValid(xml);
+    expect(process.elements.c).toMatchObject({
+      event: { kind: 'signal' },
+      multiple: [{ kind: 'signal' }, { kind: 'signal' }, { kind: 'timer' }],
+    });
+  });
+
+  it('rejects a parallel multiple event, which needs every event', async () => {
+    const xml = processFile(
+      `${START}<bpmn:intermediateCatchEvent id="c" parallelMultiple="true">${twoSignals}</bpmn:intermediateCatchEvent>
+      <bpmn:endEvent id="a" />${chain('s', 'c', 'a')}`,
+      SIGNALS,
+    );
+    const { issues } = await compileBpmn(xml);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        elementId: 'c',
+        code: 'element.unsupported',
+        message: expect.stringContaining('parallel multiple'),
+      }),
+    ]);
+  });
+
+  it('rejects a multiple start event and a multiple boundary event that would catch an error', async () => {
+    const xml = processFile(
+      `<bpmn:startEvent id="s">${twoSignals}</bpmn:startEvent><bpmn:task id="t" />
+      <bpmn:boundaryEvent id="bnd" attachedToRef="t"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:errorEventDefinition /></bpmn:boundaryEvent>
+      ${ENDS}${chain('s', 't', 'a')}${flow('bnd', 'b')}`,
+      SIGNALS,
+    );
+    expect(await issueKeys(xml)).toEqual(['s element.unsupported', 'bnd element.unsupported']);
+  });
+});

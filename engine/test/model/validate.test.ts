@@ -198,11 +198,11 @@ describe('deploy validation', () => {
       ]);
     });
 
-    it('rejects events with several event definitions', async () => {
+    it('rejects events with several event definitions where they throw', async () => {
       const xml = processFile(
-        `${START}<bpmn:intermediateCatchEvent id="c">${MESSAGE_CATCH}<bpmn:timerEventDefinition>${formal('timeDuration', 'PT1M')}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+        `${START}<bpmn:intermediateThrowEvent id="c"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:signalEventDefinition signalRef="g2" /></bpmn:intermediateThrowEvent>
         ${END}${chain('s', 'c', 'e')}`,
-        MESSAGE,
+        '<bpmn:signal id="g1" name="one" /><bpmn:signal id="g2" name="two" />',
       );
       expect(await issueKeys(xml)).toEqual(['c element.unsupported']);
     });
