@@ -87,4 +87,20 @@ describe('runtime: multiple events (the first of several events triggers)', () =
     expect(driver.tasksAt('work')).toEqual([]);
     expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
   });
+
+  it('lets a multiple catch event after an event-based gateway win the race on any of its events', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-multiple.bpmn', 'multi-after-gateway'));
+    driver.start({ id: 'k-4' });
+    expect(open(driver)).toEqual({
+      subscriptions: ['message:ping:either', 'signal:go:either'],
+      jobs: ['timer:too-late'],
+    });
+    // when the signal comes
+    driver.signal('go', { via: 'signal' });
+    // then the multiple event won: its path runs and every other trigger is gone
+    expect(driver.activeElements()).toEqual({ won: 1 });
+    expect(driver.variables).toMatchObject({ via: 'signal' });
+    expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
+  });
 });
