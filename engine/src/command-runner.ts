@@ -351,9 +351,14 @@ export class CommandRunner {
           }
           break;
         }
-        case 'signal.broadcast':
-          await this.broadcast(cx, effect.signalName, effect.variables, depth + 1);
+        case 'signal.broadcast': {
+          // The thrower's own catch events already got the signal inside its step.
+          const others: BroadcastFilter | undefined = effect.otherInstancesOnly
+            ? { instance: async (target) => target.id !== row.id, start: async () => true }
+            : undefined;
+          await this.broadcast(cx, effect.signalName, effect.variables, depth + 1, others);
           break;
+        }
         default:
           break;
       }

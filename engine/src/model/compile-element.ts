@@ -56,6 +56,7 @@ export function compileElement(node: ModdleNode, kind: ElementKind, context: Nod
     case 'bpmn:ParallelGateway':
     case 'bpmn:InclusiveGateway':
     case 'bpmn:EventBasedGateway':
+    case 'bpmn:ComplexGateway':
       return compileGateway(node, { ...base, kind }, issues);
     default:
       return compileActivity(node, { ...base, kind }, context);
@@ -71,7 +72,9 @@ function compileEvent(
   const position = eventPosition(base.kind, context.parentKind);
   const isThrow = base.kind === 'bpmn:EndEvent' || base.kind === 'bpmn:IntermediateThrowEvent';
   const job = isThrow ? readTaskDefinition(node, issues, false) : undefined;
-  const event = compileEventDefinition(node, position, issues, { runsAsJob: job !== undefined });
+  const { event, multiple } = compileEventDefinition(node, position, issues, {
+    runsAsJob: job !== undefined,
+  });
   const isStart = base.kind === 'bpmn:StartEvent';
   const interrupting = isStart ? node.isInterrupting !== false : true;
   if (event.kind === 'error' && !interrupting) {
@@ -80,6 +83,7 @@ function compileEvent(
   return compact({
     ...base,
     event,
+    multiple,
     interrupting,
     jobType: job?.jobType,
     jobRetries: job?.jobRetries,
@@ -101,7 +105,7 @@ function compileBoundaryEvent(
   base: ElementBase & { kind: 'bpmn:BoundaryEvent' },
   issues: IssueCollector,
 ): BoundaryEventElement {
-  const event = compileEventDefinition(node, 'boundary', issues);
+  const { event, multiple } = compileEventDefinition(node, 'boundary', issues);
   const cancelActivity = node.cancelActivity !== false;
   if (event.kind === 'error' && !cancelActivity) {
     issues.add(base.id, 'event.invalid', 'an error boundary event always interrupts its activity');
@@ -109,7 +113,7 @@ function compileBoundaryEvent(
   const host = child(node, 'attachedToRef');
   if (!host && !issues.has(base.id, 'reference.missing'))
     issues.add(base.id, 'reference.missing', 'a boundary event must be attached to an activity');
-  return { ...base, event, attachedToId: host?.id ?? '', cancelActivity };
+  return compact({ ...base, event, multiple, attachedToId: host?.id ?? '', cancelActivity });
 }
 
 function compileGateway(
@@ -117,17 +121,34 @@ function compileGateway(
   base: ElementBase & { kind: GatewayElement['kind'] },
   issues: IssueCollector,
 ): GatewayElement {
-  if (
-    base.kind === 'bpmn:EventBasedGateway' &&
-    (node.instantiate === true || node.eventGatewayType === 'Parallel')
-  ) {
+  // Zeebe runs neither: an instance starts at a start event, and an event-based gateway waits for
+  // the first of its events only.
+  if (base.kind === 'bpmn:EventBasedGateway' && node.instantiate === true) {
     issues.add(
       base.id,
       'element.unsupported',
-      'instantiating and parallel event-based gateways are not supported',
+      'instantiating event-based gateways are not supported; start the process with message, timer or signal start events instead',
     );
   }
-  return compact({ ...base, defaultFlowId: child(node, 'default')?.id });
+  if (base.kind === 'bpmn:EventBasedGateway' && node.eventGatewayType === 'Parallel') {
+    issues.add(
+      base.id,
+      'element.unsupported',
+      "parallel event-based gateways (eventGatewayType='Parallel') are not supported; wait for the events on branches after a parallel gateway instead",
+    );
+  }
+  const gateway = { ...base, defaultFlowId: child(node, 'default')?.id };
+  if (base.kind !== 'bpmn:ComplexGateway') return compact(gateway);
+  const body = expressionBody(node, 'activationCondition');
+  const activationCondition = body?.trim() ? issues.feel(base.id, 'activation condition', body) : undefined;
+  if (!activationCondition && base.incoming.length > 1) {
+    issues.add(
+      base.id,
+      'gateway.activation-missing',
+      'a complex gateway that joins needs an activation condition (say when the waiting tokens may go on, e.g. =activationCount >= 2)',
+    );
+  }
+  return compact({ ...gateway, activationCondition });
 }
 
 function compileActivity(

@@ -56,17 +56,69 @@ export function compileEventDefinition(
   position: EventPosition,
   issues: IssueCollector,
   options: { readonly runsAsJob?: boolean } = {},
-): EventDefinition {
+): CompiledEvent {
   const id = node.id ?? '';
   const definitions = [...children(node, 'eventDefinitions'), ...children(node, 'eventDefinitionRef')];
-  if (definitions.length > 1) {
+  if (definitions.length <= 1) return { event: compileOne(id, definitions[0], position, issues, options) };
+  const multiple = definitions.map((definition) => compileOne(id, definition, position, issues, options));
+  checkMultiple(node, position, multiple, issues);
+  return { event: multiple[0] as EventDefinition, multiple };
+}
+
+/** An event's definition; a multiple event (several definitions, any one triggers it) lists them all. */
+export interface CompiledEvent {
+  readonly event: EventDefinition;
+  readonly multiple?: readonly EventDefinition[];
+}
+
+const MULTIPLE_KINDS: readonly EventKind[] = ['message', 'timer', 'signal'];
+
+/**
+ * Multiple events run where they wait: intermediate catch and boundary events, triggered by the
+ * first of their messages, timers and signals (BPMN's multiple event). Zeebe runs none; the
+ * engine refuses the rest with the element id: parallel multiple (every trigger needed), and
+ * multiple start, end and throw events.
+ */
+function checkMultiple(
+  node: ModdleNode,
+  position: EventPosition,
+  definitions: readonly EventDefinition[],
+  issues: IssueCollector,
+): void {
+  const id = node.id ?? '';
+  if (node.parallelMultiple === true) {
     issues.add(
       id,
       'element.unsupported',
-      'events with several event definitions (multiple events) are not supported',
+      'parallel multiple events (every trigger needed) are not supported; wait for each event on branches after a parallel gateway instead',
+    );
+    return;
+  }
+  if (position !== 'catch' && position !== 'boundary') {
+    issues.add(
+      id,
+      'element.unsupported',
+      `multiple events (several event definitions) are not supported as ${POSITION_NAMES[position]}; only intermediate catch and boundary events take several`,
+    );
+    return;
+  }
+  const other = definitions.find((definition) => !MULTIPLE_KINDS.includes(definition.kind));
+  if (other) {
+    issues.add(
+      id,
+      'element.unsupported',
+      `a multiple event waits for messages, timers and signals; a ${other.kind} definition cannot be one of them`,
     );
   }
-  const definition = definitions[0];
+}
+
+function compileOne(
+  id: string,
+  definition: ModdleNode | undefined,
+  position: EventPosition,
+  issues: IssueCollector,
+  options: { readonly runsAsJob?: boolean },
+): EventDefinition {
   const kind: EventKind | undefined = definition ? DEFINITION_KINDS[definition.$type] : 'none';
   if (!definition || !kind) {
     if (definition)
@@ -108,6 +160,13 @@ export function compileEventDefinition(
     case 'link': {
       const linkName = attr(definition, 'name')?.trim();
       if (!linkName) issues.add(id, 'link.invalid', 'a link event needs a link name');
+      // Zeebe pairs link events by name within a scope, and so does the engine.
+      if (child(definition, 'target') || children(definition, 'source').length > 0)
+        issues.warn(
+          id,
+          'link.reference-ignored',
+          'link events are paired by name within their scope; the source and target references are ignored',
+        );
       return { kind, linkName: linkName ?? '' };
     }
   }

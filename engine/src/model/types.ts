@@ -32,6 +32,7 @@ export const ELEMENT_KINDS = [
   'bpmn:ParallelGateway',
   'bpmn:InclusiveGateway',
   'bpmn:EventBasedGateway',
+  'bpmn:ComplexGateway',
 ] as const;
 export type ElementKind = (typeof ELEMENT_KINDS)[number];
 
@@ -117,6 +118,8 @@ export interface EventElement extends ElementBase {
     | 'bpmn:IntermediateCatchEvent'
     | 'bpmn:IntermediateThrowEvent';
   readonly event: EventDefinition;
+  /** Multiple intermediate catch events: every definition (`event` is the first); the first to happen triggers it. */
+  readonly multiple?: readonly EventDefinition[];
   /** Start events of event subprocesses: whether they interrupt the enclosing scope. */
   readonly interrupting: boolean;
   /** Message/escalation/signal throw events that Zeebe runs as a job (`zeebe:taskDefinition`). */
@@ -131,6 +134,8 @@ export interface EventElement extends ElementBase {
 export interface BoundaryEventElement extends ElementBase {
   readonly kind: 'bpmn:BoundaryEvent';
   readonly event: EventDefinition;
+  /** Multiple boundary events: every definition (`event` is the first); each one that happens triggers it. */
+  readonly multiple?: readonly EventDefinition[];
   readonly attachedToId: string;
   readonly cancelActivity: boolean;
 }
@@ -175,8 +180,15 @@ export interface GatewayElement extends ElementBase {
     | 'bpmn:ExclusiveGateway'
     | 'bpmn:ParallelGateway'
     | 'bpmn:InclusiveGateway'
-    | 'bpmn:EventBasedGateway';
+    | 'bpmn:EventBasedGateway'
+    | 'bpmn:ComplexGateway';
   readonly defaultFlowId?: string;
+  /**
+   * Complex gateways: when the tokens waiting at the gateway may go on (BPMN's activation
+   * condition). FEEL over the scope's variables plus `activationCount` (tokens waiting at the
+   * gateway) and `activationCounts` (the same per incoming flow id).
+   */
+  readonly activationCondition?: Expr;
 }
 
 export type Element = EventElement | BoundaryEventElement | ActivityElement | GatewayElement;

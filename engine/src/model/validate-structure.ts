@@ -32,23 +32,56 @@ export function validateStructure(
     }
   }
   checkScopes(model, issues);
+  checkUnusedLinkCatches(model, issues);
 }
 
+/** A link catch event no throw of its name in its scope jumps to never runs: deploy goes on, with a warning. */
+function checkUnusedLinkCatches(model: ProcessModel, issues: IssueCollector): void {
+  const thrown = new Set<string>();
+  for (const element of Object.values(model.elements)) {
+    if (element.kind === 'bpmn:IntermediateThrowEvent' && element.event.kind === 'link')
+      thrown.add(`${element.parentId}:${element.event.linkName}`);
+  }
+  for (const [key, catchId] of Object.entries(model.linkTargets)) {
+    if (!thrown.has(key))
+      issues.warn(
+        catchId,
+        'link.unused',
+        'no link throw event of this name in the same scope, so it never runs',
+      );
+  }
+}
+
+/**
+ * Conditions and default flows, as BPMN orders them. Exclusive and inclusive gateways choose: every
+ * flow but the default needs a condition. Activities and events split implicitly: each outgoing
+ * flow without a condition or with a true one gets a token; an activity's default flow only when no
+ * condition holds. An event-based gateway follows the event that happens, never a condition.
+ */
 function checkOutgoingFlows(model: ProcessModel, element: Element, issues: IssueCollector): void {
   const defaultFlowId = 'defaultFlowId' in element ? element.defaultFlowId : undefined;
-  const isChoice = element.kind === 'bpmn:ExclusiveGateway' || element.kind === 'bpmn:InclusiveGateway';
+  const isChoice =
+    element.kind === 'bpmn:ExclusiveGateway' ||
+    element.kind === 'bpmn:InclusiveGateway' ||
+    element.kind === 'bpmn:ComplexGateway';
   if (defaultFlowId !== undefined) {
-    if (!isChoice)
+    if (!isChoice && !isActivity(element))
       issues.add(
         element.id,
         'flow.default-invalid',
-        'only exclusive and inclusive gateways have a default flow',
+        'only exclusive, inclusive and complex gateways and activities have a default flow',
       );
     else if (!element.outgoing.includes(defaultFlowId)) {
       issues.add(
         element.id,
         'flow.default-invalid',
-        `the default flow '${defaultFlowId}' is not an outgoing flow of this gateway`,
+        `the default flow '${defaultFlowId}' is not an outgoing flow of '${element.id}'`,
+      );
+    } else if (model.flows[defaultFlowId]?.condition) {
+      issues.add(
+        defaultFlowId,
+        'flow.default-invalid',
+        'a default flow is taken when no condition holds, so it cannot have a condition of its own',
       );
     }
   }
@@ -63,14 +96,18 @@ function checkOutgoingFlows(model: ProcessModel, element: Element, issues: Issue
           `a flow out of '${element.id}' needs a condition unless it is the default flow`,
         );
       }
-    } else if (flow.condition) {
+    } else if (flow.condition && element.kind === 'bpmn:EventBasedGateway') {
       issues.add(
         flowId,
         'flow.condition-unexpected',
-        'only flows out of exclusive and inclusive gateways have conditions',
+        'a flow out of an event-based gateway is taken by the event that happens; it has no condition',
       );
     }
   }
+}
+
+function isActivity(element: Element): boolean {
+  return 'boundaryEventIds' in element;
 }
 
 function checkFlowCounts(element: Element, issues: IssueCollector): void {

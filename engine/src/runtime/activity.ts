@@ -1,13 +1,12 @@
 import { evaluateCondition } from '../expressions/feel.js';
 import { ExpressionError } from '../errors.js';
 import type { ActivityElement, Element } from '../model/types.js';
-import type { ElementBehavior } from './elements/behavior.js';
-import type { Execution, LiveToken } from './execution.js';
-import { leave, raiseIncident } from './flow.js';
+import type { ElementBehavior, Execution, LiveToken } from './execution.js';
+import { finishElement, raiseIncident } from './flow.js';
 import { isActivity } from './model-index.js';
 import { completeBody, completeIteration, enterBody, isIteration } from './multi-instance.js';
 import { closeScope } from './terminate.js';
-import { armTrigger, cancelTrigger } from './triggers.js';
+import { armTriggers } from './triggers.js';
 import type { Scope, TriggerEntry, Variables } from './types.js';
 import { evaluateMappings, propagateVariables, visibleVariables } from './variables.js';
 
@@ -31,6 +30,10 @@ export function activityBehavior(run: RunActivity): ElementBehavior<ActivityElem
         return;
       }
       runInstance(exec, token, element, run);
+    },
+    scopeCompleted: (exec, token) => {
+      token.wait = undefined;
+      completeElement(exec, token, {});
     },
   };
 }
@@ -92,10 +95,8 @@ function armBoundaries(exec: Execution, token: LiveToken, element: ActivityEleme
   if (element.boundaryEventIds.length === 0) return;
   const entries: TriggerEntry[] = [];
   try {
-    for (const boundaryId of element.boundaryEventIds) {
-      const entry = armTrigger(exec, boundaryId, token.id, token.scopeId);
-      if (entry) entries.push(entry);
-    }
+    for (const boundaryId of element.boundaryEventIds)
+      armTriggers(exec, boundaryId, token.id, token.scopeId, entries);
   } finally {
     token.boundary = entries.length > 0 ? entries : undefined;
   }
@@ -148,24 +149,6 @@ function applyCompletionVariables(
   } else {
     propagateVariables(exec, owned?.id ?? token.scopeId, variables, element.id);
   }
-}
-
-/** Releases boundary triggers and the activity scope, records completion, and leaves. */
-export function finishElement(exec: Execution, token: LiveToken, element: Element): void {
-  releaseActivity(exec, token);
-  exec.history('element.completed', { elementId: element.id, tokenId: token.id });
-  exec.markCompleted(element.id);
-  leave(exec, token, element);
-}
-
-/** Cancels a token's boundary triggers and closes its activity scope. */
-export function releaseActivity(exec: Execution, token: LiveToken): void {
-  if (token.boundary) {
-    for (const entry of token.boundary) cancelTrigger(exec, entry);
-    token.boundary = undefined;
-  }
-  const owned = exec.ownedScope(token.id);
-  if (owned) closeScope(exec, owned.id);
 }
 
 function repeatLoop(exec: Execution, token: LiveToken, element: ActivityElement): boolean {

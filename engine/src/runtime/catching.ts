@@ -1,8 +1,9 @@
 import type { BoundaryEventElement } from '../model/types.js';
-import type { Execution } from './execution.js';
+import type { Execution, LiveToken } from './execution.js';
+import { completeElement } from './activity.js';
 import { arrive } from './flow.js';
 import { terminateToken } from './terminate.js';
-import { cancelTrigger, isCycleTimer, rearmCycle } from './triggers.js';
+import { cancelTrigger, closeFiredTrigger, isCycleTimer, rearmCycle } from './triggers.js';
 import type { TriggerEntry, Variables } from './types.js';
 
 /**
@@ -23,14 +24,13 @@ export function fireBoundary(
   const boundary = exec.element(boundaryId) as BoundaryEventElement;
   if (entry) activity.boundary = (activity.boundary ?? []).filter((other) => other !== entry);
   if (boundary.cancelActivity) {
-    if (entry?.subscriptionId)
-      cancelTrigger(exec, { elementId: entry.elementId, subscriptionId: entry.subscriptionId });
+    if (entry) closeFiredTrigger(exec, entry);
     terminateToken(exec, tokenId);
   } else if (entry) {
     // Non-interrupting: messages and signals may come again; cycles re-arm; one-off timers are spent.
     const keep = entry.subscriptionId
       ? entry
-      : isCycleTimer(exec, entry.elementId)
+      : isCycleTimer(exec, entry)
         ? rearmCycle(exec, entry, tokenId, activity.scopeId)
         : undefined;
     if (keep) activity.boundary = [...(activity.boundary ?? []), keep];
@@ -48,16 +48,7 @@ export function fireEventGateway(
   variables: Variables,
 ): void {
   const token = exec.edit(tokenId);
-  for (const other of token.boundary ?? []) {
-    if (other === entry) {
-      if (other.subscriptionId)
-        cancelTrigger(exec, { elementId: other.elementId, subscriptionId: other.subscriptionId });
-    } else {
-      cancelTrigger(exec, other);
-    }
-  }
-  token.boundary = undefined;
-  token.wait = undefined;
+  releaseOthers(exec, token, entry);
   const gateway = exec.element(token.elementId);
   exec.history('element.completed', { elementId: gateway.id, tokenId: token.id });
   exec.markCompleted(gateway.id);
@@ -65,4 +56,26 @@ export function fireEventGateway(
   if (!flowId) throw new Error(`No flow from '${gateway.id}' to '${entry.elementId}'`);
   arrive(exec, token, flowId);
   token.trigger = variables;
+}
+
+/** The first event of a multiple catch event happened: the others are cancelled, the event completes. */
+export function fireAnyEvent(
+  exec: Execution,
+  tokenId: string,
+  entry: TriggerEntry,
+  variables: Variables,
+): void {
+  const token = exec.edit(tokenId);
+  releaseOthers(exec, token, entry);
+  completeElement(exec, token, variables);
+}
+
+/** Closes the entry that fired and cancels every other trigger the waiting token holds. */
+function releaseOthers(exec: Execution, token: LiveToken, fired: TriggerEntry): void {
+  for (const other of token.boundary ?? []) {
+    if (other === fired) closeFiredTrigger(exec, other);
+    else cancelTrigger(exec, other);
+  }
+  token.boundary = undefined;
+  token.wait = undefined;
 }

@@ -3,7 +3,7 @@ import type { ActivityElement, EventElement } from '../model/types.js';
 import type { Execution } from './execution.js';
 import { raiseIncident } from './flow.js';
 import { closeListeners, terminateTokensIn } from './terminate.js';
-import { armTrigger, cancelTrigger, isCycleTimer, rearmCycle } from './triggers.js';
+import { armTrigger, closeFiredTrigger, isCycleTimer, rearmCycle } from './triggers.js';
 import type { TriggerEntry, Variables } from './types.js';
 import { evaluateMappings, visibleVariables } from './variables.js';
 
@@ -48,9 +48,9 @@ export function fireListener(
   let keep: TriggerEntry | undefined;
   if (!start.interrupting) {
     if (entry.subscriptionId) keep = entry;
-    else if (isCycleTimer(exec, entry.elementId)) keep = rearmCycle(exec, entry, scopeId, scopeId);
+    else if (isCycleTimer(exec, entry)) keep = rearmCycle(exec, entry, scopeId, scopeId);
   } else if (entry.subscriptionId) {
-    cancelTrigger(exec, { elementId: entry.elementId, subscriptionId: entry.subscriptionId });
+    closeFiredTrigger(exec, entry);
   }
   const listeners = keep ? [...others, keep] : others;
   const { listeners: _previous, ...rest } = scope;

@@ -1,4 +1,4 @@
-import type { Element } from '../model/types.js';
+import type { Element, ElementKind } from '../model/types.js';
 import type { ModelIndex } from './model-index.js';
 import type {
   Effect,
@@ -31,6 +31,30 @@ export interface LiveToken {
   trigger?: Variables;
 }
 
+/**
+ * What an element does with a token. The step hands every behavior in through `Execution`
+ * (as diagram-js injects services), so the code that moves tokens calls behaviors through this
+ * interface and never imports them: behaviors depend on the flow, not the other way round.
+ */
+export interface ElementBehavior<E extends Element = Element> {
+  /** A token arrived. */
+  enter(exec: Execution, token: LiveToken, element: E): void;
+  /** Re-run after `incident.retry`; defaults to `enter`. */
+  retry?(exec: Execution, token: LiveToken, element: E): void;
+  /** The child scope this token owns (a subprocess's) has no token left: the element completes. */
+  scopeCompleted?(exec: Execution, token: LiveToken, element: E): void;
+  /**
+   * After the moving tokens settle: whether a token waiting at this join may go on now, because
+   * the tokens it waited for went elsewhere. Moves it and returns true if so.
+   */
+  settle?(exec: Execution, token: Readonly<LiveToken>, element: E): boolean;
+}
+
+/** The behavior registry a step runs with, one entry per element kind. */
+export type BehaviorRegistry = {
+  readonly [K in ElementKind]: ElementBehavior<Element & { readonly kind: K }>;
+};
+
 /** Guards against a model that loops forever without ever waiting. */
 const MAX_MOVES_PER_STEP = 100_000;
 
@@ -58,6 +82,8 @@ export class Execution {
     readonly index: ModelIndex,
     readonly ctx: StepContext,
     state: InstanceState | null,
+    /** Every element kind's behavior, handed in by the step. */
+    readonly behaviors: BehaviorRegistry,
   ) {
     this.status = state?.status ?? 'active';
     this.parentInstanceId = state?.parentInstanceId;
@@ -77,6 +103,11 @@ export class Execution {
 
   element(id: string): Element {
     return this.index.element(id);
+  }
+
+  /** The behavior of an element's kind. */
+  behavior(element: Element): ElementBehavior {
+    return this.behaviors[element.kind] as ElementBehavior;
   }
 
   emit(effect: Effect): void {

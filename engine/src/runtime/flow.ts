@@ -1,21 +1,20 @@
 import { evaluateCondition } from '../expressions/feel.js';
 import { ExpressionError } from '../errors.js';
 import type { Element } from '../model/types.js';
-import { completeElement } from './activity.js';
-import { BEHAVIORS } from './elements/index.js';
 import type { Execution, LiveToken } from './execution.js';
-import { reevaluateInclusiveJoins } from './elements/inclusive-gateway.js';
-import { closeListeners } from './terminate.js';
+import { closeListeners, closeScope } from './terminate.js';
+import { cancelTrigger } from './triggers.js';
 import type { Effect, Variables } from './types.js';
 import { visibleVariables } from './variables.js';
 
 /**
  * How tokens move: the step loop, sequence flows, token consumption and scope completion.
  * Moving tokens are processed from a queue (never by recursion along the flow), so a long chain of
- * pass-through elements costs no stack.
+ * pass-through elements costs no stack. Elements are reached only through the behavior registry
+ * the step handed to `Execution`: nothing here imports a behavior.
  */
 
-/** Runs every moving token until all wait; then re-checks inclusive joins that may now fire. */
+/** Runs every moving token until all wait; then lets waiting joins that may now go on settle. */
 export function drain(exec: Execution): void {
   do {
     for (let id = exec.nextMoving(); id !== undefined; id = exec.nextMoving()) {
@@ -23,17 +22,29 @@ export function drain(exec: Execution): void {
       if (!token || token.wait) continue;
       enterElement(exec, exec.edit(id), false);
     }
-  } while (exec.status === 'active' && reevaluateInclusiveJoins(exec));
+  } while (exec.status === 'active' && settleJoins(exec));
+}
+
+/** Offers each waiting join (once per element and scope) to its behavior; true when one moved. */
+function settleJoins(exec: Execution): boolean {
+  const checked = new Set<string>();
+  for (const token of exec.tokens.values()) {
+    if (token.wait?.kind !== 'join') continue;
+    const key = `${token.elementId}\u0000${token.scopeId}`;
+    if (checked.has(key)) continue;
+    checked.add(key);
+    const element = exec.element(token.elementId);
+    const behavior = exec.behavior(element);
+    if (behavior.settle?.(exec, token, element)) return true;
+  }
+  return false;
 }
 
 /** Runs an element's behavior for a token that arrived (or, on incident retry, runs it again). */
 export function enterElement(exec: Execution, token: LiveToken, retry: boolean): void {
   const element = exec.element(token.elementId);
   if (!retry) exec.history('element.entered', { elementId: element.id, tokenId: token.id });
-  const behavior = BEHAVIORS[element.kind] as {
-    enter(exec: Execution, token: LiveToken, element: Element): void;
-    retry?(exec: Execution, token: LiveToken, element: Element): void;
-  };
+  const behavior = exec.behavior(element);
   try {
     if (retry && behavior.retry) behavior.retry(exec, token, element);
     else behavior.enter(exec, token, element);
@@ -70,41 +81,69 @@ export function takeFlows(exec: Execution, token: LiveToken, flowIds: readonly s
   });
 }
 
-/** Leaves an element by its outgoing flows: unconditional ones, true conditions, else the default. */
+/**
+ * Leaves an element by its outgoing flows (BPMN's implicit split out of activities and events):
+ * every flow without a condition and every flow whose condition holds gets a token; the default
+ * flow only when no condition holds. When no flow is taken, the token waits in an incident, and
+ * a retry evaluates the conditions again.
+ */
 export function leave(exec: Execution, token: LiveToken, element: Element): void {
   if (element.outgoing.length === 0) {
     consume(exec, token);
     return;
   }
   const defaultFlowId = 'defaultFlowId' in element ? element.defaultFlowId : undefined;
-  const chosen: string[] = [];
-  let conditional = false;
+  const taken = new Set<string>();
+  let conditionHeld = false;
   let variables: Variables | undefined;
   for (const flowId of element.outgoing) {
     if (flowId === defaultFlowId) continue;
     const condition = exec.index.flow(flowId).condition;
     if (!condition) {
-      chosen.push(flowId);
+      taken.add(flowId);
       continue;
     }
-    conditional = true;
     variables ??= visibleVariables(exec, token.scopeId);
     try {
-      if (evaluateCondition(condition, variables, { now: exec.now })) chosen.push(flowId);
+      if (!evaluateCondition(condition, variables, { now: exec.now })) continue;
     } catch (error) {
       if (!(error instanceof ExpressionError)) throw error;
-      raiseIncident(exec, token, 'expression', error.message, { retry: 'complete' });
+      raiseIncident(exec, token, 'expression', error.message, { retry: 'leave' });
       return;
     }
+    taken.add(flowId);
+    conditionHeld = true;
   }
-  if (chosen.length === 0 && defaultFlowId) chosen.push(defaultFlowId);
-  if (chosen.length === 0 && conditional) {
+  if (defaultFlowId && !conditionHeld) taken.add(defaultFlowId);
+  if (taken.size === 0) {
     raiseIncident(exec, token, 'condition', `No outgoing flow of '${element.id}' has a true condition`, {
-      retry: 'complete',
+      retry: 'leave',
     });
     return;
   }
-  takeFlows(exec, token, chosen);
+  takeFlows(
+    exec,
+    token,
+    element.outgoing.filter((flowId) => taken.has(flowId)),
+  );
+}
+
+/** Releases boundary triggers and the activity scope, records completion, and leaves. */
+export function finishElement(exec: Execution, token: LiveToken, element: Element): void {
+  releaseActivity(exec, token);
+  exec.history('element.completed', { elementId: element.id, tokenId: token.id });
+  exec.markCompleted(element.id);
+  leave(exec, token, element);
+}
+
+/** Cancels a token's boundary triggers and closes its activity scope. */
+export function releaseActivity(exec: Execution, token: LiveToken): void {
+  if (token.boundary) {
+    for (const entry of token.boundary) cancelTrigger(exec, entry);
+    token.boundary = undefined;
+  }
+  const owned = exec.ownedScope(token.id);
+  if (owned) closeScope(exec, owned.id);
 }
 
 /** A token's path ends here; its scope completes when it was the last one. */
@@ -124,9 +163,10 @@ export function completeScopeIfDone(exec: Execution, scopeId: string): void {
   }
   const owner = scope.ownerTokenId ? exec.token(scope.ownerTokenId) : undefined;
   if (!owner || owner.elementId !== scope.elementId || owner.wait?.kind !== 'scope') return;
-  const ownerToken = exec.edit(owner.id);
-  ownerToken.wait = undefined;
-  completeElement(exec, ownerToken, {});
+  const element = exec.element(owner.elementId);
+  const behavior = exec.behavior(element);
+  if (!behavior.scopeCompleted) throw new Error(`'${element.id}' owns a scope but cannot complete one`);
+  behavior.scopeCompleted(exec, exec.edit(owner.id), element);
 }
 
 /** The root scope ran out of tokens: the instance is completed. */
@@ -158,13 +198,18 @@ export function raiseIncident(
   token: LiveToken,
   incidentType: IncidentType,
   message: string,
-  options: { readonly jobId?: string; readonly retry?: 'complete'; readonly variables?: Variables } = {},
+  options: {
+    readonly jobId?: string;
+    readonly retry?: 'complete' | 'leave';
+    readonly variables?: Variables;
+  } = {},
 ): void {
   const incidentId = exec.newId();
   token.wait = {
     kind: 'incident',
     incidentId,
-    ...(options.retry ? { retry: options.retry, variables: options.variables ?? {} } : {}),
+    ...(options.retry === 'complete' ? { retry: options.retry, variables: options.variables ?? {} } : {}),
+    ...(options.retry === 'leave' ? { retry: options.retry } : {}),
   };
   exec.emit({
     type: 'incident.raise',

@@ -16,8 +16,12 @@
  * tokens[]               only tokens that WAIT (moving tokens exist only inside one step)
  *   elementId, scopeId   where it is parked and the flow scope it belongs to
  *   wait                 what it waits for: userTask | job | timer | message | signal |
- *                        eventGateway | childInstance | scope | join | incident
- *   boundary[]           boundary-event (or event-gateway target) jobs and subscriptions
+ *                        eventGateway | anyEvent (a multiple catch event) | childInstance |
+ *                        scope | join (a complex gateway waiting for reset: `resetAfter`) |
+ *                        incident (`retry`: run again, resume completion, or leave again)
+ *   boundary[]           boundary-event, event-gateway target or multiple-event jobs and
+ *                        subscriptions (`definition`: which event of a multiple event;
+ *                        `signalName`: the name a signal subscription listens for)
  *   arrivedBy            the flow it came in by (joins count arrivals per flow)
  * completedElementIds    elements completed at least once, in order (the path taken)
  * takenFlowIds           flows taken at least once
@@ -45,6 +49,12 @@
  * ```
  * Instance: `active` ─▶ `completed` (root scope empty) | `terminated` (terminate end event)
  * | `cancelled` (instance.cancel). Only active instances accept commands.
+ *
+ * ## Modules, one way only
+ * `step` is the composition root: it hands the behavior registry (`elements/index.ts`) to the
+ * `Execution`, as diagram-js injects services. `flow.ts` moves tokens and reaches elements only
+ * through that registry (`enter`, `retry`, `scopeCompleted`, `settle`), so behaviors depend on the
+ * flow and never the reverse. `test/import-cycles.test.ts` fails on any import cycle in the engine.
  *
  * ## Contract with the shell
  * - Effects are applied in order, in the same transaction as the new state.

@@ -27,12 +27,9 @@ export function indexModel(model: ProcessModel): ModelIndex {
 }
 
 function buildIndex(model: ProcessModel): ModelIndex {
-  const links = new Map<string, string>();
-  for (const element of Object.values(model.elements)) {
-    if (element.kind === 'bpmn:IntermediateCatchEvent' && element.event.kind === 'link') {
-      links.set(`${element.parentId}\u0000${element.event.linkName}`, element.id);
-    }
-  }
+  // The compiler pairs link events by scope and name (and rejects a name caught twice).
+  const linkTarget = (scopeElementId: string, linkName: string): string | undefined =>
+    model.linkTargets[`${scopeElementId}:${linkName}`];
   const reach = new Map<string, ReadonlySet<string>>();
 
   const element = (id: string): Element => {
@@ -47,7 +44,7 @@ function buildIndex(model: ProcessModel): ModelIndex {
     const elements: string[] = [];
     if (isActivity(el)) elements.push(...el.boundaryEventIds);
     if (el.kind === 'bpmn:IntermediateThrowEvent' && el.event.kind === 'link') {
-      const target = links.get(`${el.parentId}\u0000${el.event.linkName}`);
+      const target = linkTarget(el.parentId, el.event.linkName);
       if (target) elements.push(target);
     }
     return { flows: el.outgoing, elements };
@@ -86,7 +83,7 @@ function buildIndex(model: ProcessModel): ModelIndex {
       if (!found) throw new Error(`Sequence flow '${id}' is not in process '${model.id}'`);
       return found;
     },
-    linkTarget: (scopeElementId, linkName) => links.get(`${scopeElementId}\u0000${linkName}`),
+    linkTarget,
     reachableFlows,
   };
 }

@@ -1,9 +1,8 @@
 import { evaluateCondition } from '../expressions/feel.js';
 import { ExpressionError } from '../errors.js';
 import type { ActivityElement, MultiInstance } from '../model/types.js';
-import { finishElement } from './activity.js';
 import type { Execution, LiveToken } from './execution.js';
-import { raiseIncident } from './flow.js';
+import { finishElement, raiseIncident } from './flow.js';
 import { closeScope, terminateTokensIn } from './terminate.js';
 import type { JsonValue, Variables } from './types.js';
 import { evaluateIn, propagateVariables, visibleVariables } from './variables.js';

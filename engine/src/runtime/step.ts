@@ -6,6 +6,7 @@ import { cancelInstance, retryIncident, setVariables } from './commands/instance
 import { completeJob, failJobWithError, raiseJobIncident } from './commands/jobs.js';
 import { startInstance } from './commands/start.js';
 import { completeTask, returnTask } from './commands/tasks.js';
+import { BEHAVIORS } from './elements/index.js';
 import { Execution } from './execution.js';
 import { drain } from './flow.js';
 import { indexModel } from './model-index.js';
@@ -50,7 +51,7 @@ export function step(
     if (state === null) throw new InvalidArgumentError(`Instance ${ctx.instanceId} has not started`);
     if (state.status !== 'active') throw new InstanceNotActiveError(ctx.instanceId, state.status);
   }
-  const exec = new Execution(indexModel(model), ctx, state);
+  const exec = new Execution(indexModel(model), ctx, state, BEHAVIORS);
   const handler = HANDLERS[command.type] as (exec: Execution, command: Command) => void;
   handler(exec, command);
   drain(exec);

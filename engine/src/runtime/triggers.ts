@@ -19,6 +19,13 @@ export function catchDefinition(element: Element): EventDefinition | undefined {
   return undefined;
 }
 
+/** The event definition a trigger entry waits for (one of a multiple event's, by index). */
+export function entryDefinition(exec: Execution, entry: TriggerEntry): EventDefinition | undefined {
+  const element = exec.element(entry.elementId);
+  if (entry.definition !== undefined && 'multiple' in element) return element.multiple?.[entry.definition];
+  return catchDefinition(element);
+}
+
 /** Creates the job or subscription for a timer/message/signal event; undefined for other kinds. */
 export function armTrigger(
   exec: Execution,
@@ -27,7 +34,39 @@ export function armTrigger(
   scopeId: string,
 ): TriggerEntry | undefined {
   const event = catchDefinition(exec.element(elementId));
-  if (!event) return undefined;
+  return event ? armDefinition(exec, elementId, event, undefined, ownerId, scopeId) : undefined;
+}
+
+/** Like `armTrigger`, for every event a multiple event waits for (each entry carries its index). */
+export function armTriggers(
+  exec: Execution,
+  elementId: string,
+  ownerId: string,
+  scopeId: string,
+  entries: TriggerEntry[],
+): void {
+  const element = exec.element(elementId);
+  const multiple = 'multiple' in element ? element.multiple : undefined;
+  if (!multiple) {
+    const entry = armTrigger(exec, elementId, ownerId, scopeId);
+    if (entry) entries.push(entry);
+    return;
+  }
+  multiple.forEach((event, index) => {
+    const entry = armDefinition(exec, elementId, event, index, ownerId, scopeId);
+    if (entry) entries.push(entry);
+  });
+}
+
+function armDefinition(
+  exec: Execution,
+  elementId: string,
+  event: EventDefinition,
+  index: number | undefined,
+  ownerId: string,
+  scopeId: string,
+): TriggerEntry | undefined {
+  const definition = index === undefined ? {} : { definition: index };
   switch (event.kind) {
     case 'timer': {
       const value = timerValue(exec, event.timer, scopeId);
@@ -38,15 +77,18 @@ export function armTrigger(
           exprText(event.timer.expr),
           `not a valid timer ${event.timer.type}: ${due}`,
         );
-      return createTimerJob(
-        exec,
-        elementId,
-        ownerId,
-        value,
-        event.timer.type === 'cycle',
-        due.dueAt,
-        due.remaining,
-      );
+      return {
+        ...createTimerJob(
+          exec,
+          elementId,
+          ownerId,
+          value,
+          event.timer.type === 'cycle',
+          due.dueAt,
+          due.remaining,
+        ),
+        ...definition,
+      };
     }
     case 'message': {
       const messageName = text(
@@ -65,13 +107,13 @@ export function armTrigger(
         elementId,
         tokenId: ownerId,
       });
-      return { elementId, subscriptionId };
+      return { elementId, subscriptionId, ...definition };
     }
     case 'signal': {
       const signalName = text(evaluateIn(exec, event.signalName, scopeId), event.signalName, 'signal name');
       const subscriptionId = exec.newId();
       exec.emit({ type: 'signal.subscribe', subscriptionId, signalName, elementId, tokenId: ownerId });
-      return { elementId, subscriptionId };
+      return { elementId, subscriptionId, signalName, ...definition };
     }
     default:
       return undefined;
@@ -85,19 +127,27 @@ export function rearmCycle(
   ownerId: string,
   scopeId: string,
 ): TriggerEntry | undefined {
-  const event = catchDefinition(exec.element(entry.elementId));
+  const event = entryDefinition(exec, entry);
   if (event?.kind !== 'timer' || event.timer.type !== 'cycle' || !entry.dueAt) return undefined;
   const value = timerValue(exec, event.timer, scopeId);
   const next = nextCycleDue(value, new Date(entry.dueAt), entry.remaining ?? null);
   if (!next) return undefined;
-  return createTimerJob(exec, entry.elementId, ownerId, value, true, next.dueAt, next.remaining);
+  const job = createTimerJob(exec, entry.elementId, ownerId, value, true, next.dueAt, next.remaining);
+  return entry.definition === undefined ? job : { ...job, definition: entry.definition };
+}
+
+/** Closes only the subscription of an entry whose event just happened (the shell finishes a fired job). */
+export function closeFiredTrigger(exec: Execution, entry: TriggerEntry): void {
+  if (!entry.subscriptionId) return;
+  const { jobId: _fired, ...subscription } = entry;
+  cancelTrigger(exec, subscription);
 }
 
 /** Removes a trigger's job or subscription. */
 export function cancelTrigger(exec: Execution, entry: TriggerEntry): void {
   if (entry.jobId) exec.emit({ type: 'job.cancel', jobId: entry.jobId });
   if (entry.subscriptionId) {
-    const signal = catchDefinition(exec.element(entry.elementId))?.kind === 'signal';
+    const signal = entryDefinition(exec, entry)?.kind === 'signal';
     exec.emit({
       type: signal ? 'signal.unsubscribe' : 'message.unsubscribe',
       subscriptionId: entry.subscriptionId,
@@ -106,8 +156,8 @@ export function cancelTrigger(exec: Execution, entry: TriggerEntry): void {
 }
 
 /** Whether the entry is a repeating timer (non-interrupting cycles re-arm after firing). */
-export function isCycleTimer(exec: Execution, elementId: string): boolean {
-  const event = catchDefinition(exec.element(elementId));
+export function isCycleTimer(exec: Execution, entry: TriggerEntry): boolean {
+  const event = entryDefinition(exec, entry);
   return event?.kind === 'timer' && event.timer.type === 'cycle';
 }
 

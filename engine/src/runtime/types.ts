@@ -18,19 +18,34 @@ export type TokenWait =
   | { readonly kind: 'job'; readonly jobId: string }
   | { readonly kind: 'timer'; readonly jobId: string }
   | { readonly kind: 'message'; readonly subscriptionId: string }
-  | { readonly kind: 'signal'; readonly subscriptionId: string }
+  | {
+      readonly kind: 'signal';
+      readonly subscriptionId: string;
+      /** The name subscribed to, so a signal thrown in this instance finds it within the step. */
+      readonly signalName?: string;
+    }
   /** Event-based gateway: waits on the catch events after it. */
   | { readonly kind: 'eventGateway' }
+  /** Multiple catch event: waits for the first of its events (one trigger each in `Token.boundary`). */
+  | { readonly kind: 'anyEvent' }
   | { readonly kind: 'childInstance'; readonly childInstanceId: string }
   /** Subprocess / multi-instance body: waits for its child scope to finish. */
   | { readonly kind: 'scope'; readonly scopeId: string }
-  /** Parallel / inclusive join: arrived, waiting for siblings. */
-  | { readonly kind: 'join' }
+  /**
+   * Parallel / inclusive / complex join: arrived, waiting for siblings. `resetAfter` marks the
+   * token that keeps a complex gateway waiting for reset: the incoming flows it consumed tokens
+   * from when it activated (it has no flow it arrived by).
+   */
+  | { readonly kind: 'join'; readonly resetAfter?: readonly string[] }
   | {
       readonly kind: 'incident';
       readonly incidentId: string;
-      /** 'complete': the element had finished and failed while leaving (output mappings); a retry resumes there. */
-      readonly retry?: 'complete';
+      /**
+       * 'complete': the element had finished and failed while completing (output mappings); a retry
+       * resumes there. 'leave': it had completed and no outgoing flow could be taken; a retry
+       * evaluates the flows' conditions again.
+       */
+      readonly retry?: 'complete' | 'leave';
       /** The completion variables to resume with when `retry` is 'complete'. */
       readonly variables?: Variables;
     };
@@ -41,6 +56,10 @@ export interface TriggerEntry {
   readonly elementId: string;
   readonly jobId?: string;
   readonly subscriptionId?: string;
+  /** Multiple events: which of the element's event definitions this entry waits for (its index). */
+  readonly definition?: number;
+  /** Signal subscriptions: the name subscribed to, so a signal thrown in this instance finds it within the step. */
+  readonly signalName?: string;
   /** Timers: when the current job is due (ISO), so a cycle can compute its next occurrence. */
   readonly dueAt?: string;
   /** Cycle timers: repetitions left after the current one (null = unbounded). */
@@ -234,8 +253,16 @@ export type Effect =
       readonly tokenId: string;
     }
   | { readonly type: 'signal.unsubscribe'; readonly subscriptionId: string }
-  /** Broadcast to every subscription and signal start event, after this step's state is saved. */
-  | { readonly type: 'signal.broadcast'; readonly signalName: string; readonly variables: Variables }
+  /**
+   * Broadcast to every subscription and signal start event, after this step's state is saved.
+   * `otherInstancesOnly`: the throwing instance's own catch events already got it inside the step.
+   */
+  | {
+      readonly type: 'signal.broadcast';
+      readonly signalName: string;
+      readonly variables: Variables;
+      readonly otherInstancesOnly?: boolean;
+    }
   | {
       readonly type: 'child.start';
       readonly childInstanceId: string;

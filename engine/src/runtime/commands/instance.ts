@@ -1,7 +1,7 @@
 import { IncidentNotFoundError, InvalidArgumentError } from '../../errors.js';
 import { completeElement } from '../activity.js';
 import type { Execution } from '../execution.js';
-import { enterElement } from '../flow.js';
+import { enterElement, leave } from '../flow.js';
 import { closeListeners, terminateTokensIn } from '../terminate.js';
 import type { Command } from '../types.js';
 import { setLocalVariables } from '../variables.js';
@@ -40,5 +40,6 @@ export function retryIncident(exec: Execution, command: Extract<Command, { type:
   });
   token.wait = undefined;
   if (wait.retry === 'complete') completeElement(exec, token, wait.variables ?? {});
+  else if (wait.retry === 'leave') leave(exec, token, exec.element(token.elementId));
   else enterElement(exec, token, true);
 }

@@ -1,5 +1,6 @@
 import { TaskNotFoundError, TaskReturnTargetInvalidError } from '../../errors.js';
-import { completeElement, releaseActivity } from '../activity.js';
+import { completeElement } from '../activity.js';
+import { releaseActivity } from '../flow.js';
 import type { Execution } from '../execution.js';
 import { isActivity } from '../model-index.js';
 import { isIteration } from '../multi-instance.js';

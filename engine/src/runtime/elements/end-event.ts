@@ -4,7 +4,7 @@ import type { Execution, LiveToken } from '../execution.js';
 import { consume, notifyParent } from '../flow.js';
 import { closeListeners, terminateTokensIn } from '../terminate.js';
 import { throwError, throwEscalation } from '../throw.js';
-import type { ElementBehavior } from './behavior.js';
+import type { ElementBehavior } from '../execution.js';
 import { createServiceJob } from './jobs.js';
 import { broadcastSignal } from './signal.js';
 
@@ -27,7 +27,9 @@ export const endEvent: ElementBehavior<EventElement> = {
         return;
       case 'signal':
         broadcastSignal(exec, token, element);
-        completeElement(exec, token, {});
+        // A catch of this very signal may have interrupted the scope the end event was in.
+        if (exec.token(token.id)) completeElement(exec, token, {});
+        else exec.markCompleted(element.id);
         return;
       case 'message':
         if (element.jobType) createServiceJob(exec, token, element, token.scopeId);

@@ -1,7 +1,7 @@
 import type { GatewayElement } from '../../model/types.js';
-import { armTrigger } from '../triggers.js';
+import { armTriggers } from '../triggers.js';
 import type { TriggerEntry } from '../types.js';
-import type { ElementBehavior } from './behavior.js';
+import type { ElementBehavior } from '../execution.js';
 
 /**
  * Event-based gateway: the token waits at the gateway with one trigger per following catch event
@@ -11,10 +11,8 @@ export const eventBasedGateway: ElementBehavior<GatewayElement> = {
   enter(exec, token, element) {
     const entries: TriggerEntry[] = [];
     try {
-      for (const flowId of element.outgoing) {
-        const entry = armTrigger(exec, exec.index.flow(flowId).targetId, token.id, token.scopeId);
-        if (entry) entries.push(entry);
-      }
+      for (const flowId of element.outgoing)
+        armTriggers(exec, exec.index.flow(flowId).targetId, token.id, token.scopeId, entries);
     } finally {
       token.boundary = entries;
     }

@@ -2,7 +2,7 @@ import { evaluateCondition } from '../../expressions/feel.js';
 import type { GatewayElement } from '../../model/types.js';
 import { raiseIncident } from '../flow.js';
 import { visibleVariables } from '../variables.js';
-import type { ElementBehavior } from './behavior.js';
+import type { ElementBehavior } from '../execution.js';
 import { passGateway } from './gateway.js';
 
 /** Exclusive gateway: the first flow (in model order) whose condition holds, else the default, else an incident. */

@@ -4,7 +4,7 @@ import type { GatewayElement } from '../../model/types.js';
 import type { Execution, LiveToken } from '../execution.js';
 import { raiseIncident } from '../flow.js';
 import { visibleVariables } from '../variables.js';
-import type { ElementBehavior } from './behavior.js';
+import type { ElementBehavior } from '../execution.js';
 import { joinArrivals, mergeJoin, passGateway } from './gateway.js';
 
 /**
@@ -21,6 +21,19 @@ export const inclusiveGateway: ElementBehavior<GatewayElement> = {
     token.wait = { kind: 'join' };
     const merged = tryJoin(exec, element, token.scopeId, token.id);
     if (merged) fork(exec, merged, element);
+  },
+  // The tokens a join waited for may have gone elsewhere once the others settled.
+  settle(exec, token, element) {
+    if (element.incoming.length <= 1) return false;
+    const merged = tryJoin(exec, element, token.scopeId);
+    if (!merged) return false;
+    try {
+      fork(exec, merged, element);
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      raiseIncident(exec, merged, 'expression', error.message);
+    }
+    return true;
   },
 };
 
@@ -61,31 +74,4 @@ function tryJoin(
     }
   }
   return mergeJoin(exec, arrivals.values(), preferredId);
-}
-
-/**
- * After the moving tokens settle, a waiting inclusive join may have become ready because the
- * tokens it waited for went elsewhere. Returns whether one fired (the caller drains again).
- */
-export function reevaluateInclusiveJoins(exec: Execution): boolean {
-  const checked = new Set<string>();
-  for (const token of exec.tokens.values()) {
-    if (token.wait?.kind !== 'join') continue;
-    const key = `${token.elementId}\u0000${token.scopeId}`;
-    if (checked.has(key)) continue;
-    checked.add(key);
-    const element = exec.element(token.elementId);
-    if (element.kind !== 'bpmn:InclusiveGateway' || element.incoming.length <= 1) continue;
-    const gateway = element as GatewayElement;
-    const merged = tryJoin(exec, gateway, token.scopeId);
-    if (!merged) continue;
-    try {
-      fork(exec, merged, gateway);
-    } catch (error) {
-      if (!(error instanceof ExpressionError)) throw error;
-      raiseIncident(exec, merged, 'expression', error.message);
-    }
-    return true;
-  }
-  return false;
 }

@@ -1,7 +1,8 @@
 import { activityBehavior } from '../activity.js';
-import type { ElementBehaviors } from './behavior.js';
+import type { BehaviorRegistry } from '../execution.js';
 import { boundaryEvent } from './boundary-event.js';
 import { runCallActivity } from './call-activity.js';
+import { complexGateway } from './complex-gateway.js';
 import { endEvent } from './end-event.js';
 import { eventBasedGateway } from './event-based-gateway.js';
 import { exclusiveGateway } from './exclusive-gateway.js';
@@ -18,7 +19,7 @@ import { runSubProcess } from './sub-process.js';
 import { runUserTask } from './user-task.js';
 
 /** Every element kind's behavior; exhaustive by type, so a new kind must get one here. */
-export const BEHAVIORS: ElementBehaviors = {
+export const BEHAVIORS: BehaviorRegistry = {
   'bpmn:StartEvent': startEvent,
   'bpmn:EndEvent': endEvent,
   'bpmn:IntermediateCatchEvent': intermediateCatchEvent,
@@ -37,4 +38,5 @@ export const BEHAVIORS: ElementBehaviors = {
   'bpmn:ParallelGateway': parallelGateway,
   'bpmn:InclusiveGateway': inclusiveGateway,
   'bpmn:EventBasedGateway': eventBasedGateway,
+  'bpmn:ComplexGateway': complexGateway,
 };

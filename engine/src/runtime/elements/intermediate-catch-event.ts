@@ -1,9 +1,10 @@
 import type { EventElement } from '../../model/types.js';
 import { completeElement } from '../activity.js';
-import { armTrigger } from '../triggers.js';
-import type { ElementBehavior } from './behavior.js';
+import { armTrigger, armTriggers } from '../triggers.js';
+import type { TriggerEntry } from '../types.js';
+import type { ElementBehavior } from '../execution.js';
 
-/** Intermediate catch events wait for a timer, message or signal; link catches pass through. */
+/** Intermediate catch events wait for a timer, message or signal (a multiple one: the first of several); link catches pass through. */
 export const intermediateCatchEvent: ElementBehavior<EventElement> = {
   enter(exec, token, element) {
     if (token.trigger) {
@@ -12,10 +13,25 @@ export const intermediateCatchEvent: ElementBehavior<EventElement> = {
       completeElement(exec, token, variables);
       return;
     }
+    if (element.multiple) {
+      // A multiple event: the first of its messages, timers and signals completes it.
+      const entries: TriggerEntry[] = [];
+      try {
+        armTriggers(exec, element.id, token.id, token.scopeId, entries);
+      } finally {
+        token.boundary = entries;
+      }
+      token.wait = { kind: 'anyEvent' };
+      return;
+    }
     const entry = armTrigger(exec, element.id, token.id, token.scopeId);
     if (entry?.jobId) token.wait = { kind: 'timer', jobId: entry.jobId };
     else if (entry?.subscriptionId && element.event.kind === 'signal') {
-      token.wait = { kind: 'signal', subscriptionId: entry.subscriptionId };
+      token.wait = {
+        kind: 'signal',
+        subscriptionId: entry.subscriptionId,
+        ...(entry.signalName === undefined ? {} : { signalName: entry.signalName }),
+      };
     } else if (entry?.subscriptionId) token.wait = { kind: 'message', subscriptionId: entry.subscriptionId };
     else completeElement(exec, token, {});
   },

@@ -2,7 +2,7 @@ import type { EventElement } from '../../model/types.js';
 import { completeElement } from '../activity.js';
 import type { Execution, LiveToken } from '../execution.js';
 import { throwEscalation } from '../throw.js';
-import type { ElementBehavior } from './behavior.js';
+import type { ElementBehavior } from '../execution.js';
 import { createServiceJob } from './jobs.js';
 import { broadcastSignal } from './signal.js';
 
@@ -13,6 +13,7 @@ export const intermediateThrowEvent: ElementBehavior<EventElement> = {
     switch (event.kind) {
       case 'signal':
         broadcastSignal(exec, token, element);
+        if (!exec.token(token.id)) return;
         break;
       case 'escalation':
         throwEscalation(exec, token, event.escalationCode ?? '', { ownBoundaries: false });

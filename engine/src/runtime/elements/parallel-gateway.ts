@@ -1,5 +1,5 @@
 import type { GatewayElement } from '../../model/types.js';
-import type { ElementBehavior } from './behavior.js';
+import type { ElementBehavior } from '../execution.js';
 import { joinArrivals, mergeJoin, passGateway } from './gateway.js';
 
 /** Parallel gateway: a join waits for one token per incoming flow; then all outgoing flows are taken. */

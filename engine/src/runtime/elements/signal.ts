@@ -1,9 +1,14 @@
 import { ExpressionError } from '../../errors.js';
 import type { EventElement } from '../../model/types.js';
+import { catchSignalHere } from '../delivery.js';
 import type { Execution, LiveToken } from '../execution.js';
 import { evaluateIn, evaluateMappings, visibleVariables } from '../variables.js';
 
-/** Signal throw (intermediate or end): a broadcast the shell delivers after this step is saved. */
+/**
+ * Signal throw (intermediate or end): this instance's own catch events get it at once, inside the
+ * step; every other instance through a broadcast the shell delivers after this step is saved.
+ * The thrower may be gone afterwards (a catch interrupted its scope): callers check.
+ */
 export function broadcastSignal(exec: Execution, token: LiveToken, element: EventElement): void {
   if (element.event.kind !== 'signal') return;
   const name = evaluateIn(exec, element.event.signalName, token.scopeId);
@@ -18,6 +23,7 @@ export function broadcastSignal(exec: Execution, token: LiveToken, element: Even
   const inputs = element.ioMapping?.inputs ?? [];
   const variables =
     inputs.length > 0 ? evaluateMappings(exec, inputs, visibleVariables(exec, token.scopeId)) : {};
-  exec.emit({ type: 'signal.broadcast', signalName: name, variables });
   exec.history('signal.thrown', { elementId: element.id, tokenId: token.id, data: { signalName: name } });
+  exec.emit({ type: 'signal.broadcast', signalName: name, variables, otherInstancesOnly: true });
+  catchSignalHere(exec, name, variables);
 }

@@ -1,6 +1,6 @@
 import type { EventElement } from '../../model/types.js';
 import { completeElement } from '../activity.js';
-import type { ElementBehavior } from './behavior.js';
+import type { ElementBehavior } from '../execution.js';
 
 /** Start events pass through; an event subprocess start carries the triggering event's variables. */
 export const startEvent: ElementBehavior<EventElement> = {

@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import { compileBpmn } from '../../src/model/index.js';
+import { chain, compileValid, flow, formal, issueKeys, processFile } from './bpmn-text.js';
+
+const START = '<bpmn:startEvent id="s" />';
+const ENDS = '<bpmn:endEvent id="a" /><bpmn:endEvent id="b" />';
+const cond = (feel: string) => formal('conditionExpression', feel);
+
+describe('deploy rules of conditional and default flows', () => {
+  it('accepts conditions and a default flow out of a task, and conditions out of an event', async () => {
+    // given a task with a conditional, an unconditional and a default flow; a start event with a condition
+    const xml = processFile(`${START}<bpmn:task id="t" default="t-d" />${ENDS}<bpmn:endEvent id="d" />
+      ${flow('s', 't', '')}${flow('s', 'b', cond('=go'), 's-b')}
+      ${flow('t', 'a', cond('=x > 1'))}${flow('t', 'b', '', 't-b2')}${flow('t', 'd', '', 't-d')}`);
+    // when
+    const process = await compileValid(xml);
+    // then
+    expect(process.flows['t-a']?.condition).toEqual({ feel: true, source: 'x > 1' });
+    expect(process.elements.t).toMatchObject({ defaultFlowId: 't-d' });
+  });
+
+  it('rejects a condition on the default flow, which is taken when no condition holds', async () => {
+    const xml = processFile(`${START}<bpmn:task id="t" default="t-b" />${ENDS}
+      ${flow('s', 't')}${flow('t', 'a', cond('=x'))}${flow('t', 'b', cond('=y'))}`);
+    expect(await issueKeys(xml)).toEqual(['t-b flow.default-invalid']);
+  });
+
+  it('rejects a default flow of a task that does not leave it', async () => {
+    const xml = processFile(
+      `${START}<bpmn:task id="t" default="s-t" /><bpmn:endEvent id="a" />${chain('s', 't', 'a')}`,
+    );
+    expect(await issueKeys(xml)).toEqual(['t flow.default-invalid']);
+  });
+
+  it('rejects conditions on flows out of an event-based gateway', async () => {
+    const xml = processFile(
+      `${START}<bpmn:eventBasedGateway id="g" />
+      <bpmn:intermediateCatchEvent id="t1"><bpmn:timerEventDefinition>${formal('timeDuration', 'PT1M')}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+      <bpmn:intermediateCatchEvent id="t2"><bpmn:timerEventDefinition>${formal('timeDuration', 'PT2M')}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+      ${ENDS}${flow('s', 'g')}${flow('g', 't1', cond('=x'))}${flow('g', 't2')}${flow('t1', 'a')}${flow('t2', 'b')}`,
+    );
+    expect(await issueKeys(xml)).toEqual(['g-t1 flow.condition-unexpected']);
+  });
+});
+
+describe('deploy rules of link events', () => {
+  const linkThrow = (id: string, name: string) =>
+    `<bpmn:intermediateThrowEvent id="${id}"><bpmn:linkEventDefinition id="${id}-def" name="${name}" /></bpmn:intermediateThrowEvent>`;
+  const linkCatch = (id: string, name: string, extra = '') =>
+    `<bpmn:intermediateCatchEvent id="${id}"><bpmn:linkEventDefinition id="${id}-def" name="${name}"${extra} /></bpmn:intermediateCatchEvent>`;
+
+  it('rejects two catch events of one link name in one scope, naming the second', async () => {
+    const xml = processFile(
+      `${START}${linkThrow('go', 'x')}${linkCatch('land-1', 'x')}${linkCatch('land-2', 'x')}${ENDS}
+      ${flow('s', 'go')}${flow('land-1', 'a')}${flow('land-2', 'b')}`,
+    );
+    const { issues } = await compileBpmn(xml);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        elementId: 'land-2',
+        code: 'link.invalid',
+        message: expect.stringContaining("'land-1'"),
+      }),
+    ]);
+  });
+
+  it('does not jump out of a subprocess to a catch event in the process', async () => {
+    const xml = processFile(
+      `${START}<bpmn:subProcess id="sub"><bpmn:startEvent id="ss" />${linkThrow('go', 'x')}${flow('ss', 'go')}</bpmn:subProcess>
+      ${linkCatch('land', 'x')}${ENDS}${flow('s', 'sub')}${flow('sub', 'a')}${flow('land', 'b')}`,
+    );
+    expect(await issueKeys(xml)).toEqual(['go link.invalid']);
+  });
+
+  it('warns about a catch event no throw reaches, and about source and target references it ignores', async () => {
+    const xml = processFile(
+      `${START}${linkThrow('go', 'x')}${linkCatch('land', 'x', ' target="go-def"')}${linkCatch('lonely', 'y')}${ENDS}
+      ${flow('s', 'go')}${flow('land', 'a')}${flow('lonely', 'b')}`,
+    );
+    const { issues, warnings } = await compileBpmn(xml);
+    expect(issues).toEqual([]);
+    expect(warnings.map((w) => `${w.elementId} ${w.code}`).sort()).toEqual([
+      'land link.reference-ignored',
+      'lonely link.unused',
+    ]);
+  });
+});
+
+describe('deploy rules of timer cycles', () => {
+  const timer = (tag: string, value: string) =>
+    `<bpmn:timerEventDefinition>${formal(tag, value)}</bpmn:timerEventDefinition>`;
+
+  it('refuses a cycle on an intermediate timer catch event, also after an event-based gateway, as Zeebe does', async () => {
+    // given a timer catch on the path and one after an event-based gateway, both with cycles
+    const xml = processFile(
+      `${START}<bpmn:intermediateCatchEvent id="wait">${timer('timeCycle', 'R3/PT1M')}</bpmn:intermediateCatchEvent>
+      <bpmn:eventBasedGateway id="g" />
+      <bpmn:intermediateCatchEvent id="t1">${timer('timeCycle', 'R/PT5M')}</bpmn:intermediateCatchEvent>
+      <bpmn:intermediateCatchEvent id="t2">${timer('timeDuration', 'PT1H')}</bpmn:intermediateCatchEvent>
+      ${ENDS}${chain('s', 'wait', 'g')}${flow('g', 't1')}${flow('g', 't2')}${flow('t1', 'a')}${flow('t2', 'b')}`,
+    );
+    // when
+    const { issues } = await compileBpmn(xml);
+    // then each is refused with what to do instead
+    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual(['wait timer.invalid', 't1 timer.invalid']);
+    for (const issue of issues) expect(issue.message).toContain('a date or a duration');
+  });
+
+  it('keeps cycles where they repeat: boundary events', async () => {
+    const xml = processFile(
+      `${START}<bpmn:userTask id="t" /><bpmn:boundaryEvent id="remind" attachedToRef="t" cancelActivity="false">${timer('timeCycle', 'R/PT1H')}</bpmn:boundaryEvent>
+      ${ENDS}${chain('s', 't', 'a')}${flow('remind', 'b')}`,
+    );
+    expect(await issueKeys(xml)).toEqual([]);
+  });
+});
+
+describe('deploy rules of complex gateways', () => {
+  const activation = (feel: string) => formal('activationCondition', feel);
+  const joining = (gateway: string) =>
+    processFile(`${START}<bpmn:parallelGateway id="f" /><bpmn:task id="t1" /><bpmn:task id="t2" />${gateway}${ENDS}
+      ${flow('s', 'f')}${flow('f', 't1')}${flow('f', 't2')}${flow('t1', 'g')}${flow('t2', 'g')}${flow('g', 'a', cond('=x'))}${flow('g', 'b', '', 'g-b')}`);
+
+  it('reads the activation condition and the default flow', async () => {
+    const process = await compileValid(
+      joining(
+        `<bpmn:complexGateway id="g" default="g-b">${activation('=activationCount >= 2')}</bpmn:complexGateway>`,
+      ),
+    );
+    expect(process.elements.g).toMatchObject({
+      kind: 'bpmn:ComplexGateway',
+      defaultFlowId: 'g-b',
+      activationCondition: { feel: true, source: 'activationCount >= 2' },
+    });
+  });
+
+  it('wants an activation condition where it joins, and a condition on every flow but the default', async () => {
+    expect(await issueKeys(joining('<bpmn:complexGateway id="g" />'))).toEqual([
+      'g gateway.activation-missing',
+      'g-b flow.condition-missing',
+    ]);
+  });
+
+  it('reports an activation condition that is not FEEL', async () => {
+    const keys = await issueKeys(
+      joining(
+        `<bpmn:complexGateway id="g" default="g-b">${activation('=activationCount >=')}</bpmn:complexGateway>`,
+      ),
+    );
+    expect(keys).toEqual(['g feel.syntax']);
+  });
+});
+
+describe('deploy rules of instantiating and parallel event-based gateways', () => {
+  const MESSAGE =
+    '<bpmn:message id="m" name="ping"><bpmn:extensionElements><zeebe:subscription correlationKey="=id" /></bpmn:extensionElements></bpmn:message>';
+  const gatewayFile = (attributes: string) =>
+    processFile(
+      `${START}<bpmn:eventBasedGateway id="g" ${attributes} />
+      <bpmn:intermediateCatchEvent id="c1"><bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateCatchEvent>
+      <bpmn:intermediateCatchEvent id="c2"><bpmn:timerEventDefinition>${formal('timeDuration', 'PT1M')}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+      ${ENDS}${flow('s', 'g')}${flow('g', 'c1')}${flow('g', 'c2')}${flow('c1', 'a')}${flow('c2', 'b')}`,
+      MESSAGE,
+    );
+
+  it('rejects a parallel event-based gateway, saying what to model instead', async () => {
+    const { issues } = await compileBpmn(gatewayFile('eventGatewayType="Parallel"'));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        elementId: 'g',
+        code: 'element.unsupported',
+        message: expect.stringContaining('parallel gateway instead'),
+      }),
+    ]);
+  });
+
+  it('rejects an instantiating event-based gateway, pointing at start events', async () => {
+    const { issues } = await compileBpmn(gatewayFile('instantiate="true"'));
+    expect(issues).toEqual([
+      expect.objectContaining({ elementId: 'g', message: expect.stringContaining('start events instead') }),
+    ]);
+  });
+
+  it('deploys an exclusive, non-instantiating one, written out or not', async () => {
+    expect(await issueKeys(gatewayFile('instantiate="false" eventGatewayType="Exclusive"'))).toEqual([]);
+  });
+});
+
+describe('deploy rules of multiple events', () => {
+  const SIGNALS = '<bpmn:signal id="g1" name="one" /><bpmn:signal id="g2" name="two" />';
+  const twoSignals =
+    '<bpmn:signalEventDefinition signalRef="g1" /><bpmn:signalEventDefinition signalRef="g2" />';
+
+  it('compiles every event of a multiple intermediate catch event', async () => {
+    const xml = processFile(
+      `${START}<bpmn:intermediateCatchEvent id="c">${twoSignals}<bpmn:timerEventDefinition>${formal('timeDuration', 'PT1M')}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+      <bpmn:endEvent id="a" />${chain('s', 'c', 'a')}`,
+      SIGNALS,
+    );
+    const process = await compileValid(xml);
+    expect(process.elements.c).toMatchObject({
+      event: { kind: 'signal' },
+      multiple: [{ kind: 'signal' }, { kind: 'signal' }, { kind: 'timer' }],
+    });
+  });
+
+  it('rejects a parallel multiple event, which needs every event', async () => {
+    const xml = processFile(
+      `${START}<bpmn:intermediateCatchEvent id="c" parallelMultiple="true">${twoSignals}</bpmn:intermediateCatchEvent>
+      <bpmn:endEvent id="a" />${chain('s', 'c', 'a')}`,
+      SIGNALS,
+    );
+    const { issues } = await compileBpmn(xml);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        elementId: 'c',
+        code: 'element.unsupported',
+        message: expect.stringContaining('parallel multiple'),
+      }),
+    ]);
+  });
+
+  it('rejects a multiple start event and a multiple boundary event that would catch an error', async () => {
+    const xml = processFile(
+      `<bpmn:startEvent id="s">${twoSignals}</bpmn:startEvent><bpmn:task id="t" />
+      <bpmn:boundaryEvent id="bnd" attachedToRef="t"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:errorEventDefinition /></bpmn:boundaryEvent>
+      ${ENDS}${chain('s', 't', 'a')}${flow('bnd', 'b')}`,
+      SIGNALS,
+    );
+    expect(await issueKeys(xml)).toEqual(['s element.unsupported', 'bnd element.unsupported']);
+  });
+});
