@@ -83,6 +83,14 @@ import {
   ApiTokenSchema,
 } from './tokens.js';
 import {
+  AbsenceCreateSchema,
+  AbsenceListQuerySchema,
+  AbsenceListSchema,
+  AbsenceSchema,
+  TeamLoadQuerySchema,
+  TeamLoadSchema,
+} from './teams.js';
+import {
   UserCreateSchema,
   UserListQuerySchema,
   UserListSchema,
@@ -105,6 +113,7 @@ export * from './process-access.js';
 export * from './requests.js';
 export * from './scopes.js';
 export * from './tasks.js';
+export * from './teams.js';
 export * from './template-manifest.js';
 export * from './templates.js';
 export * from './tokens.js';
@@ -193,4 +202,10 @@ export const allSchemas = [
   RequestListQuerySchema,
   TaskCardListSchema,
   TaskCardQuerySchema,
+  AbsenceSchema,
+  AbsenceListSchema,
+  AbsenceListQuerySchema,
+  AbsenceCreateSchema,
+  TeamLoadQuerySchema,
+  TeamLoadSchema,
 ] as const;

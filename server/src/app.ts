@@ -27,6 +27,8 @@ import { jobRoutes } from './routes/jobs/index.js';
 import { messageRoutes } from './routes/messages/index.js';
 import { notificationRoutes } from './routes/notifications/index.js';
 import { processAccessRoutes } from './routes/processes/index.js';
+import { absenceRoutes } from './routes/absences/index.js';
+import { teamLoadRoutes } from './routes/team-load/index.js';
 import { requestRoutes } from './routes/requests/index.js';
 import { systemRoutes } from './routes/system/index.js';
 import { taskRoutes } from './routes/tasks/index.js';
@@ -135,6 +137,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(withRouteScope(taskRoutes, 'engine'));
   await app.register(withRouteScope(messageRoutes, 'engine'));
   await app.register(withRouteScope(jobRoutes, 'engine'));
+  await app.register(withRouteScope(absenceRoutes, 'engine'));
+  await app.register(withRouteScope(teamLoadRoutes, 'engine'));
   await app.register(requestRoutes);
   await app.register(templateRoutes);
   await app.register(notificationRoutes);

@@ -7,6 +7,7 @@ import { migrateServer } from '../persistence/migrations.js';
 import { createStore } from '../persistence/store.js';
 import { ensureFirstStart, type FirstStartResult, RESET_ADMIN_HINT } from '../setup/first-start.js';
 import { builtInTemplates, installTemplates } from '../setup/templates.js';
+import { serverTeamDirectory } from '../persistence/team-directory.js';
 
 /** Progress lines for the person starting the server (the structured log goes to pino). */
 function say(line: string): void {
@@ -42,7 +43,12 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
     url ? 'Baton: opening PostgreSQL (DATABASE_URL)…' : `Baton: opening the embedded database in ${dataDir}…`,
   );
   const database = await openDatabase(url ? { url, timeouts: settings.timeouts } : { dataDir });
-  const engine = await createEngine({ database, workerId: `server-${randomUUID().slice(0, 8)}`, logger });
+  const engine = await createEngine({
+    database,
+    workerId: `server-${randomUUID().slice(0, 8)}`,
+    logger,
+    directory: serverTeamDirectory,
+  });
   await migrateServer(database.db);
   const store = createStore(database.db);
 
