@@ -1,3 +1,5 @@
+import { api } from '../../api/client.js';
+import type { TaskList } from '../../api/types.js';
 import { useAuth } from '../../app/auth.js';
 import { useI18n } from '../../app/i18n.js';
 import { href } from '../../app/router.js';
@@ -10,6 +12,18 @@ export function AwayBanner() {
   const { user } = useAuth();
   const away = useAsync(() => listAbsences({ scope: 'active' }), []);
   const items = away.data?.items ?? [];
+  const standInFor = items.filter((a) => a.substitute === user?.username).map((a) => a.userId);
+  // Tasks assigned before the absence stay theirs; the substitute sees them here.
+  const theirs = useAsync(
+    () =>
+      standInFor.length === 0
+        ? Promise.resolve(null)
+        : api.get<TaskList>('/api/tasks', { scope: 'visible', limit: 100 }),
+    [standInFor.join(',')],
+  );
+  const theirTasks = (theirs.data?.items ?? []).filter(
+    (task) => task.assignee && standInFor.includes(task.assignee),
+  );
   if (items.length === 0) return null;
   return (
     <aside className="card away-banner" data-testid="away-banner" aria-label={t('teams.awayTitle')}>
@@ -33,6 +47,19 @@ export function AwayBanner() {
           </li>
         ))}
       </ul>
+      {theirTasks.length > 0 ? (
+        <>
+          <span>{t('teams.theirTasks')}</span>
+          <ul data-testid="stand-in-tasks">
+            {theirTasks.map((task) => (
+              <li key={task.id}>
+                <a href={href(`/tasks/${task.id}`)}>{task.name}</a>{' '}
+                <span className="muted">({task.assignee})</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <a href={href('/team')}>{t('teams.manageAbsences')}</a>
     </aside>
   );
