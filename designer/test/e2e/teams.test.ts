@@ -59,7 +59,11 @@ describe.skipIf(!serverBuilt)('absences and substitutes in Chromium', () => {
   it('lets sam set an absence with kim standing in, and kim finds the task and the note in the inbox (en, zh)', async () => {
     // given a task of sam's from before his absence
     const starter = await apiSession(server.baseUrl, 'kim', USER_PASSWORD);
-    await starter('POST', '/api/instances', { processId: 'e2e-away', businessKey: 'CONTRACT-1', variables: {} });
+    await starter('POST', '/api/instances', {
+      processId: 'e2e-away',
+      businessKey: 'CONTRACT-1',
+      variables: {},
+    });
     // and sam sets his absence on the Team page
     const { context, page } = await signIn(browser, server.baseUrl, 'sam');
     await page.click('nav a:has-text("Team")');
@@ -76,7 +80,11 @@ describe.skipIf(!serverBuilt)('absences and substitutes in Chromium', () => {
     await context.close();
 
     // when a task meant for sam is created
-    await starter('POST', '/api/instances', { processId: 'e2e-away', businessKey: 'CONTRACT-7', variables: {} });
+    await starter('POST', '/api/instances', {
+      processId: 'e2e-away',
+      businessKey: 'CONTRACT-7',
+      variables: {},
+    });
 
     // then kim has it in her own tasks and sees who is away, in English and in Chinese
     for (const [locale, note] of [
@@ -90,7 +98,9 @@ describe.skipIf(!serverBuilt)('absences and substitutes in Chromium', () => {
       const task = kim.page.locator('[data-testid="task-row"]', { hasText: 'CONTRACT-7' });
       await task.waitFor();
       // and sam's earlier task is listed for her, and opens
-      const earlier = kim.page.locator('[data-testid="stand-in-tasks"] a', { hasText: 'Review the contract' });
+      const earlier = kim.page.locator('[data-testid="stand-in-tasks"] a', {
+        hasText: 'Review the contract',
+      });
       expect(await earlier.count()).toBe(1);
       if (locale === 'zh-CN') await shoot(kim.page, 'teams-inbox-zh');
       await earlier.click();
