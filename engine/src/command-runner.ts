@@ -239,7 +239,11 @@ export class CommandRunner {
     const needs = assignmentNeeds(model, effects);
     const decide = () =>
       decideAssignments(cx.trx, cx.now, model, row.process_id, stepEffects, this.directory);
-    if (needs?.strategies) effects = await decide();
+    if (needs?.strategies) {
+      // A strategy reads and moves the rotation: that and the write are one transaction.
+      if (!cx.inTransaction) throw new NeedsTransactionError();
+      effects = await decide();
+    }
     const planFor = (effects: readonly Effect[], presentAssignees?: readonly string[]) =>
       buildWritePlan({
         instance: {
@@ -278,7 +282,9 @@ export class CommandRunner {
       });
     let { rows } = await write(planFor(effects, needs && !needs.strategies ? needs.assignees : undefined));
     if (rows[0]?.away === true && (rows[0].seq === null || rows[0].seq === undefined)) {
-      // Nothing was written (the away check is part of the instance write): decide and write again.
+      // Nothing was written (the away check is part of the instance write): decide and write
+      // again, in a transaction (a single-statement command runs again as one).
+      if (!cx.inTransaction) throw new NeedsTransactionError();
       effects = await decide();
       ({ rows } = await write(planFor(effects)));
     }

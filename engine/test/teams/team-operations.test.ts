@@ -272,6 +272,21 @@ describe.each(databases())('team operations on $name', (target) => {
       expect(next.task?.candidateGroups).toEqual(['team']);
     });
 
+    it('takes turns evenly when tasks are created concurrently', async () => {
+      await engine.deploy(picked('rr-many', 'round-robin'));
+      // when six instances start at once
+      await Promise.all(
+        Array.from({ length: 6 }, () =>
+          engine.startInstance({ processId: 'rr-many', variables: {} }, SYSTEM),
+        ),
+      );
+      // then each of the three members has two of the tasks
+      const { items } = await engine.listTasks({ processId: 'rr-many' });
+      const counts: Record<string, number> = {};
+      for (const t of items) counts[t.assignee ?? 'none'] = (counts[t.assignee ?? 'none'] ?? 0) + 1;
+      expect(counts).toEqual({ ann: 2, bob: 2, cara: 2 });
+    });
+
     it('gives least-open to the present member with the fewest open tasks', async () => {
       // given ann has two open tasks and bob one; cara (with none) is away
       await engine.deploy(ASSIGNED);
