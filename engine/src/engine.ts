@@ -566,7 +566,12 @@ export class Engine {
 
   /** Who would receive a task assigned to `user` now (substitutes followed), and why. */
   substituteOf(user: string): Promise<Substitution> {
-    return read(() => resolveSubstitute(this.#db, user, this.clock.now()));
+    const directory = this.#runner.directory;
+    return read(() =>
+      resolveSubstitute(this.#db, user, this.clock.now(), async (id) =>
+        (await directory.members({ groups: [], users: [id] }, this.#db)).some((m) => m.id === id),
+      ),
+    );
   }
 
   /** Open assigned tasks per person and process, for the processes the identity manages. */

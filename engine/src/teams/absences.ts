@@ -190,8 +190,14 @@ export interface Substitution {
  * first present one; a chain that comes back to someone already on it (a cycle), ends at someone
  * away without a substitute, or runs past MAX_SUBSTITUTION_HOPS, leaves the task with `user` and
  * says why: a task assigned to an absent person is still better than one assigned at random.
+ * So does a substitute who is no longer an active user (`isActive`, from the team directory).
  */
-export async function resolveSubstitute(db: Kysely<DB>, user: string, at: Date): Promise<Substitution> {
+export async function resolveSubstitute(
+  db: Kysely<DB>,
+  user: string,
+  at: Date,
+  isActive: (user: string) => Promise<boolean> = async () => true,
+): Promise<Substitution> {
   const chain = [user];
   let current = user;
   for (let hop = 0; hop <= MAX_SUBSTITUTION_HOPS; hop++) {
@@ -207,6 +213,15 @@ export async function resolveSubstitute(db: Kysely<DB>, user: string, at: Date):
           ? `${user} is away with no substitute`
           : `no one on the substitute chain ${chain.join(' -> ')} is present (${current} has no substitute)`;
       return { assignee: user, substituteFor: null, chain, reason };
+    }
+    if (!(await isActive(absence.substitute))) {
+      chain.push(absence.substitute);
+      return {
+        assignee: user,
+        substituteFor: null,
+        chain,
+        reason: `substitute ${absence.substitute} is not an active user`,
+      };
     }
     if (chain.includes(absence.substitute)) {
       chain.push(absence.substitute);

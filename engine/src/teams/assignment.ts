@@ -77,7 +77,9 @@ export async function decideAssignments(
     const task = effect.task;
     let decision: Decision | null = null;
     if (task.assignee !== null) {
-      const sub = await resolveSubstitute(db, task.assignee, now);
+      const sub = await resolveSubstitute(db, task.assignee, now, async (user) =>
+        (await directory.members({ groups: [], users: [user] }, db)).some((m) => m.id === user),
+      );
       if (sub.substituteFor !== null)
         decision = {
           assignee: sub.assignee,

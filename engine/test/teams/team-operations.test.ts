@@ -163,6 +163,26 @@ describe.each(databases())('team operations on $name', (target) => {
       expect(assignment).toMatchObject({ reason: 'ann is away with no substitute' });
     });
 
+    it('keeps the task with the person away when their substitute is no longer an active user', async () => {
+      // given a directory in which gone is no longer an active user
+      const directory: TeamDirectory = {
+        async members(request) {
+          return request.users.filter((id) => id !== 'gone').map((id) => ({ id, attributes: {} }));
+        },
+      };
+      const strict = await createEngine({ database, clock, directory });
+      await away('ann', 'gone', -HOUR, DAY);
+      // when a task is assigned to ann
+      const instance = await strict.startInstance(
+        { processId: 'assigned', variables: { who: 'ann' } },
+        SYSTEM,
+      );
+      // then ann keeps it, and history says why
+      expect((await strict.listTasks({ instanceId: instance.id })).items[0]?.assignee).toBe('ann');
+      const created = (await strict.getHistory(instance.id)).find((e) => e.type === 'task.created');
+      expect(created?.data?.assignment).toMatchObject({ reason: 'substitute gone is not an active user' });
+    });
+
     it('takes the substitute of the absence that began last when absences overlap', async () => {
       // given a long absence (bob stands in) and, inside it, a later-starting one (cara stands in)
       await away('ann', 'bob', -DAY, 10 * DAY);
