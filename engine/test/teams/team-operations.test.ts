@@ -243,6 +243,44 @@ describe.each(databases())('team operations on $name', (target) => {
       expect((await engine.listTasks({ visibleTo: bob })).total).toBe(0);
     });
 
+    it('costs no extra statement for a task whose assignee is present, and decides again only for one away', async () => {
+      // given an engine whose statements are counted, warmed up on two processes it deployed
+      let statements = 0;
+      const counting: Database = {
+        ...database,
+        db: database.db.withPlugin({
+          transformQuery: (args) => args.node,
+          transformResult: async (args) => {
+            statements++;
+            return args.result;
+          },
+        }),
+      };
+      const counted = await createEngine({ database: counting, clock, directory: DIRECTORY });
+      await counted.deploy(
+        bpmnFile([linearProcess('grouped', [startEvent(), task('work', { groups: 'team' }), endEvent()])]),
+      );
+      await counted.deploy(
+        bpmnFile([linearProcess('mine', [startEvent(), task('work', { assignee: '=who' }), endEvent()])]),
+      );
+      const startWith = async (processId: string, who?: string) => {
+        statements = 0;
+        await counted.startInstance({ processId, variables: who ? { who } : {} }, SYSTEM);
+        return statements;
+      };
+      await startWith('mine', 'dan');
+      await startWith('grouped');
+      await away('ann', 'bob', -HOUR, DAY);
+      // when tasks are created for a present assignee, and for a group
+      const present = await startWith('mine', 'dan');
+      const group = await startWith('grouped');
+      // then each is one statement (the definition is cached): the away check rides in the write
+      expect(present).toBe(1);
+      expect(group).toBe(1);
+      // and a task for someone away costs more (the decision and a second write)
+      expect(await startWith('mine', 'ann')).toBeGreaterThan(present);
+    });
+
     it('keeps absences across a restart of the engine', async () => {
       await away('ann', 'bob', -HOUR, DAY);
       const restarted = await createEngine({ database, clock });
