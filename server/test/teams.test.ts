@@ -19,7 +19,7 @@ function supportProcess(id: string, strategy: string | null) {
           strategy
             ? `<zeebe:assignmentDefinition candidateGroups="support" />
         <zeebe:taskHeaders><zeebe:header key="baton:assignment" value="${strategy}" /></zeebe:taskHeaders>`
-            : '<zeebe:assignmentDefinition assignee="=who" candidateGroups="support" />'
+            : '<zeebe:assignmentDefinition assignee="=who" />'
         }
       </bpmn:extensionElements>
     </bpmn:userTask>
@@ -85,6 +85,26 @@ describe.each(dialects())('team operations over HTTP, on %s', (dialect) => {
       204,
     );
     expect((await t.call(ann, { method: 'GET', url: '/api/absences' })).json().items).toEqual([]);
+  });
+
+  it('lets a substitute open a task of the person they stand in for while the absence lasts', async () => {
+    // given a task of ann's from before her absence
+    const instance = await t.engine.startInstance({ processId: 'direct', variables: { who: 'ann' } }, SYSTEM);
+    const [task] = (await t.engine.listTasks({ instanceId: instance.id })).items;
+    expect(task?.assignee).toBe('ann');
+    const open = () => t.call(bob, { method: 'GET', url: `/api/tasks/${task?.id}` });
+    expect((await open()).statusCode).toBe(404);
+    // when ann is away with bob standing in
+    const absence = (await setAbsence(ann, { from: iso(-HOUR), to: iso(HOUR), substitute: 'bob' })).json();
+    // then bob sees it in his list and opens it; it stays ann's
+    const visible = await t.call(bob, { method: 'GET', url: '/api/tasks?scope=visible' });
+    expect(visible.json().items.map((i: { id: string }) => i.id)).toContain(task?.id);
+    const opened = await open();
+    expect(opened.statusCode).toBe(200);
+    expect(opened.json().assignee).toBe('ann');
+    // and no longer once the absence has ended
+    await t.call(ann, { method: 'DELETE', url: `/api/absences/${absence.id}` });
+    expect((await open()).statusCode).toBe(404);
   });
 
   it("refuses staff setting someone else's absence (403) and lets a manager do it", async () => {
