@@ -362,6 +362,22 @@ describe.each(databases())('team operations on $name', (target) => {
       expect(second.task?.assignee).toBe('ann');
     });
 
+    it('spreads least-open over the tasks a parallel multi-instance creates in one step', async () => {
+      // given a parallel multi-instance review of three items, by least-open
+      const multi = task('review', { groups: 'team', strategy: 'least-open' }).replace(
+        '</bpmn:userTask>',
+        `<bpmn:multiInstanceLoopCharacteristics>
+          <bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=[1, 2, 3]" inputElement="item" /></bpmn:extensionElements>
+        </bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>`,
+      );
+      await engine.deploy(bpmnFile([linearProcess('multi', [startEvent(), multi, endEvent()])]));
+      // when one instance creates the three tasks in one step
+      const instance = await engine.startInstance({ processId: 'multi', variables: {} }, SYSTEM);
+      // then each member gets one: picks earlier in the step count
+      const { items } = await engine.listTasks({ instanceId: instance.id });
+      expect(items.map((t) => t.assignee).sort()).toEqual(['ann', 'bob', 'cara']);
+    });
+
     it('picks by attribute among those who have it, and leaves the task to the group when all are away', async () => {
       await engine.deploy(picked('de', 'attribute:skill=german'));
       await away('bob', 'ann', 0, DAY);
@@ -434,6 +450,25 @@ describe.each(databases())('team operations on $name', (target) => {
       await engine.endAbsence(bobs.id, STAFF('bob'));
       expect(await engine.listAbsences({ userId: 'bob' })).toEqual([]);
       await expect(engine.endAbsence(bobs.id, ADMIN)).rejects.toBeInstanceOf(AbsenceNotFoundError);
+    });
+
+    it("needs the tasks scope on a token for its owner's absence, and manage for someone else's", async () => {
+      const readOnly = userIdentity('ann', { scopes: ['read'], tokenName: 'r' });
+      await expect(
+        engine.setAbsence({ userId: 'ann', from: at(0), to: at(DAY) }, readOnly),
+      ).rejects.toBeInstanceOf(ForbiddenError);
+      const tasks = userIdentity('ann', { scopes: ['tasks'], tokenName: 't' });
+      await engine.setAbsence({ userId: 'ann', from: at(0), to: at(DAY) }, tasks);
+      const managerToken = userIdentity('mia', { roles: ['manager'], scopes: ['read'], tokenName: 'm' });
+      await expect(
+        engine.setAbsence({ userId: 'bob', from: at(0), to: at(DAY) }, managerToken),
+      ).rejects.toBeInstanceOf(ForbiddenError);
+      const managing = userIdentity('mia', { roles: ['manager'], scopes: ['manage'], tokenName: 'm2' });
+      await engine.setAbsence({ userId: 'bob', from: at(0), to: at(DAY) }, managing);
+      expect((await engine.listAbsences()).map((a) => [a.userId, a.createdBy])).toEqual([
+        ['ann', 'ann'],
+        ['bob', 'mia'],
+      ]);
     });
 
     it('refuses a period that ends before it starts, and a substitute who is the person', async () => {
