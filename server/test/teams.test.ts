@@ -77,9 +77,14 @@ describe.each(dialects())('team operations over HTTP, on %s', (dialect) => {
     const history = await t.call(bob, { method: 'GET', url: `/api/tasks/${task.id}/history` });
     const created = history.json().items.find((e: { type: string }) => e.type === 'task.created');
     expect(created.data.assignment).toMatchObject({ reason: 'assigned to bob, substituting for ann' });
-    // and everyone sees who is away
+    // and everyone sees who is away; the note only ann, her substitute and managers
     const away = await t.call(ann, { method: 'GET', url: '/api/absences?scope=active' });
     expect(away.json().items.map((a: { userId: string }) => a.userId)).toEqual(['ann']);
+    const noteSeenBy = async (who: Session) =>
+      (await t.call(who, { method: 'GET', url: '/api/absences?scope=active' })).json().items[0].note;
+    expect(await noteSeenBy(bob)).toBe('dentist');
+    expect(await noteSeenBy(mia)).toBe('dentist');
+    expect(await noteSeenBy(await t.userSession('dora', ['staff']))).toBeNull();
     // when ann ends it, it is gone
     expect((await t.call(ann, { method: 'DELETE', url: `/api/absences/${absence.id}` })).statusCode).toBe(
       204,

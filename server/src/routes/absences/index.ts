@@ -2,19 +2,27 @@ import type { Absence } from '@baton/engine';
 import type { AbsenceCreate, AbsenceListQuery, IdParams } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
 import { identityOf } from '../../auth/identity.js';
-import { currentUser, requireUser } from '../../auth/permissions.js';
+import { currentUser, hasRole, requireUser } from '../../auth/permissions.js';
 import { problems } from '../../errors.js';
+import type { RequestUser } from '../../types.js';
 import { problemResponses, ref } from '../shared.js';
 
-/** The answer's shape: dates as ISO text, and whether it is under way on the engine's clock. */
-export function absenceDto(absence: Absence, now: Date) {
+/**
+ * The answer's shape: dates as ISO text, and whether it is under way on the engine's clock. The
+ * note is private: only the person, their substitute, managers and admins read it.
+ */
+export function absenceDto(absence: Absence, now: Date, viewer: RequestUser) {
+  const readsNote =
+    viewer.username === absence.userId ||
+    viewer.username === absence.substitute ||
+    hasRole(viewer, 'manager');
   return {
     id: absence.id,
     userId: absence.userId,
     from: absence.from.toISOString(),
     to: absence.to.toISOString(),
     substitute: absence.substitute,
-    note: absence.note,
+    note: readsNote ? absence.note : null,
     createdBy: absence.createdBy,
     createdAt: absence.createdAt.toISOString(),
     active: absence.from <= now && now < absence.to,
@@ -45,7 +53,8 @@ export async function absenceRoutes(app: FastifyInstance): Promise<void> {
         ...(req.query.substitute ? { substitute: req.query.substitute } : {}),
         ...(scope === 'current' ? { endingAfter: now } : scope === 'active' ? { activeAt: now } : {}),
       });
-      return { items: items.map((a) => absenceDto(a, now)) };
+      const viewer = currentUser(req);
+      return { items: items.map((a) => absenceDto(a, now, viewer)) };
     },
   );
 
@@ -82,7 +91,7 @@ export async function absenceRoutes(app: FastifyInstance): Promise<void> {
         identityOf(req),
       );
       reply.code(201);
-      return absenceDto(absence, app.engine.clock.now());
+      return absenceDto(absence, app.engine.clock.now(), user);
     },
   );
 
