@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +13,23 @@ import {
   startServer,
   USER_PASSWORD,
 } from './harness.js';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings (WCAG 2.1 A and AA rules) on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    type AxeResults = { violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] };
+    const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<AxeResults> } }).axe;
+    const results = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`);
+  });
+}
 
 /** One task, assigned to sam. */
 const reviewProcess = `<?xml version="1.0" encoding="UTF-8"?>
@@ -76,6 +95,7 @@ describe.skipIf(!serverBuilt)('absences and substitutes in Chromium', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('kim');
     expect(await row.textContent()).toContain('away now');
+    expect(await seriousViolations(page)).toEqual([]);
     await shoot(page, 'teams-absence');
     await context.close();
 
@@ -103,9 +123,29 @@ describe.skipIf(!serverBuilt)('absences and substitutes in Chromium', () => {
       });
       expect(await earlier.count()).toBe(1);
       if (locale === 'zh-CN') await shoot(kim.page, 'teams-inbox-zh');
+      expect(await seriousViolations(kim.page)).toEqual([]);
       await earlier.click();
       await kim.page.locator('h1', { hasText: 'Review the contract' }).waitFor();
       await kim.context.close();
+    }
+  });
+
+  it("shows a manager the team's open load and who is away, in Chinese too", async () => {
+    for (const [locale, link, away] of [
+      ['en-US', 'Team', 'kim stands in'],
+      ['zh-CN', '团队', '由 kim 代理'],
+    ] as const) {
+      const { context, page } = await signIn(browser, server.baseUrl, 'maya', { locale });
+      await page.click(`nav a:has-text("${link}")`);
+      const sam = page.locator('[data-testid="team-load-row"][data-user="sam"]');
+      const kim = page.locator('[data-testid="team-load-row"][data-user="kim"]');
+      await kim.waitFor();
+      // kim has the task that came to her; sam keeps his earlier one and is away
+      expect(await kim.locator('td').nth(1).textContent()).toBe('1');
+      expect(await sam.locator('td').nth(1).textContent()).toBe('1');
+      expect(await sam.textContent()).toContain(away);
+      expect(await seriousViolations(page)).toEqual([]);
+      await context.close();
     }
   });
 });

@@ -49,7 +49,7 @@ export function TeamLoadTable() {
           </thead>
           <tbody>
             {load.data.members.map((m) => (
-              <tr key={m.user} data-testid="team-load-row">
+              <tr key={m.user} data-testid="team-load-row" data-user={m.user}>
                 <td>{m.user}</td>
                 <td>{m.open}</td>
                 {processes.map((p) => {
