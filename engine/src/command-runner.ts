@@ -24,6 +24,8 @@ import type {
   Variables,
 } from './runtime/types.js';
 import { NeedsTransactionError, type TxContext, translateStoreError } from './transaction.js';
+import { assignmentNeeds, decideAssignments } from './teams/assignment.js';
+import { CANDIDATE_USERS_ONLY, type TeamDirectory } from './teams/directory.js';
 
 export type InstanceRow = Selectable<InstancesTable>;
 
@@ -77,6 +79,9 @@ export class CommandRunner {
   readonly cache = new InstanceCache();
   /** Called after a commit that created jobs (the engine wakes its executor). */
   onJobCreated: (() => void) | undefined;
+
+  /** Who is in a group, for assignment strategies (docs/TEAMS.md). */
+  directory: TeamDirectory = CANDIDATE_USERS_ONLY;
 
   constructor(readonly models: ModelCache) {}
 
@@ -220,47 +225,69 @@ export class CommandRunner {
     row: InstanceRow,
     model: ProcessModel,
     state: InstanceState,
-    effects: readonly Effect[],
+    stepEffects: readonly Effect[],
     guard: Guard | undefined,
     insert = false,
     onlyIfLatest = false,
     endedTaskIds?: readonly string[],
   ): Promise<void> {
-    if (!cx.inTransaction && effects.some(isFollowUp)) throw new NeedsTransactionError();
+    if (!cx.inTransaction && stepEffects.some(isFollowUp)) throw new NeedsTransactionError();
     const ended = state.status !== 'active';
-    const plan = buildWritePlan({
-      instance: {
-        id: row.id,
-        status: state.status,
-        state,
-        endedAt: ended ? cx.now : null,
-        ...(insert
-          ? {
-              insert: {
-                definitionId: row.definition_id,
-                processId: row.process_id,
-                definitionVersion: row.definition_version,
-                businessKey: row.business_key,
-                startedBy: cx.actor,
-                parentInstanceId: row.parent_instance_id,
-                parentTokenId: row.parent_token_id,
-                ...(onlyIfLatest ? { onlyIfLatestVersion: row.definition_version } : {}),
-              },
-            }
-          : { expectedVersion: row.version }),
-      },
-      definitionId: row.definition_id,
-      processId: model.id,
-      now: cx.now,
-      actor: cx.actor,
-      ...(guard ? { guard } : {}),
-      effects: netEffects(effects),
-    });
-    const { rows } = await cx.trx.executeQuery(plan).catch((error: unknown) => {
-      // Outside a transaction a write lost with its connection may or may not have committed:
-      // say so as StoreUnavailableError, which `transact` never runs again on its own.
-      throw cx.inTransaction ? error : translateStoreError(error);
-    });
+    // Who gets a new task (docs/TEAMS.md): strategies are decided before the write; a plain
+    // assignee is checked for absence inside the write, which is redone only if someone is away.
+    let effects = stepEffects;
+    const needs = assignmentNeeds(model, effects);
+    const decide = () =>
+      decideAssignments(cx.trx, cx.now, model, row.process_id, stepEffects, this.directory);
+    if (needs?.strategies) {
+      // A strategy reads and moves the rotation: that and the write are one transaction.
+      if (!cx.inTransaction) throw new NeedsTransactionError();
+      effects = await decide();
+    }
+    const planFor = (effects: readonly Effect[], presentAssignees?: readonly string[]) =>
+      buildWritePlan({
+        instance: {
+          id: row.id,
+          status: state.status,
+          state,
+          endedAt: ended ? cx.now : null,
+          ...(insert
+            ? {
+                insert: {
+                  definitionId: row.definition_id,
+                  processId: row.process_id,
+                  definitionVersion: row.definition_version,
+                  businessKey: row.business_key,
+                  startedBy: cx.actor,
+                  parentInstanceId: row.parent_instance_id,
+                  parentTokenId: row.parent_token_id,
+                  ...(onlyIfLatest ? { onlyIfLatestVersion: row.definition_version } : {}),
+                },
+              }
+            : { expectedVersion: row.version }),
+        },
+        definitionId: row.definition_id,
+        processId: model.id,
+        now: cx.now,
+        actor: cx.actor,
+        ...(guard ? { guard } : {}),
+        effects: netEffects(effects),
+        ...(presentAssignees ? { presentAssignees } : {}),
+      });
+    const write = (plan: ReturnType<typeof buildWritePlan>) =>
+      cx.trx.executeQuery(plan).catch((error: unknown) => {
+        // Outside a transaction a write lost with its connection may or may not have committed:
+        // say so as StoreUnavailableError, which `transact` never runs again on its own.
+        throw cx.inTransaction ? error : translateStoreError(error);
+      });
+    let { rows } = await write(planFor(effects, needs && !needs.strategies ? needs.assignees : undefined));
+    if (rows[0]?.away === true && (rows[0].seq === null || rows[0].seq === undefined)) {
+      // Nothing was written (the away check is part of the instance write): decide and write
+      // again, in a transaction (a single-statement command runs again as one).
+      if (!cx.inTransaction) throw new NeedsTransactionError();
+      effects = await decide();
+      ({ rows } = await write(planFor(effects)));
+    }
     const outcome = rows[0];
     if (outcome?.seq === null || outcome?.seq === undefined) {
       this.cache.forget(row.id);

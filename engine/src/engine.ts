@@ -73,6 +73,18 @@ import { getTask, listTasks } from './persistence/task-queries.js';
 import type { InstanceState, Variables } from './runtime/types.js';
 import { assertManages, once, type TaskDataCheck, TaskOperations } from './task-operations.js';
 import { readAgainOnLostConnection, type TxContext, transact, translateStoreError } from './transaction.js';
+import {
+  type Absence,
+  type AbsenceFilter,
+  type AbsenceInput,
+  deleteAbsence,
+  insertAbsence,
+  listAbsences,
+  resolveSubstitute,
+  type Substitution,
+} from './teams/absences.js';
+import type { TeamDirectory } from './teams/directory.js';
+import { type MemberLoad, teamLoad } from './teams/load.js';
 
 /** Where the engine logs; pino's shape, and `console` fits too. */
 export interface EngineLogger {
@@ -87,6 +99,8 @@ export interface EngineOptions {
   /** Names this process's job leases; unique per process (default: a random id). */
   readonly workerId?: string;
   readonly logger?: EngineLogger;
+  /** Who is in a group, for `baton:assignment` strategies (default: candidate users only). */
+  readonly directory?: TeamDirectory;
 }
 
 /** Reads fail like commands do: a lost database is StoreUnavailableError, retryable. */
@@ -157,6 +171,7 @@ export class Engine {
     this.workerId = options.workerId ?? `engine-${randomUUID()}`;
     this.#models = new ModelCache(this.#db);
     this.#runner = new CommandRunner(this.#models);
+    if (options.directory) this.#runner.directory = options.directory;
     const tx = <T>(
       identity: Identity,
       work: (cx: TxContext) => Promise<T>,
@@ -753,6 +768,38 @@ export class Engine {
   /** Stops the executor. The database belongs to whoever opened it and stays open. */
   async close(): Promise<void> {
     await this.#executor.stop();
+  }
+
+  // ---- teams (docs/TEAMS.md) ----
+
+  /** Records an absence: the person themselves, an admin or a manager. InvalidArgumentError when from >= to. */
+  setAbsence(input: AbsenceInput, identity: Identity): Promise<Absence> {
+    return this.#transact(identity, (cx) => insertAbsence(cx.trx, input, identity, cx.now));
+  }
+
+  /** Ends (deletes) an absence; whoever may set it. AbsenceNotFoundError when there is none. */
+  endAbsence(id: string, identity: Identity): Promise<void> {
+    return this.#transact(identity, (cx) => deleteAbsence(cx.trx, id, identity));
+  }
+
+  /** Absences, by person, by substitute, under way at a time, or not yet ended. */
+  listAbsences(filter: AbsenceFilter = {}): Promise<Absence[]> {
+    return read(() => listAbsences(this.#db, filter));
+  }
+
+  /** Who would receive a task assigned to `user` now (substitutes followed), and why. */
+  substituteOf(user: string): Promise<Substitution> {
+    const directory = this.#runner.directory;
+    return read(() =>
+      resolveSubstitute(this.#db, user, this.clock.now(), async (id) =>
+        (await directory.members({ groups: [], users: [id] }, this.#db)).some((m) => m.id === id),
+      ),
+    );
+  }
+
+  /** Open assigned tasks per person and process, for the processes the identity manages. */
+  teamLoad(identity: Identity, filter: { readonly users?: readonly string[] } = {}): Promise<MemberLoad[]> {
+    return read(() => teamLoad(this.#db, identity, filter, this.clock.now()));
   }
 }
 

@@ -176,6 +176,22 @@ export const policy = {
     );
   },
 
+  /**
+   * May set or end an absence of `userId` (docs/TEAMS.md): that user, admins and managers. A token
+   * needs the `tasks` scope for its owner's own absence and `manage` for someone else's.
+   */
+  mayManageAbsenceOf(identity: Identity, userId: string): boolean {
+    if (identity.kind === 'system') return true;
+    if (identity.id === userId) return identity.scopes === undefined || allows(identity, 'tasks');
+    return (isAdmin(identity) || identity.roles.includes('manager')) && allows(identity, 'manage');
+  },
+
+  /** Sees the open load of a team: admins and managers (each sees the processes they manage). */
+  maySeeTeamLoad(identity: Identity): boolean {
+    if (identity.kind === 'system') return true;
+    return (isAdmin(identity) || identity.roles.includes('manager')) && allows(identity, 'manage');
+  },
+
   /** May act as an external worker for jobs of this type. */
   mayWorkJobs(identity: Identity, jobType: string): boolean {
     if (identity.kind === 'system') return true;

@@ -71,3 +71,18 @@ export type { TaskDataCheck } from './task-operations.js';
 export type { ExecutorOptions } from './jobs/executor.js';
 export type { DeployIssue, EmbeddedForm, ProcessModel } from './model/types.js';
 export type { HistoryType, InstanceStatus, JsonValue, Variables } from './runtime/types.js';
+export {
+  type Absence,
+  type AbsenceFilter,
+  type AbsenceInput,
+  AbsenceNotFoundError,
+  ASSIGNMENT_HEADER,
+  type AssignmentStrategy,
+  CANDIDATE_USERS_ONLY,
+  type MemberLoad,
+  MAX_SUBSTITUTION_HOPS,
+  parseAssignmentStrategy,
+  type Substitution,
+  type TeamDirectory,
+  type TeamMember,
+} from './teams/index.js';

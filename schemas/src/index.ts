@@ -98,6 +98,14 @@ import {
   ApiTokenSchema,
 } from './tokens.js';
 import {
+  AbsenceCreateSchema,
+  AbsenceListQuerySchema,
+  AbsenceListSchema,
+  AbsenceSchema,
+  TeamLoadQuerySchema,
+  TeamLoadSchema,
+} from './teams.js';
+import {
   UserCreateSchema,
   UserListQuerySchema,
   UserListSchema,
@@ -124,6 +132,7 @@ export * from './requests.js';
 export * from './retention.js';
 export * from './scopes.js';
 export * from './tasks.js';
+export * from './teams.js';
 export * from './template-manifest.js';
 export * from './templates.js';
 export * from './tokens.js';
@@ -224,4 +233,10 @@ export const allSchemas = [
   BatchMigrationReportSchema,
   RetentionSchema,
   InstanceExportSchema,
+  AbsenceSchema,
+  AbsenceListSchema,
+  AbsenceListQuerySchema,
+  AbsenceCreateSchema,
+  TeamLoadQuerySchema,
+  TeamLoadSchema,
 ] as const;

@@ -28,6 +28,8 @@ import { messageRoutes } from './routes/messages/index.js';
 import { migrationRoutes } from './routes/migrations/index.js';
 import { notificationRoutes } from './routes/notifications/index.js';
 import { processAccessRoutes } from './routes/processes/index.js';
+import { absenceRoutes } from './routes/absences/index.js';
+import { teamLoadRoutes } from './routes/team-load/index.js';
 import { requestRoutes } from './routes/requests/index.js';
 import { retentionRoutes } from './routes/retention/index.js';
 import { systemRoutes } from './routes/system/index.js';
@@ -139,6 +141,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(withRouteScope(jobRoutes, 'engine'));
   await app.register(withRouteScope(migrationRoutes, 'engine'));
   await app.register(withRouteScope(retentionRoutes, 'engine'));
+  await app.register(withRouteScope(absenceRoutes, 'engine'));
+  await app.register(withRouteScope(teamLoadRoutes, 'engine'));
   await app.register(requestRoutes);
   await app.register(templateRoutes);
   await app.register(notificationRoutes);

@@ -517,6 +517,28 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       allowed: SIGNED,
       url: async () => `/api/notifications/${randomUUID()}/read`,
     },
+    // Anyone signed in sees who is away; each person sets and ends their own absence (a worker's
+    // token lacks the `tasks` scope for it); the team's load is for managers.
+    { method: 'GET', route: '/api/absences', allowed: SIGNED },
+    {
+      method: 'POST',
+      route: '/api/absences',
+      allowed: SESSIONS,
+      body: () => ({ from: '2026-03-10T00:00:00Z', to: '2026-03-11T00:00:00Z' }),
+    },
+    {
+      method: 'DELETE',
+      route: '/api/absences/:id',
+      allowed: SESSIONS,
+      url: async (u) => {
+        const absence = await t.engine.setAbsence(
+          { userId: u, from: new Date('2026-03-12T00:00:00Z'), to: new Date('2026-03-13T00:00:00Z') },
+          SYSTEM,
+        );
+        return `/api/absences/${absence.id}`;
+      },
+    },
+    { method: 'GET', route: '/api/team-load', allowed: MANAGE },
     // The stream never ends, so only the refusal is checked here (the stream itself has its own test).
     { method: 'GET', route: '/api/events', allowed: [] },
   ];

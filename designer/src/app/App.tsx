@@ -42,6 +42,8 @@ const TemplatesPage = lazy(() =>
   import('../features/templates/TemplatesPage.js').then((m) => ({ default: m.TemplatesPage })),
 );
 
+const TeamPage = lazy(() => import('../features/teams/TeamPage.js').then((m) => ({ default: m.TeamPage })));
+
 type RouteTable = [pattern: string, render: (params: Record<string, string>) => ReactNode][];
 
 const routes: RouteTable = [
@@ -60,6 +62,7 @@ const routes: RouteTable = [
   ['/templates', () => <TemplatesPage />],
   ['/requests', () => <RequestsPage />],
   ['/notifications', () => <NotificationsPage />],
+  ['/team', () => <TeamPage />],
 ];
 
 function Redirect({ to }: { to: string }) {

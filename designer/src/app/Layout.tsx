@@ -17,6 +17,7 @@ const NAV: { path: string; label: MessageKey; roles?: Role[] }[] = [
   { path: '/instances', label: 'nav.instances', roles: ['manager'] },
   { path: '/kpis', label: 'nav.kpis', roles: ['manager'] },
   { path: '/templates', label: 'nav.templates' },
+  { path: '/team', label: 'nav.team' },
 ];
 
 /**

@@ -91,6 +91,16 @@ export function eventDetails(type: string, data: Data | null | undefined): Detai
       return route(user(data.previousAssignee), []);
     case 'task.commented':
       return line(null, data.text, true);
+    case 'task.created': {
+      // Who an absence or a strategy gave the task to, and why (docs/TEAMS.md).
+      const assignment = data.assignment;
+      if (!assignment || typeof assignment !== 'object' || Array.isArray(assignment)) return [];
+      const decided = assignment as Data;
+      return [
+        ...route(user(decided.substituteFor), user(decided.assignee)),
+        ...line('history.assignment', decided.reason),
+      ];
+    }
     case 'incident.raised':
     case 'incident.created':
       return line(null, data.message);

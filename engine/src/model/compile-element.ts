@@ -19,6 +19,7 @@ import {
   readTaskDefinition,
   readUserTask,
 } from './zeebe-extensions.js';
+import { ASSIGNMENT_HEADER, parseAssignmentStrategy } from '../teams/strategy.js';
 
 /** What the compiler knows about a node's surroundings when it compiles it. */
 export interface NodeContext {
@@ -166,8 +167,18 @@ function compileActivity(
     defaultFlowId: child(node, 'default')?.id,
   };
   switch (base.kind) {
-    case 'bpmn:UserTask':
-      return compact({ ...activity, userTask: compact(readUserTask(node, context.laneName, issues)) });
+    case 'bpmn:UserTask': {
+      // Task headers of a user task carry `baton:assignment` (docs/TEAMS.md); checked at deploy.
+      const headers = readHeaders(node);
+      const strategy = headers?.[ASSIGNMENT_HEADER];
+      const parsed = strategy === undefined ? undefined : parseAssignmentStrategy(strategy);
+      if (parsed && 'error' in parsed) issues.add(id, 'task.assignment-invalid', parsed.error);
+      return compact({
+        ...activity,
+        userTask: compact(readUserTask(node, context.laneName, issues)),
+        headers,
+      });
+    }
     case 'bpmn:ServiceTask':
     case 'bpmn:SendTask': {
       const job = readTaskDefinition(node, issues, true);

@@ -22,6 +22,7 @@ export type DeployIssueCode =
   | 'task.type-missing'
   | 'task.retries-invalid'
   | 'task.schedule-invalid'
+  | 'task.assignment-invalid'
   | 'io-mapping.invalid'
   | 'script.missing'
   | 'call.process-missing'

@@ -201,6 +201,42 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // Team operations (docs/TEAMS.md): who is away when, and who stands in; and where round-robin
+  // assignment left off per task element. Read by the command that creates a task, in its
+  // transaction. Times are the engine clock's: an absence ends by itself when `ends_at` passes.
+  '0005_team_absences': {
+    async up(db: Kysely<unknown>) {
+      await runStatements(
+        db,
+        `
+        CREATE TABLE absences (
+          id uuid PRIMARY KEY,
+          user_id text NOT NULL,
+          starts_at timestamptz NOT NULL,
+          ends_at timestamptz NOT NULL,
+          substitute text,
+          note text,
+          created_by text,
+          created_at timestamptz NOT NULL,
+          CHECK (starts_at < ends_at),
+          CHECK (substitute IS NULL OR substitute <> user_id)
+        );
+        -- The write path asks "is any of these users away at t": user first, then the window.
+        CREATE INDEX absences_user_window ON absences (user_id, ends_at, starts_at);
+        CREATE INDEX absences_substitute ON absences (substitute, ends_at) WHERE substitute IS NOT NULL;
+
+        CREATE TABLE assignment_rotation (
+          process_id text NOT NULL,
+          element_id text NOT NULL,
+          last_user text NOT NULL,
+          PRIMARY KEY (process_id, element_id)
+        );
+        -- Least-open and the team load count open tasks per assignee with user_tasks_inbox
+        -- (assignee, state, due_at): no further index on the hot insert path.
+      `,
+      );
+    },
+  },
   // How long a process's finished instances are kept (default: for ever), and the index the
   // retention sweep walks: finished instances by end time.
   '0006_process_retention': {

@@ -9,10 +9,16 @@ type TaskExpressions = ExpressionBuilder<DB, 'user_tasks'>;
 
 const MAX_LIMIT = 500;
 
-/** Unassigned and offered to this user directly or through one of their groups. */
-function claimable(eb: TaskExpressions, who: { readonly user: string; readonly groups: readonly string[] }) {
+/** Unassigned and offered to this user directly or through one of their groups; none while they are away. */
+function claimable(
+  eb: TaskExpressions,
+  who: { readonly user: string; readonly groups: readonly string[] },
+  now: Date,
+) {
   return eb.and([
     eb('assignee', 'is', null),
+    sql<SqlBool>`NOT EXISTS (SELECT 1 FROM absences a WHERE a.user_id = ${who.user}
+      AND a.starts_at <= ${now} AND a.ends_at > ${now})`,
     eb.or([
       sql<SqlBool>`${who.user}::text = ANY(candidate_users)`,
       sql<SqlBool>`candidate_groups && ${[...who.groups]}::text[]`,
@@ -27,9 +33,18 @@ export async function listTasks(db: Kysely<DB>, filter: TaskFilter, now: Date): 
     if (filter.assignee !== undefined) parts.push(eb('assignee', '=', filter.assignee));
     if (filter.visibleTo) {
       const who = filter.visibleTo;
-      parts.push(eb.or([eb('assignee', '=', who.user), eb('owner', '=', who.user), claimable(eb, who)]));
+      parts.push(
+        eb.or([
+          eb('assignee', '=', who.user),
+          eb('owner', '=', who.user),
+          claimable(eb, who, now),
+          // A substitute sees what is assigned to the people they stand in for (docs/TEAMS.md).
+          sql<SqlBool>`assignee IN (SELECT a.user_id FROM absences a WHERE a.substitute = ${who.user}
+            AND a.starts_at <= ${now} AND a.ends_at > ${now})`,
+        ]),
+      );
     }
-    if (filter.claimableBy) parts.push(claimable(eb, filter.claimableBy));
+    if (filter.claimableBy) parts.push(claimable(eb, filter.claimableBy, now));
     if (filter.instanceId !== undefined) {
       parts.push(isUuid(filter.instanceId) ? eb('instance_id', '=', filter.instanceId) : sql<SqlBool>`false`);
     }

@@ -48,6 +48,12 @@ export interface WritePlanInput {
   /** A statement that must touch exactly one row (`... RETURNING 1`) for the command to stand. */
   readonly guard?: Guard;
   readonly effects: readonly Effect[];
+  /**
+   * Assignees of new tasks that must not be away now (docs/TEAMS.md): when one is, the statement
+   * writes nothing and returns `away`, and the command decides substitutes and writes again. The
+   * check is an index probe inside this statement, so a step without absences costs no round trip.
+   */
+  readonly presentAssignees?: readonly string[];
 }
 
 /**
@@ -128,6 +134,7 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
   guarded: string | number;
   /** New task id -> its creation sequence (the `user_tasks.seq` the insert drew); null without new tasks. */
   task_seqs?: Record<string, number | string> | null;
+  away?: boolean;
 }> {
   const p = new SqlParams();
   const { instance, now, definitionId, processId } = input;
@@ -185,7 +192,12 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
   const ctes: string[] = [];
   const n = history.length;
   const written = 'EXISTS (SELECT 1 FROM u)';
-  ctes.push(`u AS (${instanceStatement(p, instance, now, n)})`);
+  const awayCheck =
+    input.presentAssignees && input.presentAssignees.length > 0
+      ? `EXISTS (SELECT 1 FROM absences WHERE user_id IN (SELECT jsonb_array_elements_text(${p.json(input.presentAssignees)}))
+          AND starts_at <= ${p.add(now, 'timestamptz')} AND ends_at > ${p.add(now, 'timestamptz')})`
+      : null;
+  ctes.push(`u AS (${instanceStatement(p, instance, now, n, awayCheck)})`);
   if (input.guard) ctes.push(`g AS (${input.guard(written, p)})`);
   if (n > 0) {
     const rows = history.map((r, k) => ({
@@ -307,7 +319,9 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
   const guarded = input.guard ? '(SELECT count(*) FROM g)' : '1';
   const taskSeqs = newTasks.length > 0 ? ', (SELECT jsonb_object_agg(id, seq) FROM nt) AS task_seqs' : '';
   return CompiledQuery.raw(
-    `${PREPARE}WITH ${ctes.join(',\n')} SELECT (SELECT history_seq FROM u) AS seq, ${guarded} AS guarded${taskSeqs}`,
+    `${PREPARE}WITH ${ctes.join(',\n')} SELECT (SELECT history_seq FROM u) AS seq, ${guarded} AS guarded${taskSeqs}${
+      awayCheck ? `, ${awayCheck} AS away` : ''
+    }`,
     p.values,
   );
 }
@@ -317,12 +331,14 @@ function instanceStatement(
   instance: InstanceRowWrite,
   now: Date,
   historyCount: number,
+  awayCheck: string | null,
 ): string {
   const state = p.json(instance.state);
+  const present = awayCheck ? ` AND NOT ${awayCheck}` : '';
   if (instance.expectedVersion !== undefined) {
     return `UPDATE instances SET state = ${state}, version = version + 1, status = ${p.add(instance.status, 'text')},
         ended_at = ${p.add(instance.endedAt, 'timestamptz')}, history_seq = history_seq + ${p.add(historyCount, 'int')}
-      WHERE id = ${p.add(instance.id, 'uuid')} AND version = ${p.add(instance.expectedVersion, 'int')} RETURNING history_seq`;
+      WHERE id = ${p.add(instance.id, 'uuid')} AND version = ${p.add(instance.expectedVersion, 'int')}${present} RETURNING history_seq`;
   }
   const row = instance.insert;
   if (!row) throw new Error('an instance insert needs its definition columns');
@@ -331,9 +347,9 @@ function instanceStatement(
   // another process); the caller then re-reads the latest and steps again.
   const onlyIfLatest =
     row.onlyIfLatestVersion === undefined
-      ? ''
+      ? present && `WHERE true${present}`
       : `WHERE NOT EXISTS (SELECT 1 FROM definitions WHERE process_id = ${processId}
-          AND version > ${p.add(row.onlyIfLatestVersion, 'int')})`;
+          AND version > ${p.add(row.onlyIfLatestVersion, 'int')})${present}`;
   return `INSERT INTO instances (id, definition_id, process_id, definition_version, status, version, history_seq, state,
       business_key, started_at, started_by, ended_at, parent_instance_id, parent_token_id)
     SELECT ${p.add(instance.id, 'uuid')}, ${p.add(row.definitionId, 'uuid')}, ${processId},

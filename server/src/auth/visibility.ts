@@ -32,6 +32,17 @@ export async function visibleInstance(app: FastifyInstance, user: RequestUser, i
 export async function visibleTask(app: FastifyInstance, user: RequestUser, id: string): Promise<Task> {
   const task = await app.engine.getTask(id);
   if (canSeeTask(user, task, false)) return task;
+  if (task.state === 'created' && task.assignee && (await standsInFor(app, user, task.assignee))) return task;
   if (!(await managerScope(app, user)).manages(task.processId)) throw problems.notFound('Task');
   return task;
+}
+
+/** A substitute sees the open tasks of someone away they stand in for (docs/TEAMS.md). */
+async function standsInFor(app: FastifyInstance, user: RequestUser, assignee: string): Promise<boolean> {
+  const away = await app.engine.listAbsences({
+    userId: assignee,
+    substitute: user.username,
+    activeAt: app.engine.clock.now(),
+  });
+  return away.length > 0;
 }

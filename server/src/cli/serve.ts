@@ -8,6 +8,7 @@ import { migrateServer } from '../persistence/migrations.js';
 import { createStore } from '../persistence/store.js';
 import { ensureFirstStart, type FirstStartResult, RESET_ADMIN_HINT } from '../setup/first-start.js';
 import { builtInTemplates, installTemplates } from '../setup/templates.js';
+import { serverTeamDirectory } from '../persistence/team-directory.js';
 
 /** Progress lines for the person starting the server (the structured log goes to pino). */
 function say(line: string): void {
@@ -47,7 +48,12 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
       ? { url, timeouts: settings.timeouts, ...(settings.pooler ? { pooler: settings.pooler } : {}) }
       : { dataDir },
   );
-  const engine = await createEngine({ database, workerId: `server-${randomUUID().slice(0, 8)}`, logger });
+  const engine = await createEngine({
+    database,
+    workerId: `server-${randomUUID().slice(0, 8)}`,
+    logger,
+    directory: serverTeamDirectory,
+  });
   await migrateServer(database.db);
   const store = createStore(database.db);
 

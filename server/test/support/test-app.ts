@@ -8,6 +8,7 @@ import { migrateServer } from '../../src/persistence/migrations.js';
 import { createStore, type Store } from '../../src/persistence/store.js';
 import type { TemplateBundle } from '../../src/setup/templates.js';
 import { type Dialect, openTestDatabase } from './databases.js';
+import { serverTeamDirectory } from '../../src/persistence/team-directory.js';
 
 /** Every scope a user with these roles may give a token (`jobs:*` and the like for patterns). */
 export function allScopesOf(roles: readonly Role[]): string[] {
@@ -76,7 +77,7 @@ export async function createTestApp(
   const dialect = opts.dialect ?? 'pglite';
   const { database, drop, url } = await openTestDatabase(dialect);
   const clock = new VirtualClock(new Date('2026-03-02T09:00:00Z'));
-  const engine = await createEngine({ database, clock });
+  const engine = await createEngine({ database, clock, directory: serverTeamDirectory });
   await migrateServer(database.db);
   const store = createStore(database.db);
   const configOf = (config?: Partial<ServerConfig>) =>

@@ -14,6 +14,7 @@ import { StatusBadge } from '../../components/StatusBadge.js';
 import { nameIn } from '../requests/request-text.js';
 import { useTaskCards } from '../requests/use-task-cards.js';
 import { shortText } from './task-context.js';
+import { AwayBanner } from '../teams/AwayBanner.js';
 
 type Tab = 'mine' | 'claimable' | 'overdue';
 
@@ -57,6 +58,7 @@ export function InboxPage() {
           {t('nav.start')}
         </a>
       </div>
+      <AwayBanner />
       <div className="tabs" role="tablist" onKeyDown={onTabListKeyDown}>
         {tabs.map((item) => (
           <button
