@@ -312,6 +312,11 @@ export const en = {
   'taskContext.title': 'Background',
   'taskContext.empty': 'not given yet',
   'inbox.businessKey': 'Reference',
+  'requests.newer': 'Newer',
+  'requests.older': 'Older',
+  'requests.range': '{from}–{to} of {total}',
+  'modeler.narrowScreen':
+    'The diagram editor is made for wider screens (700 px or more). On a phone you can look at a diagram and make small changes; draw on a tablet or a computer.',
 } as const;
 
 export type MessageKey = keyof typeof en;

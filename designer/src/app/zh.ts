@@ -311,4 +311,9 @@ export const zh: Dictionary = {
   'taskContext.title': '背景信息',
   'taskContext.empty': '尚未填写',
   'inbox.businessKey': '编号',
+  'requests.newer': '较新',
+  'requests.older': '较早',
+  'requests.range': '第 {from}–{to} 条，共 {total} 条',
+  'modeler.narrowScreen':
+    '流程图编辑器适用于更宽的屏幕（700 像素及以上）。在手机上可以查看流程图并做少量修改；绘制请使用平板或电脑。',
 };

@@ -361,6 +361,9 @@ export function ModelerPage({ processId }: { processId: string }) {
           {t('modeler.deploy')}
         </button>
       </div>
+      <p className="alert alert-info narrow-only" data-testid="narrow-screen">
+        {t('modeler.narrowScreen')}
+      </p>
       {notice ? (
         <div className="alert alert-info" role="status" data-testid="modeler-notice">
           {notice}

@@ -62,6 +62,9 @@ export function TaskPage({ taskId }: { taskId: string }) {
 
   if (task.loading && !task.data) return <Loading />;
   if (!task.data) return <ErrorMessage error={task.error} />;
+  // The form record names the task and labels its fields in the reader's language: wait for it, so
+  // the page (and the heading focus lands on) does not show the English name first.
+  if (formId && formRecord.loading && !formRecord.data) return <Loading />;
   const current = task.data;
   const formData = data ?? initialFormData(current);
   const isOpen = current.state === 'created';
