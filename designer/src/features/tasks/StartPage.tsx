@@ -27,7 +27,8 @@ export function StartPage({ processId }: { processId?: string }) {
         <h1>{t('start.title')}</h1>
       </div>
       <ErrorMessage error={processes.error} />
-      <div className="start-columns">
+      {/* On a phone the chosen process's form replaces the list, with a way back to it. */}
+      <div className={chosen ? 'start-columns chosen' : 'start-columns'}>
         <ul className="process-picker">
           {(processes.data ?? []).map((p) => (
             <li key={p.processId}>
@@ -46,6 +47,11 @@ export function StartPage({ processId }: { processId?: string }) {
           {processes.data?.length === 0 ? <li className="muted">{t('start.none')}</li> : null}
         </ul>
         <div className="start-form card">
+          {chosen ? (
+            <a className="small-link narrow-only" href={href('/start')} data-testid="start-all">
+              ← {t('start.allProcesses')}
+            </a>
+          ) : null}
           {chosen ? <StartForm process={chosen} /> : <p className="muted">{t('start.pick')}</p>}
         </div>
       </div>
