@@ -75,6 +75,14 @@ export function TaskPage({ taskId }: { taskId: string }) {
     locale !== 'en' && typeof formName === 'object' && formName[locale]
       ? formName[locale]
       : ((locale === 'zh' ? card?.taskName.zh : undefined) ?? current.name);
+  // The history names this task as the heading does (in Chinese when the form gives a name).
+  const historyLabels =
+    title && title !== current.name
+      ? new Map(labels).set(current.elementId, {
+          name: title,
+          kind: labels.get(current.elementId)?.kind ?? 'userTask',
+        })
+      : labels;
 
   const refresh = (message: string, gone = false) => {
     if (gone) {
@@ -213,7 +221,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
           </div>
           <div className="card">
             <h2>{t('task.history')}</h2>
-            <Timeline events={history.data ?? []} labels={labels} />
+            <Timeline events={history.data ?? []} labels={historyLabels} />
           </div>
         </aside>
       </div>
