@@ -204,6 +204,21 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
       for (const id of ['#start_title', '#start_partyA', '#start_impact', '[data-testid="start-submit"]'])
         await expectReachable(page.locator(id));
       await expectNoSideScroll(page);
+      const back = page.locator('[data-testid="start-all"]');
+      if (phone) {
+        // on a phone the chosen form replaces the list of processes and starts on the first screen
+        await page.evaluate(() => window.scrollTo(0, 0));
+        expect(await page.locator('.process-picker').isVisible()).toBe(false);
+        const first = await page.locator('#start_title').boundingBox();
+        expect(first!.y + first!.height).toBeLessThanOrEqual(combo.height);
+        expect(await back.textContent()).toContain(say('start.allProcesses'));
+        await back.click();
+        await page.locator('.process-picker').waitFor();
+        expect(await page.locator('.start-form').textContent()).toBe(say('start.pick'));
+      } else {
+        expect(await page.locator('.process-picker').isVisible()).toBe(true);
+        expect(await back.isVisible()).toBe(false);
+      }
     });
 
     it('words validation messages for people, in the language', async () => {
@@ -258,7 +273,7 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
       const resolve = page.locator('[data-testid="resolve"]');
       await resolve.waitFor();
       // then she is told what to do and offered Resolve, in the language and within reach
-      expect(await page.locator('main').textContent()).toContain(say('task.resolveHint', { owner: 'sam' }));
+      await page.getByText(say('task.resolveHint', { owner: 'sam' })).waitFor();
       expect(await resolve.textContent()).toBe(say('task.resolve'));
       expect(await page.locator('[data-testid="complete"]').isVisible()).toBe(false);
       expect(await page.locator('[data-testid="task-title"]').textContent()).toBe(
@@ -322,6 +337,10 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
       await page.goto(`${server.baseUrl}/#/tasks/${task.id}`);
       await page.locator('[data-testid="task-title"]').waitFor();
       expect(await page.locator('[data-testid="task-title"]').textContent()).toBe(
+        pick('Decide the request', '审批申请'),
+      );
+      // as does its history
+      expect(await page.locator('.element-name[data-element-id="Task_main"]').first().textContent()).toBe(
         pick('Decide the request', '审批申请'),
       );
       expect(await page.locator('#task_approve').locator('xpath=ancestor::label').textContent()).toContain(
@@ -418,6 +437,14 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
         .filter({ hasText: say('modeler.lintGatewayCondition') });
       await problem.waitFor();
       expect(await problem.locator('[data-testid="problem-element"]').textContent()).toBe('Approved?');
+      // and the canvas's own controls speak the language too, with counts said right
+      const summary = (await page.locator('.bjsl-button').textContent())?.trim();
+      expect(summary).toMatch(
+        combo.lang === 'zh' ? /^\d+ 个错误，\d+ 个警告$/ : /^(1 error|\d+ errors), (1 warning|\d+ warnings)$/,
+      );
+      expect(summary).not.toMatch(/\b1 (errors|warnings)\b/);
+      expect(await page.locator('.bts-toggle-mode').isVisible()).toBe(false);
+      expect(await page.locator('[data-testid="simulate"]').textContent()).toBe(say('modeler.simulate'));
       await page.evaluate(() => window.localStorage.clear());
     });
 
@@ -469,7 +496,12 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
 
     it('keeps navigation, tables and the Claim button within the window', async () => {
       // given a claimable task
-      const instanceId = await start(sam, PROCESSES.pool.processId, {}, `POOL-${combo.name}`);
+      const instanceId = await start(
+        sam,
+        PROCESSES.pool.processId,
+        { summary: 'A long value that a manager sees unbroken in the variables of the instance' },
+        `POOL-${combo.name}-2026-000123`,
+      );
       // when sam opens the claimable tasks
       const page = await as('sam', '/inbox');
       await page.click('[data-testid="tab-claimable"]');
@@ -494,6 +526,9 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
       await expectNoSideScroll(manager);
       await manager.goto(`${server.baseUrl}/#/instances/${instanceId}`);
       await manager.locator('[data-testid="diagram"] .djs-element').first().waitFor({ state: 'attached' });
+      await expectNoSideScroll(manager);
+      await manager.goto(`${server.baseUrl}/#/templates`);
+      await manager.locator('[data-testid="template-card"]').first().waitFor();
       await expectNoSideScroll(manager);
     });
 
