@@ -192,7 +192,10 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
         'start_description',
         'start_impact',
       ]);
-      // labelled in the language
+      // under the template's name, and labelled, in the language
+      expect(await page.locator('.start-form h2').first().textContent()).toBe(
+        pick('Conflict mediation', '冲突调解'),
+      );
       expect(await page.locator('label[for="start_title"]').textContent()).toContain(pick('Title', '标题'));
       expect(await page.locator('label[for="start_partyA"]').textContent()).toContain(
         pick('Party A', '甲方'),
@@ -214,6 +217,9 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
         expect(await back.textContent()).toContain(say('start.allProcesses'));
         await back.click();
         await page.locator('.process-picker').waitFor();
+        expect(await page.locator('[data-testid="start-conflict-mediation"] strong').textContent()).toBe(
+          pick('Conflict mediation', '冲突调解'),
+        );
         expect(await page.locator('.start-form').textContent()).toBe(say('start.pick'));
       } else {
         expect(await page.locator('.process-picker').isVisible()).toBe(true);
@@ -340,9 +346,9 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
         pick('Decide the request', '审批申请'),
       );
       // as does its history
-      expect(await page.locator('.element-name[data-element-id="Task_main"]').first().textContent()).toBe(
-        pick('Decide the request', '审批申请'),
-      );
+      await expect
+        .poll(() => page.locator('.element-name[data-element-id="Task_main"]').first().textContent())
+        .toBe(pick('Decide the request', '审批申请'));
       expect(await page.locator('#task_approve').locator('xpath=ancestor::label').textContent()).toContain(
         pick('Approve', '批准'),
       );
