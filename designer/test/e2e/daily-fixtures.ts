@@ -132,6 +132,25 @@ export const FORMS = [
   },
 ];
 
+/** maya drafts, then sam checks: sam can return the check to maya's step. */
+export const twoSteps = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-two" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="m-two" name="Plan review" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:userTask id="Task_draft" name="Draft the plan">
+      <bpmn:extensionElements><zeebe:userTask /><zeebe:assignmentDefinition assignee="maya" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:userTask id="Task_check" name="Check the plan">
+      <bpmn:extensionElements><zeebe:userTask /><zeebe:assignmentDefinition assignee="sam" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="Task_draft" />
+    <bpmn:sequenceFlow id="f2" sourceRef="Task_draft" targetRef="Task_check" />
+    <bpmn:sequenceFlow id="f3" sourceRef="Task_check" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
 /** start -> "Approved?" -> two ends, neither flow with a condition: only a lint rule catches it in the browser. */
 export const splitWithoutConditions = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageKey } from '../../src/app/en.js';
 import { type Locale, translate } from '../../src/app/i18n-core.js';
-import { FORMS, oneTaskProcess, PROCESSES, splitWithoutConditions } from './daily-fixtures.js';
+import { FORMS, oneTaskProcess, PROCESSES, splitWithoutConditions, twoSteps } from './daily-fixtures.js';
 import {
   ADMIN_PASSWORD,
   apiSession,
@@ -106,6 +106,7 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
     for (const form of FORMS) await dana('POST', '/api/forms', form);
     for (const process of Object.values(PROCESSES))
       await dana('POST', '/api/definitions', { xml: oneTaskProcess(process) });
+    await dana('POST', '/api/definitions', { xml: twoSteps });
     const signIn = (user: string) => apiSession(server.baseUrl, user, USER_PASSWORD);
     [sam, kim, maya, ren] = await Promise.all([signIn('sam'), signIn('kim'), signIn('maya'), signIn('ren')]);
     // ren's requests: more than one page of them
@@ -454,7 +455,7 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
       await page.evaluate(() => window.localStorage.clear());
     });
 
-    it('tells the new assignee of a hand-off and a delegation, with the count said right', async () => {
+    it('tells the new assignee of a hand-off, a delegation and a return, with the count said right', async () => {
       // given maya has read everything so far
       const unread = await maya<{ items: { id: string }[] }>(
         'GET',
@@ -468,16 +469,24 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
       await sam('POST', `/api/tasks/${handed.id}/handoff`, { toUser: 'maya', reason: 'I am away' });
       const delegated = await openTask(await start(sam, PROCESSES.note.processId));
       await sam('POST', `/api/tasks/${delegated.id}/delegate`, { toUser: 'maya', reason: 'Your call' });
-      // then her bell counts both, live, and says so in the language
+      // and returns a check to the plan she drafted
+      const plan = await start(sam, 'm-two');
+      await maya('POST', `/api/tasks/${(await openTask(plan)).id}/complete`, { variables: {} });
+      const check = await openTask(plan);
+      await sam('POST', `/api/tasks/${check.id}/return`, {
+        targetElementId: 'Task_draft',
+        reason: 'Add costs',
+      });
+      // then her bell counts all three, live, and says so in the language
       const bell = page.locator('[data-testid="notification-bell"]');
-      await expect.poll(() => page.locator('[data-testid="notification-count"]').textContent()).toBe('2');
-      expect(await bell.getAttribute('aria-label')).toBe(say('notifications.bell.other', { count: 2 }));
+      await expect.poll(() => page.locator('[data-testid="notification-count"]').textContent()).toBe('3');
+      expect(await bell.getAttribute('aria-label')).toBe(say('notifications.bell.other', { count: 3 }));
       await expectReachable(bell);
       // and the list tells what happened, in the language
       await page.goto(`${server.baseUrl}/#/notifications`);
       await page.click('[data-testid="notifications-unread-only"]');
       const entries = page.locator('[data-testid="notification"]');
-      await expect.poll(() => entries.count()).toBe(2);
+      await expect.poll(() => entries.count()).toBe(3);
       const task = pick('Write the note', '填写备注');
       const texts = (await entries.allTextContents()).join('\n');
       const withName = (key: MessageKey) => [
@@ -486,12 +495,15 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
       ];
       expect(withName('notifications.task.handedOff').some((s) => texts.includes(s))).toBe(true);
       expect(withName('notifications.task.delegated').some((s) => texts.includes(s))).toBe(true);
+      expect(texts).toContain(say('notifications.task.returned', { by: 'sam', task: 'Draft the plan' }));
       expect(await page.locator('main').textContent()).toContain(
-        say('notifications.total.other', { count: 2 }),
+        say('notifications.total.other', { count: 3 }),
       );
       // and one left unread is "1", never "1 notifications"
-      await entries.first().locator('[data-testid="notification-mark-read"]').click();
-      await expect.poll(() => page.locator('[data-testid="notification-count"]').textContent()).toBe('1');
+      for (const left of ['2', '1']) {
+        await entries.first().locator('[data-testid="notification-mark-read"]').click();
+        await expect.poll(() => page.locator('[data-testid="notification-count"]').textContent()).toBe(left);
+      }
       expect(await bell.getAttribute('aria-label')).toBe(say('notifications.bell.one', { count: 1 }));
       await expect
         .poll(() => page.locator('main').textContent())

@@ -25,22 +25,26 @@ import { errorsToExtraErrors } from './error-mapping.js';
  * A process's name in the reader's language: a process that came from a template has the
  * template's translated name (as the server names it in "My requests"); any other has its BPMN name.
  */
-function useProcessNames(): { nameOf: (process: ProcessSummary) => string; loading: boolean } {
+function useProcessNames(): { nameOf: (process: ProcessSummary) => string; ready: boolean } {
   const { locale } = useI18n();
+  // English names are the BPMN's own: only another language needs the templates.
   const templates = useAsync(
     () =>
-      api
-        .get<ListPage<Template>>('/api/templates')
-        .then((page) => page.items)
-        .catch(() => [] as Template[]),
-    [],
+      locale === 'en'
+        ? Promise.resolve([] as Template[])
+        : api
+            .get<ListPage<Template>>('/api/templates')
+            .then((page) => page.items)
+            .catch(() => [] as Template[]),
+    [locale],
   );
   const nameOf = (process: ProcessSummary) => {
     const template = templates.data?.find((item) => item.processId === process.processId);
     const translated = locale === 'en' ? undefined : localized(template?.name, locale);
     return translated || process.name || process.processId;
   };
-  return { nameOf, loading: templates.loading };
+  // Ready once any answer came: a language switch keeps the page (and a half-filled form) meanwhile.
+  return { nameOf, ready: templates.data !== undefined || templates.error !== undefined };
 }
 
 /** Start a process: pick one, fill its start form if it has one, go. */
@@ -50,10 +54,10 @@ export function StartPage({ processId }: { processId?: string }) {
     () => api.get<ProcessList>('/api/processes', { limit: 200 }).then((page) => page.items),
     [],
   );
-  const { nameOf, loading: namesLoading } = useProcessNames();
+  const { nameOf, ready: namesReady } = useProcessNames();
   const chosen = processes.data?.find((p) => p.processId === processId);
   // Names wait for the templates too: no English name that turns Chinese a moment later.
-  if (processes.loading || namesLoading) return <Loading />;
+  if (processes.loading || !namesReady) return <Loading />;
   return (
     <section className="page">
       <div className="page-head">
