@@ -482,6 +482,16 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
       await expect.poll(() => page.locator('[data-testid="notification-count"]').textContent()).toBe('3');
       expect(await bell.getAttribute('aria-label')).toBe(say('notifications.bell.other', { count: 3 }));
       await expectReachable(bell);
+      // and its panel opens wholly inside the window
+      await bell.click();
+      const panel = page.locator('[data-testid="notification-panel"]');
+      await expect
+        .poll(() => panel.locator('[data-testid="notification"][data-unread="true"]').count())
+        .toBe(3);
+      const box = await panel.boundingBox();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(combo.width);
+      await page.keyboard.press('Escape');
       // and the list tells what happened, in the language
       await page.goto(`${server.baseUrl}/#/notifications`);
       await page.click('[data-testid="notifications-unread-only"]');
