@@ -340,7 +340,17 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
       await row.waitFor();
       // then the task is named in the language
       expect(await row.textContent()).toContain(pick('Decide the request', '审批申请'));
-      // and on its page the title and fields are too, and so is the message for a missing answer
+      // and on its page the title and fields are too, and so is the message for a missing answer;
+      // the heading is never first shown in another language, nor blinks away once shown
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { titlesSeen: string[] }).titlesSeen = seen;
+        new MutationObserver(() => {
+          const title = document.querySelector('[data-testid="task-title"]');
+          const text = title ? (title.textContent ?? '') : '(none)';
+          if ((title || seen.length > 0) && seen.at(-1) !== text) seen.push(text);
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
       await page.goto(`${server.baseUrl}/#/tasks/${task.id}`);
       await page.locator('[data-testid="task-title"]').waitFor();
       expect(await page.locator('[data-testid="task-title"]').textContent()).toBe(
@@ -350,6 +360,9 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
       await expect
         .poll(() => page.locator('.element-name[data-element-id="Task_main"]').first().textContent())
         .toBe(pick('Decide the request', '审批申请'));
+      expect(await page.evaluate(() => (window as unknown as { titlesSeen: string[] }).titlesSeen)).toEqual([
+        pick('Decide the request', '审批申请'),
+      ]);
       expect(await page.locator('#task_approve').locator('xpath=ancestor::label').textContent()).toContain(
         pick('Approve', '批准'),
       );

@@ -64,7 +64,8 @@ export function TaskPage({ taskId }: { taskId: string }) {
   if (!task.data) return <ErrorMessage error={task.error} />;
   // The form record names the task and labels its fields in the reader's language: wait for it, so
   // the page (and the heading focus lands on) does not show the English name first.
-  if (formId && formRecord.loading && !formRecord.data) return <Loading />;
+  // (Not yet loaded is "no record of this form yet", not "loading": the load starts an effect later.)
+  if (formId && formRecord.data?.formId !== formId && !formRecord.error) return <Loading />;
   const current = task.data;
   const formData = data ?? initialFormData(current);
   const isOpen = current.state === 'created';
