@@ -116,6 +116,37 @@ describe.each(dialects())('my requests on %s', (dialect) => {
     expect(moved?.openTasks.map((x) => x.name.en)).toEqual(['Approve expense']);
   });
 
+  it("pages through the caller's requests: every one once, in the order of the whole list", async () => {
+    // given lee started five requests
+    for (const title of ['One', 'Two', 'Three', 'Four', 'Five']) await start(lee, title);
+    const list = async (query: string) => {
+      const res = await t.call(lee, { method: 'GET', url: `/api/requests?${query}` });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { items: RequestItem[]; total: number; limit: number; offset: number };
+    };
+    const whole = await list('limit=50');
+    // when lee reads them two at a time
+    const pages = [
+      await list('limit=2&offset=0'),
+      await list('limit=2&offset=2'),
+      await list('limit=2&offset=4'),
+    ];
+    // then the pages hold the whole list, in its order, and each says where it is
+    expect(whole.total).toBe(5);
+    expect(pages.map((p) => p.items.length)).toEqual([2, 2, 1]);
+    expect(pages.map((p) => [p.total, p.limit, p.offset])).toEqual([
+      [5, 2, 0],
+      [5, 2, 2],
+      [5, 2, 4],
+    ]);
+    expect(pages.flatMap((p) => p.items.map((r) => r.id))).toEqual(whole.items.map((r) => r.id));
+    expect((await list('limit=2&offset=6')).items).toEqual([]);
+    // and a page larger than the limit is refused with a problem, not served
+    const tooBig = await t.call(lee, { method: 'GET', url: '/api/requests?limit=201' });
+    expect(tooBig.statusCode).toBe(400);
+    expect(tooBig.json().code).toBeTypeOf('string');
+  });
+
   it('offers Cancel only to a requester who manages the process', async () => {
     // given
     await start(maya, 'Flight');

@@ -81,7 +81,7 @@ export const en = {
   'task.state.completed': 'completed',
   'task.state.cancelled': 'cancelled',
   'start.title': 'Start a process',
-  'start.pick': 'Pick a process on the left.',
+  'start.pick': 'Pick a process from the list.',
   'start.none': 'No process you may start yet.',
   'start.businessKey': 'Reference (optional)',
   'start.submit': 'Start',
@@ -347,6 +347,12 @@ export const en = {
   'teams.awayUntil': 'until {until}',
   'teams.awayUntilWith': 'until {until} ({substitute} stands in)',
   'history.assignment': 'Assignment',
+  'start.allProcesses': 'All processes',
+  'requests.newer': 'Newer',
+  'requests.older': 'Older',
+  'requests.range': '{from}–{to} of {total}',
+  'modeler.narrowScreen':
+    'The diagram editor is made for wider screens (700 px or more). On a phone you can look at a diagram and make small changes; draw on a tablet or a computer.',
 } as const;
 
 export type MessageKey = keyof typeof en;

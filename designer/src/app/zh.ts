@@ -81,7 +81,7 @@ export const zh: Dictionary = {
   'task.state.completed': '已完成',
   'task.state.cancelled': '已取消',
   'start.title': '发起流程',
-  'start.pick': '请在左侧选择一个流程。',
+  'start.pick': '请从列表中选择一个流程。',
   'start.none': '暂无你可以发起的流程。',
   'start.businessKey': '业务编号（可选）',
   'start.submit': '发起',
@@ -346,4 +346,10 @@ export const zh: Dictionary = {
   'teams.awayUntil': '至 {until}',
   'teams.awayUntilWith': '至 {until}（由 {substitute} 代理）',
   'history.assignment': '分配',
+  'start.allProcesses': '全部流程',
+  'requests.newer': '较新',
+  'requests.older': '较早',
+  'requests.range': '第 {from}–{to} 条，共 {total} 条',
+  'modeler.narrowScreen':
+    '流程图编辑器适用于更宽的屏幕（700 像素及以上）。在手机上可以查看流程图并做少量修改；绘制请使用平板或电脑。',
 };

@@ -64,6 +64,7 @@ export function ModelerPage({ processId }: { processId: string }) {
   const [lintProblems, setLintProblems] = useState<Problem[]>([]);
   const [serverIssues, setServerIssues] = useState<DeployIssue[]>([]);
   const [selected, setSelected] = useState<Shape | null>(null);
+  const [simulating, setSimulating] = useState(false);
   const [tab, setTab] = useState<'properties' | 'problems' | 'changes'>('properties');
   // After the first deploy the page reopens under the process id: the notice travels in the query.
   const deployedVersion = useLocation().query.get('deployed');
@@ -127,6 +128,8 @@ export function ModelerPage({ processId }: { processId: string }) {
     instance.on('selection.changed', (event: { newSelection: Shape[] }) =>
       setSelected(event.newSelection[0] ?? null),
     );
+    // The toolbar's button is the one simulation switch (the plugin's own is English-only, hidden).
+    instance.on('tokenSimulation.toggleMode', (event: { active: boolean }) => setSimulating(event.active));
     let loaded = false;
     instance.on('commandStack.changed', () => {
       if (loaded) dirty.current = true;
@@ -344,6 +347,7 @@ export function ModelerPage({ processId }: { processId: string }) {
           className="btn"
           disabled={!modeler}
           onClick={toggleSimulation}
+          aria-pressed={simulating}
           data-testid="simulate"
         >
           {t('modeler.simulate')}
@@ -361,6 +365,9 @@ export function ModelerPage({ processId }: { processId: string }) {
           {t('modeler.deploy')}
         </button>
       </div>
+      <p className="alert alert-info narrow-only" data-testid="narrow-screen">
+        {t('modeler.narrowScreen')}
+      </p>
       {notice ? (
         <div className="alert alert-info" role="status" data-testid="modeler-notice">
           {notice}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MODELER_ZH, translateModuleFor, translatorFor } from './modeler-zh.js';
+import { lintSummary, MODELER_ZH, translateModuleFor, translatorFor } from './modeler-zh.js';
 
 describe('modeler labels in Chinese', () => {
   const translate = translatorFor(MODELER_ZH);
@@ -32,5 +32,15 @@ describe('modeler labels in Chinese', () => {
     expect(english('Create task')).toBe('Create task');
     const [, chinese] = translateModuleFor('zh').translate;
     expect(chinese('Create task')).toBe('创建任务');
+  });
+
+  it("says the lint summary's counts right in both languages", () => {
+    const [, english] = translateModuleFor('en').translate;
+    const [, chinese] = translateModuleFor('zh').translate;
+    const summary = '{errors} Errors, {warnings} Warnings';
+    expect(english(summary, { errors: '1', warnings: '0' })).toBe('1 error, 0 warnings');
+    expect(english(summary, { errors: '2', warnings: '1' })).toBe('2 errors, 1 warning');
+    expect(chinese(summary, { errors: '0', warnings: '1' })).toBe('0 个错误，1 个警告');
+    expect(lintSummary('en')).toBe('0 errors, 0 warnings');
   });
 });

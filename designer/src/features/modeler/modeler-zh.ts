@@ -294,6 +294,11 @@ export const MODELER_ZH: Readonly<Record<string, string>> = {
   'Job execution': '作业执行',
   'Job priority': '作业优先级',
   'Tenant ID': '租户 ID',
+
+  // bpmnlint's summary button and overlays
+  'No Issues': '没有问题',
+  'Issues for child elements': '子元素的问题',
+  'Toggle linting overlays': '显示或隐藏检查标记',
 };
 
 /** Fills `{name}` placeholders; unknown placeholders stay as they are. */
@@ -310,9 +315,28 @@ export function translatorFor(
   return (template, replacements) => fill(dictionary?.[template] || template, replacements);
 }
 
+/** bpmnlint's summary button, which says "1 Errors, 1 Warnings" on its own. */
+const LINT_SUMMARY = '{errors} Errors, {warnings} Warnings';
+
+/** The lint summary with counts said right: "1 error, 2 warnings", "1 个错误，2 个警告". */
+export function lintSummary(locale: Locale, replacements: Record<string, unknown> = {}): string {
+  const errors = Number(replacements.errors ?? 0);
+  const warnings = Number(replacements.warnings ?? 0);
+  if (locale === 'zh') return `${errors} 个错误，${warnings} 个警告`;
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${count(errors, 'error')}, ${count(warnings, 'warning')}`;
+}
+
 /** The bpmn-js module that replaces the built-in `translate` for the given language. */
 export function translateModuleFor(locale: Locale): {
   translate: ['value', ReturnType<typeof translatorFor>];
 } {
-  return { translate: ['value', translatorFor(locale === 'zh' ? MODELER_ZH : null)] };
+  const words = translatorFor(locale === 'zh' ? MODELER_ZH : null);
+  return {
+    translate: [
+      'value',
+      (template, replacements) =>
+        template === LINT_SUMMARY ? lintSummary(locale, replacements) : words(template, replacements),
+    ],
+  };
 }

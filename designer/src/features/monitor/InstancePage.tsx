@@ -3,6 +3,8 @@ import { api } from '../../api/client.js';
 import { definitionXml } from '../../api/definitions.js';
 import type { HistoryList, InstanceDetail, TaskList } from '../../api/types.js';
 import { useAuth } from '../../app/auth.js';
+import { nameIn } from '../requests/request-text.js';
+import { useTaskCards } from '../requests/use-task-cards.js';
 import { useI18n } from '../../app/i18n.js';
 import { href } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
@@ -21,7 +23,7 @@ const MOVEMENT = new Set(['element.entered', 'element.left', 'element.completed'
 
 /** One instance: diagram with tokens, path and incidents; timeline; variables; manager actions. */
 export function InstancePage({ instanceId }: { instanceId: string }) {
-  const { t, formatDateTime } = useI18n();
+  const { t, formatDateTime, locale } = useI18n();
   const { hasRole } = useAuth();
   const instance = useAsync(() => api.get<InstanceDetail>(`/api/instances/${instanceId}`), [instanceId]);
   const history = useAsync(
@@ -52,6 +54,12 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
     }
   });
 
+  const openTasks = (tasks.data?.items ?? []).filter(
+    (task) => task.instanceId === instanceId && task.state === 'created',
+  );
+  // Open tasks by the name their form gives in the reader's language, as the inbox names them.
+  const cards = useTaskCards(openTasks.map((task) => task.id));
+
   if (instance.loading && !instance.data) return <Loading />;
   if (!instance.data) return <ErrorMessage error={instance.error} />;
   const detail = instance.data;
@@ -67,9 +75,6 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
       setError(failure);
     }
   };
-  const openTasks = (tasks.data?.items ?? []).filter(
-    (task) => task.instanceId === instanceId && task.state === 'created',
-  );
   const events = (history.data ?? []).filter((e) => showMoves || !MOVEMENT.has(e.type));
   const openIncidents = detail.incidents.filter((i) => !i.resolvedAt);
 
@@ -172,8 +177,11 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
             <ul className="plain-list">
               {openTasks.map((task) => (
                 <li key={task.id} data-testid="open-task">
-                  <a href={href(`/tasks/${task.id}`)}>{task.name || task.elementId}</a> ·{' '}
-                  {task.assignee ?? task.candidateGroups.join(', ')}
+                  <a href={href(`/tasks/${task.id}`)}>
+                    {(cards.has(task.id) ? nameIn(cards.get(task.id)!.taskName, locale) : task.name) ||
+                      task.elementId}
+                  </a>{' '}
+                  · {task.assignee ?? task.candidateGroups.join(', ')}
                 </li>
               ))}
             </ul>

@@ -9,6 +9,7 @@ import { useLiveEvents } from '../../app/use-live-events.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { markRead } from './mark-read.js';
 import { NotificationEntry } from './NotificationEntry.js';
+import { useNotificationTaskNames } from './use-task-names.js';
 
 const RECENT = 8;
 
@@ -25,6 +26,7 @@ export function NotificationBell() {
     () => (open ? listNotifications({ limit: RECENT }) : Promise.resolve(null)),
     [open],
   );
+  const taskName = useNotificationTaskNames(recent.data?.items);
   useLiveEvents(() => {
     count.reload(true);
     if (open) recent.reload(true);
@@ -93,6 +95,7 @@ export function NotificationBell() {
                 notification={n}
                 onMarkRead={read}
                 onNavigate={() => setOpen(false)}
+                taskName={taskName(n)}
               />
             ))}
           </ul>

@@ -12,10 +12,13 @@ export function NotificationEntry({
   notification,
   onMarkRead,
   onNavigate,
+  taskName,
 }: {
   notification: NotificationItem;
   onMarkRead: (notification: NotificationItem) => void;
   onNavigate?: () => void;
+  /** The task's name in the reader's language, when it differs from the recorded one. */
+  taskName?: string;
 }) {
   const { t, formatDateTime } = useI18n();
   const { hasRole } = useAuth();
@@ -28,7 +31,7 @@ export function NotificationEntry({
       data-unread={unread}
     >
       <div className="notification-main">
-        <strong className="notification-subject">{notificationSubject(notification, t)}</strong>
+        <strong className="notification-subject">{notificationSubject(notification, t, taskName)}</strong>
         {notification.body ? <p className="notification-body">{notification.body}</p> : null}
         <span className="muted notification-when">
           {formatDateTime(notification.createdAt)}

@@ -9,6 +9,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading } from '../../components/Loading.js';
 import { markRead } from './mark-read.js';
 import { NotificationEntry } from './NotificationEntry.js';
+import { useNotificationTaskNames } from './use-task-names.js';
 
 const PAGE = 20;
 
@@ -23,6 +24,7 @@ export function NotificationsPage() {
     [unreadOnly, offset],
   );
   useLiveEvents(() => list.reload(true), ['notification']);
+  const taskName = useNotificationTaskNames(list.data?.items);
 
   const read = (notification: NotificationItem) => {
     setError(null);
@@ -59,7 +61,7 @@ export function NotificationsPage() {
       {list.data?.items.length ? (
         <ul className="notification-list card">
           {list.data.items.map((n) => (
-            <NotificationEntry key={n.id} notification={n} onMarkRead={read} />
+            <NotificationEntry key={n.id} notification={n} onMarkRead={read} taskName={taskName(n)} />
           ))}
         </ul>
       ) : null}

@@ -30,6 +30,15 @@ describe('notification text', () => {
     expect(notificationTaskId(handOff)).toBe('t-1');
   });
 
+  it('names the task in the reader’s language when a name is given', () => {
+    expect(notificationSubject(handOff, (k, p) => translate('zh', k, p), '审批')).toBe(
+      'sam 把「审批」转交给了你',
+    );
+    expect(notificationSubject(handOff, (k, p) => translate('zh', k, p), undefined)).toBe(
+      'sam 把「Approve」转交给了你',
+    );
+  });
+
   it('shows a process’s own notification as written, without a task link', () => {
     const reminder = item('The plan is out', { elementId: 'notifyAll', jobId: 'j-1' });
     expect(notificationSubject(reminder, (k, p) => translate('zh', k, p))).toBe('The plan is out');

@@ -14,15 +14,16 @@ const text = (value: unknown): string | null => (typeof value === 'string' && va
 
 /**
  * The line to show for a notification: a task hand-off, delegation or return in the reader's
- * language (the server's English subject is the fallback for other clients); any other
+ * language, naming the task by `taskName` when the reader's language has one (the server's English
+ * subject is the fallback for other clients); any other
  * notification (a process's own `baton.notify`) as its author wrote it.
  */
-export function notificationSubject(notification: NotificationItem, t: Translate): string {
+export function notificationSubject(notification: NotificationItem, t: Translate, taskName?: string): string {
   const data = notification.data as Record<string, unknown>;
   const kind = text(data.kind);
   const key = kind && kind in TASK_KINDS ? TASK_KINDS[kind as keyof typeof TASK_KINDS] : null;
   const by = text(data.by);
-  const task = text(data.task);
+  const task = taskName || text(data.task);
   return key && by && task ? t(key, { by, task }) : notification.subject;
 }
 

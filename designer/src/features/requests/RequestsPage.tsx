@@ -1,5 +1,5 @@
 import type { RequestList, RequestSummary } from '@baton/schemas';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../../api/client.js';
 import { useI18n } from '../../app/i18n.js';
 import { href } from '../../app/router.js';
@@ -15,10 +15,17 @@ function tone(status: RequestSummary['status']): string {
   return status === 'active' ? 'info' : status === 'completed' ? 'ok' : 'muted';
 }
 
-/** "My requests": what the caller started, where each one is now, who has it; timeline on demand. */
+/** Requests on one page; the server keeps them newest first, so pages do not shift between reads. */
+const PAGE = 25;
+
+/**
+ * "My requests": what the caller started, where each one is now, who has it; timeline on demand.
+ * A page at a time, newest first.
+ */
 export function RequestsPage() {
   const { t, formatDateTime, locale } = useI18n();
-  const requests = useAsync(() => api.get<RequestList>('/api/requests', { limit: 100 }), []);
+  const [offset, setOffset] = useState(0);
+  const requests = useAsync(() => api.get<RequestList>('/api/requests', { limit: PAGE, offset }), [offset]);
   useLiveEvents(() => requests.reload(true));
   const [open, setOpen] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -37,6 +44,12 @@ export function RequestsPage() {
   };
 
   const items = requests.data?.items ?? [];
+  const total = requests.data?.total ?? 0;
+  // A page emptied meanwhile (requests cancelled elsewhere): step back to the last one with rows.
+  const pastTheEnd = requests.data !== undefined && items.length === 0 && offset > 0;
+  useEffect(() => {
+    if (pastTheEnd) setOffset(Math.max(0, (Math.ceil(total / PAGE) - 1) * PAGE));
+  }, [pastTheEnd, total]);
   return (
     <section className="page" data-testid="requests">
       <div className="page-head">
@@ -78,6 +91,29 @@ export function RequestsPage() {
             ))}
           </tbody>
         </table>
+      ) : null}
+      {total > PAGE ? (
+        <div className="pager" data-testid="requests-pager">
+          <button
+            type="button"
+            className="btn"
+            disabled={offset === 0}
+            onClick={() => setOffset(Math.max(0, offset - PAGE))}
+          >
+            {t('requests.newer')}
+          </button>
+          <span className="muted" aria-live="polite">
+            {t('requests.range', { from: offset + 1, to: Math.min(offset + PAGE, total), total })}
+          </span>
+          <button
+            type="button"
+            className="btn"
+            disabled={offset + PAGE >= total}
+            onClick={() => setOffset(offset + PAGE)}
+          >
+            {t('requests.older')}
+          </button>
+        </div>
       ) : null}
     </section>
   );

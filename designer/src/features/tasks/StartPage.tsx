@@ -2,8 +2,17 @@ import type { ErrorSchema } from '@rjsf/utils';
 import { useState } from 'react';
 import { api } from '../../api/client.js';
 import { ApiError } from '../../api/problem.js';
-import type { FormRecord, InstanceSummary, ProcessList, ProcessSummary, Variables } from '../../api/types.js';
+import type {
+  FormRecord,
+  InstanceSummary,
+  ListPage,
+  ProcessList,
+  ProcessSummary,
+  Template,
+  Variables,
+} from '../../api/types.js';
 import { useAuth } from '../../app/auth.js';
+import { localized } from '../../app/i18n-core.js';
 import { useI18n } from '../../app/i18n.js';
 import { href } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
@@ -12,6 +21,32 @@ import { SchemaForm } from '../../components/forms/SchemaForm.js';
 import { Loading } from '../../components/Loading.js';
 import { errorsToExtraErrors } from './error-mapping.js';
 
+/**
+ * A process's name in the reader's language: a process that came from a template has the
+ * template's translated name (as the server names it in "My requests"); any other has its BPMN name.
+ */
+function useProcessNames(): { nameOf: (process: ProcessSummary) => string; ready: boolean } {
+  const { locale } = useI18n();
+  // English names are the BPMN's own: only another language needs the templates.
+  const templates = useAsync(
+    () =>
+      locale === 'en'
+        ? Promise.resolve([] as Template[])
+        : api
+            .get<ListPage<Template>>('/api/templates')
+            .then((page) => page.items)
+            .catch(() => [] as Template[]),
+    [locale],
+  );
+  const nameOf = (process: ProcessSummary) => {
+    const template = templates.data?.find((item) => item.processId === process.processId);
+    const translated = locale === 'en' ? undefined : localized(template?.name, locale);
+    return translated || process.name || process.processId;
+  };
+  // Ready once any answer came: a language switch keeps the page (and a half-filled form) meanwhile.
+  return { nameOf, ready: templates.data !== undefined || templates.error !== undefined };
+}
+
 /** Start a process: pick one, fill its start form if it has one, go. */
 export function StartPage({ processId }: { processId?: string }) {
   const { t } = useI18n();
@@ -19,15 +54,18 @@ export function StartPage({ processId }: { processId?: string }) {
     () => api.get<ProcessList>('/api/processes', { limit: 200 }).then((page) => page.items),
     [],
   );
+  const { nameOf, ready: namesReady } = useProcessNames();
   const chosen = processes.data?.find((p) => p.processId === processId);
-  if (processes.loading) return <Loading />;
+  // Names wait for the templates too: no English name that turns Chinese a moment later.
+  if (processes.loading || !namesReady) return <Loading />;
   return (
     <section className="page">
       <div className="page-head">
         <h1>{t('start.title')}</h1>
       </div>
       <ErrorMessage error={processes.error} />
-      <div className="start-columns">
+      {/* On a phone the chosen process's form replaces the list, with a way back to it. */}
+      <div className={chosen ? 'start-columns chosen' : 'start-columns'}>
         <ul className="process-picker">
           {(processes.data ?? []).map((p) => (
             <li key={p.processId}>
@@ -36,7 +74,7 @@ export function StartPage({ processId }: { processId?: string }) {
                 className={p.processId === processId ? 'active' : undefined}
                 data-testid={`start-${p.processId}`}
               >
-                <strong>{p.name || p.processId}</strong>
+                <strong>{nameOf(p)}</strong>
                 <span className="muted">
                   {p.processId} · v{p.version}
                 </span>
@@ -46,14 +84,23 @@ export function StartPage({ processId }: { processId?: string }) {
           {processes.data?.length === 0 ? <li className="muted">{t('start.none')}</li> : null}
         </ul>
         <div className="start-form card">
-          {chosen ? <StartForm process={chosen} /> : <p className="muted">{t('start.pick')}</p>}
+          {chosen ? (
+            <a className="small-link narrow-only" href={href('/start')} data-testid="start-all">
+              ← {t('start.allProcesses')}
+            </a>
+          ) : null}
+          {chosen ? (
+            <StartForm process={chosen} name={nameOf(chosen)} />
+          ) : (
+            <p className="muted">{t('start.pick')}</p>
+          )}
         </div>
       </div>
     </section>
   );
 }
 
-function StartForm({ process }: { process: ProcessSummary }) {
+function StartForm({ process, name }: { process: ProcessSummary; name: string }) {
   const { t, locale } = useI18n();
   const { hasRole } = useAuth();
   const form = useAsync(
@@ -94,7 +141,7 @@ function StartForm({ process }: { process: ProcessSummary }) {
   if (form.loading) return <Loading />;
   return (
     <div>
-      <h2>{process.name || process.processId}</h2>
+      <h2>{name}</h2>
       {started ? (
         <div className="alert alert-info" role="status" data-testid="started">
           {t('start.started')}{' '}

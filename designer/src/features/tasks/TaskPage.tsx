@@ -62,6 +62,10 @@ export function TaskPage({ taskId }: { taskId: string }) {
 
   if (task.loading && !task.data) return <Loading />;
   if (!task.data) return <ErrorMessage error={task.error} />;
+  // The form record names the task and labels its fields in the reader's language: wait for it, so
+  // the page (and the heading focus lands on) does not show the English name first.
+  // (Not yet loaded is "no record of this form yet", not "loading": the load starts an effect later.)
+  if (formId && formRecord.data?.formId !== formId && !formRecord.error) return <Loading />;
   const current = task.data;
   const formData = data ?? initialFormData(current);
   const isOpen = current.state === 'created';
@@ -72,6 +76,14 @@ export function TaskPage({ taskId }: { taskId: string }) {
     locale !== 'en' && typeof formName === 'object' && formName[locale]
       ? formName[locale]
       : ((locale === 'zh' ? card?.taskName.zh : undefined) ?? current.name);
+  // The history names this task as the heading does (in Chinese when the form gives a name).
+  const historyLabels =
+    title && title !== current.name
+      ? new Map(labels).set(current.elementId, {
+          name: title,
+          kind: labels.get(current.elementId)?.kind ?? 'userTask',
+        })
+      : labels;
 
   const refresh = (message: string, gone = false) => {
     if (gone) {
@@ -210,7 +222,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
           </div>
           <div className="card">
             <h2>{t('task.history')}</h2>
-            <Timeline events={history.data ?? []} labels={labels} />
+            <Timeline events={history.data ?? []} labels={historyLabels} />
           </div>
         </aside>
       </div>
