@@ -22,7 +22,8 @@ const NAV: { path: string; label: MessageKey; roles?: Role[] }[] = [
 
 /**
  * After an in-app navigation, focus goes to the new page's main heading, which lazy pages render
- * a moment later: look for it for up to two seconds, unless the user has moved focus meanwhile. The first page of a visit keeps the browser's
+ * a moment later (longer on a slow connection or a busy machine): look for it for up to ten seconds,
+ * unless the user has moved focus meanwhile. The first page of a visit keeps the browser's
  * own start, so the skip link is the first Tab stop.
  */
 let firstPage = true;
@@ -39,7 +40,7 @@ function focusOnNavigation(): () => void {
     tries += 1;
     const active = document.activeElement;
     const waiting = !active || active === from || active === document.body || active.id === MAIN_ID;
-    if (!waiting || focusMainHeading() || tries > 40) window.clearInterval(timer);
+    if (!waiting || focusMainHeading() || tries > 200) window.clearInterval(timer);
   }, 50);
   return () => window.clearInterval(timer);
 }

@@ -218,6 +218,8 @@ export const en = {
   'history.instanceStarted': 'Instance started',
   'history.instanceCompleted': 'Instance completed',
   'history.instanceCancelled': 'Instance cancelled',
+  'history.instanceMigrated': 'Moved to another version',
+  'history.versions': 'Versions',
   'history.elementEntered': 'Entered',
   'history.elementLeft': 'Left',
   'history.taskCreated': 'Task created',

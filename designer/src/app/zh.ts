@@ -218,6 +218,8 @@ export const zh: Dictionary = {
   'history.instanceStarted': '实例已发起',
   'history.instanceCompleted': '实例已完成',
   'history.instanceCancelled': '实例已取消',
+  'history.instanceMigrated': '已迁移到另一版本',
+  'history.versions': '版本',
   'history.elementEntered': '进入',
   'history.elementLeft': '离开',
   'history.taskCreated': '任务已创建',

@@ -9,6 +9,7 @@ const LABELS: Record<string, MessageKey> = {
   'instance.started': 'history.instanceStarted',
   'instance.completed': 'history.instanceCompleted',
   'instance.cancelled': 'history.instanceCancelled',
+  'instance.migrated': 'history.instanceMigrated',
   'element.entered': 'history.elementEntered',
   'element.left': 'history.elementLeft',
   'element.completed': 'history.elementLeft',

@@ -70,4 +70,12 @@ describe('eventDetails', () => {
       { kind: 'text', label: null, text: 'No flow matched' },
     ]);
   });
+  it('reads a migration as the versions it moved between and why', () => {
+    expect(
+      eventDetails('instance.migrated', { from: { version: 1 }, to: { version: 3 }, reason: 'new check' }),
+    ).toEqual([
+      { kind: 'text', label: 'history.versions', text: 'v1 → v3' },
+      { kind: 'text', label: 'history.reason', text: 'new check' },
+    ]);
+  });
 });

@@ -101,6 +101,17 @@ export function eventDetails(type: string, data: Data | null | undefined): Detai
         ...line('history.assignment', decided.reason),
       ];
     }
+    case 'instance.migrated': {
+      // From which version to which (docs/OPERATIONS.md), and why.
+      const version = (v: unknown) =>
+        v && typeof v === 'object' && !Array.isArray(v) ? text((v as Data).version) : null;
+      const from = version(data.from);
+      const to = version(data.to);
+      return [
+        ...(from && to ? line('history.versions', `v${from} → v${to}`) : []),
+        ...line('history.reason', data.reason),
+      ];
+    }
     case 'incident.raised':
     case 'incident.created':
       return line(null, data.message);

@@ -406,10 +406,15 @@ describe.skipIf(!serverBuilt)('Baton daily use in Chromium', () => {
 
   it('puts focus on the new page’s heading after a navigation, and moves between tabs with the arrow keys', async () => {
     const { context, page } = await signIn(browser, server.baseUrl, 'sam');
+    // A page may take a moment to load on a busy machine: the app waits for its heading, so do we.
     await page.click('.nav a[href="#/start"]');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.tagName), { timeout: 8_000 })
+      .toBe('H1');
     await page.click('.nav a[href="#/inbox"]');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Inbox');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent), { timeout: 8_000 })
+      .toBe('Inbox');
     await page.locator('[data-testid="tab-mine"]').focus();
     await page.keyboard.press('ArrowRight');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
