@@ -123,4 +123,27 @@ describe.skipIf(!serverBuilt)('forms in Chromium', () => {
     await zh.page.getByText('请勾选“我确认该决定并将执行”。').waitFor();
     await zh.context.close();
   });
+
+  it('previews a template form in 中文 with its translations, and keeps them when a designer saves it', async () => {
+    // given a designer working in Chinese on the mediator's decision form
+    const { context, page } = await signIn(browser, server.baseUrl, 'dana', { locale: 'zh-CN' });
+    await page.goto(`${server.baseUrl}/#/forms/conflict-decision`);
+    const preview = page.locator('.designer-preview');
+    // then the preview shows the form's own Chinese field titles
+    await preview.locator('#preview_resolution').waitFor();
+    await expect.poll(() => preview.locator('label[for="preview_resolution"]').innerText()).toContain('决定');
+    expect(await preview.innerText()).not.toContain('Decision');
+    // when it is saved as a new version
+    await page.click('[data-testid="save-form"]');
+    await page.locator('[data-testid="form-notice"]').waitFor();
+    // then the new version still carries the translations
+    const dana = await apiSession(server.baseUrl, 'dana', USER_PASSWORD);
+    const saved = await dana<{ version: number; i18n?: { zh?: Record<string, string> } }>(
+      'GET',
+      '/api/forms/conflict-decision',
+    );
+    expect(saved.version).toBeGreaterThan(1);
+    expect(saved.i18n?.zh?.['/properties/resolution/title']).toBe('决定');
+    await context.close();
+  });
 });

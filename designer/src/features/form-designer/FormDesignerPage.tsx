@@ -46,6 +46,8 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
   const [previewData, setPreviewData] = useState({});
   // Form-level uiSchema settings the builder does not edit, carried through its rebuilds.
   const [uiExtras, setUiExtras] = useState<JsonObject>({});
+  // The form's translations (locale -> JSON pointer -> text): shown in the preview, kept on save.
+  const [i18n, setI18n] = useState<FormRecord['i18n']>(undefined);
 
   const load = (version?: number) => {
     setLoading(true);
@@ -56,6 +58,7 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
         setName(localized(form.name, locale));
         setFields(parseForm(asJson(form.schema), asJson(form.uiSchema)));
         setUiExtras(formLevelUi(asJson(form.uiSchema)));
+        setI18n(form.i18n);
         setRawSchema(JSON.stringify(form.schema, null, 2));
         setRawUi(JSON.stringify(form.uiSchema ?? {}, null, 2));
         if (version === undefined) setLatestVersion(form.version);
@@ -133,6 +136,7 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
         name: loadedName && localized(loadedName, locale) === name ? loadedName : name || formId,
         schema: current.schema,
         uiSchema: current.uiSchema,
+        ...(i18n ? { i18n } : {}),
       });
       setNotice(t('forms.saved', { version: saved.version }));
       setLatestVersion(saved.version);
@@ -272,6 +276,7 @@ export function FormDesignerPage({ formId: routeFormId }: { formId: string }) {
               formData={previewData}
               onChange={setPreviewData}
               idPrefix="preview"
+              texts={i18n?.[locale] ?? null}
             >
               <button type="submit" className="btn">
                 {t('forms.tryValidate')}
