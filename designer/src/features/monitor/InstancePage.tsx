@@ -46,8 +46,8 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
   const [showMoves, setShowMoves] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  useLiveEvents((events) => {
-    if (events.some((e) => e.instanceId === instanceId)) {
+  useLiveEvents((events, resync) => {
+    if (resync || events.some((e) => e.instanceId === instanceId)) {
       instance.reload(true);
       history.reload(true);
       tasks.reload(true);

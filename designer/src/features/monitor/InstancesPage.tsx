@@ -54,8 +54,8 @@ export function InstancesPage() {
       }),
     [processId, status, after, before, overdue, q],
   );
-  useLiveEvents((events) => {
-    if (events.some((e) => e.kind === 'instance')) instances.reload(true);
+  useLiveEvents((events, resync) => {
+    if (resync || events.some((e) => e.kind === 'instance')) instances.reload(true);
   });
 
   return (
