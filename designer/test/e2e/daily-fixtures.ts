@@ -152,11 +152,11 @@ export const twoSteps = `<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>`;
 
 /** start -> "Approved?" -> two ends, neither flow with a condition: only a lint rule catches it in the browser. */
-export const splitWithoutConditions = `<?xml version="1.0" encoding="UTF-8"?>
+export const splitWithoutConditions = (processId = 'm-split') => `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
   xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="defs-split" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="m-split" isExecutable="true">
+  <bpmn:process id="${processId}" isExecutable="true">
     <bpmn:startEvent id="start"><bpmn:outgoing>in</bpmn:outgoing></bpmn:startEvent>
     <bpmn:exclusiveGateway id="Gateway_approved" name="Approved?">
       <bpmn:incoming>in</bpmn:incoming><bpmn:outgoing>toYes</bpmn:outgoing><bpmn:outgoing>toNo</bpmn:outgoing>
@@ -167,7 +167,7 @@ export const splitWithoutConditions = `<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:sequenceFlow id="toYes" sourceRef="Gateway_approved" targetRef="yes" />
     <bpmn:sequenceFlow id="toNo" sourceRef="Gateway_approved" targetRef="no" />
   </bpmn:process>
-  <bpmndi:BPMNDiagram id="dia"><bpmndi:BPMNPlane id="plane" bpmnElement="m-split">
+  <bpmndi:BPMNDiagram id="dia"><bpmndi:BPMNPlane id="plane" bpmnElement="${processId}">
     <bpmndi:BPMNShape id="s_start" bpmnElement="start"><dc:Bounds x="100" y="100" width="36" height="36" /></bpmndi:BPMNShape>
     <bpmndi:BPMNShape id="s_gw" bpmnElement="Gateway_approved" isMarkerVisible="true"><dc:Bounds x="200" y="93" width="50" height="50" /></bpmndi:BPMNShape>
     <bpmndi:BPMNShape id="s_yes" bpmnElement="yes"><dc:Bounds x="320" y="40" width="36" height="36" /></bpmndi:BPMNShape>

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageKey } from '../../src/app/en.js';
@@ -14,6 +12,7 @@ import {
   serverBuilt,
   startServer,
   USER_PASSWORD,
+  seriousViolations,
 } from './harness.js';
 
 type Call = Awaited<ReturnType<typeof apiSession>>;
@@ -22,8 +21,6 @@ interface TaskRow {
   assignee: string | null;
   delegated: boolean;
 }
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The four ways the daily path is walked: each language at a desktop and at a phone width. */
 const COMBOS = [
@@ -37,22 +34,6 @@ type Combo = (typeof COMBOS)[number];
 /** Requests one user starts, more than one page of "My requests" holds. */
 const REQUESTS_PAGE = 25;
 const PAGED_REQUESTS = REQUESTS_PAGE + 4;
-
-/** axe-core's serious and critical findings (WCAG 2.1 A and AA rules) on the page as it is now. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Through the DevTools protocol: the app's CSP (script-src 'self') forbids an inline tag.
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    type AxeResults = { violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] };
-    const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<AxeResults> } }).axe;
-    const results = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`);
-  });
-}
 
 /** The session cookie of a user, signed in through the API (for scenarios that do not test login). */
 async function sessionCookie(baseUrl: string, username: string) {
@@ -447,7 +428,7 @@ describe.skipIf(!serverBuilt)('the daily path in Chromium', () => {
       await page.setInputFiles('.modeler-page input[type="file"]', {
         name: 'split.bpmn',
         mimeType: 'application/xml',
-        buffer: Buffer.from(splitWithoutConditions),
+        buffer: Buffer.from(splitWithoutConditions()),
       });
       await page.locator('.djs-element[data-element-id="Gateway_approved"]').waitFor({ state: 'attached' });
       // then the check names the gateway by its name, in the language

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiSession,
@@ -13,7 +12,9 @@ import {
   signIn,
   startServer,
   USER_PASSWORD,
+  seriousViolations,
 } from './harness.js';
+import { splitWithoutConditions } from './daily-fixtures.js';
 
 type Call = Awaited<ReturnType<typeof apiSession>>;
 interface TaskRow {
@@ -24,7 +25,6 @@ interface TaskRow {
 }
 
 const fixture = (name: string) => readFileSync(join(designerDir, 'test/e2e/fixtures', name), 'utf8');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** One step any member of "staff" may claim. */
 const claimable = `<?xml version="1.0" encoding="UTF-8"?>
@@ -62,51 +62,6 @@ const withForm = `<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:sequenceFlow id="f2" sourceRef="Task_note" targetRef="end" />
   </bpmn:process>
 </bpmn:definitions>`;
-
-/** start -> "Approved?" -> two ends, neither flow with a condition: only a lint rule catches it in the browser. */
-const splitWithoutConditions = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
-  xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="defs-split" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="e2e-split" isExecutable="true">
-    <bpmn:startEvent id="start"><bpmn:outgoing>in</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:exclusiveGateway id="Gateway_approved" name="Approved?">
-      <bpmn:incoming>in</bpmn:incoming><bpmn:outgoing>toYes</bpmn:outgoing><bpmn:outgoing>toNo</bpmn:outgoing>
-    </bpmn:exclusiveGateway>
-    <bpmn:endEvent id="yes" name="Yes"><bpmn:incoming>toYes</bpmn:incoming></bpmn:endEvent>
-    <bpmn:endEvent id="no" name="No"><bpmn:incoming>toNo</bpmn:incoming></bpmn:endEvent>
-    <bpmn:sequenceFlow id="in" sourceRef="start" targetRef="Gateway_approved" />
-    <bpmn:sequenceFlow id="toYes" sourceRef="Gateway_approved" targetRef="yes" />
-    <bpmn:sequenceFlow id="toNo" sourceRef="Gateway_approved" targetRef="no" />
-  </bpmn:process>
-  <bpmndi:BPMNDiagram id="dia"><bpmndi:BPMNPlane id="plane" bpmnElement="e2e-split">
-    <bpmndi:BPMNShape id="s_start" bpmnElement="start"><dc:Bounds x="100" y="100" width="36" height="36" /></bpmndi:BPMNShape>
-    <bpmndi:BPMNShape id="s_gw" bpmnElement="Gateway_approved" isMarkerVisible="true"><dc:Bounds x="200" y="93" width="50" height="50" /></bpmndi:BPMNShape>
-    <bpmndi:BPMNShape id="s_yes" bpmnElement="yes"><dc:Bounds x="320" y="40" width="36" height="36" /></bpmndi:BPMNShape>
-    <bpmndi:BPMNShape id="s_no" bpmnElement="no"><dc:Bounds x="320" y="160" width="36" height="36" /></bpmndi:BPMNShape>
-    <bpmndi:BPMNEdge id="e_in" bpmnElement="in"><di:waypoint x="136" y="118" /><di:waypoint x="200" y="118" /></bpmndi:BPMNEdge>
-    <bpmndi:BPMNEdge id="e_yes" bpmnElement="toYes"><di:waypoint x="225" y="93" /><di:waypoint x="225" y="58" /><di:waypoint x="320" y="58" /></bpmndi:BPMNEdge>
-    <bpmndi:BPMNEdge id="e_no" bpmnElement="toNo"><di:waypoint x="225" y="143" /><di:waypoint x="225" y="178" /><di:waypoint x="320" y="178" /></bpmndi:BPMNEdge>
-  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
-</bpmn:definitions>`;
-
-/** axe-core's serious and critical findings on the page as it is now (WCAG 2 A and AA rules). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol: the app's CSP (script-src 'self') forbids an inline tag.
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<AxeResults> } }).axe;
-    type AxeResults = {
-      violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
-    };
-    const results = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`);
-  });
-}
 
 // The daily path of staff, designers and managers: finishing delegated work, a session that ends,
 // being told of hand-offs, not losing a diagram, a phone-sized screen, and the main pages for
@@ -291,7 +246,7 @@ describe.skipIf(!serverBuilt)('Baton daily use in Chromium', () => {
     await page.setInputFiles('.modeler-page input[type="file"]', {
       name: 'split.bpmn',
       mimeType: 'application/xml',
-      buffer: Buffer.from(splitWithoutConditions),
+      buffer: Buffer.from(splitWithoutConditions('e2e-split')),
     });
     await page.locator('.djs-element[data-element-id="Gateway_approved"]').waitFor({ state: 'attached' });
     // then the browser's check finds it, and names the gateway by its name

@@ -131,7 +131,9 @@ describe.skipIf(!serverBuilt)('forms in Chromium', () => {
     const preview = page.locator('.designer-preview');
     // then the preview shows the form's own Chinese field titles
     await preview.locator('#preview_resolution').waitFor();
-    await expect.poll(() => preview.locator('label[for="preview_resolution"]').textContent()).toContain('决定');
+    await expect
+      .poll(() => preview.locator('label[for="preview_resolution"]').textContent())
+      .toContain('决定');
     expect(await preview.textContent()).not.toContain('Decision');
     // when it is saved as a new version
     await page.click('[data-testid="save-form"]');
