@@ -1,5 +1,7 @@
 import type { Role } from '@baton/schemas';
+import { passwordWeakness } from '../auth/password-policy.js';
 import { hashPassword } from '../auth/passwords.js';
+import { SettingError } from '../config.js';
 import { generatePassword } from '../auth/secrets.js';
 import { HttpProblem } from '../errors.js';
 import type { Store } from '../persistence/store.js';
@@ -48,6 +50,9 @@ export async function ensureFirstStart(
   opts: { adminPassword?: string; demo: boolean },
 ): Promise<FirstStartResult> {
   if ((await store.users.count()) > 0) return { firstStart: false, demoUsers: [] };
+  // The one password that does not come through the API: the same policy holds for it.
+  const weakness = opts.adminPassword ? passwordWeakness(opts.adminPassword, { username: 'admin' }) : null;
+  if (weakness) throw new SettingError(`BATON_ADMIN_PASSWORD is refused: ${weakness}`);
   const adminPassword = opts.adminPassword || generatePassword();
   try {
     await store.users.create({
