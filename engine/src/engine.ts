@@ -320,6 +320,26 @@ export class Engine {
     await this.#tasks.onInstance(id, identity, { type: 'instance.cancel' });
   }
 
+  /**
+   * Token modification by a manager of the instance's process: terminate every active instance of
+   * the `cancel` elements, then start a token before each `startBefore` element (with variables in
+   * the scope it starts in). One transaction; a refused modification changes nothing.
+   */
+  async modifyInstance(id: string, modification: InstanceModification, identity: Identity): Promise<void> {
+    const cancel = modification.cancel ?? [];
+    const startBefore = modification.startBefore ?? [];
+    if (cancel.length + startBefore.length > 100)
+      throw new InvalidArgumentError('At most 100 elements to cancel or start before in one modification');
+    if ((modification.reason?.length ?? 0) > 2_000)
+      throw new InvalidArgumentError('The reason is longer than 2,000 characters');
+    await this.#tasks.onInstance(id, identity, {
+      type: 'instance.modify',
+      cancel,
+      startBefore,
+      ...(modification.reason ? { reason: modification.reason } : {}),
+    });
+  }
+
   /** A manager of the instance's process sets root variables. */
   async setVariables(id: string, variables: Variables, identity: Identity): Promise<void> {
     await this.#tasks.onInstance(id, identity, { type: 'variables.set', variables });
@@ -827,4 +847,11 @@ export interface InstanceExport {
 /** What the deploy checks are told of a process: the forms it links and the ones it embeds. */
 function formsOf(p: ProcessModel) {
   return { processId: p.id, formIds: p.formIds, embeddedForms: p.embeddedForms };
+}
+
+/** What a token modification does (see `Engine.modifyInstance`). */
+export interface InstanceModification {
+  readonly cancel?: readonly string[];
+  readonly startBefore?: readonly { readonly elementId: string; readonly variables?: Variables }[];
+  readonly reason?: string;
 }

@@ -44,6 +44,7 @@ export {
   type EngineLogger,
   type EngineOptions,
   type InstanceExport,
+  type InstanceModification,
 } from './engine.js';
 export type { SweepOptions, SweepResult } from './retention.js';
 export type { DefinitionVersion, MigrationReport, MigrationRequest } from './migration/migrate.js';

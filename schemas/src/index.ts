@@ -65,6 +65,7 @@ import {
   BatchMigrationReportSchema,
   MigrationBodySchema,
   MigrationReportSchema,
+  ModificationBodySchema,
 } from './migrations.js';
 import { NotificationListQuerySchema, NotificationListSchema, NotificationSchema } from './notifications.js';
 import { ProcessGroupsBodySchema, ProcessGroupsSchema } from './process-access.js';
@@ -231,6 +232,7 @@ export const allSchemas = [
   BatchMigrationBodySchema,
   MigrationReportSchema,
   BatchMigrationReportSchema,
+  ModificationBodySchema,
   RetentionSchema,
   InstanceExportSchema,
   AbsenceSchema,

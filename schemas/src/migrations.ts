@@ -114,3 +114,25 @@ export const BatchMigrationReportSchema = {
   required: ['dryRun', 'migrated', 'failed', 'results'],
 } as const;
 export type BatchMigrationReportDto = FromSchema<typeof BatchMigrationReportSchema>;
+
+/** Token modification: cancel every active instance of some elements, start tokens before others. */
+export const ModificationBodySchema = {
+  $id: 'modificationBody',
+  type: 'object',
+  properties: {
+    cancel: { type: 'array', maxItems: 100, items: elementIdShape },
+    startBefore: {
+      type: 'array',
+      maxItems: 100,
+      items: {
+        type: 'object',
+        properties: { elementId: elementIdShape, variables: { type: 'object', additionalProperties: true } },
+        required: ['elementId'],
+        additionalProperties: false,
+      },
+    },
+    reason: { type: 'string', maxLength: 2000 },
+  },
+  additionalProperties: false,
+} as const;
+export type ModificationBody = FromSchema<typeof ModificationBodySchema>;

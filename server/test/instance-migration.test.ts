@@ -102,4 +102,21 @@ describe.each(dialects())('instance migration through the API on %s', (dialect) 
     const left = await t.engine.listInstances({ processId: 'expense', status: 'active' });
     expect(left.items.filter((i) => i.definitionId === v1)).toEqual([]);
   });
+
+  it('moves a token through the API: the task at hand is cancelled and the next one opens', async () => {
+    const { instanceId, taskId } = await runningOnV1();
+    const modify = (who: Session, body: object) =>
+      t.call(who, { method: 'POST', url: `/api/instances/${instanceId}/modification`, payload: body });
+    const move = { cancel: ['review'], startBefore: [{ elementId: 'approve' }], reason: 'reviewed by phone' };
+    expect((await modify(sam, move)).statusCode).toBe(403);
+    const unknown = await modify(maya, { startBefore: [{ elementId: 'nowhere' }] });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().code).toBe('INVALID_ARGUMENT');
+    expect((await modify(maya, move)).statusCode).toBe(204);
+    expect((await t.call(maya, { method: 'GET', url: `/api/tasks/${taskId}` })).json().state).toBe(
+      'cancelled',
+    );
+    const open = await t.engine.listTasks({ instanceId, state: 'created' });
+    expect(open.items.map((task) => task.elementId)).toEqual(['approve']);
+  });
 });

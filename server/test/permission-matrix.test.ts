@@ -312,6 +312,14 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
     },
     {
       method: 'POST',
+      route: '/api/instances/:id/modification',
+      allowed: MANAGE,
+      deniedBy: STRANGERS,
+      url: async () => `/api/instances/${await instance()}/modification`,
+      body: () => ({ startBefore: [{ elementId: 'approve' }] }),
+    },
+    {
+      method: 'POST',
       route: '/api/migrations',
       allowed: MANAGE,
       body: () => ({

@@ -3,6 +3,7 @@ import type { ProcessModel } from '../model/types.js';
 import { correlateMessage, fireTimer, receiveSignal } from './commands/events.js';
 import { childThrew, completeChild } from './commands/children.js';
 import { cancelInstance, retryIncident, setVariables } from './commands/instance.js';
+import { modifyInstance } from './commands/modify.js';
 import { completeJob, failJobWithError, raiseJobIncident } from './commands/jobs.js';
 import { startInstance } from './commands/start.js';
 import { completeTask, returnTask } from './commands/tasks.js';
@@ -32,6 +33,7 @@ const HANDLERS: CommandHandlers = {
   'instance.cancel': cancelInstance,
   'variables.set': setVariables,
   'incident.retry': retryIncident,
+  'instance.modify': modifyInstance,
 };
 
 /**

@@ -168,7 +168,18 @@ export type Command =
     }
   | { readonly type: 'instance.cancel' }
   | { readonly type: 'variables.set'; readonly scopeId?: string; readonly variables: Variables }
-  | { readonly type: 'incident.retry'; readonly incidentId: string };
+  | { readonly type: 'incident.retry'; readonly incidentId: string }
+  /**
+   * Token modification (a manager's repair): terminate every active instance of the `cancel`
+   * elements, then start a token before each `startBefore` element, with variables set in the
+   * scope it starts in. Recorded in history with the reason.
+   */
+  | {
+      readonly type: 'instance.modify';
+      readonly cancel: readonly string[];
+      readonly startBefore: readonly { readonly elementId: string; readonly variables?: Variables }[];
+      readonly reason?: string;
+    };
 
 export interface NewUserTask {
   readonly id: string;
@@ -216,6 +227,7 @@ export type HistoryType =
   | 'instance.completed'
   | 'instance.terminated'
   | 'instance.cancelled'
+  | 'instance.modified'
   | 'element.entered'
   | 'element.completed'
   | 'element.terminated'

@@ -1,13 +1,14 @@
-import type { BatchMigrationBody, IdParams, MigrationBody } from '@baton/schemas';
+import type { BatchMigrationBody, IdParams, MigrationBody, ModificationBody } from '@baton/schemas';
+import type { Variables } from '@baton/engine';
 import type { FastifyInstance } from 'fastify';
 import { requireUser } from '../../auth/permissions.js';
 import { identityOf } from '../../auth/identity.js';
 import { problemResponses, ref } from '../shared.js';
 
 /**
- * Process instance migration: one instance, or every running instance of a version. The engine's
- * policy decides (a manager of the processes involved); a refused plan is a 422 whose `issues`
- * name each element.
+ * Repairing running instances: migration to another version (one instance, or every running
+ * instance of a version; a refused plan is a 422 whose `issues` name each element), and token
+ * modification. The engine's policy decides: a manager of the processes involved.
  */
 export async function migrationRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: IdParams; Body: MigrationBody }>(
@@ -39,6 +40,40 @@ export async function migrationRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const { sourceDefinitionId, limit, ...request } = req.body;
       return app.engine.migrateInstances(sourceDefinitionId, request, identityOf(req), { limit });
+    },
+  );
+
+  app.post<{ Params: IdParams; Body: ModificationBody }>(
+    '/api/instances/:id/modification',
+    {
+      onRequest: requireUser(),
+      schema: {
+        tags: ['instances'],
+        summary: 'Cancel the active instances of some elements and start tokens before others',
+        params: ref('idParams'),
+        body: ref('modificationBody'),
+        response: { 204: { type: 'null' }, ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      const { cancel, startBefore, reason } = req.body;
+      await app.engine.modifyInstance(
+        req.params.id,
+        {
+          ...(cancel ? { cancel } : {}),
+          ...(startBefore
+            ? {
+                startBefore: startBefore.map((s) => ({
+                  elementId: s.elementId,
+                  variables: (s.variables ?? {}) as Variables,
+                })),
+              }
+            : {}),
+          ...(reason ? { reason } : {}),
+        },
+        identityOf(req),
+      );
+      return reply.code(204).send();
     },
   );
 }
