@@ -362,7 +362,9 @@ describe.skipIf(!serverBuilt)('Baton daily use in Chromium', () => {
   it('puts focus on the new page’s heading after a navigation, and moves between tabs with the arrow keys', async () => {
     const { context, page } = await signIn(browser, server.baseUrl, 'sam');
     // A page may take a moment to load on a busy machine: the app waits for its heading, so do we.
+    await page.locator('#main-content h1').waitFor();
     await page.click('.nav a[href="#/start"]');
+    await page.waitForFunction(() => window.location.hash.startsWith('#/start'));
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.tagName), { timeout: 8_000 })
       .toBe('H1');
