@@ -29,6 +29,11 @@ export async function compileDmn(
   const issues: DeployIssue[] = [];
   const add = (elementId: string | undefined, code: DmnIssueCode, message: string) =>
     issues.push({ ...(elementId ? { elementId } : {}), code, message });
+  // As for BPMN: the parser does not expand entities, but a DOCTYPE has no place in DMN.
+  if (/<!DOCTYPE/i.test(xml)) {
+    add(undefined, 'xml.malformed', 'DOCTYPE declarations (and the entities they define) are not allowed');
+    return { issues };
+  }
   let root: MNode;
   try {
     const parsed = await new DmnModdle().fromXML(xml, 'dmn:Definitions');

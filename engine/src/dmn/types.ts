@@ -70,3 +70,13 @@ export interface DecisionGraph {
   readonly name?: string;
   readonly decisions: Readonly<Record<string, Decision>>;
 }
+
+/** One deployed version of a decision, as the runtime evaluates it. */
+export interface DeployedDecision {
+  /** The stored row's id (Zeebe's decision key). */
+  readonly key: string;
+  readonly decisionId: string;
+  readonly version: number;
+  /** The file it came from; its required decisions are evaluated from the same file. */
+  readonly graph: DecisionGraph;
+}
