@@ -16,7 +16,16 @@ const decisionShape = {
     deployedAt: dateTimeShape,
     deployedBy: { type: ['string', 'null'] },
   },
-  required: ['id', 'decisionId', 'version', 'name', 'decisionRequirementsId', 'hash', 'deployedAt', 'deployedBy'],
+  required: [
+    'id',
+    'decisionId',
+    'version',
+    'name',
+    'decisionRequirementsId',
+    'hash',
+    'deployedAt',
+    'deployedBy',
+  ],
 } as const;
 
 /** One deployed version of one DMN decision. */

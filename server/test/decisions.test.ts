@@ -65,10 +65,18 @@ describe.each(dialects())('DMN decisions over HTTP on %s', (dialect) => {
         isNew: true,
       }),
     ]);
-    const again = await t.call(dana, { method: 'POST', url: '/api/decisions', payload: { xml: discountDmn('0.1') } });
+    const again = await t.call(dana, {
+      method: 'POST',
+      url: '/api/decisions',
+      payload: { xml: discountDmn('0.1') },
+    });
     expect(again.statusCode).toBe(200);
     expect(again.json().decisions[0]).toMatchObject({ version: 1, isNew: false });
-    const process = await t.call(dana, { method: 'POST', url: '/api/definitions', payload: { xml: orderProcess } });
+    const process = await t.call(dana, {
+      method: 'POST',
+      url: '/api/definitions',
+      payload: { xml: orderProcess },
+    });
     expect(process.statusCode, process.body).toBe(201);
     // when
     const started = await t.call(dana, {
@@ -108,7 +116,11 @@ describe.each(dialects())('DMN decisions over HTTP on %s', (dialect) => {
   });
 
   it('refuses a deploy from a user who does not design processes', async () => {
-    const res = await t.call(sam, { method: 'POST', url: '/api/decisions', payload: { xml: discountDmn('0.2') } });
+    const res = await t.call(sam, {
+      method: 'POST',
+      url: '/api/decisions',
+      payload: { xml: discountDmn('0.2') },
+    });
     expect(res.statusCode).toBe(403);
   });
 });

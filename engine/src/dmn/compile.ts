@@ -141,7 +141,8 @@ function compileTable(table: MNode, { id, add }: { id: string; add: Add }): Deci
     before.count++;
     add(elementId, code, message);
   };
-  if (!HIT_POLICIES.includes(hitPolicy)) problem(id, 'decision.unsupported', `hit policy '${hitPolicy}' is unknown`);
+  if (!HIT_POLICIES.includes(hitPolicy))
+    problem(id, 'decision.unsupported', `hit policy '${hitPolicy}' is unknown`);
   const aggregation = table.aggregation as Aggregation | undefined;
   if (aggregation !== undefined) {
     if (!AGGREGATIONS.includes(aggregation))
@@ -178,7 +179,11 @@ function compileTable(table: MNode, { id, add }: { id: string; add: Add }): Deci
     const inputEntries = (rule.inputEntry ?? []).map((entry) => text(entry).trim());
     const outputEntries = (rule.outputEntry ?? []).map((entry) => text(entry).trim());
     if (inputEntries.length !== inputs.length)
-      problem(ruleId, 'decision.invalid', `has ${inputEntries.length} input entries for ${inputs.length} inputs`);
+      problem(
+        ruleId,
+        'decision.invalid',
+        `has ${inputEntries.length} input entries for ${inputs.length} inputs`,
+      );
     if (outputEntries.length !== outputs.length)
       problem(
         ruleId,
@@ -221,7 +226,11 @@ function text(node: MNode | undefined): string {
 function checkLanguage(node: MNode, id: string, add: Add): void {
   const language = node.expressionLanguage?.trim().toLowerCase();
   if (language && !language.includes('feel'))
-    add(id, 'decision.unsupported', `expression language '${node.expressionLanguage}' is not supported (FEEL only)`);
+    add(
+      id,
+      'decision.unsupported',
+      `expression language '${node.expressionLanguage}' is not supported (FEEL only)`,
+    );
 }
 
 function checkExpression(id: string, what: string, source: string, add: Add): void {

@@ -150,12 +150,18 @@ export function evaluateTable(
       return { matched, result: first ? shape(first) : null };
     }
     case 'PRIORITY': {
-      const ranked = byPriority(table.outputs, matchedRules.map((rule) => ({ rule, values: outputsOf(rule) })));
+      const ranked = byPriority(
+        table.outputs,
+        matchedRules.map((rule) => ({ rule, values: outputsOf(rule) })),
+      );
       const top = ranked[0];
       return { matched: top ? [top.rule.id] : [], result: top ? shape(top.values) : null };
     }
     case 'OUTPUT ORDER': {
-      const ranked = byPriority(table.outputs, matchedRules.map((rule) => ({ rule, values: outputsOf(rule) })));
+      const ranked = byPriority(
+        table.outputs,
+        matchedRules.map((rule) => ({ rule, values: outputsOf(rule) })),
+      );
       return { matched: ranked.map((r) => r.rule.id), result: ranked.map((r) => shape(r.values)) };
     }
     case 'RULE ORDER':
@@ -174,7 +180,7 @@ function byPriority<T extends { readonly values: readonly JsonValue[] }>(
   hits: readonly T[],
 ): T[] {
   const rank = (output: DecisionOutput, value: JsonValue): number => {
-    const index = output.priorities?.findIndex((p) => p === value) ?? -1;
+    const index = output.priorities?.indexOf(value as string | number | boolean | null) ?? -1;
     return index < 0 ? Number.MAX_SAFE_INTEGER : index;
   };
   return [...hits].sort((a, b) => {

@@ -6,8 +6,12 @@ export interface TableSpec {
   readonly aggregation?: string;
   readonly inputs: readonly string[];
   readonly outputs: readonly { readonly name: string; readonly values?: string }[];
-  /** Per rule: input entries then output entries. */
-  readonly rules: readonly { readonly id: string; readonly when: readonly string[]; readonly then: readonly string[] }[];
+  /** Per rule: input entries (`when`) and output entries (`out`). */
+  readonly rules: readonly {
+    readonly id: string;
+    readonly when: readonly string[];
+    readonly out: readonly string[];
+  }[];
   readonly requires?: readonly string[];
 }
 
@@ -28,7 +32,9 @@ export function table(spec: TableSpec): string {
         .map(
           (output, i) =>
             `<output id="${spec.id}_out${i + 1}" name="${output.name}" typeRef="string">${
-              output.values ? `<outputValues id="${spec.id}_ov${i + 1}"><text>${esc(output.values)}</text></outputValues>` : ''
+              output.values
+                ? `<outputValues id="${spec.id}_ov${i + 1}"><text>${esc(output.values)}</text></outputValues>`
+                : ''
             }</output>`,
         )
         .join('\n')}
@@ -37,7 +43,7 @@ export function table(spec: TableSpec): string {
           (rule) =>
             `<rule id="${rule.id}">${rule.when
               .map((w, i) => `<inputEntry id="${rule.id}_i${i}"><text>${esc(w)}</text></inputEntry>`)
-              .join('')}${rule.then
+              .join('')}${rule.out
               .map((t, i) => `<outputEntry id="${rule.id}_o${i}"><text>${esc(t)}</text></outputEntry>`)
               .join('')}</rule>`,
         )
@@ -46,7 +52,11 @@ export function table(spec: TableSpec): string {
   </decision>`;
 }
 
-export function literal(id: string, expression: string, options: { variable?: string; requires?: readonly string[] } = {}): string {
+export function literal(
+  id: string,
+  expression: string,
+  options: { variable?: string; requires?: readonly string[] } = {},
+): string {
   return `<decision id="${id}" name="${id}">${requirements(options.requires)}
     ${options.variable ? `<variable id="${id}_var" name="${options.variable}" />` : ''}
     <literalExpression id="${id}_expr"><text>${esc(expression)}</text></literalExpression>
@@ -55,7 +65,10 @@ export function literal(id: string, expression: string, options: { variable?: st
 
 function requirements(requires: readonly string[] = []): string {
   return requires
-    .map((r, i) => `<informationRequirement id="req_${r}_${i}"><requiredDecision href="#${r}" /></informationRequirement>`)
+    .map(
+      (r, i) =>
+        `<informationRequirement id="req_${r}_${i}"><requiredDecision href="#${r}" /></informationRequirement>`,
+    )
     .join('');
 }
 

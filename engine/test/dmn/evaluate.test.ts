@@ -25,12 +25,12 @@ const dish = (hitPolicy?: string): TableSpec => ({
   inputs: ['season', 'guestCount'],
   outputs: [{ name: 'dish' }],
   rules: [
-    { id: 'fall', when: ['"Fall"', '<= 8'], then: ['"Spareribs"'] },
-    { id: 'winter', when: ['"Winter"', '<= 8'], then: ['"Roastbeef"'] },
-    { id: 'spring', when: ['"Spring"', '<= 4'], then: ['"Dry Aged Gourmet Steak"'] },
-    { id: 'springMore', when: ['"Spring"', '[5..8]'], then: ['"Steak"'] },
-    { id: 'many', when: ['"Fall","Winter","Spring"', '> 8'], then: ['"Stew"'] },
-    { id: 'summer', when: ['"Summer"', '-'], then: ['"Light Salad and a nice Steak"'] },
+    { id: 'fall', when: ['"Fall"', '<= 8'], out: ['"Spareribs"'] },
+    { id: 'winter', when: ['"Winter"', '<= 8'], out: ['"Roastbeef"'] },
+    { id: 'spring', when: ['"Spring"', '<= 4'], out: ['"Dry Aged Gourmet Steak"'] },
+    { id: 'springMore', when: ['"Spring"', '[5..8]'], out: ['"Steak"'] },
+    { id: 'many', when: ['"Fall","Winter","Spring"', '> 8'], out: ['"Stew"'] },
+    { id: 'summer', when: ['"Summer"', '-'], out: ['"Light Salad and a nice Steak"'] },
   ],
 });
 
@@ -58,8 +58,8 @@ describe('decision tables', () => {
       inputs: ['amount'],
       outputs: [{ name: 'level' }],
       rules: [
-        { id: 'low', when: ['< 100'], then: ['"low"'] },
-        { id: 'small', when: ['< 50'], then: ['"small"'] },
+        { id: 'low', when: ['< 100'], out: ['"low"'] },
+        { id: 'small', when: ['< 50'], out: ['"small"'] },
       ],
     };
     await expect(evaluate(spec, { amount: 10 })).rejects.toThrow(/UNIQUE.*2 matched: low, small/);
@@ -73,9 +73,9 @@ describe('decision tables', () => {
       inputs: ['customer', 'orderSize'],
       outputs: [{ name: 'discount' }],
       rules: [
-        { id: 'gold', when: ['"gold"', '>= 10'], then: ['0.15'] },
-        { id: 'goldSmall', when: ['"gold"', '-'], then: ['0.1'] },
-        { id: 'anyone', when: ['-', '-'], then: ['0'] },
+        { id: 'gold', when: ['"gold"', '>= 10'], out: ['0.15'] },
+        { id: 'goldSmall', when: ['"gold"', '-'], out: ['0.1'] },
+        { id: 'anyone', when: ['-', '-'], out: ['0'] },
       ],
     };
     const gold = await evaluate(spec, { customer: 'gold', orderSize: 12 });
@@ -91,9 +91,9 @@ describe('decision tables', () => {
       inputs: ['age', 'debts'],
       outputs: [{ name: 'rating', values: '"decline","refer","accept"' }],
       rules: [
-        { id: 'ok', when: ['>= 18', '-'], then: ['"accept"'] },
-        { id: 'young', when: ['< 25', '-'], then: ['"refer"'] },
-        { id: 'debt', when: ['-', '> 10000'], then: ['"decline"'] },
+        { id: 'ok', when: ['>= 18', '-'], out: ['"accept"'] },
+        { id: 'young', when: ['< 25', '-'], out: ['"refer"'] },
+        { id: 'debt', when: ['-', '> 10000'], out: ['"decline"'] },
       ],
     };
     const declined = await evaluate(spec, { age: 20, debts: 20000 });
@@ -110,10 +110,10 @@ describe('decision tables', () => {
       inputs: ['age', 'member'],
       outputs: [{ name: 'eligible' }],
       rules: [
-        { id: 'adult', when: ['>= 18', '-'], then: ['true'] },
-        { id: 'member', when: ['-', 'true'], then: ['true'] },
-        { id: 'child', when: ['< 12', 'false'], then: ['false'] },
-        { id: 'childMember', when: ['< 12', 'true'], then: ['false'] },
+        { id: 'adult', when: ['>= 18', '-'], out: ['true'] },
+        { id: 'member', when: ['-', 'true'], out: ['true'] },
+        { id: 'child', when: ['< 12', 'false'], out: ['false'] },
+        { id: 'childMember', when: ['< 12', 'true'], out: ['false'] },
       ],
     };
     expect((await evaluate(spec, { age: 30, member: true })).result).toBe(true);
@@ -127,9 +127,9 @@ describe('decision tables', () => {
     inputs: ['amount', 'express'],
     outputs: [{ name: 'fee' }],
     rules: [
-      { id: 'base', when: ['-', '-'], then: ['5'] },
-      { id: 'large', when: ['> 1000', '-'], then: ['amount * 0.01'] },
-      { id: 'express', when: ['-', 'true'], then: ['20'] },
+      { id: 'base', when: ['-', '-'], out: ['5'] },
+      { id: 'large', when: ['> 1000', '-'], out: ['amount * 0.01'] },
+      { id: 'express', when: ['-', 'true'], out: ['20'] },
     ],
   };
 
@@ -159,9 +159,9 @@ describe('decision tables', () => {
       inputs: ['score'],
       outputs: [{ name: 'advice', values: '"stop","check","go"' }],
       rules: [
-        { id: 'go', when: ['> 10'], then: ['"go"'] },
-        { id: 'check', when: ['> 50'], then: ['"check"'] },
-        { id: 'stop', when: ['> 90'], then: ['"stop"'] },
+        { id: 'go', when: ['> 10'], out: ['"go"'] },
+        { id: 'check', when: ['> 50'], out: ['"check"'] },
+        { id: 'stop', when: ['> 90'], out: ['"stop"'] },
       ],
     };
     expect((await evaluate(spec, { score: 95 })).result).toEqual(['go', 'check', 'stop']);
@@ -177,8 +177,8 @@ describe('decision tables', () => {
       inputs: ['amount'],
       outputs: [{ name: 'group' }, { name: 'urgent' }],
       rules: [
-        { id: 'small', when: ['< 1000'], then: ['"clerks"', 'false'] },
-        { id: 'big', when: ['>= 1000'], then: ['"managers"', 'amount > 5000'] },
+        { id: 'small', when: ['< 1000'], out: ['"clerks"', 'false'] },
+        { id: 'big', when: ['>= 1000'], out: ['"managers"', 'amount > 5000'] },
       ],
     };
     expect((await evaluate(spec, { amount: 9000 })).result).toEqual([{ group: 'managers', urgent: true }]);
@@ -193,10 +193,10 @@ describe('decision tables', () => {
       inputs: ['code', 'amount'],
       outputs: [{ name: 'hit' }],
       rules: [
-        { id: 'list', when: ['"A","B"', '-'], then: ['"list"'] },
-        { id: 'not', when: ['not("A","B")', '-'], then: ['"not"'] },
-        { id: 'range', when: ['-', '[10..20)'], then: ['"range"'] },
-        { id: 'question', when: ['-', '? > limit'], then: ['"over limit"'] },
+        { id: 'list', when: ['"A","B"', '-'], out: ['"list"'] },
+        { id: 'not', when: ['not("A","B")', '-'], out: ['"not"'] },
+        { id: 'range', when: ['-', '[10..20)'], out: ['"range"'] },
+        { id: 'question', when: ['-', '? > limit'], out: ['"over limit"'] },
       ],
     };
     expect((await evaluate(spec, { code: 'B', amount: 10, limit: 5 })).result).toEqual([
@@ -218,14 +218,16 @@ describe('literal expressions and required decisions', () => {
     // given: dish requires season (a literal with a variable) and guests (a table)
     const xml = dmn(
       'drg',
-      literal('season', 'if month >= 3 and month <= 5 then "Spring" else "Winter"', { variable: 'theSeason' }),
+      literal('season', 'if month >= 3 and month <= 5 then "Spring" else "Winter"', {
+        variable: 'theSeason',
+      }),
       table({
         id: 'guests',
         inputs: ['invited'],
         outputs: [{ name: 'size' }],
         rules: [
-          { id: 'few', when: ['<= 4'], then: ['"few"'] },
-          { id: 'lots', when: ['> 4'], then: ['"lots"'] },
+          { id: 'few', when: ['<= 4'], out: ['"few"'] },
+          { id: 'lots', when: ['> 4'], out: ['"lots"'] },
         ],
       }),
       table({
@@ -234,8 +236,8 @@ describe('literal expressions and required decisions', () => {
         inputs: ['theSeason', 'guests'],
         outputs: [{ name: 'dish' }],
         rules: [
-          { id: 'springFew', when: ['"Spring"', '"few"'], then: ['"Asparagus"'] },
-          { id: 'other', when: ['-', '-'], then: ['"Stew"'] },
+          { id: 'springFew', when: ['"Spring"', '"few"'], out: ['"Asparagus"'] },
+          { id: 'other', when: ['-', '-'], out: ['"Stew"'] },
         ],
         hitPolicy: 'FIRST',
       }),
@@ -263,7 +265,7 @@ describe('literal expressions and required decisions', () => {
         aggregation: 'SUM',
         inputs: ['x'],
         outputs: [{ name: 'y' }],
-        rules: [{ id: 'text', when: ['-'], then: ['"ten"'] }],
+        rules: [{ id: 'text', when: ['-'], out: ['"ten"'] }],
       }),
       literal('report', 'total * 2', { requires: ['total'] }),
     );
@@ -282,7 +284,7 @@ describe('deploy problems of a DMN file', () => {
         id: 'broken',
         inputs: ['amount +'],
         outputs: [{ name: 'x' }],
-        rules: [{ id: 'r1', when: ['>= '], then: ['"a" +'] }],
+        rules: [{ id: 'r1', when: ['>= '], out: ['"a" +'] }],
       }),
       literal('lit', 'if then'),
     );
@@ -307,7 +309,11 @@ describe('deploy problems of a DMN file', () => {
     expect(issues).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ elementId: 'c', code: 'reference.missing' }),
-        expect.objectContaining({ elementId: 'a', code: 'decision.cycle', message: expect.stringContaining('a -> b -> a') }),
+        expect.objectContaining({
+          elementId: 'a',
+          code: 'decision.cycle',
+          message: expect.stringContaining('a -> b -> a'),
+        }),
       ]),
     );
     expect(issues).toHaveLength(2);
@@ -316,9 +322,21 @@ describe('deploy problems of a DMN file', () => {
   it('reports an aggregation without COLLECT, PRIORITY without output values, and rules of the wrong width', async () => {
     const xml = dmn(
       'drg',
-      table({ id: 'agg', hitPolicy: 'FIRST', aggregation: 'SUM', inputs: ['x'], outputs: [{ name: 'y' }], rules: [] }),
+      table({
+        id: 'agg',
+        hitPolicy: 'FIRST',
+        aggregation: 'SUM',
+        inputs: ['x'],
+        outputs: [{ name: 'y' }],
+        rules: [],
+      }),
       table({ id: 'prio', hitPolicy: 'PRIORITY', inputs: ['x'], outputs: [{ name: 'y' }], rules: [] }),
-      table({ id: 'wide', inputs: ['x'], outputs: [{ name: 'y' }], rules: [{ id: 'w1', when: ['1', '2'], then: ['3'] }] }),
+      table({
+        id: 'wide',
+        inputs: ['x'],
+        outputs: [{ name: 'y' }],
+        rules: [{ id: 'w1', when: ['1', '2'], out: ['3'] }],
+      }),
     );
     const { issues } = await compileDmn(xml);
     expect(issues.map((i) => [i.elementId, i.code])).toEqual([
@@ -329,7 +347,15 @@ describe('deploy problems of a DMN file', () => {
   });
 
   it('refuses input entries that loop, and files that are not DMN', async () => {
-    const looping = dmn('drg', table({ id: 't', inputs: ['x'], outputs: [{ name: 'y' }], rules: [{ id: 'loop', when: ['some i in 1..100000 satisfies ? = i'], then: ['1'] }] }));
+    const looping = dmn(
+      'drg',
+      table({
+        id: 't',
+        inputs: ['x'],
+        outputs: [{ name: 'y' }],
+        rules: [{ id: 'loop', when: ['some i in 1..100000 satisfies ? = i'], out: ['1'] }],
+      }),
+    );
     expect((await compileDmn(looping)).issues).toEqual([expect.objectContaining({ elementId: 'loop' })]);
     expect((await compileDmn('<nope')).issues[0]?.code).toBe('xml.malformed');
   });

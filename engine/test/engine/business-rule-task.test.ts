@@ -37,8 +37,8 @@ const approvalRules = (managerFrom: number) =>
       inputs: ['amount'],
       outputs: [{ name: 'approved' }, { name: 'level' }],
       rules: [
-        { id: 'clerk', when: ['< managerLimit'], then: ['true', '"clerk"'] },
-        { id: 'manager', when: ['>= managerLimit'], then: ['amount < 10000', '"manager"'] },
+        { id: 'clerk', when: ['< managerLimit'], out: ['true', '"clerk"'] },
+        { id: 'manager', when: ['>= managerLimit'], out: ['amount < 10000', '"manager"'] },
       ],
     }),
   );
@@ -59,7 +59,10 @@ describe.each(databases())('business rule tasks on $name', (target) => {
   it('parks the task in an incident while the decision is missing, and completes it on retry once deployed', async () => {
     // given a process whose decision is not deployed yet
     await engine.deploy(approvalProcess);
-    const instance = await engine.startInstance({ processId: 'approval', variables: { amount: 700 } }, SYSTEM);
+    const instance = await engine.startInstance(
+      { processId: 'approval', variables: { amount: 700 } },
+      SYSTEM,
+    );
     const [incident] = await engine.listIncidents({ instanceId: instance.id, open: true });
     expect(incident).toMatchObject({ elementId: 'decide', type: 'calledDecision' });
     expect(incident?.message).toMatch(/No deployed decision 'approval'/);
@@ -133,14 +136,17 @@ describe.each(databases())('business rule tasks on $name', (target) => {
           inputs: ['amount'],
           outputs: [{ name: 'fee' }],
           rules: [
-            { id: 'base', when: ['-'], then: ['2'] },
-            { id: 'big', when: ['> 100'], then: ['amount / 100'] },
+            { id: 'base', when: ['-'], out: ['2'] },
+            { id: 'big', when: ['> 100'], out: ['amount / 100'] },
           ],
         }),
       ),
     );
     // when
-    const instance = await engine.startInstance({ processId: 'fee-process', variables: { amount: 300 } }, SYSTEM);
+    const instance = await engine.startInstance(
+      { processId: 'fee-process', variables: { amount: 300 } },
+      SYSTEM,
+    );
     // then
     const detail = await engine.getInstance(instance.id);
     expect(detail.status).toBe('completed');
@@ -166,8 +172,8 @@ describe.each(databases())('business rule tasks on $name', (target) => {
           inputs: ['n'],
           outputs: [{ name: 'p' }],
           rules: [
-            { id: 'small', when: ['< 10'], then: ['"small"'] },
-            { id: 'tiny', when: ['< 3'], then: ['"tiny"'] },
+            { id: 'small', when: ['< 10'], out: ['"small"'] },
+            { id: 'tiny', when: ['< 3'], out: ['"tiny"'] },
           ],
         }),
       ),

@@ -33,7 +33,9 @@ describe('business rule tasks at deploy', () => {
       task('<zeebe:calledDecision decisionId="d" resultVariable="r" bindingType="deployment" />'),
     );
     expect(binding).toMatchObject({ elementId: 'rule', message: expect.stringContaining("'deployment'") });
-    await compileValid(task('<zeebe:calledDecision decisionId="d" resultVariable="r" bindingType="latest" />'));
+    await compileValid(
+      task('<zeebe:calledDecision decisionId="d" resultVariable="r" bindingType="latest" />'),
+    );
   });
 
   it('refuses a task with neither a decision nor a job type, or with both', async () => {
