@@ -38,8 +38,22 @@ export async function compileDmn(
   try {
     const parsed = await new DmnModdle().fromXML(xml, 'dmn:Definitions');
     root = parsed.rootElement as unknown as MNode;
+    // Content the parser could not read is dropped from the model: say so rather than run without it.
+    for (const warning of parsed.warnings) {
+      const duplicate = /duplicate ID <([^>]*)>/.exec(warning.message);
+      if (duplicate) add(duplicate[1], 'id.duplicate', `the id '${duplicate[1]}' is used more than once`);
+      else if (warning.message.startsWith('unparsable content'))
+        add(undefined, 'xml.invalid', warning.message.split('\n')[0] ?? warning.message);
+    }
   } catch (error) {
-    add(undefined, 'xml.malformed', `not a DMN 1.3 file: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    add(
+      undefined,
+      'xml.malformed',
+      /failed to parse document as/.test(message)
+        ? `not a DMN 1.3 file: the root must be <definitions> in the namespace ${DMN13}`
+        : `not a DMN 1.3 file: ${message}`,
+    );
     return { issues };
   }
   if (root.$type !== 'dmn:Definitions') {
@@ -97,9 +111,12 @@ export async function compileDmn(
   return { graph: { id: root.id ?? '', ...(root.name ? { name: root.name } : {}), decisions }, issues };
 }
 
+const DMN13 = 'https://www.omg.org/spec/DMN/20191111/MODEL/';
+
 /** Stable codes of DMN deploy problems (shown like BPMN ones, on the element id). */
 export type DmnIssueCode =
   | 'xml.malformed'
+  | 'id.duplicate'
   | 'xml.invalid'
   | 'reference.missing'
   | 'feel.syntax'

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileDmn } from '../../src/dmn/compile.js';
 import { evaluateDecision } from '../../src/dmn/evaluate.js';
@@ -276,6 +277,18 @@ describe('literal expressions and required decisions', () => {
   });
 });
 
+describe('files from Camunda Modeler', () => {
+  it('runs a decision requirements diagram as the modeler saves it, diagram and all', async () => {
+    // given a DRD saved by Camunda Modeler (DMN 1.3 with DMNDI), an empty input entry among its rules
+    const graph = await graphOf(readFileSync(new URL('./modeler-drd.dmn', import.meta.url), 'utf8'));
+    // when / then
+    expect(evaluateDecision(graph, 'Decision_dish', { month: 10 }, { now }).result).toBe('Spareribs');
+    const other = evaluateDecision(graph, 'Decision_dish', { month: 1 }, { now });
+    expect(other.result).toBe('Stew');
+    expect(other.evaluations.map((e) => e.decisionId)).toEqual(['Decision_season', 'Decision_dish']);
+  });
+});
+
 describe('deploy problems of a DMN file', () => {
   it('reports bad FEEL on the input, rule or decision it sits in', async () => {
     const xml = dmn(
@@ -358,5 +371,24 @@ describe('deploy problems of a DMN file', () => {
     );
     expect((await compileDmn(looping)).issues).toEqual([expect.objectContaining({ elementId: 'loop' })]);
     expect((await compileDmn('<nope')).issues[0]?.code).toBe('xml.malformed');
+    // a DMN 1.1 file (Camunda 7's namespace) is named as such
+    const older =
+      '<definitions xmlns="http://www.omg.org/spec/DMN/20151101/dmn.xsd" id="d"><decision id="x" /></definitions>';
+    expect((await compileDmn(older)).issues[0]?.message).toMatch(
+      /namespace https:\/\/www\.omg\.org\/spec\/DMN\/20191111\/MODEL\//,
+    );
+  });
+
+  it('reports a decision id used twice, and decision logic it does not run', async () => {
+    const xml = dmn(
+      'drg',
+      literal('twice', '1'),
+      literal('twice', '2'),
+      '<decision id="ctx"><context id="c" /></decision>',
+    );
+    expect((await compileDmn(xml)).issues.map((i) => [i.elementId, i.code])).toEqual([
+      ['twice', 'id.duplicate'],
+      ['ctx', 'decision.unsupported'],
+    ]);
   });
 });
