@@ -8,6 +8,7 @@ import {
 } from './errors.js';
 import { PREPARE } from './database.js';
 import { type CachedTask, InstanceCache } from './instance-cache.js';
+import { DecisionCache } from './dmn/store.js';
 import type { ModelCache } from './model-cache.js';
 import type { ProcessModel } from './model/types.js';
 import { type Guard, buildWritePlan, netEffects } from './persistence/write-plan.js';
@@ -82,6 +83,9 @@ export class CommandRunner {
 
   /** Who is in a group, for assignment strategies (docs/TEAMS.md). */
   directory: TeamDirectory = CANDIDATE_USERS_ONLY;
+
+  /** The latest version of each decision business rule tasks asked for. */
+  readonly decisions = new DecisionCache();
 
   constructor(readonly models: ModelCache) {}
 
@@ -203,6 +207,9 @@ export class CommandRunner {
     instanceId: string,
   ): Promise<StepResult> {
     const missing = new Set<string>();
+    // Decisions served to the step, by id -> version (undefined: none known): checked against the
+    // database after the step, since a business rule task runs the latest version there is.
+    const served = new Map<string, number | undefined>();
     const ctx: StepContext = {
       now: cx.now,
       newId: randomUUID,
@@ -212,10 +219,15 @@ export class CommandRunner {
         if (!found) missing.add(processId);
         return found;
       },
+      findDecision: (decisionId) => {
+        const found = this.decisions.latest(decisionId);
+        served.set(decisionId, found?.version);
+        return found;
+      },
     };
     const result = step(model, state, command, ctx);
-    if (missing.size === 0) return result;
-    let loaded = false;
+    if (missing.size === 0 && served.size === 0) return result;
+    let loaded = await this.decisions.refresh(served, cx.trx);
     for (const processId of missing) loaded = (await this.models.refreshLatest(processId, cx.trx)) || loaded;
     return loaded ? step(model, state, command, ctx) : result;
   }

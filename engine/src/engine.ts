@@ -25,7 +25,15 @@ import { type Clock, systemClock } from './clock.js';
 import { CommandRunner } from './command-runner.js';
 import type { Database } from './database.js';
 import { assertValid, saveDeployment } from './deploy.js';
+import { compileDmn } from './dmn/compile.js';
 import {
+  type DecisionDeployResult,
+  type DecisionSummary,
+  listDecisions,
+  saveDecisions,
+} from './dmn/store.js';
+import {
+  DefinitionInvalidError,
   DefinitionNotFoundError,
   EngineError,
   ForbiddenError,
@@ -238,6 +246,36 @@ export class Engine {
     const extra =
       options.extraChecks && issues.length === 0 ? await options.extraChecks(processes.map(formsOf)) : [];
     return [...issues, ...extra, ...warnings];
+  }
+
+  /**
+   * Compiles, checks and stores every decision of a DMN 1.3 file (each versioned by its decision
+   * id); throws DefinitionInvalidError with every problem, on the ids of the decisions, inputs and
+   * rules. Business rule tasks evaluate the latest version from then on.
+   */
+  async deployDecisions(
+    xml: string,
+    options: { readonly actor?: string | null } = {},
+  ): Promise<DecisionDeployResult> {
+    const { graph, issues } = await compileDmn(xml);
+    if (!graph || issues.length > 0) throw new DefinitionInvalidError(issues, 'DMN');
+    const result = await this.#transact(systemIdentity(options.actor ?? null), (cx) =>
+      saveDecisions(cx, xml, graph, options.actor ?? null),
+    );
+    // Only after commit, as for processes.
+    for (const decision of result.decisions)
+      this.#runner.decisions.remember({
+        key: decision.id,
+        decisionId: decision.decisionId,
+        version: decision.version,
+        graph,
+      });
+    return result;
+  }
+
+  /** Deployed decisions, every version or the latest of each. */
+  listDecisions(filter?: { decisionId?: string; latestOnly?: boolean }): Promise<DecisionSummary[]> {
+    return read(() => listDecisions(this.#db, filter));
   }
 
   listDefinitions(filter?: { processId?: string; latestOnly?: boolean }): Promise<DefinitionSummary[]> {

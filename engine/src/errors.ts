@@ -44,10 +44,13 @@ export class EngineError extends Error {
 }
 
 export class DefinitionInvalidError extends EngineError {
-  constructor(readonly issues: readonly DeployIssue[]) {
+  constructor(
+    readonly issues: readonly DeployIssue[],
+    language: 'BPMN' | 'DMN' = 'BPMN',
+  ) {
     super(
       'DEFINITION_INVALID',
-      `BPMN is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}): ` +
+      `${language} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}): ` +
         issues
           .slice(0, 5)
           .map((i) => (i.elementId ? `${i.elementId}: ${i.message}` : i.message))

@@ -27,6 +27,13 @@ export type {
 } from './api.js';
 export { BpmnError } from './api.js';
 export type { ChangeEvent } from './change-feed.js';
+export {
+  compileDmn,
+  type DecisionDeployResult,
+  type DecisionEvaluation,
+  type DecisionSummary,
+  evaluateDecision,
+} from './dmn/index.js';
 export { type Clock, systemClock, VirtualClock } from './clock.js';
 export { DataDirectoryLockedError, type DataDirectoryOwner } from './data-dir-lock.js';
 export {

@@ -6,6 +6,12 @@
 import { LoginBodySchema, MeSchema, PasswordChangeBodySchema } from './auth.js';
 import { HealthSchema, IdParamsSchema, ProblemSchema } from './common.js';
 import {
+  DecisionDeployResultSchema,
+  DecisionListQuerySchema,
+  DecisionListSchema,
+  DecisionSchema,
+} from './decisions.js';
+import {
   DefinitionDetailSchema,
   DefinitionListQuerySchema,
   DefinitionListSchema,
@@ -116,6 +122,7 @@ import {
 
 export * from './auth.js';
 export * from './common.js';
+export * from './decisions.js';
 export * from './definitions.js';
 export * from './form-js.js';
 export * from './form-meta.js';
@@ -143,6 +150,10 @@ export * from './users.js';
 export const allSchemas = [
   ProblemSchema,
   IdParamsSchema,
+  DecisionSchema,
+  DecisionListSchema,
+  DecisionListQuerySchema,
+  DecisionDeployResultSchema,
   HealthSchema,
   LoginBodySchema,
   MeSchema,

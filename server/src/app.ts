@@ -18,6 +18,7 @@ import { registerSchemas } from './plugins/schemas.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerStaticApp } from './plugins/static-app.js';
 import { authRoutes } from './routes/auth/index.js';
+import { decisionRoutes } from './routes/decisions/index.js';
 import { definitionRoutes } from './routes/definitions/index.js';
 import { eventRoutes } from './routes/events/index.js';
 import { formRoutes } from './routes/forms/index.js';
@@ -133,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(tokenRoutes);
   await app.register(formRoutes);
   await app.register(definitionRoutes);
+  await app.register(decisionRoutes);
   await app.register(processAccessRoutes);
   // These pass the caller, with a token's scopes, to the engine: its policy checks them.
   await app.register(withRouteScope(instanceRoutes, 'engine'));

@@ -231,6 +231,15 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
     },
     { method: 'GET', route: '/api/definitions', allowed: DESIGN_MANAGE },
     {
+      method: 'POST',
+      route: '/api/decisions',
+      allowed: DESIGN,
+      body: () => ({
+        xml: '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="matrix" name="m" namespace="x"><decision id="matrix-answer"><literalExpression id="le"><text>42</text></literalExpression></decision></definitions>',
+      }),
+    },
+    { method: 'GET', route: '/api/decisions', allowed: DESIGN_MANAGE },
+    {
       method: 'GET',
       route: '/api/definitions/:id',
       allowed: SIGNED,

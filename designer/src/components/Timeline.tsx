@@ -18,6 +18,7 @@ const LABELS: Record<string, MessageKey> = {
   'instance.terminated': 'history.instanceTerminated',
   'error.thrown': 'history.errorThrown',
   'signal.thrown': 'history.signalThrown',
+  'decision.evaluated': 'history.decisionEvaluated',
   'incident.raised': 'history.incidentCreated',
   'task.created': 'history.taskCreated',
   'task.claimed': 'history.taskClaimed',
@@ -52,6 +53,7 @@ const KINDS: Record<string, MessageKey> = {
   sequenceFlow: 'element.flow',
   userTask: 'element.task',
   serviceTask: 'element.task',
+  businessRuleTask: 'element.task',
   task: 'element.task',
 };
 

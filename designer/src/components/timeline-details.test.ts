@@ -70,6 +70,24 @@ describe('eventDetails', () => {
       { kind: 'text', label: null, text: 'No flow matched' },
     ]);
   });
+  it('reads a decision evaluation as the decision and version, the matched rules and the result', () => {
+    expect(
+      eventDetails('decision.evaluated', {
+        decisionId: 'discount',
+        decisionVersion: 2,
+        matchedRuleIds: ['goldBig'],
+        result: { rate: 0.1 },
+      }),
+    ).toEqual([
+      { kind: 'text', label: 'history.decision', text: 'discount v2' },
+      { kind: 'text', label: 'history.matchedRules', text: 'goldBig' },
+      { kind: 'text', label: 'history.result', text: '{"rate":0.1}' },
+    ]);
+    expect(
+      eventDetails('decision.evaluated', { decisionId: 'd', decisionVersion: 1, matchedRuleIds: [] }),
+    ).toEqual([{ kind: 'text', label: 'history.decision', text: 'd v1' }]);
+  });
+
   it('reads a migration as the versions it moved between and why', () => {
     expect(
       eventDetails('instance.migrated', { from: { version: 1 }, to: { version: 3 }, reason: 'new check' }),

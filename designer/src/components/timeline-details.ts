@@ -122,6 +122,18 @@ export function eventDetails(type: string, data: Data | null | undefined): Detai
       return line('history.code', data.escalationCode);
     case 'signal.thrown':
       return line('history.signal', data.signalName);
+    case 'decision.evaluated': {
+      // Which version of which DMN decision ran, the rules that matched and what it gave.
+      const id = text(data.decisionId);
+      const version = text(data.decisionVersion);
+      const rules = Array.isArray(data.matchedRuleIds) ? data.matchedRuleIds.map(String).join(', ') : null;
+      const result = data.result === undefined ? null : JSON.stringify(data.result);
+      return [
+        ...line('history.decision', id && version ? `${id} v${version}` : id),
+        ...line('history.matchedRules', rules),
+        ...line('history.result', result && result.length > 200 ? `${result.slice(0, 200)}…` : result),
+      ];
+    }
     case 'variables.changed':
       return Array.isArray(data.names) ? line('history.variables', data.names.map(String).join(', ')) : [];
     default:

@@ -1,4 +1,4 @@
-import { parseExpression } from 'feelin';
+import { parseExpression, parseUnaryTests } from 'feelin';
 
 /**
  * Decides, from feelin's parse tree alone, whether an expression is "bounded": its cost is linear
@@ -47,10 +47,12 @@ const BOUNDED_NODES = new Set([
   'NamedParameters',
   'NamedParameter',
   'ParameterName',
+  'UnaryTests',
   'PositiveUnaryTest',
   'PositiveUnaryTests',
   'SimplePositiveUnaryTest',
   // keywords and punctuation
+  '?',
   'if',
   'then',
   'else',
@@ -145,6 +147,7 @@ export const MAX_BOUNDED_SOURCE = 2000;
 
 const CACHE_SIZE = 2000;
 const cache = new Map<string, boolean>();
+const unaryCache = new Map<string, boolean>();
 
 /** Whether `source` may run in-process (see above); memoised per source text. */
 export function isBoundedFeel(source: string): boolean {
@@ -156,12 +159,25 @@ export function isBoundedFeel(source: string): boolean {
   return bounded;
 }
 
-function classify(source: string): boolean {
+/**
+ * The same test for DMN input entries (FEEL unary tests such as `>= 10`, `"a","b"`, `[1..5]`):
+ * these run in-process only, so the decision's deploy refuses one that is not bounded.
+ */
+export function isBoundedUnaryTests(source: string): boolean {
+  const known = unaryCache.get(source);
+  if (known !== undefined) return known;
+  const bounded = classify(source, parseUnaryTests);
+  if (unaryCache.size >= CACHE_SIZE) unaryCache.clear();
+  unaryCache.set(source, bounded);
+  return bounded;
+}
+
+function classify(source: string, parse: typeof parseExpression = parseExpression): boolean {
   if (source.length > MAX_BOUNDED_SOURCE) return false;
   let bounded = true;
   let filters = 0;
   try {
-    parseExpression(source, {}, undefined).iterate({
+    parse(source, {}, undefined).iterate({
       enter(ref) {
         if (!bounded) return false;
         const name = ref.type.name;

@@ -1,3 +1,4 @@
+import { compileBusinessRuleTask } from './compile-business-rule-task.js';
 import { type EventPosition, compileEventDefinition, compileMessage } from './compile-event.js';
 import type { IssueCollector } from './issues.js';
 import { attr, child, documentation, expressionBody, extension, type ModdleNode } from './moddle.js';
@@ -206,6 +207,8 @@ function compileActivity(
         script: compact({ expression: issues.feel(id, 'script', expression), resultVariable }),
       });
     }
+    case 'bpmn:BusinessRuleTask':
+      return compileBusinessRuleTask(node, activity, issues);
     case 'bpmn:ReceiveTask': {
       if (node.instantiate === true)
         issues.add(

@@ -26,6 +26,7 @@ export type DeployIssueCode =
   | 'io-mapping.invalid'
   | 'script.missing'
   | 'call.process-missing'
+  | 'decision.reference-invalid'
   | 'message.name-missing'
   | 'message.correlation-missing'
   | 'signal.name-missing'

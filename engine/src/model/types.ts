@@ -26,6 +26,7 @@ export const ELEMENT_KINDS = [
   'bpmn:ManualTask',
   'bpmn:Task',
   'bpmn:ScriptTask',
+  'bpmn:BusinessRuleTask',
   'bpmn:SubProcess',
   'bpmn:CallActivity',
   'bpmn:ExclusiveGateway',
@@ -149,6 +150,7 @@ export interface ActivityElement extends ElementBase {
     | 'bpmn:ManualTask'
     | 'bpmn:Task'
     | 'bpmn:ScriptTask'
+    | 'bpmn:BusinessRuleTask'
     | 'bpmn:SubProcess'
     | 'bpmn:CallActivity';
   readonly boundaryEventIds: readonly string[];
@@ -163,6 +165,11 @@ export interface ActivityElement extends ElementBase {
   readonly headers?: Readonly<Record<string, string>>;
   /** ScriptTask: `zeebe:script expression` and `resultVariable`. */
   readonly script?: { readonly expression: Expr; readonly resultVariable?: string };
+  /**
+   * BusinessRuleTask without a job type: `zeebe:calledDecision` (binding `latest`, as Zeebe's
+   * default), evaluated in-step; the result lands in `resultVariable`.
+   */
+  readonly calledDecision?: { readonly decisionId: Expr; readonly resultVariable: string };
   /** ReceiveTask: the message it waits for. */
   readonly message?: { readonly messageName: Expr; readonly correlationKey?: Expr };
   /** SubProcess: `triggeredByEvent` (an event subprocess). */

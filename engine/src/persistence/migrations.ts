@@ -255,6 +255,30 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // DMN decisions, versioned per decision id like processes per process id. A row per decision of
+  // a deployed file; `xml` is the whole file, since a decision runs with the decisions it requires
+  // from the same file (its decision requirements graph).
+  '0007_decisions': {
+    async up(db: Kysely<unknown>) {
+      await runStatements(
+        db,
+        `
+        CREATE TABLE IF NOT EXISTS decisions (
+          id uuid PRIMARY KEY,
+          decision_id text NOT NULL,
+          version int NOT NULL,
+          name text,
+          decision_requirements_id text NOT NULL,
+          hash text NOT NULL,
+          xml text NOT NULL,
+          deployed_at timestamptz NOT NULL,
+          deployed_by text,
+          UNIQUE (decision_id, version)
+        );
+      `,
+      );
+    },
+  },
 };
 
 /** PGlite's extended protocol takes one statement per query, so a migration runs its statements in turn. */

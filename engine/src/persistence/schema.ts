@@ -163,8 +163,22 @@ export interface ProcessRetentionTable {
   updated_by: string | null;
 }
 
+/** One version of one DMN decision; `xml` is its whole file (migration 0007). */
+export interface DecisionsTable {
+  id: string;
+  decision_id: string;
+  version: number;
+  name: string | null;
+  decision_requirements_id: string;
+  hash: string;
+  xml: string;
+  deployed_at: Timestamp;
+  deployed_by: string | null;
+}
+
 export interface DB {
   definitions: DefinitionsTable;
+  decisions: DecisionsTable;
   instances: InstancesTable;
   process_retention: ProcessRetentionTable;
   user_tasks: UserTasksTable;

@@ -96,6 +96,7 @@ const ACTIVITY_KINDS: ReadonlySet<string> = new Set<ActivityElement['kind']>([
   'bpmn:ManualTask',
   'bpmn:Task',
   'bpmn:ScriptTask',
+  'bpmn:BusinessRuleTask',
   'bpmn:SubProcess',
   'bpmn:CallActivity',
 ]);

@@ -1,3 +1,4 @@
+import type { DeployedDecision } from '../dmn/types.js';
 import type { ProcessModel } from '../model/types.js';
 
 /**
@@ -126,6 +127,8 @@ export interface StepContext {
   readonly instanceId: string;
   /** Look up another deployed process (latest version) for call activities; undefined if none. */
   findProcess?(processId: string): ProcessModel | undefined;
+  /** Look up the latest deployed version of a DMN decision for business rule tasks; undefined if none. */
+  findDecision?(decisionId: string): DeployedDecision | undefined;
 }
 
 export type Command =
@@ -241,7 +244,9 @@ export type HistoryType =
   | 'escalation.thrown'
   | 'signal.thrown'
   | 'incident.raised'
-  | 'incident.resolved';
+  | 'incident.resolved'
+  /** A business rule task evaluated a DMN decision: which version, the rules that matched, the result. */
+  | 'decision.evaluated';
 
 export type Effect =
   | { readonly type: 'task.create'; readonly task: NewUserTask }
@@ -293,7 +298,14 @@ export type Effect =
       readonly incidentId: string;
       readonly elementId: string;
       readonly tokenId: string;
-      readonly incidentType: 'condition' | 'expression' | 'job' | 'unhandledError' | 'calledElement';
+      readonly incidentType:
+        | 'condition'
+        | 'expression'
+        | 'job'
+        | 'unhandledError'
+        | 'calledElement'
+        | 'calledDecision'
+        | 'decisionEvaluation';
       readonly message: string;
       readonly jobId?: string;
     }

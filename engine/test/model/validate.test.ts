@@ -17,7 +17,7 @@ describe('deploy validation', () => {
       [
         'bad-feel feel.syntax',
         'bad-timer timer.invalid',
-        'brt element.unsupported',
+        'brt decision.reference-invalid',
         'dangling reference.missing',
         'no-cond flow.condition-missing',
         'svc-no-type task.type-missing',
@@ -165,14 +165,12 @@ describe('deploy validation', () => {
   describe('unsupported elements', () => {
     it('rejects each element kind the engine does not run, by id', async () => {
       const xml = processFile(`${START}
-        <bpmn:businessRuleTask id="rule" />
         <bpmn:transaction id="tx" />
         <bpmn:adHocSubProcess id="adhoc" />
         <bpmn:intermediateCatchEvent id="cond"><bpmn:conditionalEventDefinition>${formal('condition', '=x')}</bpmn:conditionalEventDefinition></bpmn:intermediateCatchEvent>
         <bpmn:intermediateThrowEvent id="comp"><bpmn:compensateEventDefinition /></bpmn:intermediateThrowEvent>
-        ${END}${chain('s', 'rule', 'tx', 'adhoc', 'cond', 'comp', 'e')}`);
+        ${END}${chain('s', 'tx', 'adhoc', 'cond', 'comp', 'e')}`);
       expect(await issueKeys(xml)).toEqual([
-        'rule element.unsupported',
         'tx element.unsupported',
         'adhoc element.unsupported',
         'cond element.unsupported',

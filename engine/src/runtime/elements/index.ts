@@ -1,6 +1,7 @@
 import { activityBehavior } from '../activity.js';
 import type { BehaviorRegistry } from '../execution.js';
 import { boundaryEvent } from './boundary-event.js';
+import { runBusinessRuleTask } from './business-rule-task.js';
 import { runCallActivity } from './call-activity.js';
 import { complexGateway } from './complex-gateway.js';
 import { endEvent } from './end-event.js';
@@ -32,6 +33,7 @@ export const BEHAVIORS: BehaviorRegistry = {
   'bpmn:ManualTask': activityBehavior(runPassThrough),
   'bpmn:Task': activityBehavior(runPassThrough),
   'bpmn:ScriptTask': activityBehavior(runScriptTask),
+  'bpmn:BusinessRuleTask': activityBehavior(runBusinessRuleTask),
   'bpmn:SubProcess': activityBehavior(runSubProcess),
   'bpmn:CallActivity': activityBehavior(runCallActivity),
   'bpmn:ExclusiveGateway': exclusiveGateway,

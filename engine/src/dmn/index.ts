@@ -1,0 +1,9 @@
+export { compileDmn, type DmnIssueCode } from './compile.js';
+export {
+  type DecisionEvaluation,
+  DecisionEvaluationError,
+  evaluateDecision,
+  type GraphEvaluation,
+} from './evaluate.js';
+export type { DecisionDeployResult, DecisionSummary } from './store.js';
+export type { Decision, DecisionGraph, DeployedDecision, HitPolicy } from './types.js';

@@ -1,0 +1,73 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import { dateTimeShape, pageProperties, pageQueryProperties, uuidShape } from './common.js';
+
+const decisionShape = {
+  type: 'object',
+  properties: {
+    id: uuidShape,
+    decisionId: { type: 'string', description: 'the DMN decision id; versions count per decision id' },
+    version: { type: 'integer' },
+    name: { type: ['string', 'null'] },
+    decisionRequirementsId: {
+      type: 'string',
+      description: 'the `definitions` id of the DMN file; required decisions come from the same file',
+    },
+    hash: { type: 'string' },
+    deployedAt: dateTimeShape,
+    deployedBy: { type: ['string', 'null'] },
+  },
+  required: [
+    'id',
+    'decisionId',
+    'version',
+    'name',
+    'decisionRequirementsId',
+    'hash',
+    'deployedAt',
+    'deployedBy',
+  ],
+} as const;
+
+/** One deployed version of one DMN decision. */
+export const DecisionSchema = { $id: 'decision', ...decisionShape } as const;
+export type Decision = FromSchema<typeof DecisionSchema>;
+
+export const DecisionListSchema = {
+  $id: 'decisionList',
+  type: 'object',
+  properties: { items: { type: 'array', items: decisionShape }, ...pageProperties },
+  required: ['items', 'total', 'limit', 'offset'],
+} as const;
+export type DecisionList = FromSchema<typeof DecisionListSchema>;
+
+export const DecisionListQuerySchema = {
+  $id: 'decisionListQuery',
+  type: 'object',
+  properties: {
+    decisionId: { type: 'string', minLength: 1, maxLength: 255 },
+    latestOnly: { type: 'boolean' },
+    ...pageQueryProperties,
+  },
+} as const;
+export type DecisionListQuery = FromSchema<typeof DecisionListQuerySchema>;
+
+/**
+ * Answer to deploying a DMN file (`POST /api/decisions`, JSON `{ xml }` or the raw XML): one
+ * entry per decision of the file; `isNew` false when its latest version came from the same file.
+ */
+export const DecisionDeployResultSchema = {
+  $id: 'decisionDeployResult',
+  type: 'object',
+  properties: {
+    decisions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { ...decisionShape.properties, isNew: { type: 'boolean' } },
+        required: [...decisionShape.required, 'isNew'],
+      },
+    },
+  },
+  required: ['decisions'],
+} as const;
+export type DecisionDeployResult = FromSchema<typeof DecisionDeployResultSchema>;

@@ -1,0 +1,75 @@
+import type { DecisionSummary } from '@baton/engine';
+import type { DecisionListQuery, DeployBody } from '@baton/schemas';
+import type { FastifyInstance } from 'fastify';
+import { currentUser, requireRole } from '../../auth/permissions.js';
+import { problems } from '../../errors.js';
+import { illegalCharacterIssues } from '../definitions/xml-characters.js';
+import { pageOf, problemResponses, ref } from '../shared.js';
+
+function decisionDto(d: DecisionSummary) {
+  return {
+    id: d.id,
+    decisionId: d.decisionId,
+    version: d.version,
+    name: d.name,
+    decisionRequirementsId: d.decisionRequirementsId,
+    hash: d.hash,
+    deployedAt: d.deployedAt.toISOString(),
+    deployedBy: d.deployedBy,
+  };
+}
+
+/**
+ * DMN decisions: deploy a `.dmn` file (raw XML or `{ xml }`) and list the deployed versions.
+ * Business rule tasks (`zeebe:calledDecision`) evaluate the latest version of their decision.
+ */
+export async function decisionRoutes(app: FastifyInstance): Promise<void> {
+  const limit = app.config.deployBodyLimit;
+  app.addContentTypeParser(
+    ['application/xml', 'text/xml'],
+    { parseAs: 'string', bodyLimit: limit },
+    (_req, body, done) => done(null, { xml: body }),
+  );
+
+  app.post<{ Body: DeployBody }>(
+    '/api/decisions',
+    {
+      bodyLimit: limit,
+      onRequest: requireRole('designer'),
+      config: { scope: 'deploy' },
+      schema: {
+        tags: ['decisions'],
+        body: ref('deployBody'),
+        response: { 200: ref('decisionDeployResult'), 201: ref('decisionDeployResult'), ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      const illegal = illegalCharacterIssues(req.body.xml);
+      if (illegal.length > 0) throw problems.deployInvalid(illegal);
+      const result = await app.engine.deployDecisions(req.body.xml, { actor: currentUser(req).username });
+      const decisions = result.decisions.map((d) => ({ ...decisionDto(d), isNew: d.isNew }));
+      return reply.code(decisions.some((d) => d.isNew) ? 201 : 200).send({ decisions });
+    },
+  );
+
+  app.get<{ Querystring: DecisionListQuery }>(
+    '/api/decisions',
+    {
+      onRequest: requireRole('designer', 'manager'),
+      config: { scope: 'read' },
+      schema: {
+        tags: ['decisions'],
+        querystring: ref('decisionListQuery'),
+        response: { 200: ref('decisionList'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { decisionId, latestOnly, limit = 50, offset = 0 } = req.query;
+      const all = await app.engine.listDecisions({
+        ...(decisionId ? { decisionId } : {}),
+        ...(latestOnly ? { latestOnly } : {}),
+      });
+      return pageOf(all.map(decisionDto), limit, offset);
+    },
+  );
+}
