@@ -53,6 +53,7 @@ import {
   JobPatchBodySchema,
   JobSchema,
 } from './jobs.js';
+import { FileInfoSchema, FileListQuerySchema, FileListSchema } from './files.js';
 import { FormDocumentSchema } from './form-meta.js';
 import {
   IncidentBulkRetryBodySchema,
@@ -116,6 +117,7 @@ import {
 export * from './auth.js';
 export * from './common.js';
 export * from './definitions.js';
+export * from './files.js';
 export * from './form-js.js';
 export * from './form-meta.js';
 export * from './forms.js';
@@ -140,6 +142,9 @@ export * from './users.js';
 
 /** Every schema with an `$id`, to register once with the server (and the OpenAPI document). */
 export const allSchemas = [
+  FileInfoSchema,
+  FileListQuerySchema,
+  FileListSchema,
   ProblemSchema,
   IdParamsSchema,
   HealthSchema,
