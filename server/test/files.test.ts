@@ -108,7 +108,12 @@ describe.each(dialects())('files on %s', (dialect) => {
       expect(res.json().code).toBe('FILE_TOO_LARGE');
     }
     expect(await purgeAll()).toBe(0);
-    const exact = await upload(sam, 'exact.png', 'image/png', Buffer.concat([PNG, Buffer.alloc(LIMIT - PNG.length, 7)]));
+    const exact = await upload(
+      sam,
+      'exact.png',
+      'image/png',
+      Buffer.concat([PNG, Buffer.alloc(LIMIT - PNG.length, 7)]),
+    );
     expect(exact.statusCode).toBe(201);
     expect(exact.json().size).toBe(LIMIT);
   });
@@ -166,7 +171,9 @@ describe.each(dialects())('files on %s', (dialect) => {
       expect((await t.call(who, { method: 'GET', url: `/api/files/${receipt}` })).statusCode).toBe(200);
     }
     expect((await t.call(nora, { method: 'GET', url: `/api/files/${receipt}` })).statusCode).toBe(404);
-    expect((await t.call(nora, { method: 'GET', url: `/api/files?instanceId=${instanceId}` })).statusCode).toBe(404);
+    expect(
+      (await t.call(nora, { method: 'GET', url: `/api/files?instanceId=${instanceId}` })).statusCode,
+    ).toBe(404);
 
     // when: kim completes the review with her own upload and the receipt already attached
     const task = (await t.engine.listTasks({ instanceId, state: 'created' })).items[0]!;
@@ -191,7 +198,12 @@ describe.each(dialects())('files on %s', (dialect) => {
     // then: both travel with the instance and are listed on it
     const list = await t.call(sam, { method: 'GET', url: `/api/files?instanceId=${instanceId}` });
     expect(list.statusCode).toBe(200);
-    expect(list.json().items.map((f: { id: string }) => f.id).sort()).toEqual([receipt, photo].sort());
+    expect(
+      list
+        .json()
+        .items.map((f: { id: string }) => f.id)
+        .sort(),
+    ).toEqual([receipt, photo].sort());
     expect((await t.call(sam, { method: 'GET', url: `/api/files/${photo}` })).statusCode).toBe(200);
     expect((await t.call(nora, { method: 'GET', url: `/api/files/${photo}` })).statusCode).toBe(404);
   });

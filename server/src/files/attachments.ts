@@ -44,7 +44,8 @@ export async function checkFileReferences(
       (file.instanceId === null
         ? file.uploadedBy === submission.submitter && file.createdAt >= notBefore
         : instanceId !== null && file.instanceId === instanceId);
-    if (!usable) errors.push({ pointer: ref.pointer, message: 'No such file was uploaded by you (or it expired)' });
+    if (!usable)
+      errors.push({ pointer: ref.pointer, message: 'No such file was uploaded by you (or it expired)' });
     else if (file.instanceId === null) mine.push(ref.id);
   }
   if (errors.length > 0) return errors;
@@ -60,7 +61,11 @@ export async function checkFileReferences(
 }
 
 /** Attaches the accepted uploads to the instance; answers the ids another submission took first. */
-export async function attachTo(app: FastifyInstance, submission: FileSubmission, instanceId: string): Promise<string[]> {
+export async function attachTo(
+  app: FastifyInstance,
+  submission: FileSubmission,
+  instanceId: string,
+): Promise<string[]> {
   if (submission.accepted.length === 0) return [];
   const now = app.engine.clock.now();
   const attached = new Set(

@@ -10,7 +10,11 @@ const ALLOWED = new Set<string>(ALLOWED_FILE_TYPES);
 const NO_CLAIM = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
 
 /** Office formats are zip files: a browser may call them zip, and `file-type` may see a plain zip. */
-const ZIP_FAMILY = new Set<string>(ALLOWED_FILE_TYPES.filter((t) => t.includes('openxml') || t.includes('opendocument') || t === 'application/zip'));
+const ZIP_FAMILY = new Set<string>(
+  ALLOWED_FILE_TYPES.filter(
+    (t) => t.includes('openxml') || t.includes('opendocument') || t === 'application/zip',
+  ),
+);
 
 /** Why an upload's type is refused (a 415). */
 export class FileTypeRefused extends Error {
@@ -57,7 +61,8 @@ export async function decideFileType(head: Uint8Array, declared: string, name: s
     throw new FileTypeRefused('The file type could not be recognised and is not allowed');
   }
   if (!ALLOWED.has(type)) throw new FileTypeRefused(`Files of type ${type} are not allowed`);
-  if (!NO_CLAIM.has(claim) && !ALLOWED.has(claim)) throw new FileTypeRefused(`Files of type ${claim} are not allowed`);
+  if (!NO_CLAIM.has(claim) && !ALLOWED.has(claim))
+    throw new FileTypeRefused(`Files of type ${claim} are not allowed`);
   const agrees =
     NO_CLAIM.has(claim) ||
     claim === type ||

@@ -13,7 +13,11 @@ export class ScanFailed extends Error {
  * clean, 1 infected; anything else, or no exit within `timeoutMs`, is a failure, so an upload is
  * never accepted unscanned when a scanner is configured.
  */
-export function scanBytes(command: readonly string[], bytes: Uint8Array, timeoutMs: number): Promise<ScanVerdict> {
+export function scanBytes(
+  command: readonly string[],
+  bytes: Uint8Array,
+  timeoutMs: number,
+): Promise<ScanVerdict> {
   const [program, ...args] = command;
   if (!program) return Promise.resolve('clean');
   return new Promise((resolve, reject) => {
@@ -33,11 +37,16 @@ export function scanBytes(command: readonly string[], bytes: Uint8Array, timeout
     child.stderr.on('data', (d: Buffer) => {
       if (stderr.length < 2000) stderr += d.toString('utf8');
     });
-    child.on('error', (err) => finish(() => reject(new ScanFailed(`The virus scan could not run: ${err.message}`))));
+    child.on('error', (err) =>
+      finish(() => reject(new ScanFailed(`The virus scan could not run: ${err.message}`))),
+    );
     child.on('close', (code) => {
       if (code === 0) finish(() => resolve('clean'));
       else if (code === 1) finish(() => resolve('infected'));
-      else finish(() => reject(new ScanFailed(`The virus scan failed (exit ${code}): ${stderr.trim().slice(0, 200)}`)));
+      else
+        finish(() =>
+          reject(new ScanFailed(`The virus scan failed (exit ${code}): ${stderr.trim().slice(0, 200)}`)),
+        );
     });
     // A scanner that stops reading early (it has seen enough) closes stdin: not our failure.
     child.stdin.on('error', () => {});

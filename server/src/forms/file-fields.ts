@@ -17,7 +17,8 @@ function escapePointer(key: string): string {
  */
 export function fileFields(schema: Json, data: Json, pointer = ''): { pointer: string; id: string }[] {
   if (!isObject(schema)) return [];
-  if (schema.format === FILE_FORMAT && typeof data === 'string' && data !== '') return [{ pointer, id: data }];
+  if (schema.format === FILE_FORMAT && typeof data === 'string' && data !== '')
+    return [{ pointer, id: data }];
   const found: { pointer: string; id: string }[] = [];
   if (Array.isArray(data) && isObject(schema.items)) {
     data.forEach((item, i) => {

@@ -111,7 +111,11 @@ async function fileRoutes(app: FastifyInstance): Promise<void> {
         try {
           const verdict = await scanBytes(settings.scanCommand, received.bytes, settings.scanTimeoutMs);
           if (verdict === 'infected')
-            throw new HttpProblem(422, 'FILE_INFECTED', 'The virus scan refused this file; nothing was stored');
+            throw new HttpProblem(
+              422,
+              'FILE_INFECTED',
+              'The virus scan refused this file; nothing was stored',
+            );
         } catch (err) {
           if (!(err instanceof ScanFailed)) throw err;
           req.log.warn({ err }, 'virus scan failed');
