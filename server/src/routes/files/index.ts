@@ -51,8 +51,11 @@ async function readableFile(app: FastifyInstance, user: RequestUser, id: string)
   } else {
     try {
       await visibleInstance(app, user, file.instanceId);
-    } catch {
-      throw problems.notFound('File');
+    } catch (err) {
+      // Hidden or gone: the file is not found either. Anything else (a lost database) stays itself.
+      const code = (err as { code?: unknown }).code;
+      if (code === 'NOT_FOUND' || code === 'INSTANCE_NOT_FOUND') throw problems.notFound('File');
+      throw err;
     }
   }
   return file;
