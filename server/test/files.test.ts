@@ -118,6 +118,38 @@ describe.each(dialects())('files on %s', (dialect) => {
     expect(exact.json().size).toBe(LIMIT);
   });
 
+  it('answers 413 over a real connection to a chunked upload far beyond the limit, keeping none of it', async () => {
+    // given a streamed body of unknown length (no content-length): 4 MiB of PNG-looking bytes
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { payload, headers } = multipart(
+      'huge.png',
+      'image/png',
+      Buffer.concat([PNG, Buffer.alloc(4 * 1024 * 1024, 1)]),
+    );
+    const chunks = Array.from({ length: Math.ceil(payload.length / 65536) }, (_, i) =>
+      payload.subarray(i * 65536, (i + 1) * 65536),
+    );
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    await purgeAll();
+    // when
+    const res = await fetch(`${address}/api/files`, {
+      method: 'POST',
+      headers: { ...sam.headers, ...headers },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    // then the whole body was read and dropped, and the answer is a problem, not a reset
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { code: string }).code).toBe('FILE_TOO_LARGE');
+    expect(await purgeAll()).toBe(0);
+  });
+
   it('refuses a type not on the list, or one the bytes contradict, with 415', async () => {
     const cases: [string, string, Buffer][] = [
       ['tool.exe', 'application/octet-stream', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(400, 0x90)])],
