@@ -1,6 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { addBatonFormKeywords, FormDocumentSchema, TemplateManifestSchema } from '@baton/schemas';
+import {
+  addBatonFormKeywords,
+  FILE_FORMAT,
+  FILE_ID_PATTERN,
+  FormDocumentSchema,
+  TemplateManifestSchema,
+} from '@baton/schemas';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +21,7 @@ function newAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true });
   addFormats(ajv);
   addBatonFormKeywords(ajv, () => TODAY);
+  ajv.addFormat(FILE_FORMAT, FILE_ID_PATTERN);
   return ajv;
 }
 

@@ -59,6 +59,7 @@ import {
   JobPatchBodySchema,
   JobSchema,
 } from './jobs.js';
+import { FileInfoSchema, FileListQuerySchema, FileListSchema } from './files.js';
 import { FormDocumentSchema } from './form-meta.js';
 import {
   IncidentBulkRetryBodySchema,
@@ -124,6 +125,7 @@ export * from './auth.js';
 export * from './common.js';
 export * from './decisions.js';
 export * from './definitions.js';
+export * from './files.js';
 export * from './form-js.js';
 export * from './form-meta.js';
 export * from './forms.js';
@@ -148,6 +150,9 @@ export * from './users.js';
 
 /** Every schema with an `$id`, to register once with the server (and the OpenAPI document). */
 export const allSchemas = [
+  FileInfoSchema,
+  FileListQuerySchema,
+  FileListSchema,
   ProblemSchema,
   IdParamsSchema,
   DecisionSchema,

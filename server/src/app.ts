@@ -21,6 +21,7 @@ import { authRoutes } from './routes/auth/index.js';
 import { decisionRoutes } from './routes/decisions/index.js';
 import { definitionRoutes } from './routes/definitions/index.js';
 import { eventRoutes } from './routes/events/index.js';
+import { filesPlugin } from './routes/files/index.js';
 import { formRoutes } from './routes/forms/index.js';
 import { groupRoutes } from './routes/groups/index.js';
 import { instanceRoutes } from './routes/instances/index.js';
@@ -133,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(groupRoutes);
   await app.register(tokenRoutes);
   await app.register(formRoutes);
+  await app.register(filesPlugin, { db: deps.db });
   await app.register(definitionRoutes);
   await app.register(decisionRoutes);
   await app.register(processAccessRoutes);

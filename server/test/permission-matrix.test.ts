@@ -53,6 +53,8 @@ interface Row {
   /** Builds the concrete URL (and fixtures it needs) for one caller. */
   readonly url?: (username: string) => Promise<string>;
   readonly body?: (username: string) => unknown;
+  /** Request headers beyond the caller's (a multipart upload's content type). */
+  readonly headers?: Record<string, string>;
   /** The refusal of signed-in callers: 403, or 404 where visibility hides the resource. */
   readonly denied?: 403 | 404;
   /** Per caller, where the refusal depends on who asks (403 for those who see it, 404 for the rest). */
@@ -137,6 +139,23 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
     await t.engine.failJob(jobId, 'mx', { retries: 0, errorMessage: 'matrix failure' }, SYSTEM);
     return (await t.engine.listIncidents({ instanceId, open: true }))[0]!.id;
   };
+  /** A text file attached to an instance sam started (its readers are the instance's). */
+  const attachedFile = async () => {
+    const id = randomUUID();
+    await t.app.files.insert({
+      id,
+      name: 'n.txt',
+      type: 'text/plain',
+      size: 2,
+      sha256: '0'.repeat(64),
+      uploadedBy: 'sam',
+      createdAt: t.clock.now(),
+      bytes: Buffer.from('hi'),
+    });
+    await t.app.files.attach([id], await instance(), 'sam', new Date(0), t.clock.now());
+    return id;
+  };
+  const UPLOAD_BOUNDARY = 'matrixboundary';
   const freshUser = async () => (await t.createUser({ username: `u${randomUUID().slice(0, 8)}` })).id;
 
   const rows: Row[] = [
@@ -556,6 +575,33 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       },
     },
     { method: 'GET', route: '/api/team-load', allowed: MANAGE },
+    // Any person may upload (it starts as theirs alone); a token needs `tasks`, which this one lacks.
+    {
+      method: 'POST',
+      route: '/api/files',
+      allowed: SESSIONS,
+      headers: { 'content-type': `multipart/form-data; boundary=${UPLOAD_BOUNDARY}` },
+      body: () =>
+        Buffer.from(
+          `--${UPLOAD_BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n` +
+            `Content-Type: text/plain\r\n\r\nhello\r\n--${UPLOAD_BOUNDARY}--\r\n`,
+        ),
+    },
+    // A file attached to sam's instance: exactly those who see the instance read it.
+    {
+      method: 'GET',
+      route: '/api/files/:id',
+      allowed: STAFF_MANAGE,
+      denied: 404,
+      url: async () => `/api/files/${await attachedFile()}`,
+    },
+    {
+      method: 'GET',
+      route: '/api/files',
+      allowed: STAFF_MANAGE,
+      denied: 404,
+      url: async () => `/api/files?instanceId=${await instance()}`,
+    },
     // The stream never ends, so only the refusal is checked here (the stream itself has its own test).
     { method: 'GET', route: '/api/events', allowed: [] },
   ];
@@ -586,6 +632,7 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
           method: row.method,
           url,
           ...(payload === undefined ? {} : { payload: payload as object }),
+          ...(row.headers ? { headers: row.headers } : {}),
         });
         const allowed = row.allowed.includes(caller);
         const denied = caller === 'anonymous' ? 401 : (row.deniedBy?.[caller] ?? row.denied ?? 403);

@@ -359,6 +359,16 @@ export const en = {
   'requests.range': '{from}–{to} of {total}',
   'modeler.narrowScreen':
     'The diagram editor is made for wider screens (700 px or more). On a phone you can look at a diagram and make small changes; draw on a tablet or a computer.',
+  'files.title': 'Files',
+  'files.choose': 'Choose a file',
+  'files.uploading': 'Uploading',
+  'files.attached': 'Attached file',
+  'files.remove': 'Remove',
+  'files.tooLarge': 'This file is too large.',
+  'files.typeRefused': 'Files of this type are not allowed.',
+  'files.infected': 'The virus scan refused this file.',
+  'files.scanFailed': 'The virus scan is unavailable; try again shortly.',
+  'files.failed': 'The upload failed; try again.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -358,4 +358,14 @@ export const zh: Dictionary = {
   'requests.range': '第 {from}–{to} 条，共 {total} 条',
   'modeler.narrowScreen':
     '流程图编辑器适用于更宽的屏幕（700 像素及以上）。在手机上可以查看流程图并做少量修改；绘制请使用平板或电脑。',
+  'files.title': '附件',
+  'files.choose': '选择文件',
+  'files.uploading': '正在上传',
+  'files.attached': '已附加的文件',
+  'files.remove': '移除',
+  'files.tooLarge': '文件太大。',
+  'files.typeRefused': '不允许上传此类型的文件。',
+  'files.infected': '病毒扫描拒绝了此文件。',
+  'files.scanFailed': '病毒扫描暂不可用，请稍后再试。',
+  'files.failed': '上传失败，请重试。',
 };

@@ -1,6 +1,8 @@
 import type { FieldError } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
 import { problems } from '../errors.js';
+import { checkFileReferences, type FileSubmission } from '../files/attachments.js';
+import { fileFields } from './file-fields.js';
 
 type Json = unknown;
 
@@ -57,12 +59,14 @@ async function unknownPeople(app: FastifyInstance, uiSchema: Json, data: Json): 
  * Checks submitted data against the latest version of a form; a 400 with every error as a JSON
  * pointer when it does not match. A form id with no saved form is a 409 (the process names a form
  * that was never saved), never a silent pass. Person fields (the user picker) must name an
- * existing, active user.
+ * existing, active user. With `files`, file fields must name files the submitter may hand in
+ * (see `checkFileReferences`); without, file fields are only checked for their form.
  */
 export async function assertMatchesForm(
   app: FastifyInstance,
   formId: string | null,
   data: unknown,
+  files?: FileSubmission,
 ): Promise<void> {
   if (!formId) return;
   const form = await app.store.forms.get(formId);
@@ -71,4 +75,8 @@ export async function assertMatchesForm(
   if (errors.length > 0) throw problems.formDataInvalid(errors);
   const people = await unknownPeople(app, form.uiSchema, data);
   if (people.length > 0) throw problems.formDataInvalid(people);
+  if (files) {
+    const fileErrors = await checkFileReferences(app, files, fileFields(form.schema, data));
+    if (fileErrors.length > 0) throw problems.formDataInvalid(fileErrors);
+  }
 }

@@ -1,4 +1,4 @@
-import { addBatonFormKeywords, type FieldError } from '@baton/schemas';
+import { addBatonFormKeywords, FILE_FORMAT, FILE_ID_PATTERN, type FieldError } from '@baton/schemas';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { problems } from '../errors.js';
@@ -35,6 +35,8 @@ function newAjv(dialect: Dialect, now: () => Date = () => new Date()): Ajv {
   const ajv = dialect === '2020-12' ? new Ajv2020(opts) : new Ajv(opts);
   addFormats(ajv);
   addBatonFormKeywords(ajv, now);
+  // A file field holds the id of an upload; whose file it is, is checked apart (form-data.ts).
+  ajv.addFormat(FILE_FORMAT, FILE_ID_PATTERN);
   return ajv;
 }
 

@@ -144,6 +144,27 @@ export const serverMigrations: Readonly<Record<string, Migration>> = {
       await sql`drop table process_starters`.execute(db);
     },
   },
+  // Uploaded files, bytes included: one database holds everything, so one backup restores the
+  // instances with the files they refer to (see docs/TEAMS.md, "Files").
+  '0005_files': {
+    async up(db) {
+      await sql`create table files (
+        id uuid primary key,
+        name text not null,
+        type text not null,
+        size integer not null check (size >= 0),
+        sha256 text not null,
+        bytes bytea not null,
+        uploaded_by text not null,
+        instance_id uuid,
+        created_at timestamptz not null,
+        attached_at timestamptz
+      )`.execute(db);
+      await sql`create index files_instance on files (instance_id) where instance_id is not null`.execute(db);
+      // Unattached uploads expire: the purge reads them by age.
+      await sql`create index files_unattached on files (created_at) where instance_id is null`.execute(db);
+    },
+  },
 };
 
 /**

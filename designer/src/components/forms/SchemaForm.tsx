@@ -7,8 +7,11 @@ import { cspValidator } from './csp-validator.js';
 import { humanMessage, localizeSchema, withUserPickers } from './form-data.js';
 import { checkSchemaShape } from './schema-shape.js';
 import { UserPickerWidget } from './UserPickerWidget.js';
+import { FileWidget } from './FileWidget.js';
+import { FILE_FORMAT } from '@baton/schemas';
 
-const widgets = { user: UserPickerWidget };
+// rjsf picks a string field's widget by its `format` when one of that name is registered.
+const widgets = { user: UserPickerWidget, [FILE_FORMAT]: FileWidget };
 
 /** The meta-schema reference is not needed to validate, and rjsf would try to resolve it. */
 export function forRjsf(schema: JsonObject): RJSFSchema {

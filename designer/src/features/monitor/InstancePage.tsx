@@ -11,6 +11,7 @@ import { useAsync } from '../../app/use-async.js';
 import { useLiveEvents } from '../../app/use-live-events.js';
 import { elementLabels } from '../../components/element-labels.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { FileLinks } from '../../components/FileLinks.js';
 import { LazyDiagram } from '../../components/LazyDiagram.js';
 import { Loading } from '../../components/Loading.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
@@ -171,6 +172,7 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
               </ul>
             </div>
           ) : null}
+          <FileLinks instanceId={detail.id} />
           <div className="card">
             <h2>{t('instances.openTasks')}</h2>
             {openTasks.length === 0 ? <p className="muted">—</p> : null}

@@ -8,6 +8,7 @@ import { useI18n } from '../../app/i18n.js';
 import { href, navigate } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { FileLinks } from '../../components/FileLinks.js';
 import { openingData } from '../../components/forms/form-data.js';
 import { SchemaForm } from '../../components/forms/SchemaForm.js';
 import { elementLabels } from '../../components/element-labels.js';
@@ -199,6 +200,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
           )}
         </div>
         <aside className="task-side">
+          <FileLinks instanceId={current.instanceId} />
           <div className="card">
             <h2>{t('task.comments')}</h2>
             <ul className="comments">

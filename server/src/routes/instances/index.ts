@@ -4,6 +4,7 @@ import { currentUser, requireRole, requireUser } from '../../auth/permissions.js
 import { identityOf } from '../../auth/identity.js';
 import { visibleInstance } from '../../auth/visibility.js';
 import { problems } from '../../errors.js';
+import { attachTo, fileSubmission } from '../../files/attachments.js';
 import { assertMatchesForm } from '../../forms/form-data.js';
 import { parseOptionalDateTime } from '../../util/dates.js';
 import type { JsonValue } from '../../util/json.js';
@@ -32,11 +33,14 @@ export async function instanceRoutes(app: FastifyInstance): Promise<void> {
           ? await app.engine.getLatestDefinition(processId)
           : (await app.engine.listDefinitions({ processId })).find((d) => d.version === version);
       if (!definition) throw problems.notFound(`Process '${processId}' version ${version}`);
+      const files = fileSubmission(currentUser(req).username);
       const instance = await app.engine.startInstance(
         { processId, version: definition.version, variables, businessKey },
         identityOf(req),
-        (start) => assertMatchesForm(app, start.formId, variables),
+        (start) => assertMatchesForm(app, start.formId, variables, files),
       );
+      // After the start commits: the instance id exists only now (docs/TEAMS.md, "Files").
+      await attachTo(app, files, instance.id);
       return reply.code(201).send(instanceDetailDto(instance));
     },
   );

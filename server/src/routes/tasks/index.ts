@@ -6,6 +6,7 @@ import { currentUser, hasRole, requireUser } from '../../auth/permissions.js';
 import { managerScope } from '../../auth/process-scope.js';
 import { visibleTask } from '../../auth/visibility.js';
 import { problems } from '../../errors.js';
+import { fileSubmission } from '../../files/attachments.js';
 import { assertMatchesForm } from '../../forms/form-data.js';
 import type { RequestUser } from '../../types.js';
 import { parseOptionalDateTime } from '../../util/dates.js';
@@ -151,7 +152,7 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
       const variables = (req.body.variables ?? {}) as Variables;
       // One engine command: the policy (assignee, or a candidate claiming it now), then the form.
       await app.engine.completeTask(req.params.id, variables, identityOf(req), (task) =>
-        assertMatchesForm(app, task.formId, variables),
+        assertMatchesForm(app, task.formId, variables, fileSubmission(currentUser(req).username, task.id)),
       );
       return reply.code(204).send();
     },

@@ -9,7 +9,8 @@ import type {
 } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
 import { identityOf } from '../../auth/identity.js';
-import { requireUser } from '../../auth/permissions.js';
+import { currentUser, requireUser } from '../../auth/permissions.js';
+import { fileSubmission } from '../../files/attachments.js';
 import { assertMatchesForm } from '../../forms/form-data.js';
 import type { Variables } from '../../util/json.js';
 import { taskDto } from '../dto.js';
@@ -93,7 +94,7 @@ export async function taskActionRoutes(app: FastifyInstance): Promise<void> {
       const variables = (req.body.variables ?? {}) as Variables;
       return taskDto(
         await app.engine.resolveTask(req.params.id, variables, identityOf(req), (task) =>
-          assertMatchesForm(app, task.formId, variables),
+          assertMatchesForm(app, task.formId, variables, fileSubmission(currentUser(req).username, task.id)),
         ),
       );
     },
