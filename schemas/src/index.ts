@@ -66,6 +66,7 @@ import {
   MigrationBodySchema,
   MigrationReportSchema,
 } from './migrations.js';
+import { MailSettingsBodySchema, MailSettingsSchema } from './mail-settings.js';
 import { NotificationListQuerySchema, NotificationListSchema, NotificationSchema } from './notifications.js';
 import { ProcessGroupsBodySchema, ProcessGroupsSchema } from './process-access.js';
 import { MessageBodySchema, MessageResultSchema, SignalBodySchema, SignalResultSchema } from './messages.js';
@@ -126,6 +127,7 @@ export * from './jobs.js';
 export * from './kpis.js';
 export * from './messages.js';
 export * from './migrations.js';
+export * from './mail-settings.js';
 export * from './notifications.js';
 export * from './process-access.js';
 export * from './requests.js';
@@ -217,6 +219,8 @@ export const allSchemas = [
   NotificationSchema,
   NotificationListSchema,
   NotificationListQuerySchema,
+  MailSettingsSchema,
+  MailSettingsBodySchema,
   TemplateSchema,
   TemplateListSchema,
   TemplateParamsSchema,
