@@ -25,7 +25,10 @@ export const MailSettingsSchema = {
   type: 'object',
   properties: {
     ...mailSettingsProperties,
-    available: { type: 'boolean', description: 'false: this server has no SMTP server set up, so sends no mail' },
+    available: {
+      type: 'boolean',
+      description: 'false: this server has no SMTP server set up, so sends no mail',
+    },
   },
   required: ['email', 'mail', 'language', 'available'],
 } as const;

@@ -206,7 +206,9 @@ export interface MailSettings {
  * Mail settings from the environment, or undefined when `BATON_SMTP_URL` is unset (mail off).
  * A value that cannot be used stops the start with a SettingError.
  */
-export function mailSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): MailSettings | undefined {
+export function mailSettingsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): MailSettings | undefined {
   const smtpUrl = env.BATON_SMTP_URL?.trim();
   if (!smtpUrl) return undefined;
   if (!/^smtps?:\/\//.test(smtpUrl))

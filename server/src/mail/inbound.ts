@@ -60,9 +60,11 @@ async function addReply(app: FastifyInstance, notificationId: string, raw: Buffe
   if (typeof auto === 'string' && auto.toLowerCase() !== 'no') return;
   const text = replyText(parsed.text ?? '');
   if (!text) throw refusal(550, 'The reply has no text above the quoted mail');
-  if (text.length > MAX_REPLY_CHARS) throw refusal(552, `The reply is longer than ${MAX_REPLY_CHARS} characters`);
+  if (text.length > MAX_REPLY_CHARS)
+    throw refusal(552, `The reply is longer than ${MAX_REPLY_CHARS} characters`);
   const notification = await app.store.notifications.get(notificationId);
-  const taskId = notification && typeof notification.data.taskId === 'string' ? notification.data.taskId : null;
+  const taskId =
+    notification && typeof notification.data.taskId === 'string' ? notification.data.taskId : null;
   if (!notification || !taskId) throw refusal(550, 'This notification cannot be answered by mail');
   const user = await app.store.users.getById(notification.userId);
   if (!user?.active) throw refusal(550, 'This account cannot comment');

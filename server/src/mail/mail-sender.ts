@@ -43,7 +43,9 @@ export function smtpTransport(url: string): Transporter {
     host: u.hostname,
     port: Number(u.port || (secure ? 465 : 587)),
     secure,
-    ...(u.username ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } } : {}),
+    ...(u.username
+      ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } }
+      : {}),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
@@ -109,7 +111,13 @@ export class MailSender {
   }
 
   #claim(kind: 'each' | 'digest', limit: number): Promise<OutboxMail[]> {
-    return this.#deps.store.mail.claim(kind, this.#owner, this.#deps.now(), this.#deps.leaseMs ?? 120_000, limit);
+    return this.#deps.store.mail.claim(
+      kind,
+      this.#owner,
+      this.#deps.now(),
+      this.#deps.leaseMs ?? 120_000,
+      limit,
+    );
   }
 
   #add(report: { sent: number; failed: number; skipped: number }, outcome: keyof SendReport): void {
@@ -123,13 +131,21 @@ export class MailSender {
     if (!first) return 'skipped';
     const ids = mails.map((m) => m.id);
     if (!first.email || first.mode === 'off') {
-      await store.mail.markFailed(ids, this.#owner, 'not sent: mail is off for this user', null, this.#deps.now());
+      await store.mail.markFailed(
+        ids,
+        this.#owner,
+        'not sent: mail is off for this user',
+        null,
+        this.#deps.now(),
+      );
       return 'skipped';
     }
     const taskId = mails.length === 1 ? taskIdOf(first) : null;
     const replyable = Boolean(settings.replySecret && taskId);
     const text: MailText =
-      first.kind === 'digest' ? digestMail(mails, settings.publicUrl) : singleMail(first, settings.publicUrl, replyable);
+      first.kind === 'digest'
+        ? digestMail(mails, settings.publicUrl)
+        : singleMail(first, settings.publicUrl, replyable);
     try {
       await this.#deps.transport.sendMail({
         from: settings.from,
@@ -137,7 +153,10 @@ export class MailSender {
         subject: text.subject,
         text: text.text,
         messageId: `<${first.id}@baton>`,
-        headers: { 'Auto-Submitted': 'auto-generated', 'Content-Language': first.language === 'zh' ? 'zh-CN' : 'en' },
+        headers: {
+          'Auto-Submitted': 'auto-generated',
+          'Content-Language': first.language === 'zh' ? 'zh-CN' : 'en',
+        },
         ...(replyable && settings.replySecret
           ? { replyTo: replyAddress(settings.replySecret, settings.replyDomain, first.notificationId) }
           : {}),
@@ -147,7 +166,13 @@ export class MailSender {
       const now = this.#deps.now();
       const retryAt =
         attempts >= (this.#deps.maxAttempts ?? 8) ? null : new Date(now.getTime() + retryDelayMs(attempts));
-      await store.mail.markFailed(ids, this.#owner, err instanceof Error ? err.message : String(err), retryAt, now);
+      await store.mail.markFailed(
+        ids,
+        this.#owner,
+        err instanceof Error ? err.message : String(err),
+        retryAt,
+        now,
+      );
       this.#deps.log?.warn({ err, outbox: ids }, 'mail not sent');
       return 'failed';
     }

@@ -27,7 +27,12 @@ export function mentionedNames(text: string): string[] {
  * notification and may from now on read the task (`auth/visibility.ts`), though not work on it.
  * Runs after the comment's own transaction; returns how many were notified.
  */
-export async function notifyMentions(app: FastifyInstance, task: Task, text: string, by: string): Promise<number> {
+export async function notifyMentions(
+  app: FastifyInstance,
+  task: Task,
+  text: string,
+  by: string,
+): Promise<number> {
   const names = mentionedNames(text);
   if (names.length === 0) return 0;
   const name = task.name || task.elementId;

@@ -48,7 +48,11 @@ function languageOf(language: string | null, locale: string): MailLanguage {
 export function mailQueries(db: Db) {
   return {
     async settings(userId: string): Promise<MailSettingsRecord> {
-      const row = await db.selectFrom('user_mail').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      const row = await db
+        .selectFrom('user_mail')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       if (!row) return OFF;
       return { email: row.email, mode: row.mode as MailMode, language: row.language as MailLanguage | null };
     },
@@ -77,7 +81,9 @@ export function mailQueries(db: Db) {
       limit: number,
     ): Promise<OutboxMail[]> {
       const until = new Date(now.getTime() + leaseMs);
-      const claimed = await sql<{ id: string }>`update mail_outbox set locked_by = ${owner}, locked_until = ${until}
+      const claimed = await sql<{
+        id: string;
+      }>`update mail_outbox set locked_by = ${owner}, locked_until = ${until}
         where id in (
           select id from mail_outbox
           where kind = ${kind} and sent_at is null and failed_at is null and due_at <= ${now}
@@ -215,7 +221,14 @@ export function watcherQueries(db: Db) {
         if (usernames.length === 0) return [];
         await trx
           .insertInto('task_watchers')
-          .values(usernames.map((username) => ({ task_id: taskId, username, added_by: by, created_at: notification.now })))
+          .values(
+            usernames.map((username) => ({
+              task_id: taskId,
+              username,
+              added_by: by,
+              created_at: notification.now,
+            })),
+          )
           .onConflict((oc) => oc.columns(['task_id', 'username']).doNothing())
           .execute();
         return recordNotifications(trx, { ...notification, usernames, groups: [], except: by });

@@ -22,9 +22,11 @@ export async function mailSettingsRoutes(app: FastifyInstance): Promise<void> {
   function checked(body: MailSettingsBody): MailSettingsRecord {
     const email = body.email?.trim() || null;
     if (body.mail !== 'off' && email === null)
-      throw problems.badRequest('MAIL_ADDRESS_REQUIRED', 'Give an e-mail address to receive notifications by mail', [
-        { pointer: '/email', message: 'required when mail is not off' },
-      ]);
+      throw problems.badRequest(
+        'MAIL_ADDRESS_REQUIRED',
+        'Give an e-mail address to receive notifications by mail',
+        [{ pointer: '/email', message: 'required when mail is not off' }],
+      );
     return { email, mode: body.mail, language: body.language ?? null };
   }
 
