@@ -104,7 +104,7 @@ describe.each(dialects())('e-mail notifications on %s', (dialect) => {
     // then
     expect(report).toEqual({ sent: 1, failed: 0, skipped: 0 });
     const [mail] = mailsTo('chen');
-    expect(mail?.subject).toBe('[Baton] ann 将「Review the offer」转交给你');
+    expect(mail?.subject).toBe('[Baton] ann 把「Review the offer」转交给了你');
     expect(mail?.language).toBe('zh-CN');
     expect(mail?.text).toContain(`http://baton.test/tasks/${taskId}`);
     expect(mail?.text).toContain('回复此邮件');

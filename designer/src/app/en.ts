@@ -355,6 +355,21 @@ export const en = {
   'requests.range': '{from}–{to} of {total}',
   'modeler.narrowScreen':
     'The diagram editor is made for wider screens (700 px or more). On a phone you can look at a diagram and make small changes; draw on a tablet or a computer.',
+  'notifications.task.assigned': '{by} assigned "{task}" to you',
+  'notifications.task.mentioned': '{by} mentioned you on "{task}"',
+  'mail.title': 'E-mail',
+  'mail.unavailable': 'This server does not send e-mail; ask your administrator to set it up.',
+  'mail.address': 'E-mail address',
+  'mail.mode': 'Send notifications by e-mail',
+  'mail.mode.off': 'Never',
+  'mail.mode.each': 'Each one, at once',
+  'mail.mode.daily': 'A daily digest',
+  'mail.language': 'Language of the mails',
+  'mail.language.account': 'My language',
+  'mail.save': 'Save',
+  'mail.saved': 'Saved.',
+  'mail.replyHint':
+    'Reply to a mail about a task to add a comment; write @name in a comment to tell someone.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -354,4 +354,18 @@ export const zh: Dictionary = {
   'requests.range': '第 {from}–{to} 条，共 {total} 条',
   'modeler.narrowScreen':
     '流程图编辑器适用于更宽的屏幕（700 像素及以上）。在手机上可以查看流程图并做少量修改；绘制请使用平板或电脑。',
+  'notifications.task.assigned': '{by} 把「{task}」分配给了你',
+  'notifications.task.mentioned': '{by} 在「{task}」中提到了你',
+  'mail.title': '电子邮件',
+  'mail.unavailable': '此服务器不发送电子邮件；请联系管理员进行设置。',
+  'mail.address': '电子邮件地址',
+  'mail.mode': '通过电子邮件发送通知',
+  'mail.mode.off': '从不',
+  'mail.mode.each': '每条立即发送',
+  'mail.mode.daily': '每日汇总',
+  'mail.language': '邮件语言',
+  'mail.language.account': '我的语言',
+  'mail.save': '保存',
+  'mail.saved': '已保存。',
+  'mail.replyHint': '回复任务相关的邮件即可添加评论；在评论中写 @用户名 即可通知对方。',
 };

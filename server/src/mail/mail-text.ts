@@ -35,10 +35,10 @@ const WORDS: Record<MailLanguage, Words> = {
   },
   zh: {
     kinds: {
-      'task.assigned': (by, task) => `${by} 将「${task}」分配给你`,
-      'task.handedOff': (by, task) => `${by} 将「${task}」转交给你`,
-      'task.delegated': (by, task) => `${by} 将「${task}」委托给你`,
-      'task.returned': (by, task) => `${by} 将「${task}」退回给你`,
+      'task.assigned': (by, task) => `${by} 把「${task}」分配给了你`,
+      'task.handedOff': (by, task) => `${by} 把「${task}」转交给了你`,
+      'task.delegated': (by, task) => `${by} 把「${task}」委派给了你`,
+      'task.returned': (by, task) => `${by} 把「${task}」驳回给了你`,
       'task.mentioned': (by, task) => `${by} 在「${task}」中提到了你`,
     },
     open: '打开',
