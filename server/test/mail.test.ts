@@ -1,7 +1,7 @@
 import { systemIdentity } from '@baton/engine';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MailSettings } from '../src/config.js';
+import { type MailSettings, mailSettingsFromEnv, SettingError } from '../src/config.js';
 import { type InboundMail, replyText, startInbound } from '../src/mail/inbound.js';
 import { MailSender, smtpTransport } from '../src/mail/mail-sender.js';
 import { replyAddress, verifyReplyAddress } from '../src/mail/reply-token.js';
@@ -110,6 +110,19 @@ describe.each(dialects())('e-mail notifications on %s', (dialect) => {
     expect(mail?.text).toContain('回复此邮件');
     expect(mail?.replyTo && verifyReplyAddress(SECRET, mail.replyTo)).toBeTruthy();
     expect(sink.mails).toHaveLength(1);
+  });
+
+  it('mails an assignment by a manager to the assignee', async () => {
+    const taskId = await reviewTask();
+    const admin = await t.userSession('ada', ['admin']);
+    const res = await t.call(admin, {
+      method: 'POST',
+      url: `/api/tasks/${taskId}/assign`,
+      payload: { user: 'chen' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    await sender.runOnce();
+    expect(mailsTo('chen').at(-1)?.subject).toBe('[Baton] ada 把「Review the offer」分配给了你');
   });
 
   it('mails a baton.notify announcement in English to those who asked for mail, and only to them', async () => {
@@ -370,6 +383,34 @@ describe.each(dialects())('mail settings on %s', (dialect) => {
       url: '/api/users/00000000-0000-4000-8000-000000000000/mail-settings',
     });
     expect(missing.statusCode).toBe(404);
+  });
+});
+
+describe('mail settings from the environment', () => {
+  const base = { BATON_SMTP_URL: 'smtp://127.0.0.1:2525', BATON_MAIL_FROM: 'Baton <baton@example.com>' };
+
+  it('is off without BATON_SMTP_URL, and reads the rest with defaults', () => {
+    expect(mailSettingsFromEnv({})).toBeUndefined();
+    expect(mailSettingsFromEnv(base)).toMatchObject({
+      smtpUrl: 'smtp://127.0.0.1:2525',
+      replyDomain: 'example.com',
+      replySecret: null,
+      inbound: null,
+      digestHourUtc: 7,
+    });
+    expect(
+      mailSettingsFromEnv({ ...base, BATON_MAIL_SECRET: SECRET, BATON_SMTP_INBOUND_PORT: '2526' })?.inbound,
+    ).toEqual({ port: 2526, host: '127.0.0.1', maxBytes: 256 * 1024 });
+  });
+
+  it('stops the start on a setting it cannot use', () => {
+    expect(() => mailSettingsFromEnv({ BATON_SMTP_URL: 'http://x' })).toThrow(SettingError);
+    expect(() => mailSettingsFromEnv({ BATON_SMTP_URL: 'smtp://x' })).toThrow(/BATON_MAIL_FROM/);
+    expect(() => mailSettingsFromEnv({ ...base, BATON_SMTP_INBOUND_PORT: '2526' })).toThrow(
+      /BATON_MAIL_SECRET/,
+    );
+    expect(() => mailSettingsFromEnv({ ...base, BATON_MAIL_SECRET: 'short' })).toThrow(/32/);
+    expect(() => mailSettingsFromEnv({ ...base, BATON_MAIL_DIGEST_HOUR: '24' })).toThrow(SettingError);
   });
 });
 
