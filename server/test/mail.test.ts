@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MailSettings, mailSettingsFromEnv, SettingError } from '../src/config.js';
 import { type InboundMail, replyText, startInbound } from '../src/mail/inbound.js';
+import { startMail } from '../src/mail/index.js';
 import { MailSender, smtpTransport } from '../src/mail/mail-sender.js';
 import { replyAddress, verifyReplyAddress } from '../src/mail/reply-token.js';
 import { announceProcess } from './fixtures/bpmn.js';
@@ -272,6 +273,32 @@ describe.each(dialects())('e-mail notifications on %s', (dialect) => {
     ).toBe(false);
     await sender.runOnce();
     expect(mailsTo('bob').at(-1)?.subject).toBe('[Baton] ann mentioned you on "Review the offer"');
+  });
+
+  it('runs a sender beside the server when mail is set up, and stops it', async () => {
+    // given
+    const running = await startMail(t.app);
+    const before = mailsTo('ann').length;
+    // when
+    await t.store.notifications.record({
+      usernames: ['ann'],
+      groups: [],
+      subject: 'Sent in the background',
+      body: null,
+      data: {},
+      instanceId: null,
+      jobId: null,
+      now: t.clock.now(),
+    });
+    // then: the sender polls every second
+    for (let i = 0; i < 50 && mailsTo('ann').length === before; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    await running.stop();
+    expect(
+      mailsTo('ann')
+        .slice(before)
+        .map((m) => m.subject),
+    ).toEqual(['[Baton] Sent in the background']);
   });
 
   describe('replies by mail', () => {
