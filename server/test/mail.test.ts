@@ -272,7 +272,11 @@ describe.each(dialects())('e-mail notifications on %s', (dialect) => {
       annList.json().items.some((n: { data: { kind?: string } }) => n.data.kind === 'task.mentioned'),
     ).toBe(false);
     await sender.runOnce();
-    expect(mailsTo('bob').at(-1)?.subject).toBe('[Baton] ann mentioned you on "Review the offer"');
+    const mentionMail = mailsTo('bob').at(-1);
+    expect(mentionMail?.subject).toBe('[Baton] ann mentioned you on "Review the offer"');
+    expect(mentionMail?.text).toContain('What do you think, @bob?');
+    // Read-only: no reply address, so no promise that a reply becomes a comment.
+    expect(mentionMail?.replyTo).toBeNull();
   });
 
   it('runs a sender beside the server when mail is set up, and stops it', async () => {

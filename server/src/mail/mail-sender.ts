@@ -141,7 +141,8 @@ export class MailSender {
       return 'skipped';
     }
     const taskId = mails.length === 1 ? taskIdOf(first) : null;
-    const replyable = Boolean(settings.replySecret && taskId);
+    // A mention lets its reader see the task, not act on it: a reply could not become a comment.
+    const replyable = Boolean(settings.replySecret && taskId && first.data.kind !== 'task.mentioned');
     const text: MailText =
       first.kind === 'digest'
         ? digestMail(mails, settings.publicUrl)
