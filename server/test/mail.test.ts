@@ -353,6 +353,19 @@ describe.each(dialects())('e-mail notifications on %s', (dialect) => {
       expect((await comments()).map((c) => c.text)).not.toContain('sneaky');
     });
 
+    it('drops an automatic answer (out of office) without a comment or a bounce', async () => {
+      await nodemailer
+        .createTransport({ host: '127.0.0.1', port: inbound.port, secure: false, ignoreTLS: true })
+        .sendMail({
+          from: 'chen@people.test',
+          to: replyToOfTask(),
+          subject: 'Out of office',
+          text: 'I am away until Monday.',
+          headers: { 'Auto-Submitted': 'auto-replied' },
+        });
+      expect(await comments()).toHaveLength(1);
+    });
+
     it('refuses a reply larger than the limit', async () => {
       await expect(send(replyToOfTask(), 'x'.repeat(8000))).rejects.toMatchObject({ responseCode: 552 });
       expect(await comments()).toHaveLength(1);
