@@ -42,7 +42,12 @@ export function MailSettingsSection() {
 
   if (!loaded.data) return <ErrorMessage error={loaded.error} />;
   return (
-    <form className="card mail-settings" onSubmit={(e) => void submit(e)} data-testid="mail-settings">
+    <form
+      className="card mail-settings"
+      style={{ marginTop: '1rem', maxWidth: '32rem' }}
+      onSubmit={(e) => void submit(e)}
+      data-testid="mail-settings"
+    >
       <h2>{t('mail.title')}</h2>
       {loaded.data.available ? null : <p className="muted">{t('mail.unavailable')}</p>}
       <ErrorMessage error={error} />
