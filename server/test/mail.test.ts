@@ -371,6 +371,27 @@ describe.each(dialects())('e-mail notifications on %s', (dialect) => {
       expect(await comments()).toHaveLength(1);
     });
   });
+
+  it('forgets sent mails after 30 days, keeping the notifications', async () => {
+    const [n] = await t.store.notifications.record({
+      usernames: ['ann'],
+      groups: [],
+      subject: 'Old news',
+      body: null,
+      data: {},
+      instanceId: null,
+      jobId: null,
+      now: t.clock.now(),
+    });
+    await sender.runOnce();
+    expect(await t.store.mail.outboxOf([n!.id])).toHaveLength(1);
+    t.clock.advance(31 * 24 * 3600_000);
+    await sender.runOnce();
+    expect(await t.store.mail.outboxOf([n!.id])).toEqual([]);
+    expect(
+      (await t.call(people.ann!, { method: 'GET', url: '/api/notifications' })).json().items,
+    ).toContainEqual(expect.objectContaining({ id: n!.id }));
+  });
 });
 
 describe.each(dialects())('mail settings on %s', (dialect) => {

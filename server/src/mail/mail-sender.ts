@@ -30,6 +30,9 @@ export interface SendReport {
   readonly skipped: number;
 }
 
+/** How long the outbox keeps a mail after it was sent or given up (for the operator's questions). */
+const KEEP_MS = 30 * 24 * 3600_000;
+
 /** The wait before attempt n + 1 (n ≥ 1 attempts failed): 30 s doubling, at most an hour. */
 export function retryDelayMs(failedAttempts: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, failedAttempts - 1), 3_600_000);
@@ -72,9 +75,13 @@ export class MailSender {
     this.#owner = deps.owner ?? `mail-${randomUUID()}`;
   }
 
-  /** One pass: every due single mail, then every due digest (in batches of 100 and 500). */
+  /**
+   * One pass: every due single mail, then every due digest (in batches of 100 and 500). The
+   * outbox forgets what was sent or given up more than 30 days ago.
+   */
   async runOnce(): Promise<SendReport> {
     const report = { sent: 0, failed: 0, skipped: 0 };
+    await this.#deps.store.mail.purge(new Date(this.#deps.now().getTime() - KEEP_MS));
     for (;;) {
       const batch = await this.#claim('each', 100);
       if (batch.length === 0) break;

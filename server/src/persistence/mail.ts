@@ -180,6 +180,15 @@ export function mailQueries(db: Db) {
         .execute();
     },
 
+    /** Forgets mails sent or given up before `before` (the notifications stay). Returns how many. */
+    async purge(before: Date): Promise<number> {
+      const result = await db
+        .deleteFrom('mail_outbox')
+        .where((eb) => eb.or([eb('sent_at', '<', before), eb('failed_at', '<', before)]))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     /** Where each queued mail of a notification stands (operators and tests). */
     async outboxOf(notificationIds: readonly string[]) {
       if (notificationIds.length === 0) return [];
