@@ -363,12 +363,23 @@ describe.each(dialects())('e-mail notifications on %s', (dialect) => {
           text: 'I am away until Monday.',
           headers: { 'Auto-Submitted': 'auto-replied' },
         });
-      expect(await comments()).toHaveLength(1);
+      expect((await comments()).map((c) => c.text)).not.toContain('I am away until Monday.');
+    });
+
+    it('tells the people a mailed reply mentions', async () => {
+      await send(replyToOfTask(), '@dave please check the figures.');
+      expect((await comments()).at(-1)).toEqual({ by: 'chen', text: '@dave please check the figures.' });
+      const dave = await t.call(people.dave!, { method: 'GET', url: '/api/notifications' });
+      expect(dave.json().items[0].data).toMatchObject({ kind: 'task.mentioned', taskId, by: 'chen' });
+      expect((await t.call(people.dave!, { method: 'GET', url: `/api/tasks/${taskId}` })).statusCode).toBe(
+        200,
+      );
     });
 
     it('refuses a reply larger than the limit', async () => {
+      const before = (await comments()).length;
       await expect(send(replyToOfTask(), 'x'.repeat(8000))).rejects.toMatchObject({ responseCode: 552 });
-      expect(await comments()).toHaveLength(1);
+      expect(await comments()).toHaveLength(before);
     });
   });
 
