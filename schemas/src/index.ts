@@ -74,6 +74,7 @@ import {
   MigrationReportSchema,
   ModificationBodySchema,
 } from './migrations.js';
+import { MailSettingsBodySchema, MailSettingsSchema } from './mail-settings.js';
 import { NotificationListQuerySchema, NotificationListSchema, NotificationSchema } from './notifications.js';
 import { ProcessGroupsBodySchema, ProcessGroupsSchema } from './process-access.js';
 import { MessageBodySchema, MessageResultSchema, SignalBodySchema, SignalResultSchema } from './messages.js';
@@ -136,6 +137,7 @@ export * from './jobs.js';
 export * from './kpis.js';
 export * from './messages.js';
 export * from './migrations.js';
+export * from './mail-settings.js';
 export * from './notifications.js';
 export * from './process-access.js';
 export * from './requests.js';
@@ -234,6 +236,8 @@ export const allSchemas = [
   NotificationSchema,
   NotificationListSchema,
   NotificationListQuerySchema,
+  MailSettingsSchema,
+  MailSettingsBodySchema,
   TemplateSchema,
   TemplateListSchema,
   TemplateParamsSchema,

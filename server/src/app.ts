@@ -113,7 +113,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.builtInHandlers) {
     deps.engine.registerHandler(
       NOTIFY_JOB_TYPE,
-      notifyHandler({ store: app.store, live, now: () => deps.engine.clock.now() }),
+      notifyHandler({
+        store: app.store,
+        live,
+        now: () => deps.engine.clock.now(),
+        digestHourUtc: deps.config.mail?.digestHourUtc,
+      }),
     );
   }
 

@@ -42,6 +42,8 @@ export interface ServerConfig {
   readonly readyTimeoutMs: number;
   /** Body limit of a form save (`POST /api/forms`). */
   readonly formBodyLimit: number;
+  /** E-mail (`mailSettingsFromEnv`); absent: no mail is sent or received. */
+  readonly mail?: MailSettings;
 }
 
 const MiB = 1024 * 1024;
@@ -175,4 +177,74 @@ export function credentialSettingsFromEnv(
   const streams = Number(env.BATON_MAX_STREAMS);
   if (Number.isInteger(streams) && streams > 0) settings.maxStreamsPerCredential = streams;
   return settings;
+}
+
+/** E-mail out (SMTP) and in (replies to notification mails); see docs/TEAMS.md, "E-mail". */
+export interface MailSettings {
+  /** `BATON_SMTP_URL`, e.g. `smtp://127.0.0.1:2525` or `smtps://user:pass@host:465`. */
+  readonly smtpUrl: string;
+  /** `BATON_MAIL_FROM`, e.g. `Baton <baton@example.com>`. */
+  readonly from: string;
+  /** `BATON_PUBLIC_URL`: where people open the web app; mails link to tasks under it. */
+  readonly publicUrl: string;
+  /** `BATON_MAIL_DIGEST_HOUR`: the hour (UTC, 0-23) daily digests go out; default 7. */
+  readonly digestHourUtc: number;
+  /**
+   * `BATON_MAIL_SECRET`: the key reply addresses are signed with (HMAC-SHA256); every server
+   * process must share it. Without it mails carry no reply address.
+   */
+  readonly replySecret: string | null;
+  /** The domain of reply addresses (`BATON_MAIL_REPLY_DOMAIN`, else that of `from`). */
+  readonly replyDomain: string;
+  /** `BATON_SMTP_INBOUND_PORT` (and `_HOST`, default 127.0.0.1): receive replies; off when unset. */
+  readonly inbound: { readonly port: number; readonly host: string; readonly maxBytes: number } | null;
+  /** How often the sender looks for mail to send (`BATON_MAIL_POLL_MS`, default 5000). */
+  readonly pollMs: number;
+}
+
+/**
+ * Mail settings from the environment, or undefined when `BATON_SMTP_URL` is unset (mail off).
+ * A value that cannot be used stops the start with a SettingError.
+ */
+export function mailSettingsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): MailSettings | undefined {
+  const smtpUrl = env.BATON_SMTP_URL?.trim();
+  if (!smtpUrl) return undefined;
+  if (!/^smtps?:\/\//.test(smtpUrl))
+    throw new SettingError(`BATON_SMTP_URL must start with smtp:// or smtps://, not '${smtpUrl}'`);
+  const from = env.BATON_MAIL_FROM?.trim();
+  if (!from) throw new SettingError('BATON_MAIL_FROM must be set when BATON_SMTP_URL is');
+  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1];
+  const whole = (name: string, fallback: number, min: number, max: number): number => {
+    const text = env[name]?.trim();
+    if (!text) return fallback;
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < min || n > max)
+      throw new SettingError(`${name} must be a whole number from ${min} to ${max}, not '${text}'`);
+    return n;
+  };
+  const secret = env.BATON_MAIL_SECRET?.trim() || null;
+  if (secret !== null && secret.length < 32)
+    throw new SettingError('BATON_MAIL_SECRET must be at least 32 characters');
+  const port = env.BATON_SMTP_INBOUND_PORT?.trim();
+  if (port && !secret) throw new SettingError('BATON_SMTP_INBOUND_PORT needs BATON_MAIL_SECRET');
+  const replyDomain = env.BATON_MAIL_REPLY_DOMAIN?.trim() || domain;
+  if (!replyDomain) throw new SettingError(`BATON_MAIL_FROM must hold an address, not '${from}'`);
+  return {
+    smtpUrl,
+    from,
+    publicUrl: (env.BATON_PUBLIC_URL?.trim() || 'http://localhost:3000').replace(/\/+$/, ''),
+    digestHourUtc: whole('BATON_MAIL_DIGEST_HOUR', 7, 0, 23),
+    replySecret: secret,
+    replyDomain,
+    inbound: port
+      ? {
+          port: whole('BATON_SMTP_INBOUND_PORT', 0, 1, 65535),
+          host: env.BATON_SMTP_INBOUND_HOST?.trim() || '127.0.0.1',
+          maxBytes: whole('BATON_SMTP_INBOUND_MAX_BYTES', 256 * 1024, 1024, 10 * MiB),
+        }
+      : null,
+    pollMs: whole('BATON_MAIL_POLL_MS', 5_000, 100, 3_600_000),
+  };
 }

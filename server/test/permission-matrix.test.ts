@@ -553,6 +553,28 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       allowed: SIGNED,
       url: async () => `/api/notifications/${randomUUID()}/read`,
     },
+    // Everyone reads their own mail settings; changing them takes a session (an address decides
+    // where notifications and reply rights go); admins read and set anyone's.
+    { method: 'GET', route: '/api/mail-settings', allowed: SIGNED },
+    {
+      method: 'PUT',
+      route: '/api/mail-settings',
+      allowed: SESSIONS,
+      body: (u) => ({ email: `${u}@matrix.test`, mail: 'each', language: null }),
+    },
+    {
+      method: 'GET',
+      route: '/api/users/:id/mail-settings',
+      allowed: ADMIN,
+      url: async () => `/api/users/${await freshUser()}/mail-settings`,
+    },
+    {
+      method: 'PUT',
+      route: '/api/users/:id/mail-settings',
+      allowed: ADMIN,
+      url: async () => `/api/users/${await freshUser()}/mail-settings`,
+      body: () => ({ email: 'someone@matrix.test', mail: 'daily', language: 'zh' }),
+    },
     // Anyone signed in sees who is away; each person sets and ends their own absence (a worker's
     // token lacks the `tasks` scope for it); the team's load is for managers.
     { method: 'GET', route: '/api/absences', allowed: SIGNED },

@@ -369,6 +369,21 @@ export const en = {
   'files.infected': 'The virus scan refused this file.',
   'files.scanFailed': 'The virus scan is unavailable; try again shortly.',
   'files.failed': 'The upload failed; try again.',
+  'notifications.task.assigned': '{by} assigned "{task}" to you',
+  'notifications.task.mentioned': '{by} mentioned you on "{task}"',
+  'mail.title': 'E-mail',
+  'mail.unavailable': 'This server does not send e-mail; ask your administrator to set it up.',
+  'mail.address': 'E-mail address',
+  'mail.mode': 'Send notifications by e-mail',
+  'mail.mode.off': 'Never',
+  'mail.mode.each': 'Each one, at once',
+  'mail.mode.daily': 'A daily digest',
+  'mail.language': 'Language of the mails',
+  'mail.language.account': 'My language',
+  'mail.save': 'Save',
+  'mail.saved': 'Saved.',
+  'mail.replyHint':
+    'Reply to a mail about a task to add a comment; write @name in a comment to tell someone.',
 } as const;
 
 export type MessageKey = keyof typeof en;

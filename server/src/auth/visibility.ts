@@ -33,6 +33,8 @@ export async function visibleTask(app: FastifyInstance, user: RequestUser, id: s
   const task = await app.engine.getTask(id);
   if (canSeeTask(user, task, false)) return task;
   if (task.state === 'created' && task.assignee && (await standsInFor(app, user, task.assignee))) return task;
+  // Someone a comment mentioned reads the task (the engine's policy still refuses them every action).
+  if (await app.store.watchers.watches(task.id, user.username)) return task;
   if (!(await managerScope(app, user)).manages(task.processId)) throw problems.notFound('Task');
   return task;
 }

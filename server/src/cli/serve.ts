@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { createEngine, openDatabase } from '@baton/engine';
 import pino from 'pino';
 import { buildApp } from '../app.js';
-import { credentialSettingsFromEnv, databaseSettings, defaultStaticDir, serverConfig } from '../config.js';
+import {
+  credentialSettingsFromEnv,
+  databaseSettings,
+  defaultStaticDir,
+  mailSettingsFromEnv,
+  serverConfig,
+} from '../config.js';
+import { type RunningMail, startMail } from '../mail/index.js';
 import { migrateServer } from '../persistence/migrations.js';
 import { createStore } from '../persistence/store.js';
 import { ensureFirstStart, type FirstStartResult, RESET_ADMIN_HINT } from '../setup/first-start.js';
@@ -74,7 +81,11 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   const app = await buildApp({
     engine,
     db: database.db,
-    config: serverConfig({ ...credentialSettingsFromEnv(env), staticDir: defaultStaticDir() }),
+    config: serverConfig({
+      ...credentialSettingsFromEnv(env),
+      staticDir: defaultStaticDir(),
+      mail: mailSettingsFromEnv(env),
+    }),
     templates,
     loggerInstance: logger,
     databaseUrl: settings.listenUrl,
@@ -83,6 +94,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   // Handlers first: a signal that arrives right after start-up must still shut down cleanly.
   let executorOn = false;
   let stopSweeps = async () => {};
+  let mail: RunningMail | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -91,6 +103,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     try {
+      await mail?.stop();
       await app.close();
       await stopSweeps();
       if (executorOn) await engine.stopExecutor();
@@ -106,6 +119,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port, host });
+  mail = await startMail(app);
   const executor = env.BATON_NO_EXECUTOR !== '1';
   if (executor) {
     engine.startExecutor();

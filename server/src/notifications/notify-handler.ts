@@ -1,6 +1,13 @@
 import type { Job, JobHandler } from '@baton/engine';
+import type { FastifyInstance } from 'fastify';
 import type { LiveFeed } from '../live/live-feed.js';
+import { nextDigestAt } from '../persistence/notifications.js';
 import type { Store } from '../persistence/store.js';
+
+/** When a daily digest that takes a notification recorded at `now` goes out (config's hour, else 07:00 UTC). */
+export function digestDueAt(app: Pick<FastifyInstance, 'config'>, now: Date): Date {
+  return nextDigestAt(now, app.config.mail?.digestHourUtc ?? 7);
+}
 
 /** The job type of the templates' reminders and announcements (send and service tasks). */
 export const NOTIFY_JOB_TYPE = 'baton.notify';
@@ -35,14 +42,22 @@ function text(value: unknown): string | null {
 /**
  * Handles `baton.notify`: the header `subject` (and optional `body`, as header or input), the
  * inputs `recipients` (usernames) and `groups` (expanded to their members). Records one
- * notification per recipient and tells their live streams. Names that match nobody are skipped:
- * a reminder to someone who left must not stop the process.
+ * notification per recipient and tells their live streams; recipients who asked for mail get it
+ * too (queued in the same transaction, sent by `mail/mail-sender.ts`: at once, or in their daily
+ * digest). Names that match nobody are skipped: a reminder to someone who left must not stop the
+ * process.
  */
-export function notifyHandler(deps: { store: Store; live: LiveFeed; now: () => Date }): JobHandler {
+export function notifyHandler(deps: {
+  store: Store;
+  live: LiveFeed;
+  now: () => Date;
+  digestHourUtc?: number;
+}): JobHandler {
   return async (job: Job) => {
     const recipients = names(job.variables.recipients);
     const groups = names(job.variables.groups);
     const subject = text(job.headers.subject) ?? text(job.variables.subject) ?? job.elementId;
+    const now = deps.now();
     const added = await deps.store.notifications.record({
       usernames: recipients,
       groups,
@@ -51,7 +66,8 @@ export function notifyHandler(deps: { store: Store; live: LiveFeed; now: () => D
       data: { elementId: job.elementId, jobId: job.id, recipients, groups },
       instanceId: job.instanceId,
       jobId: job.id,
-      now: deps.now(),
+      now,
+      digestDueAt: nextDigestAt(now, deps.digestHourUtc ?? 7),
     });
     publishNotifications(deps.live, added);
     return {};

@@ -1,12 +1,13 @@
 import type { Task } from '@baton/engine';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { publishNotifications } from './notify-handler.js';
+import { digestDueAt, publishNotifications } from './notify-handler.js';
 
 /** The task actions that put a task in someone else's hands, by route. */
 const ACTIONS = {
   '/api/tasks/:id/handoff': 'task.handedOff',
   '/api/tasks/:id/delegate': 'task.delegated',
   '/api/tasks/:id/return': 'task.returned',
+  '/api/tasks/:id/assign': 'task.assigned',
 } as const;
 
 type Kind = (typeof ACTIONS)[keyof typeof ACTIONS];
@@ -15,6 +16,7 @@ const SUBJECTS: Record<Kind, (task: Task, by: string) => string> = {
   'task.handedOff': (task, by) => `${by} handed "${task.name || task.elementId}" over to you`,
   'task.delegated': (task, by) => `${by} delegated "${task.name || task.elementId}" to you`,
   'task.returned': (task, by) => `${by} returned "${task.name || task.elementId}" to you`,
+  'task.assigned': (task, by) => `${by} assigned "${task.name || task.elementId}" to you`,
 };
 
 interface ActionBody {
@@ -62,13 +64,14 @@ async function notify(app: FastifyInstance, kind: Kind, req: FastifyRequest): Pr
     instanceId: task.instanceId,
     jobId: null,
     now: app.engine.clock.now(),
+    digestDueAt: digestDueAt(app, app.engine.clock.now()),
   });
   publishNotifications(app.live, added);
 }
 
 /**
- * Hand-off, delegation and return tell the people the task now waits for (in-app notifications,
- * live on their event streams). It runs once the action has succeeded and before the answer goes
+ * Assignment, hand-off, delegation and return tell the people the task now waits for (in-app notifications,
+ * live on their event streams, and by mail as each one chose). It runs once the action has succeeded and before the answer goes
  * out, so the caller's next read already sees the notification; a failure here is logged and
  * never undoes or fails the action, which is already committed.
  */

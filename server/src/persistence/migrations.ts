@@ -165,6 +165,42 @@ export const serverMigrations: Readonly<Record<string, Migration>> = {
       await sql`create index files_unattached on files (created_at) where instance_id is null`.execute(db);
     },
   },
+  // E-mail: each user's address and preference, a durable outbox the notification's own
+  // transaction fills, and the people a comment mentioned (they may read the task).
+  '0006_mail_outbox_task_watchers': {
+    async up(db) {
+      await sql`create table user_mail (
+        user_id uuid primary key references users(id) on delete cascade,
+        email text,
+        mode text not null default 'off' check (mode in ('off', 'each', 'daily')),
+        language text check (language in ('en', 'zh'))
+      )`.execute(db);
+      await sql`create table mail_outbox (
+        id uuid primary key,
+        user_id uuid not null references users(id) on delete cascade,
+        notification_id uuid not null references notifications(id) on delete cascade,
+        kind text not null check (kind in ('each', 'digest')),
+        due_at timestamptz not null,
+        attempts integer not null default 0,
+        locked_by text,
+        locked_until timestamptz,
+        last_error text,
+        sent_at timestamptz,
+        failed_at timestamptz,
+        created_at timestamptz not null
+      )`.execute(db);
+      // The sender's claim reads only what is still to send, oldest due first.
+      await sql`create index mail_outbox_pending on mail_outbox (kind, due_at)
+        where sent_at is null and failed_at is null`.execute(db);
+      await sql`create table task_watchers (
+        task_id uuid not null,
+        username text not null,
+        added_by text not null,
+        created_at timestamptz not null,
+        primary key (task_id, username)
+      )`.execute(db);
+    },
+  },
 };
 
 /**

@@ -3,6 +3,7 @@ import { apiTokenQueries } from './api-tokens.js';
 import { formQueries } from './forms.js';
 import { groupQueries } from './groups.js';
 import { loginAttemptQueries } from './login-attempts.js';
+import { mailQueries, watcherQueries } from './mail.js';
 import { notificationQueries } from './notifications.js';
 import { sessionQueries } from './sessions.js';
 import type { ServerTables } from './tables.js';
@@ -19,6 +20,8 @@ export function createStore(db: Kysely<unknown>) {
     loginAttempts: loginAttemptQueries(typed),
     forms: formQueries(typed),
     notifications: notificationQueries(typed),
+    mail: mailQueries(typed),
+    watchers: watcherQueries(typed),
     /** Readiness: one round trip. */
     async ping(): Promise<void> {
       await sql`select 1`.execute(typed);

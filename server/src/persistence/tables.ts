@@ -55,6 +55,25 @@ export interface ServerTables {
     created_at: ColumnType<Date, Date | undefined, never>;
     read_at: Date | null;
   };
+  /** A user's e-mail address and how they want notifications mailed (docs/TEAMS.md, "E-mail"). */
+  user_mail: { user_id: string; email: string | null; mode: string; language: string | null };
+  /** Mails to send, filled in the transaction that records a notification. Internal. */
+  mail_outbox: {
+    id: string;
+    user_id: string;
+    notification_id: string;
+    kind: string;
+    due_at: Date;
+    attempts: ColumnType<number, number | undefined, number>;
+    locked_by: string | null;
+    locked_until: Date | null;
+    last_error: string | null;
+    sent_at: Date | null;
+    failed_at: Date | null;
+    created_at: Date;
+  };
+  /** People mentioned in a task's comments: they may read the task (auth/visibility.ts). */
+  task_watchers: { task_id: string; username: string; added_by: string; created_at: Date };
   /** Only used by `ping`. */
   baton_server_migration: { name: string; timestamp: Generated<string> };
 }

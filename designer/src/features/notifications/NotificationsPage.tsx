@@ -7,6 +7,7 @@ import { useAsync } from '../../app/use-async.js';
 import { useLiveEvents } from '../../app/use-live-events.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading } from '../../components/Loading.js';
+import { MailSettingsSection } from '../mail-settings/MailSettingsSection.js';
 import { markRead } from './mark-read.js';
 import { NotificationEntry } from './NotificationEntry.js';
 import { useNotificationTaskNames } from './use-task-names.js';
@@ -88,6 +89,7 @@ export function NotificationsPage() {
           </button>
         </div>
       ) : null}
+      <MailSettingsSection />
     </section>
   );
 }

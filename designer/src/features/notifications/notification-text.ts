@@ -8,6 +8,8 @@ const TASK_KINDS = {
   'task.handedOff': 'notifications.task.handedOff',
   'task.delegated': 'notifications.task.delegated',
   'task.returned': 'notifications.task.returned',
+  'task.assigned': 'notifications.task.assigned',
+  'task.mentioned': 'notifications.task.mentioned',
 } as const satisfies Record<string, MessageKey>;
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value ? value : null);

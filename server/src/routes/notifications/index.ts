@@ -5,6 +5,7 @@ import { problems } from '../../errors.js';
 import type { NotificationRecord } from '../../persistence/notifications.js';
 import { iso, isoOrNull } from '../../util/dates.js';
 import { problemResponses, ref } from '../shared.js';
+import { mailSettingsRoutes } from './mail-settings.js';
 
 function notificationDto(n: NotificationRecord) {
   return {
@@ -66,4 +67,6 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
       return notificationDto(found);
     },
   );
+
+  await mailSettingsRoutes(app);
 }

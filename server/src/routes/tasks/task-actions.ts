@@ -12,6 +12,7 @@ import { identityOf } from '../../auth/identity.js';
 import { currentUser, requireUser } from '../../auth/permissions.js';
 import { fileSubmission } from '../../files/attachments.js';
 import { assertMatchesForm } from '../../forms/form-data.js';
+import { notifyMentions } from '../../notifications/mentions.js';
 import type { Variables } from '../../util/json.js';
 import { taskDto } from '../dto.js';
 import { problemResponses, ref } from '../shared.js';
@@ -119,7 +120,14 @@ export async function taskActionRoutes(app: FastifyInstance): Promise<void> {
       schema: { tags: ['tasks'], params, body: ref('commentBody'), response: noContent },
     },
     async (req, reply) => {
-      await app.engine.commentTask(req.params.id, req.body.text, identityOf(req));
+      const identity = identityOf(req);
+      await app.engine.commentTask(req.params.id, req.body.text, identity);
+      // The comment is committed; telling the people it mentions must not undo or fail it.
+      try {
+        await notifyMentions(app, await app.engine.getTask(req.params.id), req.body.text, identity.id);
+      } catch (error) {
+        req.log.warn({ err: error }, 'mentions not recorded');
+      }
       return reply.code(204).send();
     },
   );
