@@ -1,14 +1,20 @@
 /** The app's main region (see Layout): where the skip link and navigations send focus. */
 export const MAIN_ID = 'main-content';
 
-/** Focuses the page's main heading, else the main region; true when a heading was there to focus. */
+/**
+ * Focuses the page's main heading, else the main region; true when a heading took the focus. Only a
+ * shown heading counts: while a lazy page loads, React keeps the previous page hidden in the
+ * document, and focusing its hidden heading does nothing.
+ */
 export function focusMainHeading(): boolean {
-  const heading = document.querySelector<HTMLElement>(`#${MAIN_ID} h1`);
+  const heading = [...document.querySelectorAll<HTMLElement>(`#${MAIN_ID} h1`)].find(
+    (h) => h.getClientRects().length > 0,
+  );
   const target = heading ?? document.getElementById(MAIN_ID);
   if (!target) return false;
   if (heading && !heading.hasAttribute('tabindex')) heading.tabIndex = -1;
   target.focus({ preventScroll: true });
-  return heading !== null;
+  return heading !== undefined && document.activeElement === heading;
 }
 
 /**
