@@ -219,6 +219,7 @@ export const en = {
   'history.instanceCompleted': 'Instance completed',
   'history.instanceCancelled': 'Instance cancelled',
   'history.instanceMigrated': 'Moved to another version',
+  'history.instanceModified': 'Tokens moved by hand',
   'history.versions': 'Versions',
   'history.elementEntered': 'Entered',
   'history.elementLeft': 'Left',

@@ -219,6 +219,7 @@ export const zh: Dictionary = {
   'history.instanceCompleted': '实例已完成',
   'history.instanceCancelled': '实例已取消',
   'history.instanceMigrated': '已迁移到另一版本',
+  'history.instanceModified': '已手动调整令牌',
   'history.versions': '版本',
   'history.elementEntered': '进入',
   'history.elementLeft': '离开',

@@ -10,6 +10,7 @@ const LABELS: Record<string, MessageKey> = {
   'instance.completed': 'history.instanceCompleted',
   'instance.cancelled': 'history.instanceCancelled',
   'instance.migrated': 'history.instanceMigrated',
+  'instance.modified': 'history.instanceModified',
   'element.entered': 'history.elementEntered',
   'element.left': 'history.elementLeft',
   'element.completed': 'history.elementLeft',

@@ -96,4 +96,12 @@ describe('eventDetails', () => {
       { kind: 'text', label: 'history.reason', text: 'new check' },
     ]);
   });
+  it('reads a token modification as the elements cancelled and started, and why', () => {
+    expect(
+      eventDetails('instance.modified', { cancelled: ['draft'], started: ['approve'], reason: 'by phone' }),
+    ).toEqual([
+      { kind: 'route', from: [{ type: 'element', id: 'draft' }], to: [{ type: 'element', id: 'approve' }] },
+      { kind: 'text', label: 'history.reason', text: 'by phone' },
+    ]);
+  });
 });

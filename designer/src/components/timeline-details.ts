@@ -101,6 +101,11 @@ export function eventDetails(type: string, data: Data | null | undefined): Detai
         ...line('history.assignment', decided.reason),
       ];
     }
+    case 'instance.modified': {
+      // Which elements a manager cancelled and which they started before (docs/OPERATIONS.md), and why.
+      const ids = (v: unknown) => (Array.isArray(v) ? v.flatMap((id) => element(id)) : []);
+      return [...route(ids(data.cancelled), ids(data.started)), ...line('history.reason', data.reason)];
+    }
     case 'instance.migrated': {
       // From which version to which (docs/OPERATIONS.md), and why.
       const version = (v: unknown) =>
