@@ -15,6 +15,8 @@ export interface SweepResult {
   /** Finished instances removed, with their history, tasks, jobs, subscriptions and incidents. */
   readonly removed: number;
   readonly byProcess: Readonly<Record<string, number>>;
+  /** The removed instances, for whoever keeps rows of its own about them (files, say). */
+  readonly instanceIds: readonly string[];
   /** The sweep stopped at `maxBatches` with more to remove. */
   readonly more: boolean;
 }
@@ -64,9 +66,10 @@ export async function sweepExpired(
   const batchSize = Math.min(Math.max(Math.trunc(options.batchSize ?? 200), 1), 5_000);
   const maxBatches = Math.min(Math.max(Math.trunc(options.maxBatches ?? 50), 1), 10_000);
   const byProcess: Record<string, number> = {};
+  const instanceIds: string[] = [];
   let removed = 0;
   for (let batch = 0; batch < maxBatches; batch++) {
-    const { rows } = await sql<{ process_id: string }>`
+    const { rows } = await sql<{ id: string; process_id: string }>`
       WITH doomed AS (
         SELECT i.id FROM instances i JOIN process_retention r ON r.process_id = i.process_id
         WHERE i.ended_at IS NOT NULL AND i.status <> 'active'
@@ -81,11 +84,14 @@ export async function sweepExpired(
       ms AS (DELETE FROM message_subscriptions WHERE instance_id IN (SELECT id FROM doomed)),
       ss AS (DELETE FROM signal_subscriptions WHERE instance_id IN (SELECT id FROM doomed)),
       inc AS (DELETE FROM incidents WHERE instance_id IN (SELECT id FROM doomed))
-      DELETE FROM instances WHERE id IN (SELECT id FROM doomed) RETURNING process_id
+      DELETE FROM instances WHERE id IN (SELECT id FROM doomed) RETURNING id, process_id
     `.execute(db);
-    for (const row of rows) byProcess[row.process_id] = (byProcess[row.process_id] ?? 0) + 1;
+    for (const row of rows) {
+      byProcess[row.process_id] = (byProcess[row.process_id] ?? 0) + 1;
+      instanceIds.push(row.id);
+    }
     removed += rows.length;
-    if (rows.length < batchSize) return { removed, byProcess, more: false };
+    if (rows.length < batchSize) return { removed, byProcess, instanceIds, more: false };
   }
-  return { removed, byProcess, more: true };
+  return { removed, byProcess, instanceIds, more: true };
 }

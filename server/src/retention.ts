@@ -25,6 +25,8 @@ export function startRetentionSweeps(
   engine: Engine,
   logger: FastifyBaseLogger,
   intervalMs: number,
+  /** Removes what the server keeps of removed instances (their files). */
+  removed: (instanceIds: readonly string[]) => Promise<unknown> = async () => {},
 ): () => Promise<void> {
   if (intervalMs === 0) return async () => {};
   let timer: NodeJS.Timeout | undefined;
@@ -41,7 +43,13 @@ export function startRetentionSweeps(
     let next = intervalMs;
     try {
       const result = await engine.sweepRetention();
-      if (result.removed > 0) logger.info({ retention: result }, 'removed expired finished instances');
+      if (result.removed > 0) {
+        await removed(result.instanceIds);
+        logger.info(
+          { removed: result.removed, byProcess: result.byProcess },
+          'removed expired finished instances',
+        );
+      }
       if (result.more) next = 1_000;
     } catch (err) {
       logger.warn({ err }, 'retention sweep failed; trying again at the next turn');

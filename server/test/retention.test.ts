@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { systemIdentity } from '@baton/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileQueries } from '../src/files/file-store.js';
 import { sweepIntervalFromEnv, startRetentionSweeps } from '../src/retention.js';
 import { expenseProcess, reviewFormSchema, startFormSchema } from './fixtures/bpmn.js';
 import { dialects } from './support/databases.js';
@@ -77,10 +79,24 @@ describe.each(dialects())('retention through the API on %s', (dialect) => {
       { processId: 'expense', variables: { title: 'Taxi', amount: 3 } },
       systemIdentity('sam'),
     );
+    // and a file attached to it
+    const files = fileQueries(t.db);
+    const fileId = randomUUID();
+    await files.insert({
+      id: fileId,
+      name: 'quote.pdf',
+      type: 'application/pdf',
+      size: 4,
+      sha256: 'x',
+      bytes: new Uint8Array([37, 80, 68, 70]),
+      uploadedBy: 'sam',
+      createdAt: t.clock.now(),
+    });
+    expect(await files.attach([fileId], instance.id, 'sam', new Date(0), t.clock.now())).toEqual([fileId]);
     await t.engine.cancelInstance(instance.id, systemIdentity('maya'));
     t.clock.advance(2 * DAY);
     // when the background sweep has had its turn
-    const stop = startRetentionSweeps(t.engine, t.app.log, 1_000);
+    const stop = startRetentionSweeps(t.engine, t.app.log, 1_000, (ids) => files.removeOfInstances(ids));
     try {
       await expect
         .poll(
@@ -92,6 +108,8 @@ describe.each(dialects())('retention through the API on %s', (dialect) => {
           { timeout: 10_000 },
         )
         .toBe('removed');
+      // then its file went with it
+      await expect.poll(() => files.get(fileId), { timeout: 5_000 }).toBeNull();
     } finally {
       await stop();
       await setTtl(dana, null);

@@ -49,7 +49,12 @@ describe.each(databases())('retention on $name', (target) => {
   it('keeps everything by default, however old', async () => {
     const id = await instance('leave');
     clock.advance(3_000 * DAY);
-    expect(await engine.sweepRetention()).toEqual({ removed: 0, byProcess: {}, more: false });
+    expect(await engine.sweepRetention()).toEqual({
+      removed: 0,
+      byProcess: {},
+      instanceIds: [],
+      more: false,
+    });
     expect(await rowsOf(id)).toBeGreaterThan(3);
   });
 
@@ -66,7 +71,7 @@ describe.each(databases())('retention on $name', (target) => {
     clock.advance(11 * DAY);
     const first = await engine.sweepRetention();
     // then only that one is gone, with every row it had
-    expect(first).toEqual({ removed: 1, byProcess: { leave: 1 }, more: false });
+    expect(first).toEqual({ removed: 1, byProcess: { leave: 1 }, instanceIds: [old], more: false });
     expect(await rowsOf(old)).toBe(0);
     await expect(engine.getInstance(old)).rejects.toBeInstanceOf(InstanceNotFoundError);
     for (const id of [running, otherProcess, younger]) expect(await rowsOf(id)).toBeGreaterThan(0);

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import { type FileTables, fileQueries } from '../files/file-store.js';
 import { startRetentionSweeps, sweepIntervalFromEnv } from '../retention.js';
 import { randomUUID } from 'node:crypto';
 import { createEngine, openDatabase } from '@baton/engine';
@@ -125,7 +127,9 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
     engine.startExecutor();
     executorOn = true;
     // Background work runs where the executor runs; finished instances past their time to live go.
-    stopSweeps = startRetentionSweeps(engine, app.log, sweepMs);
+    stopSweeps = startRetentionSweeps(engine, app.log, sweepMs, (ids) =>
+      fileQueries(database.db as Kysely<FileTables>).removeOfInstances(ids),
+    );
   }
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const address = `http://${shown}:${(app.server.address() as { port: number }).port}`;

@@ -112,6 +112,13 @@ export function fileQueries(db: Kysely<FileTables>) {
       return rows.map((r) => r.id);
     },
 
+    /** Removes the files of instances that are gone (retention removed them). */
+    async removeOfInstances(instanceIds: readonly string[]): Promise<number> {
+      if (instanceIds.length === 0) return 0;
+      const result = await db.deleteFrom('files').where('instance_id', 'in', instanceIds).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     /** Removes uploads never attached and created before `before`; answers how many. */
     async purgeUnattached(before: Date): Promise<number> {
       const result = await db

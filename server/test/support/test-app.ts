@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { createEngine, type Engine, openDatabase, VirtualClock } from '@baton/engine';
 import { grantableBy, parseScope, type Role } from '@baton/schemas';
 import type { FastifyInstance, FastifyServerOptions, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -35,6 +36,9 @@ export interface TestApp {
   readonly engine: Engine;
   readonly clock: VirtualClock;
   readonly store: Store;
+  /** The database itself, for what a test must set up or check below the API. */
+  // biome-ignore lint/suspicious/noExplicitAny: the server's and the engine's tables together.
+  readonly db: Kysely<any>;
   readonly dialect: Dialect;
   /** The PostgreSQL database's connection string (undefined on PGlite), for a second app on it. */
   readonly url: string | undefined;
@@ -123,6 +127,7 @@ export async function createTestApp(
     app,
     engine,
     clock,
+    db: database.db,
     store,
     dialect,
     url,
