@@ -385,6 +385,29 @@ export const en = {
   'mail.saved': 'Saved.',
   'mail.replyHint':
     'Reply to a mail about a task to add a comment; write @name in a comment to tell someone.',
+  'repair.choose': 'Choose…',
+  'repair.reason': 'Reason (kept in the timeline)',
+  'repair.close': 'Close',
+  'repair.move.open': 'Move a token',
+  'repair.move.title': 'Move a token',
+  'repair.move.hint':
+    'Pick the step to cancel and the step to start before, from the lists or by clicking them on the diagram.',
+  'repair.move.cancel': 'Cancel the token at',
+  'repair.move.start': 'Start a token before',
+  'repair.move.preview': 'Cancel “{from}”, start before “{to}”.',
+  'repair.move.incomplete': 'Choose two different steps to see the change.',
+  'repair.move.confirm': 'Confirm move',
+  'repair.move.done': 'Token moved.',
+  'repair.migrate.open': 'Migrate to another version',
+  'repair.migrate.title': 'Migrate to another version',
+  'repair.migrate.target': 'Target version',
+  'repair.migrate.noVersions': 'This process has no other version.',
+  'repair.migrate.mapTo': 'Map “{element}” to',
+  'repair.migrate.summary': 'From v{from} to v{to}: {tasks} open tasks and {jobs} jobs move.',
+  'repair.migrate.ready': 'No problems: the instance can move.',
+  'repair.migrate.missing': 'this step is not in the target version; map it to one.',
+  'repair.migrate.confirm': 'Migrate',
+  'repair.migrate.done': 'Instance moved to version {version}.',
 } as const;
 
 export type MessageKey = keyof typeof en;
