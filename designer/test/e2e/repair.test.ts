@@ -199,6 +199,33 @@ describe.skipIf(!serverBuilt)('repairing a running instance in Chromium', () => 
     });
   }
 
+  it('shows a refusal from the server as a message in the form, and the page stays', async () => {
+    // given a manager whose right to repair the server withdraws (a 403 from the modification route)
+    const instanceId = await start('e2e-repair-move');
+    const { context, page } = await signIn(browser, server.baseUrl, 'maya');
+    await page.route('**/api/instances/*/modification', (route) =>
+      route.fulfill({
+        status: 403,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Forbidden', status: 403, code: 'FORBIDDEN' }),
+      }),
+    );
+    await openInstance(page, server.baseUrl, 'en', 1280, instanceId);
+
+    // when the manager moves the token
+    await page.click('[data-testid="open-move-token"]');
+    await page.selectOption('[data-testid="move-cancel"]', 'draft');
+    await page.selectOption('[data-testid="move-start"]', 'review');
+    await page.click('[data-testid="move-confirm"]');
+
+    // then the form says so, and the diagram still shows the token where it was
+    await expect
+      .poll(() => page.locator('[data-testid="move-token"] [role="alert"]').textContent())
+      .toBe('You are not allowed to do this.');
+    expect(await activeShape(page, 'draft').count()).toBe(1);
+    await context.close();
+  });
+
   it('shows staff who take part no repair tools', async () => {
     // given sam, who started the request
     const instanceId = await start('e2e-repair-move');

@@ -2,11 +2,23 @@ import type { MigrationReportDto } from '@baton/schemas';
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../../api/client.js';
 import { definitionVersions, definitionXml } from '../../../api/definitions.js';
+import type { MessageKey } from '../../../app/en.js';
 import { useI18n } from '../../../app/i18n.js';
 import { useAsync } from '../../../app/use-async.js';
 import { type ElementLabels, elementLabels } from '../../../components/element-labels.js';
 import { ErrorMessage } from '../../../components/ErrorMessage.js';
 import { displayName, startableElements } from './repair-elements.js';
+
+/** Problems a dry run reports, in the reader's language; other codes show the server's message. */
+const PROBLEM_TEXT: Readonly<Record<string, MessageKey>> = {
+  'element.missing': 'repair.problem.missing',
+  'element.kind-changed': 'repair.problem.kindChanged',
+  'element.scope-changed': 'repair.problem.scopeChanged',
+  'element.multi-instance-changed': 'repair.problem.multiInstanceChanged',
+  'trigger.missing': 'repair.problem.triggerMissing',
+  'trigger.added': 'repair.problem.triggerAdded',
+  'join.flow-missing': 'repair.problem.joinFlowMissing',
+};
 
 /**
  * Moves the instance to another version of its process (`POST /api/instances/:id/migration`).
@@ -150,7 +162,7 @@ export function MigrateDialog({
               {problems.map((problem) => (
                 <li key={`${problem.code}-${problem.elementId}`}>
                   <strong>{displayName(labels, problem.elementId)}</strong>:{' '}
-                  {problem.code === 'element.missing' ? t('repair.migrate.missing') : problem.message}
+                  {PROBLEM_TEXT[problem.code] ? t(PROBLEM_TEXT[problem.code]!) : problem.message}
                 </li>
               ))}
             </ul>
