@@ -226,6 +226,33 @@ describe.skipIf(!serverBuilt)('repairing a running instance in Chromium', () => 
     await context.close();
   });
 
+  it("shows the server's reason when a move is refused: the step moved on meanwhile", async () => {
+    // given a manager who has picked "Draft" to cancel
+    const instanceId = await start('e2e-repair-move');
+    const { context, page } = await signIn(browser, server.baseUrl, 'maya');
+    await openInstance(page, server.baseUrl, 'en', 1280, instanceId);
+    await page.click('[data-testid="open-move-token"]');
+    await page.selectOption('[data-testid="move-cancel"]', 'draft');
+    await page.selectOption('[data-testid="move-start"]', 'approve');
+
+    // when sam finishes "Draft" before the manager confirms
+    const maya = await apiSession(server.baseUrl, 'maya', USER_PASSWORD);
+    const tasks = await maya<{ items: { id: string; elementId: string }[] }>(
+      'GET',
+      `/api/tasks?scope=all&instanceId=${instanceId}`,
+    );
+    const draft = tasks.items.find((task) => task.elementId === 'draft');
+    await sam('POST', `/api/tasks/${draft!.id}/complete`, { variables: {} });
+    await page.click('[data-testid="move-confirm"]');
+
+    // then the form shows the server's message, and the token stays where sam's work put it
+    await expect
+      .poll(() => page.locator('[data-testid="move-token"] [role="alert"]').textContent())
+      .toContain("'draft' is not active");
+    await activeShape(page, 'review').waitFor();
+    await context.close();
+  });
+
   it('shows staff who take part no repair tools', async () => {
     // given sam, who started the request
     const instanceId = await start('e2e-repair-move');
