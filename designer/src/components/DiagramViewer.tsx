@@ -86,12 +86,18 @@ export default function DiagramViewer({
   xml,
   decorations = {},
   height = 420,
+  onElementClick,
 }: {
   xml: string;
   decorations?: DiagramDecorations;
   height?: number;
+  /** Called with the BPMN id of a clicked shape (pages that let people pick an element). */
+  onElementClick?: (elementId: string) => void;
 }) {
   const container = useRef<HTMLDivElement>(null);
+  // Kept in a ref so a new callback never re-imports the diagram.
+  const clicked = useRef(onElementClick);
+  clicked.current = onElementClick;
   const [failure, setFailure] = useState<string | null>(null);
   const key = JSON.stringify(decorations);
 
@@ -100,6 +106,9 @@ export default function DiagramViewer({
     if (!container.current) return;
     const viewer = new NavigatedViewer({ container: container.current });
     let alive = true;
+    viewer.on('element.click', (event: { element: { id: string; type?: string } }) => {
+      if (event.element.type !== 'bpmn:Process') clicked.current?.(event.element.id);
+    });
     viewer
       .importXML(xml)
       .then(() => {

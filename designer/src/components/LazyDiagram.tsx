@@ -5,7 +5,12 @@ import { Loading } from './Loading.js';
 const DiagramViewer = lazy(() => import('./DiagramViewer.js'));
 
 /** The diagram viewer behind a dynamic import, so pages without a diagram never load bpmn-js. */
-export function LazyDiagram(props: { xml: string; decorations?: DiagramDecorations; height?: number }) {
+export function LazyDiagram(props: {
+  xml: string;
+  decorations?: DiagramDecorations;
+  height?: number;
+  onElementClick?: (elementId: string) => void;
+}) {
   return (
     <Suspense fallback={<Loading />}>
       <DiagramViewer {...props} />

@@ -17,10 +17,13 @@ import { Loading } from '../../components/Loading.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { elementName, Timeline } from '../../components/Timeline.js';
 import { statusTone } from './InstancesPage.js';
+import { RepairTools } from './repair/RepairTools.js';
+import { useTokenMove } from './repair/use-token-move.js';
 import { VariablesEditor } from './VariablesEditor.js';
 
 /** Token moves are noise in a people timeline; they stay visible behind a toggle. */
 const MOVEMENT = new Set(['element.entered', 'element.left', 'element.completed', 'flow.taken']);
+const NO_TOKENS: Readonly<Record<string, number>> = {};
 
 /** One instance: diagram with tokens, path and incidents; timeline; variables; manager actions. */
 export function InstancePage({ instanceId }: { instanceId: string }) {
@@ -47,6 +50,7 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
   const [showMoves, setShowMoves] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const move = useTokenMove(instance.data?.activeElements ?? NO_TOKENS);
   useLiveEvents((events, resync) => {
     if (resync || events.some((e) => e.instanceId === instanceId)) {
       instance.reload(true);
@@ -75,6 +79,14 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
     } catch (failure) {
       setError(failure);
     }
+  };
+  const canRepair = detail.status === 'active' && hasRole('manager', 'admin');
+  const picking = canRepair && move.open;
+  const repaired = (message: string) => {
+    setNotice(message);
+    instance.reload(true);
+    history.reload(true);
+    tasks.reload(true);
   };
   const events = (history.data ?? []).filter((e) => showMoves || !MOVEMENT.has(e.type));
   const openIncidents = detail.incidents.filter((i) => !i.resolvedAt);
@@ -135,9 +147,12 @@ export function InstancePage({ instanceId }: { instanceId: string }) {
               completed: [...detail.completedElementIds, ...detail.takenFlowIds],
               tokens: detail.activeElements,
               incidents: openIncidents.map((i) => i.elementId),
+              highlight: picking ? [move.cancel, move.start].filter(Boolean) : [],
             }}
+            onElementClick={picking ? move.pick : undefined}
           />
         ) : null}
+        {canRepair ? <RepairTools detail={detail} labels={labels} move={move} onChanged={repaired} /> : null}
       </div>
       <div className="task-columns">
         <div className="card">
