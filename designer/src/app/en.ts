@@ -385,6 +385,26 @@ export const en = {
   'mail.saved': 'Saved.',
   'mail.replyHint':
     'Reply to a mail about a task to add a comment; write @name in a comment to tell someone.',
+  'views.pick': 'Saved view',
+  'views.none': 'None',
+  'views.sharedBy': '{name} (shared by {owner})',
+  'views.saveCurrent': 'Save this filter as a view',
+  'views.name': 'Name',
+  'views.shareWith': 'Share with',
+  'views.private': 'Only me',
+  'views.save': 'Save view',
+  'views.cancel': 'Cancel',
+  'bulk.selectAll': 'Select all shown tasks',
+  'bulk.select': 'Select {name}',
+  'bulk.selected': '{count} selected',
+  'bulk.claim': 'Claim selected',
+  'bulk.handOff': 'Hand off selected',
+  'bulk.toUser': 'To user',
+  'bulk.reason': 'Reason',
+  'bulk.handOffConfirm': 'Hand off',
+  'bulk.outcome': '{succeeded} done, {failed} refused',
+  'bulk.done': 'done',
+  'bulk.refused': 'refused',
 } as const;
 
 export type MessageKey = keyof typeof en;
