@@ -107,6 +107,27 @@ describe.each(dialects())('saved views and bulk actions on %s', (dialect) => {
       expect((await t.call(sam, { method: 'GET', url })).json().name).toBe('Team queue');
     });
 
+    it('keeps a view across a restart: another server on the same database lists it', async () => {
+      // given
+      const view = (await save(sam, { name: 'Survives', filter: { scope: 'mine', sort: 'created' } })).json();
+
+      // when
+      const second = await t.secondApp();
+      try {
+        const res = await second.app.inject({
+          method: 'GET',
+          url: `/api/views/${view.id}`,
+          headers: sam.headers,
+        });
+
+        // then
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.json()).toMatchObject({ name: 'Survives', filter: { scope: 'mine', sort: 'created' } });
+      } finally {
+        await second.close();
+      }
+    });
+
     it('refuses a group the owner is not in, an unknown group, and a bad filter with pointers', async () => {
       const notMember = await save(olga, { name: 'x', filter: {}, sharedWithGroup: 'staff' });
       expect(notMember.statusCode).toBe(400);
@@ -159,6 +180,31 @@ describe.each(dialects())('saved views and bulk actions on %s', (dialect) => {
       const task = await reviewTask();
       const res = await bulk(olga, { action: 'claim', taskIds: [task] });
       expect(res.json().results[0]).toMatchObject({ ok: false, code: 'TASK_NOT_FOUND', status: 404 });
+      expect((await t.engine.getTask(task)).assignee).toBeNull();
+    });
+
+    it('lets the engine refuse each task to a token without the tasks scope', async () => {
+      // given a token of sam's that may only read
+      const token = (
+        await t.call(sam, {
+          method: 'POST',
+          url: '/api/tokens',
+          payload: { name: 'reader', scopes: ['read'] },
+        })
+      ).json().token as string;
+      const task = await reviewTask();
+
+      // when
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/tasks/bulk',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { action: 'claim', taskIds: [task] },
+      });
+
+      // then
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().results[0]).toMatchObject({ ok: false, code: 'FORBIDDEN', status: 403 });
       expect((await t.engine.getTask(task)).assignee).toBeNull();
     });
 
