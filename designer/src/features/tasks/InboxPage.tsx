@@ -8,15 +8,12 @@ import { href } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
 import { useLiveEvents } from '../../app/use-live-events.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
-import { isOverdue } from '../../components/format.js';
 import { Loading } from '../../components/Loading.js';
-import { StatusBadge } from '../../components/StatusBadge.js';
-import { nameIn } from '../requests/request-text.js';
 import { useTaskCards } from '../requests/use-task-cards.js';
-import { shortText } from './task-context.js';
 import { AwayBanner } from '../teams/AwayBanner.js';
 import { BulkActions } from './BulkActions.js';
 import { filterOf, type InboxState, type InboxTab, stateOf } from './inbox-filter.js';
+import { InboxRow } from './InboxRow.js';
 import { SavedViews } from './SavedViews.js';
 
 /**
@@ -24,7 +21,7 @@ import { SavedViews } from './SavedViews.js';
  * views fill in the filter; checked tasks can be claimed or handed off together.
  */
 export function InboxPage() {
-  const { t, formatDateTime, locale } = useI18n();
+  const { t } = useI18n();
   const [state, setState] = useState<InboxState>({ tab: 'mine', q: '', sort: 'due', extra: {} });
   const { tab, q, sort } = state;
   const setTab = (next: InboxTab) => setState((s) => ({ ...s, tab: next }));
@@ -144,56 +141,16 @@ export function InboxPage() {
             </tr>
           </thead>
           <tbody>
-            {tasks.data.items.map((task) => {
-              const card = cards.get(task.id);
-              const headline = card?.headline.map((h) => shortText(h.value)).filter(Boolean) ?? [];
-              return (
-                <tr key={task.id} data-testid="task-row">
-                  <td>
-                    <input
-                      type="checkbox"
-                      data-testid="task-select"
-                      aria-label={t('bulk.select', { name: task.name || task.elementId })}
-                      checked={chosen.includes(task.id)}
-                      onChange={(e) => toggle(task.id, e.target.checked)}
-                    />
-                  </td>
-                  <td data-label={t('task.name')}>
-                    <a href={href(`/tasks/${task.id}`)}>
-                      {(card ? nameIn(card.taskName, locale) : task.name) || task.elementId}
-                    </a>
-                    {headline.length ? (
-                      <span className="headline" data-testid="task-headline">
-                        {headline.join(' · ')}
-                      </span>
-                    ) : null}
-                  </td>
-                  <td data-label={t('task.process')}>
-                    {card ? nameIn(card.processName, locale) : task.processId}
-                    {card?.businessKey ? (
-                      <span className="headline" title={t('inbox.businessKey')}>
-                        {card.businessKey}
-                      </span>
-                    ) : null}
-                  </td>
-                  <td data-label={t('task.due')}>
-                    {formatDateTime(task.dueAt)}{' '}
-                    {isOverdue(task.dueAt) ? (
-                      <StatusBadge tone="danger">{t('inbox.overdueBadge')}</StatusBadge>
-                    ) : null}
-                  </td>
-                  <td data-label={t('task.priority')}>{task.priority}</td>
-                  <td data-label={t('task.assignee')}>{task.assignee ?? task.candidateGroups.join(', ')}</td>
-                  <td className="row-actions">
-                    {!task.assignee ? (
-                      <button type="button" className="btn btn-small" onClick={() => void claim(task)}>
-                        {t('task.claim')}
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
+            {tasks.data.items.map((task) => (
+              <InboxRow
+                key={task.id}
+                task={task}
+                card={cards.get(task.id)}
+                selected={chosen.includes(task.id)}
+                onSelect={(on) => toggle(task.id, on)}
+                onClaim={() => void claim(task)}
+              />
+            ))}
           </tbody>
         </table>
       ) : null}
