@@ -115,6 +115,13 @@ import {
   TeamLoadSchema,
 } from './teams.js';
 import {
+  TaskBulkBodySchema,
+  TaskBulkReportSchema,
+  ViewListSchema,
+  ViewSaveSchema,
+  ViewSchema,
+} from './views.js';
+import {
   UserCreateSchema,
   UserListQuerySchema,
   UserListSchema,
@@ -149,6 +156,7 @@ export * from './template-manifest.js';
 export * from './templates.js';
 export * from './tokens.js';
 export * from './users.js';
+export * from './views.js';
 
 /** Every schema with an `$id`, to register once with the server (and the OpenAPI document). */
 export const allSchemas = [
@@ -261,4 +269,9 @@ export const allSchemas = [
   AbsenceCreateSchema,
   TeamLoadQuerySchema,
   TeamLoadSchema,
+  ViewSchema,
+  ViewListSchema,
+  ViewSaveSchema,
+  TaskBulkBodySchema,
+  TaskBulkReportSchema,
 ] as const;

@@ -39,6 +39,7 @@ import { taskRoutes } from './routes/tasks/index.js';
 import { templateRoutes } from './routes/templates/index.js';
 import { tokenRoutes } from './routes/tokens/index.js';
 import { userRoutes } from './routes/users/index.js';
+import { viewRoutes } from './routes/views/index.js';
 import type { TemplateBundle } from './setup/templates.js';
 import './types.js';
 
@@ -152,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(withRouteScope(retentionRoutes, 'engine'));
   await app.register(withRouteScope(absenceRoutes, 'engine'));
   await app.register(withRouteScope(teamLoadRoutes, 'engine'));
+  await app.register(viewRoutes, { db: deps.db });
   await app.register(requestRoutes);
   await app.register(templateRoutes);
   await app.register(notificationRoutes);

@@ -124,6 +124,17 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
     await t.engine.delegateTask(id, username, null, systemIdentity(owner));
     return id;
   }
+  /** A saved view of this user's, written below the API (a token may not create one). */
+  async function viewOf(username: string): Promise<string> {
+    const id = randomUUID();
+    const owner = await t.store.users.getByUsername(username);
+    const now = new Date('2026-03-02T09:00:00Z');
+    await t.db
+      .insertInto('inbox_views')
+      .values({ id, owner_id: owner!.id, name: 'Matrix', filter: '{}', created_at: now, updated_at: now })
+      .execute();
+    return id;
+  }
   const instance = async () =>
     (await t.engine.startInstance({ processId: 'expense', variables }, systemIdentity('sam'))).id;
   /** A payment job of an instance sam started, waiting for a worker. */
@@ -597,6 +608,41 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       },
     },
     { method: 'GET', route: '/api/team-load', allowed: MANAGE },
+    // Saved views are each person's own (a token may read them); another's view is not found.
+    { method: 'GET', route: '/api/views', allowed: SIGNED },
+    {
+      method: 'POST',
+      route: '/api/views',
+      allowed: SESSIONS,
+      body: () => ({ name: 'Matrix view', filter: { scope: 'mine' } }),
+    },
+    {
+      method: 'GET',
+      route: '/api/views/:id',
+      allowed: SIGNED,
+      url: async (u) => `/api/views/${await viewOf(u)}`,
+    },
+    {
+      method: 'PUT',
+      route: '/api/views/:id',
+      allowed: SESSIONS,
+      url: async (u) => `/api/views/${await viewOf(u)}`,
+      body: () => ({ name: 'Renamed', filter: {} }),
+    },
+    {
+      method: 'DELETE',
+      route: '/api/views/:id',
+      allowed: SESSIONS,
+      url: async (u) => `/api/views/${await viewOf(u)}`,
+    },
+    // Anyone may ask; the engine's policy answers per task in the report (here TASK_NOT_FOUND;
+    // a token without the `tasks` scope is refused each task the same way).
+    {
+      method: 'POST',
+      route: '/api/tasks/bulk',
+      allowed: SIGNED,
+      body: () => ({ action: 'claim', taskIds: [randomUUID()] }),
+    },
     // Any person may upload (it starts as theirs alone); a token needs `tasks`, which this one lacks.
     {
       method: 'POST',

@@ -200,6 +200,23 @@ export const serverMigrations: Readonly<Record<string, Migration>> = {
         primary key (task_id, username)
       )`.execute(db);
     },
+  }, // Saved inbox views: a named filter of its owner's, optionally shared (read-only) with one group.
+  '0007_saved_inbox_views': {
+    async up(db) {
+      await sql`create table inbox_views (
+        id uuid primary key,
+        owner_id uuid not null references users(id) on delete cascade,
+        name text not null,
+        filter jsonb not null,
+        shared_group_id uuid references groups(id) on delete set null,
+        created_at timestamptz not null,
+        updated_at timestamptz not null
+      )`.execute(db);
+      await sql`create index inbox_views_owner on inbox_views (owner_id)`.execute(db);
+      await sql`create index inbox_views_shared on inbox_views (shared_group_id) where shared_group_id is not null`.execute(
+        db,
+      );
+    },
   },
 };
 

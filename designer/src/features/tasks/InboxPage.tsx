@@ -8,28 +8,33 @@ import { href } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
 import { useLiveEvents } from '../../app/use-live-events.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
-import { isOverdue } from '../../components/format.js';
 import { Loading } from '../../components/Loading.js';
-import { StatusBadge } from '../../components/StatusBadge.js';
-import { nameIn } from '../requests/request-text.js';
 import { useTaskCards } from '../requests/use-task-cards.js';
-import { shortText } from './task-context.js';
 import { AwayBanner } from '../teams/AwayBanner.js';
+import { BulkActions } from './BulkActions.js';
+import { filterOf, type InboxState, type InboxTab, stateOf } from './inbox-filter.js';
+import { InboxRow } from './InboxRow.js';
+import { SavedViews } from './SavedViews.js';
 
-type Tab = 'mine' | 'claimable' | 'overdue';
-
-function queryFor(tab: Tab, q: string, sort: string) {
-  return tab === 'overdue' ? { overdue: true, q, sort, limit: 100 } : { scope: tab, q, sort, limit: 100 };
-}
-
-/** The staff inbox: my tasks, claimable ones, overdue ones; live via server-sent events. */
+/**
+ * The staff inbox: my tasks, claimable ones, overdue ones; live via server-sent events. Saved
+ * views fill in the filter; checked tasks can be claimed or handed off together.
+ */
 export function InboxPage() {
-  const { t, formatDateTime, locale } = useI18n();
-  const [tab, setTab] = useState<Tab>('mine');
-  const [q, setQ] = useState('');
-  const [sort, setSort] = useState<'due' | 'priority'>('due');
-  const tasks = useAsync(() => api.get<TaskList>('/api/tasks', queryFor(tab, q, sort)), [tab, q, sort]);
+  const { t } = useI18n();
+  const [state, setState] = useState<InboxState>({ tab: 'mine', q: '', sort: 'due', extra: {} });
+  const { tab, q, sort } = state;
+  const setTab = (next: InboxTab) => setState((s) => ({ ...s, tab: next }));
+  const filter = filterOf(state);
+  const query = JSON.stringify(filter);
+  // Re-fetch when the filter's content changes, not on every render's new object.
+  const tasks = useAsync(() => api.get<TaskList>('/api/tasks', { ...filter, limit: 100 }), [query]);
   useLiveEvents(() => tasks.reload(true));
+  const [selected, setSelected] = useState<string[]>([]);
+  const shown = tasks.data?.items ?? [];
+  const chosen = selected.filter((id) => shown.some((task) => task.id === id));
+  const toggle = (id: string, on: boolean) =>
+    setSelected((ids) => (on ? [...ids.filter((x) => x !== id), id] : ids.filter((x) => x !== id)));
   const [claimError, setClaimError] = useState<unknown>(null);
   const cards = useTaskCards(tasks.data?.items.map((task) => task.id) ?? []);
 
@@ -45,7 +50,7 @@ export function InboxPage() {
   };
 
   const counts = tasks.data?.counts;
-  const tabs: { id: Tab; label: string; count?: number }[] = [
+  const tabs: { id: InboxTab; label: string; count?: number }[] = [
     { id: 'mine', label: t('inbox.mine'), count: counts?.mine },
     { id: 'claimable', label: t('inbox.claimable'), count: counts?.claimable },
     { id: 'overdue', label: t('inbox.overdue'), count: counts?.overdue },
@@ -78,17 +83,24 @@ export function InboxPage() {
           </button>
         ))}
       </div>
+      <SavedViews
+        filter={filter}
+        onPick={(view) => setState(view ? stateOf(view.filter) : { tab, q: '', sort: 'due', extra: {} })}
+      />
       <div className="filters">
         <input
           type="search"
           placeholder={t('inbox.search')}
           aria-label={t('inbox.search')}
           value={q}
-          onChange={(e) => setQ(e.target.value)}
+          onChange={(e) => setState((s) => ({ ...s, q: e.target.value }))}
         />
         <label className="inline-field">
           {t('inbox.sort')}
-          <select value={sort} onChange={(e) => setSort(e.target.value as 'due' | 'priority')}>
+          <select
+            value={sort}
+            onChange={(e) => setState((s) => ({ ...s, sort: e.target.value as 'due' | 'priority' }))}
+          >
             <option value="due">{t('inbox.sortDue')}</option>
             <option value="priority">{t('inbox.sortPriority')}</option>
           </select>
@@ -97,10 +109,29 @@ export function InboxPage() {
       <ErrorMessage error={tasks.error ?? claimError} />
       {tasks.loading && !tasks.data ? <Loading /> : null}
       {tasks.data && tasks.data.items.length === 0 ? <p className="muted empty">{t('inbox.empty')}</p> : null}
+      {/* Stays mounted when the acted-on tasks leave the list, so their outcome stays readable. */}
+      {tasks.data ? (
+        <BulkActions
+          selected={chosen}
+          tasks={shown}
+          onDone={() => {
+            setSelected([]);
+            tasks.reload(true);
+          }}
+        />
+      ) : null}
       {tasks.data && tasks.data.items.length > 0 ? (
         <table className="table task-table stack-on-narrow">
           <thead>
             <tr>
+              <th>
+                <input
+                  type="checkbox"
+                  aria-label={t('bulk.selectAll')}
+                  checked={chosen.length === shown.length}
+                  onChange={(e) => setSelected(e.target.checked ? shown.map((task) => task.id) : [])}
+                />
+              </th>
               <th>{t('task.name')}</th>
               <th>{t('task.process')}</th>
               <th>{t('task.due')}</th>
@@ -110,47 +141,16 @@ export function InboxPage() {
             </tr>
           </thead>
           <tbody>
-            {tasks.data.items.map((task) => {
-              const card = cards.get(task.id);
-              const headline = card?.headline.map((h) => shortText(h.value)).filter(Boolean) ?? [];
-              return (
-                <tr key={task.id} data-testid="task-row">
-                  <td data-label={t('task.name')}>
-                    <a href={href(`/tasks/${task.id}`)}>
-                      {(card ? nameIn(card.taskName, locale) : task.name) || task.elementId}
-                    </a>
-                    {headline.length ? (
-                      <span className="headline" data-testid="task-headline">
-                        {headline.join(' · ')}
-                      </span>
-                    ) : null}
-                  </td>
-                  <td data-label={t('task.process')}>
-                    {card ? nameIn(card.processName, locale) : task.processId}
-                    {card?.businessKey ? (
-                      <span className="headline" title={t('inbox.businessKey')}>
-                        {card.businessKey}
-                      </span>
-                    ) : null}
-                  </td>
-                  <td data-label={t('task.due')}>
-                    {formatDateTime(task.dueAt)}{' '}
-                    {isOverdue(task.dueAt) ? (
-                      <StatusBadge tone="danger">{t('inbox.overdueBadge')}</StatusBadge>
-                    ) : null}
-                  </td>
-                  <td data-label={t('task.priority')}>{task.priority}</td>
-                  <td data-label={t('task.assignee')}>{task.assignee ?? task.candidateGroups.join(', ')}</td>
-                  <td className="row-actions">
-                    {!task.assignee ? (
-                      <button type="button" className="btn btn-small" onClick={() => void claim(task)}>
-                        {t('task.claim')}
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
+            {tasks.data.items.map((task) => (
+              <InboxRow
+                key={task.id}
+                task={task}
+                card={cards.get(task.id)}
+                selected={chosen.includes(task.id)}
+                onSelect={(on) => toggle(task.id, on)}
+                onClaim={() => void claim(task)}
+              />
+            ))}
           </tbody>
         </table>
       ) : null}
