@@ -8,6 +8,7 @@ import { useAsync } from '../../../app/use-async.js';
 import { type ElementLabels, elementLabels } from '../../../components/element-labels.js';
 import { ErrorMessage } from '../../../components/ErrorMessage.js';
 import { displayName, startableElements } from './repair-elements.js';
+import { ElementSelect, ReasonField } from './fields.js';
 
 /** Problems a dry run reports, in the reader's language; other codes show the server's message. */
 const PROBLEM_TEXT: Readonly<Record<string, MessageKey>> = {
@@ -129,21 +130,14 @@ export function MigrateDialog({
         </select>
       </label>
       {mappable.map((sourceId) => (
-        <label key={sourceId} className="field">
-          <span>{t('repair.migrate.mapTo', { element: displayName(labels, sourceId) })}</span>
-          <select
-            data-testid={`migrate-map-${sourceId}`}
-            value={mappings[sourceId] ?? ''}
-            onChange={(e) => setMappings({ ...mappings, [sourceId]: e.target.value })}
-          >
-            <option value="">{t('repair.choose')}</option>
-            {targets.map((element) => (
-              <option key={element.id} value={element.id}>
-                {element.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ElementSelect
+          key={sourceId}
+          label={t('repair.migrate.mapTo', { element: displayName(labels, sourceId) })}
+          testId={`migrate-map-${sourceId}`}
+          value={mappings[sourceId] ?? ''}
+          onChange={(id) => setMappings({ ...mappings, [sourceId]: id })}
+          elements={targets}
+        />
       ))}
       {report ? (
         <div className="repair-report" data-testid="migrate-report" aria-live="polite">
@@ -169,15 +163,7 @@ export function MigrateDialog({
           )}
         </div>
       ) : null}
-      <label className="field">
-        <span>{t('repair.reason')}</span>
-        <textarea
-          data-testid="migrate-reason"
-          rows={2}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-        />
-      </label>
+      <ReasonField testId="migrate-reason" value={reason} onChange={setReason} />
       <ErrorMessage error={error} />
       <div className="dialog-buttons">
         <button type="button" className="btn" onClick={onClose}>

@@ -3,6 +3,7 @@ import { api } from '../../../api/client.js';
 import { useI18n } from '../../../app/i18n.js';
 import type { ElementLabels } from '../../../components/element-labels.js';
 import { ErrorMessage } from '../../../components/ErrorMessage.js';
+import { ElementSelect, ReasonField } from './fields.js';
 import { activeElements, displayName, startableElements } from './repair-elements.js';
 import type { TokenMove } from './use-token-move.js';
 
@@ -57,41 +58,21 @@ export function MoveTokenPanel({
     <section className="repair-panel" aria-labelledby="move-token-title" data-testid="move-token">
       <h2 id="move-token-title">{t('repair.move.title')}</h2>
       <p className="muted">{t('repair.move.hint')}</p>
-      <label className="field">
-        <span>{t('repair.move.cancel')}</span>
-        <select
-          data-testid="move-cancel"
-          value={move.cancel}
-          onChange={(e) => move.setCancel(e.target.value)}
-        >
-          <option value="">{t('repair.choose')}</option>
-          {active.map((element) => (
-            <option key={element.id} value={element.id}>
-              {element.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>{t('repair.move.start')}</span>
-        <select data-testid="move-start" value={move.start} onChange={(e) => move.setStart(e.target.value)}>
-          <option value="">{t('repair.choose')}</option>
-          {targets.map((element) => (
-            <option key={element.id} value={element.id}>
-              {element.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>{t('repair.reason')}</span>
-        <textarea
-          data-testid="move-reason"
-          rows={2}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-        />
-      </label>
+      <ElementSelect
+        label={t('repair.move.cancel')}
+        testId="move-cancel"
+        value={move.cancel}
+        onChange={move.setCancel}
+        elements={active}
+      />
+      <ElementSelect
+        label={t('repair.move.start')}
+        testId="move-start"
+        value={move.start}
+        onChange={move.setStart}
+        elements={targets}
+      />
+      <ReasonField testId="move-reason" value={reason} onChange={setReason} />
       <p className="repair-preview" data-testid="move-preview" aria-live="polite">
         {ready
           ? t('repair.move.preview', {
