@@ -298,6 +298,8 @@ export const en = {
   'modeler.deployRejected.other': 'The server rejected the diagram: {count} problems.',
   'modeler.issuesFound.one': '{count} problem found.',
   'modeler.issuesFound.other': '{count} problems found.',
+  'modeler.serverWarnings.one': '{count} warning: the server ignores what it names.',
+  'modeler.serverWarnings.other': '{count} warnings: the server ignores what they name.',
   'notifications.task.handedOff': '{by} handed "{task}" over to you',
   'notifications.task.delegated': '{by} delegated "{task}" to you',
   'notifications.task.returned': '{by} returned "{task}" to you',

@@ -297,6 +297,8 @@ export const zh: Dictionary = {
   'modeler.deployRejected.other': '服务器拒绝了此流程图：{count} 个问题。',
   'modeler.issuesFound.one': '发现 {count} 个问题。',
   'modeler.issuesFound.other': '发现 {count} 个问题。',
+  'modeler.serverWarnings.one': '{count} 个警告：服务器会忽略其所指的内容。',
+  'modeler.serverWarnings.other': '{count} 个警告：服务器会忽略其所指的内容。',
   'notifications.task.handedOff': '{by} 把「{task}」转交给了你',
   'notifications.task.delegated': '{by} 把「{task}」委派给了你',
   'notifications.task.returned': '{by} 把「{task}」驳回给了你',
