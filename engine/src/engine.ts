@@ -41,7 +41,7 @@ import {
   InvalidArgumentError,
 } from './errors.js';
 import { type Identity, type ProcessAccess, policy, SYSTEM, systemIdentity } from './identity.js';
-import { mayDeliverTo, type StartCheck } from './job-variables.js';
+import { mayDeliverTo, type StartCheck, takesPartIn } from './job-variables.js';
 import { JobExecutor, type ExecutorOptions } from './jobs/executor.js';
 import { listJobs } from './jobs/job-queries.js';
 import { runClaimedJob } from './jobs/job-runner.js';
@@ -791,6 +791,22 @@ export class Engine {
    */
   sweepRetention(options: SweepOptions = {}): Promise<SweepResult> {
     return read(() => sweepExpired(this.#db, this.clock.now(), options));
+  }
+
+  /**
+   * Whether `identity` takes part in the instance: started it, or works, worked or may work on one
+   * of its tasks. The same test the policy applies in commands; false for an unknown instance.
+   */
+  async takesPart(instanceId: string, identity: Identity): Promise<boolean> {
+    if (!isUuid(instanceId)) return false;
+    return read(async () => {
+      const row = await this.#db
+        .selectFrom('instances')
+        .select(['id', 'started_by'])
+        .where('id', '=', instanceId)
+        .executeTakeFirst();
+      return row !== undefined && takesPartIn(this.#db, identity, row);
+    });
   }
 
   /** Everything recorded of one instance, as JSON to keep before retention removes it; its managers. */
