@@ -513,7 +513,7 @@ function cachedTask(task: NewUserTask, processId: string): CachedTask {
  */
 export function taskGuard(
   taskId: string,
-  state: 'completed' | 'cancelled',
+  state: 'completed' | 'completing' | 'cancelled',
   cx: TxContext,
   claimFor?: string,
 ): Guard {

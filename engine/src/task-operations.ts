@@ -8,6 +8,7 @@ import {
   taskGuard,
 } from './command-runner.js';
 import { PREPARE } from './database.js';
+import type { SqlParams } from './persistence/write-plan.js';
 import {
   EngineError,
   ForbiddenError,
@@ -356,19 +357,32 @@ export class TaskOperations {
       await checkOnce({ id: task.id, formId: task.formId });
       return claimFirst && identity.kind === 'user' ? identity.id : undefined;
     };
-    const options = (cx: TxContext) => (claimFor: string | undefined) => ({
-      guard: taskGuard(id, endState, cx, claimFor),
-      endsTasks: [id],
-      adjust: (effects: readonly Effect[]) =>
-        effects
-          .filter((e) => !(e.type === 'task.cancel' && e.taskId === id))
-          .map(mapEffect)
-          .map((e) =>
-            claimFor !== undefined && e.type === 'history' && e.record.type === 'task.completed'
-              ? { ...e, record: { ...e.record, data: { ...(e.record.data ?? {}), claimedBy: claimFor } } }
-              : e,
-          ),
-    });
+    const options = (cx: TxContext) => (claimFor: string | undefined) => {
+      // A completion the task's completing listeners must first agree to leaves the task
+      // 'completing' (the step says so with a task.update, which the guard then writes).
+      let pending = false;
+      return {
+        guard: (written: string, p: SqlParams) =>
+          taskGuard(id, pending ? 'completing' : endState, cx, claimFor)(written, p),
+        endsTasks: [id],
+        adjust: (effects: readonly Effect[]) =>
+          effects
+            .filter((e) => {
+              if (e.type !== 'task.update' || e.taskId !== id || e.state !== 'completing') return true;
+              pending = true;
+              return false;
+            })
+            .filter((e) => !(e.type === 'task.cancel' && e.taskId === id))
+            .map(mapEffect)
+            .map((e) =>
+              claimFor !== undefined &&
+              e.type === 'history' &&
+              (e.record.type === 'task.completed' || e.record.type === 'task.completing')
+                ? { ...e, record: { ...e.record, data: { ...(e.record.data ?? {}), claimedBy: claimFor } } }
+                : e,
+            ),
+      };
+    };
     try {
       await this.tx(
         identity,
