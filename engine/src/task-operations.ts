@@ -390,7 +390,7 @@ export class TaskOperations {
           if (cx.inTransaction) {
             const { instanceId, result } = await this.#runLocked(cx, id, command, options(cx), decide(cx));
             await after?.(cx, result);
-            cx.changes.push({ kind: 'task', id, instanceId, change: endState });
+            cx.changes.push({ kind: 'task', id, instanceId, change: changeOf(result, id, endState) });
             return;
           }
           // Fast path: the instance and the task as this engine last wrote them, no read; the
@@ -400,8 +400,13 @@ export class TaskOperations {
           if (cached) {
             try {
               const claimFor = await decide(cx)(cached.task);
-              await this.runner.run(cx, cached.row, command, options(cx)(claimFor));
-              cx.changes.push({ kind: 'task', id, instanceId: cached.row.id, change: endState });
+              const result = await this.runner.run(cx, cached.row, command, options(cx)(claimFor));
+              cx.changes.push({
+                kind: 'task',
+                id,
+                instanceId: cached.row.id,
+                change: changeOf(result, id, endState),
+              });
               return;
             } catch (error) {
               // Stale (another process wrote) or the task is gone: read and decide again, which
@@ -445,8 +450,13 @@ export class TaskOperations {
             completedBy: t_completed_by,
             formId: t_form_id,
           });
-          await this.runner.run(cx, instance, command, options(cx)(claimFor));
-          cx.changes.push({ kind: 'task', id, instanceId: instance.id, change: endState });
+          const result = await this.runner.run(cx, instance, command, options(cx)(claimFor));
+          cx.changes.push({
+            kind: 'task',
+            id,
+            instanceId: instance.id,
+            change: changeOf(result, id, endState),
+          });
           // The task guard is implied by the version check (every task state change bumps the
           // instance version), so this command may run as one statement outside a transaction.
         },
@@ -462,6 +472,14 @@ export class TaskOperations {
       throw error;
     }
   }
+}
+
+/** What the command did to the task: its end state, or `completing` while its listeners decide. */
+function changeOf(result: StepResult, taskId: string, endState: string): string {
+  const pending = result.effects.some(
+    (e) => e.type === 'task.update' && e.taskId === taskId && e.state === 'completing',
+  );
+  return pending ? 'completing' : endState;
 }
 
 /** The task's columns the completion's read adds to its instance row. */
