@@ -156,6 +156,22 @@ describe.each(databases())('execution and task listeners on $name', (target) => 
     expect((await lock('finish')).listener).toEqual({ kind: 'executionListener', eventType: 'start' });
   });
 
+  it('keeps a completion waiting for its listeners across a new engine, and finishes it there', async () => {
+    // given a completion waiting for its completing listeners
+    const id = await toReview();
+    await work('assign-reviewer');
+    const [task] = (await engine.listTasks({ instanceId: id })).items;
+    if (!task) throw new Error('no task');
+    await engine.completeTask(task.id, { approved: true }, SYSTEM);
+    // when another engine on the same database takes over
+    ({ engine } = await testEngine(database));
+    await work('check-review');
+    await work('audit-review');
+    // then
+    expect((await engine.getTask(task.id)).state).toBe('completed');
+    expect((await engine.getInstance(id)).activeElements).toEqual({ done: 1 });
+  });
+
   it('raises an incident on a failing listener and runs that listener again when it is retried', async () => {
     // given
     const { id } = await engine.startInstance(
