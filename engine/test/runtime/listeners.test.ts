@@ -254,3 +254,21 @@ describe('runtime: task listeners', () => {
     ).toThrow(/only a completion can be denied/);
   });
 });
+
+describe('runtime: interrupting a completion that waits for its listeners', () => {
+  it('cancels the task and the listener job when a boundary timer interrupts', async () => {
+    // given a completion waiting for its completing listener
+    const driver = new Driver(await loadModel('rt-listeners-boundary.bpmn'));
+    driver.start();
+    const task = driver.task('review');
+    driver.run({ type: 'task.complete', taskId: task.id, variables: { approved: true } });
+    const listener = jobOfType(driver, 'check-review');
+    // when the boundary timer fires
+    driver.fireTimer('late');
+    // then the task and the listener job are gone, and the token took the boundary's path
+    expect(driver.effectsOf('task.cancel')).toEqual([{ type: 'task.cancel', taskId: task.id }]);
+    expect(driver.jobs.has(listener.id)).toBe(false);
+    expect(driver.status).toBe('completed');
+    expect(driver.variables).not.toHaveProperty('approved');
+  });
+});
