@@ -1,7 +1,9 @@
 import type { IssueCollector } from './issues.js';
 import { attr, children, extension, type ModdleNode } from './moddle.js';
 import type {
+  ActivityElement,
   ElementKind,
+  ProcessModel,
   ExecutionListeners,
   Expr,
   ListenerSpec,
@@ -183,4 +185,30 @@ export function checkMisplacedListeners(node: ModdleNode, issues: IssueCollector
     );
   if (node.$type !== 'bpmn:UserTask' && extension(node, 'zeebe:TaskListeners'))
     issues.add(id, 'extension.unsupported', '<zeebe:TaskListeners> belong on user tasks only');
+}
+
+/**
+ * Start listeners the engine cannot run where they sit, found once the flows are known: on an
+ * element after an event-based gateway (it is entered with its event already happened) and on an
+ * event subprocess (its event starts it). Rejected rather than skipped.
+ */
+export function checkListenerPlacement(model: ProcessModel, issues: IssueCollector): void {
+  for (const element of Object.values(model.elements)) {
+    if ((element.executionListeners?.start.length ?? 0) === 0) continue;
+    const afterEventGateway = element.incoming.some(
+      (flowId) => model.elements[model.flows[flowId]?.sourceId ?? '']?.kind === 'bpmn:EventBasedGateway',
+    );
+    if (afterEventGateway)
+      issues.add(
+        element.id,
+        'listener.invalid',
+        'start listeners after an event-based gateway are not supported yet: put them on the gateway',
+      );
+    if ((element as ActivityElement).triggeredByEvent === true)
+      issues.add(
+        element.id,
+        'listener.invalid',
+        'start listeners on an event subprocess are not supported yet: put them on the first element inside it',
+      );
+  }
 }

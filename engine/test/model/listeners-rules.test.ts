@@ -88,6 +88,30 @@ describe('deploy rules of execution listeners', () => {
     expect(await issueKeys(xml)).toEqual(['t feel.syntax']);
   });
 
+  it('rejects start listeners after an event-based gateway and on an event subprocess, which it cannot run there', async () => {
+    const xml = processFile(
+      `<bpmn:startEvent id="s" /><bpmn:eventBasedGateway id="g" />
+      <bpmn:intermediateCatchEvent id="m">${listeners(listener('start', 'x'))}<bpmn:messageEventDefinition messageRef="msg" />
+        </bpmn:intermediateCatchEvent>
+      <bpmn:intermediateCatchEvent id="t"><bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+      <bpmn:endEvent id="e1" /><bpmn:endEvent id="e2" />
+      ${chain('s', 'g', 'm', 'e1')}<bpmn:sequenceFlow id="g-t" sourceRef="g" targetRef="t" /><bpmn:sequenceFlow id="t-e2" sourceRef="t" targetRef="e2" />
+      <bpmn:subProcess id="esp" triggeredByEvent="true">${listeners(listener('start', 'y'), listener('end', 'z'))}
+        <bpmn:startEvent id="es"><bpmn:signalEventDefinition signalRef="sig" /></bpmn:startEvent>
+        <bpmn:endEvent id="ee" /><bpmn:sequenceFlow id="es-ee" sourceRef="es" targetRef="ee" />
+      </bpmn:subProcess>`,
+      `<bpmn:message id="msg" name="go"><bpmn:extensionElements><zeebe:subscription correlationKey="=key" /></bpmn:extensionElements></bpmn:message>
+      <bpmn:signal id="sig" name="stop" />`,
+    );
+    const issues = await issuesOf(xml);
+    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual([
+      'm listener.invalid',
+      'esp listener.invalid',
+    ]);
+    expect(issues[0]?.message).toMatch(/after an event-based gateway/);
+    expect(issues[1]?.message).toMatch(/on an event subprocess/);
+  });
+
   it('rejects listeners on the process (not run yet) and on a sequence flow', async () => {
     const xml =
       processFile(`${listeners(listener('start', 'p'))}<bpmn:startEvent id="s" /><bpmn:endEvent id="e" />
