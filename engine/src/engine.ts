@@ -78,7 +78,7 @@ import { processKpis } from './persistence/kpis.js';
 import { migrateToLatest } from './persistence/migrations.js';
 import type { DB } from './persistence/schema.js';
 import { getTask, listTasks } from './persistence/task-queries.js';
-import type { InstanceState, Variables } from './runtime/types.js';
+import type { InstanceState, JobResult, Variables } from './runtime/types.js';
 import { assertManages, once, type TaskDataCheck, TaskOperations } from './task-operations.js';
 import { readAgainOnLostConnection, type TxContext, transact, translateStoreError } from './transaction.js';
 import {
@@ -572,8 +572,15 @@ export class Engine {
     return this.#jobs.fetchAndLock(a, identity).catch(storeFailure);
   }
 
-  completeJob(jobId: string, workerId: string, variables: Variables, identity: Identity): Promise<void> {
-    return this.#jobs.complete(jobId, workerId, variables, identity);
+  /** `result`: a task listener's answer (`denied`, `deniedReason`, `corrections`), as Zeebe's job result. */
+  completeJob(
+    jobId: string,
+    workerId: string,
+    variables: Variables,
+    identity: Identity,
+    result?: JobResult,
+  ): Promise<void> {
+    return this.#jobs.complete(jobId, workerId, variables, identity, result);
   }
 
   failJob(
