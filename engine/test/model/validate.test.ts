@@ -181,10 +181,7 @@ describe('deploy validation', () => {
         ${END}${chain('s', 'r', 'g', 'c1', 'e')}${flow('g', 'c2')}${flow('c2', 'e')}`,
         MESSAGE,
       );
-      expect(await issueKeys(xml)).toEqual([
-        'r element.unsupported',
-        'g element.unsupported',
-      ]);
+      expect(await issueKeys(xml)).toEqual(['r element.unsupported', 'g element.unsupported']);
     });
 
     it('rejects events with several event definitions where they throw', async () => {
