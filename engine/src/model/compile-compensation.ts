@@ -81,6 +81,17 @@ export function compileCompensation(
     if (element.kind === 'bpmn:BoundaryEvent') checkBoundary(element, elements, handlerOf, update, issues);
     if (element.kind === 'bpmn:EndEvent' || element.kind === 'bpmn:IntermediateThrowEvent')
       checkThrow(element, elements, issues);
+    if (element.kind === 'bpmn:StartEvent' && element.event.kind === 'compensate') {
+      // A compensation event subprocess runs when the subprocess around it is compensated.
+      const subprocess = elements[elements[element.parentId]?.parentId ?? ''];
+      if (!subprocess || !('boundaryEventIds' in subprocess) || subprocess.triggeredByEvent) {
+        issues.add(
+          element.parentId,
+          'compensation.invalid',
+          'a compensation event subprocess belongs inside an embedded subprocess, which it compensates',
+        );
+      }
+    }
     if ('boundaryEventIds' in element && element.isForCompensation && !associated.has(element.id)) {
       issues.add(
         element.id,

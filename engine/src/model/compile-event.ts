@@ -18,7 +18,7 @@ type EventKind = EventDefinition['kind'];
 const ALLOWED: Readonly<Record<EventPosition, readonly EventKind[]>> = {
   processStart: ['none', 'message', 'timer', 'signal'],
   subProcessStart: ['none'],
-  eventSubProcessStart: ['message', 'timer', 'signal', 'error', 'escalation'],
+  eventSubProcessStart: ['message', 'timer', 'signal', 'error', 'escalation', 'compensate'],
   end: ['none', 'terminate', 'error', 'escalation', 'message', 'signal', 'compensate', 'cancel'],
   catch: ['timer', 'message', 'signal', 'link'],
   throw: ['none', 'signal', 'escalation', 'link', 'message', 'compensate'],

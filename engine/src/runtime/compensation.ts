@@ -28,7 +28,10 @@ export function recordCompletion(
   if (!iteration && element.loop?.kind === 'multiInstance') return; // its iterations left theirs
   const owned = exec.ownedScope(token.id);
   const innerScopeId =
-    element.kind === 'bpmn:SubProcess' && owned && exec.compensations.some((r) => r.scopeId === owned.id)
+    element.kind === 'bpmn:SubProcess' &&
+    owned &&
+    (compensationStartOf(exec, element.id) !== undefined ||
+      exec.compensations.some((r) => r.scopeId === owned.id))
       ? owned.id
       : undefined;
   if (!element.compensationHandlerId && !innerScopeId) return;
@@ -71,11 +74,28 @@ function pruned(exec: Execution): readonly CompensationRecord[] {
   return exec.compensations.filter((r) => exec.scopes.has(r.scopeId) || inner.has(r.scopeId));
 }
 
-/** One handler to start: the completion it compensates, its handler, and the variables it sees. */
+/**
+ * One handler to start: the completion it compensates, its handler (an activity, or the
+ * compensation event subprocess of a completed subprocess: `startEventId`), and the variables it sees.
+ */
 interface Invocation {
   readonly record: CompensationRecord;
   readonly handlerId: string;
+  readonly startEventId?: string;
   readonly variables?: Variables;
+}
+
+/** The compensation start event of a subprocess's compensation event subprocess, if it has one. */
+export function compensationStartOf(exec: Execution, subprocessId: string): string | undefined {
+  const model = exec.index.model;
+  for (const espId of model.scopes[subprocessId]?.eventSubProcessIds ?? []) {
+    const startId = model.scopes[espId]?.startEventIds.find((id) => {
+      const start = model.elements[id];
+      return start !== undefined && 'event' in start && start.event.kind === 'compensate';
+    });
+    if (startId) return startId;
+  }
+  return undefined;
 }
 
 /**
@@ -101,7 +121,14 @@ function takeRecords(exec: Execution, scopeId: string, activityRef?: string): In
         });
       }
       const innerId = record.innerScopeId;
-      if (innerId)
+      if (!innerId) continue;
+      const startEventId = compensationStartOf(exec, record.elementId);
+      // A compensation event subprocess replaces the default: the records inside stay for a
+      // compensation throw inside it (see `compensatedScopeId`).
+      if (startEventId) {
+        const handlerId = exec.element(startEventId).parentId;
+        invocations.push({ record, handlerId, startEventId, ...(variables ? { variables } : {}) });
+      } else
         visit(
           exec.compensations.filter((r) => r.scopeId === innerId),
           variables,
@@ -141,8 +168,12 @@ export function startCompensation(
     variables: {},
   });
   token.wait = { kind: 'scope', scopeId: compensationScopeId };
-  for (const { record, handlerId, variables } of invocations) {
+  for (const { record, handlerId, startEventId, variables } of invocations) {
     const handler = exec.addToken({ elementId: handlerId, scopeId: compensationScopeId });
+    if (startEventId && record.innerScopeId) {
+      startCompensationSubprocess(exec, handler, record, startEventId, token.elementId, variables);
+      continue;
+    }
     exec.history('compensation.started', {
       elementId: record.elementId,
       tokenId: handler.id,
@@ -165,6 +196,37 @@ export function startCompensation(
   return true;
 }
 
+/**
+ * Runs a compensation event subprocess for a completed subprocess: its scope comes back under the
+ * id it had (the records of its inner activities name it) with its variables, and the event
+ * subprocess runs in it; the handler token completes when the event subprocess does.
+ */
+function startCompensationSubprocess(
+  exec: Execution,
+  handler: LiveToken,
+  record: CompensationRecord,
+  startEventId: string,
+  thrownBy: string,
+  variables: Variables | undefined,
+): void {
+  exec.history('compensation.started', {
+    elementId: record.elementId,
+    tokenId: handler.id,
+    data: { handlerId: handler.elementId, thrownBy },
+  });
+  const scopeId = record.innerScopeId as string;
+  exec.putScope({
+    id: scopeId,
+    elementId: handler.elementId,
+    parentScopeId: handler.scopeId,
+    ownerTokenId: handler.id,
+    variables: variables ?? {},
+  });
+  handler.wait = { kind: 'scope', scopeId };
+  exec.history('element.entered', { elementId: handler.elementId, tokenId: handler.id });
+  exec.schedule(exec.addToken({ elementId: startEventId, scopeId }));
+}
+
 /** Whether a scope is the compensation scope a throw token waits in. */
 export function isCompensationScope(exec: Execution, token: Readonly<LiveToken>): boolean {
   if (token.wait?.kind !== 'scope') return false;
@@ -177,6 +239,11 @@ export function compensatedScopeId(exec: Execution, token: Readonly<LiveToken>):
   const scope = exec.scopes.get(token.scopeId);
   if (!scope || scope.parentScopeId === null) return token.scopeId;
   const element = exec.index.model.elements[scope.elementId];
-  if (element && isActivity(element) && element.triggeredByEvent) return scope.parentScopeId;
-  return token.scopeId;
+  if (!element || !isActivity(element) || !element.triggeredByEvent) return token.scopeId;
+  // A compensation event subprocess compensates the subprocess it runs for: its scope is that one's.
+  const start = exec.index.model.scopes[element.id]?.startEventIds[0];
+  const startElement = start ? exec.index.model.elements[start] : undefined;
+  if (startElement && 'event' in startElement && startElement.event.kind === 'compensate')
+    return token.scopeId;
+  return scope.parentScopeId;
 }

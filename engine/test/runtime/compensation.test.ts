@@ -7,6 +7,7 @@ const FILES: Record<string, string> = {
   'comp-ref': 'rt-compensation-ref.bpmn',
   'comp-sub': 'rt-compensation-sub.bpmn',
   'comp-mi': 'rt-compensation-mi.bpmn',
+  'comp-esp': 'rt-compensation-esp.bpmn',
   booking: 'rt-transaction.bpmn',
 };
 
@@ -125,6 +126,28 @@ describe('runtime: compensation', () => {
     for (const task of d.tasksAt('unbook'))
       d.run({ type: 'task.complete', taskId: task.id, variables: {} }) && d.tasks.delete(task.id);
     expect(d.status).toBe('completed');
+  });
+
+  it('runs the compensation event subprocess of a completed subprocess, which compensates inside it', async () => {
+    // given
+    const d = await driver('comp-esp');
+    // when
+    d.start({ orderId: 'o-3' });
+    // then: the event subprocess replaces the default compensation of the activities inside
+    expect(compensated(d)).toEqual(['sub>onCompensate']);
+    expect(d.task('notify').variables['reservation']).toBe('R-o-3');
+    expect(d.tasksAt('release')).toHaveLength(0);
+    // when: its own compensation throw compensates what completed in the subprocess
+    d.completeTask('notify');
+    // then
+    expect(compensated(d)).toEqual(['sub>onCompensate', 'reserve>release']);
+    expect(d.task('release').variables['reservation']).toBe('R-o-3');
+    expect(d.activeElements()).toEqual({ undoAll: 1, onCompensate: 1, undoInside: 1, release: 1 });
+    // when
+    d.completeTask('release');
+    // then
+    expect(d.status).toBe('completed');
+    expect(d.state?.compensations).toBeUndefined();
   });
 
   it('terminates running handlers and the waiting throw when the instance is cancelled', async () => {
