@@ -109,6 +109,8 @@ function takeRecords(exec: Execution, scopeId: string, activityRef?: string): In
   const visit = (records: readonly CompensationRecord[], inherited: Variables | undefined): void => {
     for (const record of records) {
       used.add(record.id);
+      // A record of an element the model no longer has (an instance migrated away from it) compensates nothing.
+      if (!(record.elementId in exec.index.model.elements)) continue;
       const variables =
         inherited || record.variables ? { ...(inherited ?? {}), ...(record.variables ?? {}) } : undefined;
       const element = exec.element(record.elementId) as ActivityElement;

@@ -8,6 +8,7 @@ const FILES: Record<string, string> = {
   'comp-sub': 'rt-compensation-sub.bpmn',
   'comp-mi': 'rt-compensation-mi.bpmn',
   'comp-esp': 'rt-compensation-esp.bpmn',
+  'comp-interrupted': 'rt-compensation-interrupted.bpmn',
   booking: 'rt-transaction.bpmn',
 };
 
@@ -105,6 +106,19 @@ describe('runtime: compensation', () => {
     expect(d.task('recall').variables['reservation']).toBeUndefined();
     d.completeTask('release');
     d.completeTask('recall');
+    expect(d.status).toBe('completed');
+  });
+
+  it('does not compensate what completed inside a subprocess that was interrupted', async () => {
+    // given: reserve completed inside the subprocess, which still waits at its user task
+    const d = await driver('comp-interrupted');
+    d.start();
+    expect(d.state?.compensations?.map((r) => r.elementId)).toEqual(['reserve']);
+    // when: the timer interrupts the subprocess and the path after it throws compensation
+    d.fireTimer('late');
+    // then
+    expect(compensated(d)).toEqual([]);
+    expect(d.tasksAt('release')).toHaveLength(0);
     expect(d.status).toBe('completed');
   });
 
