@@ -9,6 +9,7 @@ const FILES: Record<string, string> = {
   'comp-mi': 'rt-compensation-mi.bpmn',
   'comp-esp': 'rt-compensation-esp.bpmn',
   'comp-interrupted': 'rt-compensation-interrupted.bpmn',
+  'comp-loop': 'rt-compensation-loop.bpmn',
   booking: 'rt-transaction.bpmn',
 };
 
@@ -140,6 +141,16 @@ describe('runtime: compensation', () => {
     for (const task of d.tasksAt('unbook'))
       d.run({ type: 'task.complete', taskId: task.id, variables: {} }) && d.tasks.delete(task.id);
     expect(d.status).toBe('completed');
+  });
+
+  it('compensates each pass of a standard loop once', async () => {
+    // given
+    const d = await driver('comp-loop');
+    // when
+    d.start();
+    // then
+    expect(compensated(d)).toEqual(['charge>refund', 'charge>refund', 'charge>refund']);
+    expect(d.tasksAt('refund')).toHaveLength(3);
   });
 
   it('runs the compensation event subprocess of a completed subprocess, which compensates inside it', async () => {
