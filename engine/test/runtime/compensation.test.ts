@@ -11,6 +11,7 @@ const FILES: Record<string, string> = {
   'comp-interrupted': 'rt-compensation-interrupted.bpmn',
   'comp-loop': 'rt-compensation-loop.bpmn',
   booking: 'rt-transaction.bpmn',
+  seats: 'rt-transaction-mi.bpmn',
 };
 
 async function driver(processId: string): Promise<Driver> {
@@ -229,5 +230,26 @@ describe('runtime: transactions', () => {
     expect(d.historyOf('element.terminated').map((r) => r.elementId)).toEqual(['confirm', 'tx']);
     d.completeTask('apologise');
     expect(d.status).toBe('completed');
+  });
+
+  it('cancels one iteration of a multi-instance transaction: compensates that one, then the boundary ends them all', async () => {
+    // given: two seats, each confirmed in its own transaction
+    const d = await driver('seats');
+    d.start({ seats: ['A1', 'B2'] });
+    const [first, second] = d.tasksAt('confirm');
+    // when: the second seat is refused
+    d.run({ type: 'task.complete', taskId: second?.id ?? '', variables: { ok: false } });
+    d.tasks.delete(second?.id ?? '');
+    // then: only the reservation of that transaction is released, the first still waits
+    expect(compensated(d)).toEqual(['reserve>release']);
+    expect(d.task('release').variables['seat']).toBe('B2');
+    expect(d.tasksAt('confirm').map((t) => t.id)).toEqual([first?.id]);
+    // when
+    d.completeTask('release');
+    // then: the cancel boundary on the multi-instance transaction interrupts every iteration
+    expect(d.tasks.size).toBe(0);
+    expect(d.status).toBe('completed');
+    expect(d.historyOf('transaction.cancelled').map((r) => r.elementId)).toEqual(['tx']);
+    expect(d.historyOf('element.completed').map((r) => r.elementId)).toContain('cancelled');
   });
 });
