@@ -101,4 +101,30 @@ describe.each(databases())('compensation persisted on $name', (target) => {
       'reserve',
     ]);
   });
+
+  it('runs a compensation event subprocess in the scope of its completed subprocess, across reloads', async () => {
+    // given
+    await engine.deploy(await fixture('rt-compensation-esp.bpmn'));
+    const started = await engine.startInstance(
+      { processId: 'comp-esp', variables: { orderId: 'o-5' } },
+      SYSTEM,
+    );
+    // when: a fresh engine completes the event subprocess's task, whose throw compensates inside
+    ({ engine } = await testEngine(database));
+    const notify = await onlyOpenTask(engine, started.id);
+    expect(notify.elementId).toBe('notify');
+    await engine.completeTask(notify.id, {}, SYSTEM);
+    // then
+    ({ engine } = await testEngine(database));
+    const release = await onlyOpenTask(engine, started.id);
+    expect(release.elementId).toBe('release');
+    expect((await engine.getInstance(started.id)).activeElements).toEqual({
+      undoAll: 1,
+      onCompensate: 1,
+      undoInside: 1,
+      release: 1,
+    });
+    await engine.completeTask(release.id, {}, SYSTEM);
+    expect((await engine.getInstance(started.id)).status).toBe('completed');
+  });
 });
