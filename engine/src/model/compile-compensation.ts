@@ -129,14 +129,13 @@ function checkBoundary(
         'a cancel boundary event always interrupts its transaction',
       );
     } else {
-      const others = hostActivity.boundaryEventIds.filter(
-        (id) => id !== boundary.id && elements[id]?.kind === 'bpmn:BoundaryEvent' && isCancel(elements[id]),
-      );
-      if (others.length > 0 && (others[0] ?? '') < boundary.id)
+      // One way out when cancelled: every cancel boundary after the first is reported.
+      const cancels = hostActivity.boundaryEventIds.filter((id) => isCancel(elements[id]));
+      if (cancels.indexOf(boundary.id) > 0)
         issues.add(
           boundary.id,
           'transaction.invalid',
-          `the transaction already has cancel boundary event '${others[0]}'`,
+          `the transaction already has cancel boundary event '${cancels[0]}'`,
         );
     }
     return;

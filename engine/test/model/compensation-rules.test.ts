@@ -131,6 +131,21 @@ describe('deploy rules of transactions', () => {
     expect(await issueKeys(xml)).toEqual(['ce transaction.invalid']);
   });
 
+  it('rejects a second cancel boundary event and a non-interrupting one', async () => {
+    const xml = processFile(
+      `${START}${transaction(`${cancelEnd('ce')}${chain('ts', 'ce')}`)}${cancelBoundary('cb1', 'tx')}${cancelBoundary('cb2', 'tx')}
+      <bpmn:transaction id="tx2"><bpmn:startEvent id="ts2" /><bpmn:endEvent id="te2" />${chain('ts2', 'te2')}</bpmn:transaction>
+      <bpmn:boundaryEvent id="cb3" attachedToRef="tx2" cancelActivity="false"><bpmn:cancelEventDefinition /></bpmn:boundaryEvent>
+      ${END}<bpmn:endEvent id="e2" />${chain('s', 'tx', 'tx2', 'e')}${flow('cb1', 'e2')}${flow('cb2', 'e2')}${flow('cb3', 'e2')}`,
+    );
+    const issues = await issuesOf(xml);
+    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual([
+      'cb2 transaction.invalid',
+      'cb3 transaction.invalid',
+    ]);
+    expect(issues[0]?.message).toBe("the transaction already has cancel boundary event 'cb1'");
+  });
+
   it('warns that a transaction method other than compensation is ignored', async () => {
     const xml = processFile(
       `${START}${transaction(`<bpmn:endEvent id="te" />${chain('ts', 'te')}`, ' method="##Store"')}${END}${chain('s', 'tx', 'e')}`,
