@@ -245,6 +245,8 @@ export const en = {
   'history.errorThrown': 'Error thrown',
   'history.signalThrown': 'Signal sent',
   'history.escalation': 'Escalation',
+  'history.compensationStarted': 'Compensation started',
+  'history.transactionCancelled': 'Transaction cancelled',
   'status.active': 'running',
   'status.completed': 'completed',
   'status.cancelled': 'cancelled',

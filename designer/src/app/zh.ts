@@ -245,6 +245,8 @@ export const zh: Dictionary = {
   'history.errorThrown': '抛出错误',
   'history.signalThrown': '发送信号',
   'history.escalation': '升级',
+  'history.compensationStarted': '开始补偿',
+  'history.transactionCancelled': '事务已取消',
   'status.active': '运行中',
   'status.completed': '已完成',
   'status.cancelled': '已取消',

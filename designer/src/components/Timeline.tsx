@@ -40,6 +40,8 @@ const LABELS: Record<string, MessageKey> = {
   'incident.resolved': 'history.incidentResolved',
   escalation: 'history.escalation',
   'escalation.thrown': 'history.escalation',
+  'compensation.started': 'history.compensationStarted',
+  'transaction.cancelled': 'history.transactionCancelled',
 };
 
 /** Unnamed elements are called by their kind rather than by a generated id. */

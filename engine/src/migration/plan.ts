@@ -221,6 +221,14 @@ export function planMigration(
     tokens,
     completedElementIds: state.completedElementIds.map(mapId).filter((id) => id in target.elements),
     takenFlowIds: state.takenFlowIds.filter((id) => id in target.flows),
+    // A completion stays compensable only where the target version still has a handler for it.
+    ...(state.compensations
+      ? {
+          compensations: state.compensations
+            .map((record) => ({ ...record, elementId: mapId(record.elementId) }))
+            .filter((record) => record.elementId in target.elements),
+        }
+      : {}),
   };
   return { problems, elementMap, state: migrated };
 }

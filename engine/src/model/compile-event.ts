@@ -18,11 +18,11 @@ type EventKind = EventDefinition['kind'];
 const ALLOWED: Readonly<Record<EventPosition, readonly EventKind[]>> = {
   processStart: ['none', 'message', 'timer', 'signal'],
   subProcessStart: ['none'],
-  eventSubProcessStart: ['message', 'timer', 'signal', 'error', 'escalation'],
-  end: ['none', 'terminate', 'error', 'escalation', 'message', 'signal'],
+  eventSubProcessStart: ['message', 'timer', 'signal', 'error', 'escalation', 'compensate'],
+  end: ['none', 'terminate', 'error', 'escalation', 'message', 'signal', 'compensate', 'cancel'],
   catch: ['timer', 'message', 'signal', 'link'],
-  throw: ['none', 'signal', 'escalation', 'link', 'message'],
-  boundary: ['timer', 'message', 'signal', 'error', 'escalation'],
+  throw: ['none', 'signal', 'escalation', 'link', 'message', 'compensate'],
+  boundary: ['timer', 'message', 'signal', 'error', 'escalation', 'compensate', 'cancel'],
 };
 
 const DEFINITION_KINDS: Readonly<Record<string, EventKind>> = {
@@ -33,6 +33,8 @@ const DEFINITION_KINDS: Readonly<Record<string, EventKind>> = {
   'bpmn:EscalationEventDefinition': 'escalation',
   'bpmn:TerminateEventDefinition': 'terminate',
   'bpmn:LinkEventDefinition': 'link',
+  'bpmn:CompensateEventDefinition': 'compensate',
+  'bpmn:CancelEventDefinition': 'cancel',
 };
 
 const POSITION_NAMES: Readonly<Record<EventPosition, string>> = {
@@ -133,7 +135,19 @@ function compileOne(
   switch (kind) {
     case 'none':
     case 'terminate':
+    case 'cancel':
       return { kind };
+    case 'compensate': {
+      // Zeebe always waits for the handlers before the throw event completes.
+      if (definition.waitForCompletion === false && position !== 'boundary')
+        issues.warn(
+          id,
+          'compensation.wait-ignored',
+          'waitForCompletion="false" is ignored: the throw event waits until every handler completes, as in Zeebe',
+        );
+      const activityRef = child(definition, 'activityRef')?.id;
+      return activityRef && position !== 'boundary' ? { kind, activityRef } : { kind };
+    }
     case 'message':
       if (options.runsAsJob && !attr(child(definition, 'messageRef'), 'name')?.trim())
         return { kind, messageName: { feel: false, value: '' } };

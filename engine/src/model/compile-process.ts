@@ -3,6 +3,7 @@ import type { IssueCollector } from './issues.js';
 import { attr, child, children, documentation, expressionBody, type ModdleNode } from './moddle.js';
 import type { Element, ElementKind, ProcessModel, ScopeModel, SequenceFlow } from './types.js';
 import { ELEMENT_KINDS } from './types.js';
+import { compileCompensation } from './compile-compensation.js';
 import { resolveEmbeddedForms } from './embedded-forms.js';
 import { validateStructure } from './validate-structure.js';
 import { checkListenerPlacement } from './compile-listeners.js';
@@ -48,10 +49,13 @@ export function compileProcess(
   const collected: CollectedNode[] = [];
   const rawFlows: ModdleNode[] = [];
   const scopeChildren = new Map<string, string[]>();
+  const associations: ModdleNode[] = [];
 
   const walk = (container: ModdleNode, scope: ScopeDraft) => {
     const childIds: string[] = [];
     scopeChildren.set(scope.id, childIds);
+    for (const artifact of children(container, 'artifacts'))
+      if (artifact.$type === 'bpmn:Association') associations.push(artifact);
     for (const node of children(container, 'flowElements')) {
       checkUnsupportedExtensions(node, namespaces, issues);
       if (!node.id) {
@@ -63,15 +67,14 @@ export function compileProcess(
         continue;
       }
       if (BEHAVIOUR_NEUTRAL.has(node.$type)) continue;
-      if (!KINDS.has(node.$type)) {
+      // A transaction runs as an embedded subprocess; compile-compensation.ts marks it.
+      const type = node.$type === 'bpmn:Transaction' ? 'bpmn:SubProcess' : node.$type;
+      if (!KINDS.has(type)) {
         issues.add(node.id, 'element.unsupported', `${kindLabel(node.$type)} is not supported`);
         continue;
       }
-      if (node.isForCompensation === true) {
-        issues.add(node.id, 'element.unsupported', 'compensation handlers are not supported');
-      }
       const laneName = lanes.get(node.id) ?? scope.laneName;
-      const kind = node.$type as ElementKind;
+      const kind = type as ElementKind;
       collected.push({ node, kind, parentId: scope.id, parentKind: scope.kind, laneName });
       childIds.push(node.id);
       if (kind !== 'bpmn:SubProcess') continue;
@@ -120,6 +123,13 @@ export function compileProcess(
       issues,
     });
   }
+
+  compileCompensation(
+    elements,
+    collected.map((entry) => entry.node),
+    associations,
+    issues,
+  );
 
   const userTasks = collected.filter((entry) => entry.kind === 'bpmn:UserTask').map((entry) => entry.node);
   const embeddedForms = resolveEmbeddedForms(process, userTasks, elements, issues);

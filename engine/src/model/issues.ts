@@ -47,7 +47,11 @@ export type DeployIssueCode =
   | 'flow.condition-ignored'
   | 'form.invalid'
   | 'form.unsupported'
-  | 'form.ignored';
+  | 'form.ignored'
+  | 'compensation.invalid'
+  | 'compensation.wait-ignored'
+  | 'transaction.invalid'
+  | 'transaction.method-ignored';
 
 /**
  * Collects every problem of one deploy; compiling never stops at the first, so the author sees

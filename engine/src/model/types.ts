@@ -52,7 +52,14 @@ export type EventDefinition =
   | { readonly kind: 'error'; readonly errorCode?: string }
   | { readonly kind: 'escalation'; readonly escalationCode?: string }
   | { readonly kind: 'terminate' }
-  | { readonly kind: 'link'; readonly linkName: string };
+  | { readonly kind: 'link'; readonly linkName: string }
+  /**
+   * Compensation throw (intermediate or end): `activityRef` compensates that activity, none every
+   * completed activity of the scope. Compensation boundary: marks the activity as compensable.
+   */
+  | { readonly kind: 'compensate'; readonly activityRef?: string }
+  /** Cancel end event inside a transaction, cancel boundary event on a transaction. */
+  | { readonly kind: 'cancel' };
 
 export interface Mapping {
   /** FEEL source or static string. */
@@ -197,6 +204,12 @@ export interface ActivityElement extends ElementBase {
   readonly message?: { readonly messageName: Expr; readonly correlationKey?: Expr };
   /** SubProcess: `triggeredByEvent` (an event subprocess). */
   readonly triggeredByEvent?: boolean;
+  /** `bpmn:Transaction`: runs as an embedded subprocess (kind `bpmn:SubProcess`); a cancel end event cancels it. */
+  readonly transaction?: boolean;
+  /** The compensation handler associated with this activity's compensation boundary event. */
+  readonly compensationHandlerId?: string;
+  /** `isForCompensation`: a compensation handler, started only by a compensation throw. */
+  readonly isForCompensation?: boolean;
   /** CallActivity: `zeebe:calledElement`. */
   readonly calledElement?: {
     readonly processId: Expr;

@@ -111,6 +111,8 @@ function isActivity(element: Element): boolean {
 }
 
 function checkFlowCounts(element: Element, issues: IssueCollector): void {
+  // Compensation handlers have no flows at all (compile-compensation.ts reports any).
+  if ('isForCompensation' in element && element.isForCompensation) return;
   const isEventSubProcess = element.kind === 'bpmn:SubProcess' && element.triggeredByEvent === true;
   const startsOnItsOwn =
     element.kind === 'bpmn:StartEvent' ||

@@ -1,6 +1,7 @@
 import { evaluateCondition } from '../expressions/feel.js';
 import { ExpressionError } from '../errors.js';
 import type { ActivityElement, Element } from '../model/types.js';
+import { recordCompletion } from './compensation.js';
 import type { ElementBehavior, Execution, LiveToken } from './execution.js';
 import { finishElement, raiseIncident } from './flow.js';
 import { hasListeners, runListener } from './listeners.js';
@@ -181,6 +182,8 @@ function repeatLoop(exec: Execution, token: LiveToken, element: ActivityElement)
     return true;
   }
   if (!again) return false;
+  // Each pass of a loop is a completion of its own, compensated once each.
+  recordCompletion(exec, token, element, false);
   const owned = exec.ownedScope(token.id);
   if (owned) closeScope(exec, owned.id);
   exec.history('element.completed', {

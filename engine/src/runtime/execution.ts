@@ -1,6 +1,7 @@
 import type { Element, ElementKind } from '../model/types.js';
 import type { ModelIndex } from './model-index.js';
 import type {
+  CompensationRecord,
   Effect,
   HistoryRecord,
   HistoryType,
@@ -71,6 +72,8 @@ export class Execution {
   readonly tokens = new Map<string, Readonly<LiveToken>>();
   readonly scopes = new Map<string, Scope>();
   readonly effects: Effect[] = [];
+  /** Completions a compensation throw may still compensate (see compensation.ts). */
+  compensations: readonly CompensationRecord[];
   private readonly owned = new Set<string>();
   private completed: readonly string[];
   private completedSet: Set<string> | undefined;
@@ -91,6 +94,7 @@ export class Execution {
     this.parentInstanceId = state?.parentInstanceId;
     this.completed = state?.completedElementIds ?? [];
     this.taken = state?.takenFlowIds ?? [];
+    this.compensations = state?.compensations ?? [];
     for (const token of state?.tokens ?? []) this.tokens.set(token.id, token as Readonly<LiveToken>);
     for (const scope of state?.scopes ?? []) this.scopes.set(scope.id, scope);
   }
@@ -242,6 +246,7 @@ export class Execution {
       completedElementIds: this.completed,
       takenFlowIds: this.taken,
       ...(this.parentInstanceId === undefined ? {} : { parentInstanceId: this.parentInstanceId }),
+      ...(this.compensations.length > 0 ? { compensations: this.compensations } : {}),
     };
     return { state, effects: this.effects };
   }

@@ -1,6 +1,7 @@
 import { evaluateCondition } from '../expressions/feel.js';
 import { ExpressionError } from '../errors.js';
 import type { Element } from '../model/types.js';
+import { recordCompletion } from './compensation.js';
 import type { Execution, LiveToken } from './execution.js';
 import { closeListeners, closeScope } from './terminate.js';
 import { cancelTrigger } from './triggers.js';
@@ -130,6 +131,7 @@ export function leave(exec: Execution, token: LiveToken, element: Element): void
 
 /** Releases boundary triggers and the activity scope, records completion, and leaves. */
 export function finishElement(exec: Execution, token: LiveToken, element: Element): void {
+  recordCompletion(exec, token, element, false);
   releaseActivity(exec, token);
   exec.history('element.completed', { elementId: element.id, tokenId: token.id });
   exec.markCompleted(element.id);

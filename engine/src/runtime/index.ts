@@ -27,6 +27,9 @@
  * completedElementIds    elements completed at least once, in order (the path taken)
  * takenFlowIds           flows taken at least once
  * parentInstanceId       set when a call activity started this instance
+ * compensations[]        optional: completions a compensation throw may still compensate
+ *                        (activity, flow scope, a subprocess's inner scope, handler variables);
+ *                        a throw waits in a compensation scope owned by its token (compensation.ts)
  * ```
  *
  * ## Token lifecycle (inside one step)

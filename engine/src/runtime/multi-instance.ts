@@ -1,6 +1,7 @@
 import { evaluateCondition } from '../expressions/feel.js';
 import { ExpressionError } from '../errors.js';
 import type { ActivityElement, MultiInstance } from '../model/types.js';
+import { recordCompletion } from './compensation.js';
 import type { Execution, LiveToken } from './execution.js';
 import { finishElement, raiseIncident } from './flow.js';
 import { closeScope, terminateTokensIn } from './terminate.js';
@@ -106,6 +107,7 @@ export function completeIteration(exec: Execution, token: LiveToken, element: Ac
     raiseIncident(exec, token, 'expression', error.message, { retry: 'complete', variables: {} });
     return;
   }
+  recordCompletion(exec, token, element, true);
   if (owned) closeScope(exec, owned.id);
   exec.history('element.completed', {
     elementId: element.id,

@@ -155,6 +155,25 @@ export interface InstanceState {
   readonly takenFlowIds: readonly string[];
   /** Set when a call activity started this instance: completion and uncaught errors are reported upwards. */
   readonly parentInstanceId?: string;
+  /** Completed activities a compensation throw may still compensate (absent: none; states written before read unchanged). */
+  readonly compensations?: readonly CompensationRecord[];
+}
+
+/**
+ * One completion of a compensable activity: an activity with a compensation handler, or an
+ * embedded subprocess (transaction) whose own activities left records. Removed when compensated,
+ * so each completion is compensated once.
+ */
+export interface CompensationRecord {
+  readonly id: string;
+  /** The activity that completed. */
+  readonly elementId: string;
+  /** The flow scope it completed in (a multi-instance iteration: the scope around the activity). */
+  readonly scopeId: string;
+  /** Subprocesses: the flow scope they ran, which the records of their inner activities name. */
+  readonly innerScopeId?: string;
+  /** The local variables the handler sees: a multi-instance iteration's, or the subprocess's it ran in. */
+  readonly variables?: Variables;
 }
 
 export type InstanceStatus = 'active' | 'completed' | 'terminated' | 'cancelled';
@@ -299,7 +318,11 @@ export type HistoryType =
   /** A completing listener denied the completion: the task stays open (`data.reason`). */
   | 'task.completionDenied'
   /** A listener's job completed (`data`: event, listener position, job type). */
-  | 'listener.completed';
+  | 'listener.completed'
+  /** A compensation throw started a handler: `elementId` the activity compensated, `data.handlerId` its handler. */
+  | 'compensation.started'
+  /** A transaction was cancelled by a cancel end event: `elementId` the transaction, `data.endEventId`. */
+  | 'transaction.cancelled';
 
 export type Effect =
   | { readonly type: 'task.create'; readonly task: NewUserTask }

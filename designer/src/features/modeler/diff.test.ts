@@ -39,6 +39,8 @@ describe('withoutUnsupported', () => {
     expect(Object.keys(withoutUnsupported(entries))).toEqual([
       'replace-with-exclusive-gateway',
       'replace-with-user-task',
+      'replace-with-transaction',
+      'replace-with-compensation-boundary',
       'replace-with-conditional-flow',
       'create.task',
     ]);

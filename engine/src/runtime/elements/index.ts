@@ -3,6 +3,7 @@ import type { BehaviorRegistry } from '../execution.js';
 import { boundaryEvent } from './boundary-event.js';
 import { runBusinessRuleTask } from './business-rule-task.js';
 import { runCallActivity } from './call-activity.js';
+import { withCompensation } from './compensation-events.js';
 import { complexGateway } from './complex-gateway.js';
 import { endEvent } from './end-event.js';
 import { eventBasedGateway } from './event-based-gateway.js';
@@ -22,9 +23,9 @@ import { runUserTask } from './user-task.js';
 /** Every element kind's behavior; exhaustive by type, so a new kind must get one here. */
 export const BEHAVIORS: BehaviorRegistry = {
   'bpmn:StartEvent': startEvent,
-  'bpmn:EndEvent': endEvent,
+  'bpmn:EndEvent': withCompensation(endEvent),
   'bpmn:IntermediateCatchEvent': intermediateCatchEvent,
-  'bpmn:IntermediateThrowEvent': intermediateThrowEvent,
+  'bpmn:IntermediateThrowEvent': withCompensation(intermediateThrowEvent),
   'bpmn:BoundaryEvent': boundaryEvent,
   'bpmn:UserTask': activityBehavior(runUserTask),
   'bpmn:ServiceTask': activityBehavior(runServiceTask),
