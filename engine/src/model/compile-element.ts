@@ -1,3 +1,4 @@
+import { compileAdHoc } from './compile-adhoc.js';
 import { compileBusinessRuleTask } from './compile-business-rule-task.js';
 import { type EventPosition, compileEventDefinition, compileMessage } from './compile-event.js';
 import type { IssueCollector } from './issues.js';
@@ -25,7 +26,7 @@ import { ASSIGNMENT_HEADER, parseAssignmentStrategy } from '../teams/strategy.js
 /** What the compiler knows about a node's surroundings when it compiles it. */
 export interface NodeContext {
   readonly parentId: string;
-  readonly parentKind: 'process' | 'subProcess' | 'eventSubProcess';
+  readonly parentKind: 'process' | 'subProcess' | 'eventSubProcess' | 'adHocSubProcess';
   readonly incoming: readonly string[];
   readonly outgoing: readonly string[];
   readonly boundaryEventIds: readonly string[];
@@ -243,6 +244,8 @@ function compileActivity(
         },
       });
     }
+    case 'bpmn:AdHocSubProcess':
+      return compact(compileAdHoc(node, activity, issues));
     case 'bpmn:SubProcess':
       return compact({ ...activity, triggeredByEvent: node.triggeredByEvent === true ? true : undefined });
     default:

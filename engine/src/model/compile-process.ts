@@ -73,7 +73,7 @@ export function compileProcess(
       const kind = node.$type as ElementKind;
       collected.push({ node, kind, parentId: scope.id, parentKind: scope.kind, laneName });
       childIds.push(node.id);
-      if (kind !== 'bpmn:SubProcess') continue;
+      if (kind !== 'bpmn:SubProcess' && kind !== 'bpmn:AdHocSubProcess') continue;
       if (scope.depth >= MAX_SUBPROCESS_DEPTH) {
         issues.add(
           node.id,
@@ -82,7 +82,12 @@ export function compileProcess(
         );
         continue;
       }
-      const subKind = node.triggeredByEvent === true ? 'eventSubProcess' : 'subProcess';
+      const subKind =
+        kind === 'bpmn:AdHocSubProcess'
+          ? 'adHocSubProcess'
+          : node.triggeredByEvent === true
+            ? 'eventSubProcess'
+            : 'subProcess';
       walk(node, { id: node.id, kind: subKind, depth: scope.depth + 1, laneName });
     }
   };

@@ -46,7 +46,8 @@ export type DeployIssueCode =
   | 'flow.condition-ignored'
   | 'form.invalid'
   | 'form.unsupported'
-  | 'form.ignored';
+  | 'form.ignored'
+  | 'adhoc.invalid';
 
 /**
  * Collects every problem of one deploy; compiling never stops at the first, so the author sees

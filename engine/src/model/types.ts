@@ -34,6 +34,7 @@ export const ELEMENT_KINDS = [
   'bpmn:InclusiveGateway',
   'bpmn:EventBasedGateway',
   'bpmn:ComplexGateway',
+  'bpmn:AdHocSubProcess',
 ] as const;
 export type ElementKind = (typeof ELEMENT_KINDS)[number];
 
@@ -152,7 +153,8 @@ export interface ActivityElement extends ElementBase {
     | 'bpmn:ScriptTask'
     | 'bpmn:BusinessRuleTask'
     | 'bpmn:SubProcess'
-    | 'bpmn:CallActivity';
+    | 'bpmn:CallActivity'
+    | 'bpmn:AdHocSubProcess';
   readonly boundaryEventIds: readonly string[];
   readonly loop?: MultiInstance | StandardLoop;
   readonly defaultFlowId?: string;
@@ -174,12 +176,27 @@ export interface ActivityElement extends ElementBase {
   readonly message?: { readonly messageName: Expr; readonly correlationKey?: Expr };
   /** SubProcess: `triggeredByEvent` (an event subprocess). */
   readonly triggeredByEvent?: boolean;
+  /** AdHocSubProcess: what starts inside it and when it completes (see compile-adhoc.ts). */
+  readonly adHoc?: AdHocSpec;
   /** CallActivity: `zeebe:calledElement`. */
   readonly calledElement?: {
     readonly processId: Expr;
     readonly propagateAllChildVariables: boolean;
     readonly propagateAllParentVariables: boolean;
   };
+}
+
+/**
+ * An ad-hoc subprocess (Camunda 8.7+): `activeElements` (`zeebe:adHoc activeElementsCollection`)
+ * lists the inner elements started on entry; `completionCondition` is evaluated each time an inner
+ * flow ends; `cancelRemainingInstances` (BPMN default true) terminates what still runs once it holds.
+ */
+export interface AdHocSpec {
+  readonly activeElements?: Expr;
+  readonly completionCondition?: Expr;
+  readonly cancelRemainingInstances: boolean;
+  /** Inner elements that may be activated: flow nodes of the subprocess other than boundary events. */
+  readonly activatableIds: readonly string[];
 }
 
 export interface GatewayElement extends ElementBase {

@@ -16,7 +16,6 @@ const ZEEBE_URI = 'http://camunda.org/schema/zeebe/1.0';
 const UNSUPPORTED_ZEEBE: Readonly<Record<string, string>> = {
   'zeebe:ExecutionListeners': 'execution listeners are not supported',
   'zeebe:TaskListeners': 'task listeners are not supported',
-  'zeebe:AdHoc': 'ad-hoc subprocesses are not supported',
 };
 
 /**

@@ -71,7 +71,11 @@ export function runInstance(
       const local = evaluateMappings(exec, inputs, visibleVariables(exec, existing.id));
       exec.putScope({ ...existing, variables: { ...existing.variables, ...local } });
     }
-  } else if (inputs.length > 0 || element.kind === 'bpmn:SubProcess') {
+  } else if (
+    inputs.length > 0 ||
+    element.kind === 'bpmn:SubProcess' ||
+    element.kind === 'bpmn:AdHocSubProcess'
+  ) {
     const local =
       inputs.length > 0 ? evaluateMappings(exec, inputs, visibleVariables(exec, token.scopeId)) : {};
     const scope: Scope = {

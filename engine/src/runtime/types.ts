@@ -182,6 +182,16 @@ export type Command =
       readonly cancel: readonly string[];
       readonly startBefore: readonly { readonly elementId: string; readonly variables?: Variables }[];
       readonly reason?: string;
+    }
+  /**
+   * Start inner elements of a running ad-hoc subprocess (named by element id or by its token id),
+   * with variables set in its scope first.
+   */
+  | {
+      readonly type: 'adhoc.activate';
+      readonly adHocSubProcess: string;
+      readonly elementIds: readonly string[];
+      readonly variables?: Variables;
     };
 
 export interface NewUserTask {
