@@ -4,7 +4,7 @@ import { DefinitionInvalidError } from './errors.js';
 import { timerDue } from './expressions/timer.js';
 import type { ModelCache } from './model-cache.js';
 import { evaluateFeel } from './expressions/feel.js';
-import type { DeployIssue, EventElement, Expr, ProcessModel } from './model/types.js';
+import type { DeployIssue, Element, EventDefinition, Expr, ProcessModel } from './model/types.js';
 import { definitionFromRow } from './persistence/rows.js';
 import type { TxContext } from './transaction.js';
 
@@ -81,10 +81,11 @@ async function replaceStartTriggers(cx: TxContext, definitionId: string, model: 
     .execute();
   await cx.trx.deleteFrom('start_subscriptions').where('process_id', '=', model.id).execute();
   const scope = model.scopes[model.id];
-  for (const elementId of scope?.startEventIds ?? []) {
-    const element = model.elements[elementId] as EventElement | undefined;
+  for (const elementId of [...(scope?.startEventIds ?? []), ...(scope?.messageStartIds ?? [])]) {
+    const element = model.elements[elementId];
     if (!element) continue;
-    const event = element.event;
+    const event = startEventOf(element);
+    if (!event) continue;
     if (event.kind === 'timer') {
       const timer = event.timer;
       const value = staticValue(timer.expr, cx.now);
@@ -140,4 +141,10 @@ function staticValue(expr: Expr, now: Date): string {
   if (!expr.feel) return expr.value;
   const value = evaluateFeel(expr.source, {}, { now });
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** What a start trigger waits for: a start event's definition, or the message of an instantiating receive task. */
+function startEventOf(element: Element): EventDefinition | undefined {
+  if ('event' in element) return element.event;
+  return 'message' in element && element.message ? { kind: 'message', ...element.message } : undefined;
 }

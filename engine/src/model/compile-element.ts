@@ -32,6 +32,8 @@ export interface NodeContext {
   readonly boundaryEventIds: readonly string[];
   readonly laneName?: string;
   readonly issues: IssueCollector;
+  /** A catch event or receive task after an instantiating event-based gateway: its message starts the process. */
+  readonly startsProcess?: boolean;
 }
 
 /** Compiles one flow node of a kind the engine executes. */
@@ -72,7 +74,7 @@ function compileEvent(
   context: NodeContext,
 ): EventElement {
   const { issues } = context;
-  const position = eventPosition(base.kind, context.parentKind);
+  const position = context.startsProcess ? 'processStart' : eventPosition(base.kind, context.parentKind);
   const isThrow = base.kind === 'bpmn:EndEvent' || base.kind === 'bpmn:IntermediateThrowEvent';
   const job = isThrow ? readTaskDefinition(node, issues, false) : undefined;
   const { event, multiple } = compileEventDefinition(node, position, issues, {
@@ -124,15 +126,10 @@ function compileGateway(
   base: ElementBase & { kind: GatewayElement['kind'] },
   issues: IssueCollector,
 ): GatewayElement {
-  // Zeebe runs neither: an instance starts at a start event, and an event-based gateway waits for
-  // the first of its events only.
-  if (base.kind === 'bpmn:EventBasedGateway' && node.instantiate === true) {
-    issues.add(
-      base.id,
-      'element.unsupported',
-      'instantiating event-based gateways are not supported; start the process with message, timer or signal start events instead',
-    );
-  }
+  // An instantiating event-based gateway (BPMN, exclusive): the first message of the events after
+  // it starts an instance (see compile-instantiate.ts).
+  const instantiate =
+    base.kind === 'bpmn:EventBasedGateway' && node.instantiate === true ? (true as const) : undefined;
   if (base.kind === 'bpmn:EventBasedGateway' && node.eventGatewayType === 'Parallel') {
     issues.add(
       base.id,
@@ -140,7 +137,7 @@ function compileGateway(
       "parallel event-based gateways (eventGatewayType='Parallel') are not supported; wait for the events on branches after a parallel gateway instead",
     );
   }
-  const gateway = { ...base, defaultFlowId: child(node, 'default')?.id };
+  const gateway = { ...base, defaultFlowId: child(node, 'default')?.id, instantiate };
   if (base.kind !== 'bpmn:ComplexGateway') return compact(gateway);
   const body = expressionBody(node, 'activationCondition');
   const activationCondition = body?.trim() ? issues.feel(base.id, 'activation condition', body) : undefined;
@@ -211,19 +208,16 @@ function compileActivity(
     case 'bpmn:BusinessRuleTask':
       return compileBusinessRuleTask(node, activity, issues);
     case 'bpmn:ReceiveTask': {
-      if (node.instantiate === true)
-        issues.add(
-          id,
-          'element.unsupported',
-          'instantiating receive tasks are not supported; use a message start event',
-        );
+      // An instantiating receive task starts the process on its message, as a message start event
+      // does, so its message needs no correlation key.
+      const instantiate = node.instantiate === true ? (true as const) : undefined;
       const { messageName, correlationKey } = compileMessage(
         id,
         child(node, 'messageRef'),
-        'receiveTask',
+        instantiate || context.startsProcess ? 'processStart' : 'receiveTask',
         issues,
       );
-      return compact({ ...activity, message: compact({ messageName, correlationKey }) });
+      return compact({ ...activity, instantiate, message: compact({ messageName, correlationKey }) });
     }
     case 'bpmn:CallActivity': {
       const called = extension(node, 'zeebe:CalledElement');

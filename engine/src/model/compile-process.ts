@@ -4,6 +4,7 @@ import { attr, child, children, documentation, expressionBody, type ModdleNode }
 import type { Element, ElementKind, ProcessModel, ScopeModel, SequenceFlow } from './types.js';
 import { ELEMENT_KINDS } from './types.js';
 import { resolveEmbeddedForms } from './embedded-forms.js';
+import { instantiatingTargets, messageStartIds } from './compile-instantiate.js';
 import { validateStructure } from './validate-structure.js';
 import { checkUnsupportedExtensions } from './zeebe-extensions.js';
 
@@ -111,6 +112,14 @@ export function compileProcess(
     if (kind === 'bpmn:BoundaryEvent' && hostId) push(boundaries, hostId, node.id ?? '');
   }
 
+  const startTargets = instantiatingTargets(
+    new Set(
+      collected
+        .filter((entry) => entry.kind === 'bpmn:EventBasedGateway' && entry.node.instantiate === true)
+        .map((entry) => entry.node.id ?? ''),
+    ),
+    flows,
+  );
   const elements: Record<string, Element> = {};
   for (const { node, kind, parentId, parentKind, laneName } of collected) {
     const id = node.id ?? '';
@@ -122,6 +131,7 @@ export function compileProcess(
       boundaryEventIds: boundaries.get(id) ?? [],
       laneName,
       issues,
+      ...(startTargets.has(id) ? { startsProcess: true } : {}),
     });
   }
 
@@ -133,7 +143,7 @@ export function compileProcess(
     documentation: documentation(process),
     elements,
     flows,
-    scopes: buildScopes(scopeChildren, elements),
+    scopes: buildScopes(scopeChildren, elements, flows, processId),
     linkTargets: buildLinkTargets(elements, issues),
     formIds: collectFormIds(elements),
     embeddedForms: embeddedForms.length > 0 ? embeddedForms : undefined,
@@ -198,6 +208,8 @@ function compileFlows(
 function buildScopes(
   scopeChildren: ReadonlyMap<string, readonly string[]>,
   elements: Readonly<Record<string, Element>>,
+  flows: Readonly<Record<string, SequenceFlow>>,
+  processId: string,
 ): Record<string, ScopeModel> {
   const scopes: Record<string, ScopeModel> = {};
   for (const [id, childIds] of scopeChildren) {
@@ -214,7 +226,15 @@ function buildScopes(
         element.triggeredByEvent === true
       );
     });
-    scopes[id] = compact({ id, childIds, noneStartEventId, startEventIds, eventSubProcessIds });
+    const messageStarts = id === processId ? messageStartIds(childIds, elements, flows) : [];
+    scopes[id] = compact({
+      id,
+      childIds,
+      noneStartEventId,
+      startEventIds,
+      eventSubProcessIds,
+      messageStartIds: messageStarts.length > 0 ? messageStarts : undefined,
+    });
   }
   return scopes;
 }

@@ -178,6 +178,8 @@ export interface ActivityElement extends ElementBase {
   readonly triggeredByEvent?: boolean;
   /** AdHocSubProcess: what starts inside it and when it completes (see compile-adhoc.ts). */
   readonly adHoc?: AdHocSpec;
+  /** ReceiveTask: `instantiate="true"`, it starts the process on its message (no incoming flow). */
+  readonly instantiate?: true;
   /** CallActivity: `zeebe:calledElement`. */
   readonly calledElement?: {
     readonly processId: Expr;
@@ -213,6 +215,8 @@ export interface GatewayElement extends ElementBase {
    * gateway) and `activationCounts` (the same per incoming flow id).
    */
   readonly activationCondition?: Expr;
+  /** Event-based gateways: `instantiate="true"`, the first message of the events after it starts the process. */
+  readonly instantiate?: true;
 }
 
 export type Element = EventElement | BoundaryEventElement | ActivityElement | GatewayElement;
@@ -236,6 +240,12 @@ export interface ScopeModel {
   /** All start events directly in this scope (process level: none, message, timer, signal). */
   readonly startEventIds: readonly string[];
   readonly eventSubProcessIds: readonly string[];
+  /**
+   * Process scope: receive tasks with `instantiate="true"` and the message catch events (or receive
+   * tasks) after an instantiating event-based gateway. Their message starts an instance, as a
+   * message start event's does.
+   */
+  readonly messageStartIds?: readonly string[];
 }
 
 export interface ProcessModel {

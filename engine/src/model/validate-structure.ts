@@ -1,4 +1,5 @@
 import { checkAdHocStructure, isInAdHoc } from './compile-adhoc.js';
+import { checkInstantiating } from './compile-instantiate.js';
 import type { IssueCollector } from './issues.js';
 import type { Element, ProcessModel } from './types.js';
 
@@ -34,6 +35,7 @@ export function validateStructure(
   }
   checkScopes(model, issues);
   checkAdHocStructure(model, issues);
+  checkInstantiating(model, issues);
   checkUnusedLinkCatches(model, issues);
 }
 
@@ -118,6 +120,7 @@ function checkFlowCounts(element: Element, issues: IssueCollector, inAdHoc: bool
   const startsOnItsOwn =
     element.kind === 'bpmn:StartEvent' ||
     element.kind === 'bpmn:BoundaryEvent' ||
+    ('instantiate' in element && element.instantiate === true) ||
     isEventSubProcess ||
     (element.kind === 'bpmn:IntermediateCatchEvent' && element.event.kind === 'link');
   if (startsOnItsOwn && element.incoming.length > 0) {
@@ -211,7 +214,7 @@ function checkScopes(model: ProcessModel, issues: IssueCollector): void {
     });
     if (owner?.kind === 'bpmn:AdHocSubProcess') continue; // no start events: see checkAdHocStructure
     if (!owner) {
-      if (scope.startEventIds.length === 0)
+      if (scope.startEventIds.length === 0 && !scope.messageStartIds)
         issues.add(scope.id, 'scope.start-invalid', 'the process has no start event');
       if (noneStarts.length > 1)
         issues.add(

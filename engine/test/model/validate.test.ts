@@ -176,7 +176,7 @@ describe('deploy validation', () => {
       ]);
     });
 
-    it('rejects instantiating receive tasks, instantiating event-based gateways and compensation handlers', async () => {
+    it('rejects compensation handlers, and instantiating receive tasks and event-based gateways with incoming flows', async () => {
       const xml = processFile(
         `${START}
         <bpmn:receiveTask id="r" instantiate="true" messageRef="m" />
@@ -189,8 +189,8 @@ describe('deploy validation', () => {
       );
       expect(await issueKeys(xml)).toEqual([
         'undo element.unsupported',
-        'r element.unsupported',
-        'g element.unsupported',
+        'r flow.incoming-invalid',
+        'g flow.incoming-invalid',
       ]);
     });
 
