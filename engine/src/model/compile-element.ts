@@ -77,7 +77,7 @@ function compileEvent(
   const position = context.startsProcess ? 'processStart' : eventPosition(base.kind, context.parentKind);
   const isThrow = base.kind === 'bpmn:EndEvent' || base.kind === 'bpmn:IntermediateThrowEvent';
   const job = isThrow ? readTaskDefinition(node, issues, false) : undefined;
-  const { event, multiple } = compileEventDefinition(node, position, issues, {
+  const { event, multiple, parallelMultiple } = compileEventDefinition(node, position, issues, {
     runsAsJob: job !== undefined,
   });
   const isStart = base.kind === 'bpmn:StartEvent';
@@ -89,6 +89,7 @@ function compileEvent(
     ...base,
     event,
     multiple,
+    parallelMultiple,
     interrupting,
     jobType: job?.jobType,
     jobRetries: job?.jobRetries,
@@ -110,7 +111,7 @@ function compileBoundaryEvent(
   base: ElementBase & { kind: 'bpmn:BoundaryEvent' },
   issues: IssueCollector,
 ): BoundaryEventElement {
-  const { event, multiple } = compileEventDefinition(node, 'boundary', issues);
+  const { event, multiple, parallelMultiple } = compileEventDefinition(node, 'boundary', issues);
   const cancelActivity = node.cancelActivity !== false;
   if (event.kind === 'error' && !cancelActivity) {
     issues.add(base.id, 'event.invalid', 'an error boundary event always interrupts its activity');
@@ -118,7 +119,14 @@ function compileBoundaryEvent(
   const host = child(node, 'attachedToRef');
   if (!host && !issues.has(base.id, 'reference.missing'))
     issues.add(base.id, 'reference.missing', 'a boundary event must be attached to an activity');
-  return compact({ ...base, event, multiple, attachedToId: host?.id ?? '', cancelActivity });
+  return compact({
+    ...base,
+    event,
+    multiple,
+    parallelMultiple,
+    attachedToId: host?.id ?? '',
+    cancelActivity,
+  });
 }
 
 function compileGateway(

@@ -62,13 +62,16 @@ export function compileEventDefinition(
   if (definitions.length <= 1) return { event: compileOne(id, definitions[0], position, issues, options) };
   const multiple = definitions.map((definition) => compileOne(id, definition, position, issues, options));
   checkMultiple(node, position, multiple, issues);
-  return { event: multiple[0] as EventDefinition, multiple };
+  const parallelMultiple = node.parallelMultiple === true ? { parallelMultiple: true as const } : {};
+  return { event: multiple[0] as EventDefinition, multiple, ...parallelMultiple };
 }
 
 /** An event's definition; a multiple event (several definitions, any one triggers it) lists them all. */
 export interface CompiledEvent {
   readonly event: EventDefinition;
   readonly multiple?: readonly EventDefinition[];
+  /** `parallelMultiple="true"`: every one of the definitions must happen (see runtime/parallel-multiple.ts). */
+  readonly parallelMultiple?: true;
 }
 
 const MULTIPLE_KINDS: readonly EventKind[] = ['message', 'timer', 'signal'];
@@ -86,11 +89,11 @@ function checkMultiple(
   issues: IssueCollector,
 ): void {
   const id = node.id ?? '';
-  if (node.parallelMultiple === true) {
+  if (node.parallelMultiple === true && position !== 'catch' && position !== 'boundary') {
     issues.add(
       id,
       'element.unsupported',
-      'parallel multiple events (every trigger needed) are not supported; wait for each event on branches after a parallel gateway instead',
+      `parallel multiple events (every trigger needed) are not supported as ${POSITION_NAMES[position]}; only intermediate catch and boundary events`,
     );
     return;
   }

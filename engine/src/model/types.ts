@@ -122,6 +122,8 @@ export interface EventElement extends ElementBase {
   readonly event: EventDefinition;
   /** Multiple intermediate catch events: every definition (`event` is the first); the first to happen triggers it. */
   readonly multiple?: readonly EventDefinition[];
+  /** Parallel multiple (`parallelMultiple="true"`): it triggers once every definition has happened. */
+  readonly parallelMultiple?: true;
   /** Start events of event subprocesses: whether they interrupt the enclosing scope. */
   readonly interrupting: boolean;
   /** Message/escalation/signal throw events that Zeebe runs as a job (`zeebe:taskDefinition`). */
@@ -138,6 +140,8 @@ export interface BoundaryEventElement extends ElementBase {
   readonly event: EventDefinition;
   /** Multiple boundary events: every definition (`event` is the first); each one that happens triggers it. */
   readonly multiple?: readonly EventDefinition[];
+  /** Parallel multiple (`parallelMultiple="true"`): it triggers once every definition has happened. */
+  readonly parallelMultiple?: true;
   readonly attachedToId: string;
   readonly cancelActivity: boolean;
 }

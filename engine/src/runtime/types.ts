@@ -65,6 +65,10 @@ export interface TriggerEntry {
   readonly dueAt?: string;
   /** Cycle timers: repetitions left after the current one (null = unbounded). */
   readonly remaining?: number | null;
+  /** Parallel multiple events: this definition has happened (its job or subscription is gone). */
+  readonly fired?: true;
+  /** Parallel multiple events: the variables its occurrence brought, applied when the last one happens. */
+  readonly variables?: Variables;
 }
 
 /** A token parked at an element (tokens only exist while waiting; moving ones live inside one step). */

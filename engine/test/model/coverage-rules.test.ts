@@ -204,20 +204,17 @@ describe('deploy rules of multiple events', () => {
     });
   });
 
-  it('rejects a parallel multiple event, which needs every event', async () => {
+  it('compiles a parallel multiple catch event, which needs every event', async () => {
     const xml = processFile(
       `${START}<bpmn:intermediateCatchEvent id="c" parallelMultiple="true">${twoSignals}</bpmn:intermediateCatchEvent>
       <bpmn:endEvent id="a" />${chain('s', 'c', 'a')}`,
       SIGNALS,
     );
-    const { issues } = await compileBpmn(xml);
-    expect(issues).toEqual([
-      expect.objectContaining({
-        elementId: 'c',
-        code: 'element.unsupported',
-        message: expect.stringContaining('parallel multiple'),
-      }),
-    ]);
+    const process = await compileValid(xml);
+    expect(process.elements.c).toMatchObject({
+      parallelMultiple: true,
+      multiple: [{ kind: 'signal' }, { kind: 'signal' }],
+    });
   });
 
   it('rejects a multiple start event and a multiple boundary event that would catch an error', async () => {
