@@ -97,11 +97,11 @@ function checkMultiple(
     );
     return;
   }
-  if (position !== 'catch' && position !== 'boundary') {
+  if (position !== 'catch' && position !== 'boundary' && position !== 'processStart') {
     issues.add(
       id,
       'element.unsupported',
-      `multiple events (several event definitions) are not supported as ${POSITION_NAMES[position]}; only intermediate catch and boundary events take several`,
+      `multiple events (several event definitions) are not supported as ${POSITION_NAMES[position]}; only process start, intermediate catch and boundary events take several`,
     );
     return;
   }

@@ -82,6 +82,32 @@ describe.each(databases())('instantiating receive tasks and event-based gateways
     expect((await engine.getInstance(instanceId)).activeElements).toEqual({ pack: 1 });
   });
 
+  it('starts a process on any one of the messages and signals of a multiple start event', async () => {
+    // given
+    await engine.deploy(
+      file(
+        `<bpmn:startEvent id="any"><bpmn:messageEventDefinition messageRef="m1" /><bpmn:messageEventDefinition messageRef="m2" /><bpmn:signalEventDefinition signalRef="s1" /></bpmn:startEvent>
+         <bpmn:userTask id="triage" /><bpmn:endEvent id="e" />
+         <bpmn:sequenceFlow id="f1" sourceRef="any" targetRef="triage" /><bpmn:sequenceFlow id="f2" sourceRef="triage" targetRef="e" />`,
+        '<bpmn:message id="m1" name="by-form" /><bpmn:message id="m2" name="by-mail" /><bpmn:signal id="s1" name="audit-day" />',
+      ),
+    );
+    // when
+    const first = await engine.correlateMessage({ name: 'by-form', variables: { via: 'form' } }, SYSTEM);
+    const second = await engine.correlateMessage({ name: 'by-mail', variables: { via: 'mail' } }, SYSTEM);
+    await engine.broadcastSignal({ name: 'audit-day' }, SYSTEM);
+    // then
+    for (const { instanceId } of [first, second]) {
+      const instance = await engine.getInstance(instanceId);
+      expect(instance.processId).toBe('p');
+      expect(instance.activeElements).toEqual({ triage: 1 });
+    }
+    expect((await engine.getInstance(second.instanceId)).variables).toMatchObject({ via: 'mail' });
+    const all = (await engine.listInstances({ processId: 'p' })).items;
+    expect(all).toHaveLength(3);
+    for (const instance of all) expect(instance.status).toBe('active');
+  });
+
   it('rejects at deploy an instantiating receive task with an incoming flow, a timer after an instantiating gateway, and a parallel event-based gateway', async () => {
     const deployIssues = async (xml: string) => {
       try {
