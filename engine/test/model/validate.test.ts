@@ -194,9 +194,9 @@ describe('deploy validation', () => {
       ]);
     });
 
-    it('rejects events with several event definitions where they throw', async () => {
+    it('rejects events with several event definitions where they throw something other than signals and escalations', async () => {
       const xml = processFile(
-        `${START}<bpmn:intermediateThrowEvent id="c"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:signalEventDefinition signalRef="g2" /></bpmn:intermediateThrowEvent>
+        `${START}<bpmn:intermediateThrowEvent id="c"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:linkEventDefinition name="x" /></bpmn:intermediateThrowEvent>
         ${END}${chain('s', 'c', 'e')}`,
         '<bpmn:signal id="g1" name="one" /><bpmn:signal id="g2" name="two" />',
       );

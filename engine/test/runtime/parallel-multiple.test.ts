@@ -91,6 +91,26 @@ describe('runtime: parallel multiple events (every event needed)', () => {
     expect(open(driver).subscriptions).toContain('signal:nudge:nudge');
   });
 
+  it('throws every definition of a multiple throw and end event, in document order', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-parallel-multiple-throw.bpmn', 'pm-throw'));
+    // when
+    driver.start();
+    // then: the throw event sent its signal, then its escalation, which the subprocess's boundary caught
+    const thrown = driver.history
+      .filter((r) => r.type === 'signal.thrown' || r.type === 'escalation.thrown')
+      .map((r) => `${r.type}:${r.elementId}`);
+    expect(thrown).toEqual([
+      'signal.thrown:announce',
+      'escalation.thrown:announce',
+      'signal.thrown:finish',
+      'signal.thrown:finish',
+    ]);
+    expect(driver.activeElements()).toEqual({ handle: 1 });
+    // and the end event broadcast both of its signals, in order, after the throw event's one
+    expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['news', 'done', 'news']);
+  });
+
   it('rejects a parallel multiple start event at deploy, naming it', async () => {
     const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
