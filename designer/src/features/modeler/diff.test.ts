@@ -40,6 +40,7 @@ describe('withoutUnsupported', () => {
       'replace-with-exclusive-gateway',
       'replace-with-user-task',
       'replace-with-conditional-flow',
+      'replace-with-ad-hoc-subprocess',
       'create.task',
     ]);
   });
