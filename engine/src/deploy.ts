@@ -4,7 +4,7 @@ import { DefinitionInvalidError } from './errors.js';
 import { timerDue } from './expressions/timer.js';
 import type { ModelCache } from './model-cache.js';
 import { evaluateFeel } from './expressions/feel.js';
-import type { DeployIssue, EventElement, Expr, ProcessModel } from './model/types.js';
+import type { DeployIssue, Element, EventDefinition, Expr, ProcessModel } from './model/types.js';
 import { definitionFromRow } from './persistence/rows.js';
 import type { TxContext } from './transaction.js';
 
@@ -81,57 +81,70 @@ async function replaceStartTriggers(cx: TxContext, definitionId: string, model: 
     .execute();
   await cx.trx.deleteFrom('start_subscriptions').where('process_id', '=', model.id).execute();
   const scope = model.scopes[model.id];
-  for (const elementId of scope?.startEventIds ?? []) {
-    const element = model.elements[elementId] as EventElement | undefined;
+  for (const elementId of [...(scope?.startEventIds ?? []), ...(scope?.messageStartIds ?? [])]) {
+    const element = model.elements[elementId];
     if (!element) continue;
-    const event = element.event;
-    if (event.kind === 'timer') {
-      const timer = event.timer;
-      const value = staticValue(timer.expr, cx.now);
-      const due = timerDue(timer.type, value, cx.now);
-      // A start timer computed by FEEL at deploy is checked like a static one: out of range, or
-      // cycling faster than the minimum, is a deploy problem rather than a timer that never runs.
-      if (typeof due === 'string') {
-        if (timer.expr.feel)
-          throw new DefinitionInvalidError([
-            { elementId, code: 'timer.invalid', message: `timer ${timer.type}: ${due}` },
-          ]);
-        continue;
-      }
-      await cx.trx
-        .insertInto('jobs')
-        .values({
-          id: randomUUID(),
-          instance_id: null,
-          definition_id: definitionId,
-          element_id: elementId,
-          token_id: null,
-          kind: 'timerStart',
-          job_type: null,
-          due_at: due.dueAt,
-          retries: 3,
-          max_retries: 3,
-          variables: '{}',
-          headers: '{}',
-          cycle:
-            timer.type === 'cycle' ? JSON.stringify({ expression: value, remaining: due.remaining }) : null,
-          created_at: cx.now,
-        })
-        .execute();
-    } else if (event.kind === 'message' || event.kind === 'signal') {
-      const nameExpr = event.kind === 'message' ? event.messageName : event.signalName;
-      const name = staticValue(nameExpr, cx.now);
-      await cx.trx
-        .insertInto('start_subscriptions')
-        .values({
-          definition_id: definitionId,
-          process_id: model.id,
-          element_id: elementId,
-          kind: event.kind,
-          name,
-        })
-        .execute();
+    for (const event of startEventsOf(element))
+      await insertStartTrigger(cx, definitionId, model, elementId, event);
+  }
+}
+
+/** A timer start job, or a message / signal start subscription, for one event definition of a start. */
+async function insertStartTrigger(
+  cx: TxContext,
+  definitionId: string,
+  model: ProcessModel,
+  elementId: string,
+  event: EventDefinition,
+): Promise<void> {
+  if (event.kind === 'timer') {
+    const timer = event.timer;
+    const value = staticValue(timer.expr, cx.now);
+    const due = timerDue(timer.type, value, cx.now);
+    // A start timer computed by FEEL at deploy is checked like a static one: out of range, or
+    // cycling faster than the minimum, is a deploy problem rather than a timer that never runs.
+    if (typeof due === 'string') {
+      if (timer.expr.feel)
+        throw new DefinitionInvalidError([
+          { elementId, code: 'timer.invalid', message: `timer ${timer.type}: ${due}` },
+        ]);
+      return;
     }
+    await cx.trx
+      .insertInto('jobs')
+      .values({
+        id: randomUUID(),
+        instance_id: null,
+        definition_id: definitionId,
+        element_id: elementId,
+        token_id: null,
+        kind: 'timerStart',
+        job_type: null,
+        due_at: due.dueAt,
+        retries: 3,
+        max_retries: 3,
+        variables: '{}',
+        headers: '{}',
+        cycle:
+          timer.type === 'cycle' ? JSON.stringify({ expression: value, remaining: due.remaining }) : null,
+        created_at: cx.now,
+      })
+      .execute();
+  } else if (event.kind === 'message' || event.kind === 'signal') {
+    const nameExpr = event.kind === 'message' ? event.messageName : event.signalName;
+    const name = staticValue(nameExpr, cx.now);
+    await cx.trx
+      .insertInto('start_subscriptions')
+      .values({
+        definition_id: definitionId,
+        process_id: model.id,
+        element_id: elementId,
+        kind: event.kind,
+        name,
+      })
+      // Two definitions of one multiple start event naming the same message start it once.
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 }
 
@@ -140,4 +153,14 @@ function staticValue(expr: Expr, now: Date): string {
   if (!expr.feel) return expr.value;
   const value = evaluateFeel(expr.source, {}, { now });
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * What a start trigger waits for: a start event's definition (each of a multiple start event's,
+ * any one of which starts an instance), or the message of an instantiating receive task.
+ */
+function startEventsOf(element: Element): readonly EventDefinition[] {
+  if ('event' in element)
+    return 'multiple' in element && element.multiple ? element.multiple : [element.event];
+  return 'message' in element && element.message ? [{ kind: 'message', ...element.message }] : [];
 }

@@ -378,6 +378,27 @@ export class Engine {
     });
   }
 
+  /**
+   * Starts inner elements of a running ad-hoc subprocess (Zeebe's "activate activities within an
+   * ad-hoc subprocess"), named by its element id or its element instance (token) id; `variables`
+   * are set in its scope first. Managers of the process only, as for token modification; one
+   * transaction, and an unknown element id refuses the whole request.
+   */
+  async activateAdHocElements(
+    id: string,
+    adHocSubProcess: string,
+    elementIds: readonly string[],
+    variables: Variables | undefined,
+    identity: Identity,
+  ): Promise<void> {
+    await this.#tasks.onInstance(id, identity, {
+      type: 'adhoc.activate',
+      adHocSubProcess,
+      elementIds,
+      ...(variables ? { variables } : {}),
+    });
+  }
+
   /** A manager of the instance's process sets root variables. */
   async setVariables(id: string, variables: Variables, identity: Identity): Promise<void> {
     await this.#tasks.onInstance(id, identity, { type: 'variables.set', variables });

@@ -97,6 +97,7 @@ import {
   TaskCardQuerySchema,
 } from './requests.js';
 import { InstanceExportSchema, RetentionSchema } from './retention.js';
+import { AdHocActivationBodySchema, AdHocParamsSchema } from './adhoc.js';
 import { TemplateManifestSchema } from './template-manifest.js';
 import { TemplateCopySchema, TemplateListSchema, TemplateParamsSchema, TemplateSchema } from './templates.js';
 import {
@@ -144,6 +145,7 @@ export * from './jobs.js';
 export * from './kpis.js';
 export * from './messages.js';
 export * from './migrations.js';
+export * from './adhoc.js';
 export * from './mail-settings.js';
 export * from './notifications.js';
 export * from './process-access.js';
@@ -274,4 +276,6 @@ export const allSchemas = [
   ViewSaveSchema,
   TaskBulkBodySchema,
   TaskBulkReportSchema,
+  AdHocParamsSchema,
+  AdHocActivationBodySchema,
 ] as const;

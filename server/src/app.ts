@@ -28,6 +28,7 @@ import { instanceRoutes } from './routes/instances/index.js';
 import { jobRoutes } from './routes/jobs/index.js';
 import { messageRoutes } from './routes/messages/index.js';
 import { migrationRoutes } from './routes/migrations/index.js';
+import { adHocRoutes } from './routes/adhoc/index.js';
 import { notificationRoutes } from './routes/notifications/index.js';
 import { processAccessRoutes } from './routes/processes/index.js';
 import { absenceRoutes } from './routes/absences/index.js';
@@ -150,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(withRouteScope(messageRoutes, 'engine'));
   await app.register(withRouteScope(jobRoutes, 'engine'));
   await app.register(withRouteScope(migrationRoutes, 'engine'));
+  await app.register(withRouteScope(adHocRoutes, 'engine'));
   await app.register(withRouteScope(retentionRoutes, 'engine'));
   await app.register(withRouteScope(absenceRoutes, 'engine'));
   await app.register(withRouteScope(teamLoadRoutes, 'engine'));

@@ -357,6 +357,15 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       url: async () => `/api/instances/${await instance()}/modification`,
       body: () => ({ startBefore: [{ elementId: 'approve' }] }),
     },
+    // The expense process has no ad-hoc subprocess: a manager is let through to a 400.
+    {
+      method: 'POST',
+      route: '/api/instances/:id/ad-hoc/:elementId/activation',
+      allowed: MANAGE,
+      deniedBy: STRANGERS,
+      url: async () => `/api/instances/${await instance()}/ad-hoc/review/activation`,
+      body: () => ({ elementIds: ['approve'] }),
+    },
     {
       method: 'POST',
       route: '/api/migrations',

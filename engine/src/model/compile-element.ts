@@ -1,3 +1,4 @@
+import { compileAdHoc } from './compile-adhoc.js';
 import { readExecutionListeners } from './compile-listeners.js';
 import { compileBusinessRuleTask } from './compile-business-rule-task.js';
 import { type EventPosition, compileEventDefinition, compileMessage } from './compile-event.js';
@@ -26,12 +27,14 @@ import { ASSIGNMENT_HEADER, parseAssignmentStrategy } from '../teams/strategy.js
 /** What the compiler knows about a node's surroundings when it compiles it. */
 export interface NodeContext {
   readonly parentId: string;
-  readonly parentKind: 'process' | 'subProcess' | 'eventSubProcess';
+  readonly parentKind: 'process' | 'subProcess' | 'eventSubProcess' | 'adHocSubProcess';
   readonly incoming: readonly string[];
   readonly outgoing: readonly string[];
   readonly boundaryEventIds: readonly string[];
   readonly laneName?: string;
   readonly issues: IssueCollector;
+  /** A catch event or receive task after an instantiating event-based gateway: its message starts the process. */
+  readonly startsProcess?: boolean;
 }
 
 /** Compiles one flow node of a kind the engine executes. */
@@ -73,10 +76,10 @@ function compileEvent(
   context: NodeContext,
 ): EventElement {
   const { issues } = context;
-  const position = eventPosition(base.kind, context.parentKind);
+  const position = context.startsProcess ? 'processStart' : eventPosition(base.kind, context.parentKind);
   const isThrow = base.kind === 'bpmn:EndEvent' || base.kind === 'bpmn:IntermediateThrowEvent';
   const job = isThrow ? readTaskDefinition(node, issues, false) : undefined;
-  const { event, multiple } = compileEventDefinition(node, position, issues, {
+  const { event, multiple, parallelMultiple } = compileEventDefinition(node, position, issues, {
     runsAsJob: job !== undefined,
   });
   const isStart = base.kind === 'bpmn:StartEvent';
@@ -88,6 +91,7 @@ function compileEvent(
     ...base,
     event,
     multiple,
+    parallelMultiple,
     interrupting,
     jobType: job?.jobType,
     jobRetries: job?.jobRetries,
@@ -109,7 +113,7 @@ function compileBoundaryEvent(
   base: ElementBase & { kind: 'bpmn:BoundaryEvent' },
   issues: IssueCollector,
 ): BoundaryEventElement {
-  const { event, multiple } = compileEventDefinition(node, 'boundary', issues);
+  const { event, multiple, parallelMultiple } = compileEventDefinition(node, 'boundary', issues);
   const cancelActivity = node.cancelActivity !== false;
   if (event.kind === 'error' && !cancelActivity) {
     issues.add(base.id, 'event.invalid', 'an error boundary event always interrupts its activity');
@@ -117,7 +121,14 @@ function compileBoundaryEvent(
   const host = child(node, 'attachedToRef');
   if (!host && !issues.has(base.id, 'reference.missing'))
     issues.add(base.id, 'reference.missing', 'a boundary event must be attached to an activity');
-  return compact({ ...base, event, multiple, attachedToId: host?.id ?? '', cancelActivity });
+  return compact({
+    ...base,
+    event,
+    multiple,
+    parallelMultiple,
+    attachedToId: host?.id ?? '',
+    cancelActivity,
+  });
 }
 
 function compileGateway(
@@ -125,15 +136,10 @@ function compileGateway(
   base: ElementBase & { kind: GatewayElement['kind'] },
   issues: IssueCollector,
 ): GatewayElement {
-  // Zeebe runs neither: an instance starts at a start event, and an event-based gateway waits for
-  // the first of its events only.
-  if (base.kind === 'bpmn:EventBasedGateway' && node.instantiate === true) {
-    issues.add(
-      base.id,
-      'element.unsupported',
-      'instantiating event-based gateways are not supported; start the process with message, timer or signal start events instead',
-    );
-  }
+  // An instantiating event-based gateway (BPMN, exclusive): the first message of the events after
+  // it starts an instance (see compile-instantiate.ts).
+  const instantiate =
+    base.kind === 'bpmn:EventBasedGateway' && node.instantiate === true ? (true as const) : undefined;
   if (base.kind === 'bpmn:EventBasedGateway' && node.eventGatewayType === 'Parallel') {
     issues.add(
       base.id,
@@ -141,7 +147,7 @@ function compileGateway(
       "parallel event-based gateways (eventGatewayType='Parallel') are not supported; wait for the events on branches after a parallel gateway instead",
     );
   }
-  const gateway = { ...base, defaultFlowId: child(node, 'default')?.id };
+  const gateway = { ...base, defaultFlowId: child(node, 'default')?.id, instantiate };
   if (base.kind !== 'bpmn:ComplexGateway') return compact(gateway);
   const body = expressionBody(node, 'activationCondition');
   const activationCondition = body?.trim() ? issues.feel(base.id, 'activation condition', body) : undefined;
@@ -212,19 +218,16 @@ function compileActivity(
     case 'bpmn:BusinessRuleTask':
       return compileBusinessRuleTask(node, activity, issues);
     case 'bpmn:ReceiveTask': {
-      if (node.instantiate === true)
-        issues.add(
-          id,
-          'element.unsupported',
-          'instantiating receive tasks are not supported; use a message start event',
-        );
+      // An instantiating receive task starts the process on its message, as a message start event
+      // does, so its message needs no correlation key.
+      const instantiate = node.instantiate === true ? (true as const) : undefined;
       const { messageName, correlationKey } = compileMessage(
         id,
         child(node, 'messageRef'),
-        'receiveTask',
+        instantiate || context.startsProcess ? 'processStart' : 'receiveTask',
         issues,
       );
-      return compact({ ...activity, message: compact({ messageName, correlationKey }) });
+      return compact({ ...activity, instantiate, message: compact({ messageName, correlationKey }) });
     }
     case 'bpmn:CallActivity': {
       const called = extension(node, 'zeebe:CalledElement');
@@ -245,6 +248,8 @@ function compileActivity(
         },
       });
     }
+    case 'bpmn:AdHocSubProcess':
+      return compact(compileAdHoc(node, activity, issues));
     case 'bpmn:SubProcess':
       return compact({ ...activity, triggeredByEvent: node.triggeredByEvent === true ? true : undefined });
     default:

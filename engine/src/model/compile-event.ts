@@ -63,17 +63,22 @@ export function compileEventDefinition(
   const definitions = [...children(node, 'eventDefinitions'), ...children(node, 'eventDefinitionRef')];
   if (definitions.length <= 1) return { event: compileOne(id, definitions[0], position, issues, options) };
   const multiple = definitions.map((definition) => compileOne(id, definition, position, issues, options));
-  checkMultiple(node, position, multiple, issues);
-  return { event: multiple[0] as EventDefinition, multiple };
+  checkMultiple(node, position, multiple, issues, options.runsAsJob === true);
+  const parallelMultiple = node.parallelMultiple === true ? { parallelMultiple: true as const } : {};
+  return { event: multiple[0] as EventDefinition, multiple, ...parallelMultiple };
 }
 
 /** An event's definition; a multiple event (several definitions, any one triggers it) lists them all. */
 export interface CompiledEvent {
   readonly event: EventDefinition;
   readonly multiple?: readonly EventDefinition[];
+  /** `parallelMultiple="true"`: every one of the definitions must happen (see runtime/parallel-multiple.ts). */
+  readonly parallelMultiple?: true;
 }
 
 const MULTIPLE_KINDS: readonly EventKind[] = ['message', 'timer', 'signal'];
+/** What a multiple throw or end event throws, each in document order. */
+const THROW_KINDS: readonly EventKind[] = ['signal', 'escalation'];
 
 /**
  * Multiple events run where they wait: intermediate catch and boundary events, triggered by the
@@ -86,21 +91,34 @@ function checkMultiple(
   position: EventPosition,
   definitions: readonly EventDefinition[],
   issues: IssueCollector,
+  runsAsJob: boolean,
 ): void {
   const id = node.id ?? '';
-  if (node.parallelMultiple === true) {
+  if (node.parallelMultiple === true && position !== 'catch' && position !== 'boundary') {
     issues.add(
       id,
       'element.unsupported',
-      'parallel multiple events (every trigger needed) are not supported; wait for each event on branches after a parallel gateway instead',
+      `parallel multiple events (every trigger needed) are not supported as ${POSITION_NAMES[position]}; only intermediate catch and boundary events`,
     );
     return;
   }
-  if (position !== 'catch' && position !== 'boundary') {
+  if (position === 'throw' || position === 'end') {
+    const other = definitions.find((definition) => !THROW_KINDS.includes(definition.kind));
+    if (other || runsAsJob)
+      issues.add(
+        id,
+        'element.unsupported',
+        runsAsJob
+          ? 'a multiple throw event cannot run as a job (zeebe:taskDefinition): it throws each of its signals and escalations'
+          : `a multiple throw or end event throws signals and escalations; a ${other?.kind} definition cannot be one of them`,
+      );
+    return;
+  }
+  if (position !== 'catch' && position !== 'boundary' && position !== 'processStart') {
     issues.add(
       id,
       'element.unsupported',
-      `multiple events (several event definitions) are not supported as ${POSITION_NAMES[position]}; only intermediate catch and boundary events take several`,
+      `multiple events (several event definitions) are not supported as ${POSITION_NAMES[position]}; only process start, intermediate catch and boundary events take several`,
     );
     return;
   }

@@ -5,6 +5,7 @@ import type { Element, ElementKind, ProcessModel, ScopeModel, SequenceFlow } fro
 import { ELEMENT_KINDS } from './types.js';
 import { compileCompensation } from './compile-compensation.js';
 import { resolveEmbeddedForms } from './embedded-forms.js';
+import { instantiatingTargets, messageStartIds } from './compile-instantiate.js';
 import { validateStructure } from './validate-structure.js';
 import { checkListenerPlacement } from './compile-listeners.js';
 import { checkUnsupportedExtensions } from './zeebe-extensions.js';
@@ -77,7 +78,7 @@ export function compileProcess(
       const kind = type as ElementKind;
       collected.push({ node, kind, parentId: scope.id, parentKind: scope.kind, laneName });
       childIds.push(node.id);
-      if (kind !== 'bpmn:SubProcess') continue;
+      if (kind !== 'bpmn:SubProcess' && kind !== 'bpmn:AdHocSubProcess') continue;
       if (scope.depth >= MAX_SUBPROCESS_DEPTH) {
         issues.add(
           node.id,
@@ -86,7 +87,12 @@ export function compileProcess(
         );
         continue;
       }
-      const subKind = node.triggeredByEvent === true ? 'eventSubProcess' : 'subProcess';
+      const subKind =
+        kind === 'bpmn:AdHocSubProcess'
+          ? 'adHocSubProcess'
+          : node.triggeredByEvent === true
+            ? 'eventSubProcess'
+            : 'subProcess';
       walk(node, { id: node.id, kind: subKind, depth: scope.depth + 1, laneName });
     }
   };
@@ -110,6 +116,14 @@ export function compileProcess(
     if (kind === 'bpmn:BoundaryEvent' && hostId) push(boundaries, hostId, node.id ?? '');
   }
 
+  const startTargets = instantiatingTargets(
+    new Set(
+      collected
+        .filter((entry) => entry.kind === 'bpmn:EventBasedGateway' && entry.node.instantiate === true)
+        .map((entry) => entry.node.id ?? ''),
+    ),
+    flows,
+  );
   const elements: Record<string, Element> = {};
   for (const { node, kind, parentId, parentKind, laneName } of collected) {
     const id = node.id ?? '';
@@ -121,6 +135,7 @@ export function compileProcess(
       boundaryEventIds: boundaries.get(id) ?? [],
       laneName,
       issues,
+      ...(startTargets.has(id) ? { startsProcess: true } : {}),
     });
   }
 
@@ -139,7 +154,7 @@ export function compileProcess(
     documentation: documentation(process),
     elements,
     flows,
-    scopes: buildScopes(scopeChildren, elements),
+    scopes: buildScopes(scopeChildren, elements, flows, processId),
     linkTargets: buildLinkTargets(elements, issues),
     formIds: collectFormIds(elements),
     embeddedForms: embeddedForms.length > 0 ? embeddedForms : undefined,
@@ -205,6 +220,8 @@ function compileFlows(
 function buildScopes(
   scopeChildren: ReadonlyMap<string, readonly string[]>,
   elements: Readonly<Record<string, Element>>,
+  flows: Readonly<Record<string, SequenceFlow>>,
+  processId: string,
 ): Record<string, ScopeModel> {
   const scopes: Record<string, ScopeModel> = {};
   for (const [id, childIds] of scopeChildren) {
@@ -221,7 +238,15 @@ function buildScopes(
         element.triggeredByEvent === true
       );
     });
-    scopes[id] = compact({ id, childIds, noneStartEventId, startEventIds, eventSubProcessIds });
+    const messageStarts = id === processId ? messageStartIds(childIds, elements, flows) : [];
+    scopes[id] = compact({
+      id,
+      childIds,
+      noneStartEventId,
+      startEventIds,
+      eventSubProcessIds,
+      messageStartIds: messageStarts.length > 0 ? messageStarts : undefined,
+    });
   }
   return scopes;
 }

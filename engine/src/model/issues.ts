@@ -51,7 +51,8 @@ export type DeployIssueCode =
   | 'compensation.invalid'
   | 'compensation.wait-ignored'
   | 'transaction.invalid'
-  | 'transaction.method-ignored';
+  | 'transaction.method-ignored'
+  | 'adhoc.invalid';
 
 /**
  * Collects every problem of one deploy; compiling never stops at the first, so the author sees

@@ -34,6 +34,7 @@ export const ELEMENT_KINDS = [
   'bpmn:InclusiveGateway',
   'bpmn:EventBasedGateway',
   'bpmn:ComplexGateway',
+  'bpmn:AdHocSubProcess',
 ] as const;
 export type ElementKind = (typeof ELEMENT_KINDS)[number];
 
@@ -151,6 +152,8 @@ export interface EventElement extends ElementBase {
   readonly event: EventDefinition;
   /** Multiple intermediate catch events: every definition (`event` is the first); the first to happen triggers it. */
   readonly multiple?: readonly EventDefinition[];
+  /** Parallel multiple (`parallelMultiple="true"`): it triggers once every definition has happened. */
+  readonly parallelMultiple?: true;
   /** Start events of event subprocesses: whether they interrupt the enclosing scope. */
   readonly interrupting: boolean;
   /** Message/escalation/signal throw events that Zeebe runs as a job (`zeebe:taskDefinition`). */
@@ -167,6 +170,8 @@ export interface BoundaryEventElement extends ElementBase {
   readonly event: EventDefinition;
   /** Multiple boundary events: every definition (`event` is the first); each one that happens triggers it. */
   readonly multiple?: readonly EventDefinition[];
+  /** Parallel multiple (`parallelMultiple="true"`): it triggers once every definition has happened. */
+  readonly parallelMultiple?: true;
   readonly attachedToId: string;
   readonly cancelActivity: boolean;
 }
@@ -182,7 +187,8 @@ export interface ActivityElement extends ElementBase {
     | 'bpmn:ScriptTask'
     | 'bpmn:BusinessRuleTask'
     | 'bpmn:SubProcess'
-    | 'bpmn:CallActivity';
+    | 'bpmn:CallActivity'
+    | 'bpmn:AdHocSubProcess';
   readonly boundaryEventIds: readonly string[];
   readonly loop?: MultiInstance | StandardLoop;
   readonly defaultFlowId?: string;
@@ -210,12 +216,29 @@ export interface ActivityElement extends ElementBase {
   readonly compensationHandlerId?: string;
   /** `isForCompensation`: a compensation handler, started only by a compensation throw. */
   readonly isForCompensation?: boolean;
+  /** AdHocSubProcess: what starts inside it and when it completes (see compile-adhoc.ts). */
+  readonly adHoc?: AdHocSpec;
+  /** ReceiveTask: `instantiate="true"`, it starts the process on its message (no incoming flow). */
+  readonly instantiate?: true;
   /** CallActivity: `zeebe:calledElement`. */
   readonly calledElement?: {
     readonly processId: Expr;
     readonly propagateAllChildVariables: boolean;
     readonly propagateAllParentVariables: boolean;
   };
+}
+
+/**
+ * An ad-hoc subprocess (Camunda 8.7+): `activeElements` (`zeebe:adHoc activeElementsCollection`)
+ * lists the inner elements started on entry; `completionCondition` is evaluated each time an inner
+ * flow ends; `cancelRemainingInstances` (BPMN default true) terminates what still runs once it holds.
+ */
+export interface AdHocSpec {
+  readonly activeElements?: Expr;
+  readonly completionCondition?: Expr;
+  readonly cancelRemainingInstances: boolean;
+  /** Inner elements that may be activated: flow nodes of the subprocess other than boundary events. */
+  readonly activatableIds: readonly string[];
 }
 
 export interface GatewayElement extends ElementBase {
@@ -232,6 +255,8 @@ export interface GatewayElement extends ElementBase {
    * gateway) and `activationCounts` (the same per incoming flow id).
    */
   readonly activationCondition?: Expr;
+  /** Event-based gateways: `instantiate="true"`, the first message of the events after it starts the process. */
+  readonly instantiate?: true;
 }
 
 export type Element = EventElement | BoundaryEventElement | ActivityElement | GatewayElement;
@@ -255,6 +280,12 @@ export interface ScopeModel {
   /** All start events directly in this scope (process level: none, message, timer, signal). */
   readonly startEventIds: readonly string[];
   readonly eventSubProcessIds: readonly string[];
+  /**
+   * Process scope: receive tasks with `instantiate="true"` and the message catch events (or receive
+   * tasks) after an instantiating event-based gateway. Their message starts an instance, as a
+   * message start event's does.
+   */
+  readonly messageStartIds?: readonly string[];
 }
 
 export interface ProcessModel {

@@ -1,3 +1,5 @@
+import { checkAdHocStructure, isInAdHoc } from './compile-adhoc.js';
+import { checkInstantiating } from './compile-instantiate.js';
 import type { IssueCollector } from './issues.js';
 import type { Element, ProcessModel } from './types.js';
 
@@ -14,7 +16,7 @@ export function validateStructure(
 ): void {
   for (const element of Object.values(model.elements)) {
     checkOutgoingFlows(model, element, issues);
-    if (!nextToRejected.has(element.id)) checkFlowCounts(element, issues);
+    if (!nextToRejected.has(element.id)) checkFlowCounts(element, issues, isInAdHoc(model, element.id));
     if (element.kind === 'bpmn:EventBasedGateway') checkEventGatewayTargets(model, element, issues);
     if (element.kind === 'bpmn:BoundaryEvent') checkBoundaryHost(model, element, issues);
     if (
@@ -32,6 +34,8 @@ export function validateStructure(
     }
   }
   checkScopes(model, issues);
+  checkAdHocStructure(model, issues);
+  checkInstantiating(model, issues);
   checkUnusedLinkCatches(model, issues);
 }
 
@@ -110,18 +114,20 @@ function isActivity(element: Element): boolean {
   return 'boundaryEventIds' in element;
 }
 
-function checkFlowCounts(element: Element, issues: IssueCollector): void {
+/** `inAdHoc`: inner elements of an ad-hoc subprocess are activated, so they need no incoming flow. */
+function checkFlowCounts(element: Element, issues: IssueCollector, inAdHoc: boolean): void {
   // Compensation handlers have no flows at all (compile-compensation.ts reports any).
   if ('isForCompensation' in element && element.isForCompensation) return;
   const isEventSubProcess = element.kind === 'bpmn:SubProcess' && element.triggeredByEvent === true;
   const startsOnItsOwn =
     element.kind === 'bpmn:StartEvent' ||
     element.kind === 'bpmn:BoundaryEvent' ||
+    ('instantiate' in element && element.instantiate === true) ||
     isEventSubProcess ||
     (element.kind === 'bpmn:IntermediateCatchEvent' && element.event.kind === 'link');
   if (startsOnItsOwn && element.incoming.length > 0) {
     issues.add(element.id, 'flow.incoming-invalid', `${describe(element)} cannot have incoming flows`);
-  } else if (!startsOnItsOwn && element.incoming.length === 0) {
+  } else if (!startsOnItsOwn && !inAdHoc && element.incoming.length === 0) {
     issues.add(
       element.id,
       'flow.incoming-missing',
@@ -208,8 +214,9 @@ function checkScopes(model: ProcessModel, issues: IssueCollector): void {
       const start = model.elements[id];
       return start && 'event' in start && start.event.kind === 'none';
     });
+    if (owner?.kind === 'bpmn:AdHocSubProcess') continue; // no start events: see checkAdHocStructure
     if (!owner) {
-      if (scope.startEventIds.length === 0)
+      if (scope.startEventIds.length === 0 && !scope.messageStartIds)
         issues.add(scope.id, 'scope.start-invalid', 'the process has no start event');
       if (noneStarts.length > 1)
         issues.add(

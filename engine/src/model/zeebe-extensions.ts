@@ -15,7 +15,6 @@ const ZEEBE_URI = 'http://camunda.org/schema/zeebe/1.0';
 
 /** Zeebe extensions that change behaviour and that the engine does not run: rejected, never ignored. */
 const UNSUPPORTED_ZEEBE: Readonly<Record<string, string>> = {
-  'zeebe:AdHoc': 'ad-hoc subprocesses are not supported',
 };
 
 /**

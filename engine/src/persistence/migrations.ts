@@ -293,6 +293,18 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // A multiple start event subscribes to each of its messages and signals: one row per name.
+  '0015_instantiate': {
+    async up(db: Kysely<unknown>) {
+      await runStatements(
+        db,
+        `
+        ALTER TABLE start_subscriptions DROP CONSTRAINT IF EXISTS start_subscriptions_pkey;
+        ALTER TABLE start_subscriptions ADD PRIMARY KEY (definition_id, element_id, kind, name);
+      `,
+      );
+    },
+  },
 };
 
 /** PGlite's extended protocol takes one statement per query, so a migration runs its statements in turn. */

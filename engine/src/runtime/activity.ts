@@ -78,7 +78,12 @@ export function runInstance(
       const local = evaluateMappings(exec, inputs, visibleVariables(exec, existing.id));
       exec.putScope({ ...existing, variables: { ...existing.variables, ...local } });
     }
-  } else if (inputs.length > 0 || element.kind === 'bpmn:SubProcess' || listening) {
+  } else if (
+    inputs.length > 0 ||
+    element.kind === 'bpmn:SubProcess' ||
+    element.kind === 'bpmn:AdHocSubProcess' ||
+    listening
+  ) {
     const local =
       inputs.length > 0 ? evaluateMappings(exec, inputs, visibleVariables(exec, token.scopeId)) : {};
     const scope: Scope = {

@@ -2,7 +2,8 @@ import { completeElement } from './activity.js';
 import { fireAnyEvent, fireBoundary, fireEventGateway } from './catching.js';
 import { fireListener } from './event-subprocess.js';
 import type { Execution, LiveToken } from './execution.js';
-import { entryDefinition } from './triggers.js';
+import { isParallelMultiple, recordOccurrence } from './parallel-multiple.js';
+import { armTriggers, entryDefinition } from './triggers.js';
 import type { Scope, TriggerEntry, Variables } from './types.js';
 
 /**
@@ -54,7 +55,12 @@ export function deliverTrigger(exec: Execution, owner: TriggerOwner, variables: 
       return;
     }
     case 'entry':
-      if (owner.token.wait?.kind === 'eventGateway')
+      if (
+        isParallelMultiple(exec.element(owner.entry.elementId)) &&
+        owner.token.wait?.kind !== 'eventGateway'
+      )
+        deliverParallelMultiple(exec, owner.token, owner.entry, variables);
+      else if (owner.token.wait?.kind === 'eventGateway')
         fireEventGateway(exec, owner.token.id, owner.entry, variables);
       else if (owner.token.wait?.kind === 'anyEvent')
         fireAnyEvent(exec, owner.token.id, owner.entry, variables);
@@ -97,4 +103,32 @@ function subscribedSignal(exec: Execution, entry: TriggerEntry): string | undefi
   const event = entryDefinition(exec, entry);
   if (event?.kind !== 'signal') return undefined;
   return event.signalName.feel ? undefined : event.signalName.value;
+}
+
+/**
+ * One event of a parallel multiple catch or boundary event happened: nothing moves until every
+ * one has. Then the catch event completes, or the boundary event fires (a non-interrupting one
+ * waits for all of them again).
+ */
+function deliverParallelMultiple(
+  exec: Execution,
+  owner: Readonly<LiveToken>,
+  entry: TriggerEntry,
+  variables: Variables,
+): void {
+  const token = exec.edit(owner.id);
+  const all = recordOccurrence(exec, token, entry, variables);
+  if (!all) return;
+  if (token.wait?.kind === 'anyEvent') {
+    token.wait = undefined;
+    completeElement(exec, token, all);
+    return;
+  }
+  fireBoundary(exec, token.id, entry.elementId, all);
+  const still = exec.token(token.id);
+  if (!still) return;
+  const again: TriggerEntry[] = [];
+  armTriggers(exec, entry.elementId, still.id, still.scopeId, again);
+  const edited = exec.edit(still.id);
+  edited.boundary = [...(edited.boundary ?? []), ...again];
 }

@@ -51,6 +51,12 @@ export interface ElementBehavior<E extends Element = Element> {
    * the tokens it waited for went elsewhere. Moves it and returns true if so.
    */
   settle?(exec: Execution, token: Readonly<LiveToken>, element: E): boolean;
+  /**
+   * A path inside the child scope this token owns ended (tokens may be left in it): the element
+   * decides whether it completes (an ad-hoc subprocess's completion condition). Without this hook
+   * the element completes once its scope has no token left (`scopeCompleted`).
+   */
+  flowEnded?(exec: Execution, token: LiveToken, element: E): void;
 }
 
 /** The behavior registry a step runs with, one entry per element kind. */

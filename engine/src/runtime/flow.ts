@@ -158,7 +158,17 @@ export function consume(exec: Execution, token: Readonly<LiveToken>): void {
 export function completeScopeIfDone(exec: Execution, scopeId: string): void {
   if (exec.status !== 'active') return;
   const scope = exec.scopes.get(scopeId);
-  if (!scope || scope.multiInstance || exec.hasTokensIn(scopeId)) return;
+  if (!scope || scope.multiInstance) return;
+  const waiting = scope.ownerTokenId ? exec.token(scope.ownerTokenId) : undefined;
+  if (waiting?.elementId === scope.elementId && waiting.wait?.kind === 'scope') {
+    const element = exec.element(waiting.elementId);
+    const flowEnded = exec.behavior(element).flowEnded;
+    if (flowEnded) {
+      flowEnded(exec, exec.edit(waiting.id), element);
+      return;
+    }
+  }
+  if (exec.hasTokensIn(scopeId)) return;
   if (scope.parentScopeId === null) {
     completeInstance(exec);
     return;

@@ -99,6 +99,7 @@ const ACTIVITY_KINDS: ReadonlySet<string> = new Set<ActivityElement['kind']>([
   'bpmn:BusinessRuleTask',
   'bpmn:SubProcess',
   'bpmn:CallActivity',
+  'bpmn:AdHocSubProcess',
 ]);
 
 /** Activities: tasks, subprocesses and call activities. */

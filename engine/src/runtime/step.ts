@@ -4,6 +4,7 @@ import { correlateMessage, fireTimer, receiveSignal } from './commands/events.js
 import { childThrew, completeChild } from './commands/children.js';
 import { cancelInstance, retryIncident, setVariables } from './commands/instance.js';
 import { modifyInstance } from './commands/modify.js';
+import { activateAdHoc } from './commands/adhoc.js';
 import { completeJob, failJobWithError, raiseJobIncident } from './commands/jobs.js';
 import { startInstance } from './commands/start.js';
 import { completeTask, returnTask } from './commands/tasks.js';
@@ -38,6 +39,7 @@ const HANDLERS: CommandHandlers = {
   'variables.set': setVariables,
   'incident.retry': retryIncident,
   'instance.modify': modifyInstance,
+  'adhoc.activate': activateAdHoc,
 };
 
 /**

@@ -104,6 +104,10 @@ export interface TriggerEntry {
   readonly dueAt?: string;
   /** Cycle timers: repetitions left after the current one (null = unbounded). */
   readonly remaining?: number | null;
+  /** Parallel multiple events: this definition has happened (its job or subscription is gone). */
+  readonly fired?: true;
+  /** Parallel multiple events: the variables its occurrence brought, applied when the last one happens. */
+  readonly variables?: Variables;
 }
 
 /** A token parked at an element (tokens only exist while waiting; moving ones live inside one step). */
@@ -246,6 +250,16 @@ export type Command =
       readonly cancel: readonly string[];
       readonly startBefore: readonly { readonly elementId: string; readonly variables?: Variables }[];
       readonly reason?: string;
+    }
+  /**
+   * Start inner elements of a running ad-hoc subprocess (named by element id or by its token id),
+   * with variables set in its scope first.
+   */
+  | {
+      readonly type: 'adhoc.activate';
+      readonly adHocSubProcess: string;
+      readonly elementIds: readonly string[];
+      readonly variables?: Variables;
     };
 
 export interface NewUserTask {

@@ -42,6 +42,7 @@ describe('withoutUnsupported', () => {
       'replace-with-transaction',
       'replace-with-compensation-boundary',
       'replace-with-conditional-flow',
+      'replace-with-ad-hoc-subprocess',
       'create.task',
     ]);
   });

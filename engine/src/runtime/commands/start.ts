@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { armListeners } from '../event-subprocess.js';
+import { startAtMessage } from '../instantiate.js';
 import type { Execution } from '../execution.js';
 import type { Command } from '../types.js';
 
@@ -8,7 +9,8 @@ export function startInstance(exec: Execution, command: Extract<Command, { type:
   const model = exec.index.model;
   const processScope = model.scopes[model.id];
   const startEventId = command.startEventId ?? processScope?.noneStartEventId;
-  if (!startEventId || !processScope?.startEventIds.includes(startEventId)) {
+  const instantiating = startEventId !== undefined && processScope?.messageStartIds?.includes(startEventId);
+  if (!startEventId || !(instantiating || processScope?.startEventIds.includes(startEventId))) {
     throw new InvalidArgumentError(
       command.startEventId
         ? `'${command.startEventId}' is not a start event of process '${model.id}'`
@@ -27,5 +29,6 @@ export function startInstance(exec: Execution, command: Extract<Command, { type:
   const names = Object.keys(command.variables);
   if (names.length > 0) exec.history('variables.changed', { data: { names, scopeId: rootId } });
   armListeners(exec, rootId);
-  exec.schedule(exec.addToken({ elementId: startEventId, scopeId: rootId }));
+  if (instantiating) startAtMessage(exec, startEventId, rootId);
+  else exec.schedule(exec.addToken({ elementId: startEventId, scopeId: rootId }));
 }

@@ -7,10 +7,16 @@ import { throwError, throwEscalation } from '../throw.js';
 import type { ElementBehavior } from '../execution.js';
 import { createServiceJob } from './jobs.js';
 import { broadcastSignal } from './signal.js';
+import { throwEach } from './throw-multiple.js';
 
 /** End events: the token's path ends, after the event's result (terminate, error, escalation, signal, message). */
 export const endEvent: ElementBehavior<EventElement> = {
   enter(exec, token, element) {
+    if (element.multiple) {
+      if (throwEach(exec, token, element)) completeElement(exec, token, {});
+      else exec.markCompleted(element.id);
+      return;
+    }
     const event = element.event;
     switch (event.kind) {
       case 'terminate':

@@ -1,5 +1,6 @@
 import { activityBehavior } from '../activity.js';
 import type { BehaviorRegistry } from '../execution.js';
+import { adHocSubProcess } from './ad-hoc-sub-process.js';
 import { boundaryEvent } from './boundary-event.js';
 import { runBusinessRuleTask } from './business-rule-task.js';
 import { runCallActivity } from './call-activity.js';
@@ -42,4 +43,5 @@ export const BEHAVIORS: BehaviorRegistry = {
   'bpmn:InclusiveGateway': inclusiveGateway,
   'bpmn:EventBasedGateway': eventBasedGateway,
   'bpmn:ComplexGateway': complexGateway,
+  'bpmn:AdHocSubProcess': adHocSubProcess,
 };

@@ -5,10 +5,15 @@ import { throwEscalation } from '../throw.js';
 import type { ElementBehavior } from '../execution.js';
 import { createServiceJob } from './jobs.js';
 import { broadcastSignal } from './signal.js';
+import { throwEach } from './throw-multiple.js';
 
 /** Intermediate throw events: none passes through; signal, escalation and message throw; link jumps. */
 export const intermediateThrowEvent: ElementBehavior<EventElement> = {
   enter(exec, token, element) {
+    if (element.multiple) {
+      if (throwEach(exec, token, element)) completeElement(exec, token, {});
+      return;
+    }
     const event = element.event;
     switch (event.kind) {
       case 'signal':

@@ -1,5 +1,5 @@
 import { ExpressionError } from '../../errors.js';
-import type { EventElement } from '../../model/types.js';
+import type { EventDefinition, EventElement } from '../../model/types.js';
 import { catchSignalHere } from '../delivery.js';
 import type { Execution, LiveToken } from '../execution.js';
 import { evaluateIn, evaluateMappings, visibleVariables } from '../variables.js';
@@ -9,11 +9,17 @@ import { evaluateIn, evaluateMappings, visibleVariables } from '../variables.js'
  * step; every other instance through a broadcast the shell delivers after this step is saved.
  * The thrower may be gone afterwards (a catch interrupted its scope): callers check.
  */
-export function broadcastSignal(exec: Execution, token: LiveToken, element: EventElement): void {
-  if (element.event.kind !== 'signal') return;
-  const name = evaluateIn(exec, element.event.signalName, token.scopeId);
+export function broadcastSignal(
+  exec: Execution,
+  token: LiveToken,
+  element: EventElement,
+  /** One definition of a multiple throw event; the element's own by default. */
+  event: EventDefinition = element.event,
+): void {
+  if (event.kind !== 'signal') return;
+  const name = evaluateIn(exec, event.signalName, token.scopeId);
   if (typeof name !== 'string' || name === '') {
-    const expr = element.event.signalName;
+    const expr = event.signalName;
     throw new ExpressionError(
       expr.feel ? expr.source : expr.value,
       `the signal name must be a string, got ${JSON.stringify(name)}`,
