@@ -14,8 +14,7 @@ const BPMN_URI = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
 const ZEEBE_URI = 'http://camunda.org/schema/zeebe/1.0';
 
 /** Zeebe extensions that change behaviour and that the engine does not run: rejected, never ignored. */
-const UNSUPPORTED_ZEEBE: Readonly<Record<string, string>> = {
-};
+const UNSUPPORTED_ZEEBE: Readonly<Record<string, string>> = {};
 
 /**
  * Reports the Zeebe extensions the engine does not run (errors), and names the extensions of other
