@@ -52,7 +52,9 @@ export type EventDefinition =
   | { readonly kind: 'error'; readonly errorCode?: string }
   | { readonly kind: 'escalation'; readonly escalationCode?: string }
   | { readonly kind: 'terminate' }
-  | { readonly kind: 'link'; readonly linkName: string };
+  | { readonly kind: 'link'; readonly linkName: string }
+  /** A FEEL condition over the variables visible to the event (see runtime/conditions.ts). */
+  | { readonly kind: 'conditional'; readonly condition: Expr };
 
 export interface Mapping {
   /** FEEL source or static string. */

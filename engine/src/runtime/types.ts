@@ -29,6 +29,8 @@ export type TokenWait =
   | { readonly kind: 'eventGateway' }
   /** Multiple catch event: waits for the first of its events (one trigger each in `Token.boundary`). */
   | { readonly kind: 'anyEvent' }
+  /** Conditional intermediate catch event: waits until its condition holds (runtime/conditions.ts). */
+  | { readonly kind: 'condition' }
   | { readonly kind: 'childInstance'; readonly childInstanceId: string }
   /** Subprocess / multi-instance body: waits for its child scope to finish. */
   | { readonly kind: 'scope'; readonly scopeId: string }
@@ -65,6 +67,10 @@ export interface TriggerEntry {
   readonly dueAt?: string;
   /** Cycle timers: repetitions left after the current one (null = unbounded). */
   readonly remaining?: number | null;
+  /** Conditional events: the condition held at the last evaluation (non-interrupting ones fire on the next turn from false to true). */
+  readonly met?: boolean;
+  /** Conditional events: the open incident of a condition that failed to evaluate; not evaluated until it is retried. */
+  readonly incidentId?: string;
 }
 
 /** A token parked at an element (tokens only exist while waiting; moving ones live inside one step). */
