@@ -131,6 +131,18 @@ async function replaceStartTriggers(cx: TxContext, definitionId: string, model: 
           name,
         })
         .execute();
+    } else if (event.kind === 'conditional') {
+      // Evaluated by `evaluateConditions` (conditional-start.ts); the name keeps the condition's source.
+      await cx.trx
+        .insertInto('start_subscriptions')
+        .values({
+          definition_id: definitionId,
+          process_id: model.id,
+          element_id: elementId,
+          kind: 'conditional',
+          name: event.condition.feel ? event.condition.source : event.condition.value,
+        })
+        .execute();
     }
   }
 }

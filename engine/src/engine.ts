@@ -23,6 +23,7 @@ import type {
 import { type ChangeEvent, ChangeFeed, type ChangeListener } from './change-feed.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommandRunner } from './command-runner.js';
+import { checkPerProcess, type ConditionEvaluation, evaluateConditionalStarts } from './conditional-start.js';
 import type { Database } from './database.js';
 import { assertValid, saveDeployment } from './deploy.js';
 import { compileDmn } from './dmn/compile.js';
@@ -553,6 +554,28 @@ export class Engine {
             },
       ),
     }));
+  }
+
+  /**
+   * Starts an instance of every latest-version process whose conditional start event holds for
+   * `variables` (or only `processId`'s), in one transaction, each under the policy of a start
+   * (Camunda 7's `createConditionEvaluation`). See conditional-start.ts.
+   */
+  evaluateConditions(
+    c: { variables?: Variables; processId?: string },
+    identity: Identity,
+    check?: StartCheck,
+  ): Promise<ConditionEvaluation> {
+    const checkOnce = checkPerProcess(check);
+    return this.#transact(identity, (cx) =>
+      evaluateConditionalStarts(
+        cx,
+        this.#runner,
+        { variables: c.variables ?? {}, ...(c.processId === undefined ? {} : { processId: c.processId }) },
+        identity,
+        checkOnce,
+      ),
+    );
   }
 
   // ---- jobs ----
