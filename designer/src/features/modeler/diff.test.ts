@@ -39,6 +39,7 @@ describe('withoutUnsupported', () => {
     expect(Object.keys(withoutUnsupported(entries))).toEqual([
       'replace-with-exclusive-gateway',
       'replace-with-user-task',
+      'replace-with-conditional-intermediate-catch',
       'replace-with-conditional-flow',
       'create.task',
     ]);
