@@ -53,7 +53,7 @@ export type TokenWait =
       readonly variables?: Variables;
     };
 
-/** A timer job or message/signal subscription held for a boundary event, event-gateway target or event subprocess start. */
+/** A timer job, message/signal subscription or condition (neither job nor subscription) held for a boundary event, event-gateway target or event subprocess start. */
 export interface TriggerEntry {
   /** The boundary event, the catch event after an event-based gateway, or the event subprocess start event. */
   readonly elementId: string;
