@@ -23,7 +23,11 @@ import type {
 import { type ChangeEvent, ChangeFeed, type ChangeListener } from './change-feed.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommandRunner } from './command-runner.js';
-import { checkPerProcess, type ConditionEvaluation, evaluateConditionalStarts } from './conditional-start.js';
+import {
+  checkConditionalStarts,
+  type ConditionEvaluation,
+  evaluateConditionalStarts,
+} from './conditional-start.js';
 import type { Database } from './database.js';
 import { assertValid, saveDeployment } from './deploy.js';
 import { compileDmn } from './dmn/compile.js';
@@ -561,20 +565,20 @@ export class Engine {
    * `variables` (or only `processId`'s), in one transaction, each under the policy of a start
    * (Camunda 7's `createConditionEvaluation`). See conditional-start.ts.
    */
-  evaluateConditions(
+  async evaluateConditions(
     c: { variables?: Variables; processId?: string },
     identity: Identity,
     check?: StartCheck,
   ): Promise<ConditionEvaluation> {
-    const checkOnce = checkPerProcess(check);
+    const request = {
+      variables: c.variables ?? {},
+      ...(c.processId === undefined ? {} : { processId: c.processId }),
+    };
+    const checked = check
+      ? await checkConditionalStarts(this.#db, this.#runner, request, identity, this.clock.now(), check)
+      : undefined;
     return this.#transact(identity, (cx) =>
-      evaluateConditionalStarts(
-        cx,
-        this.#runner,
-        { variables: c.variables ?? {}, ...(c.processId === undefined ? {} : { processId: c.processId }) },
-        identity,
-        checkOnce,
-      ),
+      evaluateConditionalStarts(cx, this.#runner, request, identity, checked),
     );
   }
 

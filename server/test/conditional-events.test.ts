@@ -42,7 +42,22 @@ const withdrawableProcess = `<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:sequenceFlow id="h1" sourceRef="hot" targetRef="cool" />
     <bpmn:sequenceFlow id="h2" sourceRef="cool" targetRef="h-end" />
   </bpmn:process>
+  <bpmn:process id="noted-alarm" isExecutable="true">
+    <bpmn:startEvent id="loud">
+      <bpmn:extensionElements><zeebe:formDefinition formId="alarm-start" /></bpmn:extensionElements>
+      <bpmn:conditionalEventDefinition><bpmn:condition xsi:type="bpmn:tFormalExpression">=noise &gt; 5</bpmn:condition></bpmn:conditionalEventDefinition>
+    </bpmn:startEvent>
+    <bpmn:endEvent id="n-end" />
+    <bpmn:sequenceFlow id="n1" sourceRef="loud" targetRef="n-end" />
+  </bpmn:process>
 </bpmn:definitions>`;
+
+/** The start form of noted-alarm: a note is required. */
+const alarmStartForm = {
+  type: 'object',
+  properties: { noise: { type: 'number' }, note: { type: 'string', minLength: 1 } },
+  required: ['note'],
+};
 
 describe.each(dialects())('conditional events over HTTP, on %s', (dialect) => {
   let t: TestApp;
@@ -52,6 +67,7 @@ describe.each(dialects())('conditional events over HTTP, on %s', (dialect) => {
     t = await createTestApp({ dialect });
     sam = await t.userSession('sam', ['staff'], ['staff']);
     olga = await t.userSession('olga', ['staff'], ['staff', 'ops']);
+    await t.saveForm('alarm-start', alarmStartForm);
     await t.engine.deploy(withdrawableProcess);
   });
   afterAll(async () => t?.close());
@@ -111,6 +127,27 @@ describe.each(dialects())('conditional events over HTTP, on %s', (dialect) => {
     const detail = await t.engine.getInstance(started.instanceId);
     expect(detail.variables).toEqual({ temperature: 35 });
     expect(detail.activeElements).toEqual({ cool: 1 });
+  });
+
+  it("checks the variables against the start event's form before anything starts", async () => {
+    // when the variables lack what the start form requires
+    const bad = await t.call(sam, {
+      method: 'POST',
+      url: '/api/conditions/evaluate',
+      payload: { variables: { noise: 9 } },
+    });
+    // then 400 naming the field, and no instance
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('note');
+    expect((await t.engine.listInstances({ processId: 'noted-alarm' })).items).toHaveLength(0);
+    // when they satisfy it
+    const ok = await t.call(sam, {
+      method: 'POST',
+      url: '/api/conditions/evaluate',
+      payload: { variables: { noise: 9, note: 'the fan' } },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().started.map((s: { processId: string }) => s.processId)).toEqual(['noted-alarm']);
   });
 
   it('refuses a caller who may not start the process, anonymous callers and a malformed body', async () => {
