@@ -53,7 +53,8 @@ export interface InstanceDetail extends InstanceSummary {
   readonly revision: number;
 }
 
-export type TaskState = 'created' | 'completed' | 'cancelled';
+/** `completing`: a completion waits for the task's completing listeners. */
+export type TaskState = 'created' | 'completing' | 'completed' | 'cancelled';
 
 export interface Task {
   readonly id: string;
@@ -199,6 +200,11 @@ export interface Job {
   readonly lastError: string | null;
   readonly variables: Variables;
   readonly headers: Readonly<Record<string, string>>;
+  /** Listener jobs: which listener the job serves (an execution listener's start/end, a task listener's event). */
+  readonly listener: {
+    readonly kind: 'executionListener' | 'taskListener';
+    readonly eventType: string;
+  } | null;
 }
 
 export interface Incident {

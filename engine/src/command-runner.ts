@@ -345,6 +345,10 @@ export class CommandRunner {
         cx.changes.push({ kind: 'task', id: task.id, instanceId: row.id, change: 'created', task });
       } else if (effect.type === 'task.cancel') {
         cx.changes.push({ kind: 'task', id: effect.taskId, instanceId: row.id, change: 'cancelled' });
+      } else if (effect.type === 'task.update') {
+        // A completion its listeners finished ('completed') or denied ('created': open again).
+        const change = effect.state === 'created' ? 'reopened' : (effect.state ?? 'updated');
+        cx.changes.push({ kind: 'task', id: effect.taskId, instanceId: row.id, change });
       }
     }
   }
@@ -513,7 +517,7 @@ function cachedTask(task: NewUserTask, processId: string): CachedTask {
  */
 export function taskGuard(
   taskId: string,
-  state: 'completed' | 'cancelled',
+  state: 'completed' | 'completing' | 'cancelled',
   cx: TxContext,
   claimFor?: string,
 ): Guard {

@@ -46,7 +46,7 @@ import {
   InvalidArgumentError,
 } from './errors.js';
 import { type Identity, type ProcessAccess, policy, SYSTEM, systemIdentity } from './identity.js';
-import { mayDeliverTo, type StartCheck } from './job-variables.js';
+import { mayDeliverTo, type StartCheck, takesPartIn } from './job-variables.js';
 import { JobExecutor, type ExecutorOptions } from './jobs/executor.js';
 import { listJobs } from './jobs/job-queries.js';
 import { runClaimedJob } from './jobs/job-runner.js';
@@ -83,7 +83,7 @@ import { processKpis } from './persistence/kpis.js';
 import { migrateToLatest } from './persistence/migrations.js';
 import type { DB } from './persistence/schema.js';
 import { getTask, listTasks } from './persistence/task-queries.js';
-import type { InstanceState, Variables } from './runtime/types.js';
+import type { InstanceState, JobResult, Variables } from './runtime/types.js';
 import { assertManages, once, type TaskDataCheck, TaskOperations } from './task-operations.js';
 import { readAgainOnLostConnection, type TxContext, transact, translateStoreError } from './transaction.js';
 import {
@@ -599,8 +599,15 @@ export class Engine {
     return this.#jobs.fetchAndLock(a, identity).catch(storeFailure);
   }
 
-  completeJob(jobId: string, workerId: string, variables: Variables, identity: Identity): Promise<void> {
-    return this.#jobs.complete(jobId, workerId, variables, identity);
+  /** `result`: a task listener's answer (`denied`, `deniedReason`, `corrections`), as Zeebe's job result. */
+  completeJob(
+    jobId: string,
+    workerId: string,
+    variables: Variables,
+    identity: Identity,
+    result?: JobResult,
+  ): Promise<void> {
+    return this.#jobs.complete(jobId, workerId, variables, identity, result);
   }
 
   failJob(
@@ -818,6 +825,22 @@ export class Engine {
    */
   sweepRetention(options: SweepOptions = {}): Promise<SweepResult> {
     return read(() => sweepExpired(this.#db, this.clock.now(), options));
+  }
+
+  /**
+   * Whether `identity` takes part in the instance: started it, or works, worked or may work on one
+   * of its tasks. The same test the policy applies in commands; false for an unknown instance.
+   */
+  async takesPart(instanceId: string, identity: Identity): Promise<boolean> {
+    if (!isUuid(instanceId)) return false;
+    return read(async () => {
+      const row = await this.#db
+        .selectFrom('instances')
+        .select(['id', 'started_by'])
+        .where('id', '=', instanceId)
+        .executeTakeFirst();
+      return row !== undefined && takesPartIn(this.#db, identity, row);
+    });
   }
 
   /** Everything recorded of one instance, as JSON to keep before retention removes it; its managers. */

@@ -98,7 +98,12 @@ export class TaskNotActiveError extends EngineError {
     readonly taskId: string,
     readonly state: string,
   ) {
-    super('TASK_NOT_ACTIVE', `Task ${taskId} is ${state}`);
+    super(
+      'TASK_NOT_ACTIVE',
+      state === 'completing'
+        ? `Task ${taskId} is completing: its completion waits for the task's completing listeners`
+        : `Task ${taskId} is ${state}`,
+    );
   }
 }
 

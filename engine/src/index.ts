@@ -79,7 +79,14 @@ export { inMigrationTransaction } from './persistence/migrations.js';
 export type { TaskDataCheck } from './task-operations.js';
 export type { ExecutorOptions } from './jobs/executor.js';
 export type { DeployIssue, EmbeddedForm, ProcessModel } from './model/types.js';
-export type { HistoryType, InstanceStatus, JsonValue, Variables } from './runtime/types.js';
+export type {
+  HistoryType,
+  InstanceStatus,
+  JobResult,
+  JsonValue,
+  TaskCorrections,
+  Variables,
+} from './runtime/types.js';
 export {
   type Absence,
   type AbsenceFilter,

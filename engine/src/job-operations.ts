@@ -20,7 +20,7 @@ import { readProcessAccess } from './persistence/access.js';
 import { isUuid } from './persistence/ids.js';
 import { jobFromRow } from './persistence/rows.js';
 import type { DB, JobsTable } from './persistence/schema.js';
-import type { Command, Effect, Variables } from './runtime/types.js';
+import type { Command, Effect, JobResult, Variables } from './runtime/types.js';
 import { assertManages, once } from './task-operations.js';
 import type { TxContext } from './transaction.js';
 import { mayDeliverTo, startFormOf, type StartCheck, visibleVariablesOfJob } from './job-variables.js';
@@ -87,8 +87,20 @@ export class JobOperations {
     );
   }
 
-  async complete(jobId: string, workerId: string, variables: Variables, identity: Identity): Promise<void> {
-    await this.#report(jobId, workerId, identity, { type: 'job.complete', jobId, variables });
+  /** `result`: a task listener's answer (deny the completion, or correct the task), as Zeebe's job result. */
+  async complete(
+    jobId: string,
+    workerId: string,
+    variables: Variables,
+    identity: Identity,
+    result?: JobResult,
+  ): Promise<void> {
+    await this.#report(jobId, workerId, identity, {
+      type: 'job.complete',
+      jobId,
+      variables,
+      ...(result === undefined ? {} : { result }),
+    });
   }
 
   async throwBpmnError(

@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Job } from './api.js';
 import type { InstanceRow } from './command-runner.js';
 import { type Identity, policy } from './identity.js';
 import type { EventElement, ProcessModel } from './model/types.js';
 import { readProcessAccess } from './persistence/access.js';
+import type { DB } from './persistence/schema.js';
 import type { Variables } from './runtime/types.js';
 import type { TxContext } from './transaction.js';
 
@@ -70,8 +71,17 @@ export async function mayDeliverTo(
 }
 
 /** Started the instance, or works, worked or may work on one of its tasks. */
-export async function takesPart(
+export function takesPart(
   cx: TxContext,
+  identity: Identity,
+  instance: { readonly id: string; readonly started_by: string | null },
+): Promise<boolean> {
+  return takesPartIn(cx.trx, identity, instance);
+}
+
+/** `takesPart` on any connection or transaction: the one test of taking part, for commands and reads. */
+export async function takesPartIn(
+  db: Kysely<DB>,
   identity: Identity,
   instance: { readonly id: string; readonly started_by: string | null },
 ): Promise<boolean> {
@@ -82,6 +92,6 @@ export async function takesPart(
     AND (assignee = ${identity.id} OR owner = ${identity.id} OR completed_by = ${identity.id}
       OR ${identity.id} = ANY (candidate_users)
       OR candidate_groups && ${[...identity.groups]}::text[])
-    LIMIT 1`.execute(cx.trx);
+    LIMIT 1`.execute(db);
   return rows.length > 0;
 }

@@ -8,6 +8,7 @@ import {
   taskGuard,
 } from './command-runner.js';
 import { PREPARE } from './database.js';
+import type { SqlParams } from './persistence/write-plan.js';
 import {
   EngineError,
   ForbiddenError,
@@ -356,19 +357,32 @@ export class TaskOperations {
       await checkOnce({ id: task.id, formId: task.formId });
       return claimFirst && identity.kind === 'user' ? identity.id : undefined;
     };
-    const options = (cx: TxContext) => (claimFor: string | undefined) => ({
-      guard: taskGuard(id, endState, cx, claimFor),
-      endsTasks: [id],
-      adjust: (effects: readonly Effect[]) =>
-        effects
-          .filter((e) => !(e.type === 'task.cancel' && e.taskId === id))
-          .map(mapEffect)
-          .map((e) =>
-            claimFor !== undefined && e.type === 'history' && e.record.type === 'task.completed'
-              ? { ...e, record: { ...e.record, data: { ...(e.record.data ?? {}), claimedBy: claimFor } } }
-              : e,
-          ),
-    });
+    const options = (cx: TxContext) => (claimFor: string | undefined) => {
+      // A completion the task's completing listeners must first agree to leaves the task
+      // 'completing' (the step says so with a task.update, which the guard then writes).
+      let pending = false;
+      return {
+        guard: (written: string, p: SqlParams) =>
+          taskGuard(id, pending ? 'completing' : endState, cx, claimFor)(written, p),
+        endsTasks: [id],
+        adjust: (effects: readonly Effect[]) =>
+          effects
+            .filter((e) => {
+              if (e.type !== 'task.update' || e.taskId !== id || e.state !== 'completing') return true;
+              pending = true;
+              return false;
+            })
+            .filter((e) => !(e.type === 'task.cancel' && e.taskId === id))
+            .map(mapEffect)
+            .map((e) =>
+              claimFor !== undefined &&
+              e.type === 'history' &&
+              (e.record.type === 'task.completed' || e.record.type === 'task.completing')
+                ? { ...e, record: { ...e.record, data: { ...(e.record.data ?? {}), claimedBy: claimFor } } }
+                : e,
+            ),
+      };
+    };
     try {
       await this.tx(
         identity,
@@ -376,7 +390,7 @@ export class TaskOperations {
           if (cx.inTransaction) {
             const { instanceId, result } = await this.#runLocked(cx, id, command, options(cx), decide(cx));
             await after?.(cx, result);
-            cx.changes.push({ kind: 'task', id, instanceId, change: endState });
+            cx.changes.push({ kind: 'task', id, instanceId, change: changeOf(result, id, endState) });
             return;
           }
           // Fast path: the instance and the task as this engine last wrote them, no read; the
@@ -386,8 +400,13 @@ export class TaskOperations {
           if (cached) {
             try {
               const claimFor = await decide(cx)(cached.task);
-              await this.runner.run(cx, cached.row, command, options(cx)(claimFor));
-              cx.changes.push({ kind: 'task', id, instanceId: cached.row.id, change: endState });
+              const result = await this.runner.run(cx, cached.row, command, options(cx)(claimFor));
+              cx.changes.push({
+                kind: 'task',
+                id,
+                instanceId: cached.row.id,
+                change: changeOf(result, id, endState),
+              });
               return;
             } catch (error) {
               // Stale (another process wrote) or the task is gone: read and decide again, which
@@ -431,8 +450,13 @@ export class TaskOperations {
             completedBy: t_completed_by,
             formId: t_form_id,
           });
-          await this.runner.run(cx, instance, command, options(cx)(claimFor));
-          cx.changes.push({ kind: 'task', id, instanceId: instance.id, change: endState });
+          const result = await this.runner.run(cx, instance, command, options(cx)(claimFor));
+          cx.changes.push({
+            kind: 'task',
+            id,
+            instanceId: instance.id,
+            change: changeOf(result, id, endState),
+          });
           // The task guard is implied by the version check (every task state change bumps the
           // instance version), so this command may run as one statement outside a transaction.
         },
@@ -448,6 +472,14 @@ export class TaskOperations {
       throw error;
     }
   }
+}
+
+/** What the command did to the task: its end state, or `completing` while its listeners decide. */
+function changeOf(result: StepResult, taskId: string, endState: string): string {
+  const pending = result.effects.some(
+    (e) => e.type === 'task.update' && e.taskId === taskId && e.state === 'completing',
+  );
+  return pending ? 'completing' : endState;
 }
 
 /** The task's columns the completion's read adds to its instance row. */

@@ -29,6 +29,15 @@ const jobShape = {
     lastError: { type: ['string', 'null'] },
     variables: variablesShape,
     headers: { type: 'object', additionalProperties: { type: 'string' } },
+    /** Listener jobs: an execution listener's (`start`, `end`) or a task listener's (`creating`, `completing`). */
+    listener: {
+      type: ['object', 'null'],
+      properties: {
+        kind: { type: 'string', enum: ['executionListener', 'taskListener'] },
+        eventType: { type: 'string' },
+      },
+      required: ['kind', 'eventType'],
+    },
   },
   required: [
     'id',
@@ -83,7 +92,34 @@ export type FetchAndLock = FromSchema<typeof FetchAndLockSchema>;
 export const JobCompleteSchema = {
   $id: 'jobComplete',
   type: 'object',
-  properties: { workerId: workerIdShape, variables: variablesShape },
+  properties: {
+    workerId: workerIdShape,
+    variables: variablesShape,
+    /**
+     * A task listener's answer (Zeebe's job result): `denied` refuses the completion (the task
+     * stays open, `deniedReason` in its history); `corrections` change the task ('' clears).
+     */
+    result: {
+      type: 'object',
+      properties: {
+        denied: { type: 'boolean' },
+        deniedReason: { type: 'string', maxLength: 10_000 },
+        corrections: {
+          type: 'object',
+          properties: {
+            assignee: { type: 'string', maxLength: 200 },
+            candidateUsers: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 200 } },
+            candidateGroups: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 200 } },
+            dueDate: { type: 'string', maxLength: 100 },
+            followUpDate: { type: 'string', maxLength: 100 },
+            priority: { type: 'integer', minimum: 0, maximum: 100 },
+          },
+          additionalProperties: false,
+        },
+      },
+      additionalProperties: false,
+    },
+  },
   required: ['workerId'],
   additionalProperties: false,
 } as const;

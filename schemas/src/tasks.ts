@@ -19,7 +19,8 @@ const taskShape = {
     processId: { type: 'string' },
     elementId: { type: 'string' },
     name: { type: 'string' },
-    state: { type: 'string', enum: ['created', 'completed', 'cancelled'] },
+    /** `completing`: a completion waits for the task's completing listeners. */
+    state: { type: 'string', enum: ['created', 'completing', 'completed', 'cancelled'] },
     assignee: { type: ['string', 'null'] },
     owner: { type: ['string', 'null'] },
     delegated: { type: 'boolean' },
@@ -134,7 +135,7 @@ export const TaskListQuerySchema = {
     instanceId: uuidShape,
     /** The BPMN element (user task id in the diagram) the tasks belong to. */
     elementId: { type: 'string', minLength: 1, maxLength: 200 },
-    state: { type: 'string', enum: ['created', 'completed', 'cancelled'] },
+    state: { type: 'string', enum: ['created', 'completing', 'completed', 'cancelled'] },
     dueBefore: dateTimeShape,
     overdue: { type: 'boolean' },
     q: { type: 'string', maxLength: 200 },

@@ -193,6 +193,40 @@ describe.each(dialects())('withdrawing credentials on %s', (dialect) => {
       expect(await readUntil(byToken.reader!, 'event: end', 5000)).toContain('event: end');
     });
 
+    it('end when the user joins or leaves a group, while the session and token stay valid', async () => {
+      // given a stream opened while she was in no group, and a group she is not in
+      const p = await person('gwen');
+      const created = await t.call(admin, {
+        method: 'POST',
+        url: '/api/groups',
+        payload: { name: 'night-shift' },
+      });
+      expect(created.statusCode).toBe(201);
+      const first = await open(p.session);
+      await readUntil(first.reader!, 'connected', 3000);
+      // when an admin adds her to the group
+      const added = await t.call(admin, {
+        method: 'PUT',
+        url: '/api/groups/night-shift/members',
+        payload: { usernames: ['gwen'] },
+      });
+      expect(added.statusCode).toBe(200);
+      // then the stream that filtered by her old groups ends, and she reconnects with the new ones
+      expect(await readUntil(first.reader!, 'event: end', 5000)).toContain('event: end');
+      expect([await status(p.session), await status(p.plain)]).toEqual([200, 200]);
+      const me = await t.call(p.session, { method: 'GET', url: '/api/auth/me' });
+      expect(me.json().user.groups).toContain('night-shift');
+      const second = await open(p.plain);
+      await readUntil(second.reader!, 'connected', 3000);
+      // when she leaves it by a change of her own groups
+      expect((await patch(p.id, { groups: [] })).statusCode).toBe(200);
+      // then that stream ends too
+      expect(await readUntil(second.reader!, 'event: end', 5000)).toContain('event: end');
+      expect((await t.call(p.session, { method: 'GET', url: '/api/auth/me' })).json().user.groups).toEqual(
+        [],
+      );
+    });
+
     it('refuse a sixth stream on one session with 429, and take one again once a stream closes', async () => {
       // given
       const { session } = await person('max');

@@ -19,6 +19,24 @@ const failingProcess = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** One task per signer, all at once: an instance with as many open tasks as the list is long. */
+const manySigners = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-signers" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="signers" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:userTask id="sign">
+      <bpmn:extensionElements><zeebe:assignmentDefinition assignee="=signer" /></bpmn:extensionElements>
+      <bpmn:multiInstanceLoopCharacteristics>
+        <bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=signers" inputElement="signer" /></bpmn:extensionElements>
+      </bpmn:multiInstanceLoopCharacteristics>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="sign" />
+    <bpmn:sequenceFlow id="f2" sourceRef="sign" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
 describe.each(dialects())('who manages and who starts a process, on %s', (dialect) => {
   let t: TestApp;
   let maya: Session; // manager in "managers"
@@ -39,6 +57,7 @@ describe.each(dialects())('who manages and who starts a process, on %s', (dialec
     await t.engine.deploy(expenseProcess());
     await t.engine.deploy(expenseProcess('other'));
     await t.engine.deploy(failingProcess);
+    await t.engine.deploy(manySigners);
   });
   afterAll(async () => t?.close());
 
@@ -122,6 +141,21 @@ describe.each(dialects())('who manages and who starts a process, on %s', (dialec
     expect(seen.statusCode).toBe(200);
     expect(cancel.statusCode).toBe(403);
     expect(cancel.json().code).toBe('FORBIDDEN');
+  });
+
+  it('shows an instance to whoever has one of its tasks, however many tasks it has, and to no one else', async () => {
+    // given an instance started by mo with 700 signing tasks, the last one sam's
+    const signers = [...Array.from({ length: 699 }, (_, i) => `signer-${i}`), 'sam'];
+    const id = (
+      await t.engine.startInstance({ processId: 'signers', variables: { signers } }, systemIdentity('mo'))
+    ).id;
+    // when sam, who has a task of it, and lee, who has none, open it
+    const bySam = await t.call(sam, { method: 'GET', url: `/api/instances/${id}` });
+    const byLee = await t.call(lee, { method: 'GET', url: `/api/instances/${id}` });
+    // then sam sees it, and lee is told it does not exist
+    expect(bySam.statusCode).toBe(200);
+    expect(byLee.statusCode).toBe(404);
+    expect(await t.engine.takesPart(id, systemIdentity('sam'))).toBe(true);
   });
 
   it('lists a manager’s managed instances and their own elsewhere, paginated consistently', async () => {

@@ -25,6 +25,8 @@ const LABELS: Record<string, MessageKey> = {
   'task.claimed': 'history.taskClaimed',
   'task.unclaimed': 'history.taskUnclaimed',
   'task.completed': 'history.taskCompleted',
+  'task.completing': 'history.taskCompleting',
+  'task.completionDenied': 'history.taskCompletionDenied',
   'task.handedOff': 'history.taskHandedOff',
   'task.delegated': 'history.taskDelegated',
   'task.resolved': 'history.taskResolved',

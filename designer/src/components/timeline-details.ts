@@ -79,6 +79,8 @@ export function eventDetails(type: string, data: Data | null | undefined): Detai
       return [...route(holder(data.from), holder(data.to)), ...line('history.reason', data.reason)];
     case 'task.returned':
       return [...route(element(data.from), element(data.to)), ...line('history.reason', data.reason)];
+    case 'task.completionDenied':
+      return line('history.reason', data.reason);
     case 'task.assigned':
       return route(user(data.from), user(data.to));
     case 'task.delegated':

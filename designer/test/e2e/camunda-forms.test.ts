@@ -37,6 +37,31 @@ function processWithEmbeddedForm(): string {
 </bpmn:definitions>`;
 }
 
+/** A process as a Camunda 7 to 8 migration leaves it: Zeebe extensions beside a `camunda:` attribute. */
+function migratedFromCamunda7(): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="m" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="migrated-check" name="Migrated check" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:userTask id="check" name="Check" camunda:asyncBefore="true">
+      <bpmn:extensionElements><zeebe:assignmentDefinition assignee="sam" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check" />
+    <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="end" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="dia">
+    <bpmndi:BPMNPlane id="plane" bpmnElement="migrated-check">
+      <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="100" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="check_di" bpmnElement="check"><dc:Bounds x="200" y="78" width="100" height="80" /></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="end_di" bpmnElement="end"><dc:Bounds x="360" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+      <bpmndi:BPMNEdge id="f1_di" bpmnElement="f1"><di:waypoint x="136" y="118" /><di:waypoint x="200" y="118" /></bpmndi:BPMNEdge>
+      <bpmndi:BPMNEdge id="f2_di" bpmnElement="f2"><di:waypoint x="300" y="118" /><di:waypoint x="360" y="118" /></bpmndi:BPMNEdge>
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>`;
+}
+
 /** Whether the reason field shows, after choosing a decision, in the form whose ids start with `prefix`. */
 async function reasonShownAfter(
   page: Page,
@@ -104,6 +129,43 @@ describe.skipIf(!serverBuilt)('Camunda Forms in Chromium', () => {
     // then
     await page.getByText('This file cannot be imported: Frame_1 (iframe)').waitFor();
     expect(await page.inputValue('[data-testid="form-id"]')).toBe('');
+    await context.close();
+  });
+
+  it('shows the warnings of a file migrated from Camunda 7 on its elements, when checking and when deploying', async () => {
+    // given a designer with a migrated file whose task keeps a Camunda 7 attribute
+    const { context, page } = await signIn(browser, server.baseUrl, 'dana');
+    await page.goto(`${server.baseUrl}/#/modeler/new`);
+    await page.locator('[data-testid="modeler-canvas"]').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.setInputFiles('.modeler-page input[type="file"]', {
+      name: 'migrated.bpmn',
+      mimeType: 'application/xml',
+      buffer: Buffer.from(migratedFromCamunda7()),
+    });
+    await page.locator('.djs-element[data-element-id="check"]').waitFor({ state: 'attached' });
+    // when the server checks it
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    // then it is accepted, and the ignored attribute is a warning on the task, not an error
+    const notice = page.locator('[data-testid="modeler-notice"]');
+    await expect.poll(() => notice.textContent()).toContain('The server accepts this diagram.');
+    expect(await notice.textContent()).toContain('1 warning: the server ignores what it names.');
+    const warning = page
+      .locator('[data-testid="problem-list"] li.problem-warn')
+      .filter({ hasText: 'camunda:' });
+    await warning.waitFor();
+    expect(await warning.locator('[data-testid="problem-element"]').textContent()).toBe('Check');
+    const serverErrors = page
+      .locator('[data-testid="problem-list"] li.problem-error .problem-source')
+      .filter({ hasText: /^server$/ });
+    expect(await serverErrors.count()).toBe(0);
+    expect(await page.locator('.baton-server-warning').count()).toBe(1);
+    // when it is deployed
+    await page.click('[data-testid="deploy"]');
+    // then the deploy says so too, and the warning stays on the task
+    await expect.poll(() => notice.textContent()).toContain('Deployed as version 1.');
+    expect(await notice.textContent()).toContain('1 warning');
+    await warning.waitFor();
     await context.close();
   });
 

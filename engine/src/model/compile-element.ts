@@ -1,3 +1,4 @@
+import { readExecutionListeners } from './compile-listeners.js';
 import { compileBusinessRuleTask } from './compile-business-rule-task.js';
 import { type EventPosition, compileEventDefinition, compileMessage } from './compile-event.js';
 import type { IssueCollector } from './issues.js';
@@ -45,6 +46,7 @@ export function compileElement(node: ModdleNode, kind: ElementKind, context: Nod
     incoming: context.incoming,
     outgoing: context.outgoing,
     ioMapping: readIoMapping(node, issues),
+    executionListeners: readExecutionListeners(node, kind, issues),
   });
   switch (kind) {
     case 'bpmn:StartEvent':

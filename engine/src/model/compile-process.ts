@@ -5,6 +5,7 @@ import type { Element, ElementKind, ProcessModel, ScopeModel, SequenceFlow } fro
 import { ELEMENT_KINDS } from './types.js';
 import { resolveEmbeddedForms } from './embedded-forms.js';
 import { validateStructure } from './validate-structure.js';
+import { checkListenerPlacement } from './compile-listeners.js';
 import { checkUnsupportedExtensions } from './zeebe-extensions.js';
 
 /**
@@ -134,6 +135,7 @@ export function compileProcess(
     embeddedForms: embeddedForms.length > 0 ? embeddedForms : undefined,
   });
   validateStructure(model, issues, nextToRejected);
+  checkListenerPlacement(model, issues);
   return model;
 }
 

@@ -43,6 +43,7 @@ export type DeployIssueCode =
   | 'loop.invalid'
   | 'extension.ignored'
   | 'reference.type-unresolved'
+  | 'listener.invalid'
   | 'flow.condition-ignored'
   | 'form.invalid'
   | 'form.unsupported'

@@ -100,7 +100,28 @@ export interface UserTaskSpec {
   readonly externalReference?: Expr;
   /** The lane's name, used as candidate group when no assignment is given. */
   readonly laneName?: string;
+  /** `zeebe:taskListeners`, by event (8.7 names read as their 8.8 equivalents), in model order. */
+  readonly taskListeners?: TaskListeners;
 }
+
+/** One `zeebe:executionListener` or `zeebe:taskListener`: a job of `type` with `retries` (both may be FEEL). */
+export interface ListenerSpec {
+  readonly type: Expr;
+  readonly retries: Expr;
+  /** Execution listeners: `zeebe:taskHeaders` of the listener, merged over the element's (the listener's win). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Execution listeners of an element, by event type, in model order. */
+export interface ExecutionListeners {
+  readonly start: readonly ListenerSpec[];
+  readonly end: readonly ListenerSpec[];
+}
+
+/** The task listener events the engine runs. */
+export type TaskListenerEvent = 'creating' | 'completing';
+
+export type TaskListeners = { readonly [E in TaskListenerEvent]?: readonly ListenerSpec[] };
 
 export interface ElementBase {
   readonly id: string;
@@ -112,6 +133,8 @@ export interface ElementBase {
   readonly incoming: readonly string[];
   readonly outgoing: readonly string[];
   readonly ioMapping?: IoMapping;
+  /** `zeebe:executionListeners`: jobs run before the element's behaviour (start) and after it completes (end). */
+  readonly executionListeners?: ExecutionListeners;
 }
 
 export interface EventElement extends ElementBase {

@@ -1,4 +1,5 @@
 import { parseDateTime } from '../expressions/timer.js';
+import { checkMisplacedListeners, readTaskListeners } from './compile-listeners.js';
 import { EMBEDDED_FORM_KEY } from './embedded-forms.js';
 import type { IssueCollector } from './issues.js';
 import { attr, children, extension, extensions, type ModdleNode } from './moddle.js';
@@ -14,8 +15,6 @@ const ZEEBE_URI = 'http://camunda.org/schema/zeebe/1.0';
 
 /** Zeebe extensions that change behaviour and that the engine does not run: rejected, never ignored. */
 const UNSUPPORTED_ZEEBE: Readonly<Record<string, string>> = {
-  'zeebe:ExecutionListeners': 'execution listeners are not supported',
-  'zeebe:TaskListeners': 'task listeners are not supported',
   'zeebe:AdHoc': 'ad-hoc subprocesses are not supported',
 };
 
@@ -31,6 +30,7 @@ export function checkUnsupportedExtensions(
 ): void {
   const id = node.id;
   const ignored: string[] = [];
+  checkMisplacedListeners(node, issues);
   for (const value of extensions(node)) {
     const feature = UNSUPPORTED_ZEEBE[value.$type];
     if (feature) issues.add(id, 'extension.unsupported', `<${value.$type}>: ${feature}`);
@@ -204,6 +204,7 @@ export function readUserTask(
     priority: priorityExpr,
     ...readFormDefinition(node, issues, true),
     laneName,
+    taskListeners: readTaskListeners(node, issues),
   };
 }
 

@@ -279,6 +279,20 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // Listener jobs (execution and task listeners) are worker jobs like any other; these say which
+  // listener a job serves, so the job API shows it. A task whose completion waits for its
+  // completing listeners is in state 'completing' (the column is free text).
+  '0013_listener_jobs': {
+    async up(db: Kysely<unknown>) {
+      await runStatements(
+        db,
+        `
+        ALTER TABLE jobs ADD COLUMN IF NOT EXISTS listener_kind text;
+        ALTER TABLE jobs ADD COLUMN IF NOT EXISTS listener_event text
+      `,
+      );
+    },
+  },
 };
 
 /** PGlite's extended protocol takes one statement per query, so a migration runs its statements in turn. */

@@ -128,6 +128,10 @@ export function jobFromRow(row: Selectable<JobsTable>): Job {
     lastError: row.last_error,
     variables: json<Variables>(row.variables, {}),
     headers: json<Record<string, string>>(row.headers, {}),
+    listener:
+      row.listener_kind === 'executionListener' || row.listener_kind === 'taskListener'
+        ? { kind: row.listener_kind, eventType: row.listener_event ?? '' }
+        : null,
   };
 }
 

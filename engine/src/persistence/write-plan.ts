@@ -141,6 +141,7 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
   const history: HistoryRecord[] = [];
   const newTasks: NewUserTask[] = [];
   const cancelTasks: string[] = [];
+  const taskUpdates = new Map<string, TaskUpdate>();
   const newJobs: NewJob[] = [];
   const cancelJobs: string[] = [];
   const newMessageSubs: Extract<Effect, { type: 'message.subscribe' }>[] = [];
@@ -159,6 +160,9 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
         break;
       case 'task.cancel':
         cancelTasks.push(effect.taskId);
+        break;
+      case 'task.update':
+        mergeTaskUpdate(taskUpdates, effect);
         break;
       case 'job.create':
         newJobs.push(effect.job);
@@ -240,8 +244,11 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
   }
   if (cancelTasks.length > 0) {
     ctes.push(`ct AS (UPDATE user_tasks SET state = 'cancelled', completed_at = ${p.add(now, 'timestamptz')}
-      WHERE id IN ${p.ids(cancelTasks)} AND state = 'created' AND ${written})`);
+      WHERE id IN ${p.ids(cancelTasks)} AND state IN ('created', 'completing') AND ${written})`);
   }
+  let k = 0;
+  for (const update of taskUpdates.values())
+    ctes.push(`tu${k++} AS (${taskUpdateStatement(p, update, now, written)})`);
   if (newJobs.length > 0) {
     const rows = newJobs.map((j) => ({
       id: j.id,
@@ -254,14 +261,16 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
       headers: j.headers ?? {},
       variables: j.variables ?? {},
       cycle: j.cycle ?? null,
+      listener_kind: j.listener?.kind ?? null,
+      listener_event: j.listener?.eventType ?? null,
     }));
     ctes.push(`nj AS (INSERT INTO jobs (id, instance_id, definition_id, element_id, token_id, kind, job_type, due_at,
-        retries, max_retries, variables, headers, cycle, created_at)
+        retries, max_retries, variables, headers, cycle, created_at, listener_kind, listener_event)
       SELECT r.id, ${p.add(instance.id, 'uuid')}, ${p.add(definitionId, 'uuid')}, r.element_id, r.token_id, r.kind, r.job_type,
         coalesce(r.due_at, ${p.add(now, 'timestamptz')}), greatest(r.retries, 1), greatest(r.retries, 1), r.variables, r.headers,
-        r.cycle, ${p.add(now, 'timestamptz')}
+        r.cycle, ${p.add(now, 'timestamptz')}, r.listener_kind, r.listener_event
       FROM u, jsonb_to_recordset(${p.json(rows)}) AS r(id uuid, kind text, element_id text, token_id text, due_at timestamptz,
-        job_type text, retries int, headers jsonb, variables jsonb, cycle jsonb))`);
+        job_type text, retries int, headers jsonb, variables jsonb, cycle jsonb, listener_kind text, listener_event text))`);
   }
   if (cancelJobs.length > 0)
     ctes.push(`dj AS (DELETE FROM jobs WHERE id IN ${p.ids(cancelJobs)} AND ${written})`);
@@ -358,4 +367,45 @@ function instanceStatement(
       ${p.add(instance.endedAt, 'timestamptz')}, ${p.add(row.parentInstanceId, 'uuid')}, ${p.add(row.parentTokenId, 'text')}
     ${onlyIfLatest}
     RETURNING history_seq`;
+}
+
+type TaskUpdate = Extract<Effect, { type: 'task.update' }>;
+
+/** Several updates of one task in one step become one (a statement may change a row once). */
+function mergeTaskUpdate(updates: Map<string, TaskUpdate>, next: TaskUpdate): void {
+  const before = updates.get(next.taskId);
+  if (!before) {
+    updates.set(next.taskId, next);
+    return;
+  }
+  const corrections =
+    before.corrections || next.corrections ? { ...before.corrections, ...next.corrections } : undefined;
+  updates.set(next.taskId, {
+    ...before,
+    ...next,
+    ...(corrections ? { corrections } : {}),
+  });
+}
+
+/**
+ * A task's state after its completing listeners (completed, or open again when one denied it) and
+ * their corrections: '' clears the assignee or a date.
+ */
+function taskUpdateStatement(p: SqlParams, update: TaskUpdate, now: Date, written: string): string {
+  const sets: string[] = [];
+  if (update.state === 'created') sets.push(`state = 'created', completed_at = NULL, completed_by = NULL`);
+  else if (update.state !== undefined)
+    sets.push(`state = ${p.add(update.state, 'text')}, completed_at = ${p.add(now, 'timestamptz')}`);
+  const c = update.corrections ?? {};
+  const text = (value: string) => (value === '' ? null : value);
+  if (c.assignee !== undefined) sets.push(`assignee = ${p.add(text(c.assignee), 'text')}`);
+  const list = (values: readonly string[]) => `ARRAY(SELECT jsonb_array_elements_text(${p.json(values)}))`;
+  if (c.candidateUsers !== undefined) sets.push(`candidate_users = ${list(c.candidateUsers)}`);
+  if (c.candidateGroups !== undefined) sets.push(`candidate_groups = ${list(c.candidateGroups)}`);
+  if (c.dueDate !== undefined) sets.push(`due_at = ${p.add(text(c.dueDate), 'timestamptz')}`);
+  if (c.followUpDate !== undefined) sets.push(`follow_up_at = ${p.add(text(c.followUpDate), 'timestamptz')}`);
+  if (c.priority !== undefined) sets.push(`priority = ${p.add(c.priority, 'int')}`);
+  if (sets.length === 0) sets.push('state = state');
+  return `UPDATE user_tasks SET ${sets.join(', ')} WHERE id = ${p.add(update.taskId, 'uuid')}
+    AND state IN ('created', 'completing') AND ${written}`;
 }

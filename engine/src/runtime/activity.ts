@@ -3,6 +3,7 @@ import { ExpressionError } from '../errors.js';
 import type { ActivityElement, Element } from '../model/types.js';
 import type { ElementBehavior, Execution, LiveToken } from './execution.js';
 import { finishElement, raiseIncident } from './flow.js';
+import { hasListeners, runListener } from './listeners.js';
 import { isActivity } from './model-index.js';
 import { completeBody, completeIteration, enterBody, isIteration } from './multi-instance.js';
 import { closeScope } from './terminate.js';
@@ -29,8 +30,10 @@ export function activityBehavior(run: RunActivity): ElementBehavior<ActivityElem
         if (!exec.ownedScope(token.id)) enterBody(exec, token, element);
         return;
       }
-      runInstance(exec, token, element, run);
+      // The start listeners had completed before whatever failed: they do not run again.
+      runInstance(exec, token, element, run, false);
     },
+    started: (exec, token, element) => run(exec, token, element),
     scopeCompleted: (exec, token) => {
       token.wait = undefined;
       completeElement(exec, token, {});
@@ -63,15 +66,18 @@ export function runInstance(
   token: LiveToken,
   element: ActivityElement,
   run: RunActivity,
+  startListeners = true,
 ): void {
   const inputs = element.ioMapping?.inputs ?? [];
+  // Start listeners set local variables of the activity (as Zeebe), so it gets a scope for them.
+  const listening = startListeners && hasListeners(element, 'start');
   const existing = exec.ownedScope(token.id);
   if (existing) {
     if (inputs.length > 0) {
       const local = evaluateMappings(exec, inputs, visibleVariables(exec, existing.id));
       exec.putScope({ ...existing, variables: { ...existing.variables, ...local } });
     }
-  } else if (inputs.length > 0 || element.kind === 'bpmn:SubProcess') {
+  } else if (inputs.length > 0 || element.kind === 'bpmn:SubProcess' || listening) {
     const local =
       inputs.length > 0 ? evaluateMappings(exec, inputs, visibleVariables(exec, token.scopeId)) : {};
     const scope: Scope = {
@@ -83,6 +89,7 @@ export function runInstance(
     };
     exec.putScope(scope);
   }
+  if (listening && runListener(exec, token, { event: 'start', index: 0 })) return;
   run(exec, token, element);
 }
 
@@ -121,6 +128,15 @@ export function completeElement(exec: Execution, token: LiveToken, variables: Va
     raiseIncident(exec, token, 'expression', error.message, { retry: 'complete', variables });
     return;
   }
+  if (hasListeners(element, 'end') && runListener(exec, token, { event: 'end', index: 0 })) return;
+  continueCompletion(exec, token, element);
+}
+
+/**
+ * After the completion variables and the end listeners: the next iteration or loop round, or
+ * leave the element.
+ */
+export function continueCompletion(exec: Execution, token: LiveToken, element: Element): void {
   if (isActivity(element)) {
     if (isIteration(exec, token, element)) {
       completeIteration(exec, token, element);

@@ -39,6 +39,8 @@ export interface LiveToken {
 export interface ElementBehavior<E extends Element = Element> {
   /** A token arrived. */
   enter(exec: Execution, token: LiveToken, element: E): void;
+  /** Its start listeners are done (runtime/listeners.ts): run the element's own behaviour. */
+  started?(exec: Execution, token: LiveToken, element: E): void;
   /** Re-run after `incident.retry`; defaults to `enter`. */
   retry?(exec: Execution, token: LiveToken, element: E): void;
   /** The child scope this token owns (a subprocess's) has no token left: the element completes. */

@@ -4,7 +4,7 @@ import type { Element } from '../model/types.js';
 import type { Execution, LiveToken } from './execution.js';
 import { closeListeners, closeScope } from './terminate.js';
 import { cancelTrigger } from './triggers.js';
-import type { Effect, Variables } from './types.js';
+import type { Effect, PendingListener, Variables } from './types.js';
 import { visibleVariables } from './variables.js';
 
 /**
@@ -202,6 +202,8 @@ export function raiseIncident(
     readonly jobId?: string;
     readonly retry?: 'complete' | 'leave';
     readonly variables?: Variables;
+    /** A listener failed: the retry runs it again. */
+    readonly listener?: PendingListener;
   } = {},
 ): void {
   const incidentId = exec.newId();
@@ -210,6 +212,7 @@ export function raiseIncident(
     incidentId,
     ...(options.retry === 'complete' ? { retry: options.retry, variables: options.variables ?? {} } : {}),
     ...(options.retry === 'leave' ? { retry: options.retry } : {}),
+    ...(options.listener ? { listener: options.listener } : {}),
   };
   exec.emit({
     type: 'incident.raise',

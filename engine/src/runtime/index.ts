@@ -19,7 +19,8 @@
  *                        eventGateway | anyEvent (a multiple catch event) | condition (a
  *                        conditional catch event; see conditions.ts) | childInstance |
  *                        scope | join (a complex gateway waiting for reset: `resetAfter`) |
- *                        incident (`retry`: run again, resume completion, or leave again)
+ *                        incident (`retry`: run again, resume completion, or leave again) |
+ *                        listener (an execution or task listener's job: `listener.ts`)
  *   boundary[]           boundary-event, event-gateway target or multiple-event jobs and
  *                        subscriptions (`definition`: which event of a multiple event;
  *                        `signalName`: the name a signal subscription listens for)

@@ -11,8 +11,12 @@ import { completeTask, returnTask } from './commands/tasks.js';
 import { BEHAVIORS } from './elements/index.js';
 import { Execution } from './execution.js';
 import { drain } from './flow.js';
+import { withStartListeners } from './listeners.js';
 import { indexModel } from './model-index.js';
 import type { Command, InstanceState, StepContext, StepResult } from './types.js';
+
+/** The behaviors, with start listeners in front of events and gateways. */
+const RUNNING = withStartListeners(BEHAVIORS);
 
 type CommandHandlers = {
   readonly [T in Command['type']]: (exec: Execution, command: Extract<Command, { type: T }>) => void;
@@ -54,7 +58,7 @@ export function step(
     if (state === null) throw new InvalidArgumentError(`Instance ${ctx.instanceId} has not started`);
     if (state.status !== 'active') throw new InstanceNotActiveError(ctx.instanceId, state.status);
   }
-  const exec = new Execution(indexModel(model), ctx, state, BEHAVIORS);
+  const exec = new Execution(indexModel(model), ctx, state, RUNNING);
   // Conditional events: variable changes are tracked, and conditions evaluated after the tokens
   // settle, only for models that have any.
   if (hasConditionalEvents(model)) exec.conditions = { changed: new Set(), armed: new Set() };

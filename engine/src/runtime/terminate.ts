@@ -28,7 +28,12 @@ export function releaseToken(exec: Execution, token: Readonly<LiveToken>): void 
     case 'childInstance':
       exec.emit({ type: 'child.cancel', childInstanceId: wait.childInstanceId });
       break;
+    case 'listener':
+      exec.emit({ type: 'job.cancel', jobId: wait.jobId });
+      cancelPendingTask(exec, token, wait.listener.taskId);
+      break;
     case 'incident':
+      cancelPendingTask(exec, token, wait.listener?.taskId);
       exec.emit({ type: 'incident.resolve', incidentId: wait.incidentId });
       exec.history('incident.resolved', {
         elementId: token.elementId,
@@ -43,6 +48,13 @@ export function releaseToken(exec: Execution, token: Readonly<LiveToken>): void 
   if (token.boundary?.length) exec.edit(token.id).boundary = undefined;
   const owned = exec.ownedScope(token.id);
   if (owned) closeScope(exec, owned.id);
+}
+
+/** A completion waiting for its task listeners is cut short: the task is cancelled. */
+function cancelPendingTask(exec: Execution, token: Readonly<LiveToken>, taskId: string | undefined): void {
+  if (taskId === undefined) return;
+  exec.emit({ type: 'task.cancel', taskId });
+  exec.history('task.cancelled', { elementId: token.elementId, tokenId: token.id, taskId });
 }
 
 /** Terminates a token: releases everything it holds and removes it. */

@@ -40,9 +40,13 @@ export type TokenWait =
    * from when it activated (it has no flow it arrived by).
    */
   | { readonly kind: 'join'; readonly resetAfter?: readonly string[] }
+  /** Waiting for the job of an execution or task listener (runtime/listeners.ts). */
+  | { readonly kind: 'listener'; readonly jobId: string; readonly listener: PendingListener }
   | {
       readonly kind: 'incident';
       readonly incidentId: string;
+      /** A listener failed (its job ran out of retries, or its type did not evaluate): the retry runs it again. */
+      readonly listener?: PendingListener;
       /**
        * 'complete': the element had finished and failed while completing (output mappings); a retry
        * resumes there. 'leave': it had completed and no outgoing flow could be taken; a retry
@@ -52,6 +56,41 @@ export type TokenWait =
       /** The completion variables to resume with when `retry` is 'complete'. */
       readonly variables?: Variables;
     };
+
+/**
+ * Where an element stands in its listeners: which event, and the listener (by position in the
+ * model) whose job runs now. A completion waiting for `completing` task listeners keeps the task
+ * and the variables it completes with; task listeners collect their corrections as they go.
+ */
+export interface PendingListener {
+  readonly event: 'start' | 'end' | 'creating' | 'completing';
+  readonly index: number;
+  readonly taskId?: string;
+  readonly variables?: Variables;
+  readonly corrections?: TaskCorrections;
+}
+
+/**
+ * A task listener's corrections (Zeebe's job result `corrections`): an absent field stays as it
+ * is; an empty string clears the assignee or a date, an empty list clears candidates.
+ */
+export interface TaskCorrections {
+  readonly assignee?: string;
+  readonly candidateUsers?: readonly string[];
+  readonly candidateGroups?: readonly string[];
+  /** ISO 8601 date-time, or '' to clear. */
+  readonly dueDate?: string;
+  readonly followUpDate?: string;
+  readonly priority?: number;
+}
+
+/** What a worker reports with a listener job besides variables (Zeebe's job result). */
+export interface JobResult {
+  /** Task listeners of `completing`: refuse the completion; the task stays open. */
+  readonly denied?: boolean;
+  readonly deniedReason?: string;
+  readonly corrections?: TaskCorrections;
+}
 
 /** A timer job, message/signal subscription or condition (neither job nor subscription) held for a boundary event, event-gateway target or event subprocess start. */
 export interface TriggerEntry {
@@ -148,7 +187,13 @@ export type Command =
   | { readonly type: 'task.complete'; readonly taskId: string; readonly variables: Variables }
   /** 驳回: send the token at this task back to an earlier user task of the same instance. */
   | { readonly type: 'task.return'; readonly taskId: string; readonly targetElementId: string }
-  | { readonly type: 'job.complete'; readonly jobId: string; readonly variables: Variables }
+  | {
+      readonly type: 'job.complete';
+      readonly jobId: string;
+      readonly variables: Variables;
+      /** Listener jobs: deny a task transition or correct the task (task listeners only). */
+      readonly result?: JobResult;
+    }
   /** A worker threw a BPMN error: a runtime event that boundary events and event subprocesses catch. */
   | {
       readonly type: 'job.error';
@@ -221,6 +266,8 @@ export interface NewJob {
   readonly variables?: Variables;
   /** Cycle timers: repetitions left after this one (null = forever) and the source to compute the next. */
   readonly cycle?: { readonly remaining: number | null; readonly expression: string };
+  /** Listener jobs: which kind of listener and its event type (shown on the job). */
+  readonly listener?: { readonly kind: 'executionListener' | 'taskListener'; readonly eventType: string };
 }
 
 export interface HistoryRecord {
@@ -252,11 +299,28 @@ export type HistoryType =
   | 'incident.raised'
   | 'incident.resolved'
   /** A business rule task evaluated a DMN decision: which version, the rules that matched, the result. */
-  | 'decision.evaluated';
+  | 'decision.evaluated'
+  /** A completion waits for the task's completing listeners. */
+  | 'task.completing'
+  /** A completing listener denied the completion: the task stays open (`data.reason`). */
+  | 'task.completionDenied'
+  /** A listener's job completed (`data`: event, listener position, job type). */
+  | 'listener.completed';
 
 export type Effect =
   | { readonly type: 'task.create'; readonly task: NewUserTask }
   | { readonly type: 'task.cancel'; readonly taskId: string }
+  /**
+   * A task's state or data changes outside creation and cancellation: a completion waiting for
+   * its listeners (`completing`), finished (`completed`) or denied (`created` again), with the
+   * listeners' corrections.
+   */
+  | {
+      readonly type: 'task.update';
+      readonly taskId: string;
+      readonly state?: 'created' | 'completing' | 'completed';
+      readonly corrections?: TaskCorrections;
+    }
   | { readonly type: 'job.create'; readonly job: NewJob }
   | { readonly type: 'job.cancel'; readonly jobId: string }
   | {

@@ -128,18 +128,26 @@ describe('XML problems', () => {
     expect((await compileBpmn(xml)).warnings).toEqual([]);
   });
 
-  it('rejects Zeebe listeners, which it does not run', async () => {
+  it('rejects Zeebe listeners it does not run: on the process, and assigning task listeners', async () => {
     const xml = processFile(`
+      <bpmn:extensionElements>
+        <zeebe:executionListeners><zeebe:executionListener eventType="start" type="audit" /></zeebe:executionListeners>
+      </bpmn:extensionElements>
       <bpmn:startEvent id="s" />
       <bpmn:userTask id="t"><bpmn:extensionElements>
-        <zeebe:taskListeners><zeebe:taskListener eventType="creating" type="audit" /></zeebe:taskListeners>
+        <zeebe:taskListeners><zeebe:taskListener eventType="assigning" type="audit" /></zeebe:taskListeners>
       </bpmn:extensionElements></bpmn:userTask>
       <bpmn:sequenceFlow id="f" sourceRef="s" targetRef="t" />`);
     expect(await issuesOf(xml)).toEqual([
       expect.objectContaining({
-        elementId: 't',
+        elementId: 'p',
         code: 'extension.unsupported',
-        message: expect.stringContaining('task listeners'),
+        message: expect.stringContaining('on a process are not supported'),
+      }),
+      expect.objectContaining({
+        elementId: 't',
+        code: 'listener.invalid',
+        message: expect.stringContaining('assigning task listeners are not supported'),
       }),
     ]);
   });

@@ -1,13 +1,15 @@
 import type { InstanceSummary, Task } from '@baton/engine';
 import type { FastifyInstance } from 'fastify';
 import { problems } from '../errors.js';
+import { readerOf } from './identity.js';
 import type { RequestUser } from '../types.js';
 import { canSeeTask } from './permissions.js';
 import { type ManagerScope, managerScope } from './process-scope.js';
 
 /**
- * Managers of its process and admins see an instance; others see the ones they take part in:
- * they started it, or one of its tasks is (or was) theirs or claimable by them.
+ * Managers of its process and admins see an instance; others see the ones they take part in, by
+ * the engine's one test (`engine.takesPart`): they started it, or one of its tasks is or was
+ * theirs, or offered to them or their groups.
  */
 export async function canSeeInstance(
   app: FastifyInstance,
@@ -16,9 +18,7 @@ export async function canSeeInstance(
   scope?: ManagerScope,
 ): Promise<boolean> {
   if ((scope ?? (await managerScope(app, user))).manages(instance.processId)) return true;
-  if (instance.startedBy === user.username) return true;
-  const tasks = await app.engine.listTasks({ instanceId: instance.id, limit: 500 });
-  return tasks.items.some((t) => canSeeTask(user, t, false));
+  return app.engine.takesPart(instance.id, readerOf(user));
 }
 
 /** The instance, or a 404 when it does not exist or the user may not see it (no existence leak). */

@@ -122,5 +122,6 @@ export function jobDto(j: Job) {
     lastError: j.lastError,
     variables: j.variables,
     headers: { ...j.headers },
+    listener: j.listener ? { ...j.listener } : null,
   };
 }

@@ -46,9 +46,22 @@ function flattenLint(issues: Record<string, LintReport[]>): Problem[] {
     }));
 }
 
+const deployWarnings = new Map<string, DeployIssue[]>();
+
+function handOverDeployWarnings(processId: string, warnings: DeployIssue[]): void {
+  deployWarnings.set(processId, warnings);
+}
+
+function takeDeployWarnings(processId: string): DeployIssue[] {
+  const warnings = deployWarnings.get(processId) ?? [];
+  deployWarnings.delete(processId);
+  return warnings;
+}
+
 function issueBadge(issue: DeployIssue): HTMLElement {
   const badge = document.createElement('div');
-  badge.className = 'baton-server-issue';
+  badge.className =
+    issue.severity === 'warning' ? 'baton-server-issue baton-server-warning' : 'baton-server-issue';
   badge.textContent = '!';
   badge.title = issue.message;
   return badge;
@@ -62,14 +75,20 @@ export function ModelerPage({ processId }: { processId: string }) {
   const [modeler, setModeler] = useState<Modeler | null>(null);
   const [deployed, setDeployed] = useState<Deployed | null>(null);
   const [lintProblems, setLintProblems] = useState<Problem[]>([]);
-  const [serverIssues, setServerIssues] = useState<DeployIssue[]>([]);
+  // Warnings of a first deploy travel beside the query's notice into the page that reopens.
+  const [carriedWarnings] = useState(() => takeDeployWarnings(processId));
+  const [serverIssues, setServerIssues] = useState<DeployIssue[]>(carriedWarnings);
   const [selected, setSelected] = useState<Shape | null>(null);
   const [simulating, setSimulating] = useState(false);
-  const [tab, setTab] = useState<'properties' | 'problems' | 'changes'>('properties');
+  const [tab, setTab] = useState<'properties' | 'problems' | 'changes'>(
+    carriedWarnings.length > 0 ? 'problems' : 'properties',
+  );
   // After the first deploy the page reopens under the process id: the notice travels in the query.
   const deployedVersion = useLocation().query.get('deployed');
   const [notice, setNotice] = useState<string | null>(
-    deployedVersion ? t('modeler.deployed', { version: deployedVersion }) : null,
+    deployedVersion
+      ? withWarningCount(t('modeler.deployed', { version: deployedVersion }), carriedWarnings.length)
+      : null,
   );
   const [error, setError] = useState<unknown>(null);
   const [changeTick, setChangeTick] = useState(0);
@@ -201,6 +220,15 @@ export function ModelerPage({ processId }: { processId: string }) {
     return () => clearTimeout(timer);
   }, [modeler, deployed, tab, changeTick]);
 
+  /** What the server accepted but ignores (foreign extensions, type references), kept apart from errors. */
+  const asWarnings = (found: readonly DeployIssue[] | undefined): DeployIssue[] =>
+    (found ?? []).map((issue) => ({ ...issue, severity: 'warning' as const }));
+  function withWarningCount(text: string, count: number): string {
+    return count > 0
+      ? `${text} ${t(`modeler.serverWarnings.${pluralForm(locale, count)}`, { count })}`
+      : text;
+  }
+
   const currentXml = async (): Promise<string> => (await modeler!.saveXML({ format: true })).xml ?? '';
 
   const pick = (elementId: string) => {
@@ -234,35 +262,44 @@ export function ModelerPage({ processId }: { processId: string }) {
 
   const validate = () =>
     run(async () => {
-      const answer = await api.post<{ issues: DeployIssue[] }>('/api/definitions/validate', {
-        xml: await currentXml(),
-      });
-      setServerIssues(answer.issues);
+      const answer = await api.post<{ issues: DeployIssue[]; warnings?: DeployIssue[] }>(
+        '/api/definitions/validate',
+        { xml: await currentXml() },
+      );
+      const warnings = asWarnings(answer.warnings);
+      setServerIssues([...answer.issues, ...warnings]);
       setTab('problems');
       setNotice(
         answer.issues.length
           ? t(`modeler.issuesFound.${pluralForm(locale, answer.issues.length)}`, {
               count: answer.issues.length,
             })
-          : t('modeler.valid'),
+          : withWarningCount(t('modeler.valid'), warnings.length),
       );
     });
 
   const deploy = () =>
     run(async () => {
       const xml = await currentXml();
-      const answer = await api.post<{ definitions: Definition[] }>('/api/definitions', { xml });
-      setServerIssues([]);
+      const answer = await api.post<{ definitions: Definition[]; warnings?: DeployIssue[] }>(
+        '/api/definitions',
+        { xml },
+      );
+      const warnings = asWarnings(answer.warnings);
+      setServerIssues(warnings);
+      if (warnings.length > 0) setTab('problems');
       dirty.current = false;
       dropLocalDraft(processId);
       setRestored(false);
       const first = answer.definitions[0];
-      setNotice(t('modeler.deployed', { version: first?.version ?? '?' }));
+      setNotice(withWarningCount(t('modeler.deployed', { version: first?.version ?? '?' }), warnings.length));
       setDeployed({ xml, version: first?.version ?? 0 });
-      if (first && first.processId !== processId)
+      if (first && first.processId !== processId) {
+        handOverDeployWarnings(first.processId, warnings);
         navigate(`/modeler/${encodeURIComponent(first.processId)}?deployed=${first.version}`, {
           replace: true,
         });
+      }
     });
 
   const exportFile = () =>
@@ -309,7 +346,7 @@ export function ModelerPage({ processId }: { processId: string }) {
     ...serverIssues.map((issue) => ({
       elementId: issue.elementId ?? null,
       message: issue.message,
-      severity: 'error' as const,
+      severity: issue.severity === 'warning' ? ('warn' as const) : ('error' as const),
       source: 'server' as const,
       rule: issue.code,
     })),

@@ -15,6 +15,7 @@ import TokenSimulationModule from 'bpmn-js-token-simulation';
 import zeebeModdle from 'zeebe-bpmn-moddle/resources/zeebe.json';
 import type { Locale } from '../../app/i18n-core.js';
 import { lintConfig } from './lint-config.js';
+import { listenerGroupsModule } from './listener-groups.js';
 import { translateModuleFor } from './modeler-zh.js';
 import { restrictElementsModule } from './restrict-elements.js';
 
@@ -38,6 +39,7 @@ export function createModeler(
       lintModule,
       TokenSimulationModule,
       restrictElementsModule,
+      listenerGroupsModule,
       translateModuleFor(locale),
     ],
     moddleExtensions: { zeebe: zeebeModdle },

@@ -7,6 +7,7 @@ import { closeListeners, terminateTokensIn } from '../terminate.js';
 import type { Command } from '../types.js';
 import { setLocalVariables } from '../variables.js';
 import { findWaiting } from './find.js';
+import { retryListener } from './listener-jobs.js';
 
 /** `instance.cancel`: everything open is cancelled; the root variables stay readable. */
 export function cancelInstance(exec: Execution): void {
@@ -44,7 +45,8 @@ export function retryIncident(exec: Execution, command: Extract<Command, { type:
     data: { incidentId: wait.incidentId },
   });
   token.wait = undefined;
-  if (wait.retry === 'complete') completeElement(exec, token, wait.variables ?? {});
+  if (wait.listener) retryListener(exec, token, wait.listener);
+  else if (wait.retry === 'complete') completeElement(exec, token, wait.variables ?? {});
   else if (wait.retry === 'leave') leave(exec, token, exec.element(token.elementId));
   else enterElement(exec, token, true);
 }

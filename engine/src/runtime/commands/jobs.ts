@@ -1,10 +1,11 @@
-import { JobNotFoundError } from '../../errors.js';
+import { InvalidArgumentError, JobNotFoundError } from '../../errors.js';
 import { completeElement } from '../activity.js';
 import type { Execution } from '../execution.js';
 import { raiseIncident } from '../flow.js';
 import { throwError } from '../throw.js';
 import type { Command } from '../types.js';
 import { findWaiting } from './find.js';
+import { completeListenerJob, listenerToken } from './listener-jobs.js';
 
 /**
  * Service jobs report back here. The job itself is finished by the shell (it is the one that ran
@@ -21,11 +22,18 @@ function jobToken(exec: Execution, jobId: string) {
 
 /** `job.complete`: the job's variables are the element's completion variables. */
 export function completeJob(exec: Execution, command: Extract<Command, { type: 'job.complete' }>): void {
+  if (completeListenerJob(exec, command)) return;
+  if (command.result !== undefined)
+    throw new InvalidArgumentError(`Job ${command.jobId} is not a task listener's: it takes no result`);
   completeElement(exec, jobToken(exec, command.jobId), command.variables);
 }
 
 /** `job.error`: a BPMN error thrown by the worker, caught by boundary events or event subprocesses. */
 export function failJobWithError(exec: Execution, command: Extract<Command, { type: 'job.error' }>): void {
+  if (listenerToken(exec, command.jobId))
+    throw new InvalidArgumentError(
+      `Job ${command.jobId} is a listener's: a BPMN error cannot be thrown from a listener job (as in Zeebe); complete or fail it`,
+    );
   const token = jobToken(exec, command.jobId);
   throwError(exec, token, command.errorCode, {
     ownBoundaries: true,
@@ -46,6 +54,14 @@ export function raiseJobIncident(exec: Execution, command: Extract<Command, { ty
     const token = exec.edit(timer.id);
     token.wait = undefined;
     raiseIncident(exec, token, 'job', command.message, { jobId: command.jobId, retry: 'complete' });
+    return;
+  }
+  const listening = listenerToken(exec, command.jobId);
+  if (listening?.wait?.kind === 'listener') {
+    const listener = listening.wait.listener;
+    const token = exec.edit(listening.id);
+    token.wait = undefined;
+    raiseIncident(exec, token, 'job', command.message, { jobId: command.jobId, listener });
     return;
   }
   const token = jobToken(exec, command.jobId);

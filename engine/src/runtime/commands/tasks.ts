@@ -6,12 +6,20 @@ import { isActivity } from '../model-index.js';
 import { isIteration } from '../multi-instance.js';
 import type { Command } from '../types.js';
 import { findWaiting } from './find.js';
+import { beginCompleting } from './listener-jobs.js';
+import { hasListeners } from '../listeners.js';
 
 /** `task.complete`: the task's variables go through its output mappings, then the token moves on. */
 export function completeTask(exec: Execution, command: Extract<Command, { type: 'task.complete' }>): void {
   const found = findWaiting(exec, (wait) => wait.kind === 'userTask' && wait.taskId === command.taskId);
   if (!found) throw new TaskNotFoundError(command.taskId);
   const token = exec.edit(found.id);
+  const element = exec.element(token.elementId);
+  if (isActivity(element) && hasListeners(element, 'completing')) {
+    token.wait = undefined;
+    beginCompleting(exec, token, element, command);
+    return;
+  }
   exec.history('task.completed', { elementId: token.elementId, tokenId: token.id, taskId: command.taskId });
   token.wait = undefined;
   completeElement(exec, token, command.variables);

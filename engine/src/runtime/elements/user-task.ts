@@ -3,7 +3,8 @@ import { ExpressionError } from '../../errors.js';
 import type { ActivityElement, Expr } from '../../model/types.js';
 import { activityScopeId } from '../activity.js';
 import type { Execution, LiveToken } from '../execution.js';
-import type { JsonValue } from '../types.js';
+import { hasListeners, runListener } from '../listeners.js';
+import type { JsonValue, NewUserTask, TaskCorrections } from '../types.js';
 import { evaluateIn, visibleVariables } from '../variables.js';
 
 const DEFAULT_PRIORITY = 50;
@@ -15,6 +16,25 @@ const DEFAULT_PRIORITY = 50;
  * failing expression leaves no half-made task behind.
  */
 export function runUserTask(exec: Execution, token: LiveToken, element: ActivityElement): void {
+  const task = evaluateTask(exec, token, element);
+  // Creating listeners run before the task exists, so it reaches no inbox before they agree.
+  if (hasListeners(element, 'creating')) {
+    runListener(exec, token, { event: 'creating', index: 0 }, taskHeaders(task, 'create'));
+    return;
+  }
+  emitTask(exec, token, element, task);
+}
+
+/** The task as the process defines it now, with the creating listeners' corrections. */
+export type EvaluatedTask = Omit<NewUserTask, 'id' | 'elementId' | 'tokenId'>;
+
+/** Evaluates the task's assignment, schedule and priority; throws ExpressionError before emitting anything. */
+export function evaluateTask(
+  exec: Execution,
+  token: LiveToken,
+  element: ActivityElement,
+  corrections?: TaskCorrections,
+): EvaluatedTask {
   const spec = element.userTask ?? {};
   const scopeId = activityScopeId(exec, token);
   const evaluate = (expr: Expr | undefined): JsonValue => (expr ? evaluateIn(exec, expr, scopeId) : null);
@@ -27,26 +47,69 @@ export function runUserTask(exec: Execution, token: LiveToken, element: Activity
   const dueAt = date(evaluate(spec.dueDate), spec.dueDate);
   const followUpAt = date(evaluate(spec.followUpDate), spec.followUpDate);
   const priority = priorityOf(evaluate(spec.priority), spec.priority);
+  const task: EvaluatedTask = {
+    name: element.name ?? element.id,
+    assignee,
+    candidateUsers,
+    candidateGroups,
+    dueAt,
+    followUpAt,
+    priority,
+    formId: spec.formId ?? null,
+    variables: visibleVariables(exec, scopeId),
+  };
+  return corrections ? applyCorrections(task, corrections) : task;
+}
+
+/** Creates the task row and parks the token on it. */
+export function emitTask(
+  exec: Execution,
+  token: LiveToken,
+  element: ActivityElement,
+  task: EvaluatedTask,
+): void {
   const taskId = exec.newId();
-  exec.emit({
-    type: 'task.create',
-    task: {
-      id: taskId,
-      elementId: element.id,
-      tokenId: token.id,
-      name: element.name ?? element.id,
-      assignee,
-      candidateUsers,
-      candidateGroups,
-      dueAt,
-      followUpAt,
-      priority,
-      formId: spec.formId ?? null,
-      variables: visibleVariables(exec, scopeId),
-    },
-  });
+  exec.emit({ type: 'task.create', task: { id: taskId, elementId: element.id, tokenId: token.id, ...task } });
   exec.history('task.created', { elementId: element.id, tokenId: token.id, taskId });
   token.wait = { kind: 'userTask', taskId };
+}
+
+/**
+ * Applies task listener corrections (Zeebe's job result `corrections`): an absent field stays; ''
+ * clears the assignee or a date. As in Zeebe, a creating listener corrects the assignee only when
+ * the process gave none.
+ */
+export function applyCorrections(task: EvaluatedTask, c: TaskCorrections): EvaluatedTask {
+  const at = (value: string | undefined, current: Date | null): Date | null =>
+    value === undefined ? current : value === '' ? null : date(value, undefined);
+  return {
+    ...task,
+    assignee: c.assignee === undefined || task.assignee !== null ? task.assignee : optionalText(c.assignee),
+    candidateUsers: c.candidateUsers ? [...c.candidateUsers] : task.candidateUsers,
+    candidateGroups: c.candidateGroups ? [...c.candidateGroups] : task.candidateGroups,
+    dueAt: at(c.dueDate, task.dueAt),
+    followUpAt: at(c.followUpDate, task.followUpAt),
+    priority: c.priority === undefined ? task.priority : priorityOf(c.priority, undefined),
+  };
+}
+
+/** What a task listener's job carries about the task, under Zeebe's reserved header names. */
+export function taskHeaders(
+  task: Partial<EvaluatedTask>,
+  action: string,
+  taskId?: string,
+): Record<string, string> {
+  const headers: Record<string, string> = { 'io.camunda.zeebe:action': action };
+  if (taskId !== undefined) headers['io.camunda.zeebe:userTaskKey'] = taskId;
+  if (task.assignee) headers['io.camunda.zeebe:assignee'] = task.assignee;
+  if (task.candidateGroups)
+    headers['io.camunda.zeebe:candidateGroups'] = JSON.stringify(task.candidateGroups);
+  if (task.candidateUsers) headers['io.camunda.zeebe:candidateUsers'] = JSON.stringify(task.candidateUsers);
+  if (task.dueAt) headers['io.camunda.zeebe:dueDate'] = task.dueAt.toISOString();
+  if (task.followUpAt) headers['io.camunda.zeebe:followUpDate'] = task.followUpAt.toISOString();
+  if (task.formId) headers['io.camunda.zeebe:formKey'] = task.formId;
+  if (task.priority !== undefined) headers['io.camunda.zeebe:priority'] = String(task.priority);
+  return headers;
 }
 
 function optionalText(value: JsonValue): string | null {

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { canSeeTask, currentUser, hasRole, requireUser } from '../../auth/permissions.js';
 import { managerScope } from '../../auth/process-scope.js';
 import { problems } from '../../errors.js';
-import type { RequestAuth } from '../../types.js';
+import type { RequestAuth, RequestUser } from '../../types.js';
+import { sameMembers } from '../../util/sets.js';
 
 const HEARTBEAT_MS = 25_000;
 
@@ -43,13 +44,20 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     if (n <= 0) perCredential.delete(key);
     else perCredential.set(key, n);
   };
-  /** Whether the credential the stream was opened with still holds (fresh from the database). */
-  const holds = async (auth: RequestAuth, userId: string): Promise<boolean> => {
+  /**
+   * Whether the credential the stream was opened with still holds (fresh from the database), with
+   * the roles and groups it was opened with: a stream filters by those, so a change ends it.
+   */
+  const holds = async (auth: RequestAuth, opened: RequestUser): Promise<boolean> => {
     const found =
       auth.kind === 'session'
         ? await app.store.sessions.lookup(auth.sessionId, new Date())
         : await app.store.apiTokens.lookupById(auth.tokenId);
-    return found?.user.id === userId;
+    return (
+      found?.user.id === opened.id &&
+      sameMembers(found.user.roles, opened.roles) &&
+      sameMembers(found.user.groups, opened.groups)
+    );
   };
 
   app.get(
@@ -140,7 +148,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
           if (!open.has(stream)) return;
           let ok: boolean;
           try {
-            ok = await holds(auth, user.id);
+            ok = await holds(auth, user);
           } catch {
             return; // The database is away: the next check decides.
           }

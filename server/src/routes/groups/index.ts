@@ -52,6 +52,18 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
       app.authCache.clear();
       const updated = await app.store.groups.get(group.id);
       if (!updated) throw problems.notFound('Group');
+      // Who joined or left: their cached access ends in every server process, and their open
+      // event streams end, so they reconnect seeing what the new groups allow.
+      const before = new Set(group.members);
+      const after = new Set(updated.members);
+      const changed = [
+        ...group.members.filter((u) => !after.has(u)),
+        ...updated.members.filter((u) => !before.has(u)),
+      ];
+      for (const username of changed) {
+        const user = await app.store.users.getByUsername(username);
+        if (user) app.live.credentialsChanged(user.id, 'groups-changed');
+      }
       return updated;
     },
   );

@@ -91,6 +91,7 @@ export async function jobRoutes(app: FastifyInstance): Promise<void> {
         req.body.workerId,
         (req.body.variables ?? {}) as Variables,
         identityOf(req),
+        req.body.result,
       );
       return reply.code(204).send();
     },

@@ -8,6 +8,7 @@ import { type RevocationReason, releaseWorkOf, revokeCredentials } from '../../a
 import { problems } from '../../errors.js';
 import type { UserRecord } from '../../persistence/users.js';
 import { iso } from '../../util/dates.js';
+import { sameMembers } from '../../util/sets.js';
 import { problemResponses, ref } from '../shared.js';
 
 /** Everything about a user, for admins. */
@@ -22,10 +23,6 @@ export function userDto(u: UserRecord) {
     active: u.active,
     createdAt: iso(u.createdAt),
   };
-}
-
-function sameRoles(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((r) => b.includes(r));
 }
 
 /** Users: admins manage them; everyone signed in may list names for pickers. */
@@ -121,10 +118,12 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
         ? 'deactivated'
         : b.password !== undefined
           ? 'password-reset'
-          : !sameRoles(before.roles, user.roles)
+          : !sameMembers(before.roles, user.roles)
             ? 'roles-changed'
             : null;
       if (reason) await revokeCredentials(app, user.id, reason);
+      else if (!sameMembers(before.groups, user.groups))
+        app.live.credentialsChanged(user.id, 'groups-changed');
       if (deactivated) await releaseWorkOf(app, user, identityOf(req), 'deactivated');
       app.authCache.clear();
       if (reason || before.active !== user.active)

@@ -1,0 +1,156 @@
+import { ExpressionError } from '../errors.js';
+import type { Element, ElementKind, Expr, ListenerSpec } from '../model/types.js';
+import type { BehaviorRegistry, ElementBehavior, Execution, LiveToken } from './execution.js';
+import { raiseIncident } from './flow.js';
+import { isActivity } from './model-index.js';
+import type { JsonValue, PendingListener, TaskCorrections } from './types.js';
+import { evaluateIn, visibleVariables } from './variables.js';
+
+/**
+ * Execution and task listeners, as Zeebe runs them: each listener is an ordinary worker job of
+ * its `type`, one after another in model order; the element waits for each (`wait.kind =
+ * 'listener'`). Start listeners run after the input mappings and before the element's own
+ * behaviour; end listeners after the output mappings, before the token leaves. Task listeners
+ * run before a user task is created (`creating`) and before a completion takes effect
+ * (`completing`). Continuing after a listener job is `commands/listener-jobs.ts`'s part.
+ */
+
+/** The listeners of an element for one event, in model order. */
+export function listenersOf(element: Element, event: PendingListener['event']): readonly ListenerSpec[] {
+  if (event === 'start' || event === 'end') return element.executionListeners?.[event] ?? [];
+  return (isActivity(element) ? element.userTask?.taskListeners?.[event] : undefined) ?? [];
+}
+
+/** Whether the element has listeners for this event. */
+export function hasListeners(element: Element, event: PendingListener['event']): boolean {
+  return listenersOf(element, event).length > 0;
+}
+
+/**
+ * Creates the job of the listener at `pending.index` and parks the token on it. Returns false
+ * when no listener is left at that index (the caller goes on). A type or retries that do not
+ * evaluate park the token in an incident whose retry runs every listener of the event again, as
+ * Zeebe does; true then too.
+ */
+export function runListener(
+  exec: Execution,
+  token: LiveToken,
+  pending: PendingListener,
+  headers: Readonly<Record<string, string>> = {},
+): boolean {
+  const element = exec.element(token.elementId);
+  const spec = listenersOf(element, pending.event)[pending.index];
+  if (!spec) return false;
+  const scopeId = exec.ownedScope(token.id)?.id ?? token.scopeId;
+  let jobType: string;
+  let retries: number;
+  try {
+    jobType = evaluateType(exec, spec.type, scopeId);
+    retries = evaluateRetries(exec, spec.retries, scopeId);
+  } catch (error) {
+    if (!(error instanceof ExpressionError)) throw error;
+    const { corrections: _dropped, ...restart } = pending;
+    raiseIncident(exec, token, 'expression', `${pending.event} listener: ${error.message}`, {
+      listener: { ...restart, index: 0 },
+    });
+    return true;
+  }
+  const taskListener = pending.event === 'creating' || pending.event === 'completing';
+  const jobId = exec.newId();
+  const elementHeaders = 'headers' in element ? element.headers : undefined;
+  const merged = { ...(elementHeaders ?? {}), ...(spec.headers ?? {}), ...headers };
+  exec.emit({
+    type: 'job.create',
+    job: {
+      id: jobId,
+      kind: 'service',
+      elementId: element.id,
+      tokenId: token.id,
+      dueAt: null,
+      jobType,
+      retries,
+      ...(Object.keys(merged).length > 0 ? { headers: merged } : {}),
+      variables: visibleVariables(exec, scopeId),
+      listener: { kind: taskListener ? 'taskListener' : 'executionListener', eventType: pending.event },
+    },
+  });
+  token.wait = { kind: 'listener', jobId, listener: pending };
+  return true;
+}
+
+function evaluateType(exec: Execution, expr: Expr, scopeId: string): string {
+  const value = evaluateIn(exec, expr, scopeId);
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  throw new ExpressionError(
+    source(expr),
+    `the job type must be a non-empty string, got ${JSON.stringify(value)}`,
+  );
+}
+
+function evaluateRetries(exec: Execution, expr: Expr, scopeId: string): number {
+  const value: JsonValue = evaluateIn(exec, expr, scopeId);
+  const retries = typeof value === 'string' ? Number(value) : value;
+  if (typeof retries === 'number' && Number.isInteger(retries) && retries >= 0 && retries <= 1000)
+    return retries;
+  throw new ExpressionError(
+    source(expr),
+    `retries must be a whole number from 0 to 1000, got ${JSON.stringify(value)}`,
+  );
+}
+
+function source(expr: Expr): string {
+  return expr.feel ? expr.source : expr.value;
+}
+
+/** Merges a listener's corrections over those of the listeners before it. */
+export function mergeCorrections(
+  before: TaskCorrections | undefined,
+  next: TaskCorrections | undefined,
+): TaskCorrections | undefined {
+  if (!next) return before;
+  return { ...(before ?? {}), ...next };
+}
+
+const ACTIVITY_KINDS: ReadonlySet<ElementKind> = new Set([
+  'bpmn:UserTask',
+  'bpmn:ServiceTask',
+  'bpmn:SendTask',
+  'bpmn:ReceiveTask',
+  'bpmn:ManualTask',
+  'bpmn:Task',
+  'bpmn:ScriptTask',
+  'bpmn:BusinessRuleTask',
+  'bpmn:SubProcess',
+  'bpmn:CallActivity',
+]);
+
+/**
+ * Gives events and gateways their start listeners: before the behaviour runs, the token waits for
+ * each start listener's job; `started` is the behaviour itself, run once they are done. An incident
+ * retry runs the behaviour alone (the listeners had completed). Activities run theirs after their
+ * input mappings (`activity.ts`). A catch event entered with its event already happened (after an
+ * event-based gateway) runs no start listeners: it completes at once.
+ */
+export function withStartListeners(registry: BehaviorRegistry): BehaviorRegistry {
+  const wrapped: Partial<Record<ElementKind, ElementBehavior>> = {};
+  for (const kind of Object.keys(registry) as ElementKind[]) {
+    const behavior = registry[kind] as ElementBehavior;
+    if (ACTIVITY_KINDS.has(kind)) {
+      wrapped[kind] = behavior;
+      continue;
+    }
+    wrapped[kind] = {
+      ...behavior,
+      enter: (exec, token, element) => {
+        if (token.trigger === undefined && hasListeners(element, 'start')) {
+          runListener(exec, token, { event: 'start', index: 0 });
+          return;
+        }
+        behavior.enter(exec, token, element);
+      },
+      retry: behavior.retry ?? behavior.enter,
+      started: behavior.enter,
+    };
+  }
+  return wrapped as BehaviorRegistry;
+}

@@ -1,0 +1,207 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Job } from '../../src/api.js';
+import type { Database } from '../../src/database.js';
+import type { Engine } from '../../src/engine.js';
+import { InvalidArgumentError, TaskNotActiveError } from '../../src/errors.js';
+import { SYSTEM } from '../../src/identity.js';
+import type { JobResult, Variables } from '../../src/runtime/types.js';
+import { databases, truncateEngineTables } from '../support/databases.js';
+import { testEngine } from '../support/engines.js';
+
+const FIXTURE = new URL('../fixtures/rt-listeners.bpmn', import.meta.url);
+const WORKER = 'listener-worker';
+
+describe.each(databases())('execution and task listeners on $name', (target) => {
+  let database: Database;
+  let engine: Engine;
+  beforeAll(async () => {
+    database = await target.open();
+  });
+  afterAll(() => target.dispose());
+  beforeEach(async () => {
+    ({ engine } = await testEngine(database));
+    await truncateEngineTables(database);
+    await engine.deploy(await readFile(FIXTURE, 'utf8'));
+  });
+
+  /** A worker locks the one job of a type. */
+  async function lock(type: string): Promise<Job> {
+    const jobs = await engine.fetchAndLock(
+      { type, workerId: WORKER, fetchVariables: ['amount', 'prepared'] },
+      SYSTEM,
+    );
+    expect(jobs.map((job) => job.jobType)).toEqual([type]);
+    return jobs[0] as Job;
+  }
+
+  /** A worker locks and completes the one job of a type. */
+  async function work(type: string, variables: Variables = {}, result?: JobResult): Promise<Job> {
+    const job = await lock(type);
+    await engine.completeJob(job.id, WORKER, variables, SYSTEM, result);
+    return job;
+  }
+
+  /** Starts an instance and works it up to the review task's creating listener. */
+  async function toReview(): Promise<string> {
+    const { id } = await engine.startInstance(
+      { processId: 'rt-listeners', variables: { amount: 5, region: 'eu' } },
+      SYSTEM,
+    );
+    await work('started-audit');
+    await work('prepare', { prepared: 1 });
+    await work('check-eu');
+    await work('worker-task', { out: 10 });
+    await work('after-work', { audited: true });
+    await work('route', { route: 'review' });
+    return id;
+  }
+
+  it('runs start and end listener jobs through the worker API, marked as listener jobs, and sets their variables', async () => {
+    // given
+    const { id } = await engine.startInstance(
+      { processId: 'rt-listeners', variables: { amount: 5, region: 'eu' } },
+      SYSTEM,
+    );
+    // when
+    const audit = await work('started-audit');
+    const prepare = await lock('prepare');
+    // then
+    expect(audit.listener).toEqual({ kind: 'executionListener', eventType: 'end' });
+    expect(prepare).toMatchObject({
+      elementId: 'work',
+      retries: 2,
+      listener: { kind: 'executionListener', eventType: 'start' },
+    });
+    expect(prepare.variables).toMatchObject({ doubled: 10, amount: 5 });
+    expect(
+      (await engine.listJobs({ instanceId: id }, SYSTEM)).items.map((job) => job.listener?.eventType),
+    ).toEqual(['start']);
+    // when
+    await engine.completeJob(prepare.id, WORKER, { prepared: 1 }, SYSTEM);
+    await work('check-eu');
+    const service = await lock('worker-task');
+    // then: the service job comes only after both start listeners, and sees the first's variable
+    expect(service.listener).toBeNull();
+    expect(service.variables).toMatchObject({ prepared: 1 });
+    // when
+    await engine.completeJob(service.id, WORKER, { out: 10 }, SYSTEM);
+    await work('after-work', { audited: true });
+    // then
+    const instance = await engine.getInstance(id);
+    expect(instance.variables).toMatchObject({ result: 11, audited: true });
+    expect(instance.variables).not.toHaveProperty('prepared');
+    expect(instance.activeElements).toEqual({ choose: 1 });
+  });
+
+  it('keeps a listener wait across a new engine on the same database', async () => {
+    // given
+    const { id } = await engine.startInstance(
+      { processId: 'rt-listeners', variables: { amount: 5, region: 'eu' } },
+      SYSTEM,
+    );
+    await work('started-audit');
+    // when
+    ({ engine } = await testEngine(database));
+    await work('prepare', { prepared: 2 });
+    // then
+    expect((await lock('check-eu')).listener?.eventType).toBe('start');
+    expect((await engine.getInstance(id)).activeElements).toEqual({ work: 1 });
+  });
+
+  it('creates the task after its creating listener, with the assignee it corrected', async () => {
+    // given
+    const id = await toReview();
+    expect((await engine.listTasks({ instanceId: id })).items).toEqual([]);
+    // when
+    const creating = await work('assign-reviewer', {}, { corrections: { assignee: 'ann', priority: 90 } });
+    // then
+    expect(creating.listener).toEqual({ kind: 'taskListener', eventType: 'creating' });
+    expect(creating.headers).toMatchObject({ 'io.camunda.zeebe:candidateGroups': '["clerks"]' });
+    const [task] = (await engine.listTasks({ instanceId: id })).items;
+    expect(task).toMatchObject({ elementId: 'review', assignee: 'ann', priority: 90, state: 'created' });
+  });
+
+  it('holds a completion for its completing listeners, refuses a second completion meanwhile, and reopens the task on a denial', async () => {
+    // given
+    const id = await toReview();
+    await work('assign-reviewer', {}, { corrections: { assignee: 'ann' } });
+    const [task] = (await engine.listTasks({ instanceId: id })).items;
+    if (!task) throw new Error('no task');
+    // when
+    await engine.completeTask(task.id, { approved: false }, SYSTEM);
+    // then: the task is completing, not completed; a second completion is a conflict
+    expect((await engine.getTask(task.id)).state).toBe('completing');
+    await expect(engine.completeTask(task.id, { approved: true }, SYSTEM)).rejects.toBeInstanceOf(
+      TaskNotActiveError,
+    );
+    await expect(engine.completeTask(task.id, {}, SYSTEM)).rejects.toThrow(
+      /waits for the task's completing listeners/,
+    );
+    // when the first completing listener denies
+    await work('check-review', {}, { denied: true, deniedReason: 'add a comment' });
+    // then
+    const reopened = await engine.getTask(task.id);
+    expect(reopened).toMatchObject({ state: 'created', completedAt: null, completedBy: null });
+    expect((await engine.getInstance(id)).variables).not.toHaveProperty('approved');
+    const denied = (await engine.getHistory(id)).filter((event) => event.type === 'task.completionDenied');
+    expect(denied.map((event) => event.data)).toEqual([{ reason: 'add a comment' }]);
+    // when completed again, both listeners agree, one correcting the assignee
+    await engine.completeTask(task.id, { approved: true }, SYSTEM);
+    await work('check-review', {}, { corrections: { assignee: 'bob', priority: 5 } });
+    await work('audit-review');
+    // then
+    expect(await engine.getTask(task.id)).toMatchObject({ state: 'completed', assignee: 'bob', priority: 5 });
+    expect((await engine.getInstance(id)).variables).toMatchObject({ approved: true });
+    expect((await lock('finish')).listener).toEqual({ kind: 'executionListener', eventType: 'start' });
+  });
+
+  it('keeps a completion waiting for its listeners across a new engine, and finishes it there', async () => {
+    // given a completion waiting for its completing listeners
+    const id = await toReview();
+    await work('assign-reviewer');
+    const [task] = (await engine.listTasks({ instanceId: id })).items;
+    if (!task) throw new Error('no task');
+    await engine.completeTask(task.id, { approved: true }, SYSTEM);
+    // when another engine on the same database takes over
+    ({ engine } = await testEngine(database));
+    await work('check-review');
+    await work('audit-review');
+    // then
+    expect((await engine.getTask(task.id)).state).toBe('completed');
+    expect((await engine.getInstance(id)).activeElements).toEqual({ done: 1 });
+  });
+
+  it('raises an incident on a failing listener and runs that listener again when it is retried', async () => {
+    // given
+    const { id } = await engine.startInstance(
+      { processId: 'rt-listeners', variables: { amount: 5, region: 'eu' } },
+      SYSTEM,
+    );
+    await work('started-audit');
+    const prepare = await lock('prepare');
+    // when
+    await engine.failJob(prepare.id, WORKER, { retries: 0, errorMessage: 'ledger down' }, SYSTEM);
+    // then
+    const [incident] = await engine.listIncidents({ instanceId: id, open: true });
+    expect(incident).toMatchObject({ elementId: 'work', type: 'job', message: 'ledger down' });
+    // when
+    await engine.retryIncident(incident?.id ?? '', SYSTEM);
+    // then
+    expect(await engine.listIncidents({ instanceId: id, open: true })).toEqual([]);
+    expect((await work('prepare', { prepared: 3 })).listener?.eventType).toBe('start');
+    expect((await lock('check-eu')).variables).toMatchObject({ prepared: 3 });
+  });
+
+  it('refuses a BPMN error thrown from a listener job, leaving the job locked', async () => {
+    // given
+    await engine.startInstance({ processId: 'rt-listeners', variables: { amount: 5, region: 'eu' } }, SYSTEM);
+    const job = await lock('started-audit');
+    // when / then
+    await expect(engine.throwBpmnError(job.id, WORKER, { errorCode: 'E' }, SYSTEM)).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    await engine.completeJob(job.id, WORKER, {}, SYSTEM);
+    expect((await lock('prepare')).elementId).toBe('work');
+  });
+});

@@ -1,0 +1,274 @@
+import { describe, expect, it } from 'vitest';
+import type { JobResult, NewJob, Variables } from '../../src/runtime/types.js';
+import { Driver, loadModel } from './support/driver.js';
+
+/** The one open job of a type (listener jobs included). */
+function jobOfType(driver: Driver, jobType: string): NewJob {
+  const found = [...driver.jobs.values()].filter((job) => job.jobType === jobType);
+  if (found.length !== 1) throw new Error(`expected one job of type ${jobType}, found ${found.length}`);
+  return found[0] as NewJob;
+}
+
+/** A worker completes the job of that type. */
+function complete(driver: Driver, jobType: string, variables: Variables = {}, result?: JobResult): void {
+  const job = jobOfType(driver, jobType);
+  driver.run({ type: 'job.complete', jobId: job.id, variables, ...(result ? { result } : {}) });
+  driver.jobs.delete(job.id);
+}
+
+/** Runs the instance up to the user task, through every execution listener on the way. */
+async function toReview(): Promise<Driver> {
+  const driver = new Driver(await loadModel('rt-listeners.bpmn'));
+  driver.start({ amount: 5, region: 'eu' });
+  complete(driver, 'started-audit');
+  complete(driver, 'prepare', { prepared: 1 });
+  complete(driver, 'check-eu');
+  complete(driver, 'worker-task', { out: 10 });
+  complete(driver, 'after-work', { audited: true });
+  complete(driver, 'route', { route: 'review' });
+  return driver;
+}
+
+describe('runtime: execution listeners', () => {
+  it('runs an end listener of the start event as a job before the token moves on', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners.bpmn'));
+    // when
+    driver.start({ amount: 5, region: 'eu' });
+    // then
+    const job = jobOfType(driver, 'started-audit');
+    expect(job).toMatchObject({
+      elementId: 'start',
+      listener: { kind: 'executionListener', eventType: 'end' },
+    });
+    expect(driver.activeElements()).toEqual({ start: 1 });
+  });
+
+  it('runs start listeners one after another after the input mappings, then the task itself', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners.bpmn'));
+    driver.start({ amount: 5, region: 'eu' });
+    complete(driver, 'started-audit');
+    // then: the first start listener sees the input mapping; the work has no job yet
+    const first = jobOfType(driver, 'prepare');
+    expect(first).toMatchObject({ retries: 2, listener: { kind: 'executionListener', eventType: 'start' } });
+    expect(first.variables).toMatchObject({ doubled: 10, amount: 5 });
+    expect(first.headers).toEqual({ team: 'ops' });
+    expect([...driver.jobs.values()].some((job) => job.jobType === 'worker-task')).toBe(false);
+    // when
+    complete(driver, 'prepare', { prepared: 1 });
+    // then: the second (a FEEL type) sees the first's variables as locals of the task
+    const second = jobOfType(driver, 'check-eu');
+    expect(second.variables).toMatchObject({ prepared: 1, doubled: 10 });
+    // when
+    complete(driver, 'check-eu');
+    // then
+    expect(jobOfType(driver, 'worker-task').variables).toMatchObject({ prepared: 1 });
+  });
+
+  it('runs the end listener after the output mappings and propagates its variables like outputs', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners.bpmn'));
+    driver.start({ amount: 5, region: 'eu' });
+    complete(driver, 'started-audit');
+    complete(driver, 'prepare', { prepared: 1 });
+    complete(driver, 'check-eu');
+    // when
+    complete(driver, 'worker-task', { out: 10 });
+    // then: the output mapping ran (out + prepared), the local 'prepared' stayed in the task
+    const end = jobOfType(driver, 'after-work');
+    expect(end.listener).toEqual({ kind: 'executionListener', eventType: 'end' });
+    expect(driver.variables).toMatchObject({ result: 11 });
+    expect(driver.variables).not.toHaveProperty('prepared');
+    expect(driver.activeElements()).toEqual({ work: 1 });
+    // when
+    complete(driver, 'after-work', { audited: true });
+    // then
+    expect(driver.variables).toMatchObject({ audited: true });
+    expect(driver.activeElements()).toEqual({ choose: 1 });
+  });
+
+  it('lets a gateway start listener decide the route', async () => {
+    // given
+    const driver = await toReview();
+    const other = new Driver(await loadModel('rt-listeners.bpmn'));
+    other.start({ amount: 1, region: 'us' });
+    for (const type of ['started-audit', 'prepare', 'check-us', 'worker-task', 'after-work'])
+      complete(other, type, type === 'worker-task' ? { out: 1 } : type === 'prepare' ? { prepared: 0 } : {});
+    // when
+    complete(other, 'route', { route: 'skip' });
+    // then
+    expect(other.status).toBe('completed');
+    expect(driver.status).toBe('active');
+  });
+
+  it('parks a failing listener in an incident and runs only that listener again on retry', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners.bpmn'));
+    driver.start({ amount: 5, region: 'eu' });
+    complete(driver, 'started-audit');
+    complete(driver, 'prepare', { prepared: 1 });
+    const failing = jobOfType(driver, 'check-eu');
+    // when
+    driver.run({ type: 'job.incident', jobId: failing.id, message: 'service down' });
+    driver.jobs.delete(failing.id);
+    // then
+    expect(driver.incident('work')).toMatchObject({ incidentType: 'job', message: 'service down' });
+    // when
+    driver.run({ type: 'incident.retry', incidentId: driver.incident('work').id });
+    // then: the failed listener again, not the first one
+    expect(jobOfType(driver, 'check-eu').listener?.eventType).toBe('start');
+    expect([...driver.jobs.values()].some((job) => job.jobType === 'prepare')).toBe(false);
+  });
+
+  it('raises an expression incident when a listener type does not evaluate, and reruns the start listeners', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners.bpmn'));
+    driver.start({ amount: 5 });
+    complete(driver, 'started-audit');
+    // when
+    complete(driver, 'prepare', { prepared: 1 });
+    // then: "check-" + null is null
+    expect(driver.incident('work').incidentType).toBe('expression');
+    // when
+    driver.run({ type: 'variables.set', variables: { region: 'asia' } });
+    driver.run({ type: 'incident.retry', incidentId: driver.incident('work').id });
+    // then: as Zeebe, every start listener runs again
+    expect(jobOfType(driver, 'prepare')).toBeDefined();
+  });
+
+  it('refuses a BPMN error thrown from a listener job', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners.bpmn'));
+    driver.start({ amount: 5, region: 'eu' });
+    const job = jobOfType(driver, 'started-audit');
+    // when / then
+    expect(() => driver.run({ type: 'job.error', jobId: job.id, errorCode: 'E', variables: {} })).toThrow(
+      /BPMN error cannot be thrown from a listener job/,
+    );
+  });
+
+  it('cancels the listener job when the instance is cancelled while it waits', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners.bpmn'));
+    driver.start({ amount: 5, region: 'eu' });
+    complete(driver, 'started-audit');
+    // when
+    driver.run({ type: 'instance.cancel' });
+    // then
+    expect(driver.jobs.size).toBe(0);
+    expect(driver.status).toBe('cancelled');
+  });
+});
+
+describe('runtime: task listeners', () => {
+  it('creates the task only after its creating listener, with the corrections it made', async () => {
+    // given
+    const driver = await toReview();
+    // then: no task yet, a creating listener job with the task's data in Zeebe's headers
+    expect(driver.tasks.size).toBe(0);
+    const creating = jobOfType(driver, 'assign-reviewer');
+    expect(creating.listener).toEqual({ kind: 'taskListener', eventType: 'creating' });
+    expect(creating.headers).toMatchObject({
+      'io.camunda.zeebe:action': 'create',
+      'io.camunda.zeebe:candidateGroups': '["clerks"]',
+    });
+    // when
+    complete(driver, 'assign-reviewer', {}, { corrections: { assignee: 'ann', priority: 90 } });
+    // then
+    expect(driver.task('review')).toMatchObject({
+      assignee: 'ann',
+      priority: 90,
+      candidateGroups: ['clerks'],
+    });
+  });
+
+  it('refuses variables on a task listener job, as Zeebe', async () => {
+    // given
+    const driver = await toReview();
+    const job = jobOfType(driver, 'assign-reviewer');
+    // when / then
+    expect(() => driver.run({ type: 'job.complete', jobId: job.id, variables: { x: 1 } })).toThrow(
+      /completes without variables/,
+    );
+  });
+
+  it('holds a completion for its completing listeners (8.7 and 8.8 names), in order', async () => {
+    // given
+    const driver = await toReview();
+    complete(driver, 'assign-reviewer');
+    const task = driver.task('review');
+    // when
+    driver.run({ type: 'task.complete', taskId: task.id, variables: { approved: true } });
+    // then
+    expect(driver.effectsOf('task.update')).toEqual([
+      { type: 'task.update', taskId: task.id, state: 'completing' },
+    ]);
+    expect(jobOfType(driver, 'check-review')).toMatchObject({
+      retries: 1,
+      listener: { kind: 'taskListener', eventType: 'completing' },
+      headers: { 'io.camunda.zeebe:action': 'complete', 'io.camunda.zeebe:userTaskKey': task.id },
+    });
+    expect(driver.variables).not.toHaveProperty('approved');
+    // when
+    complete(driver, 'check-review', {}, { corrections: { priority: 10 } });
+    complete(driver, 'audit-review');
+    // then
+    expect(driver.effectsOf('task.update')).toEqual([
+      { type: 'task.update', taskId: task.id, state: 'completed', corrections: { priority: 10 } },
+    ]);
+    expect(driver.variables).toMatchObject({ approved: true });
+    expect(jobOfType(driver, 'finish').listener?.eventType).toBe('start');
+  });
+
+  it('reopens the task when a completing listener denies, and completes when asked again', async () => {
+    // given
+    const driver = await toReview();
+    complete(driver, 'assign-reviewer');
+    const task = driver.task('review');
+    driver.run({ type: 'task.complete', taskId: task.id, variables: { approved: false } });
+    // when
+    complete(driver, 'check-review', {}, { denied: true, deniedReason: 'needs a comment' });
+    // then
+    expect(driver.effectsOf('task.update')).toEqual([
+      { type: 'task.update', taskId: task.id, state: 'created' },
+    ]);
+    expect(driver.historyOf('task.completionDenied')[0]?.data).toEqual({ reason: 'needs a comment' });
+    expect(driver.variables).not.toHaveProperty('approved');
+    expect(driver.jobs.size).toBe(0);
+    // when
+    driver.run({ type: 'task.complete', taskId: task.id, variables: { approved: true } });
+    complete(driver, 'check-review');
+    complete(driver, 'audit-review');
+    // then
+    expect(driver.variables).toMatchObject({ approved: true });
+  });
+
+  it('refuses a denial from a creating listener and a result on a job of no task listener', async () => {
+    // given
+    const driver = await toReview();
+    const creating = jobOfType(driver, 'assign-reviewer');
+    // when / then
+    expect(() =>
+      driver.run({ type: 'job.complete', jobId: creating.id, variables: {}, result: { denied: true } }),
+    ).toThrow(/only a completion can be denied/);
+  });
+});
+
+describe('runtime: interrupting a completion that waits for its listeners', () => {
+  it('cancels the task and the listener job when a boundary timer interrupts', async () => {
+    // given a completion waiting for its completing listener
+    const driver = new Driver(await loadModel('rt-listeners-boundary.bpmn'));
+    driver.start();
+    const task = driver.task('review');
+    driver.run({ type: 'task.complete', taskId: task.id, variables: { approved: true } });
+    const listener = jobOfType(driver, 'check-review');
+    // when the boundary timer fires
+    driver.fireTimer('late');
+    // then the task and the listener job are gone, and the token took the boundary's path
+    expect(driver.effectsOf('task.cancel')).toEqual([{ type: 'task.cancel', taskId: task.id }]);
+    expect(driver.jobs.has(listener.id)).toBe(false);
+    expect(driver.status).toBe('completed');
+    expect(driver.variables).not.toHaveProperty('approved');
+  });
+});

@@ -1,0 +1,136 @@
+import { SYSTEM } from '@baton/engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects } from './support/databases.js';
+import { createTestApp, type Session, type TestApp } from './support/test-app.js';
+
+/** A user task for staff with a start execution listener and a completing task listener. */
+const checkedProcess = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-checked" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="checked" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:userTask id="approve" name="Approve">
+      <bpmn:extensionElements>
+        <zeebe:assignmentDefinition candidateGroups="staff" />
+        <zeebe:executionListeners>
+          <zeebe:executionListener eventType="start" type="audit.enter" />
+        </zeebe:executionListeners>
+        <zeebe:taskListeners>
+          <zeebe:taskListener eventType="completing" type="audit.approve" />
+        </zeebe:taskListeners>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="approve" />
+    <bpmn:sequenceFlow id="f2" sourceRef="approve" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+describe.each(dialects())('listener jobs over HTTP on %s', (dialect) => {
+  let t: TestApp;
+  let sam: Session;
+  let worker: Session;
+
+  beforeAll(async () => {
+    t = await createTestApp({ dialect });
+    await t.engine.deploy(checkedProcess);
+    sam = await t.userSession('sam', ['staff'], ['staff']);
+    const wes = await t.userSession('wes', ['worker']);
+    const minted = await t.call(wes, {
+      method: 'POST',
+      url: '/api/tokens',
+      payload: { name: 'auditor', scopes: ['jobs:audit.*'] },
+    });
+    expect(minted.statusCode, minted.body).toBe(201);
+    worker = {
+      username: 'wes',
+      csrfToken: null,
+      headers: { authorization: `Bearer ${minted.json().token}` },
+    };
+  });
+  afterAll(async () => t?.close());
+
+  const fetchJob = async (type: string) => {
+    const res = await t.call(worker, {
+      method: 'POST',
+      url: '/api/jobs/fetch-and-lock',
+      payload: { type, workerId: 'w1', fetchVariables: ['amount'] },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json().items;
+    expect(items).toHaveLength(1);
+    return items[0];
+  };
+  const completeJob = (id: string, payload: Record<string, unknown>) =>
+    t.call(worker, {
+      method: 'POST',
+      url: `/api/jobs/${id}/complete`,
+      payload: { workerId: 'w1', ...payload },
+    });
+  const completeTask = (id: string) =>
+    t.call(sam, {
+      method: 'POST',
+      url: `/api/tasks/${id}/complete`,
+      payload: { variables: { approved: true } },
+    });
+  const task = async (id: string) => {
+    const res = await t.call(sam, { method: 'GET', url: `/api/tasks/${id}` });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  };
+
+  it('lets a worker token run the listeners: a start listener, then a completing listener that denies once', async () => {
+    // given
+    const { id } = await t.engine.startInstance({ processId: 'checked', variables: { amount: 40 } }, SYSTEM);
+    // when the worker fetches the start listener's job
+    const enter = await fetchJob('audit.enter');
+    // then it is marked as a listener job, and a BPMN error from it is refused
+    expect(enter).toMatchObject({
+      elementId: 'approve',
+      listener: { kind: 'executionListener', eventType: 'start' },
+    });
+    expect(enter.variables).toEqual({ amount: 40 });
+    const thrown = await t.call(worker, {
+      method: 'POST',
+      url: `/api/jobs/${enter.id}/bpmn-error`,
+      payload: { workerId: 'w1', errorCode: 'NOPE' },
+    });
+    expect(thrown.statusCode, thrown.body).toBe(400);
+    expect(thrown.json().code).toBe('INVALID_ARGUMENT');
+    expect((await t.engine.listTasks({ instanceId: id })).items).toEqual([]);
+    // when
+    expect((await completeJob(enter.id, { variables: { checkedBy: 'bot' } })).statusCode).toBe(204);
+    const [created] = (await t.engine.listTasks({ instanceId: id })).items;
+    if (!created) throw new Error('no task');
+    // when staff complete the task
+    expect((await completeTask(created.id)).statusCode).toBe(204);
+    // then the completion waits for the listener; a second completion is a conflict
+    expect((await task(created.id)).state).toBe('completing');
+    const twice = await completeTask(created.id);
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().code).toBe('TASK_NOT_ACTIVE');
+    // when the completing listener answers with variables (refused), then denies
+    const approve = await fetchJob('audit.approve');
+    expect(approve.listener).toEqual({ kind: 'taskListener', eventType: 'completing' });
+    expect(approve.headers).toMatchObject({ 'io.camunda.zeebe:userTaskKey': created.id });
+    expect((await completeJob(approve.id, { variables: { x: 1 } })).statusCode).toBe(400);
+    const denied = await completeJob(approve.id, { result: { denied: true, deniedReason: 'over budget' } });
+    expect(denied.statusCode, denied.body).toBe(204);
+    // then the task is open again
+    expect(await task(created.id)).toMatchObject({ state: 'created', completedBy: null });
+    // when completed again and the listener corrects the priority
+    expect((await completeTask(created.id)).statusCode).toBe(204);
+    const again = await fetchJob('audit.approve');
+    expect((await completeJob(again.id, { result: { corrections: { priority: 7 } } })).statusCode).toBe(204);
+    // then
+    expect(await task(created.id)).toMatchObject({ state: 'completed', priority: 7, completedBy: 'sam' });
+    const instance = await t.engine.getInstance(id);
+    expect(instance.status).toBe('completed');
+    expect(instance.variables).toMatchObject({ approved: true, amount: 40 });
+  });
+
+  it('refuses a job result that is not a listener answer, without a 500', async () => {
+    const bad = await completeJob('00000000-0000-4000-8000-000000000000', { result: { denied: 'yes' } });
+    expect(bad.statusCode).toBe(400);
+  });
+});
