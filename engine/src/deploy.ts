@@ -145,6 +145,19 @@ async function insertStartTrigger(
       // Two definitions of one multiple start event naming the same message start it once.
       .onConflict((oc) => oc.doNothing())
       .execute();
+  } else if (event.kind === 'conditional') {
+    // Evaluated by `evaluateConditions` (conditional-start.ts); the name keeps the condition's source.
+    await cx.trx
+      .insertInto('start_subscriptions')
+      .values({
+        definition_id: definitionId,
+        process_id: model.id,
+        element_id: elementId,
+        kind: 'conditional',
+        name: event.condition.feel ? event.condition.source : event.condition.value,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 }
 

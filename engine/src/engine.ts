@@ -23,6 +23,11 @@ import type {
 import { type ChangeEvent, ChangeFeed, type ChangeListener } from './change-feed.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommandRunner } from './command-runner.js';
+import {
+  checkConditionalStarts,
+  type ConditionEvaluation,
+  evaluateConditionalStarts,
+} from './conditional-start.js';
 import type { Database } from './database.js';
 import { assertValid, saveDeployment } from './deploy.js';
 import { compileDmn } from './dmn/compile.js';
@@ -574,6 +579,28 @@ export class Engine {
             },
       ),
     }));
+  }
+
+  /**
+   * Starts an instance of every latest-version process whose conditional start event holds for
+   * `variables` (or only `processId`'s), in one transaction, each under the policy of a start
+   * (Camunda 7's `createConditionEvaluation`). See conditional-start.ts.
+   */
+  async evaluateConditions(
+    c: { variables?: Variables; processId?: string },
+    identity: Identity,
+    check?: StartCheck,
+  ): Promise<ConditionEvaluation> {
+    const request = {
+      variables: c.variables ?? {},
+      ...(c.processId === undefined ? {} : { processId: c.processId }),
+    };
+    const checked = check
+      ? await checkConditionalStarts(this.#db, this.#runner, request, identity, this.clock.now(), check)
+      : undefined;
+    return this.#transact(identity, (cx) =>
+      evaluateConditionalStarts(cx, this.#runner, request, identity, checked),
+    );
   }
 
   // ---- jobs ----

@@ -74,6 +74,7 @@ export {
   userIdentity,
 } from './identity.js';
 export type { StartCheck } from './job-variables.js';
+export type { ConditionEvaluation } from './conditional-start.js';
 export { inMigrationTransaction } from './persistence/migrations.js';
 export type { TaskDataCheck } from './task-operations.js';
 export type { ExecutorOptions } from './jobs/executor.js';

@@ -78,6 +78,7 @@ import { MailSettingsBodySchema, MailSettingsSchema } from './mail-settings.js';
 import { NotificationListQuerySchema, NotificationListSchema, NotificationSchema } from './notifications.js';
 import { ProcessGroupsBodySchema, ProcessGroupsSchema } from './process-access.js';
 import { MessageBodySchema, MessageResultSchema, SignalBodySchema, SignalResultSchema } from './messages.js';
+import { ConditionEvaluateBodySchema, ConditionEvaluationSchema } from './conditions.js';
 import {
   AssignBodySchema,
   CommentBodySchema,
@@ -144,6 +145,7 @@ export * from './instances.js';
 export * from './jobs.js';
 export * from './kpis.js';
 export * from './messages.js';
+export * from './conditions.js';
 export * from './migrations.js';
 export * from './adhoc.js';
 export * from './mail-settings.js';
@@ -234,6 +236,8 @@ export const allSchemas = [
   MessageResultSchema,
   SignalBodySchema,
   SignalResultSchema,
+  ConditionEvaluateBodySchema,
+  ConditionEvaluationSchema,
   JobSchema,
   JobListSchema,
   JobListQuerySchema,

@@ -27,6 +27,7 @@ import { groupRoutes } from './routes/groups/index.js';
 import { instanceRoutes } from './routes/instances/index.js';
 import { jobRoutes } from './routes/jobs/index.js';
 import { messageRoutes } from './routes/messages/index.js';
+import { conditionRoutes } from './routes/conditions/index.js';
 import { migrationRoutes } from './routes/migrations/index.js';
 import { adHocRoutes } from './routes/adhoc/index.js';
 import { notificationRoutes } from './routes/notifications/index.js';
@@ -149,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(withRouteScope(instanceRoutes, 'engine'));
   await app.register(withRouteScope(taskRoutes, 'engine'));
   await app.register(withRouteScope(messageRoutes, 'engine'));
+  await app.register(withRouteScope(conditionRoutes, 'engine'));
   await app.register(withRouteScope(jobRoutes, 'engine'));
   await app.register(withRouteScope(migrationRoutes, 'engine'));
   await app.register(withRouteScope(adHocRoutes, 'engine'));

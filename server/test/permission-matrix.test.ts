@@ -515,6 +515,8 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
     // anyone signed in may send; each target decides (a starter, a participant, a worker)
     { method: 'POST', route: '/api/messages', allowed: SIGNED, body: () => ({ name: 'nobody-waits' }) },
     { method: 'POST', route: '/api/signals', allowed: SIGNED, body: () => ({ name: 'ping' }) },
+    // anyone signed in may ask; each process whose condition holds decides by its starters
+    { method: 'POST', route: '/api/conditions/evaluate', allowed: SIGNED, body: () => ({ variables: {} }) },
     {
       method: 'POST',
       route: '/api/jobs/fetch-and-lock',

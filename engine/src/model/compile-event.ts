@@ -1,4 +1,5 @@
 import { parseTimerValue, type TimerType } from '../expressions/timer.js';
+import { compileConditional } from './compile-conditional.js';
 import type { DeployIssueCode, IssueCollector } from './issues.js';
 import { attr, child, children, expressionBody, extension, type ModdleNode } from './moddle.js';
 import type { EventDefinition, TimerDefinition } from './types.js';
@@ -16,13 +17,13 @@ export type EventPosition =
 type EventKind = EventDefinition['kind'];
 
 const ALLOWED: Readonly<Record<EventPosition, readonly EventKind[]>> = {
-  processStart: ['none', 'message', 'timer', 'signal'],
+  processStart: ['none', 'message', 'timer', 'signal', 'conditional'],
   subProcessStart: ['none'],
-  eventSubProcessStart: ['message', 'timer', 'signal', 'error', 'escalation', 'compensate'],
+  eventSubProcessStart: ['message', 'timer', 'signal', 'error', 'escalation', 'compensate', 'conditional'],
   end: ['none', 'terminate', 'error', 'escalation', 'message', 'signal', 'compensate', 'cancel'],
-  catch: ['timer', 'message', 'signal', 'link'],
+  catch: ['timer', 'message', 'signal', 'link', 'conditional'],
   throw: ['none', 'signal', 'escalation', 'link', 'message', 'compensate'],
-  boundary: ['timer', 'message', 'signal', 'error', 'escalation', 'compensate', 'cancel'],
+  boundary: ['timer', 'message', 'signal', 'error', 'escalation', 'compensate', 'cancel', 'conditional'],
 };
 
 const DEFINITION_KINDS: Readonly<Record<string, EventKind>> = {
@@ -35,6 +36,7 @@ const DEFINITION_KINDS: Readonly<Record<string, EventKind>> = {
   'bpmn:LinkEventDefinition': 'link',
   'bpmn:CompensateEventDefinition': 'compensate',
   'bpmn:CancelEventDefinition': 'cancel',
+  'bpmn:ConditionalEventDefinition': 'conditional',
 };
 
 const POSITION_NAMES: Readonly<Record<EventPosition, string>> = {
@@ -201,6 +203,8 @@ function compileOne(
         );
       return { kind, linkName: linkName ?? '' };
     }
+    case 'conditional':
+      return compileConditional(id, definition, issues);
   }
 }
 

@@ -60,7 +60,9 @@ export type EventDefinition =
    */
   | { readonly kind: 'compensate'; readonly activityRef?: string }
   /** Cancel end event inside a transaction, cancel boundary event on a transaction. */
-  | { readonly kind: 'cancel' };
+  | { readonly kind: 'cancel' }
+  /** A FEEL condition over the variables visible to the event (see runtime/conditions.ts). */
+  | { readonly kind: 'conditional'; readonly condition: Expr };
 
 export interface Mapping {
   /** FEEL source or static string. */

@@ -157,12 +157,12 @@ function checkEventGatewayTargets(model: ProcessModel, gateway: Element, issues:
     const waits =
       target.kind === 'bpmn:ReceiveTask' ||
       (target.kind === 'bpmn:IntermediateCatchEvent' &&
-        ['message', 'timer', 'signal'].includes(target.event.kind));
+        ['message', 'timer', 'signal', 'conditional'].includes(target.event.kind));
     if (!waits) {
       issues.add(
         gateway.id,
         'gateway.target-invalid',
-        `'${target.id}' after an event-based gateway must be a message, timer or signal catch event or a receive task`,
+        `'${target.id}' after an event-based gateway must be a message, timer, signal or conditional catch event or a receive task`,
       );
     } else if (target.incoming.length > 1) {
       issues.add(

@@ -85,6 +85,12 @@ export class Execution {
   private completedSet: Set<string> | undefined;
   private taken: readonly string[];
   private takenSet: Set<string> | undefined;
+  /**
+   * Conditional events (runtime/conditions.ts), set only when the model has any: the scopes whose
+   * variables changed and the conditional triggers armed (`ownerId\u0000elementId`) since the
+   * last evaluation. Absent, variable writes cost nothing extra.
+   */
+  conditions: { readonly changed: Set<string>; readonly armed: Set<string> } | undefined;
   private readonly queue: string[] = [];
   private head = 0;
   private moves = 0;

@@ -16,7 +16,8 @@
  * tokens[]               only tokens that WAIT (moving tokens exist only inside one step)
  *   elementId, scopeId   where it is parked and the flow scope it belongs to
  *   wait                 what it waits for: userTask | job | timer | message | signal |
- *                        eventGateway | anyEvent (a multiple catch event) | childInstance |
+ *                        eventGateway | anyEvent (a multiple catch event) | condition (a
+ *                        conditional catch event; see conditions.ts) | childInstance |
  *                        scope | join (a complex gateway waiting for reset: `resetAfter`) |
  *                        incident (`retry`: run again, resume completion, or leave again) |
  *                        listener (an execution or task listener's job: `listener.ts`)

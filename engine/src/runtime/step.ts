@@ -5,6 +5,7 @@ import { childThrew, completeChild } from './commands/children.js';
 import { cancelInstance, retryIncident, setVariables } from './commands/instance.js';
 import { modifyInstance } from './commands/modify.js';
 import { activateAdHoc } from './commands/adhoc.js';
+import { hasConditionalEvents, settleConditions } from './conditions.js';
 import { completeJob, failJobWithError, raiseJobIncident } from './commands/jobs.js';
 import { startInstance } from './commands/start.js';
 import { completeTask, returnTask } from './commands/tasks.js';
@@ -60,8 +61,12 @@ export function step(
     if (state.status !== 'active') throw new InstanceNotActiveError(ctx.instanceId, state.status);
   }
   const exec = new Execution(indexModel(model), ctx, state, RUNNING);
+  // Conditional events: variable changes are tracked, and conditions evaluated after the tokens
+  // settle, only for models that have any.
+  if (hasConditionalEvents(model)) exec.conditions = { changed: new Set(), armed: new Set() };
   const handler = HANDLERS[command.type] as (exec: Execution, command: Command) => void;
   handler(exec, command);
   drain(exec);
+  settleConditions(exec);
   return exec.result();
 }

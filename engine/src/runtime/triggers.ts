@@ -115,6 +115,11 @@ function armDefinition(
       exec.emit({ type: 'signal.subscribe', subscriptionId, signalName, elementId, tokenId: ownerId });
       return { elementId, subscriptionId, signalName, ...definition };
     }
+    case 'conditional':
+      // Nothing outside the instance: the condition is evaluated at the end of this step and
+      // after every variable change (runtime/conditions.ts).
+      exec.conditions?.armed.add(`${ownerId}\u0000${elementId}`);
+      return { elementId, ...definition };
     default:
       return undefined;
   }
@@ -145,6 +150,10 @@ export function closeFiredTrigger(exec: Execution, entry: TriggerEntry): void {
 
 /** Removes a trigger's job or subscription. */
 export function cancelTrigger(exec: Execution, entry: TriggerEntry): void {
+  if (entry.incidentId) {
+    exec.emit({ type: 'incident.resolve', incidentId: entry.incidentId });
+    exec.history('incident.resolved', { elementId: entry.elementId, data: { incidentId: entry.incidentId } });
+  }
   if (entry.jobId) exec.emit({ type: 'job.cancel', jobId: entry.jobId });
   if (entry.subscriptionId) {
     const signal = entryDefinition(exec, entry)?.kind === 'signal';

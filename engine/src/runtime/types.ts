@@ -29,6 +29,8 @@ export type TokenWait =
   | { readonly kind: 'eventGateway' }
   /** Multiple catch event: waits for the first of its events (one trigger each in `Token.boundary`). */
   | { readonly kind: 'anyEvent' }
+  /** Conditional intermediate catch event: waits until its condition holds (runtime/conditions.ts). */
+  | { readonly kind: 'condition' }
   | { readonly kind: 'childInstance'; readonly childInstanceId: string }
   /** Subprocess / multi-instance body: waits for its child scope to finish. */
   | { readonly kind: 'scope'; readonly scopeId: string }
@@ -90,7 +92,7 @@ export interface JobResult {
   readonly corrections?: TaskCorrections;
 }
 
-/** A timer job or message/signal subscription held for a boundary event, event-gateway target or event subprocess start. */
+/** A timer job, message/signal subscription or condition (neither job nor subscription) held for a boundary event, event-gateway target or event subprocess start. */
 export interface TriggerEntry {
   /** The boundary event, the catch event after an event-based gateway, or the event subprocess start event. */
   readonly elementId: string;
@@ -108,6 +110,10 @@ export interface TriggerEntry {
   readonly fired?: true;
   /** Parallel multiple events: the variables its occurrence brought, applied when the last one happens. */
   readonly variables?: Variables;
+  /** Conditional events: the condition held at the last evaluation (non-interrupting ones fire on the next turn from false to true). */
+  readonly met?: boolean;
+  /** Conditional events: the open incident of a condition that failed to evaluate; not evaluated until it is retried. */
+  readonly incidentId?: string;
 }
 
 /** A token parked at an element (tokens only exist while waiting; moving ones live inside one step). */

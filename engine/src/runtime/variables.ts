@@ -41,6 +41,7 @@ export function setLocalVariables(
   if (names.length === 0) return;
   const scope = exec.scope(scopeId);
   exec.putScope({ ...scope, variables: { ...scope.variables, ...variables } });
+  exec.conditions?.changed.add(scopeId);
   exec.history('variables.changed', { ...(elementId ? { elementId } : {}), data: { names, scopeId } });
 }
 

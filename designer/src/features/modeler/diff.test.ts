@@ -41,6 +41,7 @@ describe('withoutUnsupported', () => {
       'replace-with-user-task',
       'replace-with-transaction',
       'replace-with-compensation-boundary',
+      'replace-with-conditional-intermediate-catch',
       'replace-with-conditional-flow',
       'replace-with-ad-hoc-subprocess',
       'create.task',

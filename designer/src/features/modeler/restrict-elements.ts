@@ -1,12 +1,12 @@
 /**
  * A bpmn-js module that offers only what the Baton engine executes: complex gateways, business
- * rule tasks and conditional events are dropped from the palette,
+ * rule tasks are dropped from the palette,
  * the replace menu and the append/create menus.
  */
 
 /** Entry ids (palette and popup menus) of elements the engine rejects. */
-// Conditional sequence flows stay: exclusive and inclusive gateways need them.
-export const UNSUPPORTED_ENTRY = /complex|rule-task|business-rule|conditional-(?!flow)/i;
+// Conditional sequence flows and conditional events stay: the engine runs both.
+export const UNSUPPORTED_ENTRY = /complex|rule-task|business-rule/i;
 
 /** Removes unsupported entries from an entries record; keeps everything else as is. */
 export function withoutUnsupported<T>(entries: Record<string, T>): Record<string, T> {

@@ -1,5 +1,6 @@
 import { IncidentNotFoundError, InvalidArgumentError } from '../../errors.js';
 import { completeElement } from '../activity.js';
+import { retryConditionIncident } from '../conditions.js';
 import type { Execution } from '../execution.js';
 import { enterElement, leave } from '../flow.js';
 import { closeListeners, terminateTokensIn } from '../terminate.js';
@@ -30,7 +31,11 @@ export function retryIncident(exec: Execution, command: Extract<Command, { type:
     exec,
     (wait) => wait.kind === 'incident' && wait.incidentId === command.incidentId,
   );
-  if (found?.wait?.kind !== 'incident') throw new IncidentNotFoundError(command.incidentId);
+  if (found?.wait?.kind !== 'incident') {
+    // A failed boundary or event subprocess condition holds its incident on its trigger entry.
+    if (retryConditionIncident(exec, command.incidentId)) return;
+    throw new IncidentNotFoundError(command.incidentId);
+  }
   const wait = found.wait;
   const token = exec.edit(found.id);
   exec.emit({ type: 'incident.resolve', incidentId: wait.incidentId });

@@ -1,6 +1,7 @@
 import type { EventElement } from '../../model/types.js';
 import { completeElement } from '../activity.js';
 import { armTrigger, armTriggers } from '../triggers.js';
+import { enterConditionalCatch } from './conditional-catch.js';
 import type { TriggerEntry } from '../types.js';
 import type { ElementBehavior } from '../execution.js';
 
@@ -11,6 +12,10 @@ export const intermediateCatchEvent: ElementBehavior<EventElement> = {
       const variables = token.trigger;
       token.trigger = undefined;
       completeElement(exec, token, variables);
+      return;
+    }
+    if (element.event.kind === 'conditional' && !element.multiple) {
+      enterConditionalCatch(exec, token, element);
       return;
     }
     if (element.multiple) {
