@@ -55,6 +55,19 @@ export {
 } from './engine.js';
 export type { SweepOptions, SweepResult } from './retention.js';
 export type { DefinitionVersion, MigrationReport, MigrationRequest } from './migration/migrate.js';
+export { MAX_BATCH_IDS, MAX_BATCH_ITEMS } from './batches/filter.js';
+export {
+  BATCH_KINDS,
+  type Batch,
+  type BatchDetail,
+  type BatchDryRun,
+  type BatchFailure,
+  type BatchFilter,
+  type BatchKind,
+  type BatchParameters,
+  type BatchRequest,
+  type BatchState,
+} from './batches/types.js';
 export type { MigrationMapping, MigrationProblem } from './migration/plan.js';
 export * from './errors.js';
 export { type FeelLimits, setFeelLimits, setTimerLimits, type TimerLimits } from './expressions/limits.js';
