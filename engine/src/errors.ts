@@ -32,6 +32,7 @@ export const ENGINE_ERROR_CODES = [
   'MIGRATION_REFUSED',
   'BATCH_NOT_FOUND',
   'BATCH_STATE_CONFLICT',
+  'STATE_FORMAT_UNSUPPORTED',
 ] as const;
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 

@@ -88,6 +88,7 @@ export {
 } from './identity.js';
 export type { StartCheck } from './job-variables.js';
 export { inMigrationTransaction } from './persistence/migrations.js';
+export { readState, StateFormatError } from './persistence/state-format.js';
 export type { TaskDataCheck } from './task-operations.js';
 export type { ExecutorOptions } from './jobs/executor.js';
 export type { DeployIssue, EmbeddedForm, ProcessModel } from './model/types.js';

@@ -33,6 +33,7 @@ export const ENGINE_ERROR_STATUS: Record<EngineErrorCode, number> = {
   MIGRATION_REFUSED: 422,
   BATCH_NOT_FOUND: 404,
   BATCH_STATE_CONFLICT: 409,
+  STATE_FORMAT_UNSUPPORTED: 409,
 };
 
 const TITLES: Record<number, string> = {
