@@ -186,3 +186,4 @@ export const BatchDetailQuerySchema = {
   additionalProperties: false,
 } as const;
 export type BatchDetailQuery = FromSchema<typeof BatchDetailQuerySchema>;
+export type BatchList = FromSchema<typeof BatchListSchema, { references: [typeof BatchSchema] }>;
