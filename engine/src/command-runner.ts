@@ -24,6 +24,7 @@ import type {
   StepResult,
   Variables,
 } from './runtime/types.js';
+import { readState } from './persistence/state-format.js';
 import { NeedsTransactionError, type TxContext, translateStoreError } from './transaction.js';
 import { assignmentNeeds, decideAssignments } from './teams/assignment.js';
 import { CANDIDATE_USERS_ONLY, type TeamDirectory } from './teams/directory.js';
@@ -135,7 +136,7 @@ export class CommandRunner {
     const row = typeof instance === 'string' ? await this.load(cx, instance) : instance;
     if (row.status !== 'active') throw new InstanceNotActiveError(row.id, row.status);
     const model = await this.models.get(row.definition_id, cx.trx);
-    const result = await this.#step(cx, model, row.state as InstanceState, command, row.id);
+    const result = await this.#step(cx, model, readState(row.state, row.id), command, row.id);
     const effects = options.adjust ? options.adjust(result.effects) : result.effects;
     await this.#save(cx, row, model, result.state, effects, options.guard, false, false, options.endsTasks);
     await this.#followUps(cx, row, effects, options.depth ?? 0);

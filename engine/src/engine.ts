@@ -20,6 +20,19 @@ import type {
   Task,
   TaskFilter,
 } from './api.js';
+import { BatchLoop } from './batches/loop.js';
+import { type BatchOperation, runBatchChunk } from './batches/runner.js';
+import {
+  changeState,
+  checkRequest as checkBatchRequest,
+  dryRun as batchDryRun,
+  failuresOf,
+  insertBatch,
+  listBatches,
+  MAX_FAILURES_PAGE,
+  readBatch,
+} from './batches/store.js';
+import type { Batch, BatchDetail, BatchDryRun, BatchRequest, BatchState } from './batches/types.js';
 import { type ChangeEvent, ChangeFeed, type ChangeListener } from './change-feed.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommandRunner } from './command-runner.js';
@@ -38,6 +51,7 @@ import {
   saveDecisions,
 } from './dmn/store.js';
 import {
+  BatchNotFoundError,
   DefinitionInvalidError,
   DefinitionNotFoundError,
   EngineError,
@@ -45,7 +59,7 @@ import {
   InstanceNotFoundError,
   InvalidArgumentError,
 } from './errors.js';
-import { type Identity, type ProcessAccess, policy, SYSTEM, systemIdentity } from './identity.js';
+import { actorOf, type Identity, type ProcessAccess, policy, SYSTEM, systemIdentity } from './identity.js';
 import { mayDeliverTo, type StartCheck, takesPartIn } from './job-variables.js';
 import { JobExecutor, type ExecutorOptions } from './jobs/executor.js';
 import { listJobs } from './jobs/job-queries.js';
@@ -175,6 +189,7 @@ export class Engine {
   readonly #executor: JobExecutor;
   readonly #tasks: TaskOperations;
   readonly #jobs: JobOperations;
+  readonly #batches: BatchLoop;
   readonly workerId: string;
 
   constructor(options: EngineOptions) {
@@ -213,7 +228,51 @@ export class Engine {
           job,
         ),
     });
+    this.#batches = new BatchLoop(this.#batchDeps(), this.#logger);
   }
+
+  #batchDeps() {
+    return {
+      db: this.#db,
+      workerId: this.workerId,
+      transact: <T>(work: (cx: TxContext) => Promise<T>) => this.#transact(SYSTEM, work),
+      operate: this.#batchOperation,
+    };
+  }
+
+  /** One batch item's command, in the item's transaction, as the batch's creator (see batches/runner). */
+  readonly #batchOperation: BatchOperation = async (cx, kind, parameters, instanceId, identity) => {
+    switch (kind) {
+      case 'cancel':
+      case 'variables': {
+        const instance = await this.#runner.load(cx, instanceId);
+        await assertManages(cx, identity, instance);
+        await this.#runner.run(
+          cx,
+          instance,
+          kind === 'cancel'
+            ? { type: 'instance.cancel' }
+            : { type: 'variables.set', variables: parameters.variables ?? {} },
+        );
+        return;
+      }
+      case 'retry':
+        return this.#jobs.retryOpenIncidents(cx, instanceId, identity, parameters.retries);
+      case 'migrate':
+        await migrateInstance(
+          cx,
+          { runner: this.#runner, models: this.#models },
+          instanceId,
+          {
+            targetDefinitionId: parameters.targetDefinitionId ?? '',
+            ...(parameters.mappings ? { mappings: parameters.mappings } : {}),
+            ...(parameters.reason ? { reason: parameters.reason } : {}),
+          },
+          identity,
+        );
+        return;
+    }
+  };
 
   #transact<T>(
     identity: Identity,
@@ -736,14 +795,123 @@ export class Engine {
     return this.#executor.runDue(options).catch(storeFailure);
   }
 
-  /** Runs due jobs in the background until `stopExecutor`. */
+  /** Runs due jobs and pending batch items in the background until `stopExecutor`. */
   startExecutor(options?: ExecutorOptions): void {
     this.#executor.start(options);
+    this.#batches.start(options?.pollMs);
   }
 
   /** Graceful: stops claiming, waits for running jobs, releases the leases of unfinished ones. */
-  stopExecutor(): Promise<void> {
-    return this.#executor.stop();
+  async stopExecutor(): Promise<void> {
+    await Promise.all([this.#executor.stop(), this.#batches.stop()]);
+  }
+
+  // ---- batch operations (engine/src/batches) ----
+
+  /**
+   * Creates a batch: one item per instance the filter matches now among the processes the
+   * identity manages (at most `MAX_BATCH_ITEMS`), processed in the background by every engine
+   * process's executor (or `runDueBatches`), each item in its own transaction as the creator, so
+   * the policy decides again per instance. `dryRun` counts and samples instead and writes nothing.
+   */
+  async createBatch(
+    request: BatchRequest & { readonly dryRun?: boolean },
+    identity: Identity,
+  ): Promise<Batch | BatchDryRun> {
+    const parameters = checkBatchRequest(request);
+    const excluded = await this.#notManaged(identity, 'run batch operations');
+    if (request.dryRun) return read(() => batchDryRun(this.#db, request.kind, request.filter, excluded));
+    const batch = await this.#transact(identity, (cx) =>
+      insertBatch(cx.trx, {
+        kind: request.kind,
+        filter: request.filter,
+        parameters,
+        excluded,
+        creator: identity,
+        createdBy: actorOf(identity),
+        now: cx.now,
+      }),
+    );
+    this.#batches.poke();
+    return batch;
+  }
+
+  /** Batches the identity may control (see `policy.mayControlBatch`), newest first. */
+  async listBatches(
+    filter: { readonly state?: BatchState; readonly limit?: number; readonly offset?: number },
+    identity: Identity,
+  ): Promise<Page<Batch>> {
+    const excluded = await this.#notManaged(identity, 'list batch operations');
+    const everything = identity.kind === 'system' || policy.mayAdminister(identity) || excluded.length === 0;
+    return read(() =>
+      listBatches(this.#db, {
+        ...(filter.state ? { state: filter.state } : {}),
+        createdBy: identity.kind === 'user' ? identity.id : null,
+        excluded: everything ? null : excluded,
+        limit: Math.min(Math.max(Math.trunc(filter.limit ?? 50), 1), 200),
+        offset: Math.max(Math.trunc(filter.offset ?? 0), 0),
+      }),
+    );
+  }
+
+  /** One batch with its progress and a page of its failures (each with its reason). */
+  getBatch(
+    id: string,
+    identity: Identity,
+    page: { readonly limit?: number; readonly offset?: number } = {},
+  ): Promise<BatchDetail> {
+    return this.#transact(
+      identity,
+      async (cx) => {
+        const row = await this.#controlledBatch(cx, id, identity, false);
+        return failuresOf(cx.trx, row, {
+          limit: Math.min(Math.max(Math.trunc(page.limit ?? 100), 1), MAX_FAILURES_PAGE),
+          offset: Math.max(Math.trunc(page.offset ?? 0), 0),
+        });
+      },
+      { singleStatement: true },
+    );
+  }
+
+  /** Stops picking up the batch's items (the one in progress finishes); BATCH_STATE_CONFLICT unless running. */
+  pauseBatch(id: string, identity: Identity): Promise<Batch> {
+    return this.#changeBatch(id, 'pause', identity);
+  }
+
+  /** Goes on with a paused batch. */
+  async resumeBatch(id: string, identity: Identity): Promise<Batch> {
+    const batch = await this.#changeBatch(id, 'resume', identity);
+    this.#batches.poke();
+    return batch;
+  }
+
+  /** Ends a running or paused batch for good; items not yet processed stay untouched. */
+  cancelBatch(id: string, identity: Identity): Promise<Batch> {
+    return this.#changeBatch(id, 'cancel', identity);
+  }
+
+  /** Processes up to `limit` pending batch items now (tests, scripts); returns how many. */
+  runDueBatches(options: { readonly limit?: number } = {}): Promise<number> {
+    return runBatchChunk(
+      this.#batchDeps(),
+      Math.min(Math.max(Math.trunc(options.limit ?? 1_000), 1), 100_000),
+    );
+  }
+
+  #changeBatch(id: string, command: 'pause' | 'resume' | 'cancel', identity: Identity): Promise<Batch> {
+    return this.#transact(identity, async (cx) =>
+      changeState(cx.trx, await this.#controlledBatch(cx, id, identity, true), command, cx.now),
+    );
+  }
+
+  /** The batch row, if the policy lets the identity control it; else BATCH_NOT_FOUND (it learns nothing). */
+  async #controlledBatch(cx: TxContext, id: string, identity: Identity, forUpdate: boolean) {
+    const row = await readBatch(cx.trx, id, forUpdate);
+    const processes: ProcessAccess[] = [];
+    for (const processId of row.process_ids) processes.push(await readProcessAccess(cx.trx, processId));
+    if (!policy.mayControlBatch(identity, { createdBy: row.created_by, processes }))
+      throw new BatchNotFoundError(id);
+    return row;
   }
 
   // ---- monitoring ----

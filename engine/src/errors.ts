@@ -30,6 +30,9 @@ export const ENGINE_ERROR_CODES = [
   'INVALID_ARGUMENT',
   'STORE_UNAVAILABLE',
   'MIGRATION_REFUSED',
+  'BATCH_NOT_FOUND',
+  'BATCH_STATE_CONFLICT',
+  'STATE_FORMAT_UNSUPPORTED',
 ] as const;
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 
@@ -255,5 +258,22 @@ export class MigrationRefusedError extends EngineError {
           .join('; ') +
         (problems.length > 3 ? '; …' : ''),
     );
+  }
+}
+
+export class BatchNotFoundError extends EngineError {
+  constructor(readonly batchId: string) {
+    super('BATCH_NOT_FOUND', `Batch ${batchId} not found`);
+  }
+}
+
+/** Pausing a batch that does not run, resuming one that is not paused, cancelling a finished one. */
+export class BatchStateConflictError extends EngineError {
+  constructor(
+    readonly batchId: string,
+    readonly state: string,
+    readonly command: string,
+  ) {
+    super('BATCH_STATE_CONFLICT', `Batch ${batchId} is ${state}: it cannot ${command}`);
   }
 }

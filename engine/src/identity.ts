@@ -133,6 +133,21 @@ export const policy = {
     return policy.manages(identity, OPEN_ACCESS);
   },
 
+  /**
+   * Pauses, resumes, cancels or looks into a batch operation: an operator who created it, an
+   * admin, or one who manages every process its items belong to (`processes`, read in the
+   * command's transaction).
+   */
+  mayControlBatch(
+    identity: Identity,
+    batch: { readonly createdBy: string | null; readonly processes: readonly ProcessAccess[] },
+  ): boolean {
+    if (!policy.mayOperate(identity)) return false;
+    if (identity.kind === 'system' || isAdmin(identity)) return true;
+    if (batch.createdBy !== null && batch.createdBy === identity.id) return true;
+    return batch.processes.every((access) => policy.manages(identity, access));
+  },
+
   /** An admin acting with admin rights (a token needs the `admin` scope). */
   mayAdminister(identity: Identity): boolean {
     if (identity.kind === 'system') return true;

@@ -55,6 +55,19 @@ export {
 } from './engine.js';
 export type { SweepOptions, SweepResult } from './retention.js';
 export type { DefinitionVersion, MigrationReport, MigrationRequest } from './migration/migrate.js';
+export { MAX_BATCH_IDS, MAX_BATCH_ITEMS } from './batches/filter.js';
+export {
+  BATCH_KINDS,
+  type Batch,
+  type BatchDetail,
+  type BatchDryRun,
+  type BatchFailure,
+  type BatchFilter,
+  type BatchKind,
+  type BatchParameters,
+  type BatchRequest,
+  type BatchState,
+} from './batches/types.js';
 export type { MigrationMapping, MigrationProblem } from './migration/plan.js';
 export * from './errors.js';
 export { type FeelLimits, setFeelLimits, setTimerLimits, type TimerLimits } from './expressions/limits.js';
@@ -76,6 +89,7 @@ export {
 export type { StartCheck } from './job-variables.js';
 export type { ConditionEvaluation } from './conditional-start.js';
 export { inMigrationTransaction } from './persistence/migrations.js';
+export { readState, StateFormatError } from './persistence/state-format.js';
 export type { TaskDataCheck } from './task-operations.js';
 export type { ExecutorOptions } from './jobs/executor.js';
 export type { DeployIssue, EmbeddedForm, ProcessModel } from './model/types.js';

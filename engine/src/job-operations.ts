@@ -198,6 +198,31 @@ export class JobOperations {
   }
 
   /**
+   * Retries every open incident of one instance in the caller's transaction (a batch item), as
+   * `retryMany` does per instance; INVALID_ARGUMENT when the instance has none open.
+   */
+  async retryOpenIncidents(
+    cx: TxContext,
+    instanceId: string,
+    identity: Identity,
+    retries?: number,
+  ): Promise<void> {
+    assertRetries(retries);
+    await assertManages(cx, identity, await this.runner.load(cx, instanceId));
+    const open = await cx.trx
+      .selectFrom('incidents')
+      .select(['id', 'element_id'])
+      .where('instance_id', '=', instanceId)
+      .where('resolved_at', 'is', null)
+      .orderBy('created_at')
+      .execute();
+    if (open.length === 0) throw new InvalidArgumentError(`Instance ${instanceId} has no open incident`);
+    // Each retry writes a new version of the row, which this transaction holds locked.
+    for (const incident of open)
+      await this.#retry(cx, await this.runner.load(cx, instanceId), incident, retries);
+  }
+
+  /**
    * Sets how many attempts a job has left (Camunda's "update job retries"), for a job that no
    * incident holds: one in its retry backoff, or one parked with no retries left (a start timer,
    * a boundary timer), which becomes claimable again. Its crash count starts over. Managers of

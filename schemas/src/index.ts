@@ -4,6 +4,15 @@
  * once (`app.addSchema`) and reference each by `{ $ref: '<$id>#' }`.
  */
 import { LoginBodySchema, MeSchema, PasswordChangeBodySchema } from './auth.js';
+import {
+  BatchCreateBodySchema,
+  BatchDetailQuerySchema,
+  BatchDetailSchema,
+  BatchDryRunSchema,
+  BatchListQuerySchema,
+  BatchListSchema,
+  BatchSchema,
+} from './batches.js';
 import { HealthSchema, IdParamsSchema, ProblemSchema } from './common.js';
 import {
   DecisionDeployResultSchema,
@@ -132,6 +141,7 @@ import {
 } from './users.js';
 
 export * from './auth.js';
+export * from './batches.js';
 export * from './common.js';
 export * from './decisions.js';
 export * from './definitions.js';
@@ -282,4 +292,11 @@ export const allSchemas = [
   TaskBulkReportSchema,
   AdHocParamsSchema,
   AdHocActivationBodySchema,
+  BatchCreateBodySchema,
+  BatchSchema,
+  BatchDetailSchema,
+  BatchDetailQuerySchema,
+  BatchDryRunSchema,
+  BatchListQuerySchema,
+  BatchListSchema,
 ] as const;

@@ -18,6 +18,7 @@ import { registerSchemas } from './plugins/schemas.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerStaticApp } from './plugins/static-app.js';
 import { authRoutes } from './routes/auth/index.js';
+import { batchRoutes } from './routes/batches/index.js';
 import { decisionRoutes } from './routes/decisions/index.js';
 import { definitionRoutes } from './routes/definitions/index.js';
 import { eventRoutes } from './routes/events/index.js';
@@ -157,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(withRouteScope(retentionRoutes, 'engine'));
   await app.register(withRouteScope(absenceRoutes, 'engine'));
   await app.register(withRouteScope(teamLoadRoutes, 'engine'));
+  await app.register(withRouteScope(batchRoutes, 'engine'));
   await app.register(viewRoutes, { db: deps.db });
   await app.register(requestRoutes);
   await app.register(templateRoutes);

@@ -137,6 +137,16 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
   }
   const instance = async () =>
     (await t.engine.startInstance({ processId: 'expense', variables }, systemIdentity('sam'))).id;
+  /** A running (or paused) batch that the system created over one of sam's instances. */
+  async function batch(paused = false): Promise<string> {
+    const created = await t.engine.createBatch(
+      { kind: 'variables', filter: { instanceIds: [await instance()] }, parameters: { variables: { x: 1 } } },
+      SYSTEM,
+    );
+    if ('dryRun' in created) throw new Error('expected a batch');
+    if (paused) await t.engine.pauseBatch(created.id, SYSTEM);
+    return created.id;
+  }
   /** A payment job of an instance sam started, waiting for a worker. */
   const chargeJob = async () => {
     const started = await t.engine.startInstance({ processId: 'matrix-charge' }, systemIdentity('sam'));
@@ -420,6 +430,43 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       route: '/api/incidents/retry',
       allowed: MANAGE,
       body: () => ({ filter: { processId: 'matrix-charge', errorText: 'matrix' }, limit: 1 }),
+    },
+    // Batch operations: operators only; a batch is controlled by its creator, admins and those who
+    // manage all its processes, and anyone else learns nothing of it.
+    {
+      method: 'POST',
+      route: '/api/batches',
+      allowed: MANAGE,
+      body: () => ({ kind: 'cancel', filter: { processId: 'expense' }, dryRun: true }),
+    },
+    { method: 'GET', route: '/api/batches', allowed: MANAGE },
+    {
+      method: 'GET',
+      route: '/api/batches/:id',
+      allowed: MANAGE,
+      denied: 404,
+      url: async () => `/api/batches/${await batch()}`,
+    },
+    {
+      method: 'POST',
+      route: '/api/batches/:id/pause',
+      allowed: MANAGE,
+      denied: 404,
+      url: async () => `/api/batches/${await batch()}/pause`,
+    },
+    {
+      method: 'POST',
+      route: '/api/batches/:id/resume',
+      allowed: MANAGE,
+      denied: 404,
+      url: async () => `/api/batches/${await batch(true)}/resume`,
+    },
+    {
+      method: 'POST',
+      route: '/api/batches/:id/cancel',
+      allowed: MANAGE,
+      denied: 404,
+      url: async () => `/api/batches/${await batch()}/cancel`,
     },
     { method: 'GET', route: '/api/jobs', allowed: MANAGE, url: async () => '/api/jobs?state=ready' },
     {

@@ -31,6 +31,9 @@ const InstancesPage = lazy(() =>
 const InstancePage = lazy(() =>
   import('../features/monitor/InstancePage.js').then((m) => ({ default: m.InstancePage })),
 );
+const BatchesPage = lazy(() =>
+  import('../features/monitor/batches/BatchesPage.js').then((m) => ({ default: m.BatchesPage })),
+);
 const KpiPage = lazy(() => import('../features/monitor/KpiPage.js').then((m) => ({ default: m.KpiPage })));
 const NotificationsPage = lazy(() =>
   import('../features/notifications/NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })),
@@ -63,6 +66,7 @@ const routes: RouteTable = [
   ['/requests', () => <RequestsPage />],
   ['/notifications', () => <NotificationsPage />],
   ['/team', () => <TeamPage />],
+  ['/batches', () => <BatchesPage />],
 ];
 
 function Redirect({ to }: { to: string }) {

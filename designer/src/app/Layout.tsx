@@ -16,6 +16,7 @@ const NAV: { path: string; label: MessageKey; roles?: Role[] }[] = [
   { path: '/forms', label: 'nav.forms', roles: ['designer'] },
   { path: '/instances', label: 'nav.instances', roles: ['manager'] },
   { path: '/kpis', label: 'nav.kpis', roles: ['manager'] },
+  { path: '/batches', label: 'nav.batches', roles: ['manager'] },
   { path: '/templates', label: 'nav.templates' },
   { path: '/team', label: 'nav.team' },
 ];

@@ -12,8 +12,9 @@ import type { ModelCache } from '../model-cache.js';
 import { readProcessAccess } from '../persistence/access.js';
 import { appendHistory } from '../persistence/history.js';
 import { isUuid } from '../persistence/ids.js';
+import { readState } from '../persistence/state-format.js';
 import type { DB } from '../persistence/schema.js';
-import type { InstanceState, JsonValue } from '../runtime/types.js';
+import type { JsonValue } from '../runtime/types.js';
 import { assertManages } from '../task-operations.js';
 import type { TxContext } from '../transaction.js';
 import { type MigrationMapping, type MigrationProblem, planMigration } from './plan.js';
@@ -97,7 +98,7 @@ export async function migrateInstance(
     deps.models.get(row.definition_id, cx.trx),
     deps.models.get(targetRow.id, cx.trx),
   ]);
-  const plan = planMigration(source, target, row.state as InstanceState, request.mappings ?? []);
+  const plan = planMigration(source, target, readState(row.state, row.id), request.mappings ?? []);
   const from = {
     definitionId: row.definition_id,
     processId: row.process_id,

@@ -16,8 +16,9 @@ import type {
   Page,
 } from '../api.js';
 import { InstanceNotFoundError } from '../errors.js';
-import type { InstanceState, Variables } from '../runtime/types.js';
+import type { Variables } from '../runtime/types.js';
 import { isUuid } from './ids.js';
+import { readState } from './state-format.js';
 import { historyFromRow, incidentFromRow, instanceFromRow } from './rows.js';
 import type { DB, InstancesTable } from './schema.js';
 
@@ -132,7 +133,7 @@ export function detailFromRow(
   row: Selectable<InstancesTable>,
   incidents: readonly Incident[],
 ): InstanceDetail {
-  const state = row.state as InstanceState;
+  const state = readState(row.state, row.id);
   const activeElements: Record<string, number> = {};
   for (const token of state.tokens ?? [])
     activeElements[token.elementId] = (activeElements[token.elementId] ?? 0) + 1;

@@ -279,6 +279,49 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // Batch operations (engine/src/batches): a batch and one item per instance it selected. Items
+  // are claimed FOR UPDATE SKIP LOCKED in the transaction that processes them, so an item is done
+  // (or failed) exactly once, whichever engine process gets it.
+  '0009_batches': {
+    async up(db: Kysely<unknown>) {
+      await runStatements(
+        db,
+        `
+        CREATE TABLE IF NOT EXISTS batches (
+          id uuid PRIMARY KEY,
+          kind text NOT NULL CHECK (kind IN ('cancel', 'retry', 'migrate', 'variables')),
+          filter jsonb NOT NULL,
+          parameters jsonb NOT NULL,
+          total int NOT NULL,
+          done int NOT NULL DEFAULT 0,
+          failed int NOT NULL DEFAULT 0,
+          state text NOT NULL CHECK (state IN ('running', 'paused', 'cancelled', 'completed')),
+          process_ids text[] NOT NULL DEFAULT '{}',
+          created_by text,
+          creator jsonb NOT NULL,
+          created_at timestamptz NOT NULL,
+          updated_at timestamptz NOT NULL,
+          ended_at timestamptz
+        );
+        CREATE INDEX IF NOT EXISTS batches_running ON batches (created_at) WHERE state = 'running';
+        CREATE TABLE IF NOT EXISTS batch_items (
+          batch_id uuid NOT NULL REFERENCES batches (id) ON DELETE CASCADE,
+          seq int NOT NULL,
+          instance_id uuid NOT NULL,
+          state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed')),
+          error_code text,
+          error_message text,
+          processed_at timestamptz,
+          processed_by text,
+          PRIMARY KEY (batch_id, instance_id)
+        );
+        -- The claim walks a running batch's pending items in order; failures are listed in order.
+        CREATE INDEX IF NOT EXISTS batch_items_pending ON batch_items (batch_id, seq) WHERE state = 'pending';
+        CREATE INDEX IF NOT EXISTS batch_items_failed ON batch_items (batch_id, seq) WHERE state = 'failed';
+      `,
+      );
+    },
+  },
   // Listener jobs (execution and task listeners) are worker jobs like any other; these say which
   // listener a job serves, so the job API shows it. A task whose completion waits for its
   // completing listeners is in state 'completing' (the column is free text).

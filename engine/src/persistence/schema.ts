@@ -193,6 +193,8 @@ export interface DB {
   incidents: IncidentsTable;
   history: HistoryTable;
   process_access: ProcessAccessTable;
+  batches: BatchesTable;
+  batch_items: BatchItemsTable;
 }
 
 /** One group on one process's list of managers or starters; a process without rows is open to all. */
@@ -200,4 +202,36 @@ export interface ProcessAccessTable {
   process_id: string;
   list: 'managers' | 'starters';
   group_name: string;
+}
+
+/** A batch operation (migration 0009): what it does, which instances it selected, how far it got. */
+export interface BatchesTable {
+  id: string;
+  kind: string;
+  filter: Json;
+  parameters: Json;
+  total: number;
+  done: Generated<number>;
+  failed: Generated<number>;
+  state: string;
+  process_ids: string[];
+  created_by: string | null;
+  /** The creator's identity as it was at creation: every item runs as it, under the policy. */
+  creator: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** One instance of one batch: `pending` until an executor processes it, then `done` or `failed`. */
+export interface BatchItemsTable {
+  batch_id: string;
+  seq: number;
+  instance_id: string;
+  state: Generated<string>;
+  error_code: string | null;
+  error_message: string | null;
+  processed_at: Timestamp | null;
+  /** The worker (engine process) that processed it. */
+  processed_by: string | null;
 }

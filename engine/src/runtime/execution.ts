@@ -1,5 +1,6 @@
 import type { Element, ElementKind } from '../model/types.js';
 import type { ModelIndex } from './model-index.js';
+import { CURRENT_STATE_FORMAT } from './types.js';
 import type {
   CompensationRecord,
   Effect,
@@ -252,6 +253,7 @@ export class Execution {
       tokens.push(this.owned.has(token.id) ? persistable(token) : (token as Token));
     }
     const state: InstanceState = {
+      format: CURRENT_STATE_FORMAT,
       status: this.status,
       scopes: [...this.scopes.values()],
       tokens,

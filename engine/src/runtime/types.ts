@@ -155,7 +155,12 @@ export interface Scope {
  * The persisted execution state of one instance: explicit, typed and small (no queues, no
  * internal dumps). Stored as JSON in `instances.state`; see engine/README.md for the lifecycle.
  */
+/** The format of persisted instance state that this engine writes (see persistence/state-format.ts). */
+export const CURRENT_STATE_FORMAT = 2;
+
 export interface InstanceState {
+  /** Absent in states written before formats were recorded (format 1); read through `readState`. */
+  readonly format?: typeof CURRENT_STATE_FORMAT;
   readonly status: InstanceStatus;
   readonly scopes: readonly Scope[];
   readonly tokens: readonly Token[];

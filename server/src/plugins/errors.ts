@@ -31,6 +31,9 @@ export const ENGINE_ERROR_STATUS: Record<EngineErrorCode, number> = {
   INVALID_ARGUMENT: 400,
   STORE_UNAVAILABLE: 503,
   MIGRATION_REFUSED: 422,
+  BATCH_NOT_FOUND: 404,
+  BATCH_STATE_CONFLICT: 409,
+  STATE_FORMAT_UNSUPPORTED: 409,
 };
 
 const TITLES: Record<number, string> = {

@@ -8,6 +8,7 @@ import { useLiveEvents } from '../../app/use-live-events.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading } from '../../components/Loading.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
+import { RunAsBatch } from './batches/RunAsBatch.js';
 
 /** Every instance state, in the order the filter offers them. */
 export const INSTANCE_STATUSES: readonly InstanceStatus[] = [
@@ -54,6 +55,13 @@ export function InstancesPage() {
       }),
     [processId, status, after, before, overdue, q],
   );
+  // The list's filters as a batch's (the text search and "overdue" have no batch equivalent).
+  const batchFilter = {
+    ...(processId ? { processId } : {}),
+    ...(status ? { status: status as InstanceStatus } : {}),
+    ...(after ? { startedAfter: toIso(after) } : {}),
+    ...(before ? { startedBefore: toIso(before) } : {}),
+  };
   useLiveEvents((events, resync) => {
     if (resync || events.some((e) => e.kind === 'instance')) instances.reload(true);
   });
@@ -105,6 +113,10 @@ export function InstancesPage() {
           value={q}
           onChange={(e) => setQ(e.target.value)}
         />
+      </div>
+      <div className="filters">
+        <RunAsBatch kind="cancel" filter={batchFilter} label={t('batches.cancelMatching')} />
+        <RunAsBatch kind="retry" filter={batchFilter} label={t('batches.retryMatching')} />
       </div>
       <ErrorMessage error={instances.error} />
       {instances.loading && !instances.data ? <Loading /> : null}
