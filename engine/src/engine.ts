@@ -23,6 +23,7 @@ import type {
 import { type ChangeEvent, ChangeFeed, type ChangeListener } from './change-feed.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommandRunner } from './command-runner.js';
+import { cachedTaskOf } from './instance-cache.js';
 import type { Database } from './database.js';
 import { assertValid, saveDeployment } from './deploy.js';
 import { compileDmn } from './dmn/compile.js';
@@ -77,6 +78,7 @@ import {
 import { processKpis } from './persistence/kpis.js';
 import { migrateToLatest } from './persistence/migrations.js';
 import type { DB } from './persistence/schema.js';
+import { isInstanceLookup, listInstanceTasks } from './persistence/instance-tasks.js';
 import { getTask, listTasks } from './persistence/task-queries.js';
 import type { InstanceState, Variables } from './runtime/types.js';
 import { assertManages, once, type TaskDataCheck, TaskOperations } from './task-operations.js';
@@ -434,6 +436,15 @@ export class Engine {
   // ---- tasks ----
 
   listTasks(filter: TaskFilter): Promise<Page<Task>> {
+    if (isInstanceLookup(filter)) {
+      // One instance's tasks: one statement, and the instance as read beside its open tasks is
+      // remembered, so completing one of them next needs no read (docs/BENCHMARKS.md, paths b, c).
+      return read(async () => {
+        const { page, open } = await listInstanceTasks(this.#db, filter);
+        if (open) this.#runner.cache.prime(open.instance, open.tasks.map(cachedTaskOf));
+        return page;
+      });
+    }
     return read(() => listTasks(this.#db, filter, this.clock.now()));
   }
 
