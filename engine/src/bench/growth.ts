@@ -12,7 +12,7 @@ export interface Growth {
 }
 
 const TABLES = ['instances', 'history', 'user_tasks', 'jobs'] as const;
-const INSTANCES = 250;
+const INSTANCES = 100;
 const RUNS = 3;
 
 async function sizes(client: pg.Client): Promise<{ lsn: string; tables: Record<string, number> }> {

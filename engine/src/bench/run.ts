@@ -331,6 +331,19 @@ instance last (its cache cannot vouch for the instance: the first command there 
 
 ${table}
 
+What these rows led to in the engine:
+- **Lookup (b, c)**: \`listTasks\` with only \`instanceId\` (and \`state\`, \`sort\`, paging) is one
+  prepared statement through the \`user_tasks_instance\` index with no count query when the page is
+  not full (\`engine/src/persistence/instance-tasks.ts\`); it reads the instance row beside the
+  open tasks in the same snapshot and the engine remembers both, so the completion that follows
+  needs no read even on a second engine (its write's version check proves them current). Test:
+  \`engine/test/engine/lookup-path.test.ts\` (same answers as the general query; a reassignment
+  after the lookup is decided on the new assignee; one of two engines wins).
+- **Sibling job completions** (peer benchmark, fan-out): completions of one instance's jobs that
+  arrive while one of that instance is being written go together in the next transaction (one
+  lock, one write per completion, one commit; \`engine/src/jobs/job-runner.ts\`). Test:
+  \`engine/test/engine/sibling-completions.test.ts\`.
+
 ### Bytes written per step
 
 ${
