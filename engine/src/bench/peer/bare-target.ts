@@ -24,18 +24,18 @@ const STATE = JSON.stringify({
 /** The same writes as one named prepared data-modifying statement per command: the limit. */
 const STEP_CTE = {
   name: 'bare_step',
-  text: `WITH u AS (UPDATE bare_instance SET state = $1, version = version + 1 WHERE id = $2 AND version = $3 RETURNING id),
+  text: `WITH u AS (UPDATE bare_instance SET state = $1::jsonb, version = version + 1 WHERE id = $2::uuid AND version = $3::int RETURNING id),
     h AS (INSERT INTO bare_history (instance_id, seq, type, at, data)
-      SELECT id, $4, 'element.completed', now(), $5 FROM u UNION ALL SELECT id, $4 + 1, 'element.entered', now(), $5 FROM u),
-    j AS (INSERT INTO bare_job (id, instance_id, due_at, kind) SELECT $6, id, now(), 'task' FROM u)
+      SELECT id, $4::int, 'element.completed', now(), $5::jsonb FROM u UNION ALL SELECT id, $4::int + 1, 'element.entered', now(), $5::jsonb FROM u),
+    j AS (INSERT INTO bare_job (id, instance_id, due_at, kind) SELECT $6::uuid, id, now(), 'task' FROM u)
     SELECT count(*) AS written FROM u`,
 };
 const START_CTE = {
   name: 'bare_start',
-  text: `WITH u AS (INSERT INTO bare_instance (id, version, state) VALUES ($2, 0, $1) RETURNING id),
+  text: `WITH u AS (INSERT INTO bare_instance (id, version, state) VALUES ($2::uuid, 0, $1::jsonb) RETURNING id),
     h AS (INSERT INTO bare_history (instance_id, seq, type, at, data)
-      SELECT id, $3, 'element.completed', now(), $4 FROM u UNION ALL SELECT id, $3 + 1, 'element.entered', now(), $4 FROM u),
-    j AS (INSERT INTO bare_job (id, instance_id, due_at, kind) SELECT $5, id, now(), 'task' FROM u)
+      SELECT id, $3::int, 'element.completed', now(), $4::jsonb FROM u UNION ALL SELECT id, $3::int + 1, 'element.entered', now(), $4::jsonb FROM u),
+    j AS (INSERT INTO bare_job (id, instance_id, due_at, kind) SELECT $5::uuid, id, now(), 'task' FROM u)
     SELECT count(*) AS written FROM u`,
 };
 
