@@ -133,14 +133,50 @@ export class CommandRunner {
     command: Command,
     options: RunOptions = {},
   ): Promise<StepResult> {
+    return (await this.#advance(cx, instance, command, options)).result;
+  }
+
+  /**
+   * Runs `command` on the instance row given and returns the row as this transaction left it, so
+   * the next command on the same instance in the same transaction needs no read (a batch of
+   * sibling job completions). In a transaction only: the row must be locked by `load` first.
+   */
+  async advance(
+    cx: TxContext,
+    row: InstanceRow,
+    command: Command,
+    options: RunOptions = {},
+  ): Promise<InstanceRow> {
+    if (!cx.inTransaction) throw new NeedsTransactionError();
+    const { written, effects } = await this.#advance(cx, row, command, options);
+    // A follow-up (a signal to itself, a child that ended at once) may have written this instance again.
+    return effects.some(isFollowUp) ? this.lock(cx, row.id) : written;
+  }
+
+  async #advance(
+    cx: TxContext,
+    instance: string | InstanceRow,
+    command: Command,
+    options: RunOptions,
+  ): Promise<{ result: StepResult; written: InstanceRow; effects: readonly Effect[] }> {
     const row = typeof instance === 'string' ? await this.load(cx, instance) : instance;
     if (row.status !== 'active') throw new InstanceNotActiveError(row.id, row.status);
     const model = await this.models.get(row.definition_id, cx.trx);
     const result = await this.#step(cx, model, readState(row.state, row.id), command, row.id);
     const effects = options.adjust ? options.adjust(result.effects) : result.effects;
-    await this.#save(cx, row, model, result.state, effects, options.guard, false, false, options.endsTasks);
+    const written = await this.#save(
+      cx,
+      row,
+      model,
+      result.state,
+      effects,
+      options.guard,
+      false,
+      false,
+      options.endsTasks,
+    );
     await this.#followUps(cx, row, effects, options.depth ?? 0);
-    return result;
+    return { result, written, effects };
   }
 
   /** Starts a new instance of a definition (a root, a called child, or a message/signal/timer start). */
@@ -243,7 +279,7 @@ export class CommandRunner {
     insert = false,
     onlyIfLatest = false,
     endedTaskIds?: readonly string[],
-  ): Promise<void> {
+  ): Promise<InstanceRow> {
     if (!cx.inTransaction && stepEffects.some(isFollowUp)) throw new NeedsTransactionError();
     const ended = state.status !== 'active';
     // Who gets a new task (docs/TEAMS.md): strategies are decided before the write; a plain
@@ -311,6 +347,7 @@ export class CommandRunner {
       ...row,
       status: state.status,
       version: insert ? 1 : row.version + 1,
+      history_seq: Number(outcome.seq),
       state,
       ended_at: ended ? cx.now : null,
     };
@@ -325,6 +362,7 @@ export class CommandRunner {
     if (this.onJobCreated && effects.some((e) => e.type === 'job.create'))
       cx.afterCommit.push(this.onJobCreated);
     this.#recordChanges(cx, row, state, effects, insert, outcome?.task_seqs ?? {});
+    return written;
   }
 
   #recordChanges(

@@ -41,6 +41,7 @@ import {
   type ConditionEvaluation,
   evaluateConditionalStarts,
 } from './conditional-start.js';
+import { cachedTaskOf } from './instance-cache.js';
 import type { Database } from './database.js';
 import { assertValid, saveDeployment } from './deploy.js';
 import { compileDmn } from './dmn/compile.js';
@@ -96,6 +97,7 @@ import {
 import { processKpis } from './persistence/kpis.js';
 import { migrateToLatest } from './persistence/migrations.js';
 import type { DB } from './persistence/schema.js';
+import { isInstanceLookup, listInstanceTasks } from './persistence/instance-tasks.js';
 import { getTask, listTasks } from './persistence/task-queries.js';
 import type { InstanceState, JobResult, Variables } from './runtime/types.js';
 import { assertManages, once, type TaskDataCheck, TaskOperations } from './task-operations.js';
@@ -519,6 +521,15 @@ export class Engine {
   // ---- tasks ----
 
   listTasks(filter: TaskFilter): Promise<Page<Task>> {
+    if (isInstanceLookup(filter)) {
+      // One instance's tasks: one statement, and the instance as read beside its open tasks is
+      // remembered, so completing one of them next needs no read (docs/BENCHMARKS.md, paths b, c).
+      return read(async () => {
+        const { page, open } = await listInstanceTasks(this.#db, filter);
+        if (open) this.#runner.cache.prime(open.instance, open.tasks.map(cachedTaskOf));
+        return page;
+      });
+    }
     return read(() => listTasks(this.#db, filter, this.clock.now()));
   }
 

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { Task } from './api.js';
 import type { TaskFacts } from './identity.js';
 import type { InstancesTable } from './persistence/schema.js';
 
@@ -71,6 +72,27 @@ export class InstanceCache {
     evictOldest(this.#taskInstance, this.capacity * 4);
   }
 
+  /**
+   * Remembers an instance row and ALL its open tasks as one read saw them in one snapshot (the
+   * by-instance task lookup), unless the cache already knows this version or a newer one. Safe
+   * for the same reason as `remember`: a completion decided on these facts writes only if the
+   * instance is still at this version, and every change of a task's facts bumps that version.
+   */
+  prime(row: InstanceRow, openTasks: readonly CachedTask[]): void {
+    if (row.status !== 'active') return;
+    const known = this.#instances.get(row.id);
+    if (known && known.row.version >= row.version) return;
+    this.#instances.delete(row.id);
+    const tasks = new Map<string, CachedTask>();
+    for (const task of openTasks) {
+      tasks.set(task.id, task);
+      this.#taskInstance.set(task.id, row.id);
+    }
+    this.#instances.set(row.id, { row, tasks });
+    evictOldest(this.#instances, this.capacity);
+    evictOldest(this.#taskInstance, this.capacity * 4);
+  }
+
   forget(instanceId: string): void {
     this.#instances.delete(instanceId);
   }
@@ -82,4 +104,20 @@ function evictOldest<K, V>(map: Map<K, V>, capacity: number): void {
     if (oldest.done) return;
     map.delete(oldest.value);
   }
+}
+
+/** A task row's facts as the policy and a completion see them. */
+export function cachedTaskOf(task: Task): CachedTask {
+  return {
+    id: task.id,
+    processId: task.processId,
+    state: task.state,
+    assignee: task.assignee,
+    owner: task.owner,
+    delegated: task.delegated,
+    candidateUsers: task.candidateUsers,
+    candidateGroups: task.candidateGroups,
+    completedBy: task.completedBy,
+    formId: task.formId,
+  };
 }

@@ -6,8 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openDatabase } from '../database.js';
-import { createEngine } from '../engine.js';
+import { createEngine, type Engine } from '../engine.js';
 import { userIdentity } from '../identity.js';
+import { type BareTarget, pgliteBare, postgresBare } from './bare-sql.js';
+import { measureGrowth, type Growth } from './growth.js';
+import { oneStatementLimit } from './one-statement.js';
+import { THREE_STEPS_XML } from './three-steps.js';
 
 /**
  * Who starts and completes, as a person would through the API: the first task is hers (assignee
@@ -15,33 +19,24 @@ import { userIdentity } from '../identity.js';
  * policy lets her claim and complete in one statement. Nothing is skipped for a trusted caller.
  */
 const ANN = userIdentity('ann', { groups: ['leads', 'managers'] });
-import { type BareTarget, pgliteBare, postgresBare } from './bare-sql.js';
-import { THREE_STEPS_XML } from './three-steps.js';
 
 /**
- * Engine benchmark (no HTTP): instances/s of start -> 3 sequential user tasks -> end with 1 and
- * 32 concurrent callers, p50/p99 of one task completion, and in the same run the bare SQL
- * transaction of a step's shape as the limit. Writes the "Engine" section of docs/BENCHMARKS.md.
+ * Engine benchmark (no HTTP): the three-task process (start -> 3 user tasks -> end = 4 commands)
+ * through several client paths, each against the limit measured in alternating rounds of the same
+ * run: ONE named prepared statement per step that writes what the engine's write plan writes
+ * (one-statement.ts); the older 5-round-trip transaction of a step's shape (bare-sql.ts) stays as a
+ * second, labelled row. Writes the "Engine" section of docs/BENCHMARKS.md.
  *
  * BATON_BENCH_SECONDS / BATON_BENCH_ROUNDS set each round's length (default 2 s) and the number of
- * rounds (default 3); DATABASE_URL picks the server (default: the local test database).
+ * rounds (default 3); DATABASE_URL picks the server (default: the local test database);
+ * BATON_BENCH_BUSY=1 marks the figures as measured on a busy machine.
  */
 
 const SECONDS = Number(process.env.BATON_BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BATON_BENCH_ROUNDS ?? 3);
+const BUSY = process.env.BATON_BENCH_BUSY === '1';
 const POOL_SIZE = 10;
-const CALLERS = [1, 32] as const;
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
-
-interface Row {
-  database: string;
-  callers: number;
-  instancesPerSec: number;
-  commandsPerSec: number;
-  bareTxPerSec: number;
-  p50: number;
-  p99: number;
-}
 
 /** Runs `work` on `callers` concurrent loops for `ms`; returns how many iterations completed per second. */
 async function loop(callers: number, ms: number, work: (caller: number) => Promise<void>): Promise<number> {
@@ -67,81 +62,118 @@ function percentile(sorted: readonly number[], p: number): number {
 const median = (values: readonly number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
-interface EngineRunner {
-  /** Instances per second; pushes each task completion's latency (ms). */
-  run(callers: number, ms: number, latencies: number[]): Promise<number>;
-  close(): Promise<void>;
+/** One instance of the three-task process, run to its end; pushes each completion's latency (ms). */
+type InstanceRun = (latencies: number[]) => Promise<void>;
+
+/**
+ * How a client learns the id of the task to complete, and which engine completes it.
+ * - `feed`: the change feed of the engine that wrote it (no query).
+ * - `lookup`: `listTasks({ instanceId })`, as a client that only knows its instance.
+ * `engines` > 1: each command goes to the engine that did not write the instance last, so every
+ * completion is the first command of that engine on an instance another engine wrote (cold cache,
+ * as a second server behind a load balancer sees it).
+ */
+interface ClientPath {
+  readonly label: string;
+  readonly find: 'feed' | 'lookup';
+  readonly engines: 1 | 2;
 }
 
-async function engineRunner(url: string | undefined): Promise<EngineRunner> {
-  const database = await openDatabase(url ? { url, poolSize: POOL_SIZE } : {});
-  const engine = await createEngine({ database });
-  await engine.deploy(THREE_STEPS_XML);
-  // The change feed hands each caller its next task id without an extra query.
+const PATHS: readonly ClientPath[] = [
+  {
+    label: '(a) task id from the change feed, warm (this engine wrote the instance)',
+    find: 'feed',
+    engines: 1,
+  },
+  { label: 'cold: task id from the feed, each command on the other engine', find: 'feed', engines: 2 },
+  { label: '(b) listTasks({ instanceId }) then complete, warm', find: 'lookup', engines: 1 },
+  {
+    label: '(c) listTasks({ instanceId }) then complete, each on the other engine (cold)',
+    find: 'lookup',
+    engines: 2,
+  },
+];
+
+function instanceRunner(engines: readonly Engine[], path: ClientPath): InstanceRun {
+  // The change feed hands each caller its next task id without a query.
   const openTask = new Map<string, string>();
-  engine.onChange((change) => {
-    if (change.kind === 'task' && change.change === 'created') openTask.set(change.instanceId, change.id);
-  });
-  const runInstance = async (latencies: number[]) => {
-    const instance = await engine.startInstance(
-      {
-        processId: 'bench-three-steps',
-        variables: { requester: 'ann' },
-      },
+  for (const engine of engines) {
+    engine.onChange((change) => {
+      if (change.kind === 'task' && change.change === 'created') openTask.set(change.instanceId, change.id);
+    });
+  }
+  return async (latencies) => {
+    const first = engines[0]!;
+    const instance = await first.startInstance(
+      { processId: 'bench-three-steps', variables: { requester: 'ann' } },
       ANN,
     );
     for (let step = 0; step < 3; step++) {
-      const taskId = openTask.get(instance.id);
-      if (!taskId) throw new Error('no open task');
-      openTask.delete(instance.id);
+      const engine = engines[(step + 1) % path.engines]!;
       const t = performance.now();
+      let taskId: string | undefined;
+      if (path.find === 'feed') {
+        taskId = openTask.get(instance.id);
+      } else {
+        taskId = (await engine.listTasks({ instanceId: instance.id, state: 'created' })).items[0]?.id;
+      }
+      openTask.delete(instance.id);
+      if (!taskId) throw new Error('no open task');
       await engine.completeTask(taskId, { step }, ANN);
       latencies.push(performance.now() - t);
     }
-  };
-  return {
-    run: (callers, ms, latencies) => loop(callers, ms, () => runInstance(latencies)),
-    async close() {
-      await engine.close();
-      await database.close();
-    },
+    openTask.delete(instance.id);
   };
 }
 
-/**
- * Engine and limit run in alternating rounds (median of each), so a noisy neighbour on the
- * machine hits both alike instead of skewing the ratio.
- */
-async function compare(name: string, engine: EngineRunner, bare: BareTarget): Promise<Row[]> {
-  await bare.setup(64);
-  await engine.run(4, 500, []); // warm-up: JIT, plan caches, model cache
-  await loop(4, 500, (caller) => bare.step(caller));
-  const rows: Row[] = [];
-  for (const callers of CALLERS) {
-    const engineRates: number[] = [];
-    const bareRates: number[] = [];
-    const latencies: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      engineRates.push(await engine.run(callers, SECONDS * 1000, latencies));
-      bareRates.push(await loop(callers, SECONDS * 1000, (caller) => bare.step(caller)));
-    }
-    latencies.sort((a, b) => a - b);
-    const instancesPerSec = median(engineRates);
-    rows.push({
-      database: name,
-      callers,
-      instancesPerSec,
-      commandsPerSec: instancesPerSec * 4,
-      bareTxPerSec: median(bareRates),
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-    });
-    console.log(
-      `${name}, ${callers} caller(s): engine ${engineRates.map((r) => (r * 4).toFixed(0))} commands/s, limit ${bareRates.map((r) => r.toFixed(0))} tx/s`,
-    );
-  }
-  return rows;
+interface Row {
+  readonly database: string;
+  readonly path: string;
+  readonly limit: string;
+  readonly callers: number;
+  readonly commandsPerSec: number;
+  readonly limitPerSec: number;
+  readonly p50: number;
+  readonly p99: number;
 }
+
+/** Alternating rounds (median of each), so a noisy neighbour hits engine and limit alike. */
+async function compare(
+  database: string,
+  path: string,
+  limit: string,
+  callers: number,
+  engine: InstanceRun,
+  /** One limit unit; `perUnit` commands-equivalent each (4 for an instance, 1 for one step). */
+  limitUnit: (caller: number) => Promise<void>,
+  perUnit: number,
+): Promise<Row> {
+  const engineRates: number[] = [];
+  const limitRates: number[] = [];
+  const latencies: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    engineRates.push((await loop(callers, SECONDS * 1000, () => engine(latencies))) * 4);
+    limitRates.push((await loop(callers, SECONDS * 1000, limitUnit)) * perUnit);
+  }
+  latencies.sort((a, b) => a - b);
+  const row: Row = {
+    database,
+    path,
+    limit,
+    callers,
+    commandsPerSec: median(engineRates),
+    limitPerSec: median(limitRates),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+  console.log(
+    `${database} ${path} x${callers}: engine ${engineRates.map((r) => r.toFixed(0))} commands/s, ${limit} ${limitRates.map((r) => r.toFixed(0))}/s -> ${(row.commandsPerSec / row.limitPerSec).toFixed(2)}`,
+  );
+  return row;
+}
+
+const ONE_STATEMENT = 'one statement per step (limit)';
+const FIVE_TRIPS = '5-round-trip transaction per step';
 
 async function withScratchDatabase<T>(url: string, work: (url: string) => Promise<T>): Promise<T> {
   const name = `baton_bench_${randomBytes(5).toString('hex')}`;
@@ -158,72 +190,172 @@ async function withScratchDatabase<T>(url: string, work: (url: string) => Promis
   }
 }
 
+async function pgliteRows(): Promise<Row[]> {
+  const database = await openDatabase({});
+  const engine = await createEngine({ database });
+  await engine.deploy(THREE_STEPS_XML);
+  const pglite = await PGlite.create();
+  const bare: BareTarget = pgliteBare(pglite);
+  await bare.setup(64);
+  const run = instanceRunner([engine], PATHS[0]!);
+  await loop(4, 500, () => run([]));
+  const rows: Row[] = [];
+  for (const callers of [1, 32]) {
+    rows.push(
+      await compare('PGlite (in-memory)', PATHS[0]!.label, FIVE_TRIPS, callers, run, (c) => bare.step(c), 1),
+    );
+  }
+  await engine.close();
+  await database.close();
+  await pglite.close();
+  return rows;
+}
+
+async function postgresRows(url: string): Promise<{ rows: Row[]; growth: Growth }> {
+  return withScratchDatabase(url, async (scratch) => {
+    const databases = [
+      await openDatabase({ url: scratch, poolSize: POOL_SIZE }),
+      await openDatabase({ url: scratch, poolSize: POOL_SIZE }),
+    ];
+    const engines = [
+      await createEngine({ database: databases[0]!, workerId: 'bench-1' }),
+      await createEngine({ database: databases[1]!, workerId: 'bench-2' }),
+    ];
+    const deployed = await engines[0]!.deploy(THREE_STEPS_XML);
+    const definitionId = deployed.definitions[0]!.id;
+    const pool = new pg.Pool({ connectionString: scratch, max: POOL_SIZE });
+    pool.on('error', () => {}); // an idle client dropped by the server must not end the run
+    const limit = oneStatementLimit(pool, definitionId);
+    const bare = postgresBare(pool);
+    await bare.setup(64);
+    const rows: Row[] = [];
+    try {
+      for (const path of PATHS) {
+        const run = instanceRunner(path.engines === 1 ? [engines[0]!] : engines, path);
+        await loop(4, 500, () => run([])); // warm-up: JIT, plan caches, model cache
+        await loop(4, 500, () => limit.instance());
+        const callers = path === PATHS[0] || path === PATHS[1] ? [1, 32] : [32];
+        for (const n of callers) {
+          rows.push(
+            await compare('PostgreSQL', path.label, ONE_STATEMENT, n, run, () => limit.instance(), 4),
+          );
+        }
+        if (path === PATHS[0]) {
+          await loop(4, 500, (c) => bare.step(c));
+          rows.push(await compare('PostgreSQL', path.label, FIVE_TRIPS, 32, run, (c) => bare.step(c), 1));
+        }
+      }
+      const growth = await measureGrowth(scratch, instanceRunner([engines[0]!], PATHS[0]!));
+      return { rows, growth };
+    } finally {
+      for (const engine of engines) await engine.close();
+      for (const database of databases) await database.close();
+      await pool.end();
+    }
+  });
+}
+
 async function main() {
   const rows: Row[] = [];
-  // PGlite: the engine on one in-memory instance, the limit on another (one connection each).
-  {
-    const engine = await engineRunner(undefined);
-    const pglite = await PGlite.create();
-    rows.push(...(await compare('PGlite (in-memory)', engine, pgliteBare(pglite))));
-    await engine.close();
-    await pglite.close();
-  }
+  if (process.env.BATON_BENCH_PGLITE !== '0') rows.push(...(await pgliteRows()));
   const url = process.env.DATABASE_URL ?? DEFAULT_URL;
+  let growth: Growth | undefined;
   try {
-    await withScratchDatabase(url, async (scratch) => {
-      const engine = await engineRunner(scratch);
-      const pool = new pg.Pool({ connectionString: scratch, max: POOL_SIZE });
-      pool.on('error', () => {}); // an idle client dropped by the server must not end the run
-      try {
-        rows.push(...(await compare('PostgreSQL', engine, postgresBare(pool))));
-      } finally {
-        await engine.close();
-        await pool.end();
-      }
-    });
+    const result = await postgresRows(url);
+    rows.push(...result.rows);
+    growth = result.growth;
   } catch (error) {
     console.error(`PostgreSQL at ${url} skipped: ${(error as Error).message}`);
   }
-
   const table = render(rows);
   console.log(table);
-  await writeSection(table);
+  if (growth) console.log(growthTable(growth));
+  if (!process.argv.includes('--no-docs')) await writeSection(table, growth);
 }
 
+const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
 function render(rows: readonly Row[]): string {
-  const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
   const lines = [
-    '| database | callers | instances/s | engine commands/s | bare SQL tx/s (limit) | engine / limit | completion p50 ms | completion p99 ms |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| database | client path | callers | engine commands/s | compared with | its steps/s | engine ÷ it | completion p50 ms | completion p99 ms |',
+    '|---|---|---:|---:|---|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.database} | ${r.callers} | ${f(r.instancesPerSec)} | ${f(r.commandsPerSec)} | ${f(r.bareTxPerSec)} | ${f(
-          (r.commandsPerSec / r.bareTxPerSec) * 100,
-        )}% | ${f(r.p50, 2)} | ${f(r.p99, 2)} |`,
+        `| ${r.database} | ${r.path} | ${r.callers} | ${f(r.commandsPerSec)} | ${r.limit} | ${f(r.limitPerSec)} | ${f(
+          r.commandsPerSec / r.limitPerSec,
+          2,
+        )} | ${f(r.p50, 2)} | ${f(r.p99, 2)} |`,
     ),
   ];
   return lines.join('\n');
 }
 
-async function writeSection(table: string): Promise<void> {
+function growthTable(g: Growth): string {
+  return [
+    '| steps | WAL bytes / step | table + index growth / step | of which history | of which user_tasks | of which instances |',
+    '|---:|---:|---:|---:|---:|---:|',
+    `| ${g.steps} | ${f(g.walPerStep)} | ${f(g.relationPerStep)} | ${f(g.byTable.history ?? 0)} | ${f(g.byTable.user_tasks ?? 0)} | ${f(g.byTable.instances ?? 0)} |`,
+  ].join('\n');
+}
+
+async function writeSection(table: string, growth: Growth | undefined): Promise<void> {
   const path = fileURLToPath(new URL('../../../docs/BENCHMARKS.md', import.meta.url));
   const section = `## Engine
 
-\`npm run bench\` (engine level, no HTTP), ${new Date().toISOString().slice(0, 10)}, Node ${process.version},
-${cpus().length} cores (shared), medians of ${ROUNDS} alternating rounds of ${SECONDS} s, pool of ${POOL_SIZE} connections.
+Command: \`npm run build && DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node engine/dist/bench/run.js\`
+(engine level, no HTTP), ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores,
+medians of ${ROUNDS} alternating rounds of ${SECONDS} s, pool of ${POOL_SIZE} connections per engine and for the limit.${
+    BUSY
+      ? '\n**Measured on a busy machine** (other test suites shared the 2 cores): compare the ratios within the table, not the absolute figures.'
+      : ''
+  }
+
 One instance = start -> 3 sequential user tasks -> end = 4 engine commands, each one transaction.
-The limit is a hand-written transaction of a step's shape through the same driver: update one row
-with a version check, insert two history rows, insert one job row (BEGIN + 3 statements + COMMIT).
-A start or task completion is at most one read (skipped when this engine wrote the instance last;
-the version check proves the remembered state current) and one data-modifying statement that
-writes state, task rows, history and jobs atomically (a named prepared statement on PostgreSQL).
-The caller is a person (a user identity), so the engine's policy decides every command: a start
-also reads the process's access list; a completion decides on the task as the cached instance
-knew it (the version check proves it unchanged), claiming the task in the same statement when she
-is a candidate. FEEL evaluation (the assignee \`=requester\`) is part of the engine's cost. The machine is shared and
-noisy: compare the ratio within one run.
+The caller is a person (a user identity), so the engine's policy decides every command; FEEL
+evaluation (the assignee \`=requester\`) is part of the engine's cost.
+
+**The limit** (\`engine/src/bench/one-statement.ts\`) is what a step cannot do without: ONE named
+prepared data-modifying statement per command through the same driver (node-pg), writing what the
+engine's write plan writes into the engine's own tables (same rows, same indexes, same commit
+durability): the version-checked instance update, the step's history rows, the completed task's
+guard update and the next task's insert (a start inserts the instance instead). The older
+5-round-trip transaction (BEGIN, version-checked update, history insert, job insert, COMMIT;
+\`engine/src/bench/bare-sql.ts\`) is a second, labelled comparison.
+
+Client paths: **(a)** the caller learns its next task id from the change feed (no query);
+**cold**: every command goes to a second engine on the same database that did not write the
+instance last (its cache cannot vouch for the instance: the first command there reads it);
+**(b)** the caller first finds its task with \`listTasks({ instanceId, state: 'created' })\`;
+**(c)** as (b), each lookup and completion on the engine that did not write the instance last
+(as a second server behind a load balancer sees it). Latencies are lookup + completion.
 
 ${table}
+
+What these rows led to in the engine:
+- **Lookup (b, c)**: \`listTasks\` with only \`instanceId\` (and \`state\`, \`sort\`, paging) is one
+  prepared statement through the \`user_tasks_instance\` index with no count query when the page is
+  not full (\`engine/src/persistence/instance-tasks.ts\`); it reads the instance row beside the
+  open tasks in the same snapshot and the engine remembers both, so the completion that follows
+  needs no read even on a second engine (its write's version check proves them current). Test:
+  \`engine/test/engine/lookup-path.test.ts\` (same answers as the general query; a reassignment
+  after the lookup is decided on the new assignee; one of two engines wins).
+- **Sibling job completions** (peer benchmark, fan-out): completions of one instance's jobs that
+  arrive while one of that instance is being written go together in the next transaction (one
+  lock, one write per completion, one commit; \`engine/src/jobs/job-runner.ts\`). Test:
+  \`engine/test/engine/sibling-completions.test.ts\`.
+
+### Bytes written per step
+
+${
+  growth
+    ? `${growthTable(growth)}
+
+The three-task process on PostgreSQL, ${growth.steps} engine commands on one caller: WAL by
+\`pg_current_wal_lsn()\` differences (the whole cluster: writes of other databases on the server
+count too, so this is an upper bound; the smallest of ${growth.runs} runs) and table + index growth by
+\`pg_total_relation_size\` over instances, history, user_tasks and jobs. Goal: at most 2 kB per step.`
+    : 'PostgreSQL was not reachable in this run.'
+}
 `;
   let current = '';
   try {

@@ -111,7 +111,114 @@ async function runServiceJob(deps: JobRunnerDeps, job: Job): Promise<void> {
     }
     throw error;
   }
-  await reportBack(deps, job, { type: 'job.complete', jobId: job.id, variables });
+  await reportCompletion(deps, job, { type: 'job.complete', jobId: job.id, variables });
+}
+
+/** A job completion waiting to be written with the others of its instance. */
+interface PendingCompletion {
+  readonly deps: JobRunnerDeps;
+  readonly job: Job;
+  readonly command: Parameters<CommandRunner['run']>[2];
+  settle(outcome: Promise<boolean>): void;
+}
+
+/**
+ * Per engine (its command runner): instances with a batch of completions being written, and the
+ * completions that arrived meanwhile, which go together in the next batch.
+ */
+const inFlight = new WeakMap<CommandRunner, Map<string, PendingCompletion[]>>();
+
+/**
+ * Group commit per instance. Sibling branches of one instance finish at about the same time, and
+ * each completion must lock and write the same instance row: one after the other, each paid a
+ * transaction of four round trips (BEGIN, lock, write, COMMIT) while the others queued on the row
+ * lock. A completion that arrives while one of its instance is being written waits for it and then
+ * goes with every other that arrived meanwhile, in ONE transaction: one lock, one write per
+ * completion, one commit. Each caller's promise settles only after that commit (a completion is
+ * durable when acknowledged), and each job's lease guard is still checked, so a job finished
+ * elsewhere meanwhile changes nothing. If any completion of a batch cannot apply (its lease is
+ * gone, an earlier one ended the instance), the batch rolls back whole and each runs alone, as it
+ * would have without company. A completion that finds no batch in flight starts at once: no wait
+ * is added when there is no contention.
+ */
+function reportCompletion(
+  deps: JobRunnerDeps,
+  job: Job,
+  command: Parameters<CommandRunner['run']>[2],
+): Promise<boolean> {
+  const instanceId = job.instanceId;
+  if (instanceId === null) return reportBack(deps, job, command);
+  let queues = inFlight.get(deps.runner);
+  if (!queues) {
+    queues = new Map();
+    inFlight.set(deps.runner, queues);
+  }
+  const instances = queues;
+  return new Promise<boolean>((resolve, reject) => {
+    const pending: PendingCompletion = {
+      deps,
+      job,
+      command,
+      settle: (outcome) => outcome.then(resolve, reject),
+    };
+    const waiting = instances.get(instanceId);
+    if (waiting) {
+      waiting.push(pending);
+      return;
+    }
+    instances.set(instanceId, []);
+    void drainCompletions(instances, instanceId, [pending]);
+  });
+}
+
+async function drainCompletions(
+  instances: Map<string, PendingCompletion[]>,
+  instanceId: string,
+  first: PendingCompletion[],
+): Promise<void> {
+  let batch = first;
+  for (;;) {
+    await writeCompletions(instanceId, batch);
+    const next = instances.get(instanceId) ?? [];
+    if (next.length === 0) {
+      instances.delete(instanceId);
+      return;
+    }
+    instances.set(instanceId, []);
+    batch = next;
+  }
+}
+
+async function writeCompletions(instanceId: string, batch: readonly PendingCompletion[]): Promise<void> {
+  const lone = (p: PendingCompletion) => reportBack(p.deps, p.job, p.command);
+  if (batch.length === 1) {
+    const only = batch[0]!;
+    const outcome = lone(only);
+    only.settle(outcome);
+    await outcome.catch(() => {});
+    return;
+  }
+  const { deps } = batch[0]!;
+  try {
+    await deps.transact(async (cx) => {
+      let row = await deps.runner.load(cx, instanceId);
+      for (const p of batch) {
+        row = await deps.runner.advance(cx, row, p.command, {
+          guard: jobGuard(p.job.id, p.deps.workerId, cx),
+          adjust: withoutJobCancel(p.job.id),
+        });
+      }
+    });
+  } catch {
+    // Nothing of the batch was written: each goes alone, and gets its own answer.
+    for (const p of batch) {
+      const outcome = lone(p);
+      p.settle(outcome);
+      await outcome.catch(() => {});
+    }
+    return;
+  }
+  for (const p of batch) p.settle(Promise.resolve(true));
 }
 
 /** Runs the job's command on its instance behind the lease guard; a missed guard means someone else finished it. */

@@ -128,7 +128,7 @@ async function main(): Promise<void> {
       duration: INBOX_SECONDS,
       headers: auth,
     });
-    const stepLimit = await measure('step, bare SQL transaction', {
+    const stepLimit = await measure('step, bare SQL: one statement', {
       url: `${bare}/limit/step`,
       amount: TASKS,
       requests: [{ method: 'POST', path: '/limit/step', headers: auth, body: '{}' }],
@@ -182,9 +182,16 @@ function writeSection([inbox, inboxLimit, complete, stepLimit, paced]: Figure[])
 \`npm run bench -w @baton/server\`: autocannon, ${CONNECTIONS} connections, PostgreSQL (a fresh database),
 Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. Baton authenticates every request (bearer token),
 validates, runs the engine command and serializes the answer. The limit is a bare fastify route on the same
-PostgreSQL doing the same SQL with node-pg: for the inbox, the page query and its count; for a completion, the
-workflow-step transaction (read, update with a version check, two history rows, one job row). Pool of ${POOL}
-connections each. Target: completion p99 under 25 ms and at least half of the limit's throughput. The machine is
+PostgreSQL doing the statements the route makes Baton run, with node-pg (\`server/src/bench/limit-app.ts\`): for
+the inbox (\`scope=mine\`), the page and its total plus the two badge counts (claimable, overdue), each a page of
+one and its total, six queries; for a completion, ONE named prepared statement (version-checked instance update,
+guarded task update, the step's seven history rows), as the engine writes an instance it wrote last (the token
+lookup is cached by the server, so no statement for it). Pool of ${POOL} connections each.
+Command: \`npm run build && npm run bench -w @baton/server\` (\`DATABASE_URL\` picks the server).${
+    process.env.BATON_BENCH_BUSY === '1'
+      ? '\n**Measured on a busy machine**: other test suites shared the 2 cores; compare the ratios only.'
+      : ''
+  } Target: completion p99 under 25 ms and at least half of the limit's throughput. The machine is
 shared and noisy (2 cores for PostgreSQL, the server and autocannon): compare the ratios.
 
 | request | req/s | p50 ms | p99 ms | errors | of the limit |

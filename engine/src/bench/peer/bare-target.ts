@@ -21,22 +21,59 @@ const STATE = JSON.stringify({
   tokens: [{ id: 't1', elementId: 'review', wait: { kind: 'userTask' } }],
 });
 
-export async function openBareTarget(url: string, poolSize: number): Promise<BareTarget> {
+/** The same writes as one named prepared data-modifying statement per command: the limit. */
+const STEP_CTE = {
+  name: 'bare_step',
+  text: `WITH u AS (UPDATE bare_instance SET state = $1::jsonb, version = version + 1 WHERE id = $2::uuid AND version = $3::int RETURNING id),
+    h AS (INSERT INTO bare_history (instance_id, seq, type, at, data)
+      SELECT id, $4::int, 'element.completed', now(), $5::jsonb FROM u UNION ALL SELECT id, $4::int + 1, 'element.entered', now(), $5::jsonb FROM u),
+    j AS (INSERT INTO bare_job (id, instance_id, due_at, kind) SELECT $6::uuid, id, now(), 'task' FROM u)
+    SELECT count(*) AS written FROM u`,
+};
+const START_CTE = {
+  name: 'bare_start',
+  text: `WITH u AS (INSERT INTO bare_instance (id, version, state) VALUES ($2::uuid, 0, $1::jsonb) RETURNING id),
+    h AS (INSERT INTO bare_history (instance_id, seq, type, at, data)
+      SELECT id, $3::int, 'element.completed', now(), $4::jsonb FROM u UNION ALL SELECT id, $3::int + 1, 'element.entered', now(), $4::jsonb FROM u),
+    j AS (INSERT INTO bare_job (id, instance_id, due_at, kind) SELECT $5::uuid, id, now(), 'task' FROM u)
+    SELECT count(*) AS written FROM u`,
+};
+
+/**
+ * `mode`: `statement` writes each command as ONE named prepared statement (the limit);
+ * `transaction` as BEGIN + 3 statements + COMMIT (5 round trips), the older comparison.
+ */
+export async function openBareTarget(
+  url: string,
+  poolSize: number,
+  mode: 'statement' | 'transaction' = 'statement',
+): Promise<BareTarget> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle connection dropped by the server must not crash the run.
   pool.on('error', () => {});
   await pool.query(
-    'CREATE TABLE bare_instance (id uuid PRIMARY KEY, version int NOT NULL, state jsonb NOT NULL)',
+    'CREATE TABLE IF NOT EXISTS bare_instance (id uuid PRIMARY KEY, version int NOT NULL, state jsonb NOT NULL)',
   );
   await pool.query(
-    'CREATE TABLE bare_history (id bigserial PRIMARY KEY, instance_id uuid NOT NULL, seq int NOT NULL, type text NOT NULL, at timestamptz NOT NULL, data jsonb)',
+    'CREATE TABLE IF NOT EXISTS bare_history (id bigserial PRIMARY KEY, instance_id uuid NOT NULL, seq int NOT NULL, type text NOT NULL, at timestamptz NOT NULL, data jsonb)',
   );
   await pool.query(
-    'CREATE TABLE bare_job (id uuid PRIMARY KEY, instance_id uuid NOT NULL, due_at timestamptz NOT NULL, kind text NOT NULL)',
+    'CREATE TABLE IF NOT EXISTS bare_job (id uuid PRIMARY KEY, instance_id uuid NOT NULL, due_at timestamptz NOT NULL, kind text NOT NULL)',
   );
 
   // `version` null is the start: the same transaction shape, inserting the row instead of updating it.
-  const step = async (instanceId: string, version: number | null) => {
+  const statement = async (instanceId: string, version: number | null) => {
+    const seq = (version ?? -1) * 2 + 2;
+    const { rows } =
+      version === null
+        ? await pool.query({ ...START_CTE, values: [STATE, instanceId, seq, '{"k":1}', randomUUID()] })
+        : await pool.query({
+            ...STEP_CTE,
+            values: [STATE, instanceId, version, seq, '{"k":1}', randomUUID()],
+          });
+    if (Number(rows[0]?.written) !== 1) throw new Error('version conflict');
+  };
+  const transaction = async (instanceId: string, version: number | null) => {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
@@ -56,6 +93,7 @@ export async function openBareTarget(url: string, poolSize: number): Promise<Bar
     }
   };
 
+  const step = mode === 'statement' ? statement : transaction;
   return {
     async instance(shape) {
       const id = randomUUID();

@@ -9,13 +9,15 @@ import type { Shape } from './shapes.js';
  */
 export interface StateStore {
   readonly label: string;
+  /** False: nothing is saved and the state is not even serialized (`getState()` is never called). */
+  readonly saves: boolean;
   save(instanceId: string, state: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Serializes the state and keeps nothing: the in-memory figure, with the serialization cost. */
+/** Keeps nothing and serializes nothing: bpmn-engine running in memory only. */
 export function memoryStore(): StateStore {
-  return { label: 'bpmn-engine, memory only', save: async () => {}, close: async () => {} };
+  return { label: 'bpmn-engine, memory only', saves: false, save: async () => {}, close: async () => {} };
 }
 
 /** Upserts the state as jsonb into PostgreSQL, one row per instance, like Baton's instance row. */
@@ -28,6 +30,7 @@ export async function postgresStore(url: string, poolSize: number): Promise<Stat
   );
   return {
     label: 'bpmn-engine, state saved to PostgreSQL',
+    saves: true,
     async save(instanceId, state) {
       await pool.query(
         `INSERT INTO bpmn_engine_state (id, version, state, saved_at) VALUES ($1, 1, $2, now())
@@ -64,6 +67,7 @@ export async function openBpmnEngineTarget(shapes: readonly Shape[], store: Stat
   let counter = 0;
 
   const save = async (shape: Shape, id: string, engine: Engine) => {
+    if (!store.saves) return;
     const state = JSON.stringify(await engine.getState());
     const size = sizes.get(shape.name)!;
     size.bytes += state.length;

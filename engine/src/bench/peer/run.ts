@@ -16,6 +16,7 @@ import { createScratchDatabase } from './database.js';
 import { measure } from './measure.js';
 import {
   BARE,
+  BARE_TX,
   BATON,
   type MachineInfo,
   PEER_MEMORY,
@@ -49,13 +50,15 @@ async function main(): Promise<void> {
   let baton: BatonTarget | undefined;
   let pgStore: StateStore | undefined;
   let bare: BareTarget | undefined;
+  let bareTx: BareTarget | undefined;
   const rows: ResultRow[] = [];
   const stats = new pg.Client({ connectionString: scratch.url });
   await stats.connect();
   try {
     baton = await openBatonTarget(scratch.url, shapes, poolSize);
     pgStore = await postgresStore(scratch.url, poolSize);
-    bare = await openBareTarget(scratch.url, poolSize);
+    bare = await openBareTarget(scratch.url, poolSize, 'statement');
+    bareTx = await openBareTarget(scratch.url, poolSize, 'transaction');
     const peerOnPostgres = await openBpmnEngineTarget(shapes, pgStore);
     const peerInMemory = await openBpmnEngineTarget(shapes, memoryStore());
     const targets: [string, (shape: (typeof shapes)[number]) => Promise<void>][] = [
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
       [PEER_PG, (shape) => peerOnPostgres.instance(shape)],
       [PEER_MEMORY, (shape) => peerInMemory.instance(shape)],
       [BARE, (shape) => bare!.instance(shape)],
+      [BARE_TX, (shape) => bareTx!.instance(shape)],
     ];
     for (const shape of shapes) {
       for (const concurrency of CONCURRENCIES[shape.name] ?? [1]) {
@@ -90,13 +94,14 @@ async function main(): Promise<void> {
     const machine = await machineInfo();
     console.log(`\n${resultTable(rows)}\n`);
     if (!process.argv.includes('--no-docs')) {
-      writePeerSection(DOCS, peerSection(rows, machine, stateSizes(shapes, peerInMemory)));
+      writePeerSection(DOCS, peerSection(rows, machine, stateSizes(shapes, peerOnPostgres)));
       console.log(`wrote the Peer benchmark section of ${DOCS}`);
     }
   } finally {
     await baton?.close().catch(() => {});
     await pgStore?.close().catch(() => {});
     await bare?.close().catch(() => {});
+    await bareTx?.close().catch(() => {});
     await stats.end().catch(() => {});
     await scratch.drop();
   }

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Job } from '../../src/api.js';
+import type { Database } from '../../src/database.js';
+import type { Engine } from '../../src/engine.js';
+import { SYSTEM } from '../../src/identity.js';
+import { bpmnFile, serviceTask, userTask } from '../support/bpmn.js';
+import { databases, truncateEngineTables } from '../support/databases.js';
+import { testEngine } from '../support/engines.js';
+
+const BRANCHES = 8;
+
+/** A fan-out of BRANCHES service tasks of type `work`, joined, then a user task. */
+const fanOut = bpmnFile([
+  `<bpmn:process id="fan" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:parallelGateway id="fork" />
+    ${Array.from({ length: BRANCHES }, (_, i) => serviceTask(`s${i}`, 'work')).join('\n')}
+    <bpmn:parallelGateway id="join" />
+    ${userTask('check', { assignee: 'ann' })}
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="fork" />
+    ${Array.from(
+      { length: BRANCHES },
+      (_, i) => `<bpmn:sequenceFlow id="a${i}" sourceRef="fork" targetRef="s${i}" />
+      <bpmn:sequenceFlow id="b${i}" sourceRef="s${i}" targetRef="join" />`,
+    ).join('\n')}
+    <bpmn:sequenceFlow id="f1" sourceRef="join" targetRef="check" />
+    <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="end" />
+  </bpmn:process>`,
+]);
+
+/** Handlers that all return together once every branch has been called, so completions arrive at once. */
+function togetherHandler(count: number, before?: (job: Job) => Promise<void>) {
+  let arrived = 0;
+  let release: () => void = () => {};
+  const all = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return async (job: Job) => {
+    arrived++;
+    if (arrived === count) release();
+    await all;
+    await before?.(job);
+    return { [`done_${job.elementId}`]: true };
+  };
+}
+
+/** Groups change events by the publish call that delivered them (one per committed transaction). */
+function publications(engine: Engine): { readonly groups: string[][] } {
+  const groups: string[][] = [];
+  let current: string[] | undefined;
+  engine.onChange((change) => {
+    if (!current) {
+      current = [];
+      groups.push(current);
+      queueMicrotask(() => {
+        current = undefined;
+      });
+    }
+    current.push(`${change.kind}:${change.change}`);
+  });
+  return { groups };
+}
+
+describe.each(databases())('sibling job completions of one instance on $name', (target) => {
+  let database: Database;
+  let engine: Engine;
+  beforeAll(async () => {
+    database = await target.open();
+  });
+  afterAll(() => target.dispose());
+  beforeEach(async () => {
+    ({ engine } = await testEngine(database));
+    await truncateEngineTables(database);
+    await engine.deploy(fanOut);
+  });
+
+  it('writes completions that arrive together in one commit, each acknowledged after it, durably', async () => {
+    // given every branch's job claimed at once, their handlers returning together
+    engine.registerHandler('work', togetherHandler(BRANCHES));
+    const feed = publications(engine);
+    const instance = await engine.startInstance({ processId: 'fan' }, SYSTEM);
+    // when the executor runs them
+    const ran = await engine.runDueJobs({ limit: BRANCHES });
+    // then every job ran once and the instance went past the join
+    expect(ran).toBe(BRANCHES);
+    const updates = feed.groups.map((g) => g.filter((c) => c === 'instance:updated').length);
+    expect(updates.reduce((a, b) => a + b, 0)).toBe(BRANCHES);
+    // and some completions were published together: they shared one commit
+    expect(Math.max(...updates)).toBeGreaterThan(1);
+    // and all of it is durable: a new engine on the same database sees the same
+    const { engine: fresh } = await testEngine(database);
+    const after = await fresh.getInstance(instance.id);
+    for (let i = 0; i < BRANCHES; i++) expect(after.variables[`done_s${i}`]).toBe(true);
+    const history = await fresh.getHistory(instance.id);
+    const completedBranches = history.filter(
+      (e) => e.type === 'element.completed' && /^s\d+$/.test(e.elementId ?? ''),
+    );
+    expect(completedBranches.map((e) => e.elementId).sort()).toEqual(
+      Array.from({ length: BRANCHES }, (_, i) => `s${i}`).sort(),
+    );
+    expect(history.filter((e) => e.type === 'element.completed' && e.elementId === 'join')).toHaveLength(1);
+    const seqs = history.map((e) => e.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    const open = await fresh.listTasks({ instanceId: instance.id, state: 'created' });
+    expect(open.items.map((t) => t.elementId)).toEqual(['check']);
+    expect((await database.db.selectFrom('jobs').select('id').execute()).length).toBe(0);
+  });
+
+  it('leaves a job whose lease went elsewhere to its new holder and writes the others; exactly one completes it', async () => {
+    // given one branch's job taken over by another worker while its handler ran
+    let stolen: string | undefined;
+    engine.registerHandler(
+      'work',
+      togetherHandler(BRANCHES, async (job) => {
+        if (job.elementId !== 's3') return;
+        stolen = job.id;
+        await database.db
+          .updateTable('jobs')
+          .set({ locked_by: 'other-worker' })
+          .where('id', '=', job.id)
+          .execute();
+      }),
+    );
+    const instance = await engine.startInstance({ processId: 'fan' }, SYSTEM);
+    // when the executor runs them all
+    await engine.runDueJobs({ limit: BRANCHES });
+    // then every other branch is done and the join still waits for s3, whose job is still there
+    const mid = await engine.getInstance(instance.id);
+    for (let i = 0; i < BRANCHES; i++) expect(mid.variables[`done_s${i}`]).toBe(i === 3 ? undefined : true);
+    const left = await database.db.selectFrom('jobs').select(['id', 'locked_by']).execute();
+    expect(left).toEqual([{ id: stolen, locked_by: 'other-worker' }]);
+    expect((await engine.listTasks({ instanceId: instance.id, state: 'created' })).total).toBe(0);
+    // and its holder completes it once; a second report of it is refused
+    await engine.completeJob(stolen!, 'other-worker', { done_s3: true }, SYSTEM);
+    await expect(engine.completeJob(stolen!, 'other-worker', {}, SYSTEM)).rejects.toThrow();
+    const open = await engine.listTasks({ instanceId: instance.id, state: 'created' });
+    expect(open.items.map((t) => t.elementId)).toEqual(['check']);
+    const history = await engine.getHistory(instance.id);
+    expect(history.filter((e) => e.type === 'element.completed' && e.elementId === 's3')).toHaveLength(1);
+  });
+
+  it('finishes sibling branches of many instances run by two engines, each branch exactly once', async () => {
+    // given instances whose jobs two engines on the same database run at once
+    const second = target.name === 'postgres' ? await target.open({ poolSize: 4 }) : database;
+    const { engine: other } = await testEngine(second, { workerId: 'second' });
+    const calls = new Map<string, number>();
+    const handler = async (job: Job) => {
+      calls.set(job.id, (calls.get(job.id) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return { [`done_${job.elementId}`]: true };
+    };
+    engine.registerHandler('work', handler);
+    other.registerHandler('work', handler);
+    const instances = [];
+    for (let i = 0; i < 4; i++) instances.push(await engine.startInstance({ processId: 'fan' }, SYSTEM));
+    // when both drain, several callers each
+    await Promise.all([
+      ...Array.from({ length: 3 }, () => engine.runDueJobs({ limit: 4 })),
+      ...Array.from({ length: 3 }, () => other.runDueJobs({ limit: 4 })),
+    ]);
+    await engine.runDueJobs({ limit: 50 });
+    // then every branch of every instance completed exactly once, and every instance passed its join once
+    expect(calls.size).toBe(4 * BRANCHES);
+    expect([...calls.values()].every((n) => n === 1)).toBe(true);
+    for (const instance of instances) {
+      const history = await engine.getHistory(instance.id);
+      expect(
+        history.filter((e) => e.type === 'element.completed' && /^s\d+$/.test(e.elementId ?? '')),
+      ).toHaveLength(BRANCHES);
+      expect(history.filter((e) => e.type === 'element.completed' && e.elementId === 'join')).toHaveLength(1);
+      const open = await engine.listTasks({ instanceId: instance.id, state: 'created' });
+      expect(open.items.map((t) => t.elementId)).toEqual(['check']);
+    }
+    await other.close();
+  });
+});
