@@ -50,6 +50,11 @@ function taskConditions(filter: TaskFilter, now: Date): Condition[] {
   if (filter.processId !== undefined) parts.push(sql<SqlBool>`t.process_id = ${filter.processId}`);
   if (filter.elementId !== undefined) parts.push(sql<SqlBool>`t.element_id = ${filter.elementId}`);
   if (filter.text) parts.push(sql<SqlBool>`strpos(lower(t.name), lower(${filter.text})) > 0`);
+  if (filter.priorityMin !== undefined) parts.push(sql<SqlBool>`t.priority >= ${filter.priorityMin}`);
+  if (filter.priorityMax !== undefined) parts.push(sql<SqlBool>`t.priority <= ${filter.priorityMax}`);
+  for (const [name, value] of Object.entries(filter.variables ?? {})) {
+    parts.push(sql<SqlBool>`t.variables ->> ${name} = ${value}`);
+  }
   parts.push(...dueConditions(filter, now, 't'));
   return parts;
 }
@@ -69,7 +74,10 @@ function needsTaskRow(filter: TaskFilter): boolean {
     filter.instanceId !== undefined ||
     filter.processId !== undefined ||
     filter.elementId !== undefined ||
-    Boolean(filter.text)
+    Boolean(filter.text) ||
+    filter.priorityMin !== undefined ||
+    filter.priorityMax !== undefined ||
+    Object.keys(filter.variables ?? {}).length > 0
   );
 }
 
@@ -119,13 +127,24 @@ export async function inboxPage(
   limit: number,
   offset: number,
 ): Promise<Selectable<UserTasksTable>[]> {
+  const { rows } = await inboxPageQuery(shape, filter, now, limit, offset).execute(db);
+  return rows;
+}
+
+/** The statement of `inboxPage` (the benchmark EXPLAINs it). */
+export function inboxPageQuery(
+  shape: InboxShape,
+  filter: TaskFilter,
+  now: Date,
+  limit: number,
+  offset: number,
+) {
   const parts = pageParts(shape, filter, now, offset + limit);
-  const { rows } = await sql<Selectable<UserTasksTable>>`SELECT u.* FROM (
+  return sql<Selectable<UserTasksTable>>`SELECT u.* FROM (
       SELECT DISTINCT p.id, p.due_at, p.priority, p.seq FROM (${sql.join(parts, sql` UNION `)}) AS p
       ORDER BY p.due_at ASC NULLS LAST, p.priority DESC, p.seq LIMIT ${limit} OFFSET ${offset}
     ) AS p JOIN user_tasks u ON u.id = p.id
-    ORDER BY p.due_at ASC NULLS LAST, p.priority DESC, p.seq`.execute(db);
-  return rows;
+    ORDER BY p.due_at ASC NULLS LAST, p.priority DESC, p.seq`;
 }
 
 /** How many tasks the inbox filter matches: the same parts, uncut, as a union of ids. */
@@ -135,6 +154,12 @@ export async function inboxCount(
   filter: TaskFilter,
   now: Date,
 ): Promise<number> {
+  const { rows } = await inboxCountQuery(shape, filter, now).execute(db);
+  return Number(rows[0]?.total ?? 0);
+}
+
+/** The statement of `inboxCount`. */
+export function inboxCountQuery(shape: InboxShape, filter: TaskFilter, now: Date) {
   const where = and(taskConditions(filter, now));
   const keys = sql`${[...shape.candidates]}::text[]`;
   // Claimable ids straight from the candidates' index unless a filter needs the task itself.
@@ -158,9 +183,7 @@ export async function inboxCount(
         ];
   // A task offered to two of my groups is one task (UNION removes duplicates between parts).
   const total = parts.length === 1 ? sql`count(DISTINCT x.id)` : sql`count(*)`;
-  const { rows } = await sql<{ total: string | number }>`SELECT ${total} AS total FROM (${sql.join(
-    parts,
-    sql` UNION `,
-  )}) AS x`.execute(db);
-  return Number(rows[0]?.total ?? 0);
+  return sql<{
+    total: string | number;
+  }>`SELECT ${total} AS total FROM (${sql.join(parts, sql` UNION `)}) AS x`;
 }

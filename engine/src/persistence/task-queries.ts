@@ -55,6 +55,11 @@ function taskWhere(filter: TaskFilter, now: Date) {
     if (filter.dueBefore !== undefined) parts.push(eb('due_at', '<', filter.dueBefore));
     if (filter.overdue) parts.push(eb.and([eb('state', '=', 'created'), eb('due_at', '<', now)]));
     if (filter.text) parts.push(sql<SqlBool>`strpos(lower(name), lower(${filter.text})) > 0`);
+    if (filter.priorityMin !== undefined) parts.push(eb('priority', '>=', filter.priorityMin));
+    if (filter.priorityMax !== undefined) parts.push(eb('priority', '<=', filter.priorityMax));
+    for (const [name, value] of Object.entries(filter.variables ?? {})) {
+      parts.push(sql<SqlBool>`variables ->> ${name} = ${value}`);
+    }
     return eb.and(parts);
   };
 }

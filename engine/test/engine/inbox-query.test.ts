@@ -34,6 +34,8 @@ const taskArb = fc.record({
   priority: fc.constantFrom(0, 50, 50, 100),
   process: fc.constantFrom('p1', 'p2'),
   name: fc.constantFrom('Review', 'Approve', 'review order'),
+  region: fc.option(fc.constantFrom('north', 'south'), { nil: undefined }),
+  amount: fc.constantFrom(100, 1200),
 });
 
 /** Writes after the insert, so the trigger that keeps `task_candidates` is exercised too. */
@@ -74,7 +76,7 @@ async function load(database: Database, world: World): Promise<string[]> {
     const id = randomUUID();
     ids.push(id);
     await sql`INSERT INTO user_tasks (id, instance_id, definition_id, process_id, element_id, token_id, name,
-        state, assignee, owner, candidate_users, candidate_groups, due_at, priority, created_at)
+        state, assignee, owner, candidate_users, candidate_groups, due_at, priority, variables, created_at)
       VALUES (${id}, ${randomUUID()}, ${randomUUID()}, ${t.process}, 'task', 't1', ${t.name}, ${t.state},
         ${t.assignee}, ${t.owner}, ${t.users}::text[], ${t.groups}::text[], ${t.due}, ${t.priority}, ${T0})`.execute(
       db,
@@ -109,7 +111,7 @@ async function reference(
   database: Database,
   kind: 'visible' | 'claimable',
   who: { user: string; groups: string[] },
-  extra: { overdue?: boolean; processId?: string; text?: string },
+  extra: Extra,
 ): Promise<string[]> {
   const away = sql`EXISTS (SELECT 1 FROM absences a WHERE a.user_id = ${who.user} AND a.starts_at <= ${T0} AND a.ends_at > ${T0})`;
   const claimable = sql`(assignee IS NULL AND NOT ${away}
@@ -122,18 +124,33 @@ async function reference(
       AND ${extra.overdue ? sql`due_at < ${T0}` : sql`true`}
       AND ${extra.processId ? sql`process_id = ${extra.processId}` : sql`true`}
       AND ${extra.text ? sql`strpos(lower(name), lower(${extra.text})) > 0` : sql`true`}
+      AND priority >= ${extra.priorityMin ?? 0} AND priority <= ${extra.priorityMax ?? 1000}
+      AND ${extra.variables?.region ? sql`variables ->> 'region' = ${extra.variables.region}` : sql`true`}
+      AND ${extra.variables?.amount ? sql`variables ->> 'amount' = ${extra.variables.amount}` : sql`true`}
     ORDER BY due_at ASC NULLS LAST, priority DESC, seq`.execute(database.db);
   return rows.map((r) => r.id);
 }
 
-const variants = [
+interface Extra {
+  overdue?: boolean;
+  processId?: string;
+  text?: string;
+  priorityMin?: number;
+  priorityMax?: number;
+  variables?: { region?: string; amount?: string };
+}
+
+const variants: ReadonlyArray<{ limit: number; offset: number } & Extra> = [
   { limit: 50, offset: 0 },
   { limit: 3, offset: 0 },
   { limit: 3, offset: 3 },
   { limit: 4, offset: 7 },
   { limit: 5, offset: 0, overdue: true },
   { limit: 2, offset: 1, processId: 'p1', text: 'REVIEW' },
-] as const;
+  { limit: 3, offset: 0, priorityMin: 50 },
+  { limit: 3, offset: 2, priorityMin: 50, priorityMax: 50, variables: { region: 'north' } },
+  { limit: 50, offset: 0, variables: { region: 'south', amount: '1200' } },
+];
 
 describe.each(databases())('the inbox query on $name', (target) => {
   let database: Database;
@@ -160,11 +177,7 @@ describe.each(databases())('the inbox query on $name', (target) => {
           const who = { user, groups: [...world.memberships[user]] };
           for (const kind of ['visible', 'claimable'] as const) {
             for (const v of variants) {
-              const extra = {
-                overdue: 'overdue' in v ? v.overdue : undefined,
-                processId: 'processId' in v ? v.processId : undefined,
-                text: 'text' in v ? v.text : undefined,
-              };
+              const { limit: _limit, offset: _offset, ...extra } = v;
               const filter: TaskFilter = {
                 ...(kind === 'visible' ? { visibleTo: who } : { claimableBy: who }),
                 state: 'created',
@@ -199,6 +212,8 @@ describe.each(databases())('the inbox query on $name', (target) => {
           priority: 50,
           process: 'p1',
           name: 'Review',
+          region: undefined,
+          amount: 100,
         },
       ],
       changes: [],
