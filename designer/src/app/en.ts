@@ -434,6 +434,15 @@ export const en = {
   'bulk.outcome': '{succeeded} done, {failed} refused',
   'bulk.done': 'done',
   'bulk.refused': 'refused',
+  'bulk.complete': 'Complete selected',
+  'bulk.completeConfirm': 'Complete {count} tasks',
+  'bulk.completeHint': 'One form, filled once, completes every selected task.',
+  'bulk.sameFormOnly': 'Select open tasks that show the same form to complete them together',
+  'views.priorityMin': 'Priority from',
+  'views.priorityMax': 'Priority to',
+  'views.headlineName': 'Headline field',
+  'views.headlineValue': 'Value',
+  'views.filterSummary': 'Filter: {text}',
 } as const;
 
 export type MessageKey = keyof typeof en;
