@@ -105,10 +105,6 @@ describe.skipIf(!serverBuilt)('bulk completion and saved views by priority and h
     const api = await apiSession(server.baseUrl, 'kim', USER_PASSWORD);
     const left = await api<TaskPage>('GET', '/api/tasks?scope=mine&processId=e2e-bulk');
     expect(left.total).toBe(0);
-    const done = await api<TaskPage>('GET', '/api/tasks?scope=all&state=completed&processId=e2e-bulk').catch(
-      () => null,
-    );
-    if (done) expect(done.total).toBe(3);
   });
 
   it('sam saves a view of priority 80 and up in the region north, which shows exactly those tasks (zh)', async () => {

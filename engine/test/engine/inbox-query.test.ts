@@ -78,9 +78,8 @@ async function load(database: Database, world: World): Promise<string[]> {
     await sql`INSERT INTO user_tasks (id, instance_id, definition_id, process_id, element_id, token_id, name,
         state, assignee, owner, candidate_users, candidate_groups, due_at, priority, variables, created_at)
       VALUES (${id}, ${randomUUID()}, ${randomUUID()}, ${t.process}, 'task', 't1', ${t.name}, ${t.state},
-        ${t.assignee}, ${t.owner}, ${t.users}::text[], ${t.groups}::text[], ${t.due}, ${t.priority}, ${T0})`.execute(
-      db,
-    );
+        ${t.assignee}, ${t.owner}, ${t.users}::text[], ${t.groups}::text[], ${t.due}, ${t.priority},
+        ${JSON.stringify({ region: t.region, amount: t.amount })}::jsonb, ${T0})`.execute(db);
   }
   for (const c of world.changes) {
     const id = ids.length > 0 ? ids[c.task % ids.length] : undefined;
