@@ -118,6 +118,14 @@ export interface TaskFilter {
   readonly overdue?: boolean;
   /** Case-insensitive substring of the task name. */
   readonly text?: string;
+  /** Priority at least / at most this (inclusive). */
+  readonly priorityMin?: number;
+  readonly priorityMax?: number;
+  /**
+   * Task variables with these values, compared as text (`{ region: 'north', amount: '1200' }`
+   * matches `amount: 1200`): the inbox filters by its headline variables this way.
+   */
+  readonly variables?: Readonly<Record<string, string>>;
   /** `created`: newest first; `sequence`: oldest first, in creation order. */
   readonly sort?: 'due' | 'priority' | 'created' | 'sequence';
   readonly limit?: number;

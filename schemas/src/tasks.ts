@@ -126,6 +126,21 @@ export const TaskListSchema = {
 } as const;
 export type TaskList = FromSchema<typeof TaskListSchema>;
 
+/**
+ * Filters of the inbox beyond the list's own: a priority range, and headline variables' values
+ * (`headline=region=north`: the task variable `region` is `north`, compared as text; at most 5).
+ * Saved views take the same parameters (`viewFilterShape`).
+ */
+export const inboxFilterProperties = {
+  priorityMin: { type: 'integer', minimum: -1000000, maximum: 1000000 },
+  priorityMax: { type: 'integer', minimum: -1000000, maximum: 1000000 },
+  headline: {
+    type: 'array',
+    maxItems: 5,
+    items: { type: 'string', minLength: 2, maxLength: 300, pattern: '^[^=]{1,100}=' },
+  },
+} as const;
+
 export const TaskListQuerySchema = {
   $id: 'taskListQuery',
   type: 'object',
@@ -141,6 +156,7 @@ export const TaskListQuerySchema = {
     q: { type: 'string', maxLength: 200 },
     /** `created`: newest first; `sequence`: oldest first, in creation order. */
     sort: { type: 'string', enum: ['due', 'priority', 'created', 'sequence'], default: 'due' },
+    ...inboxFilterProperties,
     ...pageQueryProperties,
   },
 } as const;

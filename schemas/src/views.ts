@@ -1,6 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { usernameShape } from './auth.js';
-import { dateTimeShape, slugShape, uuidShape, variablesShape } from './common.js';
+import { inboxFilterProperties } from './tasks.js';
+import { dateTimeShape, fieldErrorShape, slugShape, uuidShape, variablesShape } from './common.js';
 
 /**
  * What a saved view filters by: the inbox's own query parameters (`GET /api/tasks`), without
@@ -17,6 +18,7 @@ export const viewFilterShape = {
     overdue: { type: 'boolean' },
     q: { type: 'string', maxLength: 200 },
     sort: { type: 'string', enum: ['due', 'priority', 'created', 'sequence'] },
+    ...inboxFilterProperties,
   },
   additionalProperties: false,
 } as const;
@@ -122,6 +124,8 @@ export const TaskBulkReportSchema = {
           code: { type: 'string' },
           status: { type: 'integer' },
           message: { type: 'string' },
+          /** Where this task's form refused the data (`FORM_DATA_INVALID`): JSON pointers into `variables`. */
+          errors: { type: 'array', items: fieldErrorShape },
         },
         required: ['taskId', 'ok'],
       },

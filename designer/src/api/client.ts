@@ -1,13 +1,14 @@
 import { ApiError, problemFromResponse } from './problem.js';
 
-export type QueryValue = string | number | boolean | undefined | null;
+export type QueryValue = string | number | boolean | undefined | null | readonly string[];
 
-/** Builds `path?query`, leaving out empty values so filters stay optional. */
+/** Builds `path?query`, leaving out empty values so filters stay optional; a list repeats its key. */
 export function withQuery(path: string, query: Record<string, QueryValue> = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
+    if (Array.isArray(value)) for (const item of value) params.append(key, item);
+    else params.set(key, String(value));
   }
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;

@@ -468,6 +468,15 @@ export const en = {
   'batches.start': 'Start batch',
   'batches.cancelMatching': 'Cancel matching as batch',
   'batches.retryMatching': 'Retry incidents as batch',
+  'bulk.complete': 'Complete selected',
+  'bulk.completeConfirm': 'Complete {count} tasks',
+  'bulk.completeHint': 'One form, filled once, completes every selected task.',
+  'bulk.sameFormOnly': 'Select open tasks that show the same form to complete them together',
+  'views.priorityMin': 'Priority from',
+  'views.priorityMax': 'Priority to',
+  'views.headlineName': 'Headline field',
+  'views.headlineValue': 'Value',
+  'views.filterSummary': 'Filter: {text}',
 } as const;
 
 export type MessageKey = keyof typeof en;

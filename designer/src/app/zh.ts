@@ -465,4 +465,13 @@ export const zh: Dictionary = {
   'batches.start': '开始批量操作',
   'batches.cancelMatching': '批量取消符合条件的实例',
   'batches.retryMatching': '批量重试符合条件的事件',
+  'bulk.complete': '完成所选',
+  'bulk.completeConfirm': '完成 {count} 项任务',
+  'bulk.completeHint': '表单只需填写一次，即可完成所有选中的任务。',
+  'bulk.sameFormOnly': '请选择使用同一表单的待办任务，才能一起完成',
+  'views.priorityMin': '优先级从',
+  'views.priorityMax': '优先级到',
+  'views.headlineName': '标题字段',
+  'views.headlineValue': '值',
+  'views.filterSummary': '筛选：{text}',
 };

@@ -322,6 +322,64 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // The inbox at scale (docs/BENCHMARKS-INBOX.md). Open tasks by assignee and by owner, in the
+  // inbox's order, so each part of the inbox is a short ordered index scan. Claimable tasks are
+  // reached through `task_candidates`: one row per open, unassigned task and candidate
+  // ('g:<group>' or 'u:<user>'), kept by a trigger in the statement that writes the task, so an
+  // array column (which a B-tree cannot order within) becomes an ordered index per candidate.
+  '0012_inbox_indexes': {
+    async up(db: Kysely<unknown>) {
+      const statements = [
+        sql`CREATE INDEX IF NOT EXISTS user_tasks_open_assignee
+          ON user_tasks (assignee, due_at, priority DESC, seq) WHERE state = 'created'`,
+        sql`CREATE INDEX IF NOT EXISTS user_tasks_open_owner
+          ON user_tasks (owner, due_at, priority DESC, seq) WHERE state = 'created' AND owner IS NOT NULL`,
+        sql`CREATE TABLE IF NOT EXISTS task_candidates (
+          task_id uuid NOT NULL REFERENCES user_tasks (id) ON DELETE CASCADE,
+          candidate text NOT NULL,
+          due_at timestamptz,
+          priority int NOT NULL,
+          seq bigint NOT NULL,
+          PRIMARY KEY (task_id, candidate)
+        )`,
+        sql`CREATE INDEX IF NOT EXISTS task_candidates_inbox
+          ON task_candidates (candidate, due_at, priority DESC, seq) INCLUDE (task_id)`,
+        sql`CREATE OR REPLACE FUNCTION baton_sync_task_candidates() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'UPDATE' THEN
+            DELETE FROM task_candidates WHERE task_id = OLD.id;
+          END IF;
+          IF NEW.state = 'created' AND NEW.assignee IS NULL THEN
+            INSERT INTO task_candidates (task_id, candidate, due_at, priority, seq)
+            SELECT NEW.id, k.candidate, NEW.due_at, NEW.priority, NEW.seq
+            FROM (SELECT 'g:' || g AS candidate FROM unnest(NEW.candidate_groups) AS g
+                  UNION SELECT 'u:' || u FROM unnest(NEW.candidate_users) AS u) AS k;
+          END IF;
+          RETURN NULL;
+        END
+        $$`,
+        sql`DROP TRIGGER IF EXISTS user_tasks_candidates_insert ON user_tasks`,
+        sql`CREATE TRIGGER user_tasks_candidates_insert AFTER INSERT ON user_tasks
+          FOR EACH ROW WHEN (NEW.state = 'created' AND NEW.assignee IS NULL)
+          EXECUTE FUNCTION baton_sync_task_candidates()`,
+        sql`DROP TRIGGER IF EXISTS user_tasks_candidates_update ON user_tasks`,
+        // Only writes that change what the table holds pay for it (a draft save does not).
+        sql`CREATE TRIGGER user_tasks_candidates_update AFTER UPDATE ON user_tasks FOR EACH ROW
+          WHEN (OLD.state IS DISTINCT FROM NEW.state OR OLD.assignee IS DISTINCT FROM NEW.assignee
+            OR OLD.candidate_groups IS DISTINCT FROM NEW.candidate_groups
+            OR OLD.candidate_users IS DISTINCT FROM NEW.candidate_users
+            OR OLD.due_at IS DISTINCT FROM NEW.due_at OR OLD.priority IS DISTINCT FROM NEW.priority)
+          EXECUTE FUNCTION baton_sync_task_candidates()`,
+        sql`INSERT INTO task_candidates (task_id, candidate, due_at, priority, seq)
+          SELECT t.id, k.candidate, t.due_at, t.priority, t.seq FROM user_tasks t
+          CROSS JOIN LATERAL (SELECT 'g:' || g AS candidate FROM unnest(t.candidate_groups) AS g
+            UNION SELECT 'u:' || u FROM unnest(t.candidate_users) AS u) AS k
+          WHERE t.state = 'created' AND t.assignee IS NULL
+          ON CONFLICT DO NOTHING`,
+      ];
+      for (const statement of statements) await statement.execute(db);
+    },
+  },
   // Listener jobs (execution and task listeners) are worker jobs like any other; these say which
   // listener a job serves, so the job API shows it. A task whose completion waits for its
   // completing listeners is in state 'completing' (the column is free text).

@@ -1,6 +1,7 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Page, Task, TaskFilter } from '../api.js';
 import { TaskNotFoundError } from '../errors.js';
+import { inboxCount, inboxPage, inboxShape } from './inbox-query.js';
 import { isUuid } from './ids.js';
 import { taskFromRow } from './rows.js';
 import type { DB } from './schema.js';
@@ -26,9 +27,9 @@ function claimable(
   ]);
 }
 
-/** The inbox query: SQL filters, a stable order (ties broken by id), and the total before paging. */
-export async function listTasks(db: Kysely<DB>, filter: TaskFilter, now: Date): Promise<Page<Task>> {
-  const where = (eb: TaskExpressions): Expression<SqlBool> => {
+/** The plain query's WHERE clause: every filter of `TaskFilter`, in SQL. */
+function taskWhere(filter: TaskFilter, now: Date) {
+  return (eb: TaskExpressions): Expression<SqlBool> => {
     const parts: Expression<SqlBool>[] = [];
     if (filter.assignee !== undefined) parts.push(eb('assignee', '=', filter.assignee));
     if (filter.visibleTo) {
@@ -54,10 +55,33 @@ export async function listTasks(db: Kysely<DB>, filter: TaskFilter, now: Date): 
     if (filter.dueBefore !== undefined) parts.push(eb('due_at', '<', filter.dueBefore));
     if (filter.overdue) parts.push(eb.and([eb('state', '=', 'created'), eb('due_at', '<', now)]));
     if (filter.text) parts.push(sql<SqlBool>`strpos(lower(name), lower(${filter.text})) > 0`);
+    if (filter.priorityMin !== undefined) parts.push(eb('priority', '>=', filter.priorityMin));
+    if (filter.priorityMax !== undefined) parts.push(eb('priority', '<=', filter.priorityMax));
+    for (const [name, value] of Object.entries(filter.variables ?? {})) {
+      parts.push(sql<SqlBool>`variables ->> ${name} = ${value}`);
+    }
     return eb.and(parts);
   };
+}
+
+/**
+ * The inbox query: SQL filters, a stable order (ties broken by creation sequence), and the total
+ * before paging. The inbox's own shape (open tasks I may see or claim, by due date) takes the
+ * indexed path of `inboxPage`/`inboxCount`; everything else is one plain filtered query.
+ */
+export async function listTasks(db: Kysely<DB>, filter: TaskFilter, now: Date): Promise<Page<Task>> {
+  const [items, total] = await Promise.all([listTaskPage(db, filter, now), countTasks(db, filter, now)]);
+  return { items, total };
+}
+
+/** One page of `listTasks`, without the total. */
+export async function listTaskPage(db: Kysely<DB>, filter: TaskFilter, now: Date): Promise<Task[]> {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), MAX_LIMIT);
   const offset = Math.max(filter.offset ?? 0, 0);
+  const inbox = inboxShape(filter);
+  if (inbox) return (await inboxPage(db, inbox, filter, now, limit, offset)).map(taskFromRow);
+
+  const where = taskWhere(filter, now);
   let query = db.selectFrom('user_tasks').selectAll().where(where);
   switch (filter.sort ?? 'due') {
     case 'due':
@@ -73,15 +97,20 @@ export async function listTasks(db: Kysely<DB>, filter: TaskFilter, now: Date): 
       query = query.orderBy('seq');
       break;
   }
-  const [rows, count] = await Promise.all([
-    query.limit(limit).offset(offset).execute(),
-    db
-      .selectFrom('user_tasks')
-      .select((eb) => eb.fn.countAll<string>().as('total'))
-      .where(where)
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(taskFromRow), total: Number(count.total) };
+  const rows = await query.limit(limit).offset(offset).execute();
+  return rows.map(taskFromRow);
+}
+
+/** The total of `listTasks`: how many tasks the filter matches, before paging. */
+export async function countTasks(db: Kysely<DB>, filter: TaskFilter, now: Date): Promise<number> {
+  const inbox = inboxShape(filter);
+  if (inbox) return inboxCount(db, inbox, filter, now);
+  const count = await db
+    .selectFrom('user_tasks')
+    .select((eb) => eb.fn.countAll<string>().as('total'))
+    .where(taskWhere(filter, now))
+    .executeTakeFirstOrThrow();
+  return Number(count.total);
 }
 
 export async function getTask(db: Kysely<DB>, id: string): Promise<Task> {

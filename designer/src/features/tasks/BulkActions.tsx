@@ -1,13 +1,23 @@
 import type { TaskBulkReport } from '@baton/schemas';
 import { useState } from 'react';
 import { api } from '../../api/client.js';
-import type { Task } from '../../api/types.js';
+import type { Task, TaskDetail } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { SchemaForm } from '../../components/forms/SchemaForm.js';
+
+/** The form the selected tasks share (all open, one form id), or null. */
+function sharedFormOf(selected: readonly string[], tasks: readonly Task[]): string | null {
+  const chosen = tasks.filter((task) => selected.includes(task.id));
+  if (chosen.length < 2 || chosen.length !== selected.length) return null;
+  const formId = chosen[0]?.formId ?? null;
+  return formId && chosen.every((task) => task.state === 'created' && task.formId === formId) ? formId : null;
+}
 
 /**
- * Claim or hand off the selected tasks at once. The server runs the same command per task and
- * answers what happened to each; the outcome list says it task by task.
+ * Claim, hand off or complete the selected tasks at once. The server runs the same command per
+ * task and answers what happened to each; the outcome list says it task by task. Completing
+ * together needs tasks that show the same form: it is filled once and sent for each of them.
  */
 export function BulkActions({
   selected,
@@ -20,6 +30,9 @@ export function BulkActions({
 }) {
   const { t } = useI18n();
   const [handingOff, setHandingOff] = useState(false);
+  // The shared form, read from the first selected task when "Complete selected" opens it.
+  const [completing, setCompleting] = useState<TaskDetail['form'] | null>(null);
+  const sharedForm = sharedFormOf(selected, tasks);
   const [toUser, setToUser] = useState('');
   const [reason, setReason] = useState('');
   // The names are kept with the report: a task handed off leaves the list the report speaks of.
@@ -33,7 +46,23 @@ export function BulkActions({
       const answer = await api.post<TaskBulkReport>('/api/tasks/bulk', { ...body, taskIds: selected });
       setReport({ answer, names });
       setHandingOff(false);
+      setCompleting(null);
       onDone();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  const openForm = async () => {
+    if (completing) {
+      setCompleting(null);
+      return;
+    }
+    setError(null);
+    try {
+      const first = await api.get<TaskDetail>(`/api/tasks/${selected[0]}`);
+      setHandingOff(false);
+      setCompleting(first.form);
     } catch (failure) {
       setError(failure);
     }
@@ -59,6 +88,32 @@ export function BulkActions({
       >
         {t('bulk.handOff')}
       </button>
+      <button
+        type="button"
+        className="btn btn-small"
+        disabled={!sharedForm}
+        title={sharedForm ? undefined : t('bulk.sameFormOnly')}
+        aria-expanded={Boolean(completing)}
+        data-testid="bulk-complete"
+        onClick={() => void openForm()}
+      >
+        {t('bulk.complete')}
+      </button>
+      {completing && sharedForm ? (
+        <div className="card bulk-form" data-testid="bulk-form">
+          <p className="muted">{t('bulk.completeHint')}</p>
+          <SchemaForm
+            schema={completing.schema}
+            uiSchema={completing.uiSchema}
+            idPrefix="bulk"
+            onSubmit={(variables) => void run({ action: 'complete', variables })}
+          >
+            <button type="submit" className="btn btn-primary">
+              {t('bulk.completeConfirm', { count: selected.length })}
+            </button>
+          </SchemaForm>
+        </div>
+      ) : null}
       {handingOff ? (
         <form
           className="inline-form"
@@ -92,7 +147,11 @@ export function BulkActions({
             {report.answer.results.map((r) => (
               <li key={r.taskId} data-testid="bulk-result" data-ok={r.ok}>
                 {report.names.get(r.taskId) ?? r.taskId}:{' '}
-                {r.ok ? t('bulk.done') : `${t('bulk.refused')} (${r.code}) ${r.message ?? ''}`}
+                {r.ok
+                  ? t('bulk.done')
+                  : `${t('bulk.refused')} (${r.code}) ${r.message ?? ''}${(r.errors ?? [])
+                      .map((e) => ` ${e.pointer}: ${e.message}`)
+                      .join(';')}`}
               </li>
             ))}
           </ul>

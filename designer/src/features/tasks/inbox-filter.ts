@@ -8,8 +8,14 @@ export interface InboxState {
   readonly tab: InboxTab;
   readonly q: string;
   readonly sort: InboxSort;
-  /** Filters only a saved view sets (a process, a step, a due date); kept until another view is picked. */
-  readonly extra: Pick<ViewFilter, 'processId' | 'elementId' | 'dueBefore'>;
+  /**
+   * Filters only a saved view sets (a process, a step, a due date, a priority range, headline
+   * values); kept until another view is picked.
+   */
+  readonly extra: Pick<
+    ViewFilter,
+    'processId' | 'elementId' | 'dueBefore' | 'priorityMin' | 'priorityMax' | 'headline'
+  >;
 }
 
 /** The `/api/tasks` query parameters of the inbox's state; a saved view stores exactly these. */
@@ -25,6 +31,9 @@ export function stateOf(f: ViewFilter): InboxState {
     ...(f.processId ? { processId: f.processId } : {}),
     ...(f.elementId ? { elementId: f.elementId } : {}),
     ...(f.dueBefore ? { dueBefore: f.dueBefore } : {}),
+    ...(f.priorityMin !== undefined ? { priorityMin: f.priorityMin } : {}),
+    ...(f.priorityMax !== undefined ? { priorityMax: f.priorityMax } : {}),
+    ...(f.headline?.length ? { headline: [...f.headline] } : {}),
   };
   return { tab, q: f.q ?? '', sort: f.sort === 'priority' ? 'priority' : 'due', extra };
 }

@@ -15,6 +15,23 @@ import { historyDto, taskDto } from '../dto.js';
 import { pageOf, problemResponses, ref } from '../shared.js';
 import { taskActionRoutes } from './task-actions.js';
 
+/** `headline=name=value` parameters as task variables to match; a name given twice is a 400. */
+function headlineFilter(headline: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!headline?.length) return undefined;
+  const variables: Record<string, string> = {};
+  headline.forEach((entry, i) => {
+    const at = entry.indexOf('=');
+    const name = entry.slice(0, at);
+    if (Object.hasOwn(variables, name)) {
+      throw problems.badRequest('VALIDATION_FAILED', `The headline variable '${name}' is given twice`, [
+        { pointer: `/headline/${i}`, message: 'given twice' },
+      ]);
+    }
+    variables[name] = entry.slice(at + 1);
+  });
+  return variables;
+}
+
 /** The inbox, one task with its form, its history, and completion. */
 export async function taskRoutes(app: FastifyInstance): Promise<void> {
   /** `scope=all`: admins, and managers of every process or of the one the query names. */
@@ -63,6 +80,9 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
         dueBefore: parseOptionalDateTime(q.dueBefore, '/dueBefore'),
         overdue: q.overdue,
         text: q.q,
+        priorityMin: q.priorityMin,
+        priorityMax: q.priorityMax,
+        variables: headlineFilter(q.headline),
         sort: q.sort ?? 'due',
         limit,
         offset,
@@ -75,7 +95,10 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
         !q.elementId &&
         !q.dueBefore &&
         !q.overdue &&
-        !q.q;
+        !q.q &&
+        q.priorityMin === undefined &&
+        q.priorityMax === undefined &&
+        !q.headline?.length;
       const count = (f: TaskFilter, same: boolean) =>
         same && plain ? null : app.engine.listTasks({ ...f, state: 'created', limit: 1 });
       const [page, mine, claimable, overdue] = await Promise.all([

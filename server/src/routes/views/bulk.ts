@@ -12,8 +12,15 @@ import { problemResponses, ref } from '../shared.js';
 type Result = TaskBulkReport['results'][number];
 
 /** The problem a single action would have answered for this error, or null for a real fault. */
-function refusalOf(error: unknown): { code: string; status: number; message: string } | null {
-  if (error instanceof HttpProblem) return { code: error.code, status: error.status, message: error.message };
+function refusalOf(error: unknown): Omit<Result, 'taskId' | 'ok'> | null {
+  if (error instanceof HttpProblem) {
+    return {
+      code: error.code,
+      status: error.status,
+      message: error.message,
+      ...(error.details.errors ? { errors: error.details.errors } : {}),
+    };
+  }
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && Object.hasOwn(ENGINE_ERROR_STATUS, code)) {
