@@ -93,6 +93,15 @@ import {
 } from './teams/absences.js';
 import type { TeamDirectory } from './teams/directory.js';
 import { type MemberLoad, teamLoad } from './teams/load.js';
+import type { BusinessCalendar } from './calendar/calendar.js';
+import {
+  CalendarNotFoundError,
+  deleteCalendar,
+  findCalendar,
+  listCalendars,
+  saveCalendar,
+  type StoredCalendar,
+} from './calendar/store.js';
 
 /** Where the engine logs; pino's shape, and `console` fits too. */
 export interface EngineLogger {
@@ -858,6 +867,28 @@ export class Engine {
   /** Open assigned tasks per person and process, for the processes the identity manages. */
   teamLoad(identity: Identity, filter: { readonly users?: readonly string[] } = {}): Promise<MemberLoad[]> {
     return read(() => teamLoad(this.#db, identity, filter, this.clock.now()));
+  }
+
+  /** Every business calendar (docs/TEAMS.md, "Working hours"). */
+  listCalendars(): Promise<StoredCalendar[]> {
+    return read(() => listCalendars(this.#db));
+  }
+
+  /** One business calendar; CalendarNotFoundError when there is none. */
+  async getCalendar(id: string): Promise<StoredCalendar> {
+    const found = await read(() => findCalendar(this.#db, id));
+    if (!found) throw new CalendarNotFoundError(id);
+    return found;
+  }
+
+  /** Creates or replaces a calendar (admins); CalendarInvalidError names each problem's pointer. */
+  saveCalendar(calendar: BusinessCalendar, identity: Identity): Promise<StoredCalendar> {
+    return this.#transact(identity, (cx) => saveCalendar(cx.trx, calendar, identity, cx.now));
+  }
+
+  /** Deletes a calendar (admins). */
+  deleteCalendar(id: string, identity: Identity): Promise<void> {
+    return this.#transact(identity, (cx) => deleteCalendar(cx.trx, id, identity));
   }
 }
 

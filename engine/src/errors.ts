@@ -30,6 +30,8 @@ export const ENGINE_ERROR_CODES = [
   'INVALID_ARGUMENT',
   'STORE_UNAVAILABLE',
   'MIGRATION_REFUSED',
+  'CALENDAR_NOT_FOUND',
+  'CALENDAR_INVALID',
 ] as const;
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 

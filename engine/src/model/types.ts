@@ -110,6 +110,8 @@ export interface ElementBase {
   readonly incoming: readonly string[];
   readonly outgoing: readonly string[];
   readonly ioMapping?: IoMapping;
+  /** `baton:calendar` (docs/TEAMS.md, "Working hours"): a calendar id, or `none`; overrides the process's. */
+  readonly calendar?: string;
 }
 
 export interface EventElement extends ElementBase {
@@ -235,6 +237,8 @@ export interface ProcessModel {
   readonly formIds: readonly string[];
   /** Camunda Forms embedded in the process (`zeebe:userTaskForm`), converted; their ids are in `formIds`. */
   readonly embeddedForms?: readonly EmbeddedForm[];
+  /** `baton:calendar` on the process: the calendar of its user tasks and duration timers. */
+  readonly calendar?: string;
 }
 
 /** An embedded Camunda Form converted to a Baton form, saved under a content-derived `formId`. */

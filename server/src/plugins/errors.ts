@@ -31,6 +31,8 @@ export const ENGINE_ERROR_STATUS: Record<EngineErrorCode, number> = {
   INVALID_ARGUMENT: 400,
   STORE_UNAVAILABLE: 503,
   MIGRATION_REFUSED: 422,
+  CALENDAR_NOT_FOUND: 404,
+  CALENDAR_INVALID: 400,
 };
 
 const TITLES: Record<number, string> = {
