@@ -106,6 +106,7 @@ import {
   ApiTokenListSchema,
   ApiTokenSchema,
 } from './tokens.js';
+import { CalendarListSchema, CalendarParamsSchema, CalendarSaveSchema, CalendarSchema } from './calendars.js';
 import {
   AbsenceCreateSchema,
   AbsenceListQuerySchema,
@@ -152,6 +153,7 @@ export * from './retention.js';
 export * from './scopes.js';
 export * from './tasks.js';
 export * from './teams.js';
+export * from './calendars.js';
 export * from './template-manifest.js';
 export * from './templates.js';
 export * from './tokens.js';
@@ -274,4 +276,8 @@ export const allSchemas = [
   ViewSaveSchema,
   TaskBulkBodySchema,
   TaskBulkReportSchema,
+  CalendarSchema,
+  CalendarListSchema,
+  CalendarSaveSchema,
+  CalendarParamsSchema,
 ] as const;

@@ -31,6 +31,7 @@ import { migrationRoutes } from './routes/migrations/index.js';
 import { notificationRoutes } from './routes/notifications/index.js';
 import { processAccessRoutes } from './routes/processes/index.js';
 import { absenceRoutes } from './routes/absences/index.js';
+import { calendarRoutes } from './routes/calendars/index.js';
 import { teamLoadRoutes } from './routes/team-load/index.js';
 import { requestRoutes } from './routes/requests/index.js';
 import { retentionRoutes } from './routes/retention/index.js';
@@ -152,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(withRouteScope(migrationRoutes, 'engine'));
   await app.register(withRouteScope(retentionRoutes, 'engine'));
   await app.register(withRouteScope(absenceRoutes, 'engine'));
+  await app.register(withRouteScope(calendarRoutes, 'engine'));
   await app.register(withRouteScope(teamLoadRoutes, 'engine'));
   await app.register(viewRoutes, { db: deps.db });
   await app.register(requestRoutes);
