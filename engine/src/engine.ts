@@ -94,6 +94,7 @@ import {
 import type { TeamDirectory } from './teams/directory.js';
 import { type MemberLoad, teamLoad } from './teams/load.js';
 import type { BusinessCalendar } from './calendar/calendar.js';
+import { NO_CALENDAR } from './calendar/property.js';
 import {
   CalendarNotFoundError,
   deleteCalendar,
@@ -703,7 +704,17 @@ export class Engine {
   // ---- monitoring ----
 
   kpis(processId: string): Promise<KpiSummary> {
-    return read(() => processKpis(this.#db, processId, this.clock.now()));
+    return read(async () => {
+      // Working time per the process's calendar (latest version), else `default` (docs/TEAMS.md).
+      const model =
+        this.#models.latestModel(processId) ??
+        ((await this.#models.refreshLatest(processId)) ? this.#models.latestModel(processId) : undefined);
+      const id = model?.calendar ?? 'default';
+      const calendars = this.#runner.calendars;
+      if (id !== NO_CALENDAR) await calendars.refresh(new Map([[id, calendars.get(id)?.version]]), this.#db);
+      const found = id === NO_CALENDAR ? undefined : calendars.get(id);
+      return processKpis(this.#db, processId, this.clock.now(), found ? { id, time: found.time } : undefined);
+    });
   }
 
   /** Local change feed: every committed change to a task or instance, after commit. */

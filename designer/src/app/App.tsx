@@ -43,6 +43,9 @@ const TemplatesPage = lazy(() =>
 );
 
 const TeamPage = lazy(() => import('../features/teams/TeamPage.js').then((m) => ({ default: m.TeamPage })));
+const CalendarsPage = lazy(() =>
+  import('../features/teams/calendars/CalendarsPage.js').then((m) => ({ default: m.CalendarsPage })),
+);
 
 type RouteTable = [pattern: string, render: (params: Record<string, string>) => ReactNode][];
 
@@ -63,6 +66,7 @@ const routes: RouteTable = [
   ['/requests', () => <RequestsPage />],
   ['/notifications', () => <NotificationsPage />],
   ['/team', () => <TeamPage />],
+  ['/team/calendars', () => <CalendarsPage />],
 ];
 
 function Redirect({ to }: { to: string }) {

@@ -181,13 +181,38 @@ export class WorkingTime {
   }
 
   /** The working stretches of one local date, as [from, to) epoch milliseconds. */
-  intervalsOn(date: LocalDate): [number, number][] {
-    if (!this.isWorkingDay(date)) return [];
-    const zone = this.calendar.timeZone;
-    return this.#hours
-      .map(([start, end]): [number, number] => [instantOf(zone, date, start), instantOf(zone, date, end)])
-      .filter(([from, to]) => to > from);
+  intervalsOn(date: LocalDate): readonly (readonly [number, number])[] {
+    return this.#day(date).intervals;
   }
+
+  /**
+   * A date's stretches and the instant its next date begins, memoized: zone conversions through
+   * `Intl` cost about 0.25 ms a day (measured: a one-year span took 85-105 ms uncached), and KPIs
+   * measure many spans over the same dates.
+   */
+  #day(date: LocalDate): {
+    readonly intervals: readonly (readonly [number, number])[];
+    readonly nextStart: number;
+  } {
+    const key = isoDate(date);
+    const known = this.#days.get(key);
+    if (known) return known;
+    const zone = this.calendar.timeZone;
+    const intervals = this.isWorkingDay(date)
+      ? this.#hours
+          .map(([start, end]) => [instantOf(zone, date, start), instantOf(zone, date, end)] as const)
+          .filter(([from, to]) => to > from)
+      : [];
+    const day = { intervals, nextStart: instantOf(zone, nextDate(date), 0) };
+    if (this.#days.size >= 20_000) this.#days.clear();
+    this.#days.set(key, day);
+    return day;
+  }
+
+  readonly #days = new Map<
+    string,
+    { readonly intervals: readonly (readonly [number, number])[]; readonly nextStart: number }
+  >();
 
   /**
    * The instant `ms` of working time after `start`. Adding 0 gives `start`; a duration that ends
@@ -226,14 +251,13 @@ export class WorkingTime {
     let total = 0;
     let date = localDateAt(this.calendar.timeZone, start);
     for (let day = 0; day <= MAX_SEARCH_DAYS; day++) {
-      const intervals = this.intervalsOn(date);
+      const { intervals, nextStart } = this.#day(date);
       for (const [open, close] of intervals) {
         total += Math.max(0, Math.min(close, end) - Math.max(open, start));
       }
-      // The next date begins after this one's local midnight; stop once it starts after `end`.
-      const next = nextDate(date);
-      if (instantOf(this.calendar.timeZone, next, 0) >= end) return total;
-      date = next;
+      // Stop once the next date begins at or after `end`.
+      if (nextStart >= end) return total;
+      date = nextDate(date);
     }
     throw new WorkingTimeError(`a span longer than ${MAX_SEARCH_DAYS} days is not measured in working time`);
   }

@@ -78,6 +78,8 @@ export function instantOf(timeZone: string, date: LocalDate, minutes: number): n
   const local = Date.UTC(date.year, date.month - 1, date.day, 0, minutes);
   const before = offsetAt(timeZone, local - DAY_MS);
   const after = offsetAt(timeZone, local + DAY_MS);
+  // No change of offset within a day either side (most days, and every day of fixed zones).
+  if (before === after && offsetAt(timeZone, local - before) === before) return local - before;
   const earlier = local - before;
   const later = local - after;
   const earlierValid = offsetAt(timeZone, earlier) === before;

@@ -187,6 +187,24 @@ describe.each(databases())('business time on $name', (target) => {
       ]);
     });
 
+    it('reports the cycle time in working time beside wall-clock time, per the process calendar', async () => {
+      // given an instance started Friday 16:00 and completed Tuesday 10:00 (Monday is a holiday)
+      const clock = new VirtualClock(new Date('2026-01-09T16:00:00.000Z'));
+      const { engine } = await testEngine(database, { clock });
+      await engine.saveCalendar(OPS, SYSTEM);
+      await engine.deploy(bpmnFile([slaProcess('ops', 'PT40H')]));
+      const instance = await engine.startInstance({ processId: 'sla' }, SYSTEM);
+      clock.set(new Date('2026-01-13T10:00:00.000Z'));
+      await engine.completeTask((await onlyOpenTask(engine, instance.id)).id, {}, SYSTEM);
+      // when the KPIs are read
+      const kpis = await engine.kpis('sla');
+      // then wall-clock is 90 hours and working time 3 (Friday 2, Tuesday 1)
+      expect(kpis.completed).toBe(1);
+      expect(kpis.avgCycleMs).toBe(90 * HOUR);
+      expect(kpis.calendarId).toBe('ops');
+      expect(kpis.avgWorkingCycleMs).toBe(3 * HOUR);
+    });
+
     it('refuses at deploy a calendar on a timer cycle or on an element it would not change', async () => {
       const { engine } = await testEngine(database);
       const attempt = engine.deploy(
