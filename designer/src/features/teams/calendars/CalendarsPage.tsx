@@ -43,22 +43,33 @@ export function CalendarsPage() {
       {calendars.loading && !calendars.data ? <Loading /> : null}
       <div className="card">
         <h2>{t('calendars.list')}</h2>
-        <ul data-testid="calendar-list">
-          {calendars.data?.items.map((c) => (
-            <li key={c.id}>
-              <a
-                href={href(`/team/calendars?id=${encodeURIComponent(c.id)}`)}
-                aria-current={c.id === selected ? 'page' : undefined}
-              >
-                {c.name}
-              </a>{' '}
-              <span className="muted">
-                {c.id} · {c.timeZone} ·{' '}
-                {t('calendars.count', { holidays: c.holidays.length, makeUp: c.makeUpDays.length })}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <table className="table" data-testid="calendar-list">
+          <thead>
+            <tr>
+              <th>{t('calendars.name')}</th>
+              <th>{t('calendars.id')}</th>
+              <th>{t('calendars.timeZone')}</th>
+              <th>{t('calendars.holidays')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {calendars.data?.items.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  <a
+                    href={href(`/team/calendars?id=${encodeURIComponent(c.id)}`)}
+                    aria-current={c.id === selected ? 'page' : undefined}
+                  >
+                    {c.name}
+                  </a>
+                </td>
+                <td>{c.id}</td>
+                <td>{c.timeZone}</td>
+                <td>{t('calendars.count', { holidays: c.holidays.length, makeUp: c.makeUpDays.length })}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
         {mayEdit ? (
           <form onSubmit={create} className="inline">
             <label>
