@@ -315,6 +315,10 @@ export interface KpiSummary {
   readonly completed: number;
   readonly avgCycleMs: number | null;
   readonly p90CycleMs: number | null;
+  /** The calendar working time is counted in: the process's `baton:calendar`, else `default`. */
+  readonly calendarId: string | null;
+  /** Average cycle time in working time (recent completed instances); null without a calendar or any. */
+  readonly avgWorkingCycleMs: number | null;
   readonly overdueTasks: number;
   readonly escalations: number;
   readonly workload: readonly {

@@ -9,6 +9,7 @@ import {
 import { PREPARE } from './database.js';
 import { type CachedTask, InstanceCache } from './instance-cache.js';
 import { DecisionCache } from './dmn/store.js';
+import { CalendarCache } from './calendar/cache.js';
 import type { ModelCache } from './model-cache.js';
 import type { ProcessModel } from './model/types.js';
 import { type Guard, buildWritePlan, netEffects } from './persistence/write-plan.js';
@@ -87,6 +88,8 @@ export class CommandRunner {
 
   /** The latest version of each decision business rule tasks asked for. */
   readonly decisions = new DecisionCache();
+  /** Business calendars for elements that count working time (docs/TEAMS.md). */
+  readonly calendars = new CalendarCache();
 
   constructor(readonly models: ModelCache) {}
 
@@ -247,6 +250,8 @@ export class CommandRunner {
     // Decisions served to the step, by id -> version (undefined: none known): checked against the
     // database after the step, since a business rule task runs the latest version there is.
     const served = new Map<string, number | undefined>();
+    // Calendars served to the step, by id -> version, checked the same way.
+    const calendars = new Map<string, number | undefined>();
     const ctx: StepContext = {
       now: cx.now,
       newId: randomUUID,
@@ -261,10 +266,16 @@ export class CommandRunner {
         served.set(decisionId, found?.version);
         return found;
       },
+      findCalendar: (calendarId) => {
+        const found = this.calendars.get(calendarId);
+        calendars.set(calendarId, found?.version);
+        return found?.time;
+      },
     };
     const result = step(model, state, command, ctx);
-    if (missing.size === 0 && served.size === 0) return result;
+    if (missing.size === 0 && served.size === 0 && calendars.size === 0) return result;
     let loaded = await this.decisions.refresh(served, cx.trx);
+    loaded = (await this.calendars.refresh(calendars, cx.trx)) || loaded;
     for (const processId of missing) loaded = (await this.models.refreshLatest(processId, cx.trx)) || loaded;
     return loaded ? step(model, state, command, ctx) : result;
   }

@@ -114,6 +114,16 @@ import {
 } from './teams/absences.js';
 import type { TeamDirectory } from './teams/directory.js';
 import { type MemberLoad, teamLoad } from './teams/load.js';
+import type { BusinessCalendar } from './calendar/calendar.js';
+import { NO_CALENDAR } from './calendar/property.js';
+import {
+  CalendarNotFoundError,
+  deleteCalendar,
+  findCalendar,
+  listCalendars,
+  saveCalendar,
+  type StoredCalendar,
+} from './calendar/store.js';
 
 /** Where the engine logs; pino's shape, and `console` fits too. */
 export interface EngineLogger {
@@ -928,7 +938,17 @@ export class Engine {
   // ---- monitoring ----
 
   kpis(processId: string): Promise<KpiSummary> {
-    return read(() => processKpis(this.#db, processId, this.clock.now()));
+    return read(async () => {
+      // Working time per the process's calendar (latest version), else `default` (docs/TEAMS.md).
+      const model =
+        this.#models.latestModel(processId) ??
+        ((await this.#models.refreshLatest(processId)) ? this.#models.latestModel(processId) : undefined);
+      const id = model?.calendar ?? 'default';
+      const calendars = this.#runner.calendars;
+      if (id !== NO_CALENDAR) await calendars.refresh(new Map([[id, calendars.get(id)?.version]]), this.#db);
+      const found = id === NO_CALENDAR ? undefined : calendars.get(id);
+      return processKpis(this.#db, processId, this.clock.now(), found ? { id, time: found.time } : undefined);
+    });
   }
 
   /** Local change feed: every committed change to a task or instance, after commit. */
@@ -1108,6 +1128,28 @@ export class Engine {
   /** Open assigned tasks per person and process, for the processes the identity manages. */
   teamLoad(identity: Identity, filter: { readonly users?: readonly string[] } = {}): Promise<MemberLoad[]> {
     return read(() => teamLoad(this.#db, identity, filter, this.clock.now()));
+  }
+
+  /** Every business calendar (docs/TEAMS.md, "Working hours"). */
+  listCalendars(): Promise<StoredCalendar[]> {
+    return read(() => listCalendars(this.#db));
+  }
+
+  /** One business calendar; CalendarNotFoundError when there is none. */
+  async getCalendar(id: string): Promise<StoredCalendar> {
+    const found = await read(() => findCalendar(this.#db, id));
+    if (!found) throw new CalendarNotFoundError(id);
+    return found;
+  }
+
+  /** Creates or replaces a calendar (admins); CalendarInvalidError names each problem's pointer. */
+  saveCalendar(calendar: BusinessCalendar, identity: Identity): Promise<StoredCalendar> {
+    return this.#transact(identity, (cx) => saveCalendar(cx.trx, calendar, identity, cx.now));
+  }
+
+  /** Deletes a calendar (admins). */
+  deleteCalendar(id: string, identity: Identity): Promise<void> {
+    return this.#transact(identity, (cx) => deleteCalendar(cx.trx, id, identity));
   }
 }
 

@@ -33,6 +33,8 @@ export const ENGINE_ERROR_CODES = [
   'BATCH_NOT_FOUND',
   'BATCH_STATE_CONFLICT',
   'STATE_FORMAT_UNSUPPORTED',
+  'CALENDAR_NOT_FOUND',
+  'CALENDAR_INVALID',
 ] as const;
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 

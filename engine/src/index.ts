@@ -116,3 +116,17 @@ export {
   type TeamDirectory,
   type TeamMember,
 } from './teams/index.js';
+export {
+  type BusinessCalendar,
+  CALENDAR_LIMITS,
+  type CalendarDay,
+  type CalendarIssue,
+  checkCalendar,
+  MAX_SEARCH_DAYS,
+  type WorkingHours,
+  WorkingTime,
+  WorkingTimeError,
+} from './calendar/calendar.js';
+export { CALENDAR_PROPERTY } from './calendar/property.js';
+export { CN_CALENDAR, DEFAULT_CALENDAR } from './calendar/seeds.js';
+export { CalendarInvalidError, CalendarNotFoundError, type StoredCalendar } from './calendar/store.js';

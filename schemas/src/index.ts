@@ -117,6 +117,7 @@ import {
   ApiTokenListSchema,
   ApiTokenSchema,
 } from './tokens.js';
+import { CalendarListSchema, CalendarParamsSchema, CalendarSaveSchema, CalendarSchema } from './calendars.js';
 import {
   AbsenceCreateSchema,
   AbsenceListQuerySchema,
@@ -166,6 +167,7 @@ export * from './retention.js';
 export * from './scopes.js';
 export * from './tasks.js';
 export * from './teams.js';
+export * from './calendars.js';
 export * from './template-manifest.js';
 export * from './templates.js';
 export * from './tokens.js';
@@ -299,4 +301,8 @@ export const allSchemas = [
   BatchDryRunSchema,
   BatchListQuerySchema,
   BatchListSchema,
+  CalendarSchema,
+  CalendarListSchema,
+  CalendarSaveSchema,
+  CalendarParamsSchema,
 ] as const;

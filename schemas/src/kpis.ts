@@ -10,6 +10,8 @@ export const KpiSummarySchema = {
     completed: { type: 'integer' },
     avgCycleMs: { type: ['number', 'null'] },
     p90CycleMs: { type: ['number', 'null'] },
+    calendarId: { type: ['string', 'null'] },
+    avgWorkingCycleMs: { type: ['number', 'null'], description: 'average cycle time in working time' },
     overdueTasks: { type: 'integer' },
     escalations: { type: 'integer' },
     workload: {
@@ -32,6 +34,8 @@ export const KpiSummarySchema = {
     'completed',
     'avgCycleMs',
     'p90CycleMs',
+    'calendarId',
+    'avgWorkingCycleMs',
     'overdueTasks',
     'escalations',
     'workload',

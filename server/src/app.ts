@@ -34,6 +34,7 @@ import { adHocRoutes } from './routes/adhoc/index.js';
 import { notificationRoutes } from './routes/notifications/index.js';
 import { processAccessRoutes } from './routes/processes/index.js';
 import { absenceRoutes } from './routes/absences/index.js';
+import { calendarRoutes } from './routes/calendars/index.js';
 import { teamLoadRoutes } from './routes/team-load/index.js';
 import { requestRoutes } from './routes/requests/index.js';
 import { retentionRoutes } from './routes/retention/index.js';
@@ -157,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(withRouteScope(adHocRoutes, 'engine'));
   await app.register(withRouteScope(retentionRoutes, 'engine'));
   await app.register(withRouteScope(absenceRoutes, 'engine'));
+  await app.register(withRouteScope(calendarRoutes, 'engine'));
   await app.register(withRouteScope(teamLoadRoutes, 'engine'));
   await app.register(withRouteScope(batchRoutes, 'engine'));
   await app.register(viewRoutes, { db: deps.db });

@@ -5,7 +5,7 @@ import { expenseProcess, reviewFormSchema, startFormSchema } from './fixtures/bp
 import { expenseTemplate } from './fixtures/template.js';
 import { dialects } from './support/databases.js';
 import { createTestApp, type Session, type TestApp } from './support/test-app.js';
-import { SYSTEM, systemIdentity } from '@baton/engine';
+import { DEFAULT_CALENDAR, SYSTEM, systemIdentity } from '@baton/engine';
 
 /** start -> a service task for external workers -> end: jobs and incidents for the operator rows. */
 const matrixChargeProcess = `<?xml version="1.0" encoding="UTF-8"?>
@@ -666,6 +666,37 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       },
     },
     { method: 'GET', route: '/api/team-load', allowed: MANAGE },
+    // Business calendars: everyone signed in reads them; only admins change them.
+    { method: 'GET', route: '/api/calendars', allowed: SIGNED },
+    {
+      method: 'GET',
+      route: '/api/calendars/:id',
+      allowed: SIGNED,
+      url: async () => '/api/calendars/default',
+    },
+    {
+      method: 'PUT',
+      route: '/api/calendars/:id',
+      allowed: ADMIN,
+      url: async (u) => `/api/calendars/matrix-${u}`,
+      body: () => ({
+        name: 'Matrix',
+        timeZone: 'Europe/Berlin',
+        workingDays: [1, 2, 3, 4, 5],
+        hours: [{ start: '09:00', end: '17:00' }],
+        holidays: [],
+        makeUpDays: [],
+      }),
+    },
+    {
+      method: 'DELETE',
+      route: '/api/calendars/:id',
+      allowed: ADMIN,
+      url: async (u) => {
+        await t.engine.saveCalendar({ ...DEFAULT_CALENDAR, id: `gone-${u}` }, SYSTEM);
+        return `/api/calendars/gone-${u}`;
+      },
+    },
     // Saved views are each person's own (a token may read them); another's view is not found.
     { method: 'GET', route: '/api/views', allowed: SIGNED },
     {

@@ -46,6 +46,9 @@ const TemplatesPage = lazy(() =>
 );
 
 const TeamPage = lazy(() => import('../features/teams/TeamPage.js').then((m) => ({ default: m.TeamPage })));
+const CalendarsPage = lazy(() =>
+  import('../features/teams/calendars/CalendarsPage.js').then((m) => ({ default: m.CalendarsPage })),
+);
 
 type RouteTable = [pattern: string, render: (params: Record<string, string>) => ReactNode][];
 
@@ -67,6 +70,7 @@ const routes: RouteTable = [
   ['/notifications', () => <NotificationsPage />],
   ['/team', () => <TeamPage />],
   ['/batches', () => <BatchesPage />],
+  ['/team/calendars', () => <CalendarsPage />],
 ];
 
 function Redirect({ to }: { to: string }) {

@@ -9,6 +9,7 @@ import { instantiatingTargets, messageStartIds } from './compile-instantiate.js'
 import { validateStructure } from './validate-structure.js';
 import { checkListenerPlacement } from './compile-listeners.js';
 import { checkUnsupportedExtensions } from './zeebe-extensions.js';
+import { readCalendarProperty, withCalendar } from '../calendar/property.js';
 
 /**
  * Flow elements that do not change how a process runs and are therefore skipped: data objects and
@@ -127,7 +128,7 @@ export function compileProcess(
   const elements: Record<string, Element> = {};
   for (const { node, kind, parentId, parentKind, laneName } of collected) {
     const id = node.id ?? '';
-    elements[id] = compileElement(node, kind, {
+    elements[id] = compiledWithCalendar(node, kind, {
       parentId,
       parentKind,
       incoming: incoming.get(id) ?? [],
@@ -158,6 +159,7 @@ export function compileProcess(
     linkTargets: buildLinkTargets(elements, issues),
     formIds: collectFormIds(elements),
     embeddedForms: embeddedForms.length > 0 ? embeddedForms : undefined,
+    calendar: readCalendarProperty(process, issues),
   });
   validateStructure(model, issues, nextToRejected);
   checkListenerPlacement(model, issues);
@@ -312,4 +314,9 @@ function kindLabel(type: string): string {
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase();
   return `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words} (${type})`;
+}
+
+/** An element with its `baton:calendar` (working hours, docs/TEAMS.md). */
+function compiledWithCalendar(node: ModdleNode, kind: ElementKind, context: NodeContext): Element {
+  return withCalendar(compileElement(node, kind, context), node, context.issues);
 }

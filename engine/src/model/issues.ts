@@ -23,6 +23,8 @@ export type DeployIssueCode =
   | 'task.retries-invalid'
   | 'task.schedule-invalid'
   | 'task.assignment-invalid'
+  | 'calendar.invalid'
+  | 'calendar.unsupported'
   | 'io-mapping.invalid'
   | 'script.missing'
   | 'call.process-missing'

@@ -143,6 +143,8 @@ export interface ElementBase {
   readonly ioMapping?: IoMapping;
   /** `zeebe:executionListeners`: jobs run before the element's behaviour (start) and after it completes (end). */
   readonly executionListeners?: ExecutionListeners;
+  /** `baton:calendar` (docs/TEAMS.md, "Working hours"): a calendar id, or `none`; overrides the process's. */
+  readonly calendar?: string;
 }
 
 export interface EventElement extends ElementBase {
@@ -304,6 +306,8 @@ export interface ProcessModel {
   readonly formIds: readonly string[];
   /** Camunda Forms embedded in the process (`zeebe:userTaskForm`), converted; their ids are in `formIds`. */
   readonly embeddedForms?: readonly EmbeddedForm[];
+  /** `baton:calendar` on the process: the calendar of its user tasks and duration timers. */
+  readonly calendar?: string;
 }
 
 /** An embedded Camunda Form converted to a Baton form, saved under a content-derived `formId`. */

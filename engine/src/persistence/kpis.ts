@@ -1,12 +1,28 @@
 import { type Kysely, sql } from 'kysely';
 import type { KpiSummary } from '../api.js';
+import type { WorkingTime } from '../calendar/calendar.js';
 import type { DB } from './schema.js';
 
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
-/** Per-process figures for the manager view, computed in SQL. */
-export async function processKpis(db: Kysely<DB>, processId: string, now: Date): Promise<KpiSummary> {
-  const [cycle, overdue, escalations, workload, perElement] = await Promise.all([
+/**
+ * How many recent completed instances the working-time average reads: it is computed in
+ * JavaScript (a calendar's holidays are data, not SQL), so it is bounded. Spans over a year are
+ * left out of it (each day of a span costs a calendar lookup).
+ */
+export const WORKING_TIME_SAMPLE = 200;
+
+/**
+ * Per-process figures for the manager view, computed in SQL; the working-time average (docs/TEAMS.md,
+ * "Working hours") over the WORKING_TIME_SAMPLE most recently completed instances on `working`.
+ */
+export async function processKpis(
+  db: Kysely<DB>,
+  processId: string,
+  now: Date,
+  calendar?: { readonly id: string; readonly time: WorkingTime },
+): Promise<KpiSummary> {
+  const [cycle, overdue, escalations, workload, perElement, recent] = await Promise.all([
     sql<{ running: string; completed: string; avg_ms: number | null; p90_ms: number | null }>`
       SELECT count(*) FILTER (WHERE status = 'active') AS running,
         count(*) FILTER (WHERE status = 'completed') AS completed,
@@ -38,7 +54,16 @@ export async function processKpis(db: Kysely<DB>, processId: string, now: Date):
       ) e
       WHERE i.process_id = ${processId} AND c.type IN ('element.completed', 'element.terminated')
       GROUP BY c.element_id`.execute(db),
+    calendar
+      ? sql<{ started_at: Date; ended_at: Date }>`SELECT started_at, ended_at FROM instances
+          WHERE process_id = ${processId} AND status = 'completed'
+            AND ended_at - started_at <= interval '366 days'
+          ORDER BY ended_at DESC LIMIT ${WORKING_TIME_SAMPLE}`.execute(db)
+      : Promise.resolve({ rows: [] }),
   ]);
+  const spans = recent.rows.map(
+    (row) => calendar?.time.between(new Date(row.started_at), new Date(row.ended_at)) ?? 0,
+  );
   const figures = cycle.rows[0];
   const timePerElement: Record<string, number> = {};
   for (const row of perElement.rows) timePerElement[row.element_id] = Math.round(Number(row.avg_ms));
@@ -48,6 +73,8 @@ export async function processKpis(db: Kysely<DB>, processId: string, now: Date):
     completed: Number(figures?.completed ?? 0),
     avgCycleMs: num(figures?.avg_ms),
     p90CycleMs: num(figures?.p90_ms),
+    calendarId: calendar?.id ?? null,
+    avgWorkingCycleMs: spans.length > 0 ? Math.round(spans.reduce((a, b) => a + b, 0) / spans.length) : null,
     overdueTasks: Number(overdue.rows[0]?.n ?? 0),
     escalations: Number(escalations.rows[0]?.n ?? 0),
     workload: workload.rows.map((row) => ({

@@ -279,6 +279,32 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  '0008_business_calendars': {
+    async up(db: Kysely<unknown>) {
+      // Business calendars (docs/TEAMS.md, "Working hours"); `definition` holds working days,
+      // hours, holidays and make-up days. The seeds are data: admins edit or delete them.
+      await runStatements(
+        db,
+        `
+        CREATE TABLE IF NOT EXISTS business_calendars (
+          id text PRIMARY KEY,
+          name text NOT NULL,
+          time_zone text NOT NULL,
+          definition jsonb NOT NULL,
+          version int NOT NULL DEFAULT 1,
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          updated_by text
+        );
+      `,
+      );
+      for (const calendar of SEED_CALENDARS) {
+        const { id, name, timeZone, ...definition } = calendar;
+        await sql`INSERT INTO business_calendars (id, name, time_zone, definition)
+          VALUES (${id}, ${name}, ${timeZone}, ${JSON.stringify(definition)}::jsonb)
+          ON CONFLICT (id) DO NOTHING`.execute(db);
+      }
+    },
+  },
   // Batch operations (engine/src/batches): a batch and one item per instance it selected. Items
   // are claimed FOR UPDATE SKIP LOCKED in the transaction that processes them, so an item is done
   // (or failed) exactly once, whichever engine process gets it.

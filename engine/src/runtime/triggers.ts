@@ -1,9 +1,11 @@
+import { type WorkingTime, WorkingTimeError } from '../calendar/calendar.js';
 import { nextCycleDue, timerDue } from '../expressions/timer.js';
 import { ExpressionError } from '../errors.js';
 import type { Element, EventDefinition, Expr, TimerDefinition } from '../model/types.js';
 import type { Execution } from './execution.js';
 import type { JsonValue, TriggerEntry } from './types.js';
 import { evaluateIn } from './variables.js';
+import { workingTimeOf } from './working-time.js';
 
 /**
  * Timer jobs and message/signal subscriptions that wait for an event on someone's behalf: an
@@ -71,7 +73,13 @@ function armDefinition(
     case 'timer': {
       const value = timerValue(exec, event.timer, scopeId);
       // Out-of-range or too-frequent values from FEEL or variables end here as an incident.
-      const due = timerDue(event.timer.type, value, exec.now);
+      const working =
+        event.timer.type === 'duration'
+          ? workingTimeOf(exec.ctx, exec.index.model, exec.index.element(elementId))
+          : undefined;
+      const due = working
+        ? workingDue(working, value, exec.now)
+        : timerDue(event.timer.type, value, exec.now);
       if (typeof due === 'string')
         throw new ExpressionError(
           exprText(event.timer.expr),
@@ -211,4 +219,18 @@ function text(value: JsonValue, expr: Expr, what: string): string {
 
 function exprText(expr: Expr): string {
   return expr.feel ? expr.source : expr.value;
+}
+
+/** A timer duration counted in working time (docs/TEAMS.md, "Working hours"); a string is the problem. */
+function workingDue(
+  working: WorkingTime,
+  value: string,
+  now: Date,
+): { dueAt: Date; remaining: null } | string {
+  try {
+    return { dueAt: working.add(now, working.durationMs(value)), remaining: null };
+  } catch (error) {
+    if (error instanceof WorkingTimeError) return error.message;
+    throw error;
+  }
 }

@@ -1,3 +1,4 @@
+import type { WorkingTime } from '../calendar/calendar.js';
 import type { DeployedDecision } from '../dmn/types.js';
 import type { ProcessModel } from '../model/types.js';
 
@@ -202,6 +203,8 @@ export interface StepContext {
   findProcess?(processId: string): ProcessModel | undefined;
   /** Look up the latest deployed version of a DMN decision for business rule tasks; undefined if none. */
   findDecision?(decisionId: string): DeployedDecision | undefined;
+  /** A business calendar by id, for elements that count working time; undefined if none. */
+  findCalendar?(calendarId: string): WorkingTime | undefined;
 }
 
 export type Command =

@@ -34,6 +34,8 @@ export const ENGINE_ERROR_STATUS: Record<EngineErrorCode, number> = {
   BATCH_NOT_FOUND: 404,
   BATCH_STATE_CONFLICT: 409,
   STATE_FORMAT_UNSUPPORTED: 409,
+  CALENDAR_NOT_FOUND: 404,
+  CALENDAR_INVALID: 400,
 };
 
 const TITLES: Record<number, string> = {

@@ -2,6 +2,7 @@ import { createEngine, type Engine, VirtualClock } from '@baton/engine';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { serverTeamDirectory } from '../../src/persistence/team-directory.js';
 import { serverConfig } from '../../src/config.js';
 import { migrateServer } from '../../src/persistence/migrations.js';
 import { createStore } from '../../src/persistence/store.js';
@@ -75,7 +76,13 @@ export interface Harness {
 export async function startHarness(dialect: Dialect = 'pglite'): Promise<Harness> {
   const { database, drop } = await openTestDatabase(dialect);
   const clock = new VirtualClock(T0);
-  const engine = await createEngine({ database, clock, workerId: 'templates-test' });
+  // The server's team directory, as in production: assignment strategies pick among group members.
+  const engine = await createEngine({
+    database,
+    clock,
+    workerId: 'templates-test',
+    directory: serverTeamDirectory,
+  });
   await migrateServer(database.db);
   const store = createStore(database.db);
   const setup = await ensureFirstStart(store, { adminPassword: 'admin-password-1', demo: true });

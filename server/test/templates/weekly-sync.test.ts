@@ -95,6 +95,28 @@ describe.each(dialects())('weekly sync template on %s', (dialect) => {
     ]);
   });
 
+  it('counts the update deadline in working days: called on a Friday, it falls on Tuesday', async () => {
+    const [lee, sam] = await Promise.all([h.as('lee'), h.as('sam')]);
+    // given the clock on a Friday at 10:00 (UTC, the default calendar's zone)
+    const now = h.clock.now();
+    const friday = new Date(now);
+    friday.setUTCDate(now.getUTCDate() + ((5 - now.getUTCDay() + 7) % 7 || 7));
+    friday.setUTCHours(10, 0, 0, 0);
+    await h.advance(friday.getTime() - now.getTime());
+    // when the sync is called by hand and planned
+    const id = await start(lee, 'weekly-sync');
+    await complete(lee, await theTask(lee, id, 'Task_planSync'), { facilitator: 'lee', members: ['sam'] });
+    // then sam's update is due two working days later: Tuesday 10:00, not Sunday
+    const update = await theTask(sam, id, 'Task_fileUpdate');
+    const tuesday = new Date(h.clock.now().getTime() + 4 * DAY);
+    tuesday.setUTCHours(10, 0, 0, 0);
+    expect(update.dueAt).toBe(tuesday.toISOString());
+    // and the deadline does not pass over the weekend
+    await h.advance(2 * DAY);
+    expect((await theTask(sam, id, 'Task_fileUpdate')).id).toBe(update.id);
+    await complete(sam, update, { progress: 'Filed on Monday' });
+  });
+
   it('can be called by hand and closes without action items', async () => {
     const [lee, maya, sam] = await Promise.all([h.as('lee'), h.as('maya'), h.as('sam')]);
     const id = await start(lee, 'weekly-sync');

@@ -45,6 +45,9 @@ describe.each(dialects())('work request template on %s', (dialect) => {
 
     // when lee asks a question (a question is required), sam answers and it returns to triage
     const triage = await theTask(lee, id, 'Task_triage');
+    // (assigned by load to a present lead, not left for someone to claim; it stays the leads' task)
+    expect(triage.assignee).toBe('lee');
+    expect(triage.candidateGroups).toEqual(['leads']);
     await rejects(lee, triage, { triageDecision: 'needInfo' }, ['/question']);
     await complete(lee, triage, { triageDecision: 'needInfo', question: 'Which signup fields do you need?' });
     await complete(sam, await theTask(sam, id, 'Task_provideInfo'), {

@@ -73,6 +73,7 @@ function KpiBody({ kpis, xml }: { kpis: Kpis; xml: string }) {
     [t('kpi.running'), String(kpis.running)],
     [t('kpi.completed'), String(kpis.completed)],
     [t('kpi.avgCycle'), formatDuration(kpis.avgCycleMs)],
+    [t('kpi.avgWorkingCycle', { calendar: kpis.calendarId ?? '—' }), formatDuration(kpis.avgWorkingCycleMs)],
     [t('kpi.p90Cycle'), formatDuration(kpis.p90CycleMs)],
     [t('kpi.overdue'), String(kpis.overdueTasks)],
     [t('kpi.escalations'), String(kpis.escalations)],

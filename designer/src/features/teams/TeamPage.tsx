@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useAuth } from '../../app/auth.js';
 import { useI18n } from '../../app/i18n.js';
+import { href } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Loading } from '../../components/Loading.js';
@@ -28,6 +29,9 @@ export function TeamPage() {
     <section className="page" data-testid="team">
       <div className="page-head">
         <h1>{t('teams.title')}</h1>
+        <a href={href('/team/calendars')} data-testid="calendars-link">
+          {t('calendars.link')}
+        </a>
       </div>
       <AbsenceForm onSaved={() => absences.reload(true)} />
       <div className="card">

@@ -1,3 +1,4 @@
+import { type WorkingTime, WorkingTimeError } from '../../calendar/calendar.js';
 import { parseDateTime } from '../../expressions/timer.js';
 import { ExpressionError } from '../../errors.js';
 import type { ActivityElement, Expr } from '../../model/types.js';
@@ -6,6 +7,7 @@ import type { Execution, LiveToken } from '../execution.js';
 import { hasListeners, runListener } from '../listeners.js';
 import type { JsonValue, NewUserTask, TaskCorrections } from '../types.js';
 import { evaluateIn, visibleVariables } from '../variables.js';
+import { workingTimeOf } from '../working-time.js';
 
 const DEFAULT_PRIORITY = 50;
 
@@ -44,8 +46,11 @@ export function evaluateTask(
   if (!assignee && candidateUsers.length === 0 && candidateGroups.length === 0 && spec.laneName) {
     candidateGroups = [spec.laneName];
   }
-  const dueAt = date(evaluate(spec.dueDate), spec.dueDate);
-  const followUpAt = date(evaluate(spec.followUpDate), spec.followUpDate);
+  // With a business calendar, a due or follow-up date may be a duration of working time from now.
+  const working =
+    spec.dueDate || spec.followUpDate ? workingTimeOf(exec.ctx, exec.index.model, element) : undefined;
+  const dueAt = date(evaluate(spec.dueDate), spec.dueDate, exec.now, working);
+  const followUpAt = date(evaluate(spec.followUpDate), spec.followUpDate, exec.now, working);
   const priority = priorityOf(evaluate(spec.priority), spec.priority);
   const task: EvaluatedTask = {
     name: element.name ?? element.id,
@@ -123,8 +128,16 @@ function list(value: JsonValue): string[] {
   return items.map((item) => optionalText(item)).filter((item): item is string => item !== null);
 }
 
-function date(value: JsonValue, expr: Expr | undefined): Date | null {
+function date(value: JsonValue, expr: Expr | undefined, now: Date, working?: WorkingTime): Date | null {
   if (value === null || value === '') return null;
+  if (working && typeof value === 'string' && value.startsWith('P')) {
+    try {
+      return working.add(now, working.durationMs(value));
+    } catch (error) {
+      if (error instanceof WorkingTimeError) throw new ExpressionError(source(expr), error.message);
+      throw error;
+    }
+  }
   if (typeof value === 'string') {
     const parsed =
       parseDateTime(value) ?? (/^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : null);

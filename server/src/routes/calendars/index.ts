@@ -1,0 +1,100 @@
+import { CalendarInvalidError, type StoredCalendar } from '@baton/engine';
+import type { CalendarParams, CalendarSave } from '@baton/schemas';
+import type { FastifyInstance } from 'fastify';
+import { identityOf } from '../../auth/identity.js';
+import { requireUser } from '../../auth/permissions.js';
+import { problems } from '../../errors.js';
+import { problemResponses, ref } from '../shared.js';
+
+function calendarDto(calendar: StoredCalendar) {
+  return {
+    id: calendar.id,
+    name: calendar.name,
+    timeZone: calendar.timeZone,
+    workingDays: [...calendar.workingDays],
+    hours: calendar.hours.map((hours) => ({ start: hours.start, end: hours.end })),
+    holidays: calendar.holidays.map((day) => ({ ...day })),
+    makeUpDays: calendar.makeUpDays.map((day) => ({ ...day })),
+    version: calendar.version,
+    updatedAt: calendar.updatedAt.toISOString(),
+    updatedBy: calendar.updatedBy,
+  };
+}
+
+/**
+ * Business calendars (docs/TEAMS.md, "Working hours"). Everyone signed in reads them (the
+ * designer offers their ids); the engine's policy lets only admins change them.
+ */
+export async function calendarRoutes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '/api/calendars',
+    {
+      onRequest: requireUser(),
+      schema: {
+        tags: ['teams'],
+        summary: 'Business calendars: working days and hours, holidays and make-up days',
+        response: { 200: ref('calendarList'), ...problemResponses },
+      },
+    },
+    async () => ({ items: (await app.engine.listCalendars()).map(calendarDto) }),
+  );
+
+  app.get<{ Params: CalendarParams }>(
+    '/api/calendars/:id',
+    {
+      onRequest: requireUser(),
+      schema: {
+        tags: ['teams'],
+        summary: 'One business calendar',
+        params: ref('calendarParams'),
+        response: { 200: ref('calendar'), ...problemResponses },
+      },
+    },
+    async (req) => calendarDto(await app.engine.getCalendar(req.params.id)),
+  );
+
+  app.put<{ Params: CalendarParams; Body: CalendarSave }>(
+    '/api/calendars/:id',
+    {
+      onRequest: requireUser(),
+      schema: {
+        tags: ['teams'],
+        summary: 'Creates or replaces a business calendar (admins)',
+        params: ref('calendarParams'),
+        body: ref('calendarSave'),
+        response: { 200: ref('calendar'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      try {
+        const saved = await app.engine.saveCalendar({ id: req.params.id, ...req.body }, identityOf(req));
+        return calendarDto(saved);
+      } catch (error) {
+        if (error instanceof CalendarInvalidError)
+          throw problems.badRequest(
+            'CALENDAR_INVALID',
+            error.message,
+            error.errors.map((issue) => ({ pointer: issue.pointer, message: issue.message })),
+          );
+        throw error;
+      }
+    },
+  );
+
+  app.delete<{ Params: CalendarParams }>(
+    '/api/calendars/:id',
+    {
+      onRequest: requireUser(),
+      schema: {
+        tags: ['teams'],
+        summary: 'Deletes a business calendar (admins)',
+        params: ref('calendarParams'),
+        response: { 204: { type: 'null' }, ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      await app.engine.deleteCalendar(req.params.id, identityOf(req));
+      reply.code(204);
+    },
+  );
+}
