@@ -117,7 +117,7 @@ const inboxFilter = (i: number): TaskFilter => ({
   offset: 0,
 });
 
-/** The single-statement shape of the inbox before migration 0012, for comparison. */
+/** The single-statement shape of the inbox before migration 0010, for comparison. */
 function plainPage(db: Kysely<DB>, i: number, count: boolean): Promise<unknown> {
   const who = me(i);
   const where = sql`state = 'created' AND (assignee = ${who.user} OR owner = ${who.user}
@@ -198,8 +198,8 @@ async function main(): Promise<void> {
       ),
     );
     const before = Math.min(ROUNDS, 200);
-    figures.push(await measure('before 0012: one statement, page', before, (i) => plainPage(db, i, false)));
-    figures.push(await measure('before 0012: one statement, count', before, (i) => plainPage(db, i, true)));
+    figures.push(await measure('before 0010: one statement, page', before, (i) => plainPage(db, i, false)));
+    figures.push(await measure('before 0010: one statement, count', before, (i) => plainPage(db, i, true)));
 
     const sample = 4242 % USERS;
     const shape = inboxShape(inboxFilter(sample));

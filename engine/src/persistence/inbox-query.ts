@@ -7,7 +7,7 @@ import type { DB, UserTasksTable } from './schema.js';
  * The inbox's indexed path (docs/BENCHMARKS-INBOX.md). "Open tasks I may see, by due date" is a
  * disjunction (assigned to me, owned by me, assigned to someone I stand in for, claimable by me or
  * one of my groups) that no single index orders. So each disjunct is its own short scan of an
- * index in the inbox's order (migration `0012_inbox_indexes`), cut at `offset + limit` rows, and
+ * index in the inbox's order (migration `0010_inbox_indexes`), cut at `offset + limit` rows, and
  * the parts are merged: the first `offset + limit` rows of the union are among the first
  * `offset + limit` rows of its parts, so the answer is exactly that of the plain query.
  *

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { SEED_CALENDARS } from '../calendar/seeds.js';
 
 /**
  * Numbered, forward-only migrations, kept inline so they run the same from `src` (vitest) and
@@ -353,7 +354,7 @@ const migrations: Record<string, Migration> = {
   // reached through `task_candidates`: one row per open, unassigned task and candidate
   // ('g:<group>' or 'u:<user>'), kept by a trigger in the statement that writes the task, so an
   // array column (which a B-tree cannot order within) becomes an ordered index per candidate.
-  '0012_inbox_indexes': {
+  '0010_inbox_indexes': {
     async up(db: Kysely<unknown>) {
       const statements = [
         sql`CREATE INDEX IF NOT EXISTS user_tasks_open_assignee
@@ -409,7 +410,7 @@ const migrations: Record<string, Migration> = {
   // Listener jobs (execution and task listeners) are worker jobs like any other; these say which
   // listener a job serves, so the job API shows it. A task whose completion waits for its
   // completing listeners is in state 'completing' (the column is free text).
-  '0013_listener_jobs': {
+  '0011_listener_jobs': {
     async up(db: Kysely<unknown>) {
       await runStatements(
         db,
@@ -421,7 +422,7 @@ const migrations: Record<string, Migration> = {
     },
   },
   // A multiple start event subscribes to each of its messages and signals: one row per name.
-  '0015_instantiate': {
+  '0012_instantiate': {
     async up(db: Kysely<unknown>) {
       await runStatements(
         db,

@@ -100,7 +100,7 @@ export interface JobsTable {
   headers: Json;
   cycle: Json | null;
   created_at: Timestamp;
-  /** Listener jobs: 'executionListener' or 'taskListener' (migration 0013). */
+  /** Listener jobs: 'executionListener' or 'taskListener' (migration 0011). */
   listener_kind: ColumnType<string | null, string | null | undefined, string | null>;
   /** Listener jobs: the event (start, end, creating, completing). */
   listener_event: ColumnType<string | null, string | null | undefined, string | null>;

@@ -128,9 +128,10 @@ function list(value: JsonValue): string[] {
   return items.map((item) => optionalText(item)).filter((item): item is string => item !== null);
 }
 
-function date(value: JsonValue, expr: Expr | undefined, now: Date, working?: WorkingTime): Date | null {
+/** An ISO date-time; with a business calendar (and the instant it counts from), also a working-time duration. */
+function date(value: JsonValue, expr: Expr | undefined, now?: Date, working?: WorkingTime): Date | null {
   if (value === null || value === '') return null;
-  if (working && typeof value === 'string' && value.startsWith('P')) {
+  if (working && now && typeof value === 'string' && value.startsWith('P')) {
     try {
       return working.add(now, working.durationMs(value));
     } catch (error) {
