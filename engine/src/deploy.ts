@@ -130,9 +130,15 @@ async function insertStartTrigger(
         created_at: cx.now,
       })
       .execute();
-  } else if (event.kind === 'message' || event.kind === 'signal') {
-    const nameExpr = event.kind === 'message' ? event.messageName : event.signalName;
-    const name = staticValue(nameExpr, cx.now);
+  } else if (event.kind === 'message' || event.kind === 'signal' || event.kind === 'conditional') {
+    // A conditional start is evaluated by `evaluateConditions` (conditional-start.ts); its row's
+    // name keeps the condition's source.
+    const name =
+      event.kind === 'conditional'
+        ? event.condition.feel
+          ? event.condition.source
+          : event.condition.value
+        : staticValue(event.kind === 'message' ? event.messageName : event.signalName, cx.now);
     await cx.trx
       .insertInto('start_subscriptions')
       .values({
@@ -143,19 +149,6 @@ async function insertStartTrigger(
         name,
       })
       // Two definitions of one multiple start event naming the same message start it once.
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  } else if (event.kind === 'conditional') {
-    // Evaluated by `evaluateConditions` (conditional-start.ts); the name keeps the condition's source.
-    await cx.trx
-      .insertInto('start_subscriptions')
-      .values({
-        definition_id: definitionId,
-        process_id: model.id,
-        element_id: elementId,
-        kind: 'conditional',
-        name: event.condition.feel ? event.condition.source : event.condition.value,
-      })
       .onConflict((oc) => oc.doNothing())
       .execute();
   }

@@ -1,4 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
+import { isTimeZone, offsetAt } from '../calendar/zone.js';
 import { feelSyntaxError } from './feel.js';
 import { currentTimerLimits } from './limits.js';
 
@@ -347,32 +348,7 @@ function offsetMs(offset: string): number {
 
 /** How far an IANA zone's wall clock is ahead of UTC at an instant; null for an unknown zone. */
 function zoneOffsetMs(zone: string, instant: number): number | null {
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    const format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    parts = format.formatToParts(new Date(instant));
-  } catch {
-    return null;
-  }
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  const wallClock = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return wallClock - (instant - (instant % SECOND));
+  return isTimeZone(zone) ? offsetAt(zone, instant) : null;
 }
 
 function daysInMonth(year: number, monthIndex: number): number {

@@ -2,7 +2,7 @@ import { ExpressionError } from '../errors.js';
 import type { Element, ElementKind, Expr, ListenerSpec } from '../model/types.js';
 import type { BehaviorRegistry, ElementBehavior, Execution, LiveToken } from './execution.js';
 import { raiseIncident } from './flow.js';
-import { isActivity } from './model-index.js';
+import { isActivity, isActivityKind } from './model-index.js';
 import type { JsonValue, PendingListener, TaskCorrections } from './types.js';
 import { evaluateIn, visibleVariables } from './variables.js';
 
@@ -111,19 +111,6 @@ export function mergeCorrections(
   return { ...(before ?? {}), ...next };
 }
 
-const ACTIVITY_KINDS: ReadonlySet<ElementKind> = new Set([
-  'bpmn:UserTask',
-  'bpmn:ServiceTask',
-  'bpmn:SendTask',
-  'bpmn:ReceiveTask',
-  'bpmn:ManualTask',
-  'bpmn:Task',
-  'bpmn:ScriptTask',
-  'bpmn:BusinessRuleTask',
-  'bpmn:SubProcess',
-  'bpmn:CallActivity',
-]);
-
 /**
  * Gives events and gateways their start listeners: before the behaviour runs, the token waits for
  * each start listener's job; `started` is the behaviour itself, run once they are done. An incident
@@ -135,7 +122,7 @@ export function withStartListeners(registry: BehaviorRegistry): BehaviorRegistry
   const wrapped: Partial<Record<ElementKind, ElementBehavior>> = {};
   for (const kind of Object.keys(registry) as ElementKind[]) {
     const behavior = registry[kind] as ElementBehavior;
-    if (ACTIVITY_KINDS.has(kind)) {
+    if (isActivityKind(kind)) {
       wrapped[kind] = behavior;
       continue;
     }

@@ -104,5 +104,10 @@ const ACTIVITY_KINDS: ReadonlySet<string> = new Set<ActivityElement['kind']>([
 
 /** Activities: tasks, subprocesses and call activities. */
 export function isActivity(element: Element): element is ActivityElement {
-  return ACTIVITY_KINDS.has(element.kind);
+  return isActivityKind(element.kind);
+}
+
+/** Whether elements of this kind are activities (tasks, subprocesses, call activities). */
+export function isActivityKind(kind: string): boolean {
+  return ACTIVITY_KINDS.has(kind);
 }
