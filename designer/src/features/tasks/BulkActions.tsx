@@ -1,10 +1,15 @@
 import type { TaskBulkReport } from '@baton/schemas';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { api } from '../../api/client.js';
 import type { Task, TaskDetail } from '../../api/types.js';
 import { useI18n } from '../../app/i18n.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
-import { SchemaForm } from '../../components/forms/SchemaForm.js';
+import { Loading } from '../../components/Loading.js';
+
+// Form code loads only when a bulk completion opens, so the inbox's first load stays without it.
+const SchemaForm = lazy(() =>
+  import('../../components/forms/SchemaForm.js').then((m) => ({ default: m.SchemaForm })),
+);
 
 /** The form the selected tasks share (all open, one form id), or null. */
 function sharedFormOf(selected: readonly string[], tasks: readonly Task[]): string | null {
@@ -102,16 +107,18 @@ export function BulkActions({
       {completing && sharedForm ? (
         <div className="card bulk-form" data-testid="bulk-form">
           <p className="muted">{t('bulk.completeHint')}</p>
-          <SchemaForm
-            schema={completing.schema}
-            uiSchema={completing.uiSchema}
-            idPrefix="bulk"
-            onSubmit={(variables) => void run({ action: 'complete', variables })}
-          >
-            <button type="submit" className="btn btn-primary">
-              {t('bulk.completeConfirm', { count: selected.length })}
-            </button>
-          </SchemaForm>
+          <Suspense fallback={<Loading />}>
+            <SchemaForm
+              schema={completing.schema}
+              uiSchema={completing.uiSchema}
+              idPrefix="bulk"
+              onSubmit={(variables) => void run({ action: 'complete', variables })}
+            >
+              <button type="submit" className="btn btn-primary">
+                {t('bulk.completeConfirm', { count: selected.length })}
+              </button>
+            </SchemaForm>
+          </Suspense>
         </div>
       ) : null}
       {handingOff ? (
