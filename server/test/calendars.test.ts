@@ -128,6 +128,13 @@ describe.each(dialects())('business calendars over HTTP, on %s', (dialect) => {
     expect(unknown.json().errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/calendarId']);
     const empty = await t.call(ada, { method: 'PUT', url: '/api/groups/support/calendar', payload: {} });
     expect(empty.statusCode).toBe(400);
+    const malformed = await t.call(ada, {
+      method: 'PUT',
+      url: '/api/groups/support/calendar',
+      payload: { calendarId: 'Not An Id\u0000' },
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(JSON.stringify(malformed.json().errors)).toContain('/calendarId');
     // an unknown group is a 404
     const noGroup = await t.call(ada, {
       method: 'PUT',

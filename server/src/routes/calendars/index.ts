@@ -110,7 +110,12 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
         params: ref('groupParams'),
         body: {
           type: 'object',
-          properties: { calendarId: { type: ['string', 'null'], minLength: 1, maxLength: 100 } },
+          properties: {
+            calendarId: {
+              // An id as calendars have them (`calendarParams`), or null to clear.
+              anyOf: [{ type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }, { type: 'null' }],
+            },
+          },
           required: ['calendarId'],
           additionalProperties: false,
         },
