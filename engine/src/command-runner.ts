@@ -9,7 +9,7 @@ import {
 import { PREPARE } from './database.js';
 import { type CachedTask, InstanceCache } from './instance-cache.js';
 import { DecisionCache } from './dmn/store.js';
-import { CalendarCache } from './calendar/cache.js';
+import { CalendarCache, GroupCalendarCache } from './calendar/cache.js';
 import type { ModelCache } from './model-cache.js';
 import type { ProcessModel } from './model/types.js';
 import { type Guard, buildWritePlan, netEffects } from './persistence/write-plan.js';
@@ -90,6 +90,8 @@ export class CommandRunner {
   readonly decisions = new DecisionCache();
   /** Business calendars for elements that count working time (docs/TEAMS.md). */
   readonly calendars = new CalendarCache();
+  /** The calendar each group has, for user tasks whose process names none. */
+  readonly groupCalendars = new GroupCalendarCache();
 
   constructor(readonly models: ModelCache) {}
 
@@ -252,6 +254,8 @@ export class CommandRunner {
     const served = new Map<string, number | undefined>();
     // Calendars served to the step, by id -> version, checked the same way.
     const calendars = new Map<string, number | undefined>();
+    // Group calendars served to the step, by group -> calendar id (null: none; undefined: unknown).
+    const groups = new Map<string, string | null | undefined>();
     const ctx: StepContext = {
       now: cx.now,
       newId: randomUUID,
@@ -271,8 +275,21 @@ export class CommandRunner {
         calendars.set(calendarId, found?.version);
         return found?.time;
       },
+      findGroupCalendar: (group) => {
+        const found = this.groupCalendars.get(group);
+        groups.set(group, found);
+        return found ?? undefined;
+      },
     };
-    const result = step(model, state, command, ctx);
+    let result = step(model, state, command, ctx);
+    if (groups.size > 0 && (await this.groupCalendars.refresh(groups, cx.trx))) {
+      // A group's calendar became known: step again, so the calendar it names is asked for too.
+      missing.clear();
+      served.clear();
+      calendars.clear();
+      groups.clear();
+      result = step(model, state, command, ctx);
+    }
     if (missing.size === 0 && served.size === 0 && calendars.size === 0) return result;
     let loaded = await this.decisions.refresh(served, cx.trx);
     loaded = (await this.calendars.refresh(calendars, cx.trx)) || loaded;

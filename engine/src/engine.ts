@@ -121,7 +121,9 @@ import {
   deleteCalendar,
   findCalendar,
   listCalendars,
+  listGroupCalendars,
   saveCalendar,
+  setGroupCalendar,
   type StoredCalendar,
 } from './calendar/store.js';
 
@@ -1150,6 +1152,19 @@ export class Engine {
   /** Deletes a calendar (admins). */
   deleteCalendar(id: string, identity: Identity): Promise<void> {
     return this.#transact(identity, (cx) => deleteCalendar(cx.trx, id, identity));
+  }
+
+  /** Every group that has a calendar (docs/TEAMS.md, "Working hours"): group -> calendar id. */
+  listGroupCalendars(): Promise<Map<string, string>> {
+    return read(() => listGroupCalendars(this.#db));
+  }
+
+  /**
+   * Sets (null: clears) a group's calendar (admins): it counts the due and follow-up dates of user
+   * tasks offered to the group whose element and process name no calendar.
+   */
+  setGroupCalendar(group: string, calendarId: string | null, identity: Identity): Promise<void> {
+    return this.#transact(identity, (cx) => setGroupCalendar(cx.trx, group, calendarId, identity, cx.now));
   }
 }
 

@@ -7,6 +7,7 @@ import type { ServerConfig } from './config.js';
 import { createFormValidators } from './forms/form-validation.js';
 import { LiveFeed } from './live/live-feed.js';
 import { startPgRelay } from './live/pg-relay.js';
+import { PRESENT_JOB_TYPE, presentHandler } from './handlers/present-handler.js';
 import { NOTIFY_JOB_TYPE, notifyHandler } from './notifications/notify-handler.js';
 import { registerTaskNotifications } from './notifications/task-notifications.js';
 import { createStore } from './persistence/store.js';
@@ -66,7 +67,8 @@ export interface AppDeps {
    */
   readonly databaseUrl?: string;
   /**
-   * Registers the server's own job handlers on the engine: `baton.notify` records notifications.
+   * Registers the server's own job handlers on the engine: `baton.notify` records notifications,
+   * `baton.present` leaves the members who are away out of a list (`handlers/present-handler.ts`).
    * Off unless asked, so that an embedding host's own handler for the type is never replaced.
    */
   readonly builtInHandlers?: boolean;
@@ -125,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         digestHourUtc: deps.config.mail?.digestHourUtc,
       }),
     );
+    deps.engine.registerHandler(PRESENT_JOB_TYPE, presentHandler({ engine: deps.engine }));
   }
 
   registerSchemas(app);

@@ -107,4 +107,71 @@ describe.each(dialects())('business calendars over HTTP, on %s', (dialect) => {
     expect(id.statusCode).toBe(400);
     expect((await t.call(ada, { method: 'GET', url: '/api/calendars/bad' })).statusCode).toBe(404);
   });
+
+  it("lets an admin set and clear a group's calendar, refuses an unknown one with a pointer, and nobody else", async () => {
+    const made = await t.call(ada, { method: 'POST', url: '/api/groups', payload: { name: 'support' } });
+    expect(made.statusCode).toBe(201);
+    // a staff member may not
+    const denied = await t.call(sam, {
+      method: 'PUT',
+      url: '/api/groups/support/calendar',
+      payload: { calendarId: 'cn' },
+    });
+    expect(denied.statusCode).toBe(403);
+    // an unknown calendar, or a body without calendarId, is a 400 with a pointer
+    const unknown = await t.call(ada, {
+      method: 'PUT',
+      url: '/api/groups/support/calendar',
+      payload: { calendarId: 'atlantis' },
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/calendarId']);
+    const empty = await t.call(ada, { method: 'PUT', url: '/api/groups/support/calendar', payload: {} });
+    expect(empty.statusCode).toBe(400);
+    const malformed = await t.call(ada, {
+      method: 'PUT',
+      url: '/api/groups/support/calendar',
+      payload: { calendarId: 'Not An Id\u0000' },
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(JSON.stringify(malformed.json().errors)).toContain('/calendarId');
+    // an unknown group is a 404
+    const noGroup = await t.call(ada, {
+      method: 'PUT',
+      url: '/api/groups/nobody-here/calendar',
+      payload: { calendarId: 'cn' },
+    });
+    expect(noGroup.statusCode).toBe(404);
+    // the admin sets it, and the engine has it; null clears it
+    const set = await t.call(ada, {
+      method: 'PUT',
+      url: '/api/groups/support/calendar',
+      payload: { calendarId: 'cn' },
+    });
+    expect(set.statusCode).toBe(200);
+    expect(set.json()).toEqual({ group: 'support', calendarId: 'cn' });
+    expect((await t.engine.listGroupCalendars()).get('support')).toBe('cn');
+    const cleared = await t.call(ada, {
+      method: 'PUT',
+      url: '/api/groups/support/calendar',
+      payload: { calendarId: null },
+    });
+    expect(cleared.statusCode).toBe(200);
+    expect((await t.engine.listGroupCalendars()).has('support')).toBe(false);
+    // and deleting a calendar a group has leaves the group without one, not a failed delete
+    expect(
+      (await t.call(ada, { method: 'PUT', url: '/api/calendars/berlin-support', payload: berlin }))
+        .statusCode,
+    ).toBe(200);
+    await t.call(ada, {
+      method: 'PUT',
+      url: '/api/groups/support/calendar',
+      payload: { calendarId: 'berlin-support' },
+    });
+    expect((await t.engine.listGroupCalendars()).get('support')).toBe('berlin-support');
+    expect((await t.call(ada, { method: 'DELETE', url: '/api/calendars/berlin-support' })).statusCode).toBe(
+      204,
+    );
+    expect((await t.engine.listGroupCalendars()).has('support')).toBe(false);
+  });
 });

@@ -697,6 +697,13 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
         return `/api/calendars/gone-${u}`;
       },
     },
+    {
+      method: 'PUT',
+      route: '/api/groups/:id/calendar',
+      allowed: ADMIN,
+      url: async () => '/api/groups/leads/calendar',
+      body: () => ({ calendarId: 'default' }),
+    },
     // Saved views are each person's own (a token may read them); another's view is not found.
     { method: 'GET', route: '/api/views', allowed: SIGNED },
     {

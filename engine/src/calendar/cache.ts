@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../persistence/schema.js';
 import { WorkingTime, WorkingTimeError } from './calendar.js';
-import { calendarVersions, findCalendar } from './store.js';
+import { calendarVersions, findCalendar, groupCalendars } from './store.js';
 
 /**
  * The calendars steps have asked for, in memory, for the runtime's synchronous `findCalendar`.
@@ -41,6 +41,34 @@ export class CalendarCache {
       }
     }
     if (this.#entries.size > 1000) this.#entries.clear();
+    return changed;
+  }
+}
+
+/**
+ * The calendar each group has (table `group_calendars`), for the runtime's synchronous
+ * `findGroupCalendar`; checked after each step that asked, like `CalendarCache`.
+ */
+export class GroupCalendarCache {
+  readonly #entries = new Map<string, string | null>();
+
+  /** The group's calendar id, null for none; undefined when not (yet) known. */
+  get(group: string): string | null | undefined {
+    return this.#entries.get(group);
+  }
+
+  /** Re-reads the groups in `served` (group -> what the step was given); true when one changed. */
+  async refresh(served: ReadonlyMap<string, string | null | undefined>, db: Kysely<DB>): Promise<boolean> {
+    if (served.size === 0) return false;
+    const current = await groupCalendars(db, [...served.keys()]);
+    let changed = false;
+    for (const [group, given] of served) {
+      const now = current.get(group) ?? null;
+      if (given === now) continue;
+      changed = true;
+      this.#entries.set(group, now);
+    }
+    if (this.#entries.size > 10_000) this.#entries.clear();
     return changed;
   }
 }

@@ -165,3 +165,83 @@ export async function deleteCalendar(db: Kysely<DB>, id: string, identity: Ident
     .executeTakeFirst();
   if (result.numDeletedRows === 0n) throw new CalendarNotFoundError(id);
 }
+
+/** One group's calendar (migration `0013_group_calendars`); not a public interface. */
+interface GroupCalendarsTable {
+  group_name: string;
+  calendar_id: string;
+  updated_at: Date;
+  updated_by: string | null;
+}
+
+function groupCalendarDb(db: Kysely<DB>) {
+  return db.withTables<{
+    business_calendars: BusinessCalendarsTable;
+    group_calendars: GroupCalendarsTable;
+  }>();
+}
+
+/** The calendar of each of `groups` that has one: group -> calendar id. */
+export async function groupCalendars(
+  db: Kysely<DB>,
+  groups: readonly string[],
+): Promise<Map<string, string>> {
+  if (groups.length === 0) return new Map();
+  const rows = await groupCalendarDb(db)
+    .selectFrom('group_calendars')
+    .select(['group_name', 'calendar_id'])
+    .where('group_name', 'in', [...groups])
+    .execute();
+  return new Map(rows.map((row) => [row.group_name, row.calendar_id]));
+}
+
+/** Every group that has a calendar: group -> calendar id. */
+export async function listGroupCalendars(db: Kysely<DB>): Promise<Map<string, string>> {
+  const rows = await groupCalendarDb(db)
+    .selectFrom('group_calendars')
+    .select(['group_name', 'calendar_id'])
+    .orderBy('group_name')
+    .limit(10_000)
+    .execute();
+  return new Map(rows.map((row) => [row.group_name, row.calendar_id]));
+}
+
+/**
+ * Sets (or, with null, clears) the calendar of a group (admins): the calendar of the group's user
+ * tasks whose element and process name none. An unknown calendar is refused at `/calendarId`.
+ */
+export async function setGroupCalendar(
+  db: Kysely<DB>,
+  group: string,
+  calendarId: string | null,
+  identity: Identity,
+  now: Date,
+): Promise<void> {
+  mayAdminister(identity);
+  const groups = groupCalendarDb(db);
+  if (calendarId === null) {
+    await groups.deleteFrom('group_calendars').where('group_name', '=', group).execute();
+    return;
+  }
+  const exists = await groups
+    .selectFrom('business_calendars')
+    .select('id')
+    .where('id', '=', calendarId)
+    .forShare()
+    .executeTakeFirst();
+  if (!exists)
+    throw new CalendarInvalidError([
+      { pointer: '/calendarId', message: `there is no calendar '${calendarId}'` },
+    ]);
+  await groups
+    .insertInto('group_calendars')
+    .values({ group_name: group, calendar_id: calendarId, updated_at: now, updated_by: actorOf(identity) })
+    .onConflict((oc) =>
+      oc.column('group_name').doUpdateSet((eb) => ({
+        calendar_id: eb.ref('excluded.calendar_id'),
+        updated_at: eb.ref('excluded.updated_at'),
+        updated_by: eb.ref('excluded.updated_by'),
+      })),
+    )
+    .execute();
+}

@@ -433,6 +433,24 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  '0013_group_calendars': {
+    async up(db: Kysely<unknown>) {
+      // A group's business calendar (docs/TEAMS.md, "Working hours"): the calendar of a user task
+      // offered to the group when neither the element nor the process names one. Deleting the
+      // calendar removes the group's choice with it.
+      await runStatements(
+        db,
+        `
+        CREATE TABLE IF NOT EXISTS group_calendars (
+          group_name text PRIMARY KEY,
+          calendar_id text NOT NULL REFERENCES business_calendars (id) ON DELETE CASCADE,
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          updated_by text
+        );
+      `,
+      );
+    },
+  },
 };
 
 /** PGlite's extended protocol takes one statement per query, so a migration runs its statements in turn. */

@@ -205,6 +205,8 @@ export interface StepContext {
   findDecision?(decisionId: string): DeployedDecision | undefined;
   /** A business calendar by id, for elements that count working time; undefined if none. */
   findCalendar?(calendarId: string): WorkingTime | undefined;
+  /** The calendar id an admin set for a group (docs/TEAMS.md, "Working hours"); undefined: none. */
+  findGroupCalendar?(group: string): string | undefined;
 }
 
 export type Command =

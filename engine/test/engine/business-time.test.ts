@@ -132,6 +132,49 @@ describe.each(databases())('business time on $name', (target) => {
       expect((await engine.listCalendars()).map((calendar) => calendar.id)).not.toContain('ops');
     });
 
+    it("counts a task's due date in its group's calendar when the process names none", async () => {
+      // given the ops calendar for the support group (set by an admin), and a process naming no calendar
+      const clock = new VirtualClock(FRIDAY_9);
+      const { engine } = await testEngine(database, { clock });
+      await engine.saveCalendar(OPS, SYSTEM);
+      await expect(
+        engine.setGroupCalendar('support', 'ops', userIdentity('sam', { roles: ['manager'] })),
+      ).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(engine.setGroupCalendar('support', 'nope', SYSTEM)).rejects.toMatchObject({
+        code: 'CALENDAR_INVALID',
+        errors: [{ pointer: '/calendarId' }],
+      });
+      await engine.setGroupCalendar('support', 'ops', SYSTEM);
+      expect([...(await engine.listGroupCalendars())]).toEqual([['support', 'ops']]);
+      await engine.deploy(
+        bpmnFile([
+          `<bpmn:process id="grouped" isExecutable="true">
+            <bpmn:startEvent id="start" />
+            <bpmn:userTask id="answer" name="Answer">
+              <bpmn:extensionElements>
+                <zeebe:userTask />
+                <zeebe:assignmentDefinition candidateGroups="sales, support" />
+                <zeebe:taskSchedule dueDate="=duration(&quot;PT16H&quot;)" />
+              </bpmn:extensionElements>
+            </bpmn:userTask>
+            <bpmn:endEvent id="end" />
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="answer" />
+            <bpmn:sequenceFlow id="f2" sourceRef="answer" targetRef="end" />
+          </bpmn:process>`,
+        ]),
+      );
+      // when a task is offered to sales (no calendar) and support, on Friday 09:00
+      const first = await engine.startInstance({ processId: 'grouped' }, SYSTEM);
+      // then its first candidate group with a calendar counts: Friday 8h, Monday a holiday, Tuesday 8h
+      expect((await onlyOpenTask(engine, first.id)).dueAt?.toISOString()).toBe('2026-01-13T18:00:00.000Z');
+      // and once the admin clears the group's calendar, the duration has no calendar: an incident
+      await engine.setGroupCalendar('support', null, SYSTEM);
+      expect([...(await engine.listGroupCalendars())]).toEqual([]);
+      const second = await engine.startInstance({ processId: 'grouped' }, SYSTEM);
+      const incidents = await engine.listIncidents({ instanceId: second.id });
+      expect(incidents.map((incident) => incident.elementId)).toEqual(['answer']);
+    });
+
     it('uses the calendar as an admin changed it, also on another engine that had it cached', async () => {
       // given two engines on one database, the first having used the ops calendar
       const clock = new VirtualClock(FRIDAY_9);

@@ -1,5 +1,16 @@
 import type { ProcessSpec } from '../bpmn/types.js';
-import { assign, dueAt, dueIn, form, multiInstance, notify, ownAnswers, timer } from '../bpmn/xml.js';
+import {
+  assign,
+  dueAt,
+  dueIn,
+  form,
+  io,
+  job,
+  multiInstance,
+  notify,
+  ownAnswers,
+  timer,
+} from '../bpmn/xml.js';
 
 const itemDue = '=date and time(actionItem.due + "T17:00:00Z")';
 
@@ -7,7 +18,7 @@ const itemDue = '=date and time(actionItem.due + "T17:00:00Z")';
 export const weeklySync: ProcessSpec = {
   id: 'weekly-sync',
   name: 'Weekly sync',
-  doc: 'Every Monday (or by hand) a lead plans the sync; each member files a progress update before the deadline, with a reminder; the facilitator runs the sync and records minutes and action items; each action item becomes a task for its owner, and an overdue item escalates to the facilitator.',
+  doc: 'Every Monday (or by hand) a lead plans the sync; each member who is not away files a progress update before the deadline, with a reminder; the facilitator runs the sync and records minutes and action items; each action item becomes a task for its owner, and an overdue item escalates to the facilitator.',
   lanes: [
     { name: 'leads', rows: 2 },
     { name: 'staff', rows: 2 },
@@ -34,12 +45,25 @@ export const weeklySync: ProcessSpec = {
       ext: [form('weekly-sync-plan'), assign({ groups: 'leads' }), dueIn('P1D')],
     },
     {
+      id: 'Task_whoIsPresent',
+      kind: 'serviceTask',
+      name: 'Leave out who is away',
+      lane: 'leads',
+      row: 1,
+      col: 2,
+      doc: "The server's built-in baton.present step: of the planned members, present are those without an absence under way now, in the same order; away records who was left out, until when, and who stands in.",
+      ext: [
+        job('baton.present'),
+        io({ inputs: { members: '=members' }, outputs: { present: '=present', away: '=away' } }),
+      ],
+    },
+    {
       id: 'Task_fileUpdate',
       kind: 'userTask',
       name: 'File my update',
       lane: 'staff',
       col: 3,
-      doc: 'One task per member: progress, blockers, help needed. Due in two days; a reminder comes after one.',
+      doc: 'One task per member who is not away when the round starts: progress, blockers, help needed. Due in two days; a reminder comes after one.',
       ext: [
         form('weekly-sync-update'),
         assign({ assignee: '=member' }),
@@ -48,7 +72,7 @@ export const weeklySync: ProcessSpec = {
       ],
       body: [
         multiInstance({
-          collection: '=members',
+          collection: '=present',
           element: 'member',
           outputCollection: 'updates',
           outputElement:
@@ -81,7 +105,7 @@ export const weeklySync: ProcessSpec = {
       lane: 'staff',
       row: 1,
       col: 4,
-      ext: notify({ users: '=members' }, 'Your weekly update is due tomorrow'),
+      ext: notify({ users: '=present' }, 'Your weekly update is due tomorrow'),
     },
     { id: 'End_updatesReminded', kind: 'endEvent', name: 'Members reminded', lane: 'staff', row: 1, col: 5 },
     { id: 'Gateway_updatesIn', kind: 'exclusiveGateway', name: '', lane: 'leads', col: 4 },
@@ -179,7 +203,8 @@ export const weeklySync: ProcessSpec = {
     { id: 'Flow_timerStarted', from: 'Start_everyMonday', to: 'Gateway_started' },
     { id: 'Flow_handStarted', from: 'Start_byHand', to: 'Gateway_started' },
     { id: 'Flow_toPlan', from: 'Gateway_started', to: 'Task_planSync', isDefault: true },
-    { id: 'Flow_toUpdates', from: 'Task_planSync', to: 'Task_fileUpdate' },
+    { id: 'Flow_toPresence', from: 'Task_planSync', to: 'Task_whoIsPresent' },
+    { id: 'Flow_toUpdates', from: 'Task_whoIsPresent', to: 'Task_fileUpdate' },
     { id: 'Flow_toRemindUpdates', from: 'Boundary_updateReminder', to: 'Send_remindUpdates' },
     { id: 'Flow_updatesReminded', from: 'Send_remindUpdates', to: 'End_updatesReminded' },
     { id: 'Flow_allUpdatesIn', from: 'Task_fileUpdate', to: 'Gateway_updatesIn' },

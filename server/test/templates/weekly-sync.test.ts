@@ -39,6 +39,8 @@ describe.each(dialects())('weekly sync template on %s', (dialect) => {
     expect((await lee.post(`/api/tasks/${plan.id}/claim`)).status).toBe(200);
     await rejects(lee, plan, { facilitator: 'lee', members: [] }, ['/members']);
     await complete(lee, plan, { facilitator: 'lee', members: ['sam', 'kim'], focus: 'Signup funnel' });
+    // (the server's baton.present step runs as a job: leave out who is away)
+    await h.advance(0);
 
     // then each member has an update task; sam files, kim does not
     const samUpdate = await theTask(sam, id, 'Task_fileUpdate');
@@ -106,6 +108,7 @@ describe.each(dialects())('weekly sync template on %s', (dialect) => {
     // when the sync is called by hand and planned
     const id = await start(lee, 'weekly-sync');
     await complete(lee, await theTask(lee, id, 'Task_planSync'), { facilitator: 'lee', members: ['sam'] });
+    await h.advance(0);
     // then sam's update is due two working days later: Tuesday 10:00, not Sunday
     const update = await theTask(sam, id, 'Task_fileUpdate');
     const tuesday = new Date(h.clock.now().getTime() + 4 * DAY);
@@ -121,6 +124,7 @@ describe.each(dialects())('weekly sync template on %s', (dialect) => {
     const [lee, maya, sam] = await Promise.all([h.as('lee'), h.as('maya'), h.as('sam')]);
     const id = await start(lee, 'weekly-sync');
     await complete(lee, await theTask(lee, id, 'Task_planSync'), { facilitator: 'lee', members: ['sam'] });
+    await h.advance(0);
     await complete(sam, await theTask(sam, id, 'Task_fileUpdate'), { progress: 'All on track' });
     await complete(lee, await theTask(lee, id, 'Task_runSync'), {
       agenda: 'Updates',
@@ -133,5 +137,79 @@ describe.each(dialects())('weekly sync template on %s', (dialect) => {
     expect(done.variables.updates).toEqual([
       expect.objectContaining({ member: 'sam', progress: 'All on track' }),
     ]);
+  });
+  it('asks every planned member for an update when nobody is away', async () => {
+    const [lee, maya, sam, kim] = await Promise.all([h.as('lee'), h.as('maya'), h.as('sam'), h.as('kim')]);
+    const id = await start(lee, 'weekly-sync');
+    await complete(lee, await theTask(lee, id, 'Task_planSync'), {
+      facilitator: 'lee',
+      members: ['kim', 'sam'],
+    });
+    await h.advance(0);
+    // then both have an update task, and nobody is recorded as left out
+    await theTask(sam, id, 'Task_fileUpdate');
+    await theTask(kim, id, 'Task_fileUpdate');
+    const running = await instance(maya, id);
+    expect(running.variables.present).toEqual(['kim', 'sam']);
+    expect(running.variables.away).toEqual([]);
+  });
+
+  it('leaves a member who is away when the round starts out of the update round, and records why', async () => {
+    const [lee, maya, sam, kim, mia] = await Promise.all([
+      h.as('lee'),
+      h.as('maya'),
+      h.as('sam'),
+      h.as('kim'),
+      h.as('mia'),
+    ]);
+    const now = h.clock.now().getTime();
+    // given kim is away from now for three days, with mia standing in, and sam's leave starts tomorrow
+    const kimAway = await kim.post('/api/absences', {
+      from: new Date(now).toISOString(),
+      to: new Date(now + 3 * DAY).toISOString(),
+      substitute: 'mia',
+    });
+    expect(kimAway.status, JSON.stringify(kimAway.body)).toBe(201);
+    const samLater = await sam.post('/api/absences', {
+      from: new Date(now + DAY).toISOString(),
+      to: new Date(now + 2 * DAY).toISOString(),
+    });
+    expect(samLater.status, JSON.stringify(samLater.body)).toBe(201);
+
+    // when the sync is planned with kim, sam and lee
+    const id = await start(lee, 'weekly-sync');
+    await complete(lee, await theTask(lee, id, 'Task_planSync'), {
+      facilitator: 'lee',
+      members: ['kim', 'sam', 'lee'],
+    });
+    await h.advance(0);
+
+    // then sam and lee are asked, in the planned order; kim is not, and neither is her substitute
+    await theTask(sam, id, 'Task_fileUpdate');
+    await theTask(lee, id, 'Task_fileUpdate');
+    expect(await openTasks(kim, id, 'Task_fileUpdate')).toEqual([]);
+    expect(await openTasks(mia, id, 'Task_fileUpdate')).toEqual([]);
+    const running = await instance(maya, id);
+    expect(running.variables.members).toEqual(['kim', 'sam', 'lee']);
+    expect(running.variables.present).toEqual(['sam', 'lee']);
+    expect(running.variables.away).toEqual([
+      { userId: 'kim', reason: 'absent', until: new Date(now + 3 * DAY).toISOString(), substitute: 'mia' },
+    ]);
+    expect(running.completedElementIds).toContain('Task_whoIsPresent');
+    expect(await history(maya, id)).toContainEqual(
+      expect.objectContaining({ type: 'variables.changed', elementId: 'Task_whoIsPresent' }),
+    );
+
+    // and the reminder (one working day in, before the deadline) goes only to those asked
+    const due = Date.parse((await theTask(sam, id, 'Task_fileUpdate')).dueAt ?? '');
+    await h.advance(due - HOUR - h.clock.now().getTime());
+    const reminders = (await h.notifications(id)).filter((n) => n.elementId === 'Send_remindUpdates');
+    expect(reminders.map((n) => n.users)).toEqual([['lee', 'sam']]);
+
+    // and the sync's updates hold only theirs
+    await complete(sam, await theTask(sam, id, 'Task_fileUpdate'), { progress: 'On track' });
+    await complete(lee, await theTask(lee, id, 'Task_fileUpdate'), { progress: 'Hiring' });
+    const sync = await instance(maya, id);
+    expect(sync.variables.updates.map((u: { member: string }) => u.member)).toEqual(['sam', 'lee']);
   });
 });

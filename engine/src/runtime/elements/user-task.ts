@@ -48,7 +48,9 @@ export function evaluateTask(
   }
   // With a business calendar, a due or follow-up date may be a duration of working time from now.
   const working =
-    spec.dueDate || spec.followUpDate ? workingTimeOf(exec.ctx, exec.index.model, element) : undefined;
+    spec.dueDate || spec.followUpDate
+      ? workingTimeOf(exec.ctx, exec.index.model, element, candidateGroups)
+      : undefined;
   const dueAt = date(evaluate(spec.dueDate), spec.dueDate, exec.now, working);
   const followUpAt = date(evaluate(spec.followUpDate), spec.followUpDate, exec.now, working);
   const priority = priorityOf(evaluate(spec.priority), spec.priority);

@@ -1,5 +1,5 @@
-import { CalendarInvalidError, type StoredCalendar } from '@baton/engine';
-import type { CalendarParams, CalendarSave } from '@baton/schemas';
+import { CalendarInvalidError, ForbiddenError, policy, type StoredCalendar } from '@baton/engine';
+import type { CalendarParams, CalendarSave, GroupParams } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
 import { identityOf } from '../../auth/identity.js';
 import { requireUser } from '../../auth/permissions.js';
@@ -95,6 +95,62 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       await app.engine.deleteCalendar(req.params.id, identityOf(req));
       reply.code(204);
+    },
+  );
+
+  // A group's calendar (docs/TEAMS.md, "Working hours"): counts the dates of the group's user tasks
+  // whose element and process name no calendar. Admins only (the engine's policy decides).
+  app.put<{ Params: GroupParams; Body: { calendarId: string | null } }>(
+    '/api/groups/:id/calendar',
+    {
+      onRequest: requireUser(),
+      schema: {
+        tags: ['teams'],
+        summary: "Sets or clears a group's business calendar (admins)",
+        params: ref('groupParams'),
+        body: {
+          type: 'object',
+          properties: {
+            calendarId: {
+              // An id as calendars have them (`calendarParams`), or null to clear.
+              anyOf: [{ type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }, { type: 'null' }],
+            },
+          },
+          required: ['calendarId'],
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { group: { type: 'string' }, calendarId: { type: ['string', 'null'] } },
+            required: ['group', 'calendarId'],
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (req) => {
+      const identity = identityOf(req);
+      // The policy answers first, so that who may not set it does not learn which groups exist.
+      if (!policy.mayAdminister(identity))
+        throw new ForbiddenError(
+          'Only admins set a group calendar',
+          identity.kind === 'user' ? identity.id : null,
+        );
+      const group = await app.store.groups.get(req.params.id);
+      if (!group) throw problems.notFound('Group');
+      try {
+        await app.engine.setGroupCalendar(group.name, req.body.calendarId, identity);
+      } catch (error) {
+        if (error instanceof CalendarInvalidError)
+          throw problems.badRequest(
+            'CALENDAR_INVALID',
+            error.message,
+            error.errors.map((issue) => ({ pointer: issue.pointer, message: issue.message })),
+          );
+        throw error;
+      }
+      return { group: group.name, calendarId: req.body.calendarId };
     },
   );
 }
