@@ -45,17 +45,24 @@ import { cachedTaskOf } from './instance-cache.js';
 import type { Database } from './database.js';
 import { assertValid, saveDeployment } from './deploy.js';
 import { compileDmn } from './dmn/compile.js';
+import { DecisionEvaluationError, evaluateDecision, type GraphEvaluation } from './dmn/evaluate.js';
 import {
   type DecisionDeployResult,
+  type DecisionDetail,
   type DecisionSummary,
+  findDecision,
+  findDecisionVersion,
   listDecisions,
   saveDecisions,
 } from './dmn/store.js';
 import {
   BatchNotFoundError,
+  DecisionEvaluationFailedError,
+  DecisionNotFoundError,
   DefinitionInvalidError,
   DefinitionNotFoundError,
   EngineError,
+  ExpressionError,
   ForbiddenError,
   InstanceNotFoundError,
   InvalidArgumentError,
@@ -1165,6 +1172,42 @@ export class Engine {
    */
   setGroupCalendar(group: string, calendarId: string | null, identity: Identity): Promise<void> {
     return this.#transact(identity, (cx) => setGroupCalendar(cx.trx, group, calendarId, identity, cx.now));
+  }
+
+  /** One deployed version of a decision by its row id, with the DMN file it came from. */
+  async getDecision(id: string): Promise<DecisionDetail> {
+    const found = await read(() => findDecision(this.#db, id));
+    if (!found) throw new DecisionNotFoundError(id);
+    return found;
+  }
+
+  /**
+   * Evaluates a deployed decision on its own (Zeebe's EvaluateDecision): its latest version
+   * unless `version` is given, its required decisions from the same file first. FEEL runs under
+   * the engine's budgets and clock. DecisionNotFoundError when there is no such decision or
+   * version; DecisionEvaluationFailedError when a hit policy is violated or FEEL fails.
+   */
+  async evaluateDecision(request: {
+    readonly decisionId: string;
+    readonly version?: number;
+    readonly variables?: Variables;
+  }): Promise<
+    GraphEvaluation & { readonly decisionId: string; readonly version: number; readonly key: string }
+  > {
+    const { decisionId, version } = request;
+    const stored = await read(() => findDecisionVersion(this.#db, decisionId, version));
+    if (!stored) throw new DecisionNotFoundError(decisionId, version);
+    const graph = await this.#runner.decisions.graphOf(stored.hash, stored.xml);
+    try {
+      const evaluation = evaluateDecision(graph, decisionId, request.variables ?? {}, {
+        now: this.clock.now(),
+      });
+      return { ...evaluation, decisionId, version: stored.version, key: stored.id };
+    } catch (error) {
+      if (error instanceof DecisionEvaluationError || error instanceof ExpressionError)
+        throw new DecisionEvaluationFailedError(decisionId, error.message);
+      throw error;
+    }
   }
 }
 

@@ -35,6 +35,8 @@ export const ENGINE_ERROR_CODES = [
   'STATE_FORMAT_UNSUPPORTED',
   'CALENDAR_NOT_FOUND',
   'CALENDAR_INVALID',
+  'DECISION_NOT_FOUND',
+  'DECISION_EVALUATION_FAILED',
 ] as const;
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 
@@ -277,5 +279,28 @@ export class BatchStateConflictError extends EngineError {
     readonly command: string,
   ) {
     super('BATCH_STATE_CONFLICT', `Batch ${batchId} is ${state}: it cannot ${command}`);
+  }
+}
+
+/** No deployed decision with that id (or row id), or not that version of it. */
+export class DecisionNotFoundError extends EngineError {
+  constructor(
+    readonly decisionId: string,
+    readonly version?: number,
+  ) {
+    super(
+      'DECISION_NOT_FOUND',
+      `No deployed decision '${decisionId}'${version ? ` version ${version}` : ''}`,
+    );
+  }
+}
+
+/** Evaluating a decision failed: a hit policy was violated, or its FEEL failed or ran out of budget. */
+export class DecisionEvaluationFailedError extends EngineError {
+  constructor(
+    readonly decisionId: string,
+    message: string,
+  ) {
+    super('DECISION_EVALUATION_FAILED', message);
   }
 }

@@ -71,3 +71,62 @@ export const DecisionDeployResultSchema = {
   required: ['decisions'],
 } as const;
 export type DecisionDeployResult = FromSchema<typeof DecisionDeployResultSchema>;
+
+/** One deployed version with the whole DMN file it came from (`GET /api/decisions/:id`). */
+export const DecisionDetailSchema = {
+  $id: 'decisionDetail',
+  type: 'object',
+  properties: {
+    ...decisionShape.properties,
+    xml: { type: 'string', description: 'the whole DMN file the version came from' },
+  },
+  required: [...decisionShape.required, 'xml'],
+} as const;
+export type DecisionDetail = FromSchema<typeof DecisionDetailSchema>;
+
+/**
+ * Evaluates a deployed decision on its own (`POST /api/decisions/evaluate`, Zeebe's
+ * EvaluateDecision): the latest version unless `version` is given.
+ */
+export const DecisionEvaluateBodySchema = {
+  $id: 'decisionEvaluateBody',
+  type: 'object',
+  properties: {
+    decisionId: { type: 'string', minLength: 1, maxLength: 255 },
+    version: { type: 'integer', minimum: 1 },
+    variables: { type: 'object', additionalProperties: true, description: 'what its inputs read' },
+  },
+  required: ['decisionId'],
+  additionalProperties: false,
+} as const;
+export type DecisionEvaluateBody = FromSchema<typeof DecisionEvaluateBodySchema>;
+
+/** The called decision's result and every decision evaluated for it, required ones first. */
+export const DecisionEvaluateResultSchema = {
+  $id: 'decisionEvaluateResult',
+  type: 'object',
+  properties: {
+    decisionId: { type: 'string' },
+    version: { type: 'integer' },
+    result: { description: 'shaped as a business rule task hands it to its result variable' },
+    evaluations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          decisionId: { type: 'string' },
+          decisionName: { type: 'string' },
+          matchedRuleIds: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'decision tables: the rules whose input entries all held, in rule order',
+          },
+          result: {},
+        },
+        required: ['decisionId', 'matchedRuleIds', 'result'],
+      },
+    },
+  },
+  required: ['decisionId', 'version', 'result', 'evaluations'],
+} as const;
+export type DecisionEvaluateResult = FromSchema<typeof DecisionEvaluateResultSchema>;

@@ -16,6 +16,9 @@ import {
 import { HealthSchema, IdParamsSchema, ProblemSchema } from './common.js';
 import {
   DecisionDeployResultSchema,
+  DecisionDetailSchema,
+  DecisionEvaluateBodySchema,
+  DecisionEvaluateResultSchema,
   DecisionListQuerySchema,
   DecisionListSchema,
   DecisionSchema,
@@ -185,6 +188,9 @@ export const allSchemas = [
   DecisionListSchema,
   DecisionListQuerySchema,
   DecisionDeployResultSchema,
+  DecisionDetailSchema,
+  DecisionEvaluateBodySchema,
+  DecisionEvaluateResultSchema,
   HealthSchema,
   LoginBodySchema,
   MeSchema,

@@ -20,6 +20,21 @@ const discountDmn = (goldRate: string) => `<?xml version="1.0" encoding="UTF-8"?
   </decision>
 </definitions>`;
 
+/** A UNIQUE table whose rules overlap from 4 to 6. */
+const gradeDmn = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="grading" name="Grading" namespace="http://camunda.org/schema/1.0/dmn">
+  <decision id="grade" name="Grade">
+    <decisionTable id="gradeTable" hitPolicy="UNIQUE">
+      <input id="scoreInput" label="Score">
+        <inputExpression id="scoreExpr" typeRef="number"><text>score</text></inputExpression>
+      </input>
+      <output id="gradeOutput" name="grade" typeRef="string" />
+      <rule id="pass"><inputEntry id="g1"><text>&lt;= 6</text></inputEntry><outputEntry id="go1"><text>"pass"</text></outputEntry></rule>
+      <rule id="merit"><inputEntry id="g2"><text>&gt;= 4</text></inputEntry><outputEntry id="go2"><text>"merit"</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+</definitions>`;
+
 const orderProcess = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-order" targetNamespace="http://bpmn.io/schema/bpmn">
   <bpmn:process id="order-pricing" isExecutable="true">
@@ -122,5 +137,98 @@ describe.each(dialects())('DMN decisions over HTTP on %s', (dialect) => {
       payload: { xml: discountDmn('0.2') },
     });
     expect(res.statusCode).toBe(403);
+  });
+
+  it('reads one version with its file by id, and 404s an unknown or malformed id', async () => {
+    // given a deployed file with one decision
+    const deployed = await t.call(dana, {
+      method: 'POST',
+      url: '/api/decisions',
+      payload: { xml: gradeDmn },
+    });
+    expect(deployed.statusCode, deployed.body).toBe(201);
+    const id = deployed.json().decisions[0].id;
+
+    // when it is read by id
+    const res = await t.call(dana, { method: 'GET', url: `/api/decisions/${id}` });
+
+    // then the answer is the summary and the whole file
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ id, decisionId: 'grade', version: 1, xml: gradeDmn });
+    const unknown = await t.call(dana, {
+      method: 'GET',
+      url: '/api/decisions/00000000-0000-4000-8000-000000000000',
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe('DECISION_NOT_FOUND');
+    const malformed = await t.call(dana, { method: 'GET', url: '/api/decisions/not-a-uuid' });
+    expect(malformed.statusCode).toBe(400);
+  });
+
+  it('evaluates a decision on its own: the latest version, or the one asked for, with matched rules', async () => {
+    // given two versions of the discount table (gold rate 0.1, then 0.25)
+    await t.call(dana, { method: 'POST', url: '/api/decisions', payload: { xml: discountDmn('0.1') } });
+    const second = await t.call(dana, {
+      method: 'POST',
+      url: '/api/decisions',
+      payload: { xml: discountDmn('0.25') },
+    });
+    const latestVersion = second.json().decisions[0].version;
+    expect(latestVersion).toBeGreaterThan(1);
+
+    // when a gold order of 150 is evaluated against the latest and against version 1
+    const latest = await t.call(dana, {
+      method: 'POST',
+      url: '/api/decisions/evaluate',
+      payload: { decisionId: 'discount', variables: { customer: 'gold', total: 150 } },
+    });
+    const first = await t.call(dana, {
+      method: 'POST',
+      url: '/api/decisions/evaluate',
+      payload: { decisionId: 'discount', version: 1, variables: { customer: 'gold', total: 150 } },
+    });
+
+    // then each answers its own rate and the matched rule (FIRST: only the first one)
+    expect(latest.statusCode, latest.body).toBe(200);
+    expect(latest.json()).toEqual({
+      decisionId: 'discount',
+      version: latestVersion,
+      result: 0.25,
+      evaluations: [
+        { decisionId: 'discount', decisionName: 'Discount', matchedRuleIds: ['goldBig'], result: 0.25 },
+      ],
+    });
+    expect(first.json()).toMatchObject({ version: 1, result: 0.1 });
+  });
+
+  it('answers 404 for an unknown decision or version, 422 for a failing one, 400 with pointers for a bad body', async () => {
+    // given a UNIQUE table whose two rules both hold for grade 5
+    await t.call(dana, { method: 'POST', url: '/api/decisions', payload: { xml: gradeDmn } });
+    const evaluate = (payload: unknown) =>
+      t.call(dana, { method: 'POST', url: '/api/decisions/evaluate', payload: payload as object });
+
+    // then an unknown decision or version is 404
+    const unknown = await evaluate({ decisionId: 'no-such-decision', variables: {} });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe('DECISION_NOT_FOUND');
+    expect((await evaluate({ decisionId: 'grade', version: 99 })).statusCode).toBe(404);
+    // a violated hit policy is 422 with the message
+    const failing = await evaluate({ decisionId: 'grade', variables: { score: 5 } });
+    expect(failing.statusCode).toBe(422);
+    expect(failing.json().code).toBe('DECISION_EVALUATION_FAILED');
+    expect(failing.json().detail).toMatch(/UNIQUE.*pass.*merit/);
+    // a malformed body is 400 naming the fields
+    const bad = await evaluate({ decisionId: '', version: 'two', variables: [] });
+    expect(bad.statusCode).toBe(400);
+    const text = JSON.stringify(bad.json());
+    expect(text).toContain('/decisionId');
+    expect(text).toContain('/version');
+    // and a signed-in user without a designer or manager role may not evaluate
+    const refused = await t.call(sam, {
+      method: 'POST',
+      url: '/api/decisions/evaluate',
+      payload: { decisionId: 'grade', variables: { score: 1 } },
+    });
+    expect(refused.statusCode).toBe(403);
   });
 });

@@ -22,6 +22,10 @@ const matrixChargeProcess = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** A one-decision DMN file for the rows that read or evaluate a deployed decision. */
+const matrixDecision =
+  '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="matrix-read" name="m" namespace="x"><decision id="matrix-read-answer"><literalExpression id="le"><text>42</text></literalExpression></decision></definitions>';
+
 /**
  * Callers: anonymous, a signed-in user with no role, each role, and an API token (of a worker:
  * `read` and every job, message and signal scope).
@@ -279,6 +283,22 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       }),
     },
     { method: 'GET', route: '/api/decisions', allowed: DESIGN_MANAGE },
+    {
+      method: 'GET',
+      route: '/api/decisions/:id',
+      allowed: DESIGN_MANAGE,
+      url: async () => `/api/decisions/${(await t.engine.deployDecisions(matrixDecision)).decisions[0]!.id}`,
+    },
+    {
+      method: 'POST',
+      route: '/api/decisions/evaluate',
+      allowed: DESIGN_MANAGE,
+      url: async () => {
+        await t.engine.deployDecisions(matrixDecision);
+        return '/api/decisions/evaluate';
+      },
+      body: () => ({ decisionId: 'matrix-read-answer', variables: {} }),
+    },
     {
       method: 'GET',
       route: '/api/definitions/:id',

@@ -19,6 +19,12 @@ const ProcessListPage = lazy(() =>
 const ModelerPage = lazy(() =>
   import('../features/modeler/ModelerPage.js').then((m) => ({ default: m.ModelerPage })),
 );
+const DecisionListPage = lazy(() =>
+  import('../features/decisions/DecisionListPage.js').then((m) => ({ default: m.DecisionListPage })),
+);
+const DecisionEditorPage = lazy(() =>
+  import('../features/decisions/DecisionEditorPage.js').then((m) => ({ default: m.DecisionEditorPage })),
+);
 const FormListPage = lazy(() =>
   import('../features/form-designer/FormListPage.js').then((m) => ({ default: m.FormListPage })),
 );
@@ -59,6 +65,8 @@ const routes: RouteTable = [
   ['/start/:processId', (p) => <StartPage key={p.processId} processId={p.processId} />],
   ['/processes', () => <ProcessListPage />],
   ['/modeler/:processId', (p) => <ModelerPage key={p.processId} processId={p.processId!} />],
+  ['/decisions', () => <DecisionListPage />],
+  ['/decisions/:id', (p) => <DecisionEditorPage key={p.id} which={p.id!} />],
   ['/forms', () => <FormListPage />],
   ['/forms/:formId', (p) => <FormDesignerPage key={p.formId} formId={p.formId!} />],
   ['/instances', () => <InstancesPage />],

@@ -14,6 +14,7 @@ const NAV: { path: string; label: MessageKey; roles?: Role[] }[] = [
   { path: '/requests', label: 'nav.requests' },
   { path: '/processes', label: 'nav.processes', roles: ['designer'] },
   { path: '/forms', label: 'nav.forms', roles: ['designer'] },
+  { path: '/decisions', label: 'nav.decisions', roles: ['designer', 'manager'] },
   { path: '/instances', label: 'nav.instances', roles: ['manager'] },
   { path: '/kpis', label: 'nav.kpis', roles: ['manager'] },
   { path: '/batches', label: 'nav.batches', roles: ['manager'] },

@@ -5,5 +5,5 @@ export {
   evaluateDecision,
   type GraphEvaluation,
 } from './evaluate.js';
-export type { DecisionDeployResult, DecisionSummary } from './store.js';
+export type { DecisionDeployResult, DecisionDetail, DecisionSummary } from './store.js';
 export type { Decision, DecisionGraph, DeployedDecision, HitPolicy } from './types.js';

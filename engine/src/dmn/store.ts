@@ -82,6 +82,32 @@ export async function saveDecisions(
   return { decisions };
 }
 
+/** A deployed version with the whole file it came from. */
+export interface DecisionDetail extends DecisionSummary {
+  readonly xml: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One stored version by its row id, with its file; undefined when there is none. */
+export async function findDecision(db: Kysely<DB>, id: string): Promise<DecisionDetail | undefined> {
+  if (!UUID.test(id)) return undefined;
+  const row = await db.selectFrom('decisions').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? { ...summaryOf(row), xml: row.xml } : undefined;
+}
+
+/** A decision's given version, or its latest; undefined when there is none. */
+export async function findDecisionVersion(
+  db: Kysely<DB>,
+  decisionId: string,
+  version?: number,
+): Promise<DecisionDetail | undefined> {
+  let query = db.selectFrom('decisions').selectAll().where('decision_id', '=', decisionId);
+  if (version !== undefined) query = query.where('version', '=', version);
+  const row = await query.orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return row ? { ...summaryOf(row), xml: row.xml } : undefined;
+}
+
 /** Every version of every decision (or the latest of each), by decision id then newest first. */
 export async function listDecisions(
   db: Kysely<DB>,
@@ -159,6 +185,11 @@ export class DecisionCache {
       changed = true;
     }
     return changed;
+  }
+
+  /** The compiled file of a stored version, compiled once per hash. */
+  graphOf(hash: string, xml: string): Promise<DecisionGraph> {
+    return this.#graph(hash, xml);
   }
 
   #graph(hash: string, xml: string): Promise<DecisionGraph> {

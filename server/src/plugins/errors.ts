@@ -36,6 +36,8 @@ export const ENGINE_ERROR_STATUS: Record<EngineErrorCode, number> = {
   STATE_FORMAT_UNSUPPORTED: 409,
   CALENDAR_NOT_FOUND: 404,
   CALENDAR_INVALID: 400,
+  DECISION_NOT_FOUND: 404,
+  DECISION_EVALUATION_FAILED: 422,
 };
 
 const TITLES: Record<number, string> = {

@@ -1,5 +1,5 @@
 import type { DecisionSummary } from '@baton/engine';
-import type { DecisionListQuery, DeployBody } from '@baton/schemas';
+import type { DecisionEvaluateBody, DecisionListQuery, DeployBody, IdParams } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
 import { currentUser, requireRole } from '../../auth/permissions.js';
 import { problems } from '../../errors.js';
@@ -20,7 +20,8 @@ function decisionDto(d: DecisionSummary) {
 }
 
 /**
- * DMN decisions: deploy a `.dmn` file (raw XML or `{ xml }`) and list the deployed versions.
+ * DMN decisions: deploy a `.dmn` file (raw XML or `{ xml }`), list the deployed versions, read one
+ * with its file, and evaluate one on its own (Zeebe's EvaluateDecision).
  * Business rule tasks (`zeebe:calledDecision`) evaluate the latest version of their decision.
  */
 export async function decisionRoutes(app: FastifyInstance): Promise<void> {
@@ -70,6 +71,50 @@ export async function decisionRoutes(app: FastifyInstance): Promise<void> {
         ...(latestOnly ? { latestOnly } : {}),
       });
       return pageOf(all.map(decisionDto), limit, offset);
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/api/decisions/:id',
+    {
+      onRequest: requireRole('designer', 'manager'),
+      config: { scope: 'read' },
+      schema: {
+        tags: ['decisions'],
+        params: ref('idParams'),
+        response: { 200: ref('decisionDetail'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      const detail = await app.engine.getDecision(req.params.id);
+      return { ...decisionDto(detail), xml: detail.xml };
+    },
+  );
+
+  app.post<{ Body: DecisionEvaluateBody }>(
+    '/api/decisions/evaluate',
+    {
+      onRequest: requireRole('designer', 'manager'),
+      config: { scope: 'read' },
+      schema: {
+        tags: ['decisions'],
+        body: ref('decisionEvaluateBody'),
+        response: { 200: ref('decisionEvaluateResult'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { decisionId, version, variables } = req.body;
+      const evaluation = await app.engine.evaluateDecision({
+        decisionId,
+        ...(version !== undefined ? { version } : {}),
+        variables: (variables ?? {}) as Parameters<typeof app.engine.evaluateDecision>[0]['variables'],
+      });
+      return {
+        decisionId: evaluation.decisionId,
+        version: evaluation.version,
+        result: evaluation.result,
+        evaluations: evaluation.evaluations,
+      };
     },
   );
 }
