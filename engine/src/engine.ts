@@ -245,6 +245,7 @@ export class Engine {
             transact: (work) => this.#transact(SYSTEM, work),
             now: () => this.clock.now(),
             logger: this.#logger,
+            onReleased: () => this.#executor.poke(),
           },
           job,
         ),

@@ -75,7 +75,7 @@ describe.each(databases())('sibling job completions of one instance on $name', (
     await engine.deploy(fanOut);
   });
 
-  it('writes completions that arrive together in one commit, each acknowledged after it, durably', async () => {
+  it('writes completions that arrive together as one write in one commit, each acknowledged after it, durably', async () => {
     // given every branch's job claimed at once, their handlers returning together
     engine.registerHandler('work', togetherHandler(BRANCHES));
     const feed = publications(engine);
@@ -84,10 +84,10 @@ describe.each(databases())('sibling job completions of one instance on $name', (
     const ran = await engine.runDueJobs({ limit: BRANCHES });
     // then every job ran once and the instance went past the join
     expect(ran).toBe(BRANCHES);
+    // and the completions that returned together were ONE write in one commit: the change feed
+    // published a single instance update for all of them
     const updates = feed.groups.map((g) => g.filter((c) => c === 'instance:updated').length);
-    expect(updates.reduce((a, b) => a + b, 0)).toBe(BRANCHES);
-    // and some completions were published together: they shared one commit
-    expect(Math.max(...updates)).toBeGreaterThan(1);
+    expect(updates.filter((n) => n > 0)).toEqual([1]);
     // and all of it is durable: a new engine on the same database sees the same
     const { engine: fresh } = await testEngine(database);
     const after = await fresh.getInstance(instance.id);
