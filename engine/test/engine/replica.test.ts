@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { createServer, type Server, Socket } from 'node:net';
 import {
   type KyselyPlugin,
   type PluginTransformQueryArgs,
@@ -61,6 +61,53 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * A TCP hop in front of PostgreSQL that can be switched off: while off it drops every connection
+ * (open ones included) as a replica that went away would.
+ */
+class SwitchableHop {
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  on = true;
+  port = 0;
+
+  constructor(target: { host: string; port: number }) {
+    this.#server = createServer((client) => {
+      if (!this.on) return void client.destroy();
+      const upstream = new Socket();
+      for (const socket of [client, upstream]) {
+        this.#sockets.add(socket);
+        socket.on('close', () => this.#sockets.delete(socket));
+        socket.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      upstream.connect(target.port, target.host, () => {
+        client.pipe(upstream);
+        upstream.pipe(client);
+      });
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.#server.address() as { port: number }).port;
+  }
+
+  off(): void {
+    this.on = false;
+    for (const socket of this.#sockets) socket.destroy();
+  }
+
+  async close(): Promise<void> {
+    this.off();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
 }
 
 async function admin_(query: string): Promise<void> {
@@ -237,6 +284,51 @@ describe.skipIf(!base)('reads on a lagging read replica (PostgreSQL only)', () =
       expect(await degraded.replicaStatus()).toBe('unavailable');
     } finally {
       await degraded.close();
+    }
+  });
+
+  it('goes back to the replica when /ready finds it answering again, or after the retry pause', async () => {
+    // given an engine whose replica is reached through a hop that is switched off
+    const direct = new URL(urlOf(replicaName));
+    const hop = new SwitchableHop({ host: direct.hostname, port: Number(direct.port || 5432) });
+    await hop.listen();
+    const via = new URL(direct);
+    via.host = `127.0.0.1:${hop.port}`;
+    const logger = keepingLogger();
+    const hopClock = new VirtualClock(T0);
+    const primary = await open(urlOf(primaryName));
+    const replicaViaHop = await open(via.toString(), true);
+    const recovering = await createEngine({
+      database: primary,
+      replica: replicaViaHop,
+      clock: hopClock,
+      logger,
+    });
+    const inboxTotal = async () =>
+      (await recovering.listTasks({ state: 'created', processId: 'three-steps' })).total;
+    const onPrimary = (await primaryOnly.listTasks({ state: 'created', processId: 'three-steps' })).total;
+    try {
+      hop.off();
+      // when the replica has gone: the primary answers
+      expect(await inboxTotal()).toBe(onPrimary);
+      expect(logger.warnings).toHaveLength(1);
+      // when it is back, within the retry pause: still the primary, until a readiness check finds it
+      hop.on = true;
+      expect(await inboxTotal()).toBe(onPrimary);
+      expect(await recovering.replicaStatus()).toBe('ready');
+      // then the lists read the replica's copy again
+      expect(await inboxTotal()).toBe(2);
+      // when it goes and comes back once more, without a readiness check
+      hop.off();
+      expect(await inboxTotal()).toBe(onPrimary);
+      hop.on = true;
+      hopClock.advance(REPLICA_RETRY_AFTER_MS + 1);
+      // then the first list after the retry pause reads the replica
+      expect(await inboxTotal()).toBe(2);
+      expect(logger.warnings).toHaveLength(2);
+    } finally {
+      await recovering.close();
+      await hop.close();
     }
   });
 
