@@ -89,6 +89,7 @@ import {
   writeRetention,
 } from './retention.js';
 import { compileBpmn } from './model/compile.js';
+import { ReadRouter, type ReplicaStatus } from './replica.js';
 import type { DeployIssue, EventElement, ProcessModel } from './model/types.js';
 import { readAllProcessAccess, readProcessAccess, replaceProcessAccess } from './persistence/access.js';
 import { getDefinition, getLatestDefinition, listDefinitions } from './persistence/definitions.js';
@@ -149,6 +150,14 @@ export interface EngineOptions {
   readonly logger?: EngineLogger;
   /** Who is in a group, for `baton:assignment` strategies (default: candidate users only). */
   readonly directory?: TeamDirectory;
+  /**
+   * A read replica of `database` (a PostgreSQL streaming standby, opened with `readOnly: true`)
+   * for the lists that tolerate its delay: task lists and their counts (not one instance's
+   * tasks), instance lists, KPIs, the incident and job lists, team load. Everything else reads
+   * and writes the primary; a replica that does not answer sends those lists to the primary too
+   * (see ReadRouter, docs/OPERATIONS.md "Read replica").
+   */
+  readonly replica?: Database;
 }
 
 /** Reads fail like commands do: a lost database is StoreUnavailableError, retryable. */
@@ -202,6 +211,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 export class Engine {
   readonly clock: Clock;
   readonly #db: Kysely<DB>;
+  /** Decides primary or replica for each read that is not part of a command. */
+  readonly #reads: ReadRouter;
   readonly #logger: EngineLogger;
   readonly #feed = new ChangeFeed();
   readonly #models: ModelCache;
@@ -217,6 +228,12 @@ export class Engine {
     this.clock = options.clock ?? systemClock;
     this.#db = options.database.db as Kysely<DB>;
     this.#logger = options.logger ?? silentLogger;
+    this.#reads = new ReadRouter({
+      primary: this.#db,
+      replica: options.replica?.db as Kysely<DB> | undefined,
+      clock: this.clock,
+      logger: this.#logger,
+    });
     this.workerId = options.workerId ?? `engine-${randomUUID()}`;
     this.#models = new ModelCache(this.#db);
     this.#runner = new CommandRunner(this.#models);
@@ -436,7 +453,7 @@ export class Engine {
   }
 
   listInstances(filter: InstanceFilter): Promise<Page<InstanceSummary>> {
-    return read(() => listInstances(this.#db, filter, this.clock.now()));
+    return this.#reads.lagging((db) => listInstances(db, filter, this.clock.now()));
   }
 
   /** A manager of the instance's process cancels it. */
@@ -550,7 +567,7 @@ export class Engine {
         return page;
       });
     }
-    return read(() => listTasks(this.#db, filter, this.clock.now()));
+    return this.#reads.lagging((db) => listTasks(db, filter, this.clock.now()));
   }
 
   getTask(id: string): Promise<Task> {
@@ -750,7 +767,7 @@ export class Engine {
    */
   async findIncidents(filter: IncidentFilter, identity: Identity): Promise<Page<Incident>> {
     const excluded = await this.#notManaged(identity, 'list incidents');
-    return read(() => findIncidents(this.#db, { ...filter, excludeProcessIds: excluded }));
+    return this.#reads.lagging((db) => findIncidents(db, { ...filter, excludeProcessIds: excluded }));
   }
 
   /**
@@ -796,7 +813,9 @@ export class Engine {
    */
   async listJobs(filter: JobFilter, identity: Identity): Promise<Page<Job>> {
     const excluded = await this.#notManaged(identity, 'list jobs');
-    return read(() => listJobs(this.#db, { ...filter, excludeProcessIds: excluded }, this.clock.now()));
+    return this.#reads.lagging((db) =>
+      listJobs(db, { ...filter, excludeProcessIds: excluded }, this.clock.now()),
+    );
   }
 
   /** Sets a job's remaining attempts (1..1000), e.g. to revive a parked timer; a manager of its process. */
@@ -947,8 +966,9 @@ export class Engine {
 
   // ---- monitoring ----
 
-  kpis(processId: string): Promise<KpiSummary> {
-    return read(async () => {
+  async kpis(processId: string): Promise<KpiSummary> {
+    // The model and calendar caches serve commands too: they are filled from the primary only.
+    const calendar = await read(async () => {
       // Working time per the process's calendar (latest version), else `default` (docs/TEAMS.md).
       const model =
         this.#models.latestModel(processId) ??
@@ -957,8 +977,14 @@ export class Engine {
       const calendars = this.#runner.calendars;
       if (id !== NO_CALENDAR) await calendars.refresh(new Map([[id, calendars.get(id)?.version]]), this.#db);
       const found = id === NO_CALENDAR ? undefined : calendars.get(id);
-      return processKpis(this.#db, processId, this.clock.now(), found ? { id, time: found.time } : undefined);
+      return found ? { id, time: found.time } : undefined;
     });
+    return this.#reads.lagging((db) => processKpis(db, processId, this.clock.now(), calendar));
+  }
+
+  /** Whether the read replica answers (`none` without one); `/ready` reports it. */
+  replicaStatus(): Promise<ReplicaStatus> {
+    return this.#reads.ping();
   }
 
   /** Local change feed: every committed change to a task or instance, after commit. */
@@ -1136,8 +1162,13 @@ export class Engine {
   }
 
   /** Open assigned tasks per person and process, for the processes the identity manages. */
-  teamLoad(identity: Identity, filter: { readonly users?: readonly string[] } = {}): Promise<MemberLoad[]> {
-    return read(() => teamLoad(this.#db, identity, filter, this.clock.now()));
+  async teamLoad(
+    identity: Identity,
+    filter: { readonly users?: readonly string[] } = {},
+  ): Promise<MemberLoad[]> {
+    // The policy's input (who manages what) from the primary; the counts may lag.
+    const access = await read(() => readAllProcessAccess(this.#db));
+    return this.#reads.lagging((db) => teamLoad(db, identity, filter, this.clock.now(), access));
   }
 
   /** Every business calendar (docs/TEAMS.md, "Working hours"). */

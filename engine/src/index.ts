@@ -54,6 +54,7 @@ export {
   type InstanceModification,
 } from './engine.js';
 export type { SweepOptions, SweepResult } from './retention.js';
+export { REPLICA_RETRY_AFTER_MS, type ReplicaStatus } from './replica.js';
 export type { DefinitionVersion, MigrationReport, MigrationRequest } from './migration/migrate.js';
 export { MAX_BATCH_IDS, MAX_BATCH_ITEMS } from './batches/filter.js';
 export {
