@@ -257,6 +257,8 @@ export const en = {
   'history.decisionEvaluated': 'Decision evaluated',
   'history.taskCompleting': 'Completion submitted, waiting for its checks',
   'history.taskCompletionDenied': 'Completion refused by a check',
+  'history.taskAssigning': 'Assignment submitted, waiting for its checks',
+  'history.taskAssignmentDenied': 'Assignment refused by a check',
   'history.decision': 'Decision',
   'history.matchedRules': 'Matched rules',
   'history.result': 'Result',

@@ -257,6 +257,8 @@ export const zh: Dictionary = {
   'history.decisionEvaluated': '已评估决策',
   'history.taskCompleting': '已提交完成，正在等待检查',
   'history.taskCompletionDenied': '完成被检查拒绝',
+  'history.taskAssigning': '已提交分配，正在等待检查',
+  'history.taskAssignmentDenied': '分配被检查拒绝',
   'history.decision': '决策',
   'history.matchedRules': '命中规则',
   'history.result': '结果',

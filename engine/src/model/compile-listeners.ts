@@ -20,9 +20,9 @@ import type {
  * before it completes). A listener needs a job type; `(eventType, type)` must be unique on an
  * element. Process-level listeners are not run yet and are rejected.
  *
- * Task listeners: the events the engine runs are `creating` and `completing` (Zeebe 8.8), and
- * the 8.7 names `create` and `complete` are read as those. `assigning` / `assignment`,
- * `updating` and `canceling` are rejected with a message that says so.
+ * Task listeners: the events the engine runs are `creating`, `assigning` and `completing` (Zeebe
+ * 8.8), and the 8.7 names `create`, `assignment` and `complete` are read as those. `updating` and
+ * `canceling` are rejected with a message that says so.
  */
 
 const GATEWAYS: ReadonlySet<ElementKind> = new Set([
@@ -37,13 +37,14 @@ const GATEWAYS: ReadonlySet<ElementKind> = new Set([
 const TASK_EVENTS: Readonly<Record<string, TaskListenerEvent>> = {
   creating: 'creating',
   create: 'creating',
+  assigning: 'assigning',
+  assignment: 'assigning',
   completing: 'completing',
   complete: 'completing',
 };
 
+/** Events Zeebe has that the engine does not run; rejected at deploy with the reason. */
 const TASK_EVENTS_NOT_RUN: Readonly<Record<string, string>> = {
-  assigning: 'assigning',
-  assignment: 'assigning',
   updating: 'updating',
   update: 'updating',
   canceling: 'canceling',
@@ -153,8 +154,8 @@ export function readTaskListeners(node: ModdleNode, issues: IssueCollector): Tas
         id,
         'listener.invalid',
         notRun
-          ? `${notRun} task listeners are not supported yet; the engine runs creating and completing task listeners`
-          : `task listener event type '${raw}' is not one of creating, completing (or create, complete)`,
+          ? `${notRun} task listeners are not supported yet; the engine runs creating, assigning and completing task listeners`
+          : `task listener event type '${raw}' is not one of creating, assigning, completing (or create, assignment, complete)`,
       );
       continue;
     }

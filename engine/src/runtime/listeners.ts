@@ -11,8 +11,8 @@ import { evaluateIn, visibleVariables } from './variables.js';
  * its `type`, one after another in model order; the element waits for each (`wait.kind =
  * 'listener'`). Start listeners run after the input mappings and before the element's own
  * behaviour; end listeners after the output mappings, before the token leaves. Task listeners
- * run before a user task is created (`creating`) and before a completion takes effect
- * (`completing`). Continuing after a listener job is `commands/listener-jobs.ts`'s part.
+ * run before a user task is created (`creating`), before a change of its assignee takes effect
+ * (`assigning`) and before a completion takes effect (`completing`). Continuing after a listener job is `commands/listener-jobs.ts`'s part.
  */
 
 /** The listeners of an element for one event, in model order. */
@@ -55,7 +55,7 @@ export function runListener(
     });
     return true;
   }
-  const taskListener = pending.event === 'creating' || pending.event === 'completing';
+  const taskListener = pending.event !== 'start' && pending.event !== 'end';
   const jobId = exec.newId();
   const elementHeaders = 'headers' in element ? element.headers : undefined;
   const merged = { ...(elementHeaders ?? {}), ...(spec.headers ?? {}), ...headers };

@@ -142,10 +142,25 @@ describe('deploy rules of task listeners', () => {
     ]);
   });
 
-  it('rejects the task listener events it does not run yet, and unknown ones, by element id', async () => {
+  it('reads assigning listeners, taking the 8.7 name assignment as assigning, in model order', async () => {
     const xml = processFile(`<bpmn:startEvent id="s" />
       <bpmn:userTask id="t">${taskListeners(
         taskListener('assignment', 'a'),
+        taskListener('assigning', 'b'),
+      )}</bpmn:userTask><bpmn:endEvent id="e" />${chain('s', 't', 'e')}`);
+    const process = await compileValid(xml);
+    const spec =
+      process.elements.t && 'userTask' in process.elements.t ? process.elements.t.userTask : undefined;
+    expect(spec?.taskListeners?.assigning?.map((l) => l.type)).toEqual([
+      { feel: false, value: 'a' },
+      { feel: false, value: 'b' },
+    ]);
+  });
+
+  it('rejects the task listener events it does not run yet, and unknown ones, by element id', async () => {
+    const xml = processFile(`<bpmn:startEvent id="s" />
+      <bpmn:userTask id="t">${taskListeners(
+        taskListener('update', 'a'),
         taskListener('updating', 'b'),
         taskListener('canceling', 'c'),
         taskListener('whenever', 'd'),
@@ -153,10 +168,10 @@ describe('deploy rules of task listeners', () => {
     const issues = await issuesOf(xml);
     expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual(Array(4).fill('t listener.invalid'));
     expect(issues.map((i) => i.message)).toEqual([
-      expect.stringMatching(/^assigning task listeners are not supported yet/),
+      expect.stringMatching(/^updating task listeners are not supported yet/),
       expect.stringMatching(/^updating task listeners/),
       expect.stringMatching(/^canceling task listeners/),
-      expect.stringMatching(/'whenever' is not one of creating, completing/),
+      expect.stringMatching(/'whenever' is not one of creating, assigning, completing/),
     ]);
   });
 });

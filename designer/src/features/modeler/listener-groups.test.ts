@@ -55,13 +55,13 @@ describe('listener groups of the properties panel', () => {
     ]);
   });
 
-  it('offers creating and completing task listeners only', () => {
+  it('offers creating, assigning and completing task listeners only', () => {
     const groups = [
       listGroup('Zeebe__TaskListeners', ['creating', 'assigning', 'updating', 'completing', 'canceling']),
     ];
     const [restricted] = restrictListenerGroups(element('bpmn:UserTask'), groups);
     expect(eventTypesOf(restricted)).toEqual([TASK_LISTENER_EVENTS]);
-    expect(TASK_LISTENER_EVENTS).toEqual(['creating', 'completing']);
+    expect(TASK_LISTENER_EVENTS).toEqual(['creating', 'assigning', 'completing']);
   });
 
   it('gives a listener the panel adds with an event the engine does not run the first one it runs', () => {

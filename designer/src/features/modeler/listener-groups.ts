@@ -3,11 +3,11 @@
  * execution listeners `start` / `end` where Zeebe takes them (the panel already knows which), no
  * `beforeAll` on multi-instance activities (the engine runs start and end listeners per
  * instance), no execution listeners on a process or pool (not run yet), and task listeners of the
- * events `creating` and `completing`.
+ * events `creating`, `assigning` and `completing`.
  */
 
 /** The task listener events the engine runs. */
-export const TASK_LISTENER_EVENTS: readonly string[] = ['creating', 'completing'];
+export const TASK_LISTENER_EVENTS: readonly string[] = ['creating', 'assigning', 'completing'];
 
 interface BusinessObject {
   readonly $type: string;
@@ -29,6 +29,7 @@ interface ModdleListener {
 /** The panel's English labels of the task listener events (translated through the modeler's dictionary). */
 const TASK_EVENT_LABELS: Readonly<Record<string, string>> = {
   creating: 'Creating',
+  assigning: 'Assigning',
   completing: 'Completing',
 };
 
