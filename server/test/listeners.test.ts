@@ -46,6 +46,26 @@ const assignedProcess = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** A process whose start listener opens a case before its start event runs. */
+const openedProcess = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-opened" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="opened" isExecutable="true">
+    <bpmn:extensionElements>
+      <zeebe:executionListeners>
+        <zeebe:executionListener eventType="start" type="audit.open" />
+      </zeebe:executionListeners>
+    </bpmn:extensionElements>
+    <bpmn:startEvent id="start" />
+    <bpmn:userTask id="handle" name="Handle">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="staff" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="handle" />
+    <bpmn:sequenceFlow id="f2" sourceRef="handle" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
 describe.each(dialects())('listener jobs over HTTP on %s', (dialect) => {
   let t: TestApp;
   let sam: Session;
@@ -55,6 +75,7 @@ describe.each(dialects())('listener jobs over HTTP on %s', (dialect) => {
     t = await createTestApp({ dialect });
     await t.engine.deploy(checkedProcess);
     await t.engine.deploy(assignedProcess);
+    await t.engine.deploy(openedProcess);
     sam = await t.userSession('sam', ['staff'], ['staff']);
     const wes = await t.userSession('wes', ['worker']);
     const minted = await t.call(wes, {
@@ -188,6 +209,25 @@ describe.each(dialects())('listener jobs over HTTP on %s', (dialect) => {
       assignee: 'sam',
       dueAt: '2030-01-02T03:04:05.000Z',
     });
+  });
+
+  it("runs the process's start listener through the worker API before its start event", async () => {
+    // given
+    const { id } = await t.engine.startInstance({ processId: 'opened', variables: { amount: 12 } }, SYSTEM);
+    // when the worker fetches the listener's job
+    const open = await fetchJob('audit.open');
+    // then nothing of the process ran yet
+    expect(open).toMatchObject({
+      elementId: 'start',
+      listener: { kind: 'executionListener', eventType: 'start' },
+    });
+    expect((await t.engine.listTasks({ instanceId: id })).items).toEqual([]);
+    // when it completes with a variable
+    expect((await completeJob(open.id, { variables: { caseNo: 'C-1' } })).statusCode).toBe(204);
+    // then the process runs, with the listener's variable as its own
+    const [created] = (await t.engine.listTasks({ instanceId: id })).items;
+    expect(created).toMatchObject({ elementId: 'handle', state: 'created' });
+    expect((await t.engine.getInstance(id)).variables).toMatchObject({ caseNo: 'C-1', amount: 12 });
   });
 
   it('refuses a job result that is not a listener answer, without a 500', async () => {

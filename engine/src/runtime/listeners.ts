@@ -39,7 +39,10 @@ export function runListener(
   headers: Readonly<Record<string, string>> = {},
 ): boolean {
   const element = exec.element(token.elementId);
-  const spec = listenersOf(element, pending.event)[pending.index];
+  const model = exec.index.model;
+  const spec = (
+    pending.process ? (model.executionListeners?.start ?? []) : listenersOf(element, pending.event)
+  )[pending.index];
   if (!spec) return false;
   const scopeId = exec.ownedScope(token.id)?.id ?? token.scopeId;
   let jobType: string;
@@ -57,13 +60,14 @@ export function runListener(
   }
   const taskListener = pending.event !== 'start' && pending.event !== 'end';
   const jobId = exec.newId();
-  const elementHeaders = 'headers' in element ? element.headers : undefined;
+  const elementHeaders = !pending.process && 'headers' in element ? element.headers : undefined;
   const merged = { ...(elementHeaders ?? {}), ...(spec.headers ?? {}), ...headers };
   exec.emit({
     type: 'job.create',
     job: {
       id: jobId,
       kind: 'service',
+      // A process's listener job is its start event's, where its token waits and an incident shows (Zeebe: the process's).
       elementId: element.id,
       tokenId: token.id,
       dueAt: null,

@@ -71,6 +71,10 @@ export interface PendingListener {
   readonly corrections?: TaskCorrections;
   /** `assigning`: the change of assignee that waits for the listeners. */
   readonly assignment?: PendingAssignment;
+  /** `start` of the process: its listeners (the token waits at the start event, which runs after them). */
+  readonly process?: true;
+  /** `start` of an event subprocess: the start event that fired and its variables, entered once the listeners are done. */
+  readonly eventStart?: { readonly startEventId: string; readonly variables: Variables };
 }
 
 /**

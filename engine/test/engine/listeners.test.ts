@@ -11,6 +11,8 @@ import { testEngine } from '../support/engines.js';
 
 const FIXTURE = new URL('../fixtures/rt-listeners.bpmn', import.meta.url);
 const ASSIGNING = new URL('../fixtures/rt-listeners-assigning.bpmn', import.meta.url);
+const EVENT_SUBPROCESS = new URL('../fixtures/rt-listeners-event-subprocess.bpmn', import.meta.url);
+const PROCESS = new URL('../fixtures/rt-listeners-process.bpmn', import.meta.url);
 const WORKER = 'listener-worker';
 
 describe.each(databases())('execution and task listeners on $name', (target) => {
@@ -25,6 +27,8 @@ describe.each(databases())('execution and task listeners on $name', (target) => 
     await truncateEngineTables(database);
     await engine.deploy(await readFile(FIXTURE, 'utf8'));
     await engine.deploy(await readFile(ASSIGNING, 'utf8'));
+    await engine.deploy(await readFile(EVENT_SUBPROCESS, 'utf8'));
+    await engine.deploy(await readFile(PROCESS, 'utf8'));
   });
 
   /** A worker locks the one job of a type. */
@@ -315,5 +319,57 @@ describe.each(databases())('execution and task listeners on $name', (target) => 
       );
       expect(await engine.getTask(taskId)).toMatchObject({ state: 'created', candidateGroups: ['clerks'] });
     });
+  });
+
+  it('runs the start listener of an event subprocess once its event happened, across a new engine', async () => {
+    // given
+    const { id } = await engine.startInstance(
+      { processId: 'rt-listeners-event-subprocess', variables: { reason: 'recall' } },
+      SYSTEM,
+    );
+    // when the signal starts the interrupting event subprocess
+    await engine.broadcastSignal({ name: 'stop' }, SYSTEM);
+    // then its start listener's job waits; nothing inside it runs yet
+    const audit = await lock('stop-audit');
+    expect(audit).toMatchObject({
+      elementId: 'onStop',
+      listener: { kind: 'executionListener', eventType: 'start' },
+    });
+    expect((await engine.getInstance(id)).activeElements).toEqual({ onStop: 1 });
+    // when another engine takes over and the worker completes it
+    ({ engine } = await testEngine(database));
+    await engine.completeJob(audit.id, WORKER, { audited: true }, SYSTEM);
+    // then the subprocess's start event ran
+    expect((await engine.getInstance(id)).activeElements).toEqual({ onStop: 1, cleanup: 1 });
+    await work('cleanup');
+    await work('stop-done');
+    expect((await engine.getInstance(id)).status).toBe('completed');
+  });
+
+  it('runs the process start listeners before its start event, retries a failed one, and continues on a new engine', async () => {
+    // given
+    const { id } = await engine.startInstance(
+      { processId: 'rt-listeners-process', variables: { region: 'eu' } },
+      SYSTEM,
+    );
+    const open = await lock('open-case');
+    expect(open).toMatchObject({
+      elementId: 'start',
+      listener: { kind: 'executionListener', eventType: 'start' },
+    });
+    expect((await engine.getHistory(id)).some((event) => event.type === 'element.completed')).toBe(false);
+    // when the first listener fails for good, and the incident is retried
+    await engine.failJob(open.id, WORKER, { retries: 0, errorMessage: 'no case system' }, SYSTEM);
+    const [incident] = await engine.listIncidents({ instanceId: id, open: true });
+    expect(incident).toMatchObject({ elementId: 'start', type: 'job', message: 'no case system' });
+    await engine.retryIncident(incident?.id ?? '', SYSTEM);
+    // then that listener runs again; its variables are the process's
+    await work('open-case', { caseId: 9 });
+    ({ engine } = await testEngine(database));
+    await work('check-eu');
+    await work('started');
+    const service = await lock('work');
+    expect(service.listener).toBeNull();
+    expect((await engine.getInstance(id)).variables).toMatchObject({ caseId: 9, region: 'eu' });
   });
 });

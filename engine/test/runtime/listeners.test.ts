@@ -410,3 +410,57 @@ describe('runtime: assigning task listeners', () => {
     );
   });
 });
+
+describe('runtime: start listeners of an event subprocess', () => {
+  it('runs them once its event happened, after its inputs and before its start event', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners-event-subprocess.bpmn'));
+    driver.start({ reason: 'none yet' });
+    // when the signal starts the (interrupting) event subprocess
+    driver.signal('stop');
+    // then the work is interrupted, and the start listener's job sees the subprocess's input
+    expect([...driver.jobs.values()].some((job) => job.jobType === 'work')).toBe(false);
+    const audit = jobOfType(driver, 'stop-audit');
+    expect(audit).toMatchObject({
+      elementId: 'onStop',
+      listener: { kind: 'executionListener', eventType: 'start' },
+    });
+    expect(audit.variables).toMatchObject({ why: 'none yet' });
+    expect(driver.activeElements()).toEqual({ onStop: 1 });
+    expect([...driver.jobs.values()].some((job) => job.jobType === 'cleanup')).toBe(false);
+    // when
+    complete(driver, 'stop-audit', { audited: true });
+    // then its start event ran: the first task inside sees the listener's local variable
+    expect(jobOfType(driver, 'cleanup').variables).toMatchObject({ audited: true, why: 'none yet' });
+    // when
+    complete(driver, 'cleanup');
+    complete(driver, 'stop-done');
+    // then
+    expect(driver.status).toBe('completed');
+    expect(driver.variables).not.toHaveProperty('audited');
+  });
+});
+
+describe('runtime: start listeners of the process', () => {
+  it('runs them before the start event, one after another, setting process variables', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners-process.bpmn'));
+    // when
+    driver.start({ region: 'eu' });
+    // then: only the first listener's job; the start event has not run
+    const first = jobOfType(driver, 'open-case');
+    expect(first).toMatchObject({ retries: 1, listener: { kind: 'executionListener', eventType: 'start' } });
+    expect(driver.jobs.size).toBe(1);
+    expect(driver.historyOf('element.completed')).toEqual([]);
+    // when
+    complete(driver, 'open-case', { caseId: 7 });
+    // then: the second (a FEEL type) sees the first's variable
+    expect(jobOfType(driver, 'check-eu').variables).toMatchObject({ caseId: 7, region: 'eu' });
+    // when
+    complete(driver, 'check-eu');
+    // then: the start event runs (its end listener), then the work
+    complete(driver, 'started');
+    expect(jobOfType(driver, 'work').variables).toMatchObject({ caseId: 7 });
+    expect(driver.variables).toMatchObject({ caseId: 7 });
+  });
+});

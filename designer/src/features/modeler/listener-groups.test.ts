@@ -38,12 +38,15 @@ describe('listener groups of the properties panel', () => {
         element('bpmn:EndEvent', { eventDefinitions: [{ $type: 'bpmn:ErrorEventDefinition' }] }),
       ),
     ).toEqual(['start']);
-    expect(executionListenerEvents(element('bpmn:Process'))).toEqual([]);
+    expect(executionListenerEvents(element('bpmn:Process'))).toEqual(['start']);
+    expect(executionListenerEvents(element('bpmn:Participant'))).toEqual(['start']);
   });
 
-  it('drops the execution listener group of a process, which the engine does not run', () => {
+  it('offers only start listeners on a process, the ones the engine runs there', () => {
     const groups = [{ id: 'general' }, listGroup('Zeebe__ExecutionListeners', ['start', 'end', 'cancel'])];
-    expect(restrictListenerGroups(element('bpmn:Process'), groups).map((g) => g.id)).toEqual(['general']);
+    const restricted = restrictListenerGroups(element('bpmn:Process'), groups);
+    expect(restricted.map((g) => g.id)).toEqual(['general', 'Zeebe__ExecutionListeners']);
+    expect(eventTypesOf(restricted[1])).toEqual([['start']]);
   });
 
   it("replaces a multi-instance task's beforeAll with the start and end the engine runs per instance", () => {

@@ -3,6 +3,7 @@ import { ExpressionError, InvalidArgumentError } from '../../errors.js';
 import type { ActivityElement } from '../../model/types.js';
 import { completeElement, continueCompletion } from '../activity.js';
 import { emitTask, evaluateTask, taskHeaders } from '../elements/user-task.js';
+import { enterEventSubprocess } from '../event-subprocess.js';
 import type { Execution, LiveToken } from '../execution.js';
 import { raiseIncident } from '../flow.js';
 import { mergeCorrections, runListener } from '../listeners.js';
@@ -55,8 +56,8 @@ export function completeListenerJob(exec: Execution, command: JobComplete): bool
     case 'start': {
       const owned = exec.ownedScope(token.id);
       setLocalVariables(exec, owned?.id ?? token.scopeId, command.variables, element.id);
-      if (runListener(exec, token, { event: 'start', index: pending.index + 1 })) return true;
-      started(exec, token);
+      if (runListener(exec, token, { ...pending, index: pending.index + 1 })) return true;
+      started(exec, token, pending);
       return true;
     }
     case 'end':
@@ -84,10 +85,18 @@ export function completeListenerJob(exec: Execution, command: JobComplete): bool
   }
 }
 
-/** The start listeners are done: the element's own behaviour runs. */
-function started(exec: Execution, token: LiveToken): void {
+/** The start listeners are done: the element's own behaviour runs (an event subprocess: its start event). */
+function started(exec: Execution, token: LiveToken, pending: PendingListener): void {
   const element = exec.element(token.elementId);
   const behavior = exec.behavior(element);
+  if (pending.process) {
+    exec.schedule(token);
+    return;
+  }
+  if (pending.eventStart) {
+    enterEventSubprocess(exec, token, pending.eventStart.startEventId, pending.eventStart.variables);
+    return;
+  }
   try {
     (behavior.started ?? behavior.enter)(exec, token, element);
   } catch (error) {
@@ -260,7 +269,7 @@ export function retryListener(exec: Execution, token: LiveToken, pending: Pendin
     return;
   }
   if (runListener(exec, token, pending)) return;
-  if (pending.event === 'start') started(exec, token);
+  if (pending.event === 'start') started(exec, token, pending);
   else continueCompletion(exec, token, element);
 }
 
