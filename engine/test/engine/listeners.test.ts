@@ -310,6 +310,27 @@ describe.each(databases())('execution and task listeners on $name', (target) => 
       expect(await engine.getTask(taskId)).toMatchObject({ state: 'created', assignee: 'ann' });
     });
 
+    it('raises an incident on a failing assigning listener, runs it again on retry, and cancels a pending change with the instance', async () => {
+      // given a claim waiting for its first listener, which fails for good
+      const { id, taskId } = await review();
+      await engine.claimTask(taskId, ann);
+      const job = await lock('check-assignee');
+      await engine.failJob(job.id, WORKER, { retries: 0, errorMessage: 'directory down' }, SYSTEM);
+      const [incident] = await engine.listIncidents({ instanceId: id, open: true });
+      expect(incident).toMatchObject({ elementId: 'review', type: 'job', message: 'directory down' });
+      expect((await engine.getTask(taskId)).state).toBe('assigning');
+      // when retried
+      await engine.retryIncident(incident?.id ?? '', SYSTEM);
+      // then the listener runs again, with the same change asked for
+      const again = await lock('check-assignee');
+      expect(again.headers).toMatchObject({ 'io.camunda.zeebe:action': 'claim', 'io.camunda.zeebe:assignee': 'ann' });
+      // when the instance is cancelled meanwhile
+      await engine.cancelInstance(id, SYSTEM);
+      // then the task is cancelled and the listener job gone
+      expect((await engine.getTask(taskId)).state).toBe('cancelled');
+      expect((await engine.listJobs({ instanceId: id }, SYSTEM)).items).toEqual([]);
+    });
+
     it('refuses a hand-off to a group on a task with assigning listeners, naming the element', async () => {
       // given
       const { taskId } = await review();
