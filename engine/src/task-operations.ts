@@ -399,7 +399,6 @@ export class TaskOperations {
             type: history,
             data: { ...((change.history.data ?? {}) as Record<string, JsonValue>), requestedBy: cx.actor },
           },
-          change: change.change,
         },
       },
       { endsTasks: [id] },

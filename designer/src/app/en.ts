@@ -81,6 +81,7 @@ export const en = {
   'task.state.completed': 'completed',
   'task.state.cancelled': 'cancelled',
   'task.state.completing': 'completion pending: waiting for its checks',
+  'task.state.assigning': 'assignment pending: waiting for its checks',
   'start.title': 'Start a process',
   'start.pick': 'Pick a process from the list.',
   'start.none': 'No process you may start yet.',

@@ -81,6 +81,7 @@ export const zh: Dictionary = {
   'task.state.completed': '已完成',
   'task.state.cancelled': '已取消',
   'task.state.completing': '完成待定：正在等待检查',
+  'task.state.assigning': '分配待定：正在等待检查',
   'start.title': '发起流程',
   'start.pick': '请从列表中选择一个流程。',
   'start.none': '暂无你可以发起的流程。',

@@ -89,8 +89,6 @@ export interface PendingAssignment {
   readonly action: 'assign' | 'claim' | 'unassign';
   /** The history event recorded when the change takes effect (`task.claimed`, `task.assigned`, ...). */
   readonly history: { readonly type: HistoryType; readonly data?: Readonly<Record<string, JsonValue>> };
-  /** The feed's name for the change (`claimed`, `assigned`, ...). */
-  readonly change: string;
 }
 
 /**

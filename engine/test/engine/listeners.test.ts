@@ -323,7 +323,10 @@ describe.each(databases())('execution and task listeners on $name', (target) => 
       await engine.retryIncident(incident?.id ?? '', SYSTEM);
       // then the listener runs again, with the same change asked for
       const again = await lock('check-assignee');
-      expect(again.headers).toMatchObject({ 'io.camunda.zeebe:action': 'claim', 'io.camunda.zeebe:assignee': 'ann' });
+      expect(again.headers).toMatchObject({
+        'io.camunda.zeebe:action': 'claim',
+        'io.camunda.zeebe:assignee': 'ann',
+      });
       // when the instance is cancelled meanwhile
       await engine.cancelInstance(id, SYSTEM);
       // then the task is cancelled and the listener job gone

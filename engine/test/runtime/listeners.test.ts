@@ -280,7 +280,6 @@ describe('runtime: assigning task listeners', () => {
     delegated: false,
     action: 'claim',
     history: { type: 'task.claimed', data: { assignee: 'ann' } },
-    change: 'claimed',
   } as const;
 
   it('holds a claim for its assigning listeners (8.8 and 8.7 names), in order, and then assigns', async () => {

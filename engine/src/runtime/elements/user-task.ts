@@ -113,7 +113,6 @@ export function emitTask(
         delegated: false,
         action: 'assign',
         history: { type: 'task.assigned', data: { from: null, to: assignee } },
-        change: 'assigned',
       },
     },
     taskHeaders({ assignee }, 'assign', taskId),
