@@ -127,7 +127,7 @@ export interface ExecutionListeners {
 }
 
 /** The task listener events the engine runs. */
-export type TaskListenerEvent = 'creating' | 'completing';
+export type TaskListenerEvent = 'creating' | 'assigning' | 'completing';
 
 export type TaskListeners = { readonly [E in TaskListenerEvent]?: readonly ListenerSpec[] };
 
@@ -308,6 +308,8 @@ export interface ProcessModel {
   readonly embeddedForms?: readonly EmbeddedForm[];
   /** `baton:calendar` on the process: the calendar of its user tasks and duration timers. */
   readonly calendar?: string;
+  /** `zeebe:executionListeners` on the process: start listeners, run before its start event (no end listeners yet). */
+  readonly executionListeners?: ExecutionListeners;
 }
 
 /** An embedded Camunda Form converted to a Baton form, saved under a content-derived `formId`. */
