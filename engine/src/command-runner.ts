@@ -416,6 +416,9 @@ export class CommandRunner {
     for (const effect of effects) {
       if (effect.type === 'task.create') created.push(cachedTask(effect.task, row.process_id));
       else if (effect.type === 'task.cancel') closed.push(effect.taskId);
+      // Facts of an open task changed in the step (its listeners agreed to an assignee, denied a
+      // completion): the cache drops it, so the next command on it reads it as written.
+      else if (effect.type === 'task.update') closed.push(effect.taskId);
     }
     const previousVersion = insert ? null : row.version;
     cx.afterCommit.push(() => this.cache.remember(written, previousVersion, created, closed));

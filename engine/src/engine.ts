@@ -244,12 +244,6 @@ export class Engine {
       options?: { readonly singleStatement?: boolean; readonly actor?: string | null },
     ) => this.#transact(identity, work, options);
     this.#tasks = new TaskOperations(this.#runner, tx);
-    // A task opened again by its listeners (an assignee change they agreed to, or a denial) has
-    // facts the instance cache did not see: the next command on it reads them.
-    this.#feed.subscribe(((change: ChangeEvent) => {
-      if (change.kind === 'task' && change.change === 'reopened')
-        this.#runner.cache.forget(change.instanceId);
-    }) as ChangeListener);
     this.#jobs = new JobOperations(this.#db, this.#runner, tx, this.clock);
     // A command that creates a job due now wakes this process's executor instead of waiting a poll.
     this.#runner.onJobCreated = () => this.#executor.poke();
