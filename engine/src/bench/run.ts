@@ -346,8 +346,8 @@ What these rows led to in the engine:
   mean answering \`listTasks\` from the engine's memory, which only the engine that wrote the
   instance last could do and even it could not prove current (another server may have written
   since): the answer would no longer be what the database holds. The engine keeps the lookup
-  exact; clients that can should take their next task from the change feed or the completion's
-  own answer, as path (a) does.
+  exact; clients that can should take their next task from the change feed (the server's live
+  updates), as path (a) does.
 - **Sibling job completions** (peer benchmark, fan-out): completions of one instance's jobs that
   finish in the same turn of the event loop (the jobs of one claim), or while one of that instance
   is being written, go together in ONE transaction: one lock, the commands stepped one after the
