@@ -31,8 +31,10 @@ export {
   compileDmn,
   type DecisionDeployResult,
   type DecisionEvaluation,
+  type DecisionEvaluationFilter,
   type DecisionSummary,
   evaluateDecision,
+  type StoredDecisionEvaluation,
 } from './dmn/index.js';
 export { type Clock, systemClock, VirtualClock } from './clock.js';
 export { DataDirectoryLockedError, type DataDirectoryOwner } from './data-dir-lock.js';
