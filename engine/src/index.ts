@@ -56,6 +56,7 @@ export {
   type InstanceModification,
 } from './engine.js';
 export type { SweepOptions, SweepResult } from './retention.js';
+export { DECISION_EVALUATION_TTL_DAYS } from './retention.js';
 export type { DefinitionVersion, MigrationReport, MigrationRequest } from './migration/migrate.js';
 export { MAX_BATCH_IDS, MAX_BATCH_ITEMS } from './batches/filter.js';
 export {

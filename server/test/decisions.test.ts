@@ -290,4 +290,65 @@ describe.each(dialects())('DMN decisions over HTTP on %s', (dialect) => {
     expect(JSON.stringify(deployed.json())).toContain('expiresInput');
     expect(JSON.stringify(deployed.json())).toContain("typeRef 'tExpiry'");
   });
+
+  it('keeps each evaluation on its own and lists it by decision id, newest first, for designers and managers', async () => {
+    // given the grade table, evaluated by dana (a designer) and then by a manager
+    await t.call(dana, { method: 'POST', url: '/api/decisions', payload: { xml: gradeDmn } });
+    const mia = await t.userSession('mia', ['manager']);
+    const byDana = await t.call(dana, {
+      method: 'POST',
+      url: '/api/decisions/evaluate',
+      payload: { decisionId: 'grade', variables: { score: 2 } },
+    });
+    expect(byDana.statusCode, byDana.body).toBe(200);
+    await t.call(mia, {
+      method: 'POST',
+      url: '/api/decisions/evaluate',
+      payload: { decisionId: 'grade', variables: { score: 9 } },
+    });
+    // a failing evaluation (both rules hold for 5) is not kept
+    expect(
+      (
+        await t.call(mia, {
+          method: 'POST',
+          url: '/api/decisions/evaluate',
+          payload: { decisionId: 'grade', variables: { score: 5 } },
+        })
+      ).statusCode,
+    ).toBe(422);
+
+    // when the evaluations of grade are listed
+    const listed = await t.call(mia, { method: 'GET', url: '/api/decisions/grade/evaluations' });
+
+    // then both kept ones are there, newest first, with who asked, the rules, inputs and result
+    expect(listed.statusCode, listed.body).toBe(200);
+    const body = listed.json();
+    expect(body).toMatchObject({ total: 2, limit: 50, offset: 0 });
+    expect(body.items.map((e: { evaluatedBy: string }) => e.evaluatedBy).sort()).toEqual(['dana', 'mia']);
+    const danas = body.items.find((e: { evaluatedBy: string }) => e.evaluatedBy === 'dana');
+    expect(danas).toMatchObject({
+      decisionId: 'grade',
+      version: 1,
+      matchedRuleIds: ['pass'],
+      inputs: { score: 2 },
+      result: 'pass',
+      evaluations: [{ decisionId: 'grade', matchedRuleIds: ['pass'], result: 'pass' }],
+    });
+    expect(Number.isNaN(Date.parse(danas.evaluatedAt))).toBe(false);
+    // and a page, an unknown decision (no records), a bad query and a user without the roles
+    const page = await t.call(dana, {
+      method: 'GET',
+      url: '/api/decisions/grade/evaluations?limit=1&offset=1',
+    });
+    expect(page.json()).toMatchObject({ total: 2, limit: 1, offset: 1 });
+    expect(page.json().items).toHaveLength(1);
+    const none = await t.call(dana, { method: 'GET', url: '/api/decisions/nothing-here/evaluations' });
+    expect(none.json()).toEqual({ items: [], total: 0, limit: 50, offset: 0 });
+    expect(
+      (await t.call(dana, { method: 'GET', url: '/api/decisions/grade/evaluations?limit=0' })).statusCode,
+    ).toBe(400);
+    expect((await t.call(sam, { method: 'GET', url: '/api/decisions/grade/evaluations' })).statusCode).toBe(
+      403,
+    );
+  });
 });
