@@ -262,6 +262,9 @@ export const MODELER_ZH: Readonly<Record<string, string>> = {
   'Learn how to define conditions.': '了解如何定义条件。',
   // zeebe:conditionalFilter on conditional events (which kinds of variable change evaluate it)
   'Variable events': '变量事件',
+  'Variable names': '变量名',
+  'Comma-separated; the condition is evaluated again only when one of them changes.':
+    '以逗号分隔；只有其中某个变量变化时才会再次计算条件。',
   Update: '更新',
 
   // Timer
