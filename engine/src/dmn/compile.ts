@@ -24,6 +24,8 @@ import { type FeelType, parseTypeRef, TYPE_REF_NAMES } from './type-ref.js';
  * FEEL is the only expression language: input expressions, output entries and literal
  * expressions parse as FEEL expressions; input entries as FEEL unary tests, which must also be
  * bounded (see `isBoundedUnaryTests`), since a rule is tested in-process for every evaluation.
+ * A `typeRef` (on input expressions, outputs, a literal expression's variable, input data) must
+ * name a type of `type-ref.ts`; values convert to it when the decision runs.
  */
 export async function compileDmn(
   xml: string,

@@ -70,9 +70,9 @@ const describe = (value: unknown): string =>
  * numeric strings to numbers, `"true"` / `"false"` to booleans. null stays null (FEEL's null
  * matches `-` and `null` tests). Throws `TypeRefError` when the value does not convert.
  *
- * `string` takes any string, number or boolean unchanged: Camunda Modeler writes
- * `typeRef="string"` on every new column, and Zeebe does not check input types, so a table
- * written for numbers under the default keeps working; lists and contexts fail.
+ * `string` takes any value unchanged: Camunda Modeler writes `typeRef="string"` on every new
+ * column, and Zeebe does not check input types, so a table written for numbers, lists or
+ * contexts under the default keeps working as it does in Zeebe.
  */
 export function toFeelType(value: unknown, type: FeelType): unknown {
   if (value === null || value === undefined) return null;
@@ -83,7 +83,7 @@ export function toFeelType(value: unknown, type: FeelType): unknown {
     case 'Any':
       return value;
     case 'string':
-      return typeof value === 'object' ? fail('a string') : value;
+      return value;
     case 'number':
       if (typeof value === 'number') return value;
       if (typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value))

@@ -464,6 +464,22 @@ describe('typeRef: values convert to the FEEL type they declare', () => {
     expect(other.result).toEqual(['dt', 'dtd2', 'ymd']);
   });
 
+  it('keeps any value as it is under string, the type Camunda Modeler writes on every new column', async () => {
+    // given a table whose input (a context) and output (a list) are typed string, as the Modeler leaves them
+    const graph = await graphOf(
+      dmn(
+        'defaults',
+        `<decision id="big" name="big"><decisionTable id="big_table">
+          <input id="o_in"><inputExpression id="o_in_expr" typeRef="string"><text>order</text></inputExpression></input>
+          <output id="o_out" name="tags" typeRef="string" />
+          <rule id="o_r"><inputEntry id="o_r_i"><text>?.total &gt; 100</text></inputEntry><outputEntry id="o_r_o"><text>["big", order.total]</text></outputEntry></rule>
+        </decisionTable></decision>`,
+      ),
+    );
+    // when / then the context is tested as a context and the list comes back as a list
+    expect(evaluateDecision(graph, 'big', { order: { total: 150 } }, { now }).result).toEqual(['big', 150]);
+  });
+
   it('leaves a null input null, so it matches only - and null tests', async () => {
     const graph = await graphOf(typedTable);
     expect(evaluateDecision(graph, 'checks', {}, { now }).result).toEqual([]);
