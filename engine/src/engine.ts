@@ -47,6 +47,12 @@ import { assertValid, saveDeployment } from './deploy.js';
 import { compileDmn } from './dmn/compile.js';
 import { DecisionEvaluationError, evaluateDecision, type GraphEvaluation } from './dmn/evaluate.js';
 import {
+  type DecisionEvaluationFilter,
+  listDecisionEvaluations,
+  recordDecisionEvaluation,
+  type StoredDecisionEvaluation,
+} from './dmn/evaluations.js';
+import {
   type DecisionDeployResult,
   type DecisionDetail,
   type DecisionSummary,
@@ -85,6 +91,7 @@ import {
   readRetention,
   type SweepOptions,
   type SweepResult,
+  sweepDecisionEvaluations,
   sweepExpired,
   writeRetention,
 } from './retention.js';
@@ -1084,6 +1091,17 @@ export class Engine {
   }
 
   /**
+   * Removes the records of decisions evaluated on their own that are older than `maxAgeDays`
+   * (default `DECISION_EVALUATION_TTL_DAYS`): no process's time to live covers them. The server
+   * runs it with the retention sweep; a system operation.
+   */
+  sweepDecisionEvaluations(
+    options: SweepOptions & { readonly maxAgeDays?: number } = {},
+  ): Promise<{ readonly removed: number; readonly more: boolean }> {
+    return read(() => sweepDecisionEvaluations(this.#db, this.clock.now(), options.maxAgeDays, options));
+  }
+
+  /**
    * Whether `identity` takes part in the instance: started it, or works, worked or may work on one
    * of its tasks. The same test the policy applies in commands; false for an unknown instance.
    */
@@ -1218,28 +1236,66 @@ export class Engine {
    * unless `version` is given, its required decisions from the same file first. FEEL runs under
    * the engine's budgets and clock. DecisionNotFoundError when there is no such decision or
    * version; DecisionEvaluationFailedError when a hit policy is violated or FEEL fails.
+   *
+   * Each evaluation that gives a result is recorded (`listDecisionEvaluations`): who asked (the
+   * identity's stable id), when, the matched rules, the variables and the result, in one
+   * statement. A failing one is not: it changed nothing and its caller has the error.
    */
-  async evaluateDecision(request: {
-    readonly decisionId: string;
-    readonly version?: number;
-    readonly variables?: Variables;
-  }): Promise<
-    GraphEvaluation & { readonly decisionId: string; readonly version: number; readonly key: string }
+  async evaluateDecision(
+    request: {
+      readonly decisionId: string;
+      readonly version?: number;
+      readonly variables?: Variables;
+    },
+    identity: Identity = SYSTEM,
+  ): Promise<
+    GraphEvaluation & {
+      readonly decisionId: string;
+      readonly version: number;
+      readonly key: string;
+      /** The id of its record. */
+      readonly evaluationId: string;
+    }
   > {
     const { decisionId, version } = request;
     const stored = await read(() => findDecisionVersion(this.#db, decisionId, version));
     if (!stored) throw new DecisionNotFoundError(decisionId, version);
     const graph = await this.#runner.decisions.graphOf(stored.hash, stored.xml);
+    const variables = request.variables ?? {};
+    let evaluation: GraphEvaluation;
     try {
-      const evaluation = evaluateDecision(graph, decisionId, request.variables ?? {}, {
-        now: this.clock.now(),
-      });
-      return { ...evaluation, decisionId, version: stored.version, key: stored.id };
+      evaluation = evaluateDecision(graph, decisionId, variables, { now: this.clock.now() });
     } catch (error) {
       if (error instanceof DecisionEvaluationError || error instanceof ExpressionError)
         throw new DecisionEvaluationFailedError(decisionId, error.message);
       throw error;
     }
+    const record = await this.#transact(
+      identity,
+      (cx) =>
+        recordDecisionEvaluation(cx.trx, {
+          decisionKey: stored.id,
+          decisionId,
+          version: stored.version,
+          evaluatedAt: cx.now,
+          evaluatedBy: actorOf(identity),
+          inputs: variables,
+          result: evaluation.result,
+          evaluations: evaluation.evaluations,
+        }),
+      { singleStatement: true },
+    );
+    return { ...evaluation, decisionId, version: stored.version, key: stored.id, evaluationId: record.id };
+  }
+
+  /**
+   * A decision's evaluations on its own (`evaluateDecision`), newest first: a page and the total.
+   * Evaluations by business rule tasks are in their instance's history instead.
+   */
+  listDecisionEvaluations(
+    filter: DecisionEvaluationFilter,
+  ): Promise<{ readonly items: StoredDecisionEvaluation[]; readonly total: number }> {
+    return read(() => listDecisionEvaluations(this.#db, filter));
   }
 }
 

@@ -50,7 +50,14 @@ export function startRetentionSweeps(
           'removed expired finished instances',
         );
       }
-      if (result.more) next = 1_000;
+      // Decisions evaluated on their own belong to no instance: they go by age.
+      const decisions = await engine.sweepDecisionEvaluations();
+      if (decisions.removed > 0)
+        logger.info(
+          { removed: decisions.removed },
+          'removed old records of decisions evaluated on their own',
+        );
+      if (result.more || decisions.more) next = 1_000;
     } catch (err) {
       logger.warn({ err }, 'retention sweep failed; trying again at the next turn');
     }

@@ -538,6 +538,12 @@ export const en = {
   'decisions.result': 'Result',
   'decisions.matchedRules': 'matched rules:',
   'decisions.noRuleMatched': 'none',
+  'decisions.history': 'Evaluations kept',
+  'decisions.historyEmpty': 'This decision has not been evaluated on its own yet.',
+  'decisions.evaluatedAt': 'When',
+  'decisions.evaluatedBy': 'By',
+  'decisions.rules': 'Matched rules',
+  'decisions.inputs': 'Variables',
 } as const;
 
 export type MessageKey = keyof typeof en;

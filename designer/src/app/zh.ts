@@ -534,4 +534,10 @@ export const zh: Dictionary = {
   'decisions.result': '结果',
   'decisions.matchedRules': '命中的规则：',
   'decisions.noRuleMatched': '无',
+  'decisions.history': '已保存的试算记录',
+  'decisions.historyEmpty': '该决策尚未单独计算过。',
+  'decisions.evaluatedAt': '时间',
+  'decisions.evaluatedBy': '操作人',
+  'decisions.rules': '命中的规则',
+  'decisions.inputs': '变量',
 };

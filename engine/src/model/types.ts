@@ -61,8 +61,21 @@ export type EventDefinition =
   | { readonly kind: 'compensate'; readonly activityRef?: string }
   /** Cancel end event inside a transaction, cancel boundary event on a transaction. */
   | { readonly kind: 'cancel' }
-  /** A FEEL condition over the variables visible to the event (see runtime/conditions.ts). */
-  | { readonly kind: 'conditional'; readonly condition: Expr };
+  /**
+   * A FEEL condition over the variables visible to the event (see runtime/conditions.ts);
+   * `filter` (`zeebe:conditionalFilter`) narrows which variable changes evaluate it again.
+   */
+  | { readonly kind: 'conditional'; readonly condition: Expr; readonly filter?: ConditionalFilter };
+
+/**
+ * `zeebe:conditionalFilter`: the condition is evaluated again only when a variable change in the
+ * event's scope matches: one of `variableNames` (when given) changed, by a kind of change in
+ * `variableEvents` (when given). Evaluation on arrival or activation is not filtered.
+ */
+export interface ConditionalFilter {
+  readonly variableNames?: readonly string[];
+  readonly variableEvents?: readonly ('create' | 'update')[];
+}
 
 export interface Mapping {
   /** FEEL source or static string. */

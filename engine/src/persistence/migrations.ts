@@ -451,6 +451,31 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // Decisions evaluated on their own (engine.evaluateDecision, POST /api/decisions/evaluate): no
+  // instance holds them, so they get their own rows; the retention sweep removes old ones by age.
+  '0014_decision_evaluations': {
+    async up(db: Kysely<unknown>) {
+      await runStatements(
+        db,
+        `
+        CREATE TABLE IF NOT EXISTS decision_evaluations (
+          id uuid PRIMARY KEY,
+          decision_key uuid NOT NULL,
+          decision_id text NOT NULL,
+          version int NOT NULL,
+          evaluated_at timestamptz NOT NULL,
+          evaluated_by text,
+          matched_rule_ids jsonb NOT NULL,
+          inputs jsonb NOT NULL,
+          result jsonb NOT NULL,
+          evaluations jsonb NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS decision_evaluations_by_decision ON decision_evaluations (decision_id, evaluated_at DESC);
+        CREATE INDEX IF NOT EXISTS decision_evaluations_by_age ON decision_evaluations (evaluated_at);
+      `,
+      );
+    },
+  },
 };
 
 /** PGlite's extended protocol takes one statement per query, so a migration runs its statements in turn. */
