@@ -9,22 +9,14 @@ import {
   parseTime,
 } from 'feelin';
 import type { JsonValue } from '../runtime/types.js';
+import type { FeelType } from './types.js';
+
+export type { FeelType } from './types.js';
 
 /**
  * The DMN data types a `typeRef` may name (Camunda 8's list: DMN's names and FEEL's long
  * names, with or without the `feel:` prefix), each to the FEEL type its values convert to.
  */
-export type FeelType =
-  | 'number'
-  | 'string'
-  | 'boolean'
-  | 'date'
-  | 'time'
-  | 'dateTime'
-  | 'dayTimeDuration'
-  | 'yearMonthDuration'
-  | 'Any';
-
 const TYPE_NAMES: Readonly<Record<string, FeelType>> = {
   number: 'number',
   string: 'string',

@@ -1,5 +1,3 @@
-import type { FeelType } from './type-ref.js';
-
 /**
  * A compiled DMN 1.3 decision requirements graph (one `.dmn` file): every decision of the file,
  * each with the FEEL it runs, already checked at deploy. Plain readonly data, safe to cache.
@@ -98,3 +96,15 @@ export interface DeployedDecision {
   /** The file it came from; its required decisions are evaluated from the same file. */
   readonly graph: DecisionGraph;
 }
+
+/** The FEEL type a DMN `typeRef` names (`dmn/type-ref.ts` converts values to it). */
+export type FeelType =
+  | 'number'
+  | 'string'
+  | 'boolean'
+  | 'date'
+  | 'time'
+  | 'dateTime'
+  | 'dayTimeDuration'
+  | 'yearMonthDuration'
+  | 'Any';
