@@ -150,22 +150,26 @@ export function detailFromRow(
   };
 }
 
+/**
+ * An instance's history, oldest first. Read through the instance: rows of an instance retention
+ * removed (kept until their month is dropped) are never shown. `at >= started_at` (less a day, for
+ * engine processes whose clocks disagree a little) lets PostgreSQL skip the months before it.
+ */
 export async function getHistory(db: Kysely<DB>, instanceId: string): Promise<HistoryEvent[]> {
   if (!isUuid(instanceId)) throw new InstanceNotFoundError(instanceId);
+  const instance = await db
+    .selectFrom('instances')
+    .select('started_at')
+    .where('id', '=', instanceId)
+    .executeTakeFirst();
+  if (!instance) throw new InstanceNotFoundError(instanceId);
   const rows = await db
     .selectFrom('history')
     .selectAll()
     .where('instance_id', '=', instanceId)
+    .where('at', '>=', sql<Date>`${instance.started_at}::timestamptz - interval '1 day'`)
     .orderBy('seq')
     .execute();
-  if (rows.length === 0) {
-    const exists = await db
-      .selectFrom('instances')
-      .select('id')
-      .where('id', '=', instanceId)
-      .executeTakeFirst();
-    if (!exists) throw new InstanceNotFoundError(instanceId);
-  }
   return rows.map(historyFromRow);
 }
 

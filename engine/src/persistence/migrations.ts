@@ -451,7 +451,74 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // History partitioned by month (docs/RELIABILITY.md, "Retention"): retention drops a month whose
+  // instances are all gone instead of deleting its rows. The `id` column goes (nothing reads it;
+  // an event is named by instance and seq); the key must hold the partition column. Every existing
+  // row is copied into the month it belongs to; months outside the prepared ones land in the
+  // default partition until `prepareHistoryMonths` makes theirs. `removed_instances` lists
+  // instances removed by retention whose history rows are still stored (never shown; removed when
+  // their month is dropped, or in batches later, see engine/src/retention.ts).
+  '0015_history_partitions': {
+    async up(db: Kysely<unknown>) {
+      await runStatements(
+        db,
+        `
+        CREATE TABLE history_partitioned (
+          instance_id uuid NOT NULL,
+          seq int NOT NULL,
+          at timestamptz NOT NULL,
+          type text NOT NULL,
+          element_id text,
+          token_id text,
+          task_id uuid,
+          actor text,
+          data jsonb,
+          CONSTRAINT history_partitioned_pkey PRIMARY KEY (instance_id, seq, at)
+        ) PARTITION BY RANGE (at);
+        CREATE TABLE history_default PARTITION OF history_partitioned DEFAULT
+      `,
+      );
+      const { rows } = await sql<{ month: Date }>`
+        SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS month FROM history
+      `.execute(db);
+      for (const { month } of rows) {
+        const start = new Date(month);
+        await sql
+          .raw(
+            `CREATE TABLE ${historyMonthName(start)} PARTITION OF history_partitioned
+              FOR VALUES FROM ('${start.toISOString()}') TO ('${nextMonth(start).toISOString()}')`,
+          )
+          .execute(db);
+      }
+      await runStatements(
+        db,
+        `
+        INSERT INTO history_partitioned (instance_id, seq, at, type, element_id, token_id, task_id, actor, data)
+          SELECT instance_id, seq, at, type, element_id, token_id, task_id, actor, data FROM history;
+        DROP TABLE history;
+        ALTER TABLE history_partitioned RENAME TO history;
+        ALTER INDEX history_partitioned_pkey RENAME TO history_pkey;
+        CREATE TABLE IF NOT EXISTS removed_instances (
+          instance_id uuid PRIMARY KEY,
+          started_at timestamptz NOT NULL,
+          removed_at timestamptz NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS removed_instances_removed_at ON removed_instances (removed_at)
+      `,
+      );
+    },
+  },
 };
+
+/** The partition of `history` for the UTC month that starts at `start`: `history_y2026m03`. */
+export function historyMonthName(start: Date): string {
+  return `history_y${start.getUTCFullYear()}m${String(start.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** The first instant of the UTC month after the one `start` is in. */
+export function nextMonth(start: Date): Date {
+  return new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
+}
 
 /** PGlite's extended protocol takes one statement per query, so a migration runs its statements in turn. */
 async function runStatements(db: Kysely<unknown>, script: string): Promise<void> {
