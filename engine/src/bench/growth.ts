@@ -17,7 +17,10 @@ const RUNS = 3;
 
 async function sizes(client: pg.Client): Promise<{ lsn: string; tables: Record<string, number> }> {
   const { rows } = await client.query<{ lsn: string; name: string; bytes: string }>(
-    `SELECT pg_current_wal_lsn()::text AS lsn, t AS name, pg_total_relation_size(t::regclass)::text AS bytes
+    // A partitioned table (history) has no storage of its own: its partitions are summed.
+    `SELECT pg_current_wal_lsn()::text AS lsn, t AS name,
+       (pg_total_relation_size(t::regclass) + coalesce((SELECT sum(pg_total_relation_size(p.relid))
+         FROM pg_partition_tree(t::regclass) p WHERE p.relid <> t::regclass), 0))::text AS bytes
      FROM unnest($1::text[]) AS t`,
     [TABLES],
   );

@@ -129,6 +129,10 @@ export async function dropExpiredHistoryMonths(db: Kysely<DB>, now: Date): Promi
     try {
       const gone = await db.transaction().execute(async (trx) => {
         await sql`SELECT pg_advisory_xact_lock(${PARTITION_LOCK}::bigint)`.execute(trx);
+        // Another engine process may have dropped it since the list was read.
+        const { rows: found } = await sql<{ name: string | null }>`
+          SELECT to_regclass(${month.name})::text AS name`.execute(trx);
+        if (!found[0]?.name) return false;
         await sql.raw(`SET LOCAL lock_timeout = '${PARTITION_LOCK_TIMEOUT_MS}ms'`).execute(trx);
         await sql.raw(`LOCK TABLE ${month.name} IN SHARE MODE`).execute(trx);
         const kept = await sql<{ one: number }>`

@@ -553,6 +553,21 @@ export async function inMigrationTransaction(
 /** Keys of the migration locks (any fixed numbers; one per set of migrations). */
 export const ENGINE_MIGRATION_LOCK = 0x6261746f6e01;
 
+/**
+ * Brings the engine's tables to migration `target` and no further: for tests of a migration,
+ * which start from a database as the one before it left it.
+ */
+export async function migrateEngineTo(db: Kysely<unknown>, target: string): Promise<void> {
+  await inMigrationTransaction(db, ENGINE_MIGRATION_LOCK, (trx) =>
+    new Migrator({
+      db: trx,
+      provider,
+      migrationTableName: 'baton_engine_migration',
+      migrationLockTableName: 'baton_engine_migration_lock',
+    }).migrateTo(target),
+  );
+}
+
 /** Brings the engine's tables up to date; safe to call from several processes at once. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   await inMigrationTransaction(db, ENGINE_MIGRATION_LOCK, (trx) =>
