@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { SEED_CALENDARS } from '../calendar/seeds.js';
+import { UUID_OR_NULL } from './history.js';
 
 /**
  * Numbered, forward-only migrations, kept inline so they run the same from `src` (vitest) and
@@ -453,7 +454,9 @@ const migrations: Record<string, Migration> = {
   },
   // History partitioned by month (docs/RELIABILITY.md, "Retention"): retention drops a month whose
   // instances are all gone instead of deleting its rows. The `id` column goes (nothing reads it;
-  // an event is named by instance and seq); the key must hold the partition column. Every existing
+  // an event is named by instance and seq); the key must hold the partition column. `token_id`
+  // becomes a uuid (16 bytes instead of 37; the engine makes token ids with randomUUID), which
+  // with the id and its index makes a row about 40 bytes smaller (docs/BENCHMARKS.md). Every existing
   // row is copied into the month it belongs to; months outside the prepared ones land in the
   // default partition until `prepareHistoryMonths` makes theirs. `removed_instances` lists
   // instances removed by retention whose history rows are still stored (never shown; removed when
@@ -469,7 +472,7 @@ const migrations: Record<string, Migration> = {
           at timestamptz NOT NULL,
           type text NOT NULL,
           element_id text,
-          token_id text,
+          token_id uuid,
           task_id uuid,
           actor text,
           data jsonb,
@@ -494,7 +497,7 @@ const migrations: Record<string, Migration> = {
         db,
         `
         INSERT INTO history_partitioned (instance_id, seq, at, type, element_id, token_id, task_id, actor, data)
-          SELECT instance_id, seq, at, type, element_id, token_id, task_id, actor, data FROM history;
+          SELECT instance_id, seq, at, type, element_id, ${UUID_OR_NULL('token_id')}, task_id, actor, data FROM history;
         DROP TABLE history;
         ALTER TABLE history_partitioned RENAME TO history;
         ALTER INDEX history_partitioned_pkey RENAME TO history_pkey;

@@ -241,6 +241,7 @@ describe.each(databases())('migrating history to partitions on $name', (target) 
     await migrateEngineTo(database.db, '0013_group_calendars');
     const definition = '00000000-0000-4000-8000-000000000001';
     const instance = '00000000-0000-4000-8000-0000000000aa';
+    const token = '00000000-0000-4000-8000-0000000000cc';
     await sql`INSERT INTO definitions (id, process_id, version, hash, xml, deployed_at)
       VALUES (${definition}, 'leave', 1, 'h', '<x/>', ${T0})`.execute(database.db);
     await sql`INSERT INTO instances (id, definition_id, process_id, definition_version, status, version,
@@ -250,8 +251,8 @@ describe.each(databases())('migrating history to partitions on $name', (target) 
     );
     await sql`INSERT INTO history (instance_id, seq, at, type, element_id, token_id, task_id, actor, data) VALUES
       (${instance}, 1, ${T0}, 'instance.started', 'start', null, null, 'ann', '{"processId": "leave"}'),
-      (${instance}, 2, ${new Date(T0.getTime() + 40 * DAY)}, 'element.entered', 'do', 't1', null, 'ann', null),
-      (${instance}, 3, ${new Date(T0.getTime() + 41 * DAY)}, 'task.created', 'do', 't1',
+      (${instance}, 2, ${new Date(T0.getTime() + 40 * DAY)}, 'element.entered', 'do', ${token}, null, 'ann', null),
+      (${instance}, 3, ${new Date(T0.getTime() + 41 * DAY)}, 'task.created', 'do', ${token},
         '00000000-0000-4000-8000-0000000000bb', null, '{"assignee": "ann"}')`.execute(database.db);
     const before = (
       await sql<Record<string, unknown>>`
