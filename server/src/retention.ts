@@ -50,6 +50,11 @@ export function startRetentionSweeps(
           'removed expired finished instances',
         );
       }
+      if (result.droppedMonths || result.purgedHistories)
+        logger.info(
+          { droppedMonths: result.droppedMonths ?? [], purgedHistories: result.purgedHistories ?? 0 },
+          'removed the history of expired instances',
+        );
       if (result.more) next = 1_000;
     } catch (err) {
       logger.warn({ err }, 'retention sweep failed; trying again at the next turn');
