@@ -28,7 +28,10 @@ export interface SweepResult {
   readonly more: boolean;
   /** History months dropped whole by this sweep (partition names); absent when none. */
   readonly droppedMonths?: readonly string[];
-  /** Removed instances whose left-over history rows this sweep deleted; absent when none. */
+  /**
+   * Removed instances (past the grace) whose history this sweep finished removing: the rows left
+   * in months that were kept, if any; absent when none.
+   */
   readonly purgedHistories?: number;
 }
 
@@ -71,8 +74,8 @@ export async function writeRetention(
  *
  * History is the exception: a batch leaves an instance's history rows where they are and records
  * the instance in `removed_instances`; from then on nothing shows them (history is only read
- * through an instance that exists). When a sweep has gone through every expired instance, it
- * prepares the coming months' partitions, DROPs each past month whose rows all belong to removed
+ * through an instance that exists). Each sweep prepares the coming months' partitions; when it
+ * has gone through every expired instance, it DROPs each past month whose rows all belong to removed
  * instances (see dropExpiredHistoryMonths), and deletes, in batches of `batchSize` instances, the
  * rows of instances removed more than `historyGraceDays` ago whose month could not be dropped (some
  * instance of it is kept). With a time to live on every process, history is dropped by the month.
@@ -115,8 +118,8 @@ export async function sweepExpired(
     removed += rows.length;
     if (rows.length < batchSize) break;
   }
-  if (batch === maxBatches) return { removed, byProcess, instanceIds, more: true };
   await prepareHistoryMonths(db, now);
+  if (batch === maxBatches) return { removed, byProcess, instanceIds, more: true };
   const droppedMonths = await dropExpiredHistoryMonths(db, now);
   const purged = await purgeRemovedHistory(db, now, graceDays, batchSize, maxBatches - batch);
   return {
