@@ -163,14 +163,18 @@ export async function getHistory(db: Kysely<DB>, instanceId: string): Promise<Hi
     .where('id', '=', instanceId)
     .executeTakeFirst();
   if (!instance) throw new InstanceNotFoundError(instanceId);
-  const rows = await db
+  const rows = await historyQuery(db, instanceId, instance.started_at).execute();
+  return rows.map(historyFromRow);
+}
+
+/** The read of one instance's history rows, from a day before its start on (see getHistory). */
+export function historyQuery(db: Kysely<DB>, instanceId: string, startedAt: Date | string) {
+  return db
     .selectFrom('history')
     .selectAll()
     .where('instance_id', '=', instanceId)
-    .where('at', '>=', sql<Date>`${instance.started_at}::timestamptz - interval '1 day'`)
-    .orderBy('seq')
-    .execute();
-  return rows.map(historyFromRow);
+    .where('at', '>=', sql<Date>`${startedAt}::timestamptz - interval '1 day'`)
+    .orderBy('seq');
 }
 
 export async function listIncidents(

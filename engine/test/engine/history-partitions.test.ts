@@ -7,6 +7,7 @@ import type { Engine } from '../../src/engine.js';
 import { InstanceNotFoundError } from '../../src/errors.js';
 import { systemIdentity } from '../../src/identity.js';
 import { listHistoryMonths } from '../../src/persistence/history-partitions.js';
+import { historyQuery } from '../../src/persistence/instance-queries.js';
 import { migrateEngineTo, migrateToLatest } from '../../src/persistence/migrations.js';
 import { bpmnFile, endEvent, linearProcess, startEvent, userTask } from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
@@ -196,6 +197,24 @@ describe.each(databases())('history partitions on $name', (target) => {
       await other.close();
     }
   });
+
+  it.skipIf(target.name !== 'postgres')(
+    'reads one instance’s history without touching the months before it started (PostgreSQL only)',
+    async () => {
+      // given history in March, and an instance started in May
+      await finished('leave');
+      clock.set(new Date('2026-05-03T00:00:00.000Z'));
+      await engine.sweepRetention();
+      const id = await finished('audit');
+      // when its history is read, the plan leaves March and April out
+      const instance = await engine.getInstance(id);
+      const plan = await historyQuery(database.db, id, instance.startedAt).explain();
+      const text = plan.map((row) => Object.values(row).join(' ')).join('\n');
+      expect(text).toContain('history_y2026m05');
+      expect(text).not.toContain('history_y2026m03');
+      expect(text).not.toContain('history_y2026m04');
+    },
+  );
 
   it.skipIf(target.name !== 'postgres')(
     'gives up dropping a month another connection is reading, and drops it at the next sweep (PostgreSQL only)',
