@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       };
       for (let i = 0; i < WARM_UP; i++) await instance();
       print(await measureGrowth(scratch.toString(), instance, INSTANCES));
+      await printHistoryRows(scratch.toString());
     } finally {
       await engine.close();
       await database.close();
@@ -57,6 +58,28 @@ async function main(): Promise<void> {
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
     await admin.end();
+  }
+}
+
+/** History's heap and index bytes per row over everything written (a partitioned table: its partitions). */
+async function printHistoryRows(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ rows: string; heap: string; indexes: string }>(`
+      WITH parts AS (
+        SELECT 'history'::regclass AS relid
+        UNION SELECT relid FROM pg_partition_tree('history') WHERE relid <> 'history'::regclass
+      )
+      SELECT (SELECT count(*) FROM history)::text AS rows,
+        (SELECT sum(pg_relation_size(relid)) FROM parts)::text AS heap,
+        (SELECT sum(pg_indexes_size(relid)) FROM parts)::text AS indexes`);
+    const n = Number(rows[0]!.rows);
+    console.log(
+      `history: ${n} rows, heap ${(Number(rows[0]!.heap) / n).toFixed(0)} B/row, indexes ${(Number(rows[0]!.indexes) / n).toFixed(0)} B/row`,
+    );
+  } finally {
+    await client.end();
   }
 }
 
