@@ -4,6 +4,12 @@ declare module 'bpmn-js-properties-panel' {
   export const BpmnPropertiesPanelModule: import('didi').ModuleDeclaration;
   export const BpmnPropertiesProviderModule: import('didi').ModuleDeclaration;
   export const ZeebePropertiesProviderModule: import('didi').ModuleDeclaration;
+  export function useService(name: string): unknown;
+}
+
+declare module '@bpmn-io/properties-panel' {
+  export function TextFieldEntry(props: Record<string, unknown>): unknown;
+  export function isTextFieldEntryEdited(node: unknown): boolean;
 }
 
 declare module 'bpmn-js-token-simulation' {

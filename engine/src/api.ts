@@ -53,8 +53,11 @@ export interface InstanceDetail extends InstanceSummary {
   readonly revision: number;
 }
 
-/** `completing`: a completion waits for the task's completing listeners. */
-export type TaskState = 'created' | 'completing' | 'completed' | 'cancelled';
+/**
+ * `completing`: a completion waits for the task's completing listeners; `assigning`: a change of
+ * its assignee waits for its assigning listeners.
+ */
+export type TaskState = 'created' | 'assigning' | 'completing' | 'completed' | 'cancelled';
 
 export interface Task {
   readonly id: string;

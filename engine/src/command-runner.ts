@@ -158,6 +158,37 @@ export class CommandRunner {
     return effects.some(isFollowUp) ? this.lock(cx, row.id) : written;
   }
 
+  /**
+   * Runs several commands on one instance, one after the other on the state in memory, and saves
+   * them as ONE write behind one guard that must touch `guardRows` rows (sibling job completions:
+   * one lock, one statement, one commit for the lot). Returns undefined, having written nothing,
+   * when they cannot go together: a step hands work to other instances (a follow-up, which must
+   * run between the steps), or the instance ends before the last command. In a transaction only:
+   * the row must be locked by `load` first.
+   */
+  async advanceAll(
+    cx: TxContext,
+    row: InstanceRow,
+    items: readonly { readonly command: Command; readonly adjust?: RunOptions['adjust'] }[],
+    guard: Guard,
+    guardRows: number,
+  ): Promise<InstanceRow | undefined> {
+    if (!cx.inTransaction) throw new NeedsTransactionError();
+    if (row.status !== 'active') throw new InstanceNotActiveError(row.id, row.status);
+    const model = await this.models.get(row.definition_id, cx.trx);
+    let state = readState(row.state, row.id);
+    const effects: Effect[] = [];
+    for (const item of items) {
+      if (state.status !== 'active') return undefined;
+      const result = await this.#step(cx, model, state, item.command, row.id);
+      const stepEffects = item.adjust ? item.adjust(result.effects) : result.effects;
+      if (stepEffects.some(isFollowUp)) return undefined;
+      effects.push(...stepEffects);
+      state = result.state;
+    }
+    return this.#save(cx, row, model, state, effects, guard, false, false, undefined, guardRows);
+  }
+
   async #advance(
     cx: TxContext,
     instance: string | InstanceRow,
@@ -307,6 +338,7 @@ export class CommandRunner {
     insert = false,
     onlyIfLatest = false,
     endedTaskIds?: readonly string[],
+    guardRows = 1,
   ): Promise<InstanceRow> {
     if (!cx.inTransaction && stepEffects.some(isFollowUp)) throw new NeedsTransactionError();
     const ended = state.status !== 'active';
@@ -370,7 +402,7 @@ export class CommandRunner {
       this.cache.forget(row.id);
       throw new ConcurrencyError(row.id, row.version);
     }
-    if (guard && Number(outcome?.guarded ?? 0) === 0) throw new GuardMissedError();
+    if (guard && Number(outcome?.guarded ?? 0) < guardRows) throw new GuardMissedError();
     const written: InstanceRow = {
       ...row,
       status: state.status,
@@ -384,6 +416,9 @@ export class CommandRunner {
     for (const effect of effects) {
       if (effect.type === 'task.create') created.push(cachedTask(effect.task, row.process_id));
       else if (effect.type === 'task.cancel') closed.push(effect.taskId);
+      // Facts of an open task changed in the step (its listeners agreed to an assignee, denied a
+      // completion): the cache drops it, so the next command on it reads it as written.
+      else if (effect.type === 'task.update') closed.push(effect.taskId);
     }
     const previousVersion = insert ? null : row.version;
     cx.afterCommit.push(() => this.cache.remember(written, previousVersion, created, closed));
@@ -596,6 +631,13 @@ export function taskGuard(
 }
 
 /** A guard that removes a job only if this worker still holds its lease (null worker: any lock, for engine-side commands). */
+/** `jobGuard` for several jobs of one worker at once: touches as many rows as it still holds. */
+export function jobsGuard(jobIds: readonly string[], workerId: string, cx: TxContext): Guard {
+  return (written, p) =>
+    `DELETE FROM jobs WHERE id IN ${p.ids(jobIds)} AND locked_by = ${p.add(workerId, 'text')}
+      AND locked_until >= ${p.add(cx.now, 'timestamptz')} AND ${written} RETURNING 1`;
+}
+
 export function jobGuard(jobId: string, workerId: string | null, cx: TxContext): Guard {
   return (written, p) =>
     workerId === null

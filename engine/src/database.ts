@@ -120,6 +120,13 @@ export interface OpenDatabaseOptions {
    * (statement timeout + 1 s) still applies.
    */
   readonly pooler?: 'transaction';
+  /**
+   * Every session is read-only (`default_transaction_read_only=on`, sent when connecting): for a
+   * read replica, so that no write can reach it even by mistake (a standby refuses writes anyway;
+   * a copy that is not one would not). Behind a transaction-mode pooler no session settings are
+   * sent: set `default_transaction_read_only` on the role instead.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** PostgreSQL timeouts, in milliseconds; each has a default (DEFAULT_TIMEOUTS). */
@@ -170,7 +177,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       idleTimeoutMillis: t.idleMs,
       ...(pooled
         ? {}
-        : { statement_timeout: t.statementMs, idle_in_transaction_session_timeout: t.idleInTransactionMs }),
+        : {
+            statement_timeout: t.statementMs,
+            idle_in_transaction_session_timeout: t.idleInTransactionMs,
+            ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+          }),
       query_timeout: t.statementMs + CLIENT_GRACE_MS,
       keepAlive: true,
     });

@@ -47,6 +47,12 @@ import { assertValid, saveDeployment } from './deploy.js';
 import { compileDmn } from './dmn/compile.js';
 import { DecisionEvaluationError, evaluateDecision, type GraphEvaluation } from './dmn/evaluate.js';
 import {
+  type DecisionEvaluationFilter,
+  listDecisionEvaluations,
+  recordDecisionEvaluation,
+  type StoredDecisionEvaluation,
+} from './dmn/evaluations.js';
+import {
   type DecisionDeployResult,
   type DecisionDetail,
   type DecisionSummary,
@@ -85,10 +91,12 @@ import {
   readRetention,
   type SweepOptions,
   type SweepResult,
+  sweepDecisionEvaluations,
   sweepExpired,
   writeRetention,
 } from './retention.js';
 import { compileBpmn } from './model/compile.js';
+import { ReadRouter, type ReplicaStatus } from './replica.js';
 import type { DeployIssue, EventElement, ProcessModel } from './model/types.js';
 import { readAllProcessAccess, readProcessAccess, replaceProcessAccess } from './persistence/access.js';
 import { getDefinition, getLatestDefinition, listDefinitions } from './persistence/definitions.js';
@@ -150,6 +158,14 @@ export interface EngineOptions {
   readonly logger?: EngineLogger;
   /** Who is in a group, for `baton:assignment` strategies (default: candidate users only). */
   readonly directory?: TeamDirectory;
+  /**
+   * A read replica of `database` (a PostgreSQL streaming standby, opened with `readOnly: true`)
+   * for the lists that tolerate its delay: task lists and their counts (not one instance's
+   * tasks), instance lists, KPIs, the incident and job lists, team load. Everything else reads
+   * and writes the primary; a replica that does not answer sends those lists to the primary too
+   * (see ReadRouter, docs/OPERATIONS.md "Read replica").
+   */
+  readonly replica?: Database;
 }
 
 /** Reads fail like commands do: a lost database is StoreUnavailableError, retryable. */
@@ -205,6 +221,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 export class Engine {
   readonly clock: Clock;
   readonly #db: Kysely<DB>;
+  /** Decides primary or replica for each read that is not part of a command. */
+  readonly #reads: ReadRouter;
   readonly #logger: EngineLogger;
   readonly #feed = new ChangeFeed();
   readonly #models: ModelCache;
@@ -220,6 +238,12 @@ export class Engine {
     this.clock = options.clock ?? systemClock;
     this.#db = options.database.db as Kysely<DB>;
     this.#logger = options.logger ?? silentLogger;
+    this.#reads = new ReadRouter({
+      primary: this.#db,
+      replica: options.replica?.db as Kysely<DB> | undefined,
+      clock: this.clock,
+      logger: this.#logger,
+    });
     this.workerId = options.workerId ?? `engine-${randomUUID()}`;
     this.#models = new ModelCache(this.#db);
     this.#runner = new CommandRunner(this.#models);
@@ -248,6 +272,7 @@ export class Engine {
             transact: (work) => this.#transact(SYSTEM, work),
             now: () => this.clock.now(),
             logger: this.#logger,
+            onReleased: () => this.#executor.poke(),
           },
           job,
         ),
@@ -438,7 +463,7 @@ export class Engine {
   }
 
   listInstances(filter: InstanceFilter): Promise<Page<InstanceSummary>> {
-    return read(() => listInstances(this.#db, filter, this.clock.now()));
+    return this.#reads.lagging((db) => listInstances(db, filter, this.clock.now()));
   }
 
   /** A manager of the instance's process cancels it. */
@@ -552,7 +577,7 @@ export class Engine {
         return page;
       });
     }
-    return read(() => listTasks(this.#db, filter, this.clock.now()));
+    return this.#reads.lagging((db) => listTasks(db, filter, this.clock.now()));
   }
 
   getTask(id: string): Promise<Task> {
@@ -752,7 +777,7 @@ export class Engine {
    */
   async findIncidents(filter: IncidentFilter, identity: Identity): Promise<Page<Incident>> {
     const excluded = await this.#notManaged(identity, 'list incidents');
-    return read(() => findIncidents(this.#db, { ...filter, excludeProcessIds: excluded }));
+    return this.#reads.lagging((db) => findIncidents(db, { ...filter, excludeProcessIds: excluded }));
   }
 
   /**
@@ -798,7 +823,9 @@ export class Engine {
    */
   async listJobs(filter: JobFilter, identity: Identity): Promise<Page<Job>> {
     const excluded = await this.#notManaged(identity, 'list jobs');
-    return read(() => listJobs(this.#db, { ...filter, excludeProcessIds: excluded }, this.clock.now()));
+    return this.#reads.lagging((db) =>
+      listJobs(db, { ...filter, excludeProcessIds: excluded }, this.clock.now()),
+    );
   }
 
   /** Sets a job's remaining attempts (1..1000), e.g. to revive a parked timer; a manager of its process. */
@@ -949,8 +976,9 @@ export class Engine {
 
   // ---- monitoring ----
 
-  kpis(processId: string): Promise<KpiSummary> {
-    return read(async () => {
+  async kpis(processId: string): Promise<KpiSummary> {
+    // The model and calendar caches serve commands too: they are filled from the primary only.
+    const calendar = await read(async () => {
       // Working time per the process's calendar (latest version), else `default` (docs/TEAMS.md).
       const model =
         this.#models.latestModel(processId) ??
@@ -959,8 +987,14 @@ export class Engine {
       const calendars = this.#runner.calendars;
       if (id !== NO_CALENDAR) await calendars.refresh(new Map([[id, calendars.get(id)?.version]]), this.#db);
       const found = id === NO_CALENDAR ? undefined : calendars.get(id);
-      return processKpis(this.#db, processId, this.clock.now(), found ? { id, time: found.time } : undefined);
+      return found ? { id, time: found.time } : undefined;
     });
+    return this.#reads.lagging((db) => processKpis(db, processId, this.clock.now(), calendar));
+  }
+
+  /** Whether the read replica answers (`none` without one); `/ready` reports it. */
+  replicaStatus(): Promise<ReplicaStatus> {
+    return this.#reads.ping();
   }
 
   /** Local change feed: every committed change to a task or instance, after commit. */
@@ -1060,6 +1094,17 @@ export class Engine {
   }
 
   /**
+   * Removes the records of decisions evaluated on their own that are older than `maxAgeDays`
+   * (default `DECISION_EVALUATION_TTL_DAYS`): no process's time to live covers them. The server
+   * runs it with the retention sweep; a system operation.
+   */
+  sweepDecisionEvaluations(
+    options: SweepOptions & { readonly maxAgeDays?: number } = {},
+  ): Promise<{ readonly removed: number; readonly more: boolean }> {
+    return read(() => sweepDecisionEvaluations(this.#db, this.clock.now(), options.maxAgeDays, options));
+  }
+
+  /**
    * Whether `identity` takes part in the instance: started it, or works, worked or may work on one
    * of its tasks. The same test the policy applies in commands; false for an unknown instance.
    */
@@ -1138,8 +1183,13 @@ export class Engine {
   }
 
   /** Open assigned tasks per person and process, for the processes the identity manages. */
-  teamLoad(identity: Identity, filter: { readonly users?: readonly string[] } = {}): Promise<MemberLoad[]> {
-    return read(() => teamLoad(this.#db, identity, filter, this.clock.now()));
+  async teamLoad(
+    identity: Identity,
+    filter: { readonly users?: readonly string[] } = {},
+  ): Promise<MemberLoad[]> {
+    // The policy's input (who manages what) from the primary; the counts may lag.
+    const access = await read(() => readAllProcessAccess(this.#db));
+    return this.#reads.lagging((db) => teamLoad(db, identity, filter, this.clock.now(), access));
   }
 
   /** Every business calendar (docs/TEAMS.md, "Working hours"). */
@@ -1189,28 +1239,66 @@ export class Engine {
    * unless `version` is given, its required decisions from the same file first. FEEL runs under
    * the engine's budgets and clock. DecisionNotFoundError when there is no such decision or
    * version; DecisionEvaluationFailedError when a hit policy is violated or FEEL fails.
+   *
+   * Each evaluation that gives a result is recorded (`listDecisionEvaluations`): who asked (the
+   * identity's stable id), when, the matched rules, the variables and the result, in one
+   * statement. A failing one is not: it changed nothing and its caller has the error.
    */
-  async evaluateDecision(request: {
-    readonly decisionId: string;
-    readonly version?: number;
-    readonly variables?: Variables;
-  }): Promise<
-    GraphEvaluation & { readonly decisionId: string; readonly version: number; readonly key: string }
+  async evaluateDecision(
+    request: {
+      readonly decisionId: string;
+      readonly version?: number;
+      readonly variables?: Variables;
+    },
+    identity: Identity = SYSTEM,
+  ): Promise<
+    GraphEvaluation & {
+      readonly decisionId: string;
+      readonly version: number;
+      readonly key: string;
+      /** The id of its record. */
+      readonly evaluationId: string;
+    }
   > {
     const { decisionId, version } = request;
     const stored = await read(() => findDecisionVersion(this.#db, decisionId, version));
     if (!stored) throw new DecisionNotFoundError(decisionId, version);
     const graph = await this.#runner.decisions.graphOf(stored.hash, stored.xml);
+    const variables = request.variables ?? {};
+    let evaluation: GraphEvaluation;
     try {
-      const evaluation = evaluateDecision(graph, decisionId, request.variables ?? {}, {
-        now: this.clock.now(),
-      });
-      return { ...evaluation, decisionId, version: stored.version, key: stored.id };
+      evaluation = evaluateDecision(graph, decisionId, variables, { now: this.clock.now() });
     } catch (error) {
       if (error instanceof DecisionEvaluationError || error instanceof ExpressionError)
         throw new DecisionEvaluationFailedError(decisionId, error.message);
       throw error;
     }
+    const record = await this.#transact(
+      identity,
+      (cx) =>
+        recordDecisionEvaluation(cx.trx, {
+          decisionKey: stored.id,
+          decisionId,
+          version: stored.version,
+          evaluatedAt: cx.now,
+          evaluatedBy: actorOf(identity),
+          inputs: variables,
+          result: evaluation.result,
+          evaluations: evaluation.evaluations,
+        }),
+      { singleStatement: true },
+    );
+    return { ...evaluation, decisionId, version: stored.version, key: stored.id, evaluationId: record.id };
+  }
+
+  /**
+   * A decision's evaluations on its own (`evaluateDecision`), newest first: a page and the total.
+   * Evaluations by business rule tasks are in their instance's history instead.
+   */
+  listDecisionEvaluations(
+    filter: DecisionEvaluationFilter,
+  ): Promise<{ readonly items: StoredDecisionEvaluation[]; readonly total: number }> {
+    return read(() => listDecisionEvaluations(this.#db, filter));
   }
 }
 

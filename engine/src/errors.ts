@@ -109,7 +109,9 @@ export class TaskNotActiveError extends EngineError {
       'TASK_NOT_ACTIVE',
       state === 'completing'
         ? `Task ${taskId} is completing: its completion waits for the task's completing listeners`
-        : `Task ${taskId} is ${state}`,
+        : state === 'assigning'
+          ? `Task ${taskId} is assigning: a change of its assignee waits for the task's assigning listeners`
+          : `Task ${taskId} is ${state}`,
     );
   }
 }

@@ -186,8 +186,11 @@ export const policy = {
       policy.worksOn(identity, task) ||
       (task.completedBy != null && task.completedBy === identity.id) ||
       policy.mayClaim(identity, task) ||
-      // Candidates see a claimed task they could have taken (the team's view of its own work).
-      (task.state === 'created' && policy.isCandidate(identity, task))
+      // Candidates see a claimed task they could have taken (the team's view of its own work),
+      // and one whose assignee change or completion waits for its listeners (a command on it then
+      // gets "not active", not "not found").
+      ((task.state === 'created' || task.state === 'assigning' || task.state === 'completing') &&
+        policy.isCandidate(identity, task))
     );
   },
 

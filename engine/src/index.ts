@@ -31,8 +31,10 @@ export {
   compileDmn,
   type DecisionDeployResult,
   type DecisionEvaluation,
+  type DecisionEvaluationFilter,
   type DecisionSummary,
   evaluateDecision,
+  type StoredDecisionEvaluation,
 } from './dmn/index.js';
 export { type Clock, systemClock, VirtualClock } from './clock.js';
 export { DataDirectoryLockedError, type DataDirectoryOwner } from './data-dir-lock.js';
@@ -54,6 +56,8 @@ export {
   type InstanceModification,
 } from './engine.js';
 export type { SweepOptions, SweepResult } from './retention.js';
+export { REPLICA_RETRY_AFTER_MS, type ReplicaStatus } from './replica.js';
+export { DECISION_EVALUATION_TTL_DAYS } from './retention.js';
 export type { DefinitionVersion, MigrationReport, MigrationRequest } from './migration/migrate.js';
 export { MAX_BATCH_IDS, MAX_BATCH_ITEMS } from './batches/filter.js';
 export {

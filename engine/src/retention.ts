@@ -163,3 +163,40 @@ async function purgeRemovedHistory(
   }
   return { count, more: true };
 }
+
+/**
+ * Days a decision evaluated on its own keeps its record (`decision_evaluations`) by default: it
+ * belongs to no instance, so no process's time to live covers it.
+ */
+export const DECISION_EVALUATION_TTL_DAYS = 90;
+
+/**
+ * Removes records of standalone decision evaluations older than `maxAgeDays`, oldest first, in
+ * batches of one statement each (`SKIP LOCKED`, as for instances); how many went, and whether
+ * the sweep stopped at `maxBatches` with more to remove.
+ */
+export async function sweepDecisionEvaluations(
+  db: Kysely<DB>,
+  now: Date,
+  maxAgeDays: number = DECISION_EVALUATION_TTL_DAYS,
+  options: SweepOptions = {},
+): Promise<{ readonly removed: number; readonly more: boolean }> {
+  const days = Math.min(Math.max(Math.trunc(maxAgeDays), 1), MAX_TTL_DAYS);
+  const batchSize = Math.min(Math.max(Math.trunc(options.batchSize ?? 1_000), 1), 10_000);
+  const maxBatches = Math.min(Math.max(Math.trunc(options.maxBatches ?? 50), 1), 10_000);
+  let removed = 0;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const { rows } = await sql<{ id: string }>`
+      DELETE FROM decision_evaluations WHERE id IN (
+        SELECT id FROM decision_evaluations
+        WHERE evaluated_at < ${now}::timestamptz - make_interval(days => ${days}::int)
+        ORDER BY evaluated_at
+        LIMIT ${batchSize}::int
+        FOR UPDATE SKIP LOCKED
+      ) RETURNING id
+    `.execute(db);
+    removed += rows.length;
+    if (rows.length < batchSize) return { removed, more: false };
+  }
+  return { removed, more: true };
+}

@@ -26,7 +26,8 @@ import { readProcessAccess } from './persistence/access.js';
 import { isUuid } from './persistence/ids.js';
 import { returnColumn } from './persistence/rows.js';
 import type { DB, UserTasksTable } from './persistence/schema.js';
-import type { Command, Effect, StepResult, Variables } from './runtime/types.js';
+import type { Command, Effect, HistoryType, JsonValue, StepResult, Variables } from './runtime/types.js';
+import { taskFromRow } from './persistence/rows.js';
 import { changeTask, type TaskChange, taskChanges } from './task-changes.js';
 import type { TxContext } from './transaction.js';
 
@@ -123,19 +124,25 @@ export class TaskOperations {
       return Promise.reject(
         new ForbiddenError('A user claims tasks for themselves; a manager assigns them', identity.id),
       );
-    return this.#change(id, identity, 'claim', () => {
-      const who = identity.kind === 'user' ? identity.id : user;
-      if (who === undefined) throw new InvalidArgumentError('Name the user who claims the task');
-      return taskChanges.claim(who);
-    });
+    return this.#change(
+      id,
+      identity,
+      'claim',
+      () => {
+        const who = identity.kind === 'user' ? identity.id : user;
+        if (who === undefined) throw new InvalidArgumentError('Name the user who claims the task');
+        return taskChanges.claim(who);
+      },
+      ASSIGNEE,
+    );
   }
 
   unclaim(id: string, identity: Identity): Promise<Task> {
-    return this.#change(id, identity, 'unclaim', () => taskChanges.unclaim());
+    return this.#change(id, identity, 'unclaim', () => taskChanges.unclaim(), ASSIGNEE);
   }
 
   assign(id: string, user: string, identity: Identity): Promise<Task> {
-    return this.#change(id, identity, 'assign', () => taskChanges.assign(user));
+    return this.#change(id, identity, 'assign', () => taskChanges.assign(user), ASSIGNEE);
   }
 
   handOff(
@@ -144,15 +151,21 @@ export class TaskOperations {
     reason: string,
     identity: Identity,
   ): Promise<Task> {
-    return this.#change(id, identity, 'handOff', () => taskChanges.handOff(to, reason));
+    return this.#change(id, identity, 'handOff', () => taskChanges.handOff(to, reason), ASSIGNEE);
   }
 
   delegate(id: string, toUser: string, reason: string | null, identity: Identity): Promise<Task> {
-    return this.#change(id, identity, 'delegate', () => {
-      if (identity.kind === 'user' && toUser.trim() === identity.id)
-        throw new InvalidArgumentError('Delegate to someone else');
-      return taskChanges.delegate(toUser, reason, actorOf(identity));
-    });
+    return this.#change(
+      id,
+      identity,
+      'delegate',
+      () => {
+        if (identity.kind === 'user' && toUser.trim() === identity.id)
+          throw new InvalidArgumentError('Delegate to someone else');
+        return taskChanges.delegate(toUser, reason, actorOf(identity));
+      },
+      ASSIGNEE,
+    );
   }
 
   /**
@@ -182,7 +195,7 @@ export class TaskOperations {
       );
       await check({ id: task.id, formId: task.formId });
     }
-    return this.#change(id, identity, 'resolve', () => taskChanges.resolve(variables));
+    return this.#change(id, identity, 'resolve', () => taskChanges.resolve(variables), ASSIGNEE);
   }
 
   draft(id: string, variables: Variables, identity: Identity): Promise<Task> {
@@ -244,7 +257,13 @@ export class TaskOperations {
       .execute();
     let released = 0;
     for (const { id } of rows) {
-      const task = await this.#change(id, identity, 'assign', () => taskChanges.release(user, reason));
+      const task = await this.#change(
+        id,
+        identity,
+        'assign',
+        () => taskChanges.release(user, reason),
+        ASSIGNEE,
+      );
       if (task.assignee !== user && task.owner !== user) released++;
     }
     return released;
@@ -282,12 +301,18 @@ export class TaskOperations {
     identity: Identity,
     action: TaskAction,
     decision: () => (task: Task) => TaskChange,
-    options: { readonly anyState?: boolean; readonly keepsVersion?: boolean } = {},
+    options: {
+      readonly anyState?: boolean;
+      readonly keepsVersion?: boolean;
+      readonly assignee?: boolean;
+    } = {},
   ): Promise<Task> {
-    return this.tx(identity, async (cx) =>
+    return this.tx(identity, async (cx) => {
+      if (options.assignee === true && (await this.#listensToAssigning(cx, id)))
+        return this.#assignThroughListeners(cx, id, identity, action, decision);
       // The decision's own argument checks run after the policy's: a caller who may not touch the
       // task learns nothing from them.
-      changeTask(cx, id, (task) => decision()(task), {
+      return changeTask(cx, id, (task) => decision()(task), {
         anyState: options.anyState ?? false,
         bumpVersion: options.keepsVersion !== true,
         authorize: async (task) => {
@@ -297,8 +322,89 @@ export class TaskOperations {
         afterCommit: (instanceId) => {
           if (options.keepsVersion !== true) this.runner.cache.forget(instanceId);
         },
-      }),
+      });
+    });
+  }
+
+  /** Whether the task's element has assigning listeners (false for a task that does not exist). */
+  async #listensToAssigning(cx: TxContext, id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const row = await cx.trx
+      .selectFrom('user_tasks')
+      .select(['definition_id', 'element_id'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return false;
+    const model = await this.runner.models.get(row.definition_id, cx.trx);
+    const element = model.elements[row.element_id];
+    const assigning =
+      element?.kind === 'bpmn:UserTask' ? element.userTask?.taskListeners?.assigning : undefined;
+    return (assigning?.length ?? 0) > 0;
+  }
+
+  /**
+   * An assignee change on a task with assigning listeners: decided by the policy on the locked
+   * row as any other, then handed to the runtime, which leaves the task `assigning` and creates the
+   * first listener's job; the change is written when the last one completes (or not, if one
+   * denies). Returns the task as it is now, `assigning`. A change that also sets candidates or
+   * data (a hand-off to a group, a resolution) is refused: its listeners could not see it.
+   */
+  async #assignThroughListeners(
+    cx: TxContext,
+    id: string,
+    identity: Identity,
+    action: TaskAction,
+    decision: () => (task: Task) => TaskChange,
+  ): Promise<Task> {
+    const { rows } = await cx.trx.executeQuery(
+      CompiledQuery.raw(
+        `SELECT * FROM instances WHERE id = (SELECT instance_id FROM user_tasks WHERE id = $1::uuid)
+        FOR NO KEY UPDATE`,
+        [id],
+      ) as CompiledQuery<InstanceRow>,
     );
+    const instance = rows[0];
+    if (!instance) throw new TaskNotFoundError(id);
+    const read = () =>
+      cx.trx.selectFrom('user_tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await read();
+    const facts = factsFromRow(row);
+    if (facts.state !== 'created') await refuseClosed(cx, identity, facts);
+    await authorize(cx, identity, action, facts);
+    const task = taskFromRow(row);
+    const change = decision()(task);
+    if (change.unchanged === true) return task;
+    const set = change.set ?? {};
+    const other = Object.keys(set).filter((k) => k !== 'assignee' && k !== 'owner' && k !== 'delegated');
+    if (other.length > 0)
+      throw new InvalidArgumentError(
+        `Task ${id} ('${task.elementId}') has assigning listeners: a ${action} that also changes ${other.join(', ')} is not supported on it; assign the task instead`,
+      );
+    const text = (value: unknown, current: string | null) =>
+      value === undefined ? current : typeof value === 'string' ? value : null;
+    const assignee = text(set.assignee, task.assignee);
+    const history = assignmentHistory(change.history.type);
+    await this.runner.run(
+      cx,
+      instance,
+      {
+        type: 'task.assign',
+        taskId: id,
+        assignment: {
+          assignee,
+          owner: text(set.owner, task.owner),
+          delegated: set.delegated === undefined ? task.delegated : set.delegated === true,
+          action: action === 'claim' ? 'claim' : assignee === null ? 'unassign' : 'assign',
+          history: {
+            type: history,
+            data: { ...((change.history.data ?? {}) as Record<string, JsonValue>), requestedBy: cx.actor },
+          },
+        },
+      },
+      { endsTasks: [id] },
+    );
+    cx.afterCommit.push(() => this.runner.cache.forget(instance.id));
+    return taskFromRow(await read());
   }
 
   /**
@@ -472,6 +578,22 @@ export class TaskOperations {
       throw error;
     }
   }
+}
+
+/** Task operations that change who the task's assignee is: its assigning listeners run first. */
+const ASSIGNEE = { assignee: true } as const;
+
+const ASSIGNMENT_HISTORY: ReadonlySet<string> = new Set([
+  'task.claimed',
+  'task.unclaimed',
+  'task.assigned',
+  'task.handedOff',
+  'task.delegated',
+]);
+
+function assignmentHistory(type: string): Extract<HistoryType, `task.${string}`> {
+  if (!ASSIGNMENT_HISTORY.has(type)) throw new Error(`'${type}' is no assignee change`);
+  return type as Extract<HistoryType, `task.${string}`>;
 }
 
 /** What the command did to the task: its end state, or `completing` while its listeners decide. */

@@ -102,7 +102,14 @@ export type IdParams = FromSchema<typeof IdParamsSchema>;
 export const HealthSchema = {
   $id: 'health',
   type: 'object',
-  properties: { status: { type: 'string', enum: ['ok', 'ready'] } },
+  properties: {
+    status: { type: 'string', enum: ['ok', 'ready'] },
+    /**
+     * `/ready` only: the read replica (DATABASE_REPLICA_URL) answers, does not (lists are read
+     * from the primary meanwhile), or there is none. Readiness depends on the primary alone.
+     */
+    replica: { type: 'string', enum: ['none', 'ready', 'unavailable'] },
+  },
   required: ['status'],
 } as const;
 export type Health = FromSchema<typeof HealthSchema>;

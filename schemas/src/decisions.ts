@@ -130,3 +130,56 @@ export const DecisionEvaluateResultSchema = {
   required: ['decisionId', 'version', 'result', 'evaluations'],
 } as const;
 export type DecisionEvaluateResult = FromSchema<typeof DecisionEvaluateResultSchema>;
+
+/** `GET /api/decisions/:id/evaluations`: `id` is the DMN decision id (every version's records). */
+export const DecisionIdParamsSchema = {
+  $id: 'decisionIdParams',
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1, maxLength: 255, description: 'the DMN decision id' } },
+  required: ['id'],
+} as const;
+export type DecisionIdParams = FromSchema<typeof DecisionIdParamsSchema>;
+
+export const DecisionEvaluationListQuerySchema = {
+  $id: 'decisionEvaluationListQuery',
+  type: 'object',
+  properties: { ...pageQueryProperties },
+} as const;
+export type DecisionEvaluationListQuery = FromSchema<typeof DecisionEvaluationListQuerySchema>;
+
+const decisionEvaluationShape = {
+  type: 'object',
+  properties: {
+    id: uuidShape,
+    decisionKey: { ...uuidShape, description: 'the evaluated version (`GET /api/decisions/:id`)' },
+    decisionId: { type: 'string' },
+    version: { type: 'integer' },
+    evaluatedAt: dateTimeShape,
+    evaluatedBy: { type: ['string', 'null'], description: "the caller's stable id" },
+    matchedRuleIds: { type: 'array', items: { type: 'string' } },
+    inputs: { description: 'the variables it was given; `{ truncated, bytes }` when too large to keep' },
+    result: { description: 'the result; the same marker when too large' },
+    evaluations: { description: 'every decision evaluated, required ones first' },
+  },
+  required: [
+    'id',
+    'decisionKey',
+    'decisionId',
+    'version',
+    'evaluatedAt',
+    'evaluatedBy',
+    'matchedRuleIds',
+    'inputs',
+    'result',
+    'evaluations',
+  ],
+} as const;
+
+/** Evaluations of a decision on its own (`POST /api/decisions/evaluate`), newest first. */
+export const DecisionEvaluationListSchema = {
+  $id: 'decisionEvaluationList',
+  type: 'object',
+  properties: { items: { type: 'array', items: decisionEvaluationShape }, ...pageProperties },
+  required: ['items', 'total', 'limit', 'offset'],
+} as const;
+export type DecisionEvaluationList = FromSchema<typeof DecisionEvaluationListSchema>;

@@ -19,8 +19,8 @@ const taskShape = {
     processId: { type: 'string' },
     elementId: { type: 'string' },
     name: { type: 'string' },
-    /** `completing`: a completion waits for the task's completing listeners. */
-    state: { type: 'string', enum: ['created', 'completing', 'completed', 'cancelled'] },
+    /** `completing`: a completion waits for the task's completing listeners; `assigning`: an assignee change waits for its assigning listeners. */
+    state: { type: 'string', enum: ['created', 'assigning', 'completing', 'completed', 'cancelled'] },
     assignee: { type: ['string', 'null'] },
     owner: { type: ['string', 'null'] },
     delegated: { type: 'boolean' },
@@ -150,7 +150,7 @@ export const TaskListQuerySchema = {
     instanceId: uuidShape,
     /** The BPMN element (user task id in the diagram) the tasks belong to. */
     elementId: { type: 'string', minLength: 1, maxLength: 200 },
-    state: { type: 'string', enum: ['created', 'completing', 'completed', 'cancelled'] },
+    state: { type: 'string', enum: ['created', 'assigning', 'completing', 'completed', 'cancelled'] },
     dueBefore: dateTimeShape,
     overdue: { type: 'boolean' },
     q: { type: 'string', maxLength: 200 },

@@ -115,6 +115,14 @@ export interface DatabaseSettings {
    * session of its own, which a transaction-mode pooler does not keep: give it a direct connection.
    */
   readonly listenUrl?: string;
+  /**
+   * `DATABASE_REPLICA_URL`: a read replica of DATABASE_URL (a streaming standby) for the lists that
+   * tolerate its delay; opened read-only with the same timeouts and pooler setting. Only with
+   * DATABASE_URL: the embedded database has no replica (see `replicaIgnored`).
+   */
+  readonly replicaUrl?: string;
+  /** DATABASE_REPLICA_URL was set without DATABASE_URL, and is ignored: start-up says so. */
+  readonly replicaIgnored: boolean;
 }
 
 /** The environment variables of the PostgreSQL timeouts (milliseconds), and the option each sets. */
@@ -131,7 +139,7 @@ export class SettingError extends Error {
 }
 
 /**
- * Reads DATABASE_URL, DATA_DIR and the timeout variables. A timeout that is not a positive whole
+ * Reads DATABASE_URL, DATABASE_REPLICA_URL, DATA_DIR and the timeout variables. A timeout that is not a positive whole
  * number of milliseconds is a SettingError (a typo must not silently mean "no timeout").
  */
 export function databaseSettings(env: NodeJS.ProcessEnv): DatabaseSettings {
@@ -144,6 +152,7 @@ export function databaseSettings(env: NodeJS.ProcessEnv): DatabaseSettings {
       throw new SettingError(`${variable} must be a positive number of milliseconds, not '${raw}'`);
     timeouts[option] = ms;
   }
+  const replica = env.DATABASE_REPLICA_URL?.trim() || undefined;
   const pooler = env.BATON_DB_POOLER?.trim();
   if (pooler && pooler !== 'transaction')
     throw new SettingError(
@@ -155,6 +164,8 @@ export function databaseSettings(env: NodeJS.ProcessEnv): DatabaseSettings {
     timeouts,
     ...(pooler ? { pooler: 'transaction' as const } : {}),
     listenUrl: env.DATABASE_URL ? env.BATON_LISTEN_DATABASE_URL || env.DATABASE_URL : undefined,
+    ...(env.DATABASE_URL && replica ? { replicaUrl: replica } : {}),
+    replicaIgnored: !env.DATABASE_URL && replica !== undefined,
   };
 }
 

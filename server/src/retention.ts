@@ -55,7 +55,14 @@ export function startRetentionSweeps(
           { droppedMonths: result.droppedMonths ?? [], purgedHistories: result.purgedHistories ?? 0 },
           'removed the history of expired instances',
         );
-      if (result.more) next = 1_000;
+      // Decisions evaluated on their own belong to no instance: they go by age.
+      const decisions = await engine.sweepDecisionEvaluations();
+      if (decisions.removed > 0)
+        logger.info(
+          { removed: decisions.removed },
+          'removed old records of decisions evaluated on their own',
+        );
+      if (result.more || decisions.more) next = 1_000;
     } catch (err) {
       logger.warn({ err }, 'retention sweep failed; trying again at the next turn');
     }

@@ -35,6 +35,21 @@ const gradeDmn = `<?xml version="1.0" encoding="UTF-8"?>
   </decision>
 </definitions>`;
 
+/** A table that tests a date (typeRef date) and gives a date, written as Camunda Modeler writes one. */
+const renewalDmn = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="renewals" name="Renewals" namespace="http://camunda.org/schema/1.0/dmn">
+  <decision id="renewal" name="Renewal">
+    <decisionTable id="renewalTable">
+      <input id="expiresInput" label="Expires">
+        <inputExpression id="expiresExpr" typeRef="date"><text>expires</text></inputExpression>
+      </input>
+      <output id="noticeOutput" name="notice" typeRef="date" />
+      <rule id="soon"><inputEntry id="r1"><text>&lt; date("2026-07-01")</text></inputEntry><outputEntry id="ro1"><text>date(expires) - duration("P30D")</text></outputEntry></rule>
+      <rule id="later"><inputEntry id="r2"><text>&gt;= date("2026-07-01")</text></inputEntry><outputEntry id="ro2"><text>date(expires) - duration("P90D")</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+</definitions>`;
+
 const orderProcess = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-order" targetNamespace="http://bpmn.io/schema/bpmn">
   <bpmn:process id="order-pricing" isExecutable="true">
@@ -230,5 +245,110 @@ describe.each(dialects())('DMN decisions over HTTP on %s', (dialect) => {
       payload: { decisionId: 'grade', variables: { score: 1 } },
     });
     expect(refused.statusCode).toBe(403);
+  });
+
+  it('converts a date input by its typeRef and answers 422 naming the input when a value is not a date', async () => {
+    // given a table whose input and output are typed date
+    const deployed = await t.call(dana, {
+      method: 'POST',
+      url: '/api/decisions',
+      payload: { xml: renewalDmn },
+    });
+    expect(deployed.statusCode, deployed.body).toBe(201);
+    const evaluate = (expires: unknown) =>
+      t.call(dana, {
+        method: 'POST',
+        url: '/api/decisions/evaluate',
+        payload: { decisionId: 'renewal', variables: { expires } },
+      });
+    // when dates arrive as ISO strings, as JSON carries them
+    const soon = await evaluate('2026-03-15');
+    const later = await evaluate('2026-12-31');
+    // then the unary tests compared dates, and the date result is an ISO string
+    expect(soon.statusCode, soon.body).toBe(200);
+    expect(soon.json()).toMatchObject({ result: '2026-02-13', evaluations: [{ matchedRuleIds: ['soon'] }] });
+    expect(later.json()).toMatchObject({
+      result: '2026-10-02',
+      evaluations: [{ matchedRuleIds: ['later'] }],
+    });
+    // and a value that is not a date is 422, naming the input
+    const failing = await evaluate('someday');
+    expect(failing.statusCode).toBe(422);
+    expect(failing.json().code).toBe('DECISION_EVALUATION_FAILED');
+    expect(failing.json().detail).toMatch(
+      /input 'expiresInput' \(typeRef date\): cannot convert string "someday" to a date/,
+    );
+  });
+
+  it('refuses a DMN file whose typeRef names no known type, on the element id', async () => {
+    const deployed = await t.call(dana, {
+      method: 'POST',
+      url: '/api/decisions',
+      payload: { xml: renewalDmn.replace('typeRef="date"><text>', 'typeRef="tExpiry"><text>') },
+    });
+    expect(deployed.statusCode).toBe(400);
+    expect(JSON.stringify(deployed.json())).toContain('expiresInput');
+    expect(JSON.stringify(deployed.json())).toContain("typeRef 'tExpiry'");
+  });
+
+  it('keeps each evaluation on its own and lists it by decision id, newest first, for designers and managers', async () => {
+    // given the grade table, evaluated by dana (a designer) and then by a manager
+    await t.call(dana, { method: 'POST', url: '/api/decisions', payload: { xml: gradeDmn } });
+    const mia = await t.userSession('mia', ['manager']);
+    const byDana = await t.call(dana, {
+      method: 'POST',
+      url: '/api/decisions/evaluate',
+      payload: { decisionId: 'grade', variables: { score: 2 } },
+    });
+    expect(byDana.statusCode, byDana.body).toBe(200);
+    await t.call(mia, {
+      method: 'POST',
+      url: '/api/decisions/evaluate',
+      payload: { decisionId: 'grade', variables: { score: 9 } },
+    });
+    // a failing evaluation (both rules hold for 5) is not kept
+    expect(
+      (
+        await t.call(mia, {
+          method: 'POST',
+          url: '/api/decisions/evaluate',
+          payload: { decisionId: 'grade', variables: { score: 5 } },
+        })
+      ).statusCode,
+    ).toBe(422);
+
+    // when the evaluations of grade are listed
+    const listed = await t.call(mia, { method: 'GET', url: '/api/decisions/grade/evaluations' });
+
+    // then both kept ones are there, newest first, with who asked, the rules, inputs and result
+    expect(listed.statusCode, listed.body).toBe(200);
+    const body = listed.json();
+    expect(body).toMatchObject({ total: 2, limit: 50, offset: 0 });
+    expect(body.items.map((e: { evaluatedBy: string }) => e.evaluatedBy).sort()).toEqual(['dana', 'mia']);
+    const danas = body.items.find((e: { evaluatedBy: string }) => e.evaluatedBy === 'dana');
+    expect(danas).toMatchObject({
+      decisionId: 'grade',
+      version: 1,
+      matchedRuleIds: ['pass'],
+      inputs: { score: 2 },
+      result: 'pass',
+      evaluations: [{ decisionId: 'grade', matchedRuleIds: ['pass'], result: 'pass' }],
+    });
+    expect(Number.isNaN(Date.parse(danas.evaluatedAt))).toBe(false);
+    // and a page, an unknown decision (no records), a bad query and a user without the roles
+    const page = await t.call(dana, {
+      method: 'GET',
+      url: '/api/decisions/grade/evaluations?limit=1&offset=1',
+    });
+    expect(page.json()).toMatchObject({ total: 2, limit: 1, offset: 1 });
+    expect(page.json().items).toHaveLength(1);
+    const none = await t.call(dana, { method: 'GET', url: '/api/decisions/nothing-here/evaluations' });
+    expect(none.json()).toEqual({ items: [], total: 0, limit: 50, offset: 0 });
+    expect(
+      (await t.call(dana, { method: 'GET', url: '/api/decisions/grade/evaluations?limit=0' })).statusCode,
+    ).toBe(400);
+    expect((await t.call(sam, { method: 'GET', url: '/api/decisions/grade/evaluations' })).statusCode).toBe(
+      403,
+    );
   });
 });

@@ -26,6 +26,46 @@ const checkedProcess = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** A user task for staff whose assignee changes wait for an assigning task listener. */
+const assignedProcess = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-assigned" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="assigned" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:userTask id="pick" name="Pick">
+      <bpmn:extensionElements>
+        <zeebe:assignmentDefinition candidateGroups="staff" />
+        <zeebe:taskListeners>
+          <zeebe:taskListener eventType="assigning" type="audit.assign" />
+        </zeebe:taskListeners>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="pick" />
+    <bpmn:sequenceFlow id="f2" sourceRef="pick" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+/** A process whose start listener opens a case before its start event runs. */
+const openedProcess = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-opened" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="opened" isExecutable="true">
+    <bpmn:extensionElements>
+      <zeebe:executionListeners>
+        <zeebe:executionListener eventType="start" type="audit.open" />
+      </zeebe:executionListeners>
+    </bpmn:extensionElements>
+    <bpmn:startEvent id="start" />
+    <bpmn:userTask id="handle" name="Handle">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="staff" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="handle" />
+    <bpmn:sequenceFlow id="f2" sourceRef="handle" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
 describe.each(dialects())('listener jobs over HTTP on %s', (dialect) => {
   let t: TestApp;
   let sam: Session;
@@ -34,6 +74,8 @@ describe.each(dialects())('listener jobs over HTTP on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestApp({ dialect });
     await t.engine.deploy(checkedProcess);
+    await t.engine.deploy(assignedProcess);
+    await t.engine.deploy(openedProcess);
     sam = await t.userSession('sam', ['staff'], ['staff']);
     const wes = await t.userSession('wes', ['worker']);
     const minted = await t.call(wes, {
@@ -127,6 +169,65 @@ describe.each(dialects())('listener jobs over HTTP on %s', (dialect) => {
     const instance = await t.engine.getInstance(id);
     expect(instance.status).toBe('completed');
     expect(instance.variables).toMatchObject({ approved: true, amount: 40 });
+  });
+
+  it('holds a claim for an assigning listener that a worker denies once, then lets through', async () => {
+    // given
+    const { id } = await t.engine.startInstance({ processId: 'assigned', variables: { amount: 3 } }, SYSTEM);
+    const [open] = (await t.engine.listTasks({ instanceId: id })).items;
+    if (!open) throw new Error('no task');
+    const claim = () => t.call(sam, { method: 'POST', url: `/api/tasks/${open.id}/claim` });
+    // when sam claims
+    const first = await claim();
+    // then the claim answers at once, the task assigning; a second claim is a conflict
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({ state: 'assigning', assignee: null });
+    const twice = await claim();
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().code).toBe('TASK_NOT_ACTIVE');
+    // when the worker fetches the listener's job and denies
+    const job = await fetchJob('audit.assign');
+    expect(job).toMatchObject({
+      elementId: 'pick',
+      listener: { kind: 'taskListener', eventType: 'assigning' },
+      headers: { 'io.camunda.zeebe:action': 'claim', 'io.camunda.zeebe:assignee': 'sam' },
+    });
+    const denied = await completeJob(job.id, { result: { denied: true, deniedReason: 'sam is on leave' } });
+    expect(denied.statusCode, denied.body).toBe(204);
+    // then nobody has the task
+    expect(await task(open.id)).toMatchObject({ state: 'created', assignee: null });
+    // when sam claims again and the worker agrees, correcting the due date
+    expect((await claim()).statusCode).toBe(200);
+    const again = await fetchJob('audit.assign');
+    const agreed = await completeJob(again.id, {
+      result: { corrections: { dueDate: '2030-01-02T03:04:05Z' } },
+    });
+    expect(agreed.statusCode, agreed.body).toBe(204);
+    // then
+    expect(await task(open.id)).toMatchObject({
+      state: 'created',
+      assignee: 'sam',
+      dueAt: '2030-01-02T03:04:05.000Z',
+    });
+  });
+
+  it("runs the process's start listener through the worker API before its start event", async () => {
+    // given
+    const { id } = await t.engine.startInstance({ processId: 'opened', variables: { amount: 12 } }, SYSTEM);
+    // when the worker fetches the listener's job
+    const open = await fetchJob('audit.open');
+    // then nothing of the process ran yet
+    expect(open).toMatchObject({
+      elementId: 'start',
+      listener: { kind: 'executionListener', eventType: 'start' },
+    });
+    expect((await t.engine.listTasks({ instanceId: id })).items).toEqual([]);
+    // when it completes with a variable
+    expect((await completeJob(open.id, { variables: { caseNo: 'C-1' } })).statusCode).toBe(204);
+    // then the process runs, with the listener's variable as its own
+    const [created] = (await t.engine.listTasks({ instanceId: id })).items;
+    expect(created).toMatchObject({ elementId: 'handle', state: 'created' });
+    expect((await t.engine.getInstance(id)).variables).toMatchObject({ caseNo: 'C-1', amount: 12 });
   });
 
   it('refuses a job result that is not a listener answer, without a 500', async () => {

@@ -301,6 +301,12 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
     },
     {
       method: 'GET',
+      route: '/api/decisions/:id/evaluations',
+      allowed: DESIGN_MANAGE,
+      url: async () => '/api/decisions/matrix-read-answer/evaluations',
+    },
+    {
+      method: 'GET',
       route: '/api/definitions/:id',
       allowed: SIGNED,
       url: async () => `/api/definitions/${definitionId}`,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { systemIdentity } from '@baton/engine';
+import { DECISION_EVALUATION_TTL_DAYS, systemIdentity } from '@baton/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileQueries } from '../src/files/file-store.js';
 import { sweepIntervalFromEnv, startRetentionSweeps } from '../src/retention.js';
@@ -113,6 +113,29 @@ describe.each(dialects())('retention through the API on %s', (dialect) => {
     } finally {
       await stop();
       await setTtl(dana, null);
+    }
+  });
+
+  it('removes the records of decisions evaluated on their own once they are older than their age limit', async () => {
+    // given a decision evaluated on its own, and one more evaluation 90 days later
+    await t.engine.deployDecisions(
+      '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="aging" name="a" namespace="x"><decision id="aging-answer"><literalExpression id="le"><text>42</text></literalExpression></decision></definitions>',
+    );
+    await t.engine.evaluateDecision({ decisionId: 'aging-answer' }, systemIdentity('dana'));
+    t.clock.advance(DECISION_EVALUATION_TTL_DAYS * DAY);
+    await t.engine.evaluateDecision({ decisionId: 'aging-answer' }, systemIdentity('dana'));
+    t.clock.advance(DAY);
+    // when the background sweep has had its turn
+    const stop = startRetentionSweeps(t.engine, t.app.log, 1_000);
+    try {
+      // then the older record went and the younger one stays
+      await expect
+        .poll(async () => (await t.engine.listDecisionEvaluations({ decisionId: 'aging-answer' })).total, {
+          timeout: 10_000,
+        })
+        .toBe(1);
+    } finally {
+      await stop();
     }
   });
 });

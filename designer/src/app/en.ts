@@ -81,6 +81,7 @@ export const en = {
   'task.state.completed': 'completed',
   'task.state.cancelled': 'cancelled',
   'task.state.completing': 'completion pending: waiting for its checks',
+  'task.state.assigning': 'assignment pending: waiting for its checks',
   'start.title': 'Start a process',
   'start.pick': 'Pick a process from the list.',
   'start.none': 'No process you may start yet.',
@@ -257,6 +258,8 @@ export const en = {
   'history.decisionEvaluated': 'Decision evaluated',
   'history.taskCompleting': 'Completion submitted, waiting for its checks',
   'history.taskCompletionDenied': 'Completion refused by a check',
+  'history.taskAssigning': 'Assignment submitted, waiting for its checks',
+  'history.taskAssignmentDenied': 'Assignment refused by a check',
   'history.decision': 'Decision',
   'history.matchedRules': 'Matched rules',
   'history.result': 'Result',
@@ -535,6 +538,12 @@ export const en = {
   'decisions.result': 'Result',
   'decisions.matchedRules': 'matched rules:',
   'decisions.noRuleMatched': 'none',
+  'decisions.history': 'Evaluations kept',
+  'decisions.historyEmpty': 'This decision has not been evaluated on its own yet.',
+  'decisions.evaluatedAt': 'When',
+  'decisions.evaluatedBy': 'By',
+  'decisions.rules': 'Matched rules',
+  'decisions.inputs': 'Variables',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -27,6 +27,8 @@ const LABELS: Record<string, MessageKey> = {
   'task.completed': 'history.taskCompleted',
   'task.completing': 'history.taskCompleting',
   'task.completionDenied': 'history.taskCompletionDenied',
+  'task.assigning': 'history.taskAssigning',
+  'task.assignmentDenied': 'history.taskAssignmentDenied',
   'task.handedOff': 'history.taskHandedOff',
   'task.delegated': 'history.taskDelegated',
   'task.resolved': 'history.taskResolved',

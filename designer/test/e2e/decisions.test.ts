@@ -59,6 +59,11 @@ describe.skipIf(!serverBuilt)('the decision editor in Chromium', () => {
     const text = (await result.textContent()) ?? '';
     expect(text).toContain('"Spareribs"');
     expect(text).toContain('Decision_dish: matched rules: DecisionRule_fall');
+    // and the evaluation is kept: the list under "Try it" shows it, by dana, with its rule
+    const history = page.locator('[data-testid="decision-history"]');
+    await history.locator('tbody tr', { hasText: 'DecisionRule_fall' }).waitFor();
+    expect(await history.locator('h3').textContent()).toBe('Evaluations kept (1)');
+    expect(await history.locator('tbody tr').first().textContent()).toContain('dana');
     // and bad JSON is caught before it is sent
     await page.fill('[data-testid="try-variables"]', '{month: 10');
     await page.click('[data-testid="try-evaluate"]');
@@ -132,6 +137,10 @@ describe.skipIf(!serverBuilt)('the decision editor in Chromium', () => {
     expect(text).toContain('结果');
     expect(text).toContain('"Stew"');
     expect(text).toContain('命中的规则： DecisionRule_other');
+    // and the kept evaluations list it, in Chinese
+    const history = page.locator('[data-testid="decision-history"]');
+    await history.locator('tbody tr', { hasText: 'DecisionRule_other' }).waitFor();
+    expect(await history.locator('h3').textContent()).toMatch(/^已保存的试算记录 \(\d+\)$/);
     expect(await scrollsSideways(page)).toBe(false);
     await context.close();
   });

@@ -339,10 +339,23 @@ What these rows led to in the engine:
   needs no read even on a second engine (its write's version check proves them current). Test:
   \`engine/test/engine/lookup-path.test.ts\` (same answers as the general query; a reassignment
   after the lookup is decided on the new assignee; one of two engines wins).
+  **Why (b) and (c) stay below their goals (0.6 and 0.5 of the limit):** the lookup is a round
+  trip of its own, which the limit does not make. An instance on path (a) costs 4 statements
+  (start and three completions), on (b) and (c) 7 (each completion after its lookup), so even a
+  lookup as cheap as a completion leaves (b) at about 4/7 of (a)'s ratio. Reaching the goal would
+  mean answering \`listTasks\` from the engine's memory, which only the engine that wrote the
+  instance last could do and even it could not prove current (another server may have written
+  since): the answer would no longer be what the database holds. The engine keeps the lookup
+  exact; clients that can should take their next task from the change feed (the server's live
+  updates), as path (a) does.
 - **Sibling job completions** (peer benchmark, fan-out): completions of one instance's jobs that
-  arrive while one of that instance is being written go together in the next transaction (one
-  lock, one write per completion, one commit; \`engine/src/jobs/job-runner.ts\`). Test:
-  \`engine/test/engine/sibling-completions.test.ts\`.
+  finish in the same turn of the event loop (the jobs of one claim), or while one of that instance
+  is being written, go together in ONE transaction: one lock, the commands stepped one after the
+  other in memory, ONE write whose guard must still find every job's lease, one commit
+  (\`CommandRunner.advanceAll\`, \`engine/src/jobs/job-runner.ts\`); a step that starts work on
+  another instance (a call activity, a signal) makes them go one after the other instead. Tests:
+  \`engine/test/engine/sibling-completions.test.ts\` (one write for eight completions; children
+  started once each; a lease taken over meanwhile; two engines, each branch once).
 
 ### Bytes written per step
 

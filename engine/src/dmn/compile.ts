@@ -13,7 +13,9 @@ import {
   type DecisionTable,
   HIT_POLICIES,
   type HitPolicy,
+  type InputData,
 } from './types.js';
+import { type FeelType, parseTypeRef, TYPE_REF_NAMES } from './type-ref.js';
 
 /**
  * `.dmn` XML -> a checked `DecisionGraph`, or every problem of the file, each on the id of the
@@ -22,6 +24,8 @@ import {
  * FEEL is the only expression language: input expressions, output entries and literal
  * expressions parse as FEEL expressions; input entries as FEEL unary tests, which must also be
  * bounded (see `isBoundedUnaryTests`), since a rule is tested in-process for every evaluation.
+ * A `typeRef` (on input expressions, outputs, a literal expression's variable, input data) must
+ * name a type of `type-ref.ts`; values convert to it when the decision runs.
  */
 export async function compileDmn(
   xml: string,
@@ -81,13 +85,18 @@ export async function compileDmn(
     }
     const logic = node.decisionLogic;
     const context = { id, add };
+    // The decision variable's type: a literal expression's value converts to it; a table's
+    // values convert by the typeRef of each output, so there it is only checked to be known.
+    const variableType = typeRefOf(id, node.variable?.typeRef, add);
     let compiled: Decision['logic'] | undefined;
     if (logic?.$type === 'dmn:DecisionTable') compiled = compileTable(logic, context);
     else if (logic?.$type === 'dmn:LiteralExpression') {
       const expression = text(logic);
       checkLanguage(logic, id, add);
       checkExpression(id, 'literal expression', expression, add);
-      compiled = { kind: 'literal', expression };
+      const ownType = typeRefOf(id, logic.typeRef, add);
+      const typeRef = variableType ?? ownType;
+      compiled = { kind: 'literal', expression, ...(typeRef ? { typeRef } : {}) };
     } else
       add(
         id,
@@ -105,10 +114,26 @@ export async function compileDmn(
         logic: compiled,
       };
   }
+  const inputData: InputData[] = [];
+  for (const node of root.drgElement ?? []) {
+    if (node.$type !== 'dmn:InputData') continue;
+    const id = node.id ?? '';
+    const typeRef = typeRefOf(id || undefined, node.variable?.typeRef, add);
+    const name = node.variable?.name?.trim() || node.name?.trim() || '';
+    if (typeRef && typeRef !== 'Any' && name) inputData.push({ id, name, typeRef });
+  }
   for (const cycle of findCycles(decisions))
     add(cycle[0], 'decision.cycle', `required decisions form a cycle: ${[...cycle, cycle[0]].join(' -> ')}`);
   if (issues.length > 0) return { issues };
-  return { graph: { id: root.id ?? '', ...(root.name ? { name: root.name } : {}), decisions }, issues };
+  return {
+    graph: {
+      id: root.id ?? '',
+      ...(root.name ? { name: root.name } : {}),
+      decisions,
+      ...(inputData.length > 0 ? { inputData } : {}),
+    },
+    issues,
+  };
 }
 
 const DMN13 = 'https://www.omg.org/spec/DMN/20191111/MODEL/';
@@ -141,7 +166,7 @@ interface MNode {
   readonly drgElement?: readonly MNode[];
   readonly informationRequirement?: readonly { readonly requiredDecision?: { readonly href?: string } }[];
   readonly decisionLogic?: MNode;
-  readonly variable?: { readonly name?: string };
+  readonly variable?: { readonly name?: string; readonly typeRef?: string };
   readonly input?: readonly MNode[];
   readonly output?: readonly MNode[];
   readonly rule?: readonly MNode[];
@@ -172,7 +197,13 @@ function compileTable(table: MNode, { id, add }: { id: string; add: Add }): Deci
     const expression = text(input.inputExpression);
     if (input.inputExpression) checkLanguage(input.inputExpression, inputId, problem);
     checkExpression(inputId, 'input expression', expression, problem);
-    return { id: inputId, ...(input.label ? { label: input.label } : {}), expression };
+    const typeRef = typeRefOf(inputId, input.inputExpression?.typeRef, problem);
+    return {
+      id: inputId,
+      ...(input.label ? { label: input.label } : {}),
+      expression,
+      ...(typeRef ? { typeRef } : {}),
+    };
   });
   const rawOutputs = table.output ?? [];
   if (rawOutputs.length === 0) problem(id, 'decision.invalid', 'a decision table needs at least one output');
@@ -184,7 +215,13 @@ function compileTable(table: MNode, { id, add }: { id: string; add: Add }): Deci
     if (!name && rawOutputs.length > 1)
       problem(outputId, 'decision.invalid', 'every output of a table with several outputs needs a name');
     const priorities = outputValues(outputId, output.outputValues, problem);
-    return { id: outputId, name: name || outputId, ...(priorities ? { priorities } : {}) };
+    const typeRef = typeRefOf(outputId, output.typeRef, problem);
+    return {
+      id: outputId,
+      name: name || outputId,
+      ...(priorities ? { priorities } : {}),
+      ...(typeRef ? { typeRef } : {}),
+    };
   });
   if (
     (hitPolicy === 'PRIORITY' || hitPolicy === 'OUTPUT ORDER') &&
@@ -234,6 +271,18 @@ function outputValues(
   }
   add(outputId, 'decision.invalid', `output values '${source}' must be a list of literals`);
   return undefined;
+}
+
+/** A `typeRef` as its FEEL type (undefined: none, or `Any`); an unknown name is a problem on `id`. */
+function typeRefOf(id: string | undefined, raw: string | undefined, add: Add): FeelType | undefined {
+  const type = parseTypeRef(raw);
+  if (type === null)
+    add(
+      id,
+      'decision.unsupported',
+      `typeRef '${raw}' is not a type this engine knows (${TYPE_REF_NAMES.join(', ')})`,
+    );
+  return type === null || type === 'Any' ? undefined : type;
 }
 
 function text(node: MNode | undefined): string {

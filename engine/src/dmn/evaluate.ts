@@ -1,7 +1,9 @@
 import { unaryTest } from 'feelin';
 import { ExpressionError } from '../errors.js';
 import { evaluateFeel, type FeelOptions } from '../expressions/feel.js';
+import { isBoundedFeel } from '../expressions/feel-cost.js';
 import type { JsonValue, Variables } from '../runtime/types.js';
+import { type FeelType, isFeelTemporal, TypeRefError, toFeelType, toJsonValue } from './type-ref.js';
 import type { Decision, DecisionGraph, DecisionOutput, DecisionTable } from './types.js';
 
 /** What one decision of an evaluation gave (the called one and every decision it required). */
@@ -51,13 +53,15 @@ export function evaluateDecision(
 ): GraphEvaluation {
   const evaluations: DecisionEvaluation[] = [];
   const results = new Map<string, JsonValue>();
+  const base = typedInputData(graph, decisionId, variables);
   const run = (id: string, path: readonly string[]): JsonValue => {
     const known = results.get(id);
     if (known !== undefined || results.has(id)) return known ?? null;
     const decision = graph.decisions[id];
     if (!decision) throw new DecisionEvaluationError(id, 'no such decision in its file');
     if (path.includes(id)) throw new DecisionEvaluationError(id, 'required decisions form a cycle');
-    const context: Variables = { ...variables };
+    const context: Variables = { ...base };
+    if (base !== variables) typedContexts.add(context);
     for (const required of decision.requires) {
       const value = run(required, [...path, id]);
       const requiredDecision = graph.decisions[required];
@@ -73,22 +77,68 @@ export function evaluateDecision(
   return { result, evaluations };
 }
 
+/**
+ * Contexts holding FEEL temporal values (input data converted by their typeRef): only in-process
+ * FEEL understands those, so an expression that runs in the sandbox gets their ISO strings.
+ */
+const typedContexts = new WeakSet<Variables>();
+
+/** The variables with each typed input data's variable converted; the same object when none is. */
+function typedInputData(graph: DecisionGraph, decisionId: string, variables: Variables): Variables {
+  if (!graph.inputData) return variables;
+  const typed: Record<string, unknown> = { ...variables };
+  for (const input of graph.inputData) {
+    if (!(input.name in variables)) continue;
+    typed[input.name] = converted(
+      decisionId,
+      `input data '${input.id}' (${input.name})`,
+      variables[input.name],
+      input.typeRef,
+    );
+  }
+  // FEEL values stand in for JSON here; `feel` below hands the sandbox their ISO strings.
+  return typed as Variables;
+}
+
+/** `toFeelType`, failing the decision with a message that names the element. */
+function converted(decisionId: string, element: string, value: unknown, type: FeelType): unknown {
+  try {
+    return toFeelType(value, type);
+  } catch (error) {
+    if (!(error instanceof TypeRefError)) throw error;
+    throw new DecisionEvaluationError(decisionId, `${element} (typeRef ${type}): ${error.message}`);
+  }
+}
+
 function evaluateOne(decision: Decision, context: Variables, options: FeelOptions): DecisionEvaluation {
   const base = { decisionId: decision.id, ...(decision.name ? { decisionName: decision.name } : {}) };
   const logic = decision.logic;
-  if (logic.kind === 'literal')
-    return { ...base, matchedRuleIds: [], result: feel(decision.id, logic.expression, context, options) };
+  if (logic.kind === 'literal') {
+    const value = feel(decision.id, logic.expression, context, options);
+    const result = logic.typeRef
+      ? toJsonValue(converted(decision.id, `decision '${decision.id}'`, value, logic.typeRef))
+      : value;
+    return { ...base, matchedRuleIds: [], result };
+  }
   const { matched, result } = evaluateTable(decision.id, logic, context, options);
   return { ...base, matchedRuleIds: matched, result };
 }
 
 function feel(decisionId: string, source: string, context: Variables, options: FeelOptions): JsonValue {
   try {
+    if (typedContexts.has(context) && !isBoundedFeel(source))
+      return evaluateFeel(source, plain(context), options);
     return evaluateFeel(source, context, options);
   } catch (error) {
     if (error instanceof ExpressionError) throw new DecisionEvaluationError(decisionId, error.message);
     throw error;
   }
+}
+
+function plain(context: Variables): Variables {
+  return Object.fromEntries(
+    Object.entries(context).map(([key, value]) => [key, isFeelTemporal(value) ? toJsonValue(value) : value]),
+  );
 }
 
 /** Evaluates a decision table: matching rules, then the hit policy. */
@@ -98,10 +148,15 @@ export function evaluateTable(
   context: Variables,
   options: FeelOptions,
 ): { readonly matched: string[]; readonly result: JsonValue } {
-  const testContexts = table.inputs.map((input) => ({
-    ...context,
-    '?': feel(decisionId, input.expression, context, options),
-  }));
+  // An input's typeRef converts its value (JSON, so dates are ISO strings) to that FEEL type,
+  // so `> date("2026-01-01")` compares dates.
+  const testContexts = table.inputs.map((input) => {
+    const value = feel(decisionId, input.expression, context, options);
+    return {
+      ...context,
+      '?': input.typeRef ? converted(decisionId, `input '${input.id}'`, value, input.typeRef) : value,
+    };
+  });
   const matchedRules = table.rules.filter((rule) =>
     rule.inputEntries.every((entry, index) => {
       if (entry === '' || entry === '-') return true;
@@ -117,9 +172,14 @@ export function evaluateTable(
   );
   const matched = matchedRules.map((rule) => rule.id);
   const outputsOf = (rule: (typeof matchedRules)[number]): JsonValue[] =>
-    table.outputs.map((_, index) => {
+    table.outputs.map((output, index) => {
       const entry = rule.outputEntries[index] ?? '';
-      return entry === '' ? null : feel(decisionId, entry, context, options);
+      const value = entry === '' ? null : feel(decisionId, entry, context, options);
+      return output.typeRef
+        ? toJsonValue(
+            converted(decisionId, `output '${output.id}' of rule '${rule.id}'`, value, output.typeRef),
+          )
+        : value;
     });
   const shape = (values: JsonValue[]): JsonValue =>
     table.outputs.length === 1

@@ -7,3 +7,8 @@ export {
 } from './evaluate.js';
 export type { DecisionDeployResult, DecisionDetail, DecisionSummary } from './store.js';
 export type { Decision, DecisionGraph, DeployedDecision, HitPolicy } from './types.js';
+export {
+  type DecisionEvaluationFilter,
+  MAX_RECORDED_BYTES,
+  type StoredDecisionEvaluation,
+} from './evaluations.js';

@@ -1,3 +1,5 @@
+import type { FeelType } from './type-ref.js';
+
 /**
  * A compiled DMN 1.3 decision requirements graph (one `.dmn` file): every decision of the file,
  * each with the FEEL it runs, already checked at deploy. Plain readonly data, safe to cache.
@@ -22,6 +24,8 @@ export interface DecisionInput {
   readonly label?: string;
   /** FEEL expression whose value the rules' input entries test. */
   readonly expression: string;
+  /** The input expression's `typeRef`: its value converts to this FEEL type before the tests run. */
+  readonly typeRef?: FeelType;
 }
 
 export interface DecisionOutput {
@@ -30,6 +34,8 @@ export interface DecisionOutput {
   readonly name: string;
   /** PRIORITY / OUTPUT ORDER: the output values, highest priority first. */
   readonly priorities?: readonly (string | number | boolean | null)[];
+  /** The output's `typeRef`: each output entry's value converts to this type. */
+  readonly typeRef?: FeelType;
 }
 
 export interface DecisionRule {
@@ -52,6 +58,16 @@ export interface DecisionTable {
 export interface LiteralExpression {
   readonly kind: 'literal';
   readonly expression: string;
+  /** The decision variable's `typeRef`: the expression's value converts to this type. */
+  readonly typeRef?: FeelType;
+}
+
+/** An input data element with a `typeRef`: the variable of its name converts before any decision runs. */
+export interface InputData {
+  readonly id: string;
+  /** The variable it stands for (its `variable` name, else its name). */
+  readonly name: string;
+  readonly typeRef: FeelType;
 }
 
 export interface Decision {
@@ -69,6 +85,8 @@ export interface DecisionGraph {
   readonly id: string;
   readonly name?: string;
   readonly decisions: Readonly<Record<string, Decision>>;
+  /** Input data elements that declare a type (others need no work). */
+  readonly inputData?: readonly InputData[];
 }
 
 /** One deployed version of a decision, as the runtime evaluates it. */

@@ -40,6 +40,8 @@ export class JobExecutor {
   #wake: (() => void) | undefined;
   /** A job was created since the last claim began: the loop must look again before sleeping. */
   #poked = false;
+  /** Pokes so far: `runDue` claims again after a short batch only when a job was created meanwhile. */
+  #pokes = 0;
 
   constructor(readonly deps: ExecutorDeps) {}
 
@@ -50,6 +52,7 @@ export class JobExecutor {
     const limit = options.limit ?? 50;
     let total = 0;
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const pokes = this.#pokes;
       const ran = await this.#runBatch(
         limit,
         options.leaseMs ?? DEFAULT_LEASE_MS,
@@ -57,6 +60,9 @@ export class JobExecutor {
       );
       total += ran;
       if (ran === 0) break;
+      // A short batch took every job due at its claim; unless a run created or released one
+      // since, claiming again would find nothing (an empty claim is a statement all the same).
+      if (ran < limit && this.#pokes === pokes) break;
     }
     return total;
   }
@@ -94,6 +100,7 @@ export class JobExecutor {
 
   /** Wakes the poll loop (after a command created a job that is due now), or keeps it from sleeping. */
   poke(): void {
+    this.#pokes++;
     this.#poked = true;
     this.#wake?.();
   }
@@ -118,7 +125,10 @@ export class JobExecutor {
       );
     } finally {
       // Jobs whose run crashed go back at once rather than after the lease.
-      await releaseLeases(this.deps.db, this.deps.workerId, [...unfinished]).catch(() => {});
+      if (unfinished.size > 0) {
+        this.#pokes++;
+        await releaseLeases(this.deps.db, this.deps.workerId, [...unfinished]).catch(() => {});
+      }
     }
     return jobs.length;
   }

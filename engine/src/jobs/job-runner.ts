@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { BpmnError, type Job, type JobHandler } from '../api.js';
-import { type CommandRunner, GuardMissedError, jobGuard } from '../command-runner.js';
+import { type CommandRunner, GuardMissedError, jobGuard, jobsGuard } from '../command-runner.js';
 import {
   ConcurrencyError,
   InstanceNotActiveError,
@@ -21,6 +21,8 @@ export interface JobRunnerDeps {
   readonly transact: <T>(work: (cx: TxContext) => Promise<T>) => Promise<T>;
   readonly now: () => Date;
   readonly logger: { warn(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
+  /** A job went back to the queue (a lost race, a retry): the executor looks again before stopping. */
+  readonly onReleased?: () => void;
 }
 
 /** The guarded job's own cancel is already done by the guard; saving it twice would be a no-op at best. */
@@ -132,14 +134,16 @@ const inFlight = new WeakMap<CommandRunner, Map<string, PendingCompletion[]>>();
  * Group commit per instance. Sibling branches of one instance finish at about the same time, and
  * each completion must lock and write the same instance row: one after the other, each paid a
  * transaction of four round trips (BEGIN, lock, write, COMMIT) while the others queued on the row
- * lock. A completion that arrives while one of its instance is being written waits for it and then
- * goes with every other that arrived meanwhile, in ONE transaction: one lock, one write per
- * completion, one commit. Each caller's promise settles only after that commit (a completion is
- * durable when acknowledged), and each job's lease guard is still checked, so a job finished
- * elsewhere meanwhile changes nothing. If any completion of a batch cannot apply (its lease is
- * gone, an earlier one ended the instance), the batch rolls back whole and each runs alone, as it
- * would have without company. A completion that finds no batch in flight starts at once: no wait
- * is added when there is no contention.
+ * lock. Completions of one instance that arrive in the same turn of the event loop (the jobs of
+ * one claim, run at once), or while one of its instance is being written, go together in ONE
+ * transaction: one lock, the commands stepped one after the other in memory, ONE write whose
+ * guard must still find every job's lease, one commit (`CommandRunner.advanceAll`; when a step
+ * hands work to another instance, each is written in turn within the transaction). Each caller's
+ * promise settles only after that commit (a completion is durable when acknowledged), so a job
+ * finished elsewhere meanwhile changes nothing. If any completion of a batch cannot apply (its
+ * lease is gone, an earlier one ended the instance), the batch rolls back whole and each runs
+ * alone, as it would have without company. A completion alone waits only for the current turn of
+ * the event loop (setImmediate), not for a timer.
  */
 function reportCompletion(
   deps: JobRunnerDeps,
@@ -166,8 +170,14 @@ function reportCompletion(
       waiting.push(pending);
       return;
     }
-    instances.set(instanceId, []);
-    void drainCompletions(instances, instanceId, [pending]);
+    // Siblings whose handlers finished in this turn of the event loop (a claimed batch of an
+    // instance's jobs) join this one before it is written: setImmediate adds no timer wait.
+    const first = [pending];
+    instances.set(instanceId, first);
+    setImmediate(() => {
+      instances.set(instanceId, []);
+      void drainCompletions(instances, instanceId, first);
+    });
   });
 }
 
@@ -199,9 +209,23 @@ async function writeCompletions(instanceId: string, batch: readonly PendingCompl
     return;
   }
   const { deps } = batch[0]!;
+  const oneWorker = batch.every((p) => p.deps.workerId === deps.workerId);
   try {
     await deps.transact(async (cx) => {
       let row = await deps.runner.load(cx, instanceId);
+      if (oneWorker) {
+        // The usual case: every completion stepped in memory, ONE write behind one guard.
+        const ids = batch.map((p) => p.job.id);
+        const items = batch.map((p) => ({ command: p.command, adjust: withoutJobCancel(p.job.id) }));
+        const written = await deps.runner.advanceAll(
+          cx,
+          row,
+          items,
+          jobsGuard(ids, deps.workerId, cx),
+          ids.length,
+        );
+        if (written) return;
+      }
       for (const p of batch) {
         row = await deps.runner.advance(cx, row, p.command, {
           guard: jobGuard(p.job.id, p.deps.workerId, cx),
@@ -257,6 +281,7 @@ async function failJob(deps: JobRunnerDeps, job: Job, error: unknown): Promise<v
     if (error instanceof ConcurrencyError) {
       // Lost races on the instance are not the handler's failure: no retry spent, no backoff.
       await deps.transact((cx) => releaseLeases(cx.trx, deps.workerId, [job.id]));
+      deps.onReleased?.();
       return;
     }
     if (retries > 0 || job.instanceId === null || job.kind !== 'service') {
@@ -269,6 +294,7 @@ async function failJob(deps: JobRunnerDeps, job: Job, error: unknown): Promise<v
           error: message,
         }),
       );
+      deps.onReleased?.();
       if (retries <= 0) deps.logger.error({ jobId: job.id, err: error }, 'job out of retries');
       else deps.logger.warn({ jobId: job.id, retries, err: message }, 'job failed; retrying later');
       return;

@@ -204,7 +204,7 @@ function compileOne(
       return { kind, linkName: linkName ?? '' };
     }
     case 'conditional':
-      return compileConditional(id, definition, issues);
+      return compileConditional(id, definition, issues, position === 'processStart');
   }
 }
 

@@ -1,7 +1,6 @@
 import type { IssueCollector } from './issues.js';
 import { attr, children, extension, type ModdleNode } from './moddle.js';
 import type {
-  ActivityElement,
   ElementKind,
   ProcessModel,
   ExecutionListeners,
@@ -18,11 +17,12 @@ import type {
  * intermediate / end events, end listeners only on start and boundary events, start listeners
  * only on gateways, and no end listeners on an error end event (the error leaves the element
  * before it completes). A listener needs a job type; `(eventType, type)` must be unique on an
- * element. Process-level listeners are not run yet and are rejected.
+ * element. On the process, start listeners run before its start event; its end listeners are not
+ * run yet and are rejected.
  *
- * Task listeners: the events the engine runs are `creating` and `completing` (Zeebe 8.8), and
- * the 8.7 names `create` and `complete` are read as those. `assigning` / `assignment`,
- * `updating` and `canceling` are rejected with a message that says so.
+ * Task listeners: the events the engine runs are `creating`, `assigning` and `completing` (Zeebe
+ * 8.8), and the 8.7 names `create`, `assignment` and `complete` are read as those. `updating` and
+ * `canceling` are rejected with a message that says so.
  */
 
 const GATEWAYS: ReadonlySet<ElementKind> = new Set([
@@ -37,13 +37,14 @@ const GATEWAYS: ReadonlySet<ElementKind> = new Set([
 const TASK_EVENTS: Readonly<Record<string, TaskListenerEvent>> = {
   creating: 'creating',
   create: 'creating',
+  assigning: 'assigning',
+  assignment: 'assigning',
   completing: 'completing',
   complete: 'completing',
 };
 
+/** Events Zeebe has that the engine does not run; rejected at deploy with the reason. */
 const TASK_EVENTS_NOT_RUN: Readonly<Record<string, string>> = {
-  assigning: 'assigning',
-  assignment: 'assigning',
   updating: 'updating',
   update: 'updating',
   canceling: 'canceling',
@@ -51,7 +52,15 @@ const TASK_EVENTS_NOT_RUN: Readonly<Record<string, string>> = {
 };
 
 /** Why an element of this kind takes no listener of this event type; undefined when it may. */
-function refusal(node: ModdleNode, kind: ElementKind, eventType: 'start' | 'end'): string | undefined {
+function refusal(
+  node: ModdleNode,
+  kind: ElementKind | 'bpmn:Process',
+  eventType: 'start' | 'end',
+): string | undefined {
+  if (kind === 'bpmn:Process')
+    return eventType === 'end'
+      ? 'end listeners on a process are not supported yet: put them on its end events'
+      : undefined;
   if (eventType === 'start') {
     if (kind === 'bpmn:StartEvent')
       return 'a start event takes no start listeners (as in Zeebe): put them on the process or subprocess';
@@ -97,7 +106,7 @@ function readListener(
 /** `zeebe:executionListeners` of a flow node, checked against what Zeebe allows on its kind. */
 export function readExecutionListeners(
   node: ModdleNode,
-  kind: ElementKind,
+  kind: ElementKind | 'bpmn:Process',
   issues: IssueCollector,
 ): ExecutionListeners | undefined {
   const container = extension(node, 'zeebe:ExecutionListeners');
@@ -153,8 +162,8 @@ export function readTaskListeners(node: ModdleNode, issues: IssueCollector): Tas
         id,
         'listener.invalid',
         notRun
-          ? `${notRun} task listeners are not supported yet; the engine runs creating and completing task listeners`
-          : `task listener event type '${raw}' is not one of creating, completing (or create, complete)`,
+          ? `${notRun} task listeners are not supported yet; the engine runs creating, assigning and completing task listeners`
+          : `task listener event type '${raw}' is not one of creating, assigning, completing (or create, assignment, complete)`,
       );
       continue;
     }
@@ -165,18 +174,9 @@ export function readTaskListeners(node: ModdleNode, issues: IssueCollector): Tas
   return Object.keys(byEvent).length > 0 ? byEvent : undefined;
 }
 
-/**
- * Listener containers where the engine does not run them: on the process (not run yet), and task
- * listeners on anything but a user task.
- */
+/** Listener containers where the engine does not run them: on sequence flows, and task listeners on anything but a user task. */
 export function checkMisplacedListeners(node: ModdleNode, issues: IssueCollector): void {
   const id = node.id ?? '';
-  if (node.$type === 'bpmn:Process' && extension(node, 'zeebe:ExecutionListeners'))
-    issues.add(
-      id,
-      'extension.unsupported',
-      '<zeebe:ExecutionListeners> on a process are not supported yet: put them on its elements',
-    );
   if (node.$type === 'bpmn:SequenceFlow' && extension(node, 'zeebe:ExecutionListeners'))
     issues.add(
       id,
@@ -189,10 +189,20 @@ export function checkMisplacedListeners(node: ModdleNode, issues: IssueCollector
 
 /**
  * Start listeners the engine cannot run where they sit, found once the flows are known: on an
- * element after an event-based gateway (it is entered with its event already happened) and on an
- * event subprocess (its event starts it). Rejected rather than skipped.
+ * element after an event-based gateway (it is entered with its event already happened). Rejected
+ * rather than skipped. An event subprocess runs its start listeners once its event has happened,
+ * before its start event (`runtime/event-subprocess.ts`).
  */
 export function checkListenerPlacement(model: ProcessModel, issues: IssueCollector): void {
+  if (
+    (model.executionListeners?.start.length ?? 0) > 0 &&
+    (model.scopes[model.id]?.messageStartIds?.length ?? 0) > 0
+  )
+    issues.add(
+      model.id,
+      'listener.invalid',
+      'start listeners on a process that a message starts at a receive task or after an event-based gateway are not supported yet',
+    );
   for (const element of Object.values(model.elements)) {
     if ((element.executionListeners?.start.length ?? 0) === 0) continue;
     const afterEventGateway = element.incoming.some(
@@ -203,12 +213,6 @@ export function checkListenerPlacement(model: ProcessModel, issues: IssueCollect
         element.id,
         'listener.invalid',
         'start listeners after an event-based gateway are not supported yet: put them on the gateway',
-      );
-    if ((element as ActivityElement).triggeredByEvent === true)
-      issues.add(
-        element.id,
-        'listener.invalid',
-        'start listeners on an event subprocess are not supported yet: put them on the first element inside it',
       );
   }
 }

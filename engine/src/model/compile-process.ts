@@ -7,7 +7,7 @@ import { compileCompensation } from './compile-compensation.js';
 import { resolveEmbeddedForms } from './embedded-forms.js';
 import { instantiatingTargets, messageStartIds } from './compile-instantiate.js';
 import { validateStructure } from './validate-structure.js';
-import { checkListenerPlacement } from './compile-listeners.js';
+import { checkListenerPlacement, readExecutionListeners } from './compile-listeners.js';
 import { checkUnsupportedExtensions } from './zeebe-extensions.js';
 import { readCalendarProperty, withCalendar } from '../calendar/property.js';
 
@@ -160,6 +160,7 @@ export function compileProcess(
     formIds: collectFormIds(elements),
     embeddedForms: embeddedForms.length > 0 ? embeddedForms : undefined,
     calendar: readCalendarProperty(process, issues),
+    executionListeners: readExecutionListeners(process, 'bpmn:Process', issues),
   });
   validateStructure(model, issues, nextToRejected);
   checkListenerPlacement(model, issues);

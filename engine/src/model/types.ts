@@ -61,8 +61,21 @@ export type EventDefinition =
   | { readonly kind: 'compensate'; readonly activityRef?: string }
   /** Cancel end event inside a transaction, cancel boundary event on a transaction. */
   | { readonly kind: 'cancel' }
-  /** A FEEL condition over the variables visible to the event (see runtime/conditions.ts). */
-  | { readonly kind: 'conditional'; readonly condition: Expr };
+  /**
+   * A FEEL condition over the variables visible to the event (see runtime/conditions.ts);
+   * `filter` (`zeebe:conditionalFilter`) narrows which variable changes evaluate it again.
+   */
+  | { readonly kind: 'conditional'; readonly condition: Expr; readonly filter?: ConditionalFilter };
+
+/**
+ * `zeebe:conditionalFilter`: the condition is evaluated again only when a variable change in the
+ * event's scope matches: one of `variableNames` (when given) changed, by a kind of change in
+ * `variableEvents` (when given). Evaluation on arrival or activation is not filtered.
+ */
+export interface ConditionalFilter {
+  readonly variableNames?: readonly string[];
+  readonly variableEvents?: readonly ('create' | 'update')[];
+}
 
 export interface Mapping {
   /** FEEL source or static string. */
@@ -127,7 +140,7 @@ export interface ExecutionListeners {
 }
 
 /** The task listener events the engine runs. */
-export type TaskListenerEvent = 'creating' | 'completing';
+export type TaskListenerEvent = 'creating' | 'assigning' | 'completing';
 
 export type TaskListeners = { readonly [E in TaskListenerEvent]?: readonly ListenerSpec[] };
 
@@ -308,6 +321,8 @@ export interface ProcessModel {
   readonly embeddedForms?: readonly EmbeddedForm[];
   /** `baton:calendar` on the process: the calendar of its user tasks and duration timers. */
   readonly calendar?: string;
+  /** `zeebe:executionListeners` on the process: start listeners, run before its start event (no end listeners yet). */
+  readonly executionListeners?: ExecutionListeners;
 }
 
 /** An embedded Camunda Form converted to a Baton form, saved under a content-derived `formId`. */

@@ -452,7 +452,32 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
-  // History partitioned by month (docs/RELIABILITY.md, "Retention"): retention drops a month whose
+  // Decisions evaluated on their own (engine.evaluateDecision, POST /api/decisions/evaluate): no
+  // instance holds them, so they get their own rows; the retention sweep removes old ones by age.
+  '0014_decision_evaluations': {
+    async up(db: Kysely<unknown>) {
+      await runStatements(
+        db,
+        `
+        CREATE TABLE IF NOT EXISTS decision_evaluations (
+          id uuid PRIMARY KEY,
+          decision_key uuid NOT NULL,
+          decision_id text NOT NULL,
+          version int NOT NULL,
+          evaluated_at timestamptz NOT NULL,
+          evaluated_by text,
+          matched_rule_ids jsonb NOT NULL,
+          inputs jsonb NOT NULL,
+          result jsonb NOT NULL,
+          evaluations jsonb NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS decision_evaluations_by_decision ON decision_evaluations (decision_id, evaluated_at DESC);
+        CREATE INDEX IF NOT EXISTS decision_evaluations_by_age ON decision_evaluations (evaluated_at);
+      `,
+      );
+    },
+  },
+  // History partitioned by month (docs/OPERATIONS.md, "Retention"): retention drops a month whose
   // instances are all gone instead of deleting its rows. The `id` column goes (nothing reads it;
   // an event is named by instance and seq); the key must hold the partition column. `token_id`
   // becomes a uuid (16 bytes instead of 37; the engine makes token ids with randomUUID), which

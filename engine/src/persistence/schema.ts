@@ -187,9 +187,27 @@ export interface DecisionsTable {
   deployed_by: string | null;
 }
 
+/** A decision evaluated on its own (not by a business rule task, whose history holds it). */
+export interface DecisionEvaluationsTable {
+  id: string;
+  /** The evaluated version's `decisions` row. */
+  decision_key: string;
+  decision_id: string;
+  version: number;
+  evaluated_at: Timestamp;
+  evaluated_by: string | null;
+  matched_rule_ids: Json<string[]>;
+  /** The variables it was given (or a marker when they were too large to keep). */
+  inputs: Json;
+  result: Json;
+  /** Every decision evaluated (required ones first): id, name, matched rules, result. */
+  evaluations: Json;
+}
+
 export interface DB {
   definitions: DefinitionsTable;
   decisions: DecisionsTable;
+  decision_evaluations: DecisionEvaluationsTable;
   instances: InstancesTable;
   process_retention: ProcessRetentionTable;
   user_tasks: UserTasksTable;

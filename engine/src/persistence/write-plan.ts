@@ -224,6 +224,7 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
       element_id: t.elementId,
       token_id: t.tokenId,
       name: t.name,
+      state: t.state ?? 'created',
       assignee: t.assignee,
       candidate_users: t.candidateUsers,
       candidate_groups: t.candidateGroups,
@@ -235,17 +236,17 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
     }));
     ctes.push(`nt AS (INSERT INTO user_tasks (id, instance_id, definition_id, process_id, element_id, token_id, name, state,
         assignee, candidate_users, candidate_groups, due_at, follow_up_at, priority, form_id, variables, created_at)
-      SELECT r.id, ${p.add(instance.id, 'uuid')}, ${p.add(definitionId, 'uuid')}, ${p.add(processId, 'text')}, r.element_id, r.token_id, r.name, 'created',
+      SELECT r.id, ${p.add(instance.id, 'uuid')}, ${p.add(definitionId, 'uuid')}, ${p.add(processId, 'text')}, r.element_id, r.token_id, r.name, r.state,
         r.assignee, coalesce(r.candidate_users, '{}'), coalesce(r.candidate_groups, '{}'), r.due_at, r.follow_up_at,
         r.priority, r.form_id, coalesce(r.variables, '{}'), ${p.add(now, 'timestamptz')}
-      FROM u, jsonb_to_recordset(${p.json(rows)}) AS r(id uuid, element_id text, token_id text, name text, assignee text,
+      FROM u, jsonb_to_recordset(${p.json(rows)}) AS r(id uuid, element_id text, token_id text, name text, state text, assignee text,
         candidate_users text[], candidate_groups text[], due_at timestamptz, follow_up_at timestamptz, priority int,
         form_id text, variables jsonb)
       RETURNING id, seq)`);
   }
   if (cancelTasks.length > 0) {
     ctes.push(`ct AS (UPDATE user_tasks SET state = 'cancelled', completed_at = ${p.add(now, 'timestamptz')}
-      WHERE id IN ${p.ids(cancelTasks)} AND state IN ('created', 'completing') AND ${written})`);
+      WHERE id IN ${p.ids(cancelTasks)} AND state IN ('created', 'assigning', 'completing') AND ${written})`);
   }
   let k = 0;
   for (const update of taskUpdates.values())
@@ -389,12 +390,13 @@ function mergeTaskUpdate(updates: Map<string, TaskUpdate>, next: TaskUpdate): vo
 }
 
 /**
- * A task's state after its completing listeners (completed, or open again when one denied it) and
- * their corrections: '' clears the assignee or a date.
+ * A task's state after its completing or assigning listeners (completed, or open again when they
+ * are done or one denied) and their corrections: '' clears the assignee or a date.
  */
 function taskUpdateStatement(p: SqlParams, update: TaskUpdate, now: Date, written: string): string {
   const sets: string[] = [];
   if (update.state === 'created') sets.push(`state = 'created', completed_at = NULL, completed_by = NULL`);
+  else if (update.state === 'assigning') sets.push(`state = 'assigning'`);
   else if (update.state !== undefined)
     sets.push(`state = ${p.add(update.state, 'text')}, completed_at = ${p.add(now, 'timestamptz')}`);
   const c = update.corrections ?? {};
@@ -406,7 +408,11 @@ function taskUpdateStatement(p: SqlParams, update: TaskUpdate, now: Date, writte
   if (c.dueDate !== undefined) sets.push(`due_at = ${p.add(text(c.dueDate), 'timestamptz')}`);
   if (c.followUpDate !== undefined) sets.push(`follow_up_at = ${p.add(text(c.followUpDate), 'timestamptz')}`);
   if (c.priority !== undefined) sets.push(`priority = ${p.add(c.priority, 'int')}`);
+  if (update.delegation !== undefined)
+    sets.push(
+      `owner = ${p.add(update.delegation.owner, 'text')}, delegated = ${update.delegation.delegated ? 'true' : 'false'}`,
+    );
   if (sets.length === 0) sets.push('state = state');
   return `UPDATE user_tasks SET ${sets.join(', ')} WHERE id = ${p.add(update.taskId, 'uuid')}
-    AND state IN ('created', 'completing') AND ${written}`;
+    AND state IN ('created', 'assigning', 'completing') AND ${written}`;
 }

@@ -1,10 +1,17 @@
 import { resolveExpr } from '../expressions/feel.js';
 import { ExpressionError } from '../errors.js';
-import type { BoundaryEventElement, Element, EventElement, Expr, ProcessModel } from '../model/types.js';
+import type {
+  BoundaryEventElement,
+  ConditionalFilter,
+  Element,
+  EventElement,
+  Expr,
+  ProcessModel,
+} from '../model/types.js';
 import { activityScopeId, completeElement } from './activity.js';
 import { fireAnyEvent, fireBoundary, fireEventGateway } from './catching.js';
 import { fireListener } from './event-subprocess.js';
-import type { Execution } from './execution.js';
+import type { ConditionTracker, Execution } from './execution.js';
 import { drain, raiseIncident } from './flow.js';
 import type { JsonValue, TriggerEntry } from './types.js';
 import { visibleVariables } from './variables.js';
@@ -22,6 +29,11 @@ import { visibleVariables } from './variables.js';
  *   was armed, the step evaluates those conditions, fires the ones that hold and runs the tokens
  *   that moved; then again, while firing changed variables. All of it happens inside the step, on
  *   the state in memory: no extra read, and for a model without conditional events nothing runs.
+ * - `zeebe:conditionalFilter` narrows the evaluations after variable changes (not the one on
+ *   arrival or activation): only a change in the event's scope (or a scope around it) of one of
+ *   its `variableNames`, by one of its `variableEvents` (`create`: the variable was not defined in
+ *   that scope; `update`: it was, and its value differs). The changed names are tracked only for
+ *   models that have a filter.
  * - Edge-triggered: an interrupting event fires when its condition holds (it was false until
  *   then, or it would have fired). A non-interrupting one remembers the last result (`met`) and
  *   fires again only after the condition was false and turned true again.
@@ -42,6 +54,26 @@ export function hasConditionalEvents(model: ProcessModel): boolean {
     modelsWithConditions.set(model, found);
   }
   return found;
+}
+
+const modelsWithFilters = new WeakMap<ProcessModel, boolean>();
+
+/**
+ * The tracker a step keeps for conditional events: none for a model without them (variable writes
+ * then cost nothing), and the changed names only for a model with a `zeebe:conditionalFilter`.
+ */
+export function conditionTracker(model: ProcessModel): ConditionTracker | undefined {
+  if (!hasConditionalEvents(model)) return undefined;
+  let filtered = modelsWithFilters.get(model);
+  if (filtered === undefined) {
+    filtered = Object.values(model.elements).some((element) => filterOf(element) !== undefined);
+    modelsWithFilters.set(model, filtered);
+  }
+  return { changed: new Set(), armed: new Set(), ...(filtered ? { names: new Map() } : {}) };
+}
+
+function filterOf(element: Element): ConditionalFilter | undefined {
+  return 'event' in element && element.event.kind === 'conditional' ? element.event.filter : undefined;
 }
 
 function isConditional(element: Element): boolean {
@@ -87,9 +119,11 @@ export function settleConditions(exec: Execution): void {
       );
     const changed = new Set(tracker.changed);
     const armed = new Set(tracker.armed);
+    const names = tracker.names && new Map(tracker.names);
     tracker.changed.clear();
     tracker.armed.clear();
-    for (const candidate of candidates(exec, changed, armed)) {
+    tracker.names?.clear();
+    for (const candidate of candidates(exec, changed, armed, names)) {
       if (exec.status !== 'active') return;
       evaluateCandidate(exec, candidate);
     }
@@ -104,10 +138,18 @@ type Candidate =
   | { readonly kind: 'listener'; readonly scopeId: string; readonly elementId: string };
 
 /** Outer scopes' event subprocesses first, so an interrupting one ends what it encloses before that fires. */
-function candidates(exec: Execution, changed: ReadonlySet<string>, armed: ReadonlySet<string>): Candidate[] {
-  const sees = (scopeId: string): boolean => {
+function candidates(
+  exec: Execution,
+  changed: ReadonlySet<string>,
+  armed: ReadonlySet<string>,
+  names: ReadonlyMap<string, ReadonlySet<string>> | undefined,
+): Candidate[] {
+  // Whether a change in the scope or a scope around it concerns the event: any change, or under a
+  // `zeebe:conditionalFilter` one of its names changed by one of its kinds of change.
+  const sees = (scopeId: string, elementId: string): boolean => {
+    const filter = filterOf(exec.element(elementId));
     for (let id: string | null = scopeId; id !== null; ) {
-      if (changed.has(id)) return true;
+      if (changed.has(id) && (!filter || matches(filter, names?.get(id)))) return true;
       id = exec.scopes.get(id)?.parentScopeId ?? null;
     }
     return false;
@@ -116,23 +158,38 @@ function candidates(exec: Execution, changed: ReadonlySet<string>, armed: Readon
   for (const scope of exec.scopes.values()) {
     for (const entry of scope.listeners ?? []) {
       if (!isConditionalEntry(exec, entry)) continue;
-      if (armed.has(key(scope.id, entry.elementId)) || sees(scope.id))
+      if (armed.has(key(scope.id, entry.elementId)) || sees(scope.id, entry.elementId))
         found.push({ kind: 'listener', scopeId: scope.id, elementId: entry.elementId });
     }
   }
   for (const token of exec.tokens.values()) {
     if (token.wait?.kind === 'condition') {
-      if (sees(token.scopeId)) found.push({ kind: 'wait', tokenId: token.id });
+      if (sees(token.scopeId, token.elementId)) found.push({ kind: 'wait', tokenId: token.id });
       continue;
     }
     const scopeId = entryScopeId(exec, token.id);
     for (const entry of token.boundary ?? []) {
       if (!isConditionalEntry(exec, entry)) continue;
-      if (armed.has(key(token.id, entry.elementId)) || sees(scopeId))
+      if (armed.has(key(token.id, entry.elementId)) || sees(scopeId, entry.elementId))
         found.push({ kind: 'entry', tokenId: token.id, elementId: entry.elementId });
     }
   }
   return found;
+}
+
+function matches(filter: ConditionalFilter, changes: ReadonlySet<string> | undefined): boolean {
+  if (!changes) return false;
+  for (const change of changes) {
+    const at = change.indexOf('\u0000');
+    const kind = change.slice(0, at) as 'create' | 'update';
+    const name = change.slice(at + 1);
+    if (
+      (!filter.variableNames || filter.variableNames.includes(name)) &&
+      (!filter.variableEvents || filter.variableEvents.includes(kind))
+    )
+      return true;
+  }
+  return false;
 }
 
 function key(ownerId: string, elementId: string): string {

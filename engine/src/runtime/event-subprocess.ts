@@ -1,6 +1,7 @@
 import { ExpressionError } from '../errors.js';
 import type { ActivityElement, EventElement } from '../model/types.js';
-import type { Execution } from './execution.js';
+import type { Execution, LiveToken } from './execution.js';
+import { hasListeners, runListener } from './listeners.js';
 import { raiseIncident } from './flow.js';
 import { closeListeners, terminateTokensIn } from './terminate.js';
 import { armTrigger, closeFiredTrigger, isCycleTimer, rearmCycle } from './triggers.js';
@@ -84,12 +85,29 @@ export function startEventSubprocess(
       ownerTokenId: owner.id,
       variables: local,
     });
-    owner.wait = { kind: 'scope', scopeId: innerId };
-    armListeners(exec, innerId);
-    const first = exec.addToken({ elementId: startEventId, scopeId: innerId, trigger: variables });
-    exec.schedule(first);
+    // Its start listeners run once it is active (its inputs applied), before its start event.
+    if (hasListeners(subprocess, 'start')) {
+      runListener(exec, owner, { event: 'start', index: 0, eventStart: { startEventId, variables } });
+      return;
+    }
+    enterEventSubprocess(exec, owner, startEventId, variables);
   } catch (error) {
     if (!(error instanceof ExpressionError)) throw error;
     raiseIncident(exec, owner, 'expression', error.message);
   }
+}
+
+/** The event subprocess's scope starts at the start event that fired (after its start listeners). */
+export function enterEventSubprocess(
+  exec: Execution,
+  owner: LiveToken,
+  startEventId: string,
+  variables: Variables,
+): void {
+  const inner = exec.ownedScope(owner.id);
+  if (!inner) throw new Error(`the event subprocess '${owner.elementId}' has no scope`);
+  owner.wait = { kind: 'scope', scopeId: inner.id };
+  armListeners(exec, inner.id);
+  const first = exec.addToken({ elementId: startEventId, scopeId: inner.id, trigger: variables });
+  exec.schedule(first);
 }

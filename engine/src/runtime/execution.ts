@@ -73,6 +73,13 @@ const MAX_MOVES_PER_STEP = 100_000;
  * (the input is never mutated, so a caller can retry a step after a lost optimistic lock), plus
  * the effects and history the step produces.
  */
+/** What a step tracks for conditional events (runtime/conditions.ts). */
+export interface ConditionTracker {
+  readonly changed: Set<string>;
+  readonly armed: Set<string>;
+  readonly names?: Map<string, Set<string>>;
+}
+
 export class Execution {
   status: InstanceStatus;
   parentInstanceId: string | undefined;
@@ -89,9 +96,10 @@ export class Execution {
   /**
    * Conditional events (runtime/conditions.ts), set only when the model has any: the scopes whose
    * variables changed and the conditional triggers armed (`ownerId\u0000elementId`) since the
-   * last evaluation. Absent, variable writes cost nothing extra.
+   * last evaluation; `names` (only for models with a `zeebe:conditionalFilter`) the changes per
+   * scope, as `create\u0000name` / `update\u0000name`. Absent, variable writes cost nothing extra.
    */
-  conditions: { readonly changed: Set<string>; readonly armed: Set<string> } | undefined;
+  conditions: ConditionTracker | undefined;
   private readonly queue: string[] = [];
   private head = 0;
   private moves = 0;

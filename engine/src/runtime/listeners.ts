@@ -11,8 +11,8 @@ import { evaluateIn, visibleVariables } from './variables.js';
  * its `type`, one after another in model order; the element waits for each (`wait.kind =
  * 'listener'`). Start listeners run after the input mappings and before the element's own
  * behaviour; end listeners after the output mappings, before the token leaves. Task listeners
- * run before a user task is created (`creating`) and before a completion takes effect
- * (`completing`). Continuing after a listener job is `commands/listener-jobs.ts`'s part.
+ * run before a user task is created (`creating`), before a change of its assignee takes effect
+ * (`assigning`) and before a completion takes effect (`completing`). Continuing after a listener job is `commands/listener-jobs.ts`'s part.
  */
 
 /** The listeners of an element for one event, in model order. */
@@ -39,7 +39,10 @@ export function runListener(
   headers: Readonly<Record<string, string>> = {},
 ): boolean {
   const element = exec.element(token.elementId);
-  const spec = listenersOf(element, pending.event)[pending.index];
+  const model = exec.index.model;
+  const spec = (
+    pending.process ? (model.executionListeners?.start ?? []) : listenersOf(element, pending.event)
+  )[pending.index];
   if (!spec) return false;
   const scopeId = exec.ownedScope(token.id)?.id ?? token.scopeId;
   let jobType: string;
@@ -55,15 +58,16 @@ export function runListener(
     });
     return true;
   }
-  const taskListener = pending.event === 'creating' || pending.event === 'completing';
+  const taskListener = pending.event !== 'start' && pending.event !== 'end';
   const jobId = exec.newId();
-  const elementHeaders = 'headers' in element ? element.headers : undefined;
+  const elementHeaders = !pending.process && 'headers' in element ? element.headers : undefined;
   const merged = { ...(elementHeaders ?? {}), ...(spec.headers ?? {}), ...headers };
   exec.emit({
     type: 'job.create',
     job: {
       id: jobId,
       kind: 'service',
+      // A process's listener job is its start event's, where its token waits and an incident shows (Zeebe: the process's).
       elementId: element.id,
       tokenId: token.id,
       dueAt: null,

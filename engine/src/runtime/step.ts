@@ -5,10 +5,10 @@ import { childThrew, completeChild } from './commands/children.js';
 import { cancelInstance, retryIncident, setVariables } from './commands/instance.js';
 import { modifyInstance } from './commands/modify.js';
 import { activateAdHoc } from './commands/adhoc.js';
-import { hasConditionalEvents, settleConditions } from './conditions.js';
+import { conditionTracker, settleConditions } from './conditions.js';
 import { completeJob, failJobWithError, raiseJobIncident } from './commands/jobs.js';
 import { startInstance } from './commands/start.js';
-import { completeTask, returnTask } from './commands/tasks.js';
+import { completeTask, returnTask, assignTask } from './commands/tasks.js';
 import { BEHAVIORS } from './elements/index.js';
 import { Execution } from './execution.js';
 import { drain } from './flow.js';
@@ -28,6 +28,7 @@ const HANDLERS: CommandHandlers = {
   start: startInstance,
   'task.complete': completeTask,
   'task.return': returnTask,
+  'task.assign': assignTask,
   'job.complete': completeJob,
   'job.error': failJobWithError,
   'job.incident': raiseJobIncident,
@@ -63,7 +64,7 @@ export function step(
   const exec = new Execution(indexModel(model), ctx, state, RUNNING);
   // Conditional events: variable changes are tracked, and conditions evaluated after the tokens
   // settle, only for models that have any.
-  if (hasConditionalEvents(model)) exec.conditions = { changed: new Set(), armed: new Set() };
+  exec.conditions = conditionTracker(model);
   const handler = HANDLERS[command.type] as (exec: Execution, command: Command) => void;
   handler(exec, command);
   drain(exec);

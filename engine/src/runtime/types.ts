@@ -64,11 +64,31 @@ export type TokenWait =
  * and the variables it completes with; task listeners collect their corrections as they go.
  */
 export interface PendingListener {
-  readonly event: 'start' | 'end' | 'creating' | 'completing';
+  readonly event: 'start' | 'end' | 'creating' | 'assigning' | 'completing';
   readonly index: number;
   readonly taskId?: string;
   readonly variables?: Variables;
   readonly corrections?: TaskCorrections;
+  /** `assigning`: the change of assignee that waits for the listeners. */
+  readonly assignment?: PendingAssignment;
+  /** `start` of the process: its listeners (the token waits at the start event, which runs after them). */
+  readonly process?: true;
+  /** `start` of an event subprocess: the start event that fired and its variables, entered once the listeners are done. */
+  readonly eventStart?: { readonly startEventId: string; readonly variables: Variables };
+}
+
+/**
+ * An assignee change waiting for the task's assigning listeners: the columns it sets when they
+ * agree (a listener may correct the assignee), and the history event it then records.
+ */
+export interface PendingAssignment {
+  readonly assignee: string | null;
+  readonly owner: string | null;
+  readonly delegated: boolean;
+  /** Zeebe's action header: `assign`, `claim` or `unassign`. */
+  readonly action: 'assign' | 'claim' | 'unassign';
+  /** The history event recorded when the change takes effect (`task.claimed`, `task.assigned`, ...). */
+  readonly history: { readonly type: HistoryType; readonly data?: Readonly<Record<string, JsonValue>> };
 }
 
 /**
@@ -220,6 +240,11 @@ export type Command =
   | { readonly type: 'task.complete'; readonly taskId: string; readonly variables: Variables }
   /** 驳回: send the token at this task back to an earlier user task of the same instance. */
   | { readonly type: 'task.return'; readonly taskId: string; readonly targetElementId: string }
+  /**
+   * A change of a task's assignee that its `assigning` listeners must first agree to (claim,
+   * unclaim, assign, hand-off to a user, delegation, release). The policy has allowed it already.
+   */
+  | { readonly type: 'task.assign'; readonly taskId: string; readonly assignment: PendingAssignment }
   | {
       readonly type: 'job.complete';
       readonly jobId: string;
@@ -292,6 +317,8 @@ export interface NewUserTask {
   readonly formId: string | null;
   /** The variables the form opens with (the task's input scope, flattened). */
   readonly variables: Variables;
+  /** 'assigning': created without its assignee, which its assigning listeners must first agree to. */
+  readonly state?: 'assigning';
 }
 
 export interface NewJob {
@@ -347,6 +374,16 @@ export type HistoryType =
   | 'task.completing'
   /** A completing listener denied the completion: the task stays open (`data.reason`). */
   | 'task.completionDenied'
+  /** An assignee change waits for the task's assigning listeners (`data`: the assignee asked for). */
+  | 'task.assigning'
+  /** Assignee changes that took effect once the task's assigning listeners agreed (else task operations write them). */
+  | 'task.claimed'
+  | 'task.unclaimed'
+  | 'task.assigned'
+  | 'task.handedOff'
+  | 'task.delegated'
+  /** An assigning listener denied the change: the assignee stays (`data.reason`). */
+  | 'task.assignmentDenied'
   /** A listener's job completed (`data`: event, listener position, job type). */
   | 'listener.completed'
   /** A compensation throw started a handler: `elementId` the activity compensated, `data.handlerId` its handler. */
@@ -365,8 +402,10 @@ export type Effect =
   | {
       readonly type: 'task.update';
       readonly taskId: string;
-      readonly state?: 'created' | 'completing' | 'completed';
+      readonly state?: 'created' | 'assigning' | 'completing' | 'completed';
       readonly corrections?: TaskCorrections;
+      /** An assignee change its assigning listeners agreed to also sets the delegation columns. */
+      readonly delegation?: { readonly owner: string | null; readonly delegated: boolean };
     }
   | { readonly type: 'job.create'; readonly job: NewJob }
   | { readonly type: 'job.cancel'; readonly jobId: string }

@@ -40,8 +40,22 @@ export function setLocalVariables(
   const names = Object.keys(variables);
   if (names.length === 0) return;
   const scope = exec.scope(scopeId);
+  const tracker = exec.conditions;
+  if (tracker) {
+    tracker.changed.add(scopeId);
+    // Which names changed, and how, only where a conditional filter needs it.
+    if (tracker.names) {
+      const changes = tracker.names.get(scopeId) ?? new Set<string>();
+      for (const name of names) {
+        const known = Object.hasOwn(scope.variables, name);
+        // Writing a variable's own value again changes nothing (Zeebe writes no update then).
+        if (known && JSON.stringify(scope.variables[name]) === JSON.stringify(variables[name])) continue;
+        changes.add(`${known ? 'update' : 'create'}\u0000${name}`);
+      }
+      tracker.names.set(scopeId, changes);
+    }
+  }
   exec.putScope({ ...scope, variables: { ...scope.variables, ...variables } });
-  exec.conditions?.changed.add(scopeId);
   exec.history('variables.changed', { ...(elementId ? { elementId } : {}), data: { names, scopeId } });
 }
 

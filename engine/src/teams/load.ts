@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { ForbiddenError } from '../errors.js';
-import { type Identity, policy } from '../identity.js';
+import { type Identity, type ProcessAccess, policy } from '../identity.js';
 import { readAllProcessAccess } from '../persistence/access.js';
 import type { DB } from '../persistence/schema.js';
 
@@ -14,13 +14,15 @@ export interface MemberLoad {
 
 /**
  * Each person's open (and overdue) assigned tasks per process, for the processes the identity
- * manages; `users` narrows it to a team. Admins and managers only (the one policy).
+ * manages; `users` narrows it to a team. Admins and managers only (the one policy). `access`:
+ * the access lists as read elsewhere (the primary, when `db` is a read replica), else read from `db`.
  */
 export async function teamLoad(
   db: Kysely<DB>,
   identity: Identity,
   filter: { readonly users?: readonly string[] },
   now: Date,
+  access?: ReadonlyMap<string, ProcessAccess>,
 ): Promise<MemberLoad[]> {
   if (!policy.maySeeTeamLoad(identity))
     throw new ForbiddenError(
@@ -39,13 +41,13 @@ export async function teamLoad(
     .where('state', '=', 'created')
     .where('assignee', 'is not', null);
   if (filter.users) query = query.where('assignee', 'in', [...filter.users]);
-  const [rows, access] = await Promise.all([
+  const [rows, lists] = await Promise.all([
     query.groupBy(['process_id', 'assignee']).orderBy('assignee').orderBy('process_id').execute(),
-    readAllProcessAccess(db),
+    access ?? readAllProcessAccess(db),
   ]);
   const open = { managers: [], starters: [] };
   return rows
-    .filter((row) => policy.manages(identity, access.get(row.process_id) ?? open))
+    .filter((row) => policy.manages(identity, lists.get(row.process_id) ?? open))
     .map((row) => ({
       user: row.assignee ?? '',
       processId: row.process_id,

@@ -392,3 +392,201 @@ describe('deploy problems of a DMN file', () => {
     ]);
   });
 });
+
+describe('typeRef: values convert to the FEEL type they declare', () => {
+  const typedInput = (id: string, typeRef: string, expression: string) =>
+    `<input id="${id}"><inputExpression id="${id}_expr" typeRef="${typeRef}"><text>${expression}</text></inputExpression></input>`;
+  const rule = (id: string, when: readonly string[], out: string) =>
+    `<rule id="${id}">${when.map((w, i) => `<inputEntry id="${id}_i${i}"><text>${w.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</text></inputEntry>`).join('')}<outputEntry id="${id}_o"><text>${out}</text></outputEntry></rule>`;
+  // One input per type; each rule tests one of them, the others '-'; COLLECT lists every rule that held.
+  const types: readonly [string, string, string, string][] = [
+    ['d', 'date', 'due', '> date("2026-01-01")'],
+    ['t', 'time', 'at', '[time("09:00:00")..time("17:00:00")]'],
+    ['dt', 'dateTime', 'stamp', '< date and time("2026-03-01T00:00:00Z")'],
+    ['dt2', 'date and time', 'stamp', '>= date and time("2026-02-01T00:00:00Z")'],
+    ['dtd', 'dayTimeDuration', 'wait', '> duration("PT36H")'],
+    ['dtd2', 'days and time duration', 'wait', '< duration("P3D")'],
+    ['ymd', 'yearMonthDuration', 'tenure', '>= duration("P1Y")'],
+    ['ymd2', 'years and months duration', 'tenure', '< duration("P2Y")'],
+    ['n', 'number', 'amount', '> 100'],
+    ['b', 'boolean', 'vip', 'true'],
+    ['s', 'string', 'amount', '"150"'],
+    ['f', 'feel:number', 'amount', '[100..200]'],
+  ];
+  const typedTable = dmn(
+    'typed',
+    `<decision id="checks" name="checks"><decisionTable id="checks_table" hitPolicy="COLLECT">
+      ${types.map(([id, typeRef, expression]) => typedInput(id, typeRef, expression)).join('\n')}
+      <output id="which" name="which" typeRef="string" />
+      ${types
+        .map(([id, , , test], index) =>
+          rule(
+            `r_${id}`,
+            types.map((_, i) => (i === index ? test : '-')),
+            `"${id}"`,
+          ),
+        )
+        .join('\n')}
+    </decisionTable></decision>`,
+  );
+
+  it('converts each input to its type before the unary tests run, dates, times and durations included', async () => {
+    // given a table whose inputs declare every type Camunda 8 lists, and variables as JSON holds them
+    const graph = await graphOf(typedTable);
+    const variables: Variables = {
+      due: '2026-02-15',
+      at: '10:30:00',
+      stamp: '2026-02-10T08:00:00Z',
+      wait: 'P2D',
+      tenure: 'P18M',
+      amount: '150',
+      vip: 'true',
+    };
+    // when
+    const matched = evaluateDecision(graph, 'checks', variables, { now });
+    // then every test held on the converted value (the string input kept "150" as given)
+    expect(matched.result).toEqual(['d', 't', 'dt', 'dt2', 'dtd', 'dtd2', 'ymd', 'ymd2', 'n', 'b', 's', 'f']);
+    // and values on the other side of every test match no rule
+    const other = evaluateDecision(
+      graph,
+      'checks',
+      {
+        due: '2025-12-31',
+        at: '18:00:00',
+        stamp: '2026-01-10T08:00:00Z',
+        wait: 'PT1H',
+        tenure: 'P3Y',
+        amount: 99,
+        vip: false,
+      },
+      { now },
+    );
+    expect(other.result).toEqual(['dt', 'dtd2', 'ymd']);
+  });
+
+  it('keeps any value as it is under string, the type Camunda Modeler writes on every new column', async () => {
+    // given a table whose input (a context) and output (a list) are typed string, as the Modeler leaves them
+    const graph = await graphOf(
+      dmn(
+        'defaults',
+        `<decision id="big" name="big"><decisionTable id="big_table">
+          <input id="o_in"><inputExpression id="o_in_expr" typeRef="string"><text>order</text></inputExpression></input>
+          <output id="o_out" name="tags" typeRef="string" />
+          <rule id="o_r"><inputEntry id="o_r_i"><text>?.total &gt; 100</text></inputEntry><outputEntry id="o_r_o"><text>["big", order.total]</text></outputEntry></rule>
+        </decisionTable></decision>`,
+      ),
+    );
+    // when / then the context is tested as a context and the list comes back as a list
+    expect(evaluateDecision(graph, 'big', { order: { total: 150 } }, { now }).result).toEqual(['big', 150]);
+  });
+
+  it('leaves a null input null, so it matches only - and null tests', async () => {
+    const graph = await graphOf(typedTable);
+    expect(evaluateDecision(graph, 'checks', {}, { now }).result).toEqual([]);
+  });
+
+  it('fails with the input id when a value does not convert to its type', async () => {
+    const graph = await graphOf(typedTable);
+    const fails = (variables: Variables) => () => evaluateDecision(graph, 'checks', variables, { now });
+    expect(fails({ due: 'soon' })).toThrow(
+      /decision 'checks': input 'd' \(typeRef date\): cannot convert string "soon" to a date/,
+    );
+    expect(fails({ at: '25:00:00' })).toThrow(/input 't' \(typeRef time\)/);
+    expect(fails({ stamp: 17 })).toThrow(/input 'dt' \(typeRef dateTime\): cannot convert number 17/);
+    expect(fails({ wait: 'P1Y' })).toThrow(/input 'dtd' \(typeRef dayTimeDuration\)/);
+    expect(fails({ tenure: 'P1D' })).toThrow(/input 'ymd' \(typeRef yearMonthDuration\)/);
+    expect(fails({ amount: 'lots' })).toThrow(
+      /input 'n' \(typeRef number\): cannot convert string "lots" to a number/,
+    );
+    expect(fails({ vip: 'yes' })).toThrow(/input 'b' \(typeRef boolean\)/);
+    expect(fails({ amount: [1] })).toThrow(/input 'n' \(typeRef number\): cannot convert a list/);
+  });
+
+  it('converts outputs and literal expressions to their type, handing temporal values back as ISO strings', async () => {
+    // given an output typed date computed with FEEL date arithmetic, one typed number given a string,
+    // and a literal expression whose variable is a days and time duration
+    const graph = await graphOf(
+      dmn(
+        'out',
+        `<decision id="plan" name="plan"><decisionTable id="plan_table">
+          <input id="p_in"><inputExpression id="p_in_expr" typeRef="date"><text>start</text></inputExpression></input>
+          <output id="p_due" name="due" typeRef="date" />
+          <output id="p_days" name="days" typeRef="number" />
+          <output id="p_at" name="at" typeRef="dateTime" />
+          <rule id="p_r"><inputEntry id="p_r_i"><text>-</text></inputEntry>
+            <outputEntry id="p_r_o1"><text>date(start) + duration("P10D")</text></outputEntry>
+            <outputEntry id="p_r_o2"><text>"10"</text></outputEntry>
+            <outputEntry id="p_r_o3"><text>"2026-05-01T09:00:00Z"</text></outputEntry></rule>
+        </decisionTable></decision>
+        <decision id="grace" name="grace"><variable id="grace_var" name="grace" typeRef="dayTimeDuration" />
+          <literalExpression id="grace_expr"><text>"P1DT12H"</text></literalExpression></decision>
+        <decision id="bad" name="bad"><variable id="bad_var" name="bad" typeRef="number" />
+          <literalExpression id="bad_expr"><text>"ten"</text></literalExpression></decision>`,
+      ),
+    );
+    // when / then
+    expect(evaluateDecision(graph, 'plan', { start: '2026-04-25' }, { now }).result).toEqual({
+      due: '2026-05-05',
+      days: 10,
+      at: '2026-05-01T09:00:00Z',
+    });
+    expect(evaluateDecision(graph, 'grace', {}, { now }).result).toBe('P1DT12H');
+    expect(() => evaluateDecision(graph, 'bad', {}, { now })).toThrow(
+      /decision 'bad': decision 'bad' \(typeRef number\): cannot convert string "ten" to a number/,
+    );
+  });
+
+  it('names the output and rule when a rule gives a value its output type does not take', async () => {
+    const graph = await graphOf(
+      dmn(
+        'out',
+        `<decision id="when" name="when"><decisionTable id="when_table">
+          <input id="w_in"><inputExpression id="w_in_expr"><text>x</text></inputExpression></input>
+          <output id="w_out" name="when" typeRef="date" />
+          <rule id="w_r"><inputEntry id="w_r_i"><text>-</text></inputEntry><outputEntry id="w_r_o"><text>"tomorrow"</text></outputEntry></rule>
+        </decisionTable></decision>`,
+      ),
+    );
+    expect(() => evaluateDecision(graph, 'when', { x: 1 }, { now })).toThrow(
+      /output 'w_out' of rule 'w_r' \(typeRef date\): cannot convert string "tomorrow"/,
+    );
+  });
+
+  it('converts the variable of a typed input data element before any decision sees it', async () => {
+    const graph = await graphOf(
+      dmn(
+        'data',
+        `<inputData id="startData" name="Start"><variable id="startVar" name="start" typeRef="date" /></inputData>
+        <decision id="early" name="early"><informationRequirement id="ir"><requiredInput href="#startData" /></informationRequirement>
+          <literalExpression id="early_expr"><text>start &lt; date("2026-01-01")</text></literalExpression></decision>`,
+      ),
+    );
+    expect(evaluateDecision(graph, 'early', { start: '2025-06-01' }, { now }).result).toBe(true);
+    expect(evaluateDecision(graph, 'early', { start: '2026-06-01' }, { now }).result).toBe(false);
+    expect(() => evaluateDecision(graph, 'early', { start: 'June' }, { now })).toThrow(
+      /input data 'startData' \(start\) \(typeRef date\)/,
+    );
+  });
+
+  it('reports a typeRef it does not know on the input, output, decision or input data', async () => {
+    const xml = dmn(
+      'unknown',
+      `<inputData id="someData" name="some"><variable id="someVar" name="some" typeRef="tMoney" /></inputData>
+      <decision id="tbl" name="tbl"><decisionTable id="tbl_table">
+        <input id="tbl_in"><inputExpression id="tbl_in_expr" typeRef="integer"><text>x</text></inputExpression></input>
+        <output id="tbl_out" name="y" typeRef="double" />
+      </decisionTable></decision>
+      <decision id="lit" name="lit"><variable id="lit_var" name="lit" typeRef="list" />
+        <literalExpression id="lit_expr"><text>1</text></literalExpression></decision>`,
+    );
+    const { graph, issues } = await compileDmn(xml);
+    expect(graph).toBeUndefined();
+    expect(issues.map((i) => [i.elementId, i.code])).toEqual([
+      ['tbl_in', 'decision.unsupported'],
+      ['tbl_out', 'decision.unsupported'],
+      ['lit', 'decision.unsupported'],
+      ['someData', 'decision.unsupported'],
+    ]);
+    expect(issues[0]?.message).toMatch(/typeRef 'integer' is not a type this engine knows \(number, string/);
+  });
+});

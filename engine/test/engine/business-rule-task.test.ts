@@ -187,6 +187,68 @@ describe.each(databases())('business rule tasks on $name', (target) => {
     expect((await engine.getInstance(instance.id)).status).toBe('active');
   });
 
+  it('converts inputs by their typeRef, so dates compare as dates, and parks a value that does not convert in an incident', async () => {
+    // given a table that tests a date input and gives a date output
+    await engine.deploy(
+      bpmnFile([
+        linearProcess('renewal', [
+          startEvent(),
+          ruleTask('plan', '<zeebe:calledDecision decisionId="renewal" resultVariable="renewal" />'),
+          userTask('review'),
+          endEvent(),
+        ]),
+      ]),
+    );
+    await engine.deployDecisions(`<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="renewals" name="renewals" namespace="http://camunda.org/schema/1.0/dmn">
+  <decision id="renewal" name="Renewal"><decisionTable id="renewal_table">
+    <input id="expiresInput" label="Expires"><inputExpression id="expiresExpr" typeRef="date"><text>expires</text></inputExpression></input>
+    <output id="noticeOutput" name="notice" typeRef="date" />
+    <output id="laneOutput" name="lane" typeRef="string" />
+    <rule id="soon"><inputEntry id="soon_in"><text>&lt; date("2026-07-01")</text></inputEntry>
+      <outputEntry id="soon_notice"><text>date(expires) - duration("P30D")</text></outputEntry><outputEntry id="soon_lane"><text>"urgent"</text></outputEntry></rule>
+    <rule id="later"><inputEntry id="later_in"><text>&gt;= date("2026-07-01")</text></inputEntry>
+      <outputEntry id="later_notice"><text>date(expires) - duration("P90D")</text></outputEntry><outputEntry id="later_lane"><text>"normal"</text></outputEntry></rule>
+  </decisionTable></decision>
+</definitions>`);
+    // when instances start with the date as an ISO string, as JSON variables hold it
+    const soon = await engine.startInstance(
+      { processId: 'renewal', variables: { expires: '2026-03-15' } },
+      SYSTEM,
+    );
+    const later = await engine.startInstance(
+      { processId: 'renewal', variables: { expires: '2026-12-31' } },
+      SYSTEM,
+    );
+    const broken = await engine.startInstance(
+      { processId: 'renewal', variables: { expires: 'next spring' } },
+      SYSTEM,
+    );
+    // then the rules matched on the converted date, and the date output is an ISO string again
+    ({ engine } = await testEngine(database));
+    expect((await engine.getInstance(soon.id)).variables.renewal).toEqual({
+      notice: '2026-02-13',
+      lane: 'urgent',
+    });
+    expect((await engine.getInstance(later.id)).variables.renewal).toEqual({
+      notice: '2026-10-02',
+      lane: 'normal',
+    });
+    // and a value that is not a date is an incident on the task that names the input
+    const [incident] = await engine.listIncidents({ instanceId: broken.id, open: true });
+    expect(incident).toMatchObject({ elementId: 'plan', type: 'decisionEvaluation' });
+    expect(incident?.message).toMatch(
+      /input 'expiresInput' \(typeRef date\): cannot convert string "next spring" to a date/,
+    );
+    // and the retry, after the variable is corrected, completes the task
+    await engine.setVariables(broken.id, { expires: '2026-05-01' }, SYSTEM);
+    await engine.retryIncident(incident?.id ?? '', SYSTEM);
+    expect((await engine.getInstance(broken.id)).variables.renewal).toEqual({
+      notice: '2026-04-01',
+      lane: 'urgent',
+    });
+  });
+
   it('runs a business rule task with a job type as a job for a worker', async () => {
     await engine.deploy(
       bpmnFile([

@@ -76,6 +76,27 @@ describe.each(databases())('conditional events on $name', (target) => {
     expect(await openTasks(engine, instance.id)).toEqual(['handle-cancel']);
   });
 
+  it('evaluates a filtered condition only on a change its zeebe:conditionalFilter names, across a restart', async () => {
+    // given a review whose boundary (amount > limit) is filtered on trigger and limit, and a catch filtered on updates
+    const instance = await engine.startInstance(
+      { processId: 'cond-filter', variables: { amount: 50, limit: 100 } },
+      SYSTEM,
+    );
+    expect(await openTasks(engine, instance.id)).toEqual(['f-review']);
+    // when amount is raised (not a name of the boundary's filter; the catch, evaluated on this
+    // update, finds no ready), then ready is created (not an update)
+    await engine.setVariables(instance.id, { amount: 500 }, SYSTEM);
+    await engine.setVariables(instance.id, { ready: true }, SYSTEM);
+    // then nothing moved
+    expect((await engine.getInstance(instance.id)).activeElements).toEqual({ 'f-review': 1, 'f-wait': 1 });
+    // when a new engine (a restart) sets the named variable and updates ready
+    ({ engine } = await testEngine(database));
+    await engine.setVariables(instance.id, { trigger: 'now', ready: false }, SYSTEM);
+    await engine.setVariables(instance.id, { ready: true }, SYSTEM);
+    // then the boundary interrupted the review and the catch passed
+    expect(await openTasks(engine, instance.id)).toEqual(['f-escalated', 'f-go']);
+  });
+
   it('raises an incident on a boundary whose condition is not a boolean, and the retry fires it', async () => {
     // given
     const instance = await engine.startInstance(

@@ -2,7 +2,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/database.js';
 import type { Engine } from '../../src/engine.js';
+import type { VirtualClock } from '../../src/clock.js';
 import { DecisionEvaluationFailedError, DecisionNotFoundError } from '../../src/errors.js';
+import { userIdentity } from '../../src/identity.js';
+import { DECISION_EVALUATION_TTL_DAYS } from '../../src/retention.js';
 import { databases } from '../support/databases.js';
 import { testEngine } from '../support/engines.js';
 import { dmn, literal, table } from '../dmn/dmn-text.js';
@@ -43,13 +46,14 @@ const overlapping = dmn(
 describe.each(databases())('evaluating decisions on their own on $name', (target) => {
   let database: Database;
   let engine: Engine;
+  let clock: VirtualClock;
   beforeAll(async () => {
     database = await target.open();
   });
   afterAll(() => target.dispose());
   beforeEach(async () => {
-    ({ engine } = await testEngine(database));
-    await sql`TRUNCATE decisions`.execute(database.db);
+    ({ engine, clock } = await testEngine(database));
+    await sql`TRUNCATE decisions, decision_evaluations`.execute(database.db);
   });
 
   it('evaluates the latest version by default and an older version on request', async () => {
@@ -120,5 +124,92 @@ describe.each(databases())('evaluating decisions on their own on $name', (target
       DecisionNotFoundError,
     );
     await expect(engine.getDecision('not-a-uuid')).rejects.toBeInstanceOf(DecisionNotFoundError);
+  });
+
+  it('records each evaluation on its own: who, when, version, matched rules, inputs and result, newest first', async () => {
+    // given two versions, evaluated by two people a minute apart, and one failing evaluation
+    await engine.deployDecisions(approvalRules(1000));
+    await engine.deployDecisions(approvalRules(5000));
+    const dora = userIdentity('dora', { roles: ['designer'] });
+    const first = await engine.evaluateDecision(
+      { decisionId: 'approval', version: 1, variables: { amount: 2000 } },
+      dora,
+    );
+    const at = clock.now();
+    clock.advance(60_000);
+    await engine.evaluateDecision(
+      { decisionId: 'approval', variables: { amount: 2000 } },
+      userIdentity('mia', { roles: ['manager'] }),
+    );
+    await engine.deployDecisions(overlapping);
+    await expect(
+      engine.evaluateDecision({ decisionId: 'overlapping', variables: { amount: 200 } }),
+    ).rejects.toThrow();
+    // when the records are listed, from a new engine
+    ({ engine } = await testEngine(database, { clock }));
+    const { items, total } = await engine.listDecisionEvaluations({ decisionId: 'approval' });
+    // then both are there, newest first, each with what it was given and gave
+    expect(total).toBe(2);
+    expect(items.map((e) => [e.evaluatedBy, e.version, e.matchedRuleIds, e.result])).toEqual([
+      ['mia', 2, ['clerk'], 'clerk'],
+      ['dora', 1, ['manager'], 'manager'],
+    ]);
+    expect(items[1]).toMatchObject({
+      id: first.evaluationId,
+      decisionKey: first.key,
+      decisionId: 'approval',
+      evaluatedAt: at,
+      inputs: { amount: 2000 },
+      evaluations: [
+        { decisionId: 'limit', matchedRuleIds: [], result: 1000 },
+        {
+          decisionId: 'approval',
+          decisionName: 'approval decision',
+          matchedRuleIds: ['manager'],
+          result: 'manager',
+        },
+      ],
+    });
+    // and a page holds what it asks for; the failing evaluation left no record
+    const page = await engine.listDecisionEvaluations({ decisionId: 'approval', limit: 1, offset: 1 });
+    expect(page.items.map((e) => e.evaluatedBy)).toEqual(['dora']);
+    expect(page.total).toBe(2);
+    expect((await engine.listDecisionEvaluations({ decisionId: 'overlapping' })).total).toBe(0);
+  });
+
+  it('keeps inputs too large to record as a marker with their size, and the evaluation still answers', async () => {
+    await engine.deployDecisions(approvalRules(1000));
+    const padding = 'x'.repeat(70 * 1024);
+    const answer = await engine.evaluateDecision({
+      decisionId: 'approval',
+      variables: { amount: 10, padding },
+    });
+    expect(answer.result).toBe('clerk');
+    const [record] = (await engine.listDecisionEvaluations({ decisionId: 'approval' })).items;
+    if (!record) throw new Error('no record kept');
+    expect(record.inputs).toEqual({ truncated: true, bytes: expect.any(Number) });
+    expect((record.inputs as { bytes: number }).bytes).toBeGreaterThan(70 * 1024);
+    expect(record.result).toBe('clerk');
+  });
+
+  it('removes records older than their age limit in the retention sweep, and keeps younger ones', async () => {
+    // given one evaluation, then another a day before the first turns too old
+    await engine.deployDecisions(approvalRules(1000));
+    await engine.evaluateDecision({ decisionId: 'approval', variables: { amount: 1 } });
+    clock.advance((DECISION_EVALUATION_TTL_DAYS - 1) * 86_400_000);
+    await engine.evaluateDecision({ decisionId: 'approval', variables: { amount: 2 } });
+    // when the sweep runs two days later
+    clock.advance(2 * 86_400_000);
+    const swept = await engine.sweepDecisionEvaluations();
+    // then only the older record went
+    expect(swept).toEqual({ removed: 1, more: false });
+    const left = await engine.listDecisionEvaluations({ decisionId: 'approval' });
+    expect(left.items.map((e) => e.inputs)).toEqual([{ amount: 2 }]);
+    // and a shorter age, in small batches, removes the rest
+    expect(await engine.sweepDecisionEvaluations({ maxAgeDays: 1, batchSize: 1, maxBatches: 1 })).toEqual({
+      removed: 1,
+      more: true,
+    });
+    expect((await engine.listDecisionEvaluations({ decisionId: 'approval' })).total).toBe(0);
   });
 });

@@ -4,12 +4,15 @@ import type { Job } from '../../src/api.js';
 import type { Database } from '../../src/database.js';
 import type { Engine } from '../../src/engine.js';
 import { InvalidArgumentError, TaskNotActiveError } from '../../src/errors.js';
-import { SYSTEM } from '../../src/identity.js';
+import { SYSTEM, userIdentity } from '../../src/identity.js';
 import type { JobResult, Variables } from '../../src/runtime/types.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { testEngine } from '../support/engines.js';
 
 const FIXTURE = new URL('../fixtures/rt-listeners.bpmn', import.meta.url);
+const ASSIGNING = new URL('../fixtures/rt-listeners-assigning.bpmn', import.meta.url);
+const EVENT_SUBPROCESS = new URL('../fixtures/rt-listeners-event-subprocess.bpmn', import.meta.url);
+const PROCESS = new URL('../fixtures/rt-listeners-process.bpmn', import.meta.url);
 const WORKER = 'listener-worker';
 
 describe.each(databases())('execution and task listeners on $name', (target) => {
@@ -23,6 +26,9 @@ describe.each(databases())('execution and task listeners on $name', (target) => 
     ({ engine } = await testEngine(database));
     await truncateEngineTables(database);
     await engine.deploy(await readFile(FIXTURE, 'utf8'));
+    await engine.deploy(await readFile(ASSIGNING, 'utf8'));
+    await engine.deploy(await readFile(EVENT_SUBPROCESS, 'utf8'));
+    await engine.deploy(await readFile(PROCESS, 'utf8'));
   });
 
   /** A worker locks the one job of a type. */
@@ -203,5 +209,191 @@ describe.each(databases())('execution and task listeners on $name', (target) => 
     );
     await engine.completeJob(job.id, WORKER, {}, SYSTEM);
     expect((await lock('prepare')).elementId).toBe('work');
+  });
+
+  describe('assigning task listeners', () => {
+    const ann = userIdentity('ann', { groups: ['clerks'] });
+    const dora = userIdentity('dora', { groups: ['clerks'] });
+
+    /** Starts an instance and returns its open review task. */
+    async function review(variables: Variables = {}): Promise<{ id: string; taskId: string }> {
+      const { id } = await engine.startInstance({ processId: 'rt-listeners-assigning', variables }, SYSTEM);
+      const [task] = (await engine.listTasks({ instanceId: id })).items;
+      if (!task) throw new Error('no task');
+      return { id, taskId: task.id };
+    }
+
+    it('holds a claim for its assigning listeners, refuses other commands meanwhile, then assigns the corrected user', async () => {
+      // given
+      const { id, taskId } = await review();
+      // when
+      const claimed = await engine.claimTask(taskId, ann);
+      // then: the claim returns while the listener decides
+      expect(claimed).toMatchObject({ state: 'assigning', assignee: null });
+      await expect(engine.claimTask(taskId, dora)).rejects.toThrow(
+        /waits for the task's assigning listeners/,
+      );
+      await expect(engine.completeTask(taskId, {}, ann)).rejects.toBeInstanceOf(TaskNotActiveError);
+      const job = await lock('check-assignee');
+      expect(job).toMatchObject({
+        elementId: 'review',
+        listener: { kind: 'taskListener', eventType: 'assigning' },
+        headers: { 'io.camunda.zeebe:action': 'claim', 'io.camunda.zeebe:assignee': 'ann' },
+      });
+      // when both listeners agree, the first correcting the assignee and the priority
+      await engine.completeJob(job.id, WORKER, {}, SYSTEM, {
+        corrections: { assignee: 'dora', priority: 70 },
+      });
+      expect((await engine.getTask(taskId)).state).toBe('assigning');
+      await work('notify-assignee');
+      // then
+      expect(await engine.getTask(taskId)).toMatchObject({
+        state: 'created',
+        assignee: 'dora',
+        priority: 70,
+      });
+      const claims = (await engine.getHistory(id)).filter((event) => event.type === 'task.claimed');
+      expect(claims.map((event) => event.data)).toEqual([{ assignee: 'dora', requestedBy: 'ann' }]);
+      // and the policy sees the new assignee: ann may no longer complete it, dora may
+      await expect(engine.completeTask(taskId, {}, ann)).rejects.toThrow(/Only the assignee/);
+      await engine.completeTask(taskId, {}, dora);
+      expect((await engine.getTask(taskId)).state).toBe('completed');
+    });
+
+    it('keeps the assignee when a listener denies the change', async () => {
+      // given
+      const { id, taskId } = await review();
+      await engine.assignTask(taskId, 'ann', SYSTEM);
+      await work('check-assignee');
+      await work('notify-assignee');
+      // when the next change is denied
+      await engine.unclaimTask(taskId, ann);
+      const job = await lock('check-assignee');
+      expect(job.headers).toMatchObject({ 'io.camunda.zeebe:action': 'unassign' });
+      await engine.completeJob(job.id, WORKER, {}, SYSTEM, { denied: true, deniedReason: 'keep it' });
+      // then
+      expect(await engine.getTask(taskId)).toMatchObject({ state: 'created', assignee: 'ann' });
+      const denied = (await engine.getHistory(id)).filter((event) => event.type === 'task.assignmentDenied');
+      expect(denied.map((event) => event.data)).toEqual([{ reason: 'keep it', assignee: null }]);
+      expect((await engine.listJobs({ instanceId: id }, SYSTEM)).items).toEqual([]);
+    });
+
+    it('assigns a task that has an assignee at creation only once its listener agrees', async () => {
+      // given
+      const { id, taskId } = await review({ approver: 'carl' });
+      await engine.completeTask(taskId, {}, SYSTEM);
+      const approve = (await engine.listTasks({ instanceId: id, elementId: 'approve' })).items[0];
+      // then: the task exists, unassigned, while its listener decides
+      expect(approve).toMatchObject({ state: 'assigning', assignee: null });
+      // when
+      const job = await work('check-assignee');
+      // then
+      expect(job.headers).toMatchObject({
+        'io.camunda.zeebe:action': 'assign',
+        'io.camunda.zeebe:assignee': 'carl',
+      });
+      expect(await engine.getTask(approve?.id ?? '')).toMatchObject({ state: 'created', assignee: 'carl' });
+      // and a candidate cannot take it over from carl, even right after the change
+      await expect(engine.completeTask(approve?.id ?? '', {}, dora)).rejects.toThrow(/Only the assignee/);
+      expect(await engine.getTask(approve?.id ?? '')).toMatchObject({ state: 'created', assignee: 'carl' });
+    });
+
+    it('keeps a claim waiting for its listeners across a new engine, and finishes it there', async () => {
+      // given
+      const { taskId } = await review();
+      await engine.claimTask(taskId, ann);
+      // when
+      ({ engine } = await testEngine(database));
+      await work('check-assignee');
+      await work('notify-assignee');
+      // then
+      expect(await engine.getTask(taskId)).toMatchObject({ state: 'created', assignee: 'ann' });
+    });
+
+    it('raises an incident on a failing assigning listener, runs it again on retry, and cancels a pending change with the instance', async () => {
+      // given a claim waiting for its first listener, which fails for good
+      const { id, taskId } = await review();
+      await engine.claimTask(taskId, ann);
+      const job = await lock('check-assignee');
+      await engine.failJob(job.id, WORKER, { retries: 0, errorMessage: 'directory down' }, SYSTEM);
+      const [incident] = await engine.listIncidents({ instanceId: id, open: true });
+      expect(incident).toMatchObject({ elementId: 'review', type: 'job', message: 'directory down' });
+      expect((await engine.getTask(taskId)).state).toBe('assigning');
+      // when retried
+      await engine.retryIncident(incident?.id ?? '', SYSTEM);
+      // then the listener runs again, with the same change asked for
+      const again = await lock('check-assignee');
+      expect(again.headers).toMatchObject({
+        'io.camunda.zeebe:action': 'claim',
+        'io.camunda.zeebe:assignee': 'ann',
+      });
+      // when the instance is cancelled meanwhile
+      await engine.cancelInstance(id, SYSTEM);
+      // then the task is cancelled and the listener job gone
+      expect((await engine.getTask(taskId)).state).toBe('cancelled');
+      expect((await engine.listJobs({ instanceId: id }, SYSTEM)).items).toEqual([]);
+    });
+
+    it('refuses a hand-off to a group on a task with assigning listeners, naming the element', async () => {
+      // given
+      const { taskId } = await review();
+      // when / then
+      await expect(engine.handOffTask(taskId, { group: 'auditors' }, 'too hard', SYSTEM)).rejects.toThrow(
+        /'review'\) has assigning listeners/,
+      );
+      expect(await engine.getTask(taskId)).toMatchObject({ state: 'created', candidateGroups: ['clerks'] });
+    });
+  });
+
+  it('runs the start listener of an event subprocess once its event happened, across a new engine', async () => {
+    // given
+    const { id } = await engine.startInstance(
+      { processId: 'rt-listeners-event-subprocess', variables: { reason: 'recall' } },
+      SYSTEM,
+    );
+    // when the signal starts the interrupting event subprocess
+    await engine.broadcastSignal({ name: 'stop' }, SYSTEM);
+    // then its start listener's job waits; nothing inside it runs yet
+    const audit = await lock('stop-audit');
+    expect(audit).toMatchObject({
+      elementId: 'onStop',
+      listener: { kind: 'executionListener', eventType: 'start' },
+    });
+    expect((await engine.getInstance(id)).activeElements).toEqual({ onStop: 1 });
+    // when another engine takes over and the worker completes it
+    ({ engine } = await testEngine(database));
+    await engine.completeJob(audit.id, WORKER, { audited: true }, SYSTEM);
+    // then the subprocess's start event ran
+    expect((await engine.getInstance(id)).activeElements).toEqual({ onStop: 1, cleanup: 1 });
+    await work('cleanup');
+    await work('stop-done');
+    expect((await engine.getInstance(id)).status).toBe('completed');
+  });
+
+  it('runs the process start listeners before its start event, retries a failed one, and continues on a new engine', async () => {
+    // given
+    const { id } = await engine.startInstance(
+      { processId: 'rt-listeners-process', variables: { region: 'eu' } },
+      SYSTEM,
+    );
+    const open = await lock('open-case');
+    expect(open).toMatchObject({
+      elementId: 'start',
+      listener: { kind: 'executionListener', eventType: 'start' },
+    });
+    expect((await engine.getHistory(id)).some((event) => event.type === 'element.completed')).toBe(false);
+    // when the first listener fails for good, and the incident is retried
+    await engine.failJob(open.id, WORKER, { retries: 0, errorMessage: 'no case system' }, SYSTEM);
+    const [incident] = await engine.listIncidents({ instanceId: id, open: true });
+    expect(incident).toMatchObject({ elementId: 'start', type: 'job', message: 'no case system' });
+    await engine.retryIncident(incident?.id ?? '', SYSTEM);
+    // then that listener runs again; its variables are the process's
+    await work('open-case', { caseId: 9 });
+    ({ engine } = await testEngine(database));
+    await work('check-eu');
+    await work('started');
+    const service = await lock('work');
+    expect(service.listener).toBeNull();
+    expect((await engine.getInstance(id)).variables).toMatchObject({ caseId: 9, region: 'eu' });
   });
 });

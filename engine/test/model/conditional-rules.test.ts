@@ -63,11 +63,45 @@ describe('deploy rules of conditional events', () => {
     expect(warning?.message).toMatch(/camunda:variableEvents/);
   });
 
-  it("refuses Zeebe's variable filter, which the engine does not run", async () => {
+  it("compiles Zeebe's variable filter on catch, boundary and event subprocess starts", async () => {
+    // given a filter by names, one by kind of change, and one listing both kinds (which filters nothing by kind)
+    const filter = (attrs: string) =>
+      `<bpmn:extensionElements><zeebe:conditionalFilter ${attrs} /></bpmn:extensionElements>`;
     const xml = processFile(`<bpmn:startEvent id="s" />
-      <bpmn:intermediateCatchEvent id="wait">${conditional('=x = 1', '', '<bpmn:extensionElements><zeebe:conditionalFilter variableNames="x" /></bpmn:extensionElements>')}</bpmn:intermediateCatchEvent>
-      <bpmn:endEvent id="e" />${chain('s', 'wait', 'e')}`);
-    expect(await issueKeys(xml)).toEqual(['wait extension.unsupported']);
+      <bpmn:intermediateCatchEvent id="wait">${conditional('=x = 1', '', filter('variableNames=" x , y "'))}</bpmn:intermediateCatchEvent>
+      <bpmn:userTask id="t" />
+      <bpmn:boundaryEvent id="b" attachedToRef="t">${conditional('=z', '', filter('variableEvents="update"'))}</bpmn:boundaryEvent>
+      <bpmn:endEvent id="e" /><bpmn:endEvent id="e2" />
+      <bpmn:subProcess id="esp" triggeredByEvent="true">
+        <bpmn:startEvent id="esp-s">${conditional('=stop', '', filter('variableNames="stop" variableEvents="create,update"'))}</bpmn:startEvent>
+        <bpmn:endEvent id="esp-e" />${flow('esp-s', 'esp-e')}
+      </bpmn:subProcess>
+      ${chain('s', 'wait', 't', 'e')}${flow('b', 'e2')}`);
+    // when
+    const process = await compileValid(xml);
+    // then
+    expect(process.elements.wait).toMatchObject({ event: { filter: { variableNames: ['x', 'y'] } } });
+    expect(process.elements.b).toMatchObject({ event: { filter: { variableEvents: ['update'] } } });
+    expect(process.elements['esp-s']).toMatchObject({ event: { filter: { variableNames: ['stop'] } } });
+    expect((process.elements['esp-s'] as { event: { filter?: object } }).event.filter).not.toHaveProperty(
+      'variableEvents',
+    );
+  });
+
+  it('rejects a variable filter on a process start event, an unknown variable event and a second filter', async () => {
+    const xml =
+      processFile(`<bpmn:startEvent id="s">${conditional('=go', '', '<bpmn:extensionElements><zeebe:conditionalFilter variableNames="go" /></bpmn:extensionElements>')}</bpmn:startEvent>
+      <bpmn:intermediateCatchEvent id="wait">${conditional('=x = 1', '', '<bpmn:extensionElements><zeebe:conditionalFilter variableEvents="create,delete" /></bpmn:extensionElements>')}</bpmn:intermediateCatchEvent>
+      <bpmn:intermediateCatchEvent id="twice">${conditional('=y', '', '<bpmn:extensionElements><zeebe:conditionalFilter variableNames="y" /><zeebe:conditionalFilter variableNames="z" /></bpmn:extensionElements>')}</bpmn:intermediateCatchEvent>
+      <bpmn:endEvent id="e" />${chain('s', 'wait', 'twice', 'e')}`);
+    const { issues } = await compileBpmn(xml);
+    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual([
+      's extension.unsupported',
+      'wait event.invalid',
+      'twice event.invalid',
+    ]);
+    expect(issues[0]?.message).toMatch(/process start event/);
+    expect(issues[1]?.message).toMatch(/'delete' is not a variable event \(create, update\)/);
   });
 
   it('rejects conditional events where BPMN has none: end and throw events, the start of an embedded subprocess', async () => {

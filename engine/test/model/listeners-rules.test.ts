@@ -88,7 +88,7 @@ describe('deploy rules of execution listeners', () => {
     expect(await issueKeys(xml)).toEqual(['t feel.syntax']);
   });
 
-  it('rejects start listeners after an event-based gateway and on an event subprocess, which it cannot run there', async () => {
+  it('rejects start listeners after an event-based gateway, and accepts them on an event subprocess', async () => {
     const xml = processFile(
       `<bpmn:startEvent id="s" /><bpmn:eventBasedGateway id="g" />
       <bpmn:intermediateCatchEvent id="m">${listeners(listener('start', 'x'))}<bpmn:messageEventDefinition messageRef="msg" />
@@ -104,19 +104,31 @@ describe('deploy rules of execution listeners', () => {
       <bpmn:signal id="sig" name="stop" />`,
     );
     const issues = await issuesOf(xml);
-    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual([
-      'm listener.invalid',
-      'esp listener.invalid',
-    ]);
+    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual(['m listener.invalid']);
     expect(issues[0]?.message).toMatch(/after an event-based gateway/);
-    expect(issues[1]?.message).toMatch(/on an event subprocess/);
   });
 
-  it('rejects listeners on the process (not run yet) and on a sequence flow', async () => {
+  it('reads start listeners of the process, and rejects its end listeners (not run yet) and listeners on a sequence flow', async () => {
     const xml =
-      processFile(`${listeners(listener('start', 'p'))}<bpmn:startEvent id="s" /><bpmn:endEvent id="e" />
+      processFile(`${listeners(listener('start', 'p'), listener('end', 'q'))}<bpmn:startEvent id="s" /><bpmn:endEvent id="e" />
       <bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e">${listeners(listener('start', 'x'))}</bpmn:sequenceFlow>`);
-    expect(await issueKeys(xml)).toEqual(['p extension.unsupported', 'f extension.unsupported']);
+    expect(await issueKeys(xml)).toEqual(['f extension.unsupported', 'p listener.invalid']);
+    const process = await compileValid(
+      processFile(
+        `${listeners(listener('start', 'p'))}<bpmn:startEvent id="s" /><bpmn:endEvent id="e" />${chain('s', 'e')}`,
+      ),
+    );
+    expect(process.executionListeners?.start.map((l) => l.type)).toEqual([{ feel: false, value: 'p' }]);
+  });
+
+  it('rejects start listeners on a process that a message starts at an instantiating receive task', async () => {
+    const xml = processFile(
+      `${listeners(listener('start', 'p'))}<bpmn:receiveTask id="r" messageRef="msg" instantiate="true" /><bpmn:endEvent id="e" />${chain('r', 'e')}`,
+      `<bpmn:message id="msg" name="go" />`,
+    );
+    const issues = await issuesOf(xml);
+    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual(['p listener.invalid']);
+    expect(issues[0]?.message).toMatch(/a message starts at a receive task/);
   });
 });
 
@@ -142,10 +154,25 @@ describe('deploy rules of task listeners', () => {
     ]);
   });
 
-  it('rejects the task listener events it does not run yet, and unknown ones, by element id', async () => {
+  it('reads assigning listeners, taking the 8.7 name assignment as assigning, in model order', async () => {
     const xml = processFile(`<bpmn:startEvent id="s" />
       <bpmn:userTask id="t">${taskListeners(
         taskListener('assignment', 'a'),
+        taskListener('assigning', 'b'),
+      )}</bpmn:userTask><bpmn:endEvent id="e" />${chain('s', 't', 'e')}`);
+    const process = await compileValid(xml);
+    const spec =
+      process.elements.t && 'userTask' in process.elements.t ? process.elements.t.userTask : undefined;
+    expect(spec?.taskListeners?.assigning?.map((l) => l.type)).toEqual([
+      { feel: false, value: 'a' },
+      { feel: false, value: 'b' },
+    ]);
+  });
+
+  it('rejects the task listener events it does not run yet, and unknown ones, by element id', async () => {
+    const xml = processFile(`<bpmn:startEvent id="s" />
+      <bpmn:userTask id="t">${taskListeners(
+        taskListener('update', 'a'),
         taskListener('updating', 'b'),
         taskListener('canceling', 'c'),
         taskListener('whenever', 'd'),
@@ -153,10 +180,10 @@ describe('deploy rules of task listeners', () => {
     const issues = await issuesOf(xml);
     expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual(Array(4).fill('t listener.invalid'));
     expect(issues.map((i) => i.message)).toEqual([
-      expect.stringMatching(/^assigning task listeners are not supported yet/),
+      expect.stringMatching(/^updating task listeners are not supported yet/),
       expect.stringMatching(/^updating task listeners/),
       expect.stringMatching(/^canceling task listeners/),
-      expect.stringMatching(/'whenever' is not one of creating, completing/),
+      expect.stringMatching(/'whenever' is not one of creating, assigning, completing/),
     ]);
   });
 });

@@ -128,26 +128,26 @@ describe('XML problems', () => {
     expect((await compileBpmn(xml)).warnings).toEqual([]);
   });
 
-  it('rejects Zeebe listeners it does not run: on the process, and assigning task listeners', async () => {
+  it('rejects Zeebe listeners it does not run: end listeners on the process, and canceling task listeners', async () => {
     const xml = processFile(`
       <bpmn:extensionElements>
-        <zeebe:executionListeners><zeebe:executionListener eventType="start" type="audit" /></zeebe:executionListeners>
+        <zeebe:executionListeners><zeebe:executionListener eventType="end" type="audit" /></zeebe:executionListeners>
       </bpmn:extensionElements>
       <bpmn:startEvent id="s" />
       <bpmn:userTask id="t"><bpmn:extensionElements>
-        <zeebe:taskListeners><zeebe:taskListener eventType="assigning" type="audit" /></zeebe:taskListeners>
+        <zeebe:taskListeners><zeebe:taskListener eventType="canceling" type="audit" /></zeebe:taskListeners>
       </bpmn:extensionElements></bpmn:userTask>
       <bpmn:sequenceFlow id="f" sourceRef="s" targetRef="t" />`);
     expect(await issuesOf(xml)).toEqual([
       expect.objectContaining({
-        elementId: 'p',
-        code: 'extension.unsupported',
-        message: expect.stringContaining('on a process are not supported'),
-      }),
-      expect.objectContaining({
         elementId: 't',
         code: 'listener.invalid',
-        message: expect.stringContaining('assigning task listeners are not supported'),
+        message: expect.stringContaining('canceling task listeners are not supported'),
+      }),
+      expect.objectContaining({
+        elementId: 'p',
+        code: 'listener.invalid',
+        message: expect.stringContaining('end listeners on a process are not supported'),
       }),
     ]);
   });

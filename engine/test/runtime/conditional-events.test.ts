@@ -193,4 +193,57 @@ describe('runtime: conditional events', () => {
       expect(driver.jobsAt('timeout')).toHaveLength(0);
     });
   });
+
+  describe('zeebe:conditionalFilter', () => {
+    it('evaluates a boundary again only when one of its variable names changes, and always when its activity starts', async () => {
+      // given a boundary `amount > limit` filtered on trigger and limit
+      const driver = new Driver(await loadModel(FIXTURE, 'cond-filter'));
+      driver.start({ amount: 50, limit: 100, ready: false });
+      expect(driver.activeElements()).toEqual({ 'f-review': 1, 'f-wait': 1 });
+      // when amount changes (not a named variable), making the condition true
+      setVariables(driver, { amount: 500 });
+      // then the condition is not evaluated: the review goes on
+      expect(driver.activeElements()).toEqual({ 'f-review': 1, 'f-wait': 1 });
+      // when a named variable changes
+      setVariables(driver, { trigger: 1 });
+      // then the condition is evaluated and the boundary interrupts the review
+      expect(driver.activeElements()).toEqual({ 'f-escalated': 1, 'f-wait': 1 });
+    });
+
+    it('passes a catch filtered on updates only when a variable is updated, not created or written with its own value', async () => {
+      // given a catch `ready = true` filtered on update, with ready not yet defined
+      const driver = new Driver(await loadModel(FIXTURE, 'cond-filter'));
+      driver.start({ amount: 0, limit: 100 });
+      // when ready is created true
+      setVariables(driver, { ready: true });
+      // then the catch still waits: a creation is not an update
+      expect(driver.activeElements()).toEqual({ 'f-review': 1, 'f-wait': 1 });
+      // when ready is written with the same value: no change, still waiting
+      setVariables(driver, { ready: true });
+      expect(driver.activeElements()).toEqual({ 'f-review': 1, 'f-wait': 1 });
+      // when it is updated to false and back to true
+      setVariables(driver, { ready: false });
+      setVariables(driver, { ready: true });
+      // then the update evaluated the condition and the catch passed
+      expect(driver.activeElements()).toEqual({ 'f-review': 1, 'f-go': 1 });
+    });
+
+    it('starts an event subprocess filtered on a created variable only when that variable is created', async () => {
+      // given an event subprocess `stop = true or halt = true`, filtered on stop being created
+      const driver = new Driver(await loadModel(FIXTURE, 'cond-filter'));
+      driver.start({ amount: 0, limit: 100, stop: false });
+      // when halt is created true (not the named variable), and stop updated (not a creation)
+      setVariables(driver, { halt: true });
+      setVariables(driver, { stop: true });
+      // then the event subprocess did not start
+      expect(driver.activeElements()).toEqual({ 'f-review': 1, 'f-wait': 1 });
+      // when a second instance creates stop
+      const other = new Driver(await loadModel(FIXTURE, 'cond-filter'));
+      other.start({ amount: 0, limit: 100 });
+      setVariables(other, { stop: true });
+      // then the interrupting event subprocess ran and ended the instance
+      expect(other.state?.status).toBe('completed');
+      expect(other.state?.completedElementIds).toContain('f-stop-end');
+    });
+  });
 });

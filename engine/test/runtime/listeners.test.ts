@@ -272,3 +272,194 @@ describe('runtime: interrupting a completion that waits for its listeners', () =
     expect(driver.variables).not.toHaveProperty('approved');
   });
 });
+
+describe('runtime: assigning task listeners', () => {
+  const ASSIGNMENT = {
+    assignee: 'ann',
+    owner: null,
+    delegated: false,
+    action: 'claim',
+    history: { type: 'task.claimed', data: { assignee: 'ann' } },
+  } as const;
+
+  it('holds a claim for its assigning listeners (8.8 and 8.7 names), in order, and then assigns', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners-assigning.bpmn'));
+    driver.start();
+    const task = driver.task('review');
+    // when
+    driver.run({ type: 'task.assign', taskId: task.id, assignment: ASSIGNMENT });
+    // then: the task is assigning, the first listener's job carries Zeebe's headers
+    expect(driver.effectsOf('task.update')).toEqual([
+      { type: 'task.update', taskId: task.id, state: 'assigning' },
+    ]);
+    expect(jobOfType(driver, 'check-assignee')).toMatchObject({
+      retries: 1,
+      listener: { kind: 'taskListener', eventType: 'assigning' },
+      headers: {
+        'io.camunda.zeebe:action': 'claim',
+        'io.camunda.zeebe:userTaskKey': task.id,
+        'io.camunda.zeebe:assignee': 'ann',
+      },
+    });
+    // when
+    complete(driver, 'check-assignee', {}, { corrections: { priority: 80 } });
+    // then: nothing assigned yet; the second listener runs
+    expect(driver.effectsOf('task.update')).toEqual([]);
+    expect(jobOfType(driver, 'notify-assignee').listener?.eventType).toBe('assigning');
+    // when
+    complete(driver, 'notify-assignee');
+    // then
+    expect(driver.effectsOf('task.update')).toEqual([
+      {
+        type: 'task.update',
+        taskId: task.id,
+        state: 'created',
+        corrections: { priority: 80, assignee: 'ann' },
+        delegation: { owner: null, delegated: false },
+      },
+    ]);
+    expect(driver.historyOf('task.claimed')[0]?.data).toEqual({ assignee: 'ann' });
+    expect(driver.activeElements()).toEqual({ review: 1 });
+  });
+
+  it('assigns whom a listener corrected the assignee to', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners-assigning.bpmn'));
+    driver.start();
+    const task = driver.task('review');
+    driver.run({ type: 'task.assign', taskId: task.id, assignment: ASSIGNMENT });
+    // when
+    complete(driver, 'check-assignee', {}, { corrections: { assignee: 'bob' } });
+    complete(driver, 'notify-assignee');
+    // then
+    expect(driver.effectsOf('task.update')[0]).toMatchObject({
+      state: 'created',
+      corrections: { assignee: 'bob' },
+    });
+    expect(driver.historyOf('task.claimed')[0]?.data).toEqual({ assignee: 'bob' });
+  });
+
+  it('leaves the assignee as it was when a listener denies, and the task can be completed', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners-assigning.bpmn'));
+    driver.start();
+    const task = driver.task('review');
+    driver.run({ type: 'task.assign', taskId: task.id, assignment: ASSIGNMENT });
+    // when
+    complete(driver, 'check-assignee', {}, { denied: true, deniedReason: 'ann is away' });
+    // then
+    expect(driver.effectsOf('task.update')).toEqual([
+      { type: 'task.update', taskId: task.id, state: 'created' },
+    ]);
+    expect(driver.historyOf('task.assignmentDenied')[0]?.data).toEqual({
+      reason: 'ann is away',
+      assignee: 'ann',
+    });
+    expect(driver.jobs.size).toBe(0);
+    // when
+    driver.run({ type: 'task.complete', taskId: task.id, variables: {} });
+    // then
+    expect(driver.activeElements()).toEqual({ approve: 1 });
+  });
+
+  it('creates a task with an assignee unassigned and assigning, and assigns it once its listener agrees', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners-assigning.bpmn'));
+    driver.start({ approver: 'carl' });
+    driver.run({ type: 'task.complete', taskId: driver.task('review').id, variables: {} });
+    // then
+    const task = driver.task('approve');
+    expect(task).toMatchObject({ assignee: null, state: 'assigning', candidateGroups: ['clerks'] });
+    expect(jobOfType(driver, 'check-assignee').headers).toMatchObject({
+      'io.camunda.zeebe:action': 'assign',
+      'io.camunda.zeebe:assignee': 'carl',
+      'io.camunda.zeebe:userTaskKey': task.id,
+    });
+    // when
+    complete(driver, 'check-assignee');
+    // then
+    expect(driver.effectsOf('task.update')).toEqual([
+      {
+        type: 'task.update',
+        taskId: task.id,
+        state: 'created',
+        corrections: { assignee: 'carl' },
+        delegation: { owner: null, delegated: false },
+      },
+    ]);
+    expect(driver.historyOf('task.assigned')[0]?.data).toEqual({ from: null, to: 'carl', assignee: 'carl' });
+  });
+
+  it('refuses a task.assign on a task without assigning listeners, and variables on their jobs', async () => {
+    // given
+    const driver = await toReview();
+    complete(driver, 'assign-reviewer');
+    const task = driver.task('review');
+    // when / then
+    expect(() => driver.run({ type: 'task.assign', taskId: task.id, assignment: ASSIGNMENT })).toThrow(
+      /has no assigning listeners/,
+    );
+    const other = new Driver(await loadModel('rt-listeners-assigning.bpmn'));
+    other.start();
+    other.run({ type: 'task.assign', taskId: other.task('review').id, assignment: ASSIGNMENT });
+    const job = jobOfType(other, 'check-assignee');
+    expect(() => other.run({ type: 'job.complete', jobId: job.id, variables: { x: 1 } })).toThrow(
+      /completes without variables/,
+    );
+  });
+});
+
+describe('runtime: start listeners of an event subprocess', () => {
+  it('runs them once its event happened, after its inputs and before its start event', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners-event-subprocess.bpmn'));
+    driver.start({ reason: 'none yet' });
+    // when the signal starts the (interrupting) event subprocess
+    driver.signal('stop');
+    // then the work is interrupted, and the start listener's job sees the subprocess's input
+    expect([...driver.jobs.values()].some((job) => job.jobType === 'work')).toBe(false);
+    const audit = jobOfType(driver, 'stop-audit');
+    expect(audit).toMatchObject({
+      elementId: 'onStop',
+      listener: { kind: 'executionListener', eventType: 'start' },
+    });
+    expect(audit.variables).toMatchObject({ why: 'none yet' });
+    expect(driver.activeElements()).toEqual({ onStop: 1 });
+    expect([...driver.jobs.values()].some((job) => job.jobType === 'cleanup')).toBe(false);
+    // when
+    complete(driver, 'stop-audit', { audited: true });
+    // then its start event ran: the first task inside sees the listener's local variable
+    expect(jobOfType(driver, 'cleanup').variables).toMatchObject({ audited: true, why: 'none yet' });
+    // when
+    complete(driver, 'cleanup');
+    complete(driver, 'stop-done');
+    // then
+    expect(driver.status).toBe('completed');
+    expect(driver.variables).not.toHaveProperty('audited');
+  });
+});
+
+describe('runtime: start listeners of the process', () => {
+  it('runs them before the start event, one after another, setting process variables', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-listeners-process.bpmn'));
+    // when
+    driver.start({ region: 'eu' });
+    // then: only the first listener's job; the start event has not run
+    const first = jobOfType(driver, 'open-case');
+    expect(first).toMatchObject({ retries: 1, listener: { kind: 'executionListener', eventType: 'start' } });
+    expect(driver.jobs.size).toBe(1);
+    expect(driver.historyOf('element.completed')).toEqual([]);
+    // when
+    complete(driver, 'open-case', { caseId: 7 });
+    // then: the second (a FEEL type) sees the first's variable
+    expect(jobOfType(driver, 'check-eu').variables).toMatchObject({ caseId: 7, region: 'eu' });
+    // when
+    complete(driver, 'check-eu');
+    // then: the start event runs (its end listener), then the work
+    complete(driver, 'started');
+    expect(jobOfType(driver, 'work').variables).toMatchObject({ caseId: 7 });
+    expect(driver.variables).toMatchObject({ caseId: 7 });
+  });
+});

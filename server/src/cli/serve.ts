@@ -52,13 +52,19 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   say(
     url ? 'Baton: opening PostgreSQL (DATABASE_URL)…' : `Baton: opening the embedded database in ${dataDir}…`,
   );
-  const database = await openDatabase(
-    url
-      ? { url, timeouts: settings.timeouts, ...(settings.pooler ? { pooler: settings.pooler } : {}) }
-      : { dataDir },
-  );
+  const pooled = settings.pooler ? { pooler: settings.pooler } : {};
+  const database = await openDatabase(url ? { url, timeouts: settings.timeouts, ...pooled } : { dataDir });
+  if (settings.replicaIgnored)
+    say('Baton: DATABASE_REPLICA_URL ignored: a read replica needs PostgreSQL (DATABASE_URL).');
+  // Opening a pool connects lazily: a replica that is down does not stop the start (lists fall
+  // back to the primary; /ready reports it).
+  const replica = settings.replicaUrl
+    ? await openDatabase({ url: settings.replicaUrl, timeouts: settings.timeouts, ...pooled, readOnly: true })
+    : undefined;
+  if (replica) say('Baton: lists read from the replica (DATABASE_REPLICA_URL).');
   const engine = await createEngine({
     database,
+    ...(replica ? { replica } : {}),
     workerId: `server-${randomUUID().slice(0, 8)}`,
     logger,
     directory: serverTeamDirectory,
@@ -111,6 +117,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
       if (executorOn) await engine.stopExecutor();
       await engine.close();
       await database.close();
+      await replica?.close();
       say('Baton: stopped.');
       process.exit(0);
     } catch (err) {

@@ -19,6 +19,7 @@ import {
   type EvaluateAnswer,
   evaluateDecision,
 } from './decisions-api.js';
+import { EvaluationHistory } from './EvaluationHistory.js';
 import './decisions.css';
 
 /** The dmn-js editor for one DMN file: a new one, an imported one or a deployed version. */
@@ -36,6 +37,7 @@ export function DecisionEditorPage({ which }: { which: string }) {
   const [variablesText, setVariablesText] = useState('{}');
   const [answer, setAnswer] = useState<EvaluateAnswer | undefined>(undefined);
   const [tryError, setTryError] = useState<unknown>(undefined);
+  const [tried, setTried] = useState(0);
 
   const showViews = async (instance: DmnModeler) => {
     const all = instance.getViews();
@@ -132,6 +134,7 @@ export function DecisionEditorPage({ which }: { which: string }) {
     }
     try {
       setAnswer(await evaluateDecision(decisionId, variables as Record<string, unknown>));
+      setTried((n) => n + 1);
     } catch (error) {
       setTryError(error);
     }
@@ -261,6 +264,7 @@ export function DecisionEditorPage({ which }: { which: string }) {
             </ul>
           </div>
         ) : null}
+        <EvaluationHistory decisionId={decisionId} refresh={tried} />
       </section>
     </section>
   );

@@ -35,3 +35,22 @@ export const deployDecisionFile = (xml: string) =>
 
 export const evaluateDecision = (decisionId: string, variables: Record<string, unknown>) =>
   api.post<EvaluateAnswer>('/api/decisions/evaluate', { decisionId, variables });
+
+/** One evaluation of a decision on its own, as `GET /api/decisions/:id/evaluations` lists it. */
+export interface RecordedEvaluation {
+  id: string;
+  decisionKey: string;
+  decisionId: string;
+  version: number;
+  evaluatedAt: string;
+  evaluatedBy: string | null;
+  matchedRuleIds: string[];
+  inputs: unknown;
+  result: unknown;
+}
+
+export const listEvaluations = (decisionId: string, limit = 20) =>
+  api.get<{ items: RecordedEvaluation[]; total: number }>(
+    `/api/decisions/${encodeURIComponent(decisionId)}/evaluations`,
+    { limit },
+  );

@@ -38,12 +38,15 @@ describe('listener groups of the properties panel', () => {
         element('bpmn:EndEvent', { eventDefinitions: [{ $type: 'bpmn:ErrorEventDefinition' }] }),
       ),
     ).toEqual(['start']);
-    expect(executionListenerEvents(element('bpmn:Process'))).toEqual([]);
+    expect(executionListenerEvents(element('bpmn:Process'))).toEqual(['start']);
+    expect(executionListenerEvents(element('bpmn:Participant'))).toEqual(['start']);
   });
 
-  it('drops the execution listener group of a process, which the engine does not run', () => {
+  it('offers only start listeners on a process, the ones the engine runs there', () => {
     const groups = [{ id: 'general' }, listGroup('Zeebe__ExecutionListeners', ['start', 'end', 'cancel'])];
-    expect(restrictListenerGroups(element('bpmn:Process'), groups).map((g) => g.id)).toEqual(['general']);
+    const restricted = restrictListenerGroups(element('bpmn:Process'), groups);
+    expect(restricted.map((g) => g.id)).toEqual(['general', 'Zeebe__ExecutionListeners']);
+    expect(eventTypesOf(restricted[1])).toEqual([['start']]);
   });
 
   it("replaces a multi-instance task's beforeAll with the start and end the engine runs per instance", () => {
@@ -55,13 +58,13 @@ describe('listener groups of the properties panel', () => {
     ]);
   });
 
-  it('offers creating and completing task listeners only', () => {
+  it('offers creating, assigning and completing task listeners only', () => {
     const groups = [
       listGroup('Zeebe__TaskListeners', ['creating', 'assigning', 'updating', 'completing', 'canceling']),
     ];
     const [restricted] = restrictListenerGroups(element('bpmn:UserTask'), groups);
     expect(eventTypesOf(restricted)).toEqual([TASK_LISTENER_EVENTS]);
-    expect(TASK_LISTENER_EVENTS).toEqual(['creating', 'completing']);
+    expect(TASK_LISTENER_EVENTS).toEqual(['creating', 'assigning', 'completing']);
   });
 
   it('gives a listener the panel adds with an event the engine does not run the first one it runs', () => {

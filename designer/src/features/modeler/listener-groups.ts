@@ -2,12 +2,12 @@
  * Makes the Zeebe properties panel offer the listeners the Baton engine runs, and only those:
  * execution listeners `start` / `end` where Zeebe takes them (the panel already knows which), no
  * `beforeAll` on multi-instance activities (the engine runs start and end listeners per
- * instance), no execution listeners on a process or pool (not run yet), and task listeners of the
- * events `creating` and `completing`.
+ * instance), only start listeners on a process or pool, and task listeners of the
+ * events `creating`, `assigning` and `completing`.
  */
 
 /** The task listener events the engine runs. */
-export const TASK_LISTENER_EVENTS: readonly string[] = ['creating', 'completing'];
+export const TASK_LISTENER_EVENTS: readonly string[] = ['creating', 'assigning', 'completing'];
 
 interface BusinessObject {
   readonly $type: string;
@@ -29,6 +29,7 @@ interface ModdleListener {
 /** The panel's English labels of the task listener events (translated through the modeler's dictionary). */
 const TASK_EVENT_LABELS: Readonly<Record<string, string>> = {
   creating: 'Creating',
+  assigning: 'Assigning',
   completing: 'Completing',
 };
 
@@ -43,13 +44,14 @@ export interface PanelElement {
 const GATEWAYS = /Gateway$/;
 
 /**
- * The execution listener event types the engine runs on an element, in the panel's order; an
- * empty list where it runs none (a process or a pool).
+ * The execution listener event types the engine runs on an element, in the panel's order (an
+ * empty list would drop the group).
  */
 export function executionListenerEvents(element: PanelElement): readonly string[] {
   const bo = element.businessObject;
   const type = bo.$type;
-  if (type === 'bpmn:Process' || type === 'bpmn:Participant') return [];
+  // On a process (or the pool that shows it), start listeners run before its start event; end ones not yet.
+  if (type === 'bpmn:Process' || type === 'bpmn:Participant') return ['start'];
   if (type === 'bpmn:StartEvent' || type === 'bpmn:BoundaryEvent') return ['end'];
   if (GATEWAYS.test(type)) return ['start'];
   if (type === 'bpmn:EndEvent' && bo.eventDefinitions?.some((d) => d.$type === 'bpmn:ErrorEventDefinition'))

@@ -14,6 +14,7 @@ import {
 import TokenSimulationModule from 'bpmn-js-token-simulation';
 import zeebeModdle from 'zeebe-bpmn-moddle/resources/zeebe.json';
 import type { Locale } from '../../app/i18n-core.js';
+import { conditionalFilterModule } from './conditional-filter.js';
 import { lintConfig } from './lint-config.js';
 import { listenerGroupsModule } from './listener-groups.js';
 import { translateModuleFor } from './modeler-zh.js';
@@ -40,6 +41,7 @@ export function createModeler(
       TokenSimulationModule,
       restrictElementsModule,
       listenerGroupsModule,
+      conditionalFilterModule,
       translateModuleFor(locale),
     ],
     moddleExtensions: { zeebe: zeebeModdle },

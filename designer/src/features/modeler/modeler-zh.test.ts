@@ -9,6 +9,7 @@ describe('modeler labels in Chinese', () => {
     expect(translate('Append gateway')).toBe('追加网关');
     expect(translate('User task')).toBe('用户任务');
     expect(translate('Assignment')).toBe('分配');
+    expect(translate('Variable events')).toBe('变量事件');
   });
 
   it('fills placeholders in translated strings', () => {

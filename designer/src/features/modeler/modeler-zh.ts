@@ -260,6 +260,12 @@ export const MODELER_ZH: Readonly<Record<string, string>> = {
   'Define a boolean condition expression that determines when this sequence flow is taken. ':
     '定义一个布尔条件表达式，决定何时走这条顺序流。',
   'Learn how to define conditions.': '了解如何定义条件。',
+  // zeebe:conditionalFilter on conditional events (which kinds of variable change evaluate it)
+  'Variable events': '变量事件',
+  'Variable names': '变量名',
+  'Comma-separated; the condition is evaluated again only when one of them changes.':
+    '以逗号分隔；只有其中某个变量变化时才会再次计算条件。',
+  Update: '更新',
 
   // Timer
   Timer: '定时器',
@@ -299,6 +305,7 @@ export const MODELER_ZH: Readonly<Record<string, string>> = {
   Start: '开始',
   End: '结束',
   Creating: '创建时',
+  Assigning: '分配时',
   Completing: '完成时',
   'Before each': '每次之前',
   'After each': '每次之后',

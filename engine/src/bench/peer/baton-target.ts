@@ -10,8 +10,12 @@ import type { Database } from '../../database.js';
 import type { Shape } from './shapes.js';
 
 /** Drives Baton at engine level (no HTTP) on PostgreSQL. */
-/** Jobs one caller claims and runs at once (`BATON_PEER_JOB_BATCH`). */
-const JOB_BATCH = Number(process.env.BATON_PEER_JOB_BATCH ?? 1);
+/**
+ * Jobs one caller claims (one statement) and runs at once (`BATON_PEER_JOB_BATCH`, default 10: a
+ * fan-out's branches, as an executor claims up to its concurrency and a Zeebe worker activates up
+ * to `maxJobsToActivate`). Completions of one instance that finish together are written as one.
+ */
+export const JOB_BATCH = Number(process.env.BATON_PEER_JOB_BATCH ?? 10);
 
 export interface BatonTarget {
   /** Runs one instance of `shape` to its end. */

@@ -90,6 +90,7 @@ export function peerSection(
   rows: readonly ResultRow[],
   machine: MachineInfo,
   stateBytes: Record<string, number>,
+  jobBatch: number,
 ): string {
   const sizes = Object.entries(stateBytes)
     .map(([shape, bytes]) => `${shape}: ${fixed(bytes / 1024, 1)} kB`)
@@ -100,9 +101,14 @@ Baton against the npm package [bpmn-engine](https://www.npmjs.com/package/bpmn-e
 process shapes, in one run, on one machine. Figures are whole instances completed per second
 (start to end event) and the latency of one instance.
 
-- **Baton**: engine level (no HTTP) on PostgreSQL; every command is one durable transaction.
-  User tasks are completed as the change feed announces them; the parallel shape's ten service
-  tasks are jobs run by an in-process handler, each caller draining due jobs after its start.
+- **Baton**: engine level (no HTTP) on PostgreSQL; every command is durable when acknowledged.
+  User tasks are completed as the change feed announces them, one transaction each; the parallel
+  shape's ten service tasks are jobs run by an in-process handler: after its start each caller
+  claims due jobs, up to ${jobBatch} per claim statement (\`BATON_PEER_JOB_BATCH\`), runs them and
+  claims again until its instance has ended; completions of one instance's jobs that finish
+  together are written in ONE transaction (lock, one write, commit; \`engine/src/jobs/job-runner.ts\`).
+  Baton's claims, including the empty ones of a caller waiting for its instance, are statements
+  the bare-SQL limit does not make.
 - **bpmn-engine**: in memory, with the state a user must save to survive a restart
   (\`JSON.stringify(await engine.getState())\` after the start and after every step: each user
   task, each finished service task) upserted as jsonb into PostgreSQL; and "memory only": the

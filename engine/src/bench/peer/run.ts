@@ -4,7 +4,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { type BareTarget, openBareTarget } from './bare-target.js';
-import { type BatonTarget, openBatonTarget } from './baton-target.js';
+import { type BatonTarget, JOB_BATCH, openBatonTarget } from './baton-target.js';
 import {
   memoryStore,
   openBpmnEngineTarget,
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     const machine = await machineInfo();
     console.log(`\n${resultTable(rows)}\n`);
     if (!process.argv.includes('--no-docs')) {
-      writePeerSection(DOCS, peerSection(rows, machine, stateSizes(shapes, peerOnPostgres)));
+      writePeerSection(DOCS, peerSection(rows, machine, stateSizes(shapes, peerOnPostgres), JOB_BATCH));
       console.log(`wrote the Peer benchmark section of ${DOCS}`);
     }
   } finally {

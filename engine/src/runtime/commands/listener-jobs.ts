@@ -3,11 +3,12 @@ import { ExpressionError, InvalidArgumentError } from '../../errors.js';
 import type { ActivityElement } from '../../model/types.js';
 import { completeElement, continueCompletion } from '../activity.js';
 import { emitTask, evaluateTask, taskHeaders } from '../elements/user-task.js';
+import { enterEventSubprocess } from '../event-subprocess.js';
 import type { Execution, LiveToken } from '../execution.js';
 import { raiseIncident } from '../flow.js';
 import { mergeCorrections, runListener } from '../listeners.js';
 import { isActivity } from '../model-index.js';
-import type { Command, PendingListener, TaskCorrections } from '../types.js';
+import type { Command, PendingAssignment, PendingListener, TaskCorrections } from '../types.js';
 import { propagateVariables, setLocalVariables } from '../variables.js';
 import { findWaiting } from './find.js';
 
@@ -29,7 +30,7 @@ export function completeListenerJob(exec: Execution, command: JobComplete): bool
   if (found?.wait?.kind !== 'listener') return false;
   const pending = found.wait.listener;
   const result = command.result;
-  const taskListener = pending.event === 'creating' || pending.event === 'completing';
+  const taskListener = isTaskEvent(pending.event);
   if (taskListener && Object.keys(command.variables).length > 0)
     throw new InvalidArgumentError(
       `Job ${command.jobId} is a ${pending.event} task listener's: it completes without variables (as in Zeebe)`,
@@ -38,9 +39,9 @@ export function completeListenerJob(exec: Execution, command: JobComplete): bool
     throw new InvalidArgumentError(
       `Job ${command.jobId} is an execution listener's: only task listeners deny or correct`,
     );
-  if (result?.denied === true && pending.event !== 'completing')
+  if (result?.denied === true && pending.event !== 'completing' && pending.event !== 'assigning')
     throw new InvalidArgumentError(
-      `Job ${command.jobId} is a ${pending.event} task listener's: only a completion can be denied (as in Zeebe)`,
+      `Job ${command.jobId} is a ${pending.event} task listener's: only a completion can be denied (or an assignment, by an assigning listener), as in Zeebe`,
     );
   if (result?.corrections) checkCorrections(command.jobId, result.corrections);
   const token = exec.edit(found.id);
@@ -55,8 +56,8 @@ export function completeListenerJob(exec: Execution, command: JobComplete): bool
     case 'start': {
       const owned = exec.ownedScope(token.id);
       setLocalVariables(exec, owned?.id ?? token.scopeId, command.variables, element.id);
-      if (runListener(exec, token, { event: 'start', index: pending.index + 1 })) return true;
-      started(exec, token);
+      if (runListener(exec, token, { ...pending, index: pending.index + 1 })) return true;
+      started(exec, token, pending);
       return true;
     }
     case 'end':
@@ -65,10 +66,12 @@ export function completeListenerJob(exec: Execution, command: JobComplete): bool
       continueCompletion(exec, token, element);
       return true;
     case 'creating':
+    case 'assigning':
     case 'completing':
       if (!isActivity(element)) throw new Error(`'${element.id}' has task listeners but is no user task`);
       if (result?.denied === true) {
-        denyCompletion(exec, token, pending, result.deniedReason);
+        if (pending.event === 'assigning') denyAssignment(exec, token, pending, result.deniedReason);
+        else denyCompletion(exec, token, pending, result.deniedReason);
         return true;
       }
       nextTaskListener(exec, token, element, {
@@ -82,10 +85,18 @@ export function completeListenerJob(exec: Execution, command: JobComplete): bool
   }
 }
 
-/** The start listeners are done: the element's own behaviour runs. */
-function started(exec: Execution, token: LiveToken): void {
+/** The start listeners are done: the element's own behaviour runs (an event subprocess: its start event). */
+function started(exec: Execution, token: LiveToken, pending: PendingListener): void {
   const element = exec.element(token.elementId);
   const behavior = exec.behavior(element);
+  if (pending.process) {
+    exec.schedule(token);
+    return;
+  }
+  if (pending.eventStart) {
+    enterEventSubprocess(exec, token, pending.eventStart.startEventId, pending.eventStart.variables);
+    return;
+  }
   try {
     (behavior.started ?? behavior.enter)(exec, token, element);
   } catch (error) {
@@ -116,6 +127,10 @@ export function nextTaskListener(
     }
     if (runListener(exec, token, pending, taskHeaders(task, 'create'))) return;
     emitTask(exec, token, element, task);
+    return;
+  }
+  if (pending.event === 'assigning') {
+    nextAssigningListener(exec, token, element, pending);
     return;
   }
   const taskId = pending.taskId ?? '';
@@ -168,15 +183,93 @@ function denyCompletion(
   token.wait = { kind: 'userTask', taskId };
 }
 
+/**
+ * An assignee change waits for the task's assigning listeners: the task row is `assigning` (no
+ * completion, claim or hand-off meanwhile) and the first listener's job is created. The policy
+ * allowed the change already, in the command's transaction.
+ */
+export function beginAssigning(
+  exec: Execution,
+  token: LiveToken,
+  element: ActivityElement,
+  taskId: string,
+  assignment: PendingAssignment,
+): void {
+  exec.emit({ type: 'task.update', taskId, state: 'assigning' });
+  exec.history('task.assigning', {
+    elementId: element.id,
+    tokenId: token.id,
+    taskId,
+    data: { assignee: assignment.assignee, action: assignment.action },
+  });
+  nextTaskListener(exec, token, element, { event: 'assigning', index: 0, taskId, assignment });
+}
+
+/**
+ * The next assigning listener runs, or (none left) the assignee change takes effect with the
+ * listeners' corrections: a corrected assignee replaces the one asked for ('' unassigns).
+ */
+function nextAssigningListener(
+  exec: Execution,
+  token: LiveToken,
+  element: ActivityElement,
+  pending: PendingListener,
+): void {
+  const taskId = pending.taskId ?? '';
+  const assignment = pending.assignment;
+  if (!assignment) throw new Error(`assigning listeners of '${element.id}' without an assignment`);
+  const asked = { assignee: assignment.assignee ?? undefined };
+  if (runListener(exec, token, pending, taskHeaders(asked, assignment.action, taskId))) return;
+  const corrected = pending.corrections?.assignee;
+  const assignee = corrected === undefined ? assignment.assignee : corrected === '' ? null : corrected;
+  exec.emit({
+    type: 'task.update',
+    taskId,
+    state: 'created',
+    corrections: { ...(pending.corrections ?? {}), assignee: assignee ?? '' },
+    delegation: { owner: assignment.owner, delegated: assignment.delegated },
+  });
+  exec.history(assignment.history.type, {
+    elementId: element.id,
+    tokenId: token.id,
+    taskId,
+    data: { ...(assignment.history.data ?? {}), assignee },
+  });
+  token.wait = { kind: 'userTask', taskId };
+}
+
+/** An assigning listener said no: the task is open again with its assignee as before. */
+function denyAssignment(
+  exec: Execution,
+  token: LiveToken,
+  pending: PendingListener,
+  reason: string | undefined,
+): void {
+  const taskId = pending.taskId ?? '';
+  exec.emit({ type: 'task.update', taskId, state: 'created' });
+  exec.history('task.assignmentDenied', {
+    elementId: token.elementId,
+    tokenId: token.id,
+    taskId,
+    data: { reason: reason ?? null, assignee: pending.assignment?.assignee ?? null },
+  });
+  token.wait = { kind: 'userTask', taskId };
+}
+
+/** Whether the event is a task listener's (they deny or correct; their jobs take no variables). */
+export function isTaskEvent(event: PendingListener['event']): boolean {
+  return event === 'creating' || event === 'assigning' || event === 'completing';
+}
+
 /** A listener job's incident is retried: the listener that failed runs again. */
 export function retryListener(exec: Execution, token: LiveToken, pending: PendingListener): void {
   const element = exec.element(token.elementId);
-  if ((pending.event === 'creating' || pending.event === 'completing') && isActivity(element)) {
+  if (isTaskEvent(pending.event) && isActivity(element)) {
     nextTaskListener(exec, token, element, pending);
     return;
   }
   if (runListener(exec, token, pending)) return;
-  if (pending.event === 'start') started(exec, token);
+  if (pending.event === 'start') started(exec, token, pending);
   else continueCompletion(exec, token, element);
 }
 

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { armListeners } from '../event-subprocess.js';
 import { startAtMessage } from '../instantiate.js';
+import { runListener } from '../listeners.js';
 import type { Execution } from '../execution.js';
 import type { Command } from '../types.js';
 
@@ -29,6 +30,12 @@ export function startInstance(exec: Execution, command: Extract<Command, { type:
   const names = Object.keys(command.variables);
   if (names.length > 0) exec.history('variables.changed', { data: { names, scopeId: rootId } });
   armListeners(exec, rootId);
-  if (instantiating) startAtMessage(exec, startEventId, rootId);
-  else exec.schedule(exec.addToken({ elementId: startEventId, scopeId: rootId }));
+  if (instantiating) {
+    startAtMessage(exec, startEventId, rootId);
+    return;
+  }
+  const token = exec.addToken({ elementId: startEventId, scopeId: rootId });
+  // The process's start listeners run first (their variables are the process's); the start event
+  // runs once they are done (commands/listener-jobs.ts).
+  if (!runListener(exec, token, { event: 'start', index: 0, process: true })) exec.schedule(token);
 }

@@ -1,4 +1,4 @@
-import { TaskNotFoundError, TaskReturnTargetInvalidError } from '../../errors.js';
+import { InvalidArgumentError, TaskNotFoundError, TaskReturnTargetInvalidError } from '../../errors.js';
 import { completeElement } from '../activity.js';
 import { releaseActivity } from '../flow.js';
 import type { Execution } from '../execution.js';
@@ -6,7 +6,7 @@ import { isActivity } from '../model-index.js';
 import { isIteration } from '../multi-instance.js';
 import type { Command } from '../types.js';
 import { findWaiting } from './find.js';
-import { beginCompleting } from './listener-jobs.js';
+import { beginAssigning, beginCompleting } from './listener-jobs.js';
 import { hasListeners } from '../listeners.js';
 
 /** `task.complete`: the task's variables go through its output mappings, then the token moves on. */
@@ -23,6 +23,24 @@ export function completeTask(exec: Execution, command: Extract<Command, { type: 
   exec.history('task.completed', { elementId: token.elementId, tokenId: token.id, taskId: command.taskId });
   token.wait = undefined;
   completeElement(exec, token, command.variables);
+}
+
+/**
+ * `task.assign`: an assignee change the task's assigning listeners must first agree to. The task
+ * operations send it only for a task with such listeners; the change itself is written when the
+ * last listener's job completes (`commands/listener-jobs.ts`).
+ */
+export function assignTask(exec: Execution, command: Extract<Command, { type: 'task.assign' }>): void {
+  const found = findWaiting(exec, (wait) => wait.kind === 'userTask' && wait.taskId === command.taskId);
+  if (!found) throw new TaskNotFoundError(command.taskId);
+  const element = exec.element(found.elementId);
+  if (!isActivity(element) || !hasListeners(element, 'assigning'))
+    throw new InvalidArgumentError(
+      `The task ${command.taskId} of '${element.id}' has no assigning listeners`,
+    );
+  const token = exec.edit(found.id);
+  token.wait = undefined;
+  beginAssigning(exec, token, element, command.taskId, command.assignment);
 }
 
 /**

@@ -76,9 +76,47 @@ export function emitTask(
   task: EvaluatedTask,
 ): void {
   const taskId = exec.newId();
-  exec.emit({ type: 'task.create', task: { id: taskId, elementId: element.id, tokenId: token.id, ...task } });
+  // As in Zeebe, a task with an assignee at creation is created unassigned, then assigned once its
+  // assigning listeners agree: it reaches the assignee's inbox no earlier.
+  const assignee = task.assignee;
+  const listened = assignee !== null && hasListeners(element, 'assigning');
+  exec.emit({
+    type: 'task.create',
+    task: {
+      id: taskId,
+      elementId: element.id,
+      tokenId: token.id,
+      ...task,
+      ...(listened ? { assignee: null, state: 'assigning' as const } : {}),
+    },
+  });
   exec.history('task.created', { elementId: element.id, tokenId: token.id, taskId });
   token.wait = { kind: 'userTask', taskId };
+  if (!listened) return;
+  exec.history('task.assigning', {
+    elementId: element.id,
+    tokenId: token.id,
+    taskId,
+    data: { assignee, action: 'assign' },
+  });
+  token.wait = undefined;
+  runListener(
+    exec,
+    token,
+    {
+      event: 'assigning',
+      index: 0,
+      taskId,
+      assignment: {
+        assignee,
+        owner: null,
+        delegated: false,
+        action: 'assign',
+        history: { type: 'task.assigned', data: { from: null, to: assignee } },
+      },
+    },
+    taskHeaders({ assignee }, 'assign', taskId),
+  );
 }
 
 /**

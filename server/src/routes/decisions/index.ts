@@ -1,6 +1,14 @@
-import type { DecisionSummary } from '@baton/engine';
-import type { DecisionEvaluateBody, DecisionListQuery, DeployBody, IdParams } from '@baton/schemas';
+import type { DecisionSummary, StoredDecisionEvaluation } from '@baton/engine';
+import type {
+  DecisionEvaluateBody,
+  DecisionEvaluationListQuery,
+  DecisionIdParams,
+  DecisionListQuery,
+  DeployBody,
+  IdParams,
+} from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
+import { identityOf } from '../../auth/identity.js';
 import { currentUser, requireRole } from '../../auth/permissions.js';
 import { problems } from '../../errors.js';
 import { illegalCharacterIssues } from '../definitions/xml-characters.js';
@@ -19,9 +27,13 @@ function decisionDto(d: DecisionSummary) {
   };
 }
 
+function evaluationDto(e: StoredDecisionEvaluation) {
+  return { ...e, evaluatedAt: e.evaluatedAt.toISOString() };
+}
+
 /**
  * DMN decisions: deploy a `.dmn` file (raw XML or `{ xml }`), list the deployed versions, read one
- * with its file, and evaluate one on its own (Zeebe's EvaluateDecision).
+ * with its file, evaluate one on its own (Zeebe's EvaluateDecision) and list those evaluations.
  * Business rule tasks (`zeebe:calledDecision`) evaluate the latest version of their decision.
  */
 export async function decisionRoutes(app: FastifyInstance): Promise<void> {
@@ -104,17 +116,40 @@ export async function decisionRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const { decisionId, version, variables } = req.body;
-      const evaluation = await app.engine.evaluateDecision({
-        decisionId,
-        ...(version !== undefined ? { version } : {}),
-        variables: (variables ?? {}) as Parameters<typeof app.engine.evaluateDecision>[0]['variables'],
-      });
+      const evaluation = await app.engine.evaluateDecision(
+        {
+          decisionId,
+          ...(version !== undefined ? { version } : {}),
+          variables: (variables ?? {}) as Parameters<typeof app.engine.evaluateDecision>[0]['variables'],
+        },
+        identityOf(req),
+      );
       return {
         decisionId: evaluation.decisionId,
         version: evaluation.version,
         result: evaluation.result,
         evaluations: evaluation.evaluations,
       };
+    },
+  );
+
+  // Who may evaluate may read the evaluations back: the same roles as the list.
+  app.get<{ Params: DecisionIdParams; Querystring: DecisionEvaluationListQuery }>(
+    '/api/decisions/:id/evaluations',
+    {
+      onRequest: requireRole('designer', 'manager'),
+      config: { scope: 'read' },
+      schema: {
+        tags: ['decisions'],
+        params: ref('decisionIdParams'),
+        querystring: ref('decisionEvaluationListQuery'),
+        response: { 200: ref('decisionEvaluationList'), ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { limit = 50, offset = 0 } = req.query;
+      const page = await app.engine.listDecisionEvaluations({ decisionId: req.params.id, limit, offset });
+      return { items: page.items.map(evaluationDto), total: page.total, limit, offset };
     },
   );
 }

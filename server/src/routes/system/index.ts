@@ -4,16 +4,16 @@ import { problems } from '../../errors.js';
 import { type HttpMetrics, processMetrics } from '../../plugins/metrics.js';
 import { problemResponses, ref } from '../shared.js';
 
-/** True when `work` resolves within `ms`; false when it fails or takes longer (it is not awaited further). */
-async function answersWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+/** What `work` resolves to within `ms`; `otherwise` when it fails or takes longer (it is not awaited further). */
+async function within<T>(work: Promise<T>, ms: number, otherwise: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolveLate) => {
-    timer = setTimeout(() => resolveLate(false), ms);
+  const late = new Promise<T>((resolveLate) => {
+    timer = setTimeout(() => resolveLate(otherwise), ms);
   });
   try {
-    return await Promise.race([work.then(() => true), late]);
+    return await Promise.race([work, late]);
   } catch {
-    return false;
+    return otherwise;
   } finally {
     clearTimeout(timer);
     // A ping that fails after the deadline must not become an unhandled rejection.
@@ -33,9 +33,18 @@ export async function systemRoutes(app: FastifyInstance, opts: { metrics: HttpMe
     async () => {
       // Its own short timeout: a load balancer asks often and must hear "no" before its own
       // check times out, even when the database hangs instead of refusing (a partition).
-      if (!(await answersWithin(app.store.ping(), app.config.readyTimeoutMs)))
-        throw problems.unavailable(`The database did not answer within ${app.config.readyTimeoutMs} ms`);
-      return { status: 'ready' };
+      // The read replica is reported, not required: lists fall back to the primary without it.
+      const ms = app.config.readyTimeoutMs;
+      const [primary, replica] = await Promise.all([
+        within(
+          app.store.ping().then(() => true),
+          ms,
+          false,
+        ),
+        within(app.engine.replicaStatus(), ms, 'unavailable' as const),
+      ]);
+      if (!primary) throw problems.unavailable(`The database did not answer within ${ms} ms`);
+      return { status: 'ready', replica };
     },
   );
 
