@@ -160,6 +160,7 @@ export interface Page<T> {
 }
 
 export interface HistoryEvent {
+  /** `<instanceId>:<seq>`: stable, and unique across instances. */
   readonly id: string;
   readonly instanceId: string;
   /** Monotonic per instance. */

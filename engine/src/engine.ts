@@ -110,6 +110,7 @@ import {
   listInstances,
 } from './persistence/instance-queries.js';
 import { processKpis } from './persistence/kpis.js';
+import { prepareHistoryMonths } from './persistence/history-partitions.js';
 import { migrateToLatest } from './persistence/migrations.js';
 import type { DB } from './persistence/schema.js';
 import { isInstanceLookup, listInstanceTasks } from './persistence/instance-tasks.js';
@@ -207,6 +208,8 @@ const silentLogger: EngineLogger = { info() {}, warn() {}, error() {} };
  */
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   await migrateToLatest(options.database.db);
+  // History's partitions for this month and the next (each retention sweep does it again).
+  await prepareHistoryMonths(options.database.db, (options.clock ?? systemClock).now());
   return new Engine(options);
 }
 

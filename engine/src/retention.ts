@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { dropExpiredHistoryMonths, prepareHistoryMonths } from './persistence/history-partitions.js';
 import type { DB } from './persistence/schema.js';
 
 /** At most this many days (100 years): a longer time to live is "for ever", which is the default. */
@@ -9,6 +10,12 @@ export interface SweepOptions {
   readonly batchSize?: number;
   /** Statements per sweep (default 50); the next sweep goes on where this one stopped. */
   readonly maxBatches?: number;
+  /**
+   * Days the history rows of a removed instance may wait for their month to be dropped whole
+   * (default 62: a month is dropped once its last instance expires, which for instances that run
+   * up to a month is within two months of its first). Past that, they are deleted in batches.
+   */
+  readonly historyGraceDays?: number;
 }
 
 export interface SweepResult {
@@ -19,6 +26,13 @@ export interface SweepResult {
   readonly instanceIds: readonly string[];
   /** The sweep stopped at `maxBatches` with more to remove. */
   readonly more: boolean;
+  /** History months dropped whole by this sweep (partition names); absent when none. */
+  readonly droppedMonths?: readonly string[];
+  /**
+   * Removed instances (past the grace) whose history this sweep finished removing: the rows left
+   * in months that were kept, if any; absent when none.
+   */
+  readonly purgedHistories?: number;
 }
 
 export async function readRetention(db: Kysely<DB>, processId: string): Promise<number | null> {
@@ -57,6 +71,14 @@ export async function writeRetention(
  * command holds is left for the next sweep, so live work never waits on the sweep) and deletes them
  * with every row that belongs to them, so a crash leaves either all of an instance or none of it.
  * Running instances are never touched; processes without a time to live keep everything.
+ *
+ * History is the exception: a batch leaves an instance's history rows where they are and records
+ * the instance in `removed_instances`; from then on nothing shows them (history is only read
+ * through an instance that exists). Each sweep prepares the coming months' partitions; when it
+ * has gone through every expired instance, it DROPs each past month whose rows all belong to removed
+ * instances (see dropExpiredHistoryMonths), and deletes, in batches of `batchSize` instances, the
+ * rows of instances removed more than `historyGraceDays` ago whose month could not be dropped (some
+ * instance of it is kept). With a time to live on every process, history is dropped by the month.
  */
 export async function sweepExpired(
   db: Kysely<DB>,
@@ -65,20 +87,23 @@ export async function sweepExpired(
 ): Promise<SweepResult> {
   const batchSize = Math.min(Math.max(Math.trunc(options.batchSize ?? 200), 1), 5_000);
   const maxBatches = Math.min(Math.max(Math.trunc(options.maxBatches ?? 50), 1), 10_000);
+  const graceDays = Math.min(Math.max(Math.trunc(options.historyGraceDays ?? 62), 0), MAX_TTL_DAYS);
   const byProcess: Record<string, number> = {};
   const instanceIds: string[] = [];
   let removed = 0;
-  for (let batch = 0; batch < maxBatches; batch++) {
+  let batch = 0;
+  for (; batch < maxBatches; batch++) {
     const { rows } = await sql<{ id: string; process_id: string }>`
       WITH doomed AS (
-        SELECT i.id FROM instances i JOIN process_retention r ON r.process_id = i.process_id
+        SELECT i.id, i.started_at FROM instances i JOIN process_retention r ON r.process_id = i.process_id
         WHERE i.ended_at IS NOT NULL AND i.status <> 'active'
           AND i.ended_at < ${now}::timestamptz - make_interval(days => r.ttl_days)
         ORDER BY i.ended_at
         LIMIT ${batchSize}::int
         FOR UPDATE OF i SKIP LOCKED
       ),
-      h AS (DELETE FROM history WHERE instance_id IN (SELECT id FROM doomed)),
+      h AS (INSERT INTO removed_instances (instance_id, started_at, removed_at)
+        SELECT id, started_at, ${now}::timestamptz FROM doomed ON CONFLICT (instance_id) DO NOTHING),
       t AS (DELETE FROM user_tasks WHERE instance_id IN (SELECT id FROM doomed)),
       j AS (DELETE FROM jobs WHERE instance_id IN (SELECT id FROM doomed)),
       ms AS (DELETE FROM message_subscriptions WHERE instance_id IN (SELECT id FROM doomed)),
@@ -91,9 +116,52 @@ export async function sweepExpired(
       instanceIds.push(row.id);
     }
     removed += rows.length;
-    if (rows.length < batchSize) return { removed, byProcess, instanceIds, more: false };
+    if (rows.length < batchSize) break;
   }
-  return { removed, byProcess, instanceIds, more: true };
+  await prepareHistoryMonths(db, now);
+  if (batch === maxBatches) return { removed, byProcess, instanceIds, more: true };
+  const droppedMonths = await dropExpiredHistoryMonths(db, now);
+  const purged = await purgeRemovedHistory(db, now, graceDays, batchSize, maxBatches - batch);
+  return {
+    removed,
+    byProcess,
+    instanceIds,
+    more: purged.more,
+    ...(droppedMonths.length > 0 ? { droppedMonths } : {}),
+    ...(purged.count > 0 ? { purgedHistories: purged.count } : {}),
+  };
+}
+
+/**
+ * Deletes the history rows of instances removed more than `graceDays` ago (their month was not
+ * dropped in time), `batchSize` instances per statement, at most `maxBatches` statements. Each
+ * statement deletes the rows and the record of their instance together; only rows no command
+ * writes or reads are touched, so live work never waits on it.
+ */
+async function purgeRemovedHistory(
+  db: Kysely<DB>,
+  now: Date,
+  graceDays: number,
+  batchSize: number,
+  maxBatches: number,
+): Promise<{ count: number; more: boolean }> {
+  let count = 0;
+  for (let batch = 0; batch < Math.max(maxBatches, 1); batch++) {
+    const { rows } = await sql<{ instance_id: string }>`
+      WITH due AS (
+        SELECT instance_id FROM removed_instances
+        WHERE removed_at < ${now}::timestamptz - make_interval(days => ${graceDays}::int)
+        ORDER BY removed_at
+        LIMIT ${batchSize}::int
+        FOR UPDATE SKIP LOCKED
+      ),
+      h AS (DELETE FROM history WHERE instance_id IN (SELECT instance_id FROM due))
+      DELETE FROM removed_instances WHERE instance_id IN (SELECT instance_id FROM due) RETURNING instance_id
+    `.execute(db);
+    count += rows.length;
+    if (rows.length < batchSize) return { count, more: false };
+  }
+  return { count, more: true };
 }
 
 /**

@@ -50,6 +50,11 @@ export function startRetentionSweeps(
           'removed expired finished instances',
         );
       }
+      if (result.droppedMonths || result.purgedHistories)
+        logger.info(
+          { droppedMonths: result.droppedMonths ?? [], purgedHistories: result.purgedHistories ?? 0 },
+          'removed the history of expired instances',
+        );
       // Decisions evaluated on their own belong to no instance: they go by age.
       const decisions = await engine.sweepDecisionEvaluations();
       if (decisions.removed > 0)

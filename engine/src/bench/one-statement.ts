@@ -80,7 +80,7 @@ function history(types: readonly string[], elementId: string, taskId: string): s
 
 const HISTORY_CTE = `h AS (INSERT INTO history (instance_id, seq, at, type, element_id, token_id, task_id, actor, data)
   SELECT $1::uuid, u.history_seq - $4::int + r.k, now(), r.type, r.element_id, r.token_id, r.task_id, 'user:ann', r.data
-  FROM u, jsonb_to_recordset($5::jsonb) AS r(k int, type text, element_id text, token_id text, task_id uuid, data jsonb))`;
+  FROM u, jsonb_to_recordset($5::jsonb) AS r(k int, type text, element_id text, token_id uuid, task_id uuid, data jsonb))`;
 
 const TASK_CTE = `nt AS (INSERT INTO user_tasks (id, instance_id, definition_id, process_id, element_id, token_id, name, state,
     assignee, candidate_groups, created_at)

@@ -3,6 +3,13 @@ import type { Actor } from '../api.js';
 import type { JsonValue } from '../runtime/types.js';
 import type { DB } from './schema.js';
 
+/**
+ * SQL for a text column as a uuid, or null when it is not one: token ids are UUIDs (the engine's
+ * `newId`), and history only records them.
+ */
+export const UUID_OR_NULL = (column: string): string =>
+  `CASE WHEN ${column} ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN ${column}::uuid END`;
+
 export interface HistoryEntry {
   readonly type: string;
   readonly elementId?: string | null;

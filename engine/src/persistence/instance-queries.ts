@@ -150,23 +150,31 @@ export function detailFromRow(
   };
 }
 
+/**
+ * An instance's history, oldest first. Read through the instance: rows of an instance retention
+ * removed (kept until their month is dropped) are never shown. `at >= started_at` (less a day, for
+ * engine processes whose clocks disagree a little) lets PostgreSQL skip the months before it.
+ */
 export async function getHistory(db: Kysely<DB>, instanceId: string): Promise<HistoryEvent[]> {
   if (!isUuid(instanceId)) throw new InstanceNotFoundError(instanceId);
-  const rows = await db
+  const instance = await db
+    .selectFrom('instances')
+    .select('started_at')
+    .where('id', '=', instanceId)
+    .executeTakeFirst();
+  if (!instance) throw new InstanceNotFoundError(instanceId);
+  const rows = await historyQuery(db, instanceId, instance.started_at).execute();
+  return rows.map(historyFromRow);
+}
+
+/** The read of one instance's history rows, from a day before its start on (see getHistory). */
+export function historyQuery(db: Kysely<DB>, instanceId: string, startedAt: Date | string) {
+  return db
     .selectFrom('history')
     .selectAll()
     .where('instance_id', '=', instanceId)
-    .orderBy('seq')
-    .execute();
-  if (rows.length === 0) {
-    const exists = await db
-      .selectFrom('instances')
-      .select('id')
-      .where('id', '=', instanceId)
-      .executeTakeFirst();
-    if (!exists) throw new InstanceNotFoundError(instanceId);
-  }
-  return rows.map(historyFromRow);
+    .where('at', '>=', sql<Date>`${startedAt}::timestamptz - interval '1 day'`)
+    .orderBy('seq');
 }
 
 export async function listIncidents(

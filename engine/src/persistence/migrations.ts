@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { SEED_CALENDARS } from '../calendar/seeds.js';
+import { UUID_OR_NULL } from './history.js';
 
 /**
  * Numbered, forward-only migrations, kept inline so they run the same from `src` (vitest) and
@@ -476,7 +477,76 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // History partitioned by month (docs/OPERATIONS.md, "Retention"): retention drops a month whose
+  // instances are all gone instead of deleting its rows. The `id` column goes (nothing reads it;
+  // an event is named by instance and seq); the key must hold the partition column. `token_id`
+  // becomes a uuid (16 bytes instead of 37; the engine makes token ids with randomUUID), which
+  // with the id and its index makes a row about 40 bytes smaller (docs/BENCHMARKS.md). Every existing
+  // row is copied into the month it belongs to; months outside the prepared ones land in the
+  // default partition until `prepareHistoryMonths` makes theirs. `removed_instances` lists
+  // instances removed by retention whose history rows are still stored (never shown; removed when
+  // their month is dropped, or in batches later, see engine/src/retention.ts).
+  '0015_history_partitions': {
+    async up(db: Kysely<unknown>) {
+      await runStatements(
+        db,
+        `
+        CREATE TABLE history_partitioned (
+          instance_id uuid NOT NULL,
+          seq int NOT NULL,
+          at timestamptz NOT NULL,
+          type text NOT NULL,
+          element_id text,
+          token_id uuid,
+          task_id uuid,
+          actor text,
+          data jsonb,
+          CONSTRAINT history_partitioned_pkey PRIMARY KEY (instance_id, seq, at)
+        ) PARTITION BY RANGE (at);
+        CREATE TABLE history_default PARTITION OF history_partitioned DEFAULT
+      `,
+      );
+      const { rows } = await sql<{ month: Date }>`
+        SELECT DISTINCT date_trunc('month', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS month FROM history
+      `.execute(db);
+      for (const { month } of rows) {
+        const start = new Date(month);
+        await sql
+          .raw(
+            `CREATE TABLE ${historyMonthName(start)} PARTITION OF history_partitioned
+              FOR VALUES FROM ('${start.toISOString()}') TO ('${nextMonth(start).toISOString()}')`,
+          )
+          .execute(db);
+      }
+      await runStatements(
+        db,
+        `
+        INSERT INTO history_partitioned (instance_id, seq, at, type, element_id, token_id, task_id, actor, data)
+          SELECT instance_id, seq, at, type, element_id, ${UUID_OR_NULL('token_id')}, task_id, actor, data FROM history;
+        DROP TABLE history;
+        ALTER TABLE history_partitioned RENAME TO history;
+        ALTER INDEX history_partitioned_pkey RENAME TO history_pkey;
+        CREATE TABLE IF NOT EXISTS removed_instances (
+          instance_id uuid PRIMARY KEY,
+          started_at timestamptz NOT NULL,
+          removed_at timestamptz NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS removed_instances_removed_at ON removed_instances (removed_at)
+      `,
+      );
+    },
+  },
 };
+
+/** The partition of `history` for the UTC month that starts at `start`: `history_y2026m03`. */
+export function historyMonthName(start: Date): string {
+  return `history_y${start.getUTCFullYear()}m${String(start.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** The first instant of the UTC month after the one `start` is in. */
+export function nextMonth(start: Date): Date {
+  return new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
+}
 
 /** PGlite's extended protocol takes one statement per query, so a migration runs its statements in turn. */
 async function runStatements(db: Kysely<unknown>, script: string): Promise<void> {
@@ -510,6 +580,21 @@ export async function inMigrationTransaction(
 
 /** Keys of the migration locks (any fixed numbers; one per set of migrations). */
 export const ENGINE_MIGRATION_LOCK = 0x6261746f6e01;
+
+/**
+ * Brings the engine's tables to migration `target` and no further: for tests of a migration,
+ * which start from a database as the one before it left it.
+ */
+export async function migrateEngineTo(db: Kysely<unknown>, target: string): Promise<void> {
+  await inMigrationTransaction(db, ENGINE_MIGRATION_LOCK, (trx) =>
+    new Migrator({
+      db: trx,
+      provider,
+      migrationTableName: 'baton_engine_migration',
+      migrationLockTableName: 'baton_engine_migration_lock',
+    }).migrateTo(target),
+  );
+}
 
 /** Brings the engine's tables up to date; safe to call from several processes at once. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

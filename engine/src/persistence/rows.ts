@@ -151,7 +151,8 @@ export function incidentFromRow(row: Selectable<IncidentsTable> & { process_id: 
 
 export function historyFromRow(row: Selectable<HistoryTable>): HistoryEvent {
   return {
-    id: String(row.id),
+    // Stable across the move to a partitioned table (which dropped the bigserial id).
+    id: `${row.instance_id}:${row.seq}`,
     instanceId: row.instance_id,
     seq: row.seq,
     at: toDate(row.at),

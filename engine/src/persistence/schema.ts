@@ -146,8 +146,8 @@ export interface IncidentsTable {
   resolved_at: Timestamp | null;
 }
 
+/** Partitioned by month of `at` (migration 0015); keyed by (instance_id, seq, at). */
 export interface HistoryTable {
-  id: Generated<string>;
   instance_id: string;
   seq: number;
   at: Timestamp;
@@ -157,6 +157,13 @@ export interface HistoryTable {
   task_id: string | null;
   actor: string | null;
   data: Json | null;
+}
+
+/** An instance removed by retention whose history rows may still be stored (never shown). */
+export interface RemovedInstancesTable {
+  instance_id: string;
+  started_at: Timestamp;
+  removed_at: Timestamp;
 }
 
 /** A process's retention: finished instances older than `ttl_days` are removed. */
@@ -210,6 +217,7 @@ export interface DB {
   start_subscriptions: StartSubscriptionsTable;
   incidents: IncidentsTable;
   history: HistoryTable;
+  removed_instances: RemovedInstancesTable;
   process_access: ProcessAccessTable;
   batches: BatchesTable;
   batch_items: BatchItemsTable;

@@ -2,6 +2,7 @@ import { CompiledQuery } from 'kysely';
 import { PREPARE } from '../database.js';
 import type { Actor } from '../api.js';
 import type { Effect, HistoryRecord, NewJob, NewUserTask } from '../runtime/types.js';
+import { UUID_OR_NULL } from './history.js';
 
 /**
  * Turns one step's outcome (new state + effects) into ONE data-modifying SQL statement.
@@ -213,7 +214,7 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
       data: r.data ?? null,
     }));
     ctes.push(`h AS (INSERT INTO history (instance_id, seq, at, type, element_id, token_id, task_id, actor, data)
-      SELECT ${p.add(instance.id, 'uuid')}, u.history_seq - ${p.add(n, 'int')} + r.k, ${p.add(now, 'timestamptz')}, r.type, r.element_id, r.token_id,
+      SELECT ${p.add(instance.id, 'uuid')}, u.history_seq - ${p.add(n, 'int')} + r.k, ${p.add(now, 'timestamptz')}, r.type, r.element_id, ${UUID_OR_NULL('r.token_id')},
         r.task_id, ${p.add(input.actor, 'text')}, r.data
       FROM u, jsonb_to_recordset(${p.json(rows)}) AS r(k int, type text, element_id text, token_id text, task_id uuid, data jsonb))`);
   }

@@ -45,6 +45,11 @@ describe.each(databases())('retention on $name', (target) => {
         + (SELECT count(*) FROM user_tasks WHERE instance_id = ${instanceId}) AS n`.execute(database.db);
     return Number(rows[0]?.n);
   };
+  const historyRowsOf = async (instanceId: string) => {
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*) AS n FROM history WHERE instance_id = ${instanceId}`.execute(database.db);
+    return Number(rows[0]?.n);
+  };
 
   it('keeps everything by default, however old', async () => {
     const id = await instance('leave');
@@ -54,8 +59,11 @@ describe.each(databases())('retention on $name', (target) => {
       byProcess: {},
       instanceIds: [],
       more: false,
+      // the month made ahead at start, which nothing was written to, goes; the instance's stays
+      droppedMonths: ['history_y2026m04'],
     });
     expect(await rowsOf(id)).toBeGreaterThan(3);
+    expect((await engine.getHistory(id)).length).toBeGreaterThan(3);
   });
 
   it('removes finished instances past their process’s time to live, with their history and tasks, and nothing else', async () => {
@@ -70,18 +78,27 @@ describe.each(databases())('retention on $name', (target) => {
     // when 31 days have passed since the first ended
     clock.advance(11 * DAY);
     const first = await engine.sweepRetention();
-    // then only that one is gone, with every row it had
+    // then only that one is gone, with every row it had but its history, which nothing shows any
+    // more and which waits to go with its month (kept here by the running instance)
     expect(first).toEqual({ removed: 1, byProcess: { leave: 1 }, instanceIds: [old], more: false });
-    expect(await rowsOf(old)).toBe(0);
+    const oldHistory = await historyRowsOf(old);
+    expect(oldHistory).toBeGreaterThan(3);
+    expect(await rowsOf(old)).toBe(oldHistory);
     await expect(engine.getInstance(old)).rejects.toBeInstanceOf(InstanceNotFoundError);
+    await expect(engine.getHistory(old)).rejects.toBeInstanceOf(InstanceNotFoundError);
     for (const id of [running, otherProcess, younger]) expect(await rowsOf(id)).toBeGreaterThan(0);
     // and the younger one follows when its own 30 days are up; the running one never does
     clock.advance(20 * DAY);
     expect((await engine.sweepRetention()).removed).toBe(1);
-    expect(await rowsOf(younger)).toBe(0);
+    await expect(engine.getHistory(younger)).rejects.toBeInstanceOf(InstanceNotFoundError);
+    expect(await rowsOf(younger)).toBe(await historyRowsOf(younger));
+    // and once the grace for a month to go whole has passed, their history rows are deleted too
     clock.advance(1_000 * DAY);
-    expect((await engine.sweepRetention()).removed).toBe(0);
+    expect(await engine.sweepRetention()).toMatchObject({ removed: 0, purgedHistories: 2 });
+    expect(await rowsOf(old)).toBe(0);
+    expect(await rowsOf(younger)).toBe(0);
     expect((await engine.getInstance(running)).status).toBe('active');
+    for (const id of [running, otherProcess]) expect(await rowsOf(id)).toBeGreaterThan(0);
   });
 
   it('works in batches and says when it stopped with more to do', async () => {

@@ -103,5 +103,7 @@ function postgresTarget(url: string): TestDatabase {
 /** Empties the engine's tables between tests that share one database. */
 export async function truncateEngineTables(database: Database): Promise<void> {
   await sql`TRUNCATE definitions, instances, user_tasks, jobs, message_subscriptions, signal_subscriptions,
-    start_subscriptions, incidents, history, process_access, process_retention CASCADE`.execute(database.db);
+    start_subscriptions, incidents, history, removed_instances, process_access, process_retention CASCADE`.execute(
+    database.db,
+  );
 }
