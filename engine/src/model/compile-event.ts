@@ -270,13 +270,6 @@ function compileTimer(
         `timer ${type}: ${problem}`,
       );
   }
-  if (type === 'cycle' && position === 'catch') {
-    issues.add(
-      id,
-      'timer.invalid',
-      'an intermediate timer waits once: give it a date or a duration, not a cycle',
-    );
-  }
   const trimmed = raw.trim();
   const expr = trimmed.startsWith('=')
     ? { feel: true as const, source: trimmed.slice(1).trim() }

@@ -73,6 +73,33 @@ describe.each(databases())('jobs on $name', (target) => {
     expect(await engine.runDueJobs()).toBe(0);
   });
 
+  it('waits on an intermediate cycle timer for its next occurrence, once, across a new engine', async () => {
+    // given an instance at 08:00 (the test clock) that waits for the next quarter past the hour
+    await engine.deploy(
+      bpmnFile([
+        linearProcess('quarter', [
+          startEvent(),
+          '<bpmn:intermediateCatchEvent id="quarter-past"><bpmn:timerEventDefinition><bpmn:timeCycle xsi:type="bpmn:tFormalExpression">R/2026-01-05T07:15:00Z/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>',
+          userTask('after', { assignee: 'ann' }),
+          endEvent(),
+        ]),
+      ]),
+    );
+    const instance = await engine.startInstance({ processId: 'quarter' }, SYSTEM);
+    // when 14 minutes pass, nothing; at 15, a new engine on the same database fires it
+    clock.advance(14 * MINUTE);
+    expect(await engine.runDueJobs()).toBe(0);
+    let fresh: Engine;
+    ({ engine: fresh, clock } = await testEngine(database));
+    clock.advance(15 * MINUTE);
+    expect(await fresh.runDueJobs()).toBe(1);
+    // then the token went on, and no timer was armed again
+    expect((await fresh.getInstance(instance.id)).activeElements).toEqual({ after: 1 });
+    clock.advance(60 * MINUTE);
+    expect(await fresh.runDueJobs()).toBe(0);
+    expect(await database.db.selectFrom('jobs').select('id').execute()).toEqual([]);
+  });
+
   it('runs an in-process handler and continues with its variables', async () => {
     // given a handler for 'payment'
     const seen: unknown[] = [];

@@ -119,8 +119,10 @@ describe('deploy validation', () => {
       expect(await issueKeys(timerCatch(formal('timeDuration', '=duration(')))).toEqual(['t feel.syntax']);
     });
 
-    it('rejects a cycle on an intermediate timer, which waits once', async () => {
-      expect(await issueKeys(timerCatch(formal('timeCycle', 'R3/PT1M')))).toEqual(['t timer.invalid']);
+    it('takes a cycle on an intermediate timer, which waits for its next occurrence', async () => {
+      expect(await issueKeys(timerCatch(formal('timeCycle', 'R3/PT1M')))).toEqual([]);
+      expect(await issueKeys(timerCatch(formal('timeCycle', '0 9 * * MON')))).toEqual([]);
+      expect(await issueKeys(timerCatch(formal('timeCycle', 'R/PT0.001S')))).toEqual(['t timer.invalid']);
     });
 
     it('reports an invalid cron on a timer start event', async () => {

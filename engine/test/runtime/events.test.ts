@@ -14,6 +14,25 @@ describe('runtime: intermediate catch events', () => {
     expect(driver.state?.tokens[0]?.wait).toEqual({ kind: 'timer', jobId: job.id });
   });
 
+  it('waits on a cycle timer for its next occurrence, once: a repeating interval, then a cron', async () => {
+    // given an instance started at 09:00 on the driver's clock (2026-03-02)
+    const driver = new Driver(await loadModel('rt-cycle-catch.bpmn'));
+    // when it reaches a cycle of every hour at a quarter past
+    driver.start();
+    // then it waits for the next quarter past, not for the cycle's start nor a full hour
+    const hourly = driver.job('on-the-hour', 'timer');
+    expect(hourly.dueAt).toEqual(new Date('2026-03-02T09:15:00Z'));
+    // when that fires, it goes on to the next cycle (noon every day) and arms nothing again
+    driver.now = new Date('2026-03-02T09:15:00Z');
+    driver.fireTimer('on-the-hour');
+    expect([...driver.jobs.values()].map((job) => job.elementId)).toEqual(['noon']);
+    expect(driver.job('noon', 'timer').dueAt).toEqual(new Date('2026-03-02T12:00:00Z'));
+    driver.now = new Date('2026-03-02T12:00:00Z');
+    driver.fireTimer('noon');
+    expect(driver.state?.status).toBe('completed');
+    expect(driver.jobs.size).toBe(0);
+  });
+
   it('subscribes to a message with an evaluated name and correlation key once the timer fired', async () => {
     // given
     const driver = new Driver(await loadModel('rt-catch-events.bpmn'));
