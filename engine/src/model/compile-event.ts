@@ -173,7 +173,7 @@ function compileOne(
         return { kind, messageName: { feel: false, value: '' } };
       return compileMessage(id, child(definition, 'messageRef'), position, issues);
     case 'timer':
-      return { kind, timer: compileTimer(id, definition, position, issues) };
+      return { kind, timer: compileTimer(id, definition, issues) };
     case 'signal': {
       const name = attr(child(definition, 'signalRef'), 'name');
       if (!name?.trim()) {
@@ -242,7 +242,6 @@ export function compileMessage(
 function compileTimer(
   id: string,
   definition: ModdleNode,
-  position: EventPosition,
   issues: IssueCollector,
 ): TimerDefinition {
   const values = (['timeDate', 'timeDuration', 'timeCycle'] as const)
