@@ -93,6 +93,7 @@ import { MessageBodySchema, MessageResultSchema, SignalBodySchema, SignalResultS
 import { ConditionEvaluateBodySchema, ConditionEvaluationSchema } from './conditions.js';
 import {
   AssignBodySchema,
+  TaskUpdateBodySchema,
   CommentBodySchema,
   DelegateBodySchema,
   HandoffBodySchema,
@@ -249,6 +250,7 @@ export const allSchemas = [
   ReturnBodySchema,
   CommentBodySchema,
   AssignBodySchema,
+  TaskUpdateBodySchema,
   TaskDataBodySchema,
   MessageBodySchema,
   MessageResultSchema,
