@@ -395,8 +395,8 @@ function mergeTaskUpdate(updates: Map<string, TaskUpdate>, next: TaskUpdate): vo
 function taskUpdateStatement(p: SqlParams, update: TaskUpdate, now: Date, written: string): string {
   const sets: string[] = [];
   if (update.state === 'created') sets.push(`state = 'created', completed_at = NULL, completed_by = NULL`);
-  else if (update.state === 'assigning' || update.state === 'updating')
-    sets.push(`state = ${p.add(update.state, 'text')}`);
+  else if (update.state === 'assigning') sets.push(`state = 'assigning'`);
+  else if (update.state === 'updating') sets.push(`state = 'updating'`);
   else if (update.state !== undefined)
     sets.push(`state = ${p.add(update.state, 'text')}, completed_at = ${p.add(now, 'timestamptz')}`);
   const c = update.corrections ?? {};
