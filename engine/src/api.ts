@@ -55,9 +55,10 @@ export interface InstanceDetail extends InstanceSummary {
 
 /**
  * `completing`: a completion waits for the task's completing listeners; `assigning`: a change of
- * its assignee waits for its assigning listeners.
+ * its assignee waits for its assigning listeners; `updating`: a change of its dates, priority or
+ * candidates waits for its updating listeners.
  */
-export type TaskState = 'created' | 'assigning' | 'completing' | 'completed' | 'cancelled';
+export type TaskState = 'created' | 'assigning' | 'updating' | 'completing' | 'completed' | 'cancelled';
 
 export interface Task {
   readonly id: string;

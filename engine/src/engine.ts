@@ -116,7 +116,13 @@ import type { DB } from './persistence/schema.js';
 import { isInstanceLookup, listInstanceTasks } from './persistence/instance-tasks.js';
 import { getTask, listTasks } from './persistence/task-queries.js';
 import type { InstanceState, JobResult, Variables } from './runtime/types.js';
-import { assertManages, once, type TaskDataCheck, TaskOperations } from './task-operations.js';
+import {
+  assertManages,
+  once,
+  type TaskChangeset,
+  type TaskDataCheck,
+  TaskOperations,
+} from './task-operations.js';
 import { readAgainOnLostConnection, type TxContext, transact, translateStoreError } from './transaction.js';
 import {
   type Absence,
@@ -596,6 +602,18 @@ export class Engine {
   /** A manager of the task's process assigns it to a user. */
   assignTask(id: string, user: string, identity: Identity): Promise<Task> {
     return this.#tasks.assign(id, user, identity);
+  }
+
+  /**
+   * Changes an open task's due and follow-up dates, priority or candidates (Camunda 8's "update
+   * user task"): its assignee or a manager of its process. An empty or invalid changeset is
+   * InvalidArgumentError. A task with `updating` listeners is returned `updating`: the change
+   * takes effect when they agree.
+   *
+   * @example await engine.updateTask(taskId, { priority: 80, dueDate: '2030-01-31T17:00:00Z' }, identity)
+   */
+  updateTask(id: string, changes: TaskChangeset, identity: Identity): Promise<Task> {
+    return this.#tasks.update(id, changes, identity);
   }
 
   /**

@@ -189,7 +189,10 @@ export const policy = {
       // Candidates see a claimed task they could have taken (the team's view of its own work),
       // and one whose assignee change or completion waits for its listeners (a command on it then
       // gets "not active", not "not found").
-      ((task.state === 'created' || task.state === 'assigning' || task.state === 'completing') &&
+      ((task.state === 'created' ||
+        task.state === 'assigning' ||
+        task.state === 'updating' ||
+        task.state === 'completing') &&
         policy.isCandidate(identity, task))
     );
   },
@@ -252,7 +255,8 @@ export type TaskAction =
   | 'delegate'
   | 'return'
   | 'comment'
-  | 'assign';
+  | 'assign'
+  | 'update';
 
 /** The verdict on a task command: allowed, or why not (the engine turns it into a typed error). */
 export type TaskVerdict =
@@ -335,6 +339,14 @@ export function decideTask(
         : deny('forbidden', 'Only the assignee or a manager may do this');
     case 'comment':
       return ALLOW;
+    case 'update':
+      // Dates, priority and candidates (Zeebe's "update user task"): whoever may hand the task off
+      // (which also sets its candidates) may change them, i.e. its assignee and the process's
+      // managers; a candidate claims it first.
+      if (assignee || manages) return ALLOW;
+      return task.assignee === null && policy.isCandidate(identity, task)
+        ? deny('notClaimed', 'Claim the task first')
+        : deny('forbidden', 'Only the assignee or a manager may update this task');
     case 'assign':
       return manages ? ALLOW : deny('forbidden', `You do not manage the process '${task.processId}'`);
   }

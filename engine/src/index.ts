@@ -94,7 +94,7 @@ export type { StartCheck } from './job-variables.js';
 export type { ConditionEvaluation } from './conditional-start.js';
 export { inMigrationTransaction } from './persistence/migrations.js';
 export { readState, StateFormatError } from './persistence/state-format.js';
-export type { TaskDataCheck } from './task-operations.js';
+export type { TaskChangeset, TaskDataCheck } from './task-operations.js';
 export type { ExecutorOptions } from './jobs/executor.js';
 export type { DeployIssue, EmbeddedForm, ProcessModel } from './model/types.js';
 export type {

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Task } from './api.js';
 import {
   type CommandRunner,
@@ -26,7 +26,17 @@ import { readProcessAccess } from './persistence/access.js';
 import { isUuid } from './persistence/ids.js';
 import { returnColumn } from './persistence/rows.js';
 import type { DB, UserTasksTable } from './persistence/schema.js';
-import type { Command, Effect, HistoryType, JsonValue, StepResult, Variables } from './runtime/types.js';
+import { parseDateTime } from './expressions/timer.js';
+import { changesJson } from './runtime/commands/listener-jobs.js';
+import type {
+  Command,
+  Effect,
+  HistoryType,
+  JsonValue,
+  StepResult,
+  TaskCorrections,
+  Variables,
+} from './runtime/types.js';
 import { taskFromRow } from './persistence/rows.js';
 import { changeTask, type TaskChange, taskChanges } from './task-changes.js';
 import type { TxContext } from './transaction.js';
@@ -198,6 +208,41 @@ export class TaskOperations {
     return this.#change(id, identity, 'resolve', () => taskChanges.resolve(variables), ASSIGNEE);
   }
 
+  /**
+   * Zeebe's "update user task": changes the task's due and follow-up dates, priority and
+   * candidates. Decided by the policy (`update`: the assignee or a manager) on the locked row, then
+   * the changeset is checked (a caller who may not touch the task learns nothing from it). A task
+   * whose element has `updating` listeners is left `updating` until they agree; otherwise the change
+   * is written at once, with `task.updated` in history.
+   */
+  update(id: string, changes: TaskChangeset, identity: Identity): Promise<Task> {
+    return this.tx(identity, async (cx) => {
+      if (await this.#listensTo(cx, id, 'updating'))
+        return this.#updateThroughListeners(cx, id, identity, changes);
+      return changeTask(
+        cx,
+        id,
+        () => {
+          const checked = checkChangeset(changes);
+          return {
+            set: changesetColumns(checked),
+            history: { type: 'task.updated', data: { changes: changesJson(checked) } },
+            change: 'updated',
+          };
+        },
+        {
+          // Candidates decide who may act: a command decided on the task as it was decides again.
+          bumpVersion: true,
+          authorize: async (task) => {
+            if (task.state !== 'created') await refuseClosed(cx, identity, task);
+            await authorize(cx, identity, 'update', task);
+          },
+          afterCommit: (instanceId) => this.runner.cache.forget(instanceId),
+        },
+      );
+    });
+  }
+
   draft(id: string, variables: Variables, identity: Identity): Promise<Task> {
     return this.#change(id, identity, 'draft', () => taskChanges.draft(variables), { keepsVersion: true });
   }
@@ -308,7 +353,7 @@ export class TaskOperations {
     } = {},
   ): Promise<Task> {
     return this.tx(identity, async (cx) => {
-      if (options.assignee === true && (await this.#listensToAssigning(cx, id)))
+      if (options.assignee === true && (await this.#listensTo(cx, id, 'assigning')))
         return this.#assignThroughListeners(cx, id, identity, action, decision);
       // The decision's own argument checks run after the policy's: a caller who may not touch the
       // task learns nothing from them.
@@ -326,8 +371,8 @@ export class TaskOperations {
     });
   }
 
-  /** Whether the task's element has assigning listeners (false for a task that does not exist). */
-  async #listensToAssigning(cx: TxContext, id: string): Promise<boolean> {
+  /** Whether the task's element has listeners of `event` (false for a task that does not exist). */
+  async #listensTo(cx: TxContext, id: string, event: 'assigning' | 'updating'): Promise<boolean> {
     if (!isUuid(id)) return false;
     const row = await cx.trx
       .selectFrom('user_tasks')
@@ -337,9 +382,56 @@ export class TaskOperations {
     if (!row) return false;
     const model = await this.runner.models.get(row.definition_id, cx.trx);
     const element = model.elements[row.element_id];
-    const assigning =
-      element?.kind === 'bpmn:UserTask' ? element.userTask?.taskListeners?.assigning : undefined;
-    return (assigning?.length ?? 0) > 0;
+    const listeners =
+      element?.kind === 'bpmn:UserTask' ? element.userTask?.taskListeners?.[event] : undefined;
+    return (listeners?.length ?? 0) > 0;
+  }
+
+  /**
+   * An update of a task with updating listeners: decided by the policy on the locked row, then
+   * handed to the runtime, which leaves the task `updating` and creates the first listener's job;
+   * the change is written when the last one completes (with their corrections), or not, if one
+   * denies. Returns the task as it is now, `updating`.
+   */
+  async #updateThroughListeners(
+    cx: TxContext,
+    id: string,
+    identity: Identity,
+    changes: TaskChangeset,
+  ): Promise<Task> {
+    const instance = await lockInstanceOf(cx, id);
+    const read = () =>
+      cx.trx.selectFrom('user_tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await read();
+    const facts = factsFromRow(row);
+    if (facts.state !== 'created') await refuseClosed(cx, identity, facts);
+    await authorize(cx, identity, 'update', facts);
+    const checked = checkChangeset(changes);
+    const task = taskFromRow(row);
+    await this.runner.run(
+      cx,
+      instance,
+      {
+        type: 'task.change',
+        taskId: id,
+        update: {
+          changes: checked,
+          before: {
+            assignee: task.assignee,
+            candidateUsers: [...task.candidateUsers],
+            candidateGroups: [...task.candidateGroups],
+            dueDate: task.dueAt?.toISOString() ?? null,
+            followUpDate: task.followUpAt?.toISOString() ?? null,
+            priority: task.priority,
+            formId: task.formId,
+          },
+          requestedBy: cx.actor,
+        },
+      },
+      { endsTasks: [id] },
+    );
+    cx.afterCommit.push(() => this.runner.cache.forget(instance.id));
+    return taskFromRow(await read());
   }
 
   /**
@@ -578,6 +670,91 @@ export class TaskOperations {
       throw error;
     }
   }
+}
+
+/** The instance row of a task, locked first (the lock order of every command); not found: TaskNotFoundError. */
+async function lockInstanceOf(cx: TxContext, taskId: string): Promise<InstanceRow> {
+  if (!isUuid(taskId)) throw new TaskNotFoundError(taskId);
+  const { rows } = await cx.trx.executeQuery(
+    CompiledQuery.raw(
+      `SELECT * FROM instances WHERE id = (SELECT instance_id FROM user_tasks WHERE id = $1::uuid)
+      FOR NO KEY UPDATE`,
+      [taskId],
+    ) as CompiledQuery<InstanceRow>,
+  );
+  const instance = rows[0];
+  if (!instance) throw new TaskNotFoundError(taskId);
+  return instance;
+}
+
+/**
+ * Zeebe's changeset of "update user task": an absent or null field stays as it is; '' clears a
+ * date; an empty list clears candidates. The assignee is not changed here (claim, assign).
+ */
+export interface TaskChangeset {
+  /** An ISO 8601 date-time with a zone (as a modeler's due date), or '' to clear. */
+  readonly dueDate?: string | null;
+  readonly followUpDate?: string | null;
+  /** A whole number from 0 to 100. */
+  readonly priority?: number | null;
+  readonly candidateUsers?: readonly string[] | null;
+  readonly candidateGroups?: readonly string[] | null;
+}
+
+const MAX_CANDIDATES = 1000;
+
+/**
+ * Checks a changeset and returns it as corrections: dates as UTC ISO strings ('' clears),
+ * candidates trimmed and without duplicates. An empty changeset is refused, as Zeebe refuses one.
+ */
+function checkChangeset(changes: TaskChangeset): TaskCorrections {
+  const out: { -readonly [K in keyof TaskCorrections]: TaskCorrections[K] } = {};
+  const bad = (field: string, what: string) => new InvalidArgumentError(`changeset.${field} must be ${what}`);
+  for (const field of ['dueDate', 'followUpDate'] as const) {
+    const value = changes[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') throw bad(field, "an ISO 8601 date-time or ''");
+    if (value === '') {
+      out[field] = '';
+      continue;
+    }
+    const date = parseDateTime(value);
+    if (!date)
+      throw bad(field, "an ISO 8601 date-time with a time zone (as 2030-01-31T17:00:00Z), or '' to clear");
+    out[field] = date.toISOString();
+  }
+  const { priority } = changes;
+  if (priority !== undefined && priority !== null) {
+    if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 0 || priority > 100)
+      throw bad('priority', 'a whole number from 0 to 100');
+    out.priority = priority;
+  }
+  for (const field of ['candidateUsers', 'candidateGroups'] as const) {
+    const list = changes[field];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list) || list.length > MAX_CANDIDATES)
+      throw bad(field, `a list of at most ${MAX_CANDIDATES} names`);
+    const names = list.map((name) => (typeof name === 'string' ? name.trim() : ''));
+    if (names.some((name) => name === '')) throw bad(field, 'a list of non-empty names');
+    out[field] = [...new Set(names)];
+  }
+  if (Object.keys(out).length === 0)
+    throw new InvalidArgumentError(
+      'The changeset is empty: give at least one of dueDate, followUpDate, priority, candidateUsers, candidateGroups',
+    );
+  return out;
+}
+
+/** The task columns a checked changeset sets. */
+function changesetColumns(c: TaskCorrections): Updateable<UserTasksTable> {
+  const date = (value: string) => (value === '' ? null : new Date(value));
+  return {
+    ...(c.dueDate !== undefined ? { due_at: date(c.dueDate) } : {}),
+    ...(c.followUpDate !== undefined ? { follow_up_at: date(c.followUpDate) } : {}),
+    ...(c.priority !== undefined ? { priority: c.priority } : {}),
+    ...(c.candidateUsers !== undefined ? { candidate_users: [...c.candidateUsers] } : {}),
+    ...(c.candidateGroups !== undefined ? { candidate_groups: [...c.candidateGroups] } : {}),
+  };
 }
 
 /** Task operations that change who the task's assignee is: its assigning listeners run first. */

@@ -96,6 +96,7 @@ import { MessageBodySchema, MessageResultSchema, SignalBodySchema, SignalResultS
 import { ConditionEvaluateBodySchema, ConditionEvaluationSchema } from './conditions.js';
 import {
   AssignBodySchema,
+  TaskUpdateBodySchema,
   CommentBodySchema,
   DelegateBodySchema,
   HandoffBodySchema,
@@ -255,6 +256,7 @@ export const allSchemas = [
   ReturnBodySchema,
   CommentBodySchema,
   AssignBodySchema,
+  TaskUpdateBodySchema,
   TaskDataBodySchema,
   MessageBodySchema,
   MessageResultSchema,

@@ -19,8 +19,15 @@ const taskShape = {
     processId: { type: 'string' },
     elementId: { type: 'string' },
     name: { type: 'string' },
-    /** `completing`: a completion waits for the task's completing listeners; `assigning`: an assignee change waits for its assigning listeners. */
-    state: { type: 'string', enum: ['created', 'assigning', 'completing', 'completed', 'cancelled'] },
+    /**
+     * `completing`: a completion waits for the task's completing listeners; `assigning`: an assignee
+     * change waits for its assigning listeners; `updating`: a change of its dates, priority or
+     * candidates waits for its updating listeners.
+     */
+    state: {
+      type: 'string',
+      enum: ['created', 'assigning', 'updating', 'completing', 'completed', 'cancelled'],
+    },
     assignee: { type: ['string', 'null'] },
     owner: { type: ['string', 'null'] },
     delegated: { type: 'boolean' },
@@ -150,7 +157,10 @@ export const TaskListQuerySchema = {
     instanceId: uuidShape,
     /** The BPMN element (user task id in the diagram) the tasks belong to. */
     elementId: { type: 'string', minLength: 1, maxLength: 200 },
-    state: { type: 'string', enum: ['created', 'assigning', 'completing', 'completed', 'cancelled'] },
+    state: {
+      type: 'string',
+      enum: ['created', 'assigning', 'updating', 'completing', 'completed', 'cancelled'],
+    },
     dueBefore: dateTimeShape,
     overdue: { type: 'boolean' },
     q: { type: 'string', maxLength: 200 },
@@ -222,3 +232,43 @@ export const TaskDataBodySchema = {
   additionalProperties: false,
 } as const;
 export type TaskDataBody = FromSchema<typeof TaskDataBodySchema>;
+
+/** A changeset date: an ISO 8601 date-time with a zone, '' to clear it, or null to keep it. */
+const changesetDateShape = {
+  type: ['string', 'null'],
+  maxLength: 64,
+  anyOf: [{ format: 'date-time' }, { const: '' }],
+} as const;
+
+const candidatesShape = {
+  type: ['array', 'null'],
+  maxItems: 1000,
+  items: { type: 'string', minLength: 1, maxLength: 100 },
+} as const;
+
+/**
+ * `PATCH /api/tasks/:id`, as Camunda 8's "update user task": the changeset names the fields to
+ * change; an absent or null field stays, '' clears a date, an empty list clears candidates. The
+ * assignee is changed by claim and assign, not here.
+ */
+export const TaskUpdateBodySchema = {
+  $id: 'taskUpdateBody',
+  type: 'object',
+  properties: {
+    changeset: {
+      type: 'object',
+      properties: {
+        dueDate: changesetDateShape,
+        followUpDate: changesetDateShape,
+        priority: { type: ['integer', 'null'], minimum: 0, maximum: 100 },
+        candidateUsers: candidatesShape,
+        candidateGroups: candidatesShape,
+      },
+      minProperties: 1,
+      additionalProperties: false,
+    },
+  },
+  required: ['changeset'],
+  additionalProperties: false,
+} as const;
+export type TaskUpdateBody = FromSchema<typeof TaskUpdateBodySchema>;

@@ -550,6 +550,13 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
       body: () => ({ toGroup: 'staff', reason: 'busy' }),
     },
     {
+      method: 'PATCH',
+      route: '/api/tasks/:id',
+      allowed: SESSIONS,
+      url: async (u) => `/api/tasks/${await reviewTaskFor(u)}`,
+      body: () => ({ changeset: { priority: 80 } }),
+    },
+    {
       method: 'POST',
       route: '/api/tasks/:id/delegate',
       allowed: SESSIONS,

@@ -20,9 +20,9 @@ import type {
  * element. On the process, start listeners run before its start event; its end listeners are not
  * run yet and are rejected.
  *
- * Task listeners: the events the engine runs are `creating`, `assigning` and `completing` (Zeebe
- * 8.8), and the 8.7 names `create`, `assignment` and `complete` are read as those. `updating` and
- * `canceling` are rejected with a message that says so.
+ * Task listeners: the events the engine runs are `creating`, `assigning`, `updating` and
+ * `completing` (Zeebe 8.8), and the 8.7 names `create`, `assignment`, `update` and `complete` are
+ * read as those. `canceling` is rejected with a message that says so.
  */
 
 const GATEWAYS: ReadonlySet<ElementKind> = new Set([
@@ -39,14 +39,14 @@ const TASK_EVENTS: Readonly<Record<string, TaskListenerEvent>> = {
   create: 'creating',
   assigning: 'assigning',
   assignment: 'assigning',
+  updating: 'updating',
+  update: 'updating',
   completing: 'completing',
   complete: 'completing',
 };
 
 /** Events Zeebe has that the engine does not run; rejected at deploy with the reason. */
 const TASK_EVENTS_NOT_RUN: Readonly<Record<string, string>> = {
-  updating: 'updating',
-  update: 'updating',
   canceling: 'canceling',
   cancel: 'canceling',
 };
@@ -162,8 +162,8 @@ export function readTaskListeners(node: ModdleNode, issues: IssueCollector): Tas
         id,
         'listener.invalid',
         notRun
-          ? `${notRun} task listeners are not supported yet; the engine runs creating, assigning and completing task listeners`
-          : `task listener event type '${raw}' is not one of creating, assigning, completing (or create, assignment, complete)`,
+          ? `${notRun} task listeners are not supported yet; the engine runs creating, assigning, updating and completing task listeners`
+          : `task listener event type '${raw}' is not one of creating, assigning, updating, completing (or create, assignment, update, complete)`,
       );
       continue;
     }

@@ -140,7 +140,7 @@ export interface ExecutionListeners {
 }
 
 /** The task listener events the engine runs. */
-export type TaskListenerEvent = 'creating' | 'assigning' | 'completing';
+export type TaskListenerEvent = 'creating' | 'assigning' | 'updating' | 'completing';
 
 export type TaskListeners = { readonly [E in TaskListenerEvent]?: readonly ListenerSpec[] };
 

@@ -246,7 +246,7 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
   }
   if (cancelTasks.length > 0) {
     ctes.push(`ct AS (UPDATE user_tasks SET state = 'cancelled', completed_at = ${p.add(now, 'timestamptz')}
-      WHERE id IN ${p.ids(cancelTasks)} AND state IN ('created', 'assigning', 'completing') AND ${written})`);
+      WHERE id IN ${p.ids(cancelTasks)} AND state IN ('created', 'assigning', 'updating', 'completing') AND ${written})`);
   }
   let k = 0;
   for (const update of taskUpdates.values())
@@ -397,6 +397,7 @@ function taskUpdateStatement(p: SqlParams, update: TaskUpdate, now: Date, writte
   const sets: string[] = [];
   if (update.state === 'created') sets.push(`state = 'created', completed_at = NULL, completed_by = NULL`);
   else if (update.state === 'assigning') sets.push(`state = 'assigning'`);
+  else if (update.state === 'updating') sets.push(`state = 'updating'`);
   else if (update.state !== undefined)
     sets.push(`state = ${p.add(update.state, 'text')}, completed_at = ${p.add(now, 'timestamptz')}`);
   const c = update.corrections ?? {};
@@ -414,5 +415,5 @@ function taskUpdateStatement(p: SqlParams, update: TaskUpdate, now: Date, writte
     );
   if (sets.length === 0) sets.push('state = state');
   return `UPDATE user_tasks SET ${sets.join(', ')} WHERE id = ${p.add(update.taskId, 'uuid')}
-    AND state IN ('created', 'assigning', 'completing') AND ${written}`;
+    AND state IN ('created', 'assigning', 'updating', 'completing') AND ${written}`;
 }

@@ -12,7 +12,9 @@ import { evaluateIn, visibleVariables } from './variables.js';
  * 'listener'`). Start listeners run after the input mappings and before the element's own
  * behaviour; end listeners after the output mappings, before the token leaves. Task listeners
  * run before a user task is created (`creating`), before a change of its assignee takes effect
- * (`assigning`) and before a completion takes effect (`completing`). Continuing after a listener job is `commands/listener-jobs.ts`'s part.
+ * (`assigning`), before a change of its dates, priority or candidates takes effect (`updating`)
+ * and before a completion takes effect (`completing`). Continuing after a listener job is
+ * `commands/listener-jobs.ts`'s part.
  */
 
 /** The listeners of an element for one event, in model order. */

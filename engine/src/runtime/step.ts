@@ -8,7 +8,7 @@ import { activateAdHoc } from './commands/adhoc.js';
 import { conditionTracker, settleConditions } from './conditions.js';
 import { completeJob, failJobWithError, raiseJobIncident } from './commands/jobs.js';
 import { startInstance } from './commands/start.js';
-import { completeTask, returnTask, assignTask } from './commands/tasks.js';
+import { completeTask, returnTask, assignTask, changeTaskData } from './commands/tasks.js';
 import { BEHAVIORS } from './elements/index.js';
 import { Execution } from './execution.js';
 import { drain } from './flow.js';
@@ -29,6 +29,7 @@ const HANDLERS: CommandHandlers = {
   'task.complete': completeTask,
   'task.return': returnTask,
   'task.assign': assignTask,
+  'task.change': changeTaskData,
   'job.complete': completeJob,
   'job.error': failJobWithError,
   'job.incident': raiseJobIncident,

@@ -64,13 +64,15 @@ export type TokenWait =
  * and the variables it completes with; task listeners collect their corrections as they go.
  */
 export interface PendingListener {
-  readonly event: 'start' | 'end' | 'creating' | 'assigning' | 'completing';
+  readonly event: 'start' | 'end' | 'creating' | 'assigning' | 'updating' | 'completing';
   readonly index: number;
   readonly taskId?: string;
   readonly variables?: Variables;
   readonly corrections?: TaskCorrections;
   /** `assigning`: the change of assignee that waits for the listeners. */
   readonly assignment?: PendingAssignment;
+  /** `updating`: the change of the task's data that waits for the listeners. */
+  readonly update?: PendingUpdate;
   /** `start` of the process: its listeners (the token waits at the start event, which runs after them). */
   readonly process?: true;
   /** `start` of an event subprocess: the start event that fired and its variables, entered once the listeners are done. */
@@ -89,6 +91,28 @@ export interface PendingAssignment {
   readonly action: 'assign' | 'claim' | 'unassign';
   /** The history event recorded when the change takes effect (`task.claimed`, `task.assigned`, ...). */
   readonly history: { readonly type: HistoryType; readonly data?: Readonly<Record<string, JsonValue>> };
+}
+
+/**
+ * A change of a task's dates, priority or candidates waiting for the task's updating listeners
+ * (Zeebe's "update user task"): the fields asked for, the task as it was (for the listeners'
+ * headers), and who asked. The policy has allowed it already.
+ */
+export interface PendingUpdate {
+  /** The changeset: an absent field stays, '' clears a date, an empty list clears candidates. */
+  readonly changes: TaskCorrections;
+  /** The task's data before the change, as Zeebe's headers carry it (ISO dates). */
+  readonly before: {
+    readonly assignee: string | null;
+    readonly candidateUsers: readonly string[];
+    readonly candidateGroups: readonly string[];
+    readonly dueDate: string | null;
+    readonly followUpDate: string | null;
+    readonly priority: number;
+    readonly formId: string | null;
+  };
+  /** History's actor of the request (the listeners' jobs complete as a worker). */
+  readonly requestedBy: string | null;
 }
 
 /**
@@ -245,6 +269,12 @@ export type Command =
    * unclaim, assign, hand-off to a user, delegation, release). The policy has allowed it already.
    */
   | { readonly type: 'task.assign'; readonly taskId: string; readonly assignment: PendingAssignment }
+  /**
+   * Zeebe's "update user task" on a task whose `updating` listeners must first agree (dates,
+   * priority, candidates). The policy has allowed it already; a task without such listeners is
+   * changed by the task operations directly.
+   */
+  | { readonly type: 'task.change'; readonly taskId: string; readonly update: PendingUpdate }
   | {
       readonly type: 'job.complete';
       readonly jobId: string;
@@ -384,6 +414,12 @@ export type HistoryType =
   | 'task.delegated'
   /** An assigning listener denied the change: the assignee stays (`data.reason`). */
   | 'task.assignmentDenied'
+  /** A change of the task's data waits for its updating listeners (`data.changes`: what was asked). */
+  | 'task.updating'
+  /** The task's dates, priority or candidates changed (`data.changes`, `requestedBy` when listeners ran). */
+  | 'task.updated'
+  /** An updating listener denied the change: the task stays as it was (`data.reason`, `data.changes`). */
+  | 'task.updateDenied'
   /** A listener's job completed (`data`: event, listener position, job type). */
   | 'listener.completed'
   /** A compensation throw started a handler: `elementId` the activity compensated, `data.handlerId` its handler. */
@@ -402,7 +438,7 @@ export type Effect =
   | {
       readonly type: 'task.update';
       readonly taskId: string;
-      readonly state?: 'created' | 'assigning' | 'completing' | 'completed';
+      readonly state?: 'created' | 'assigning' | 'updating' | 'completing' | 'completed';
       readonly corrections?: TaskCorrections;
       /** An assignee change its assigning listeners agreed to also sets the delegation columns. */
       readonly delegation?: { readonly owner: string | null; readonly delegated: boolean };

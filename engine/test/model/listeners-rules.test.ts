@@ -169,21 +169,34 @@ describe('deploy rules of task listeners', () => {
     ]);
   });
 
+  it('reads updating listeners, taking the 8.7 name update as updating, in model order', async () => {
+    const xml = processFile(`<bpmn:startEvent id="s" />
+      <bpmn:userTask id="t">${taskListeners(
+        taskListener('updating', 'a'),
+        taskListener('update', 'b'),
+      )}</bpmn:userTask><bpmn:endEvent id="e" />${chain('s', 't', 'e')}`);
+    const process = await compileValid(xml);
+    const spec =
+      process.elements.t && 'userTask' in process.elements.t ? process.elements.t.userTask : undefined;
+    expect(spec?.taskListeners?.updating?.map((l) => l.type)).toEqual([
+      { feel: false, value: 'a' },
+      { feel: false, value: 'b' },
+    ]);
+  });
+
   it('rejects the task listener events it does not run yet, and unknown ones, by element id', async () => {
     const xml = processFile(`<bpmn:startEvent id="s" />
       <bpmn:userTask id="t">${taskListeners(
-        taskListener('update', 'a'),
-        taskListener('updating', 'b'),
+        taskListener('cancel', 'a'),
         taskListener('canceling', 'c'),
         taskListener('whenever', 'd'),
       )}</bpmn:userTask><bpmn:endEvent id="e" />${chain('s', 't', 'e')}`);
     const issues = await issuesOf(xml);
-    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual(Array(4).fill('t listener.invalid'));
+    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual(Array(3).fill('t listener.invalid'));
     expect(issues.map((i) => i.message)).toEqual([
-      expect.stringMatching(/^updating task listeners are not supported yet/),
-      expect.stringMatching(/^updating task listeners/),
+      expect.stringMatching(/^canceling task listeners are not supported yet/),
       expect.stringMatching(/^canceling task listeners/),
-      expect.stringMatching(/'whenever' is not one of creating, assigning, completing/),
+      expect.stringMatching(/'whenever' is not one of creating, assigning, updating, completing/),
     ]);
   });
 });

@@ -463,3 +463,98 @@ describe('runtime: start listeners of the process', () => {
     expect(driver.variables).toMatchObject({ caseId: 7 });
   });
 });
+
+describe('runtime: updating task listeners', () => {
+  const UPDATE = {
+    changes: { priority: 80, dueDate: '2030-01-31T17:00:00.000Z' },
+    before: {
+      assignee: 'ann',
+      candidateUsers: [],
+      candidateGroups: ['clerks'],
+      dueDate: null,
+      followUpDate: null,
+      priority: 50,
+      formId: null,
+    },
+    requestedBy: 'mia',
+  } as const;
+
+  /** The review task of rt-task-update.bpmn, whose updates wait for two listeners. */
+  async function review(): Promise<{ driver: Driver; taskId: string }> {
+    const driver = new Driver(await loadModel('rt-task-update.bpmn'));
+    driver.start();
+    driver.completeTask('plain');
+    return { driver, taskId: driver.task('review').id };
+  }
+
+  it('holds an update for its listeners (8.8 and 8.7 names), in order, then applies it with their corrections', async () => {
+    // given
+    const { driver, taskId } = await review();
+    // when
+    driver.run({ type: 'task.change', taskId, update: UPDATE });
+    // then: the task is updating; the first listener's job carries the task as it will be
+    expect(driver.effectsOf('task.update')).toEqual([{ type: 'task.update', taskId, state: 'updating' }]);
+    expect(jobOfType(driver, 'check-update')).toMatchObject({
+      retries: 1,
+      listener: { kind: 'taskListener', eventType: 'updating' },
+      headers: {
+        'io.camunda.zeebe:action': 'update',
+        'io.camunda.zeebe:userTaskKey': taskId,
+        'io.camunda.zeebe:assignee': 'ann',
+        'io.camunda.zeebe:priority': '80',
+        'io.camunda.zeebe:dueDate': '2030-01-31T17:00:00.000Z',
+        'io.camunda.zeebe:changedAttributes': '["priority","dueDate"]',
+      },
+    });
+    // when the first corrects the priority
+    complete(driver, 'check-update', {}, { corrections: { priority: 60 } });
+    // then nothing changed yet; the second listener runs
+    expect(driver.effectsOf('task.update')).toEqual([]);
+    expect(jobOfType(driver, 'notify-update').listener?.eventType).toBe('updating');
+    // when
+    complete(driver, 'notify-update');
+    // then
+    expect(driver.effectsOf('task.update')).toEqual([
+      {
+        type: 'task.update',
+        taskId,
+        state: 'created',
+        corrections: { priority: 60, dueDate: '2030-01-31T17:00:00.000Z' },
+      },
+    ]);
+    expect(driver.historyOf('task.updated')[0]?.data).toEqual({
+      changes: { dueDate: '2030-01-31T17:00:00.000Z', priority: 60 },
+      requestedBy: 'mia',
+    });
+    expect(driver.activeElements()).toEqual({ review: 1 });
+  });
+
+  it('reopens the task unchanged when a listener denies, and refuses a variable from its job', async () => {
+    // given
+    const { driver, taskId } = await review();
+    driver.run({ type: 'task.change', taskId, update: UPDATE });
+    const job = jobOfType(driver, 'check-update');
+    expect(() => driver.run({ type: 'job.complete', jobId: job.id, variables: { x: 1 } })).toThrow(
+      /completes without variables/,
+    );
+    // when
+    complete(driver, 'check-update', {}, { denied: true, deniedReason: 'not now' });
+    // then
+    expect(driver.effectsOf('task.update')).toEqual([{ type: 'task.update', taskId, state: 'created' }]);
+    expect(driver.historyOf('task.updateDenied')[0]?.data).toEqual({
+      reason: 'not now',
+      changes: { dueDate: '2030-01-31T17:00:00.000Z', priority: 80 },
+      requestedBy: 'mia',
+    });
+    expect(driver.jobs.size).toBe(0);
+  });
+
+  it('refuses an update command on a task without updating listeners', async () => {
+    const driver = new Driver(await loadModel('rt-task-update.bpmn'));
+    driver.start();
+    const plain = driver.task('plain');
+    expect(() => driver.run({ type: 'task.change', taskId: plain.id, update: UPDATE })).toThrow(
+      /has no updating listeners/,
+    );
+  });
+});

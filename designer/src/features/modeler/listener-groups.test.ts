@@ -58,13 +58,13 @@ describe('listener groups of the properties panel', () => {
     ]);
   });
 
-  it('offers creating, assigning and completing task listeners only', () => {
+  it('offers creating, assigning, updating and completing task listeners only', () => {
     const groups = [
       listGroup('Zeebe__TaskListeners', ['creating', 'assigning', 'updating', 'completing', 'canceling']),
     ];
     const [restricted] = restrictListenerGroups(element('bpmn:UserTask'), groups);
     expect(eventTypesOf(restricted)).toEqual([TASK_LISTENER_EVENTS]);
-    expect(TASK_LISTENER_EVENTS).toEqual(['creating', 'assigning', 'completing']);
+    expect(TASK_LISTENER_EVENTS).toEqual(['creating', 'assigning', 'updating', 'completing']);
   });
 
   it('gives a listener the panel adds with an event the engine does not run the first one it runs', () => {
@@ -102,9 +102,9 @@ describe('listener groups of the properties panel', () => {
     expect(restricted?.items?.[0]?.label).toBe('完成时：audit');
     const translate = translatorFor(MODELER_ZH);
     expect(
-      ['Execution listeners', 'Task listeners', 'Event type', 'Start', 'End', 'Creating'].map((s) =>
-        translate(s),
+      ['Execution listeners', 'Task listeners', 'Event type', 'Start', 'End', 'Creating', 'Updating'].map(
+        (s) => translate(s),
       ),
-    ).toEqual(['执行监听器', '任务监听器', '事件类型', '开始', '结束', '创建时']);
+    ).toEqual(['执行监听器', '任务监听器', '事件类型', '开始', '结束', '创建时', '更新时']);
   });
 });

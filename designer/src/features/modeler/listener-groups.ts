@@ -3,11 +3,11 @@
  * execution listeners `start` / `end` where Zeebe takes them (the panel already knows which), no
  * `beforeAll` on multi-instance activities (the engine runs start and end listeners per
  * instance), only start listeners on a process or pool, and task listeners of the
- * events `creating`, `assigning` and `completing`.
+ * events `creating`, `assigning`, `updating` and `completing`.
  */
 
 /** The task listener events the engine runs. */
-export const TASK_LISTENER_EVENTS: readonly string[] = ['creating', 'assigning', 'completing'];
+export const TASK_LISTENER_EVENTS: readonly string[] = ['creating', 'assigning', 'updating', 'completing'];
 
 interface BusinessObject {
   readonly $type: string;
@@ -30,6 +30,7 @@ interface ModdleListener {
 const TASK_EVENT_LABELS: Readonly<Record<string, string>> = {
   creating: 'Creating',
   assigning: 'Assigning',
+  updating: 'Updating',
   completing: 'Completing',
 };
 

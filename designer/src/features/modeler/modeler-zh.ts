@@ -306,6 +306,7 @@ export const MODELER_ZH: Readonly<Record<string, string>> = {
   End: '结束',
   Creating: '创建时',
   Assigning: '分配时',
+  Updating: '更新时',
   Completing: '完成时',
   'Before each': '每次之前',
   'After each': '每次之后',

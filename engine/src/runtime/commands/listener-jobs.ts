@@ -8,7 +8,14 @@ import type { Execution, LiveToken } from '../execution.js';
 import { raiseIncident } from '../flow.js';
 import { mergeCorrections, runListener } from '../listeners.js';
 import { isActivity } from '../model-index.js';
-import type { Command, PendingAssignment, PendingListener, TaskCorrections } from '../types.js';
+import type {
+  Command,
+  JsonValue,
+  PendingAssignment,
+  PendingListener,
+  PendingUpdate,
+  TaskCorrections,
+} from '../types.js';
 import { propagateVariables, setLocalVariables } from '../variables.js';
 import { findWaiting } from './find.js';
 
@@ -39,9 +46,9 @@ export function completeListenerJob(exec: Execution, command: JobComplete): bool
     throw new InvalidArgumentError(
       `Job ${command.jobId} is an execution listener's: only task listeners deny or correct`,
     );
-  if (result?.denied === true && pending.event !== 'completing' && pending.event !== 'assigning')
+  if (result?.denied === true && pending.event === 'creating')
     throw new InvalidArgumentError(
-      `Job ${command.jobId} is a ${pending.event} task listener's: only a completion can be denied (or an assignment, by an assigning listener), as in Zeebe`,
+      `Job ${command.jobId} is a ${pending.event} task listener's: only a completion can be denied (or an assignment or an update, by assigning and updating listeners), as in Zeebe`,
     );
   if (result?.corrections) checkCorrections(command.jobId, result.corrections);
   const token = exec.edit(found.id);
@@ -67,10 +74,12 @@ export function completeListenerJob(exec: Execution, command: JobComplete): bool
       return true;
     case 'creating':
     case 'assigning':
+    case 'updating':
     case 'completing':
       if (!isActivity(element)) throw new Error(`'${element.id}' has task listeners but is no user task`);
       if (result?.denied === true) {
         if (pending.event === 'assigning') denyAssignment(exec, token, pending, result.deniedReason);
+        else if (pending.event === 'updating') denyUpdate(exec, token, pending, result.deniedReason);
         else denyCompletion(exec, token, pending, result.deniedReason);
         return true;
       }
@@ -131,6 +140,10 @@ export function nextTaskListener(
   }
   if (pending.event === 'assigning') {
     nextAssigningListener(exec, token, element, pending);
+    return;
+  }
+  if (pending.event === 'updating') {
+    nextUpdatingListener(exec, token, element, pending);
     return;
   }
   const taskId = pending.taskId ?? '';
@@ -256,9 +269,120 @@ function denyAssignment(
   token.wait = { kind: 'userTask', taskId };
 }
 
+/**
+ * A change of the task's data (Zeebe's "update user task") waits for the task's updating
+ * listeners: the task row is `updating` (no completion, claim, hand-off or second update
+ * meanwhile) and the first listener's job is created. The policy allowed the change already.
+ */
+export function beginUpdating(
+  exec: Execution,
+  token: LiveToken,
+  element: ActivityElement,
+  taskId: string,
+  update: PendingUpdate,
+): void {
+  exec.emit({ type: 'task.update', taskId, state: 'updating' });
+  exec.history('task.updating', {
+    elementId: element.id,
+    tokenId: token.id,
+    taskId,
+    data: { changes: changesJson(update.changes) },
+  });
+  nextTaskListener(exec, token, element, { event: 'updating', index: 0, taskId, update });
+}
+
+/**
+ * The next updating listener runs (its headers carry the task as it will be, and Zeebe's
+ * `changedAttributes`), or (none left) the change takes effect with the listeners' corrections
+ * over it, recorded as `task.updated` with the fields that changed and who asked.
+ */
+function nextUpdatingListener(
+  exec: Execution,
+  token: LiveToken,
+  element: ActivityElement,
+  pending: PendingListener,
+): void {
+  const taskId = pending.taskId ?? '';
+  const update = pending.update;
+  if (!update) throw new Error(`updating listeners of '${element.id}' without an update`);
+  if (runListener(exec, token, pending, updateHeaders(taskId, update))) return;
+  const changes: TaskCorrections = { ...update.changes, ...(pending.corrections ?? {}) };
+  exec.emit({ type: 'task.update', taskId, state: 'created', corrections: changes });
+  exec.history('task.updated', {
+    elementId: element.id,
+    tokenId: token.id,
+    taskId,
+    data: { changes: changesJson(changes), requestedBy: update.requestedBy },
+  });
+  token.wait = { kind: 'userTask', taskId };
+}
+
+/** Zeebe's headers of an updating listener's job: the task with the change applied, and what changed. */
+function updateHeaders(taskId: string, update: PendingUpdate): Record<string, string> {
+  const { before, changes } = update;
+  const date = (asked: string | undefined, was: string | null) =>
+    asked === undefined ? (was ?? undefined) : asked === '' ? undefined : asked;
+  const headers: Record<string, string> = {
+    'io.camunda.zeebe:action': 'update',
+    'io.camunda.zeebe:userTaskKey': taskId,
+    'io.camunda.zeebe:changedAttributes': JSON.stringify(Object.keys(changes)),
+    'io.camunda.zeebe:candidateGroups': JSON.stringify(changes.candidateGroups ?? before.candidateGroups),
+    'io.camunda.zeebe:candidateUsers': JSON.stringify(changes.candidateUsers ?? before.candidateUsers),
+    'io.camunda.zeebe:priority': String(changes.priority ?? before.priority),
+  };
+  if (before.assignee) headers['io.camunda.zeebe:assignee'] = before.assignee;
+  const due = date(changes.dueDate, before.dueDate);
+  if (due) headers['io.camunda.zeebe:dueDate'] = due;
+  const followUp = date(changes.followUpDate, before.followUpDate);
+  if (followUp) headers['io.camunda.zeebe:followUpDate'] = followUp;
+  if (before.formId) headers['io.camunda.zeebe:formKey'] = before.formId;
+  return headers;
+}
+
+/** An updating listener said no: the task is open again, unchanged; the reason is in history. */
+function denyUpdate(
+  exec: Execution,
+  token: LiveToken,
+  pending: PendingListener,
+  reason: string | undefined,
+): void {
+  const taskId = pending.taskId ?? '';
+  exec.emit({ type: 'task.update', taskId, state: 'created' });
+  exec.history('task.updateDenied', {
+    elementId: token.elementId,
+    tokenId: token.id,
+    taskId,
+    data: {
+      reason: reason ?? null,
+      changes: changesJson(pending.update?.changes ?? {}),
+      requestedBy: pending.update?.requestedBy ?? null,
+    },
+  });
+  token.wait = { kind: 'userTask', taskId };
+}
+
+/** A changeset as history's JSON: the fields given, in a fixed order. */
+export function changesJson(changes: TaskCorrections): Record<string, JsonValue> {
+  const json: Record<string, JsonValue> = {};
+  for (const key of CHANGE_FIELDS) {
+    const value = changes[key];
+    if (value !== undefined) json[key] = Array.isArray(value) ? [...value] : (value as JsonValue);
+  }
+  return json;
+}
+
+const CHANGE_FIELDS = [
+  'assignee',
+  'candidateUsers',
+  'candidateGroups',
+  'dueDate',
+  'followUpDate',
+  'priority',
+] as const satisfies readonly (keyof TaskCorrections)[];
+
 /** Whether the event is a task listener's (they deny or correct; their jobs take no variables). */
 export function isTaskEvent(event: PendingListener['event']): boolean {
-  return event === 'creating' || event === 'assigning' || event === 'completing';
+  return event === 'creating' || event === 'assigning' || event === 'updating' || event === 'completing';
 }
 
 /** A listener job's incident is retried: the listener that failed runs again. */

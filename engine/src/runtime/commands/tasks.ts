@@ -6,7 +6,7 @@ import { isActivity } from '../model-index.js';
 import { isIteration } from '../multi-instance.js';
 import type { Command } from '../types.js';
 import { findWaiting } from './find.js';
-import { beginAssigning, beginCompleting } from './listener-jobs.js';
+import { beginAssigning, beginCompleting, beginUpdating } from './listener-jobs.js';
 import { hasListeners } from '../listeners.js';
 
 /** `task.complete`: the task's variables go through its output mappings, then the token moves on. */
@@ -41,6 +41,23 @@ export function assignTask(exec: Execution, command: Extract<Command, { type: 't
   const token = exec.edit(found.id);
   token.wait = undefined;
   beginAssigning(exec, token, element, command.taskId, command.assignment);
+}
+
+/**
+ * `task.change` (Zeebe's "update user task"): a change of the task's dates, priority or
+ * candidates that the task's updating listeners must first agree to. The task operations send it
+ * only for a task with such listeners; the change is written when the last listener's job
+ * completes (`commands/listener-jobs.ts`).
+ */
+export function changeTaskData(exec: Execution, command: Extract<Command, { type: 'task.change' }>): void {
+  const found = findWaiting(exec, (wait) => wait.kind === 'userTask' && wait.taskId === command.taskId);
+  if (!found) throw new TaskNotFoundError(command.taskId);
+  const element = exec.element(found.elementId);
+  if (!isActivity(element) || !hasListeners(element, 'updating'))
+    throw new InvalidArgumentError(`The task ${command.taskId} of '${element.id}' has no updating listeners`);
+  const token = exec.edit(found.id);
+  token.wait = undefined;
+  beginUpdating(exec, token, element, command.taskId, command.update);
 }
 
 /**

@@ -6,9 +6,11 @@ import type {
   IdParams,
   ReturnBody,
   TaskDataBody,
+  TaskUpdateBody,
 } from '@baton/schemas';
 import type { FastifyInstance } from 'fastify';
 import { identityOf } from '../../auth/identity.js';
+import { problems } from '../../errors.js';
 import { currentUser, requireUser } from '../../auth/permissions.js';
 import { fileSubmission } from '../../files/attachments.js';
 import { assertMatchesForm } from '../../forms/form-data.js';
@@ -22,7 +24,7 @@ const taskAnswer = { 200: ref('task'), ...problemResponses } as const;
 const noContent = { 204: { type: 'null' }, ...problemResponses } as const;
 
 /**
- * Claim, unclaim, draft, hand off, delegate, resolve, return, comment, assign. Handlers are thin:
+ * Claim, unclaim, update, draft, hand off, delegate, resolve, return, comment, assign. Handlers are thin:
  * they pass the caller's identity to the engine, whose one policy decides in the transaction that
  * acts (a hidden task is 404, a task the caller may not touch 403, a conflict 409).
  */
@@ -39,6 +41,25 @@ export async function taskActionRoutes(app: FastifyInstance): Promise<void> {
     '/api/tasks/:id/unclaim',
     { onRequest: requireUser(), schema: { tags: ['tasks'], params, response: taskAnswer } },
     async (req) => taskDto(await app.engine.unclaimTask(req.params.id, identityOf(req))),
+  );
+
+  // Camunda 8's "update user task": dates, priority, candidates. A task with updating listeners
+  // answers `updating`; the change takes effect when they agree.
+  app.patch<{ Params: IdParams; Body: TaskUpdateBody }>(
+    '/api/tasks/:id',
+    {
+      onRequest: requireUser(),
+      schema: { tags: ['tasks'], params, body: ref('taskUpdateBody'), response: taskAnswer },
+    },
+    async (req) => {
+      const { changeset } = req.body;
+      // About the request, not the task: a changeset of nulls only changes nothing.
+      if (Object.values(changeset).every((value) => value === null))
+        throw problems.badRequest('VALIDATION_FAILED', 'The changeset changes nothing', [
+          { pointer: '/changeset', message: 'give at least one field that is not null' },
+        ]);
+      return taskDto(await app.engine.updateTask(req.params.id, changeset, identityOf(req)));
+    },
   );
 
   app.post<{ Params: IdParams; Body: TaskDataBody }>(
