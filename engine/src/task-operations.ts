@@ -399,15 +399,8 @@ export class TaskOperations {
     identity: Identity,
     changes: TaskChangeset,
   ): Promise<Task> {
-    const instance = await lockInstanceOf(cx, id);
-    const read = () =>
-      cx.trx.selectFrom('user_tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    const row = await read();
-    const facts = factsFromRow(row);
-    if (facts.state !== 'created') await refuseClosed(cx, identity, facts);
-    await authorize(cx, identity, 'update', facts);
+    const { instance, task, read } = await lockedTaskFor(cx, id, identity, 'update');
     const checked = checkChangeset(changes);
-    const task = taskFromRow(row);
     await this.runner.run(
       cx,
       instance,
@@ -448,22 +441,7 @@ export class TaskOperations {
     action: TaskAction,
     decision: () => (task: Task) => TaskChange,
   ): Promise<Task> {
-    const { rows } = await cx.trx.executeQuery(
-      CompiledQuery.raw(
-        `SELECT * FROM instances WHERE id = (SELECT instance_id FROM user_tasks WHERE id = $1::uuid)
-        FOR NO KEY UPDATE`,
-        [id],
-      ) as CompiledQuery<InstanceRow>,
-    );
-    const instance = rows[0];
-    if (!instance) throw new TaskNotFoundError(id);
-    const read = () =>
-      cx.trx.selectFrom('user_tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    const row = await read();
-    const facts = factsFromRow(row);
-    if (facts.state !== 'created') await refuseClosed(cx, identity, facts);
-    await authorize(cx, identity, action, facts);
-    const task = taskFromRow(row);
+    const { instance, task, read } = await lockedTaskFor(cx, id, identity, action);
     const change = decision()(task);
     if (change.unchanged === true) return task;
     const set = change.set ?? {};
@@ -685,6 +663,22 @@ async function lockInstanceOf(cx: TxContext, taskId: string): Promise<InstanceRo
   const instance = rows[0];
   if (!instance) throw new TaskNotFoundError(taskId);
   return instance;
+}
+
+/**
+ * A command through the task's listeners starts here: the instance row locked (the lock order of
+ * every command), the task read after it, and the policy's decision on it for `action`, refusing
+ * a closed task as any command does. `read` reads the task again (after the step).
+ */
+async function lockedTaskFor(cx: TxContext, id: string, identity: Identity, action: TaskAction) {
+  const instance = await lockInstanceOf(cx, id);
+  const read = () =>
+    cx.trx.selectFrom('user_tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const row = await read();
+  const facts = factsFromRow(row);
+  if (facts.state !== 'created') await refuseClosed(cx, identity, facts);
+  await authorize(cx, identity, action, facts);
+  return { instance, task: taskFromRow(row), read };
 }
 
 /**

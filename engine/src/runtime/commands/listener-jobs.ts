@@ -78,9 +78,19 @@ export function completeListenerJob(exec: Execution, command: JobComplete): bool
     case 'completing':
       if (!isActivity(element)) throw new Error(`'${element.id}' has task listeners but is no user task`);
       if (result?.denied === true) {
-        if (pending.event === 'assigning') denyAssignment(exec, token, pending, result.deniedReason);
-        else if (pending.event === 'updating') denyUpdate(exec, token, pending, result.deniedReason);
-        else denyCompletion(exec, token, pending, result.deniedReason);
+        const reason = result.deniedReason ?? null;
+        if (pending.event === 'assigning')
+          reopenDenied(exec, token, pending, 'task.assignmentDenied', {
+            reason,
+            assignee: pending.assignment?.assignee ?? null,
+          });
+        else if (pending.event === 'updating')
+          reopenDenied(exec, token, pending, 'task.updateDenied', {
+            reason,
+            changes: changesJson(pending.update?.changes ?? {}),
+            requestedBy: pending.update?.requestedBy ?? null,
+          });
+        else reopenDenied(exec, token, pending, 'task.completionDenied', { reason });
         return true;
       }
       nextTaskListener(exec, token, element, {
@@ -178,24 +188,6 @@ export function beginCompleting(
   });
 }
 
-/** A completing listener said no: the task is open again, as before; the reason is in history. */
-function denyCompletion(
-  exec: Execution,
-  token: LiveToken,
-  pending: PendingListener,
-  reason: string | undefined,
-): void {
-  const taskId = pending.taskId ?? '';
-  exec.emit({ type: 'task.update', taskId, state: 'created' });
-  exec.history('task.completionDenied', {
-    elementId: token.elementId,
-    tokenId: token.id,
-    taskId,
-    data: { reason: reason ?? null },
-  });
-  token.wait = { kind: 'userTask', taskId };
-}
-
 /**
  * An assignee change waits for the task's assigning listeners: the task row is `assigning` (no
  * completion, claim or hand-off meanwhile) and the first listener's job is created. The policy
@@ -247,24 +239,6 @@ function nextAssigningListener(
     tokenId: token.id,
     taskId,
     data: { ...(assignment.history.data ?? {}), assignee },
-  });
-  token.wait = { kind: 'userTask', taskId };
-}
-
-/** An assigning listener said no: the task is open again with its assignee as before. */
-function denyAssignment(
-  exec: Execution,
-  token: LiveToken,
-  pending: PendingListener,
-  reason: string | undefined,
-): void {
-  const taskId = pending.taskId ?? '';
-  exec.emit({ type: 'task.update', taskId, state: 'created' });
-  exec.history('task.assignmentDenied', {
-    elementId: token.elementId,
-    tokenId: token.id,
-    taskId,
-    data: { reason: reason ?? null, assignee: pending.assignment?.assignee ?? null },
   });
   token.wait = { kind: 'userTask', taskId };
 }
@@ -339,25 +313,20 @@ function updateHeaders(taskId: string, update: PendingUpdate): Record<string, st
   return headers;
 }
 
-/** An updating listener said no: the task is open again, unchanged; the reason is in history. */
-function denyUpdate(
+/**
+ * A task listener said no (completing, assigning or updating): the task is open again as it was,
+ * and history says why and what was asked.
+ */
+function reopenDenied(
   exec: Execution,
   token: LiveToken,
   pending: PendingListener,
-  reason: string | undefined,
+  type: 'task.completionDenied' | 'task.assignmentDenied' | 'task.updateDenied',
+  data: Record<string, JsonValue>,
 ): void {
   const taskId = pending.taskId ?? '';
   exec.emit({ type: 'task.update', taskId, state: 'created' });
-  exec.history('task.updateDenied', {
-    elementId: token.elementId,
-    tokenId: token.id,
-    taskId,
-    data: {
-      reason: reason ?? null,
-      changes: changesJson(pending.update?.changes ?? {}),
-      requestedBy: pending.update?.requestedBy ?? null,
-    },
-  });
+  exec.history(type, { elementId: token.elementId, tokenId: token.id, taskId, data });
   token.wait = { kind: 'userTask', taskId };
 }
 
