@@ -366,7 +366,8 @@ ${
 The three-task process on PostgreSQL, ${growth.steps} engine commands on one caller: WAL by
 \`pg_current_wal_lsn()\` differences (the whole cluster: writes of other databases on the server
 count too, so this is an upper bound; the smallest of ${growth.runs} runs) and table + index growth by
-\`pg_total_relation_size\` over instances, history, user_tasks and jobs. Goal: at most 2 kB per step.`
+\`pg_total_relation_size\` over instances, history, user_tasks and jobs (a partitioned table: the
+sum over its partitions). Goal: at most 2 kB per step.`
     : 'PostgreSQL was not reachable in this run.'
 }
 `;
