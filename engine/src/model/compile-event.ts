@@ -239,11 +239,7 @@ export function compileMessage(
   return correlationKey ? { kind: 'message', messageName, correlationKey } : { kind: 'message', messageName };
 }
 
-function compileTimer(
-  id: string,
-  definition: ModdleNode,
-  issues: IssueCollector,
-): TimerDefinition {
+function compileTimer(id: string, definition: ModdleNode, issues: IssueCollector): TimerDefinition {
   const values = (['timeDate', 'timeDuration', 'timeCycle'] as const)
     .map((key) => ({ key, body: expressionBody(definition, key) }))
     .filter((value) => value.body !== undefined);
