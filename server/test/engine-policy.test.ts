@@ -48,15 +48,8 @@ describe.each(dialects())('the engine policy over HTTP on %s', (dialect) => {
   let sam: Session;
   let wes: Session;
   let sue: Session;
-  const tokenOf = async (who: Session, scopes: string[], name = `t-${scopes.join('-')}`) => {
-    const res = await t.call(who, { method: 'POST', url: '/api/tokens', payload: { name, scopes } });
-    expect(res.statusCode, res.body).toBe(201);
-    return {
-      username: who.username,
-      csrfToken: null,
-      headers: { authorization: `Bearer ${res.json().token}` },
-    };
-  };
+  const tokenOf = (who: Session, scopes: string[], name = `t-${scopes.join('-')}`) =>
+    t.tokenSession(who, name, scopes);
 
   beforeAll(async () => {
     t = await createTestApp({ dialect });

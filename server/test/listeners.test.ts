@@ -78,17 +78,7 @@ describe.each(dialects())('listener jobs over HTTP on %s', (dialect) => {
     await t.engine.deploy(openedProcess);
     sam = await t.userSession('sam', ['staff'], ['staff']);
     const wes = await t.userSession('wes', ['worker']);
-    const minted = await t.call(wes, {
-      method: 'POST',
-      url: '/api/tokens',
-      payload: { name: 'auditor', scopes: ['jobs:audit.*'] },
-    });
-    expect(minted.statusCode, minted.body).toBe(201);
-    worker = {
-      username: 'wes',
-      csrfToken: null,
-      headers: { authorization: `Bearer ${minted.json().token}` },
-    };
+    worker = await t.tokenSession(wes, 'auditor', ['jobs:audit.*']);
   });
   afterAll(async () => t?.close());
 

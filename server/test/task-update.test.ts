@@ -45,17 +45,7 @@ describe.each(dialects())('PATCH /api/tasks/:id on %s', (dialect) => {
     olga = await t.userSession('olga', ['staff'], ['outsiders']);
     mia = await t.userSession('mia', ['manager'], ['managers']);
     const wes = await t.userSession('wes', ['worker']);
-    const minted = await t.call(wes, {
-      method: 'POST',
-      url: '/api/tokens',
-      payload: { name: 'auditor', scopes: ['jobs:audit.*'] },
-    });
-    expect(minted.statusCode, minted.body).toBe(201);
-    worker = {
-      username: 'wes',
-      csrfToken: null,
-      headers: { authorization: `Bearer ${minted.json().token}` },
-    };
+    worker = await t.tokenSession(wes, 'auditor', ['jobs:audit.*']);
   });
   afterAll(async () => t?.close());
 

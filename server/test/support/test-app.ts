@@ -53,6 +53,8 @@ export interface TestApp {
   login(username: string, password?: string): Promise<Session>;
   /** Creates the user, then logs in. */
   userSession(username: string, roles: Role[], groups?: string[]): Promise<Session>;
+  /** An API token `who` mints (`POST /api/tokens`, which must answer 201), as a session of its own. */
+  tokenSession(who: Session, name: string, scopes: readonly string[]): Promise<Session>;
   /** `app.inject` as this session (or anonymously with null). */
   call(session: Session | null, opts: InjectOptions): Promise<LightMyRequestResponse>;
   /**
@@ -138,6 +140,15 @@ export async function createTestApp(
       return login(username);
     },
     call,
+    async tokenSession(who, name, scopes) {
+      const res = await call(who, { method: 'POST', url: '/api/tokens', payload: { name, scopes } });
+      if (res.statusCode !== 201) throw new Error(`minting token ${name}: ${res.statusCode} ${res.body}`);
+      return {
+        username: who.username,
+        csrfToken: null,
+        headers: { authorization: `Bearer ${res.json().token}` },
+      };
+    },
     async secondApp(config, logger) {
       const own = url ? await openDatabase({ url }) : null;
       const ownEngine = own ? await createEngine({ database: own, clock }) : null;
