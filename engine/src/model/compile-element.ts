@@ -82,6 +82,13 @@ function compileEvent(
   const { event, multiple, parallelMultiple } = compileEventDefinition(node, position, issues, {
     runsAsJob: job !== undefined,
   });
+  if (isThrow && !job && !multiple && event.kind === 'message' && !issues.has(base.id, 'message.name-missing')) {
+    issues.warn(
+      base.id,
+      'message.not-sent',
+      'a message throw or end event without a job type (zeebe:taskDefinition) sends nothing and passes through; give it a job type for a worker to send the message',
+    );
+  }
   const isStart = base.kind === 'bpmn:StartEvent';
   const interrupting = isStart ? node.isInterrupting !== false : true;
   if (event.kind === 'error' && !interrupting) {

@@ -31,6 +31,7 @@ export type DeployIssueCode =
   | 'decision.reference-invalid'
   | 'message.name-missing'
   | 'message.correlation-missing'
+  | 'message.not-sent'
   | 'signal.name-missing'
   | 'link.invalid'
   | 'link.unused'

@@ -43,6 +43,22 @@ describe('message throw and end events run as jobs', () => {
       ${END}${chain('s', 'notify', 'e')}`);
     expect(await issueKeys(xml)).toEqual(['notify message.name-missing']);
   });
+  it('warns that a message throw or end event without a job type sends nothing, and not one with a job type', async () => {
+    // given a named message on a throw and an end event, and one throw run by a worker
+    const xml = processFile(
+      `${START}
+      <bpmn:intermediateThrowEvent id="notify"><bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateThrowEvent>
+      <bpmn:intermediateThrowEvent id="sent">${ext('<zeebe:taskDefinition type="send-mail" />')}<bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateThrowEvent>
+      <bpmn:endEvent id="e"><bpmn:messageEventDefinition messageRef="m" /></bpmn:endEvent>
+      ${chain('s', 'notify', 'sent', 'e')}`,
+      '<bpmn:message id="m" name="order-placed" />',
+    );
+    // when
+    const { issues, warnings } = await compileBpmn(xml);
+    // then: it deploys, and each event that would silently send nothing is named
+    expect(issues).toEqual([]);
+    expect(warnings.filter((w) => w.code === 'message.not-sent').map((w) => w.elementId)).toEqual(['notify', 'e']);
+  });
 });
 
 describe('input mappings', () => {
