@@ -82,7 +82,13 @@ function compileEvent(
   const { event, multiple, parallelMultiple } = compileEventDefinition(node, position, issues, {
     runsAsJob: job !== undefined,
   });
-  if (isThrow && !job && !multiple && event.kind === 'message' && !issues.has(base.id, 'message.name-missing')) {
+  if (
+    isThrow &&
+    !job &&
+    !multiple &&
+    event.kind === 'message' &&
+    !issues.has(base.id, 'message.name-missing')
+  ) {
     issues.warn(
       base.id,
       'message.not-sent',

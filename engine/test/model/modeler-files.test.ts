@@ -57,7 +57,10 @@ describe('message throw and end events run as jobs', () => {
     const { issues, warnings } = await compileBpmn(xml);
     // then: it deploys, and each event that would silently send nothing is named
     expect(issues).toEqual([]);
-    expect(warnings.filter((w) => w.code === 'message.not-sent').map((w) => w.elementId)).toEqual(['notify', 'e']);
+    expect(warnings.filter((w) => w.code === 'message.not-sent').map((w) => w.elementId)).toEqual([
+      'notify',
+      'e',
+    ]);
   });
 });
 
