@@ -22,6 +22,7 @@ export async function processKpis(
   now: Date,
   calendar?: { readonly id: string; readonly time: WorkingTime },
 ): Promise<KpiSummary> {
+  const history = kpiHistoryQueries(processId, await kpiHistorySince(db, processId));
   const [cycle, overdue, escalations, workload, perElement, recent] = await Promise.all([
     sql<{ running: string; completed: string; avg_ms: number | null; p90_ms: number | null }>`
       SELECT count(*) FILTER (WHERE status = 'active') AS running,
@@ -32,8 +33,7 @@ export async function processKpis(
       FROM instances WHERE process_id = ${processId}`.execute(db),
     sql<{ n: string }>`SELECT count(*) AS n FROM user_tasks
       WHERE process_id = ${processId} AND state = 'created' AND due_at < ${now}::timestamptz`.execute(db),
-    sql<{ n: string }>`SELECT count(*) AS n FROM history h JOIN instances i ON i.id = h.instance_id
-      WHERE i.process_id = ${processId} AND h.type = 'escalation.thrown'`.execute(db),
+    history.escalations.execute(db),
     sql<{ assignee: string | null; grp: string | null; open: string }>`
       SELECT assignee, NULL::text AS grp, count(*) AS open FROM user_tasks
         WHERE process_id = ${processId} AND state = 'created' AND assignee IS NOT NULL GROUP BY assignee
@@ -41,19 +41,7 @@ export async function processKpis(
       SELECT NULL::text, g, count(*) FROM user_tasks, unnest(candidate_groups) AS g
         WHERE process_id = ${processId} AND state = 'created' AND assignee IS NULL GROUP BY g
       ORDER BY 3 DESC, 1, 2`.execute(db),
-    // Each completion pairs with the latest entry of the same element before it (loops re-enter).
-    sql<{ element_id: string; avg_ms: number }>`
-      SELECT c.element_id, avg(extract(epoch FROM c.at - e.at) * 1000) AS avg_ms
-      FROM history c
-      JOIN instances i ON i.id = c.instance_id
-      CROSS JOIN LATERAL (
-        SELECT at FROM history e
-        WHERE e.instance_id = c.instance_id AND e.element_id = c.element_id AND e.type = 'element.entered'
-          AND e.seq < c.seq
-        ORDER BY e.seq DESC LIMIT 1
-      ) e
-      WHERE i.process_id = ${processId} AND c.type IN ('element.completed', 'element.terminated')
-      GROUP BY c.element_id`.execute(db),
+    history.perElement.execute(db),
     calendar
       ? sql<{ started_at: Date; ended_at: Date }>`SELECT started_at, ended_at FROM instances
           WHERE process_id = ${processId} AND status = 'completed'
@@ -83,5 +71,44 @@ export async function processKpis(
       open: Number(row.open),
     })),
     timePerElement,
+  };
+}
+
+/** When the process's oldest instance still held started, a day early (see historyQuery); null: none. */
+export async function kpiHistorySince(db: Kysely<DB>, processId: string): Promise<Date | null> {
+  const { rows } = await sql<{ since: Date | null }>`
+    SELECT min(started_at) - interval '1 day' AS since FROM instances WHERE process_id = ${processId}`.execute(
+    db,
+  );
+  const since = rows[0]?.since;
+  return since === null || since === undefined ? null : new Date(since);
+}
+
+/**
+ * The KPI reads of `history`, for one process. No history row of an instance is older than its
+ * start (less a day, for engine clocks that disagree a little), so `at >= since` lets PostgreSQL
+ * skip every month before the process's oldest instance (`history` is partitioned by month).
+ */
+export function kpiHistoryQueries(processId: string, since: Date | null) {
+  const from = since ?? new Date();
+  return {
+    escalations: sql<{
+      n: string;
+    }>`SELECT count(*) AS n FROM history h JOIN instances i ON i.id = h.instance_id
+      WHERE i.process_id = ${processId} AND h.type = 'escalation.thrown' AND h.at >= ${from}::timestamptz`,
+    // Each completion pairs with the latest entry of the same element before it (loops re-enter).
+    perElement: sql<{ element_id: string; avg_ms: number }>`
+      SELECT c.element_id, avg(extract(epoch FROM c.at - e.at) * 1000) AS avg_ms
+      FROM history c
+      JOIN instances i ON i.id = c.instance_id
+      CROSS JOIN LATERAL (
+        SELECT at FROM history e
+        WHERE e.instance_id = c.instance_id AND e.element_id = c.element_id AND e.type = 'element.entered'
+          AND e.seq < c.seq AND e.at >= ${from}::timestamptz
+        ORDER BY e.seq DESC LIMIT 1
+      ) e
+      WHERE i.process_id = ${processId} AND c.type IN ('element.completed', 'element.terminated')
+        AND c.at >= ${from}::timestamptz
+      GROUP BY c.element_id`,
   };
 }

@@ -8,6 +8,7 @@ import { InstanceNotFoundError } from '../../src/errors.js';
 import { systemIdentity } from '../../src/identity.js';
 import { listHistoryMonths } from '../../src/persistence/history-partitions.js';
 import { historyQuery } from '../../src/persistence/instance-queries.js';
+import { kpiHistoryQueries, kpiHistorySince } from '../../src/persistence/kpis.js';
 import { migrateEngineTo, migrateToLatest } from '../../src/persistence/migrations.js';
 import { bpmnFile, endEvent, linearProcess, startEvent, userTask } from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
@@ -213,6 +214,30 @@ describe.each(databases())('history partitions on $name', (target) => {
       expect(text).toContain('history_y2026m05');
       expect(text).not.toContain('history_y2026m03');
       expect(text).not.toContain('history_y2026m04');
+    },
+  );
+
+  it.skipIf(target.name !== 'postgres')(
+    'counts a process’s KPIs without touching the months before its oldest instance (PostgreSQL only)',
+    async () => {
+      // given history in March, and the first instance of another process in May
+      await finished('leave');
+      clock.set(new Date('2026-05-03T00:00:00.000Z'));
+      await engine.sweepRetention();
+      await finished('audit');
+      // when its KPIs are read, both history reads leave March and April out
+      const since = await kpiHistorySince(database.db, 'audit');
+      const queries = kpiHistoryQueries('audit', since);
+      for (const query of [queries.escalations, queries.perElement]) {
+        const { rows } = await sql<Record<string, string>>`EXPLAIN ${query}`.execute(database.db);
+        const text = rows.map((row) => Object.values(row).join(' ')).join('\n');
+        expect(text).toContain('history_y2026m05');
+        expect(text).not.toContain('history_y2026m03');
+        expect(text).not.toContain('history_y2026m04');
+      }
+      // and the figures still count the process's own history
+      expect(Object.keys((await engine.kpis('audit')).timePerElement)).toContain('do');
+      expect(Object.keys((await engine.kpis('leave')).timePerElement)).toContain('do');
     },
   );
 
