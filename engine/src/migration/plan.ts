@@ -17,6 +17,7 @@ export interface MigrationProblem {
     | 'element.kind-changed'
     | 'element.scope-changed'
     | 'element.multi-instance-changed'
+    | 'event.kind-changed'
     | 'trigger.missing'
     | 'trigger.added'
     | 'join.flow-missing';
@@ -197,6 +198,12 @@ export function planMigration(
         checkAdded(token.elementId, from.boundaryEventIds, to.boundaryEventIds);
       }
     }
+    if (to !== undefined && from !== undefined && EVENT_WAITS.has(token.wait.kind) && !sameTrigger(from, to))
+      problem({
+        code: 'event.kind-changed',
+        elementId: token.elementId,
+        message: `A token waits at ${label(from)} for ${triggers(from)}, but its target '${to.id}' waits for ${triggers(to)}; map it to an event of the same kind`,
+      });
     if (token.wait.kind === 'join' && token.arrivedBy !== undefined) {
       const flow = target.flows[token.arrivedBy];
       if (flow === undefined || flow.targetId !== mapId(token.elementId))
@@ -244,6 +251,37 @@ function sameEvent(a: Element, b: Element): boolean {
   if (a.kind === 'bpmn:BoundaryEvent' && b.kind === 'bpmn:BoundaryEvent')
     return a.cancelActivity === b.cancelActivity;
   return true;
+}
+
+/** Waits of a token at a catch event: what it waits for is the event's definition. */
+const EVENT_WAITS: ReadonlySet<Token['wait']['kind']> = new Set([
+  'timer',
+  'message',
+  'signal',
+  'condition',
+  'anyEvent',
+]);
+
+/** The kinds of event an element waits for, in order (a multiple event has several). */
+function triggerKinds(element: Element): readonly string[] {
+  if (!('event' in element)) return [];
+  return element.multiple ? element.multiple.map((definition) => definition.kind) : [element.event.kind];
+}
+
+/** Whether a token waiting at `a` can wait at `b`: the same event definitions, in the same order. */
+function sameTrigger(a: Element, b: Element): boolean {
+  const [from, to] = [triggerKinds(a), triggerKinds(b)];
+  return (
+    from.length === to.length &&
+    from.every((kind, i) => kind === to[i]) &&
+    ('parallelMultiple' in a && a.parallelMultiple) === ('parallelMultiple' in b && b.parallelMultiple)
+  );
+}
+
+function triggers(element: Element): string {
+  const kinds = triggerKinds(element);
+  const text = kinds.length > 1 ? `a multiple event (${kinds.join(', ')})` : `a ${kinds[0] ?? 'none'} event`;
+  return 'parallelMultiple' in element && element.parallelMultiple ? `${text}, every one needed` : text;
 }
 
 function isIterationToken(state: InstanceState, token: Token): boolean {

@@ -5,7 +5,16 @@ import type { Database } from '../../src/database.js';
 import type { Engine } from '../../src/engine.js';
 import { InstanceNotFoundError, MigrationRefusedError } from '../../src/errors.js';
 import { systemIdentity, userIdentity } from '../../src/identity.js';
-import { bpmnFile, endEvent, linearProcess, serviceTask, startEvent, userTask } from '../support/bpmn.js';
+import {
+  bpmnFile,
+  endEvent,
+  linearProcess,
+  serviceTask,
+  signal,
+  signalCatch,
+  startEvent,
+  userTask,
+} from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { onlyOpenTask, testEngine } from '../support/engines.js';
 
@@ -205,6 +214,48 @@ describe.each(databases())('instance migration on $name', (target) => {
     expect((refused as MigrationRefusedError).issues).toEqual([
       expect.objectContaining({ code: 'trigger.added', elementId: 'prepare' }),
     ]);
+  });
+
+  it('moves a token waiting on a condition to the target’s condition, and refuses a target that waits for another kind of event', async () => {
+    // given a token waiting until `ready`, a version that waits until `approved` instead, and one that waits for a signal
+    const waitingFor = (condition: string) =>
+      bpmnFile([
+        linearProcess(PROCESS, [
+          startEvent(),
+          `<bpmn:intermediateCatchEvent id="wait"><bpmn:conditionalEventDefinition><bpmn:condition xsi:type="bpmn:tFormalExpression">${condition}</bpmn:condition></bpmn:conditionalEventDefinition></bpmn:intermediateCatchEvent>`,
+          userTask('review', { name: 'Review', groups: 'leads' }),
+          endEvent(),
+        ]),
+      ]);
+    await deploy(waitingFor('=ready = true'));
+    const instance = await start();
+    expect((await engine.getInstance(instance.id)).activeElements).toEqual({ wait: 1 });
+    const approvedVersion = await deploy(waitingFor('=approved = true'));
+    const signalVersion = await deploy(
+      bpmnFile(
+        [linearProcess(PROCESS, [startEvent(), signalCatch('wait', 'go'), endEvent()])],
+        signal('go', 'go'),
+      ),
+    );
+    // when migrated to the signal version, the plan is refused and nothing changes
+    const refused = await engine
+      .migrateInstance(instance.id, { targetDefinitionId: signalVersion }, ops)
+      .catch((e) => e);
+    expect(refused).toBeInstanceOf(MigrationRefusedError);
+    expect((refused as MigrationRefusedError).issues).toEqual([
+      expect.objectContaining({
+        code: 'event.kind-changed',
+        elementId: 'wait',
+        message: expect.stringContaining('conditional'),
+      }),
+    ]);
+    // when migrated to the version that waits for `approved`
+    await engine.migrateInstance(instance.id, { targetDefinitionId: approvedVersion }, ops);
+    // then the old condition no longer moves the token, the target's does, at the next change
+    await engine.setVariables(instance.id, { ready: true }, ops);
+    expect((await engine.getInstance(instance.id)).activeElements).toEqual({ wait: 1 });
+    await engine.setVariables(instance.id, { approved: true }, ops);
+    expect((await engine.getInstance(instance.id)).activeElements).toEqual({ review: 1 });
   });
 
   it('lets only a manager migrate: a participant is refused, a stranger sees nothing', async () => {
