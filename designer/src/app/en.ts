@@ -423,6 +423,7 @@ export const en = {
   'repair.problem.kindChanged': 'the target step is of another kind.',
   'repair.problem.scopeChanged': 'the target step sits in another sub-process.',
   'repair.problem.multiInstanceChanged': 'the target step changes whether it runs once or for each item.',
+  'repair.problem.eventKindChanged': 'the target event waits for another kind of event.',
   'repair.problem.triggerMissing': 'an event this step waits for is gone in the target version.',
   'repair.problem.triggerAdded': 'the target version adds an event this running step would never listen to.',
   'repair.problem.joinFlowMissing': 'the flow a waiting token came by is gone in the target version.',

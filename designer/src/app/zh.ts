@@ -420,6 +420,7 @@ export const zh: Dictionary = {
   'repair.problem.kindChanged': '目标步骤的类型不同。',
   'repair.problem.scopeChanged': '目标步骤位于另一个子流程中。',
   'repair.problem.multiInstanceChanged': '目标步骤改变了是否按多实例运行。',
+  'repair.problem.eventKindChanged': '目标事件等待的是另一种事件。',
   'repair.problem.triggerMissing': '此步骤等待的事件在目标版本中已不存在。',
   'repair.problem.triggerAdded': '目标版本新增了一个运行中的步骤永远不会监听的事件。',
   'repair.problem.joinFlowMissing': '等待中的令牌所经过的连线在目标版本中已不存在。',

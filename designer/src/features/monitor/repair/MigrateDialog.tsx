@@ -16,6 +16,7 @@ const PROBLEM_TEXT: Readonly<Record<string, MessageKey>> = {
   'element.kind-changed': 'repair.problem.kindChanged',
   'element.scope-changed': 'repair.problem.scopeChanged',
   'element.multi-instance-changed': 'repair.problem.multiInstanceChanged',
+  'event.kind-changed': 'repair.problem.eventKindChanged',
   'trigger.missing': 'repair.problem.triggerMissing',
   'trigger.added': 'repair.problem.triggerAdded',
   'join.flow-missing': 'repair.problem.joinFlowMissing',
