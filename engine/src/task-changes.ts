@@ -35,6 +35,11 @@ export interface ChangeTaskOptions {
   readonly bumpVersion?: boolean;
   /** Run after commit with the task's instance id (cache upkeep). */
   readonly afterCommit?: (instanceId: string) => void;
+  /**
+   * Asked first, with the locked row: a task that must go another way (its element has listeners
+   * for this change) is answered by what this returns; undefined goes on here.
+   */
+  readonly divert?: (task: Task) => Promise<Task | undefined>;
 }
 
 /**
@@ -49,6 +54,8 @@ export async function changeTask(
   options: ChangeTaskOptions = {},
 ): Promise<Task> {
   const task = await lockTask(cx, taskId);
+  const diverted = await options.divert?.(task);
+  if (diverted) return diverted;
   await options.authorize?.(task);
   if (!(options.anyState ?? false) && task.state !== 'created')
     throw new TaskNotActiveError(taskId, task.state);

@@ -217,8 +217,6 @@ export class TaskOperations {
    */
   update(id: string, changes: TaskChangeset, identity: Identity): Promise<Task> {
     return this.tx(identity, async (cx) => {
-      if (await this.#listensTo(cx, id, 'updating'))
-        return this.#updateThroughListeners(cx, id, identity, changes);
       return changeTask(
         cx,
         id,
@@ -238,6 +236,10 @@ export class TaskOperations {
             await authorize(cx, identity, 'update', task);
           },
           afterCommit: (instanceId) => this.runner.cache.forget(instanceId),
+          divert: async (task) =>
+            (await this.#listensTo(cx, task, 'updating'))
+              ? this.#updateThroughListeners(cx, id, identity, changes)
+              : undefined,
         },
       );
     });
@@ -353,8 +355,6 @@ export class TaskOperations {
     } = {},
   ): Promise<Task> {
     return this.tx(identity, async (cx) => {
-      if (options.assignee === true && (await this.#listensTo(cx, id, 'assigning')))
-        return this.#assignThroughListeners(cx, id, identity, action, decision);
       // The decision's own argument checks run after the policy's: a caller who may not touch the
       // task learns nothing from them.
       return changeTask(cx, id, (task) => decision()(task), {
@@ -367,21 +367,22 @@ export class TaskOperations {
         afterCommit: (instanceId) => {
           if (options.keepsVersion !== true) this.runner.cache.forget(instanceId);
         },
+        ...(options.assignee === true
+          ? {
+              divert: async (task: Task) =>
+                (await this.#listensTo(cx, task, 'assigning'))
+                  ? this.#assignThroughListeners(cx, id, identity, action, decision)
+                  : undefined,
+            }
+          : {}),
       });
     });
   }
 
-  /** Whether the task's element has listeners of `event` (false for a task that does not exist). */
-  async #listensTo(cx: TxContext, id: string, event: 'assigning' | 'updating'): Promise<boolean> {
-    if (!isUuid(id)) return false;
-    const row = await cx.trx
-      .selectFrom('user_tasks')
-      .select(['definition_id', 'element_id'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) return false;
-    const model = await this.runner.models.get(row.definition_id, cx.trx);
-    const element = model.elements[row.element_id];
+  /** Whether the locked task's element has listeners of `event` (its model is cached). */
+  async #listensTo(cx: TxContext, task: Task, event: 'assigning' | 'updating'): Promise<boolean> {
+    const model = await this.runner.models.get(task.definitionId, cx.trx);
+    const element = model.elements[task.elementId];
     const listeners =
       element?.kind === 'bpmn:UserTask' ? element.userTask?.taskListeners?.[event] : undefined;
     return (listeners?.length ?? 0) > 0;
