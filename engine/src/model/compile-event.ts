@@ -79,14 +79,16 @@ export interface CompiledEvent {
 }
 
 const MULTIPLE_KINDS: readonly EventKind[] = ['message', 'timer', 'signal'];
-/** What a multiple throw or end event throws, each in document order. */
-const THROW_KINDS: readonly EventKind[] = ['signal', 'escalation'];
+/** What a multiple throw event throws, each in document order (a message: its job, or nothing). */
+const THROW_KINDS: readonly EventKind[] = ['message', 'signal', 'escalation'];
+/** A multiple end event also ends with an error or terminates; whatever follows is not thrown. */
+const END_KINDS: readonly EventKind[] = [...THROW_KINDS, 'error', 'terminate'];
 
 /**
- * Multiple events run where they wait: intermediate catch and boundary events, triggered by the
- * first of their messages, timers and signals (BPMN's multiple event). Zeebe runs none; the
- * engine refuses the rest with the element id: parallel multiple (every trigger needed), and
- * multiple start, end and throw events.
+ * Multiple events (BPMN 2.0 10.5; Zeebe runs none): intermediate catch, boundary, process start
+ * and event subprocess start events wait for the first of their messages, timers and signals (a
+ * parallel multiple catch, boundary or event subprocess start for all of them); throw and end
+ * events throw every definition in document order. Everything else is refused with the element id.
  */
 function checkMultiple(
   node: ModdleNode,
@@ -96,31 +98,28 @@ function checkMultiple(
   runsAsJob: boolean,
 ): void {
   const id = node.id ?? '';
-  if (node.parallelMultiple === true && position !== 'catch' && position !== 'boundary') {
+  if (
+    node.parallelMultiple === true &&
+    position !== 'catch' &&
+    position !== 'boundary' &&
+    position !== 'eventSubProcessStart'
+  ) {
     issues.add(
       id,
       'element.unsupported',
-      `parallel multiple events (every trigger needed) are not supported as ${POSITION_NAMES[position]}; only intermediate catch and boundary events`,
+      `parallel multiple events (every trigger needed) are not supported as ${POSITION_NAMES[position]}; only intermediate catch, boundary and event subprocess start events`,
     );
     return;
   }
   if (position === 'throw' || position === 'end') {
-    const other = definitions.find((definition) => !THROW_KINDS.includes(definition.kind));
-    if (other || runsAsJob)
-      issues.add(
-        id,
-        'element.unsupported',
-        runsAsJob
-          ? 'a multiple throw event cannot run as a job (zeebe:taskDefinition): it throws each of its signals and escalations'
-          : `a multiple throw or end event throws signals and escalations; a ${other?.kind} definition cannot be one of them`,
-      );
+    checkMultipleThrow(id, position, definitions, issues, runsAsJob);
     return;
   }
-  if (position !== 'catch' && position !== 'boundary' && position !== 'processStart') {
+  if (position === 'subProcessStart') {
     issues.add(
       id,
       'element.unsupported',
-      `multiple events (several event definitions) are not supported as ${POSITION_NAMES[position]}; only process start, intermediate catch and boundary events take several`,
+      `multiple events (several event definitions) are not supported as ${POSITION_NAMES[position]}; only process start, event subprocess start, intermediate catch and boundary events take several`,
     );
     return;
   }
@@ -132,6 +131,50 @@ function checkMultiple(
       `a multiple event waits for messages, timers and signals; a ${other.kind} definition cannot be one of them`,
     );
   }
+}
+
+/** A multiple throw or end event: what it may throw, and a job type only for its messages. */
+function checkMultipleThrow(
+  id: string,
+  position: 'throw' | 'end',
+  definitions: readonly EventDefinition[],
+  issues: IssueCollector,
+  runsAsJob: boolean,
+): void {
+  const kinds = position === 'end' ? END_KINDS : THROW_KINDS;
+  const other = definitions.find((definition) => !kinds.includes(definition.kind));
+  if (other?.kind === 'link') {
+    issues.add(
+      id,
+      'element.unsupported',
+      'a link definition cannot be one of several event definitions: BPMN allows link events only with a single definition',
+    );
+    return;
+  }
+  if (other?.kind === 'compensate' || other?.kind === 'cancel') {
+    issues.add(
+      id,
+      'element.unsupported',
+      `a multiple throw or end event cannot throw a ${other.kind} definition: model it as its own ${other.kind === 'cancel' ? 'cancel end' : 'compensation throw'} event`,
+    );
+    return;
+  }
+  if (other) {
+    issues.add(
+      id,
+      'element.unsupported',
+      position === 'end'
+        ? `a multiple end event throws messages, signals, escalations, an error or a terminate; a ${other.kind} definition cannot be one of them`
+        : `a multiple throw event throws messages, signals and escalations; a ${other.kind} definition cannot be one of them`,
+    );
+    return;
+  }
+  if (runsAsJob && !definitions.some((definition) => definition.kind === 'message'))
+    issues.add(
+      id,
+      'element.unsupported',
+      'a multiple throw or end event runs a job (zeebe:taskDefinition) only for its message definitions, and it has none',
+    );
 }
 
 function compileOne(

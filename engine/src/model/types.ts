@@ -167,13 +167,16 @@ export interface EventElement extends ElementBase {
     | 'bpmn:IntermediateCatchEvent'
     | 'bpmn:IntermediateThrowEvent';
   readonly event: EventDefinition;
-  /** Multiple intermediate catch events: every definition (`event` is the first); the first to happen triggers it. */
+  /**
+   * Multiple events: every definition (`event` is the first). A catch or start event triggers on
+   * the first to happen; a throw or end event throws them all, in document order.
+   */
   readonly multiple?: readonly EventDefinition[];
-  /** Parallel multiple (`parallelMultiple="true"`): it triggers once every definition has happened. */
+  /** Parallel multiple (`parallelMultiple="true"`, catch and event subprocess start events): it triggers once every definition has happened. */
   readonly parallelMultiple?: true;
   /** Start events of event subprocesses: whether they interrupt the enclosing scope. */
   readonly interrupting: boolean;
-  /** Message/escalation/signal throw events that Zeebe runs as a job (`zeebe:taskDefinition`). */
+  /** Message throw and end events that Zeebe runs as a job (`zeebe:taskDefinition`); a multiple one runs it before its other throws. */
   readonly jobType?: Expr;
   readonly jobRetries?: number;
   /** Job-backed throw events: Zeebe task headers, handed to workers as for service tasks. */

@@ -4,7 +4,8 @@ import type { Execution, LiveToken } from './execution.js';
 import { hasListeners, runListener } from './listeners.js';
 import { raiseIncident } from './flow.js';
 import { closeListeners, terminateTokensIn } from './terminate.js';
-import { armTrigger, closeFiredTrigger, isCycleTimer, rearmCycle } from './triggers.js';
+import { isParallelMultiple, recordListenerOccurrence } from './parallel-multiple.js';
+import { armTriggers, closeFiredTrigger, isCycleTimer, rearmCycle } from './triggers.js';
 import type { TriggerEntry, Variables } from './types.js';
 import { evaluateMappings, visibleVariables } from './variables.js';
 
@@ -14,7 +15,10 @@ import { evaluateMappings, visibleVariables } from './variables.js';
  * cancelled when it ends. Error and escalation starts need nothing armed: throws find them.
  */
 
-/** Arms the timer/message/signal start events of the event subprocesses directly in a scope. */
+/**
+ * Arms the timer/message/signal start events of the event subprocesses directly in a scope; a
+ * multiple start event (BPMN 2.0 10.5) gets an entry for each of its definitions.
+ */
 export function armListeners(exec: Execution, scopeId: string): void {
   const scope = exec.scope(scopeId);
   const model = exec.index.model;
@@ -23,10 +27,8 @@ export function armListeners(exec: Execution, scopeId: string): void {
   const entries: TriggerEntry[] = [];
   try {
     for (const subprocessId of subprocessIds) {
-      for (const startId of model.scopes[subprocessId]?.startEventIds ?? []) {
-        const entry = armTrigger(exec, startId, scopeId, scopeId);
-        if (entry) entries.push(entry);
-      }
+      for (const startId of model.scopes[subprocessId]?.startEventIds ?? [])
+        armTriggers(exec, startId, scopeId, scopeId, entries);
     }
   } finally {
     if (entries.length > 0) {
@@ -36,7 +38,10 @@ export function armListeners(exec: Execution, scopeId: string): void {
   }
 }
 
-/** A listener's event happened: update the listener list, then start the event subprocess. */
+/**
+ * A listener's event happened: update the listener list, then start the event subprocess. Any one
+ * definition of a multiple start event starts it (the others stay armed if it does not interrupt).
+ */
 export function fireListener(
   exec: Execution,
   scopeId: string,
@@ -44,6 +49,10 @@ export function fireListener(
   variables: Variables,
 ): void {
   const start = exec.element(entry.elementId) as EventElement;
+  if (isParallelMultiple(start)) {
+    fireParallelListener(exec, scopeId, start, entry, variables);
+    return;
+  }
   const scope = exec.scope(scopeId);
   const others = (scope.listeners ?? []).filter((listener) => listener !== entry);
   let keep: TriggerEntry | undefined;
@@ -57,6 +66,33 @@ export function fireListener(
   const { listeners: _previous, ...rest } = scope;
   exec.putScope(listeners.length > 0 ? { ...rest, listeners } : rest);
   startEventSubprocess(exec, scopeId, entry.elementId, variables);
+}
+
+/**
+ * One definition of a parallel multiple start event happened: it is recorded on the scope's
+ * listeners; when the last one happens, the event subprocess starts with every payload merged. A
+ * non-interrupting one is armed again, for every definition, before it starts.
+ */
+function fireParallelListener(
+  exec: Execution,
+  scopeId: string,
+  start: EventElement,
+  entry: TriggerEntry,
+  variables: Variables,
+): void {
+  const all = recordListenerOccurrence(exec, scopeId, entry, variables);
+  if (!all) return;
+  if (!start.interrupting) {
+    const again: TriggerEntry[] = [];
+    try {
+      armTriggers(exec, start.id, scopeId, scopeId, again);
+    } finally {
+      const current = exec.scope(scopeId);
+      if (again.length > 0)
+        exec.putScope({ ...current, listeners: [...(current.listeners ?? []), ...again] });
+    }
+  }
+  startEventSubprocess(exec, scopeId, start.id, all);
 }
 
 /** Starts the event subprocess of `startEventId` inside `scopeId`; an interrupting one ends everything else there. */

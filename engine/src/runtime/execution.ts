@@ -43,6 +43,8 @@ export interface ElementBehavior<E extends Element = Element> {
   enter(exec: Execution, token: LiveToken, element: E): void;
   /** Its start listeners are done (runtime/listeners.ts): run the element's own behaviour. */
   started?(exec: Execution, token: LiveToken, element: E): void;
+  /** Its service job completed (`job.complete`); defaults to completing with the job's variables. */
+  jobCompleted?(exec: Execution, token: LiveToken, element: E, variables: Variables): void;
   /** Re-run after `incident.retry`; defaults to `enter`. */
   retry?(exec: Execution, token: LiveToken, element: E): void;
   /** The child scope this token owns (a subprocess's) has no token left: the element completes. */

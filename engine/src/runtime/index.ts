@@ -12,7 +12,9 @@
  *                        items, next index, active/completed counts and collected outputs;
  *                        each iteration is a token in the body with its own iteration scope
  *                        (loopCounter, input element)
- *   listeners[]          on flow scopes: jobs/subscriptions of event subprocess starts
+ *   listeners[]          on flow scopes: jobs/subscriptions of event subprocess starts (one
+ *                        per definition of a multiple start; a parallel multiple one keeps
+ *                        those that happened as `fired` entries until the last one does)
  * tokens[]               only tokens that WAIT (moving tokens exist only inside one step)
  *   elementId, scopeId   where it is parked and the flow scope it belongs to
  *   wait                 what it waits for: userTask | job | timer | message | signal |

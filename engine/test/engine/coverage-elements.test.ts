@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/database.js';
 import type { Engine } from '../../src/engine.js';
 import { MessageNotCorrelatedError } from '../../src/errors.js';
+import type { Variables } from '../../src/runtime/index.js';
 import { SYSTEM, systemIdentity } from '../../src/identity.js';
 import {
   bpmnFile,
@@ -30,6 +31,18 @@ const waiter = bpmnFile(
     ]),
   ],
   signal('go-signal', 'go'),
+);
+
+const doneWaiter = bpmnFile(
+  [
+    linearProcess('done-waiter', [
+      startEvent(),
+      signalCatch('hold', 'done-signal'),
+      userTask('proceed'),
+      endEvent(),
+    ]),
+  ],
+  signal('done-signal', 'done'),
 );
 
 describe.each(databases())('BPMN elements persisted on $name', (target) => {
@@ -163,6 +176,52 @@ describe.each(databases())('BPMN elements persisted on $name', (target) => {
     // and no message subscription of the second is left to correlate
     await expect(
       engine.correlateMessage({ name: 'ping', correlationKey: 's-1' }, SYSTEM),
+    ).rejects.toBeInstanceOf(MessageNotCorrelatedError);
+  });
+
+  it('runs the job of a multiple end event, then broadcasts its signal, across a new engine', async () => {
+    // given another instance waits for "done", and one whose throw and end events run jobs
+    await engine.deploy(doneWaiter);
+    await engine.deploy(await fixture('rt-multiple-more.bpmn'));
+    const other = await engine.startInstance({ processId: 'done-waiter' }, SYSTEM);
+    const thrower = await engine.startInstance({ processId: 'mt-job' }, SYSTEM);
+    const complete = async (type: string, variables: Variables) => {
+      const [job] = await engine.fetchAndLock({ type, workerId: 'w' }, SYSTEM);
+      if (!job) throw new Error(`no job of type ${type}`);
+      await engine.completeJob(job.id, 'w', variables, SYSTEM);
+    };
+    await complete('notify', { sent: 1 });
+    // then the end event waits for its job, and "done" is not thrown yet
+    expect((await engine.getInstance(thrower.id)).activeElements).toEqual({ finish: 1 });
+    expect((await engine.getInstance(other.id)).activeElements).toEqual({ hold: 1 });
+    // when a fresh engine's worker completes the end event's job
+    ({ engine } = await testEngine(database));
+    await complete('farewell', { farewell: 'sent' });
+    // then the signal reached the other instance, and the thrower completed with the job's variables
+    expect((await onlyOpenTask(engine, other.id)).elementId).toBe('proceed');
+    const done = await engine.getInstance(thrower.id);
+    expect(done.status).toBe('completed');
+    expect(done.variables).toMatchObject({ sent: 1, farewell: 'sent' });
+  });
+
+  it('starts an event subprocess on the second definition of its multiple start event, across a new engine', async () => {
+    // given
+    await engine.deploy(await fixture('rt-multiple-more.bpmn'));
+    const started = await engine.startInstance({ processId: 'esp-any', variables: { key: 'k-9' } }, SYSTEM);
+    // when the message of the interrupting start (after its timer) comes through a fresh engine
+    ({ engine } = await testEngine(database));
+    await engine.correlateMessage(
+      { name: 'stop', correlationKey: 'k-9', variables: { reason: 'asked' } },
+      SYSTEM,
+    );
+    // then the event subprocess runs instead of the work, and the other start events are closed
+    const instance = await engine.getInstance(started.id);
+    expect(instance.activeElements).toEqual({ abort: 1, cleanup: 1 });
+    expect(instance.variables).toMatchObject({ reason: 'asked' });
+    expect(await openTasks(started.id)).toEqual(['cleanup']);
+    expect(await engine.broadcastSignal({ name: 'nudge' }, SYSTEM)).toEqual({ delivered: 0 });
+    await expect(
+      engine.correlateMessage({ name: 'poke', correlationKey: 'k-9' }, SYSTEM),
     ).rejects.toBeInstanceOf(MessageNotCorrelatedError);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileBpmn } from '../../src/model/index.js';
-import { chain, compileValid, flow, formal, issueKeys, processFile } from './bpmn-text.js';
+import { chain, compileValid, flow, formal, issueKeys, issuesOf, processFile } from './bpmn-text.js';
 
 const START = '<bpmn:startEvent id="s" />';
 const ENDS = '<bpmn:endEvent id="a" /><bpmn:endEvent id="b" />';
@@ -226,5 +226,75 @@ describe('deploy rules of multiple events', () => {
       SIGNALS,
     );
     expect(await issueKeys(xml)).toEqual(['bnd element.unsupported']);
+  });
+
+  it('compiles multiple throw and end events with a job type, messages, an error and a terminate', async () => {
+    const job = '<bpmn:extensionElements><zeebe:taskDefinition type="notify" /></bpmn:extensionElements>';
+    const xml = processFile(
+      `${START}<bpmn:intermediateThrowEvent id="t">${job}<bpmn:messageEventDefinition messageRef="m" />${twoSignals}</bpmn:intermediateThrowEvent>
+      <bpmn:endEvent id="a">${job}<bpmn:signalEventDefinition signalRef="g1" /><bpmn:messageEventDefinition messageRef="m" /><bpmn:errorEventDefinition errorRef="err" /></bpmn:endEvent>
+      <bpmn:endEvent id="b"><bpmn:signalEventDefinition signalRef="g2" /><bpmn:terminateEventDefinition /></bpmn:endEvent>
+      ${chain('s', 't', 'a')}${flow('s', 'b')}`,
+      `${SIGNALS}<bpmn:message id="m" name="note" /><bpmn:error id="err" errorCode="E" />`,
+    );
+    const process = await compileValid(xml);
+    expect(process.elements.t).toMatchObject({
+      jobType: { feel: false, value: 'notify' },
+      multiple: [{ kind: 'message' }, { kind: 'signal' }, { kind: 'signal' }],
+    });
+    expect(process.elements.a).toMatchObject({
+      multiple: [{ kind: 'signal' }, { kind: 'message' }, { kind: 'error', errorCode: 'E' }],
+    });
+    expect(process.elements.b).toMatchObject({ multiple: [{ kind: 'signal' }, { kind: 'terminate' }] });
+  });
+
+  it('rejects link, compensation and cancel definitions in multiple throw and end events, and an error in a throw event', async () => {
+    const xml = processFile(
+      `${START}<bpmn:intermediateThrowEvent id="t1"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:compensateEventDefinition /></bpmn:intermediateThrowEvent>
+      <bpmn:intermediateThrowEvent id="t2"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:errorEventDefinition /></bpmn:intermediateThrowEvent>
+      <bpmn:endEvent id="a"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:cancelEventDefinition /></bpmn:endEvent>
+      <bpmn:endEvent id="b"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:linkEventDefinition name="x" /></bpmn:endEvent>
+      ${chain('s', 't1', 't2', 'a')}${flow('s', 'b')}`,
+      SIGNALS,
+    );
+    const issues = await issuesOf(xml);
+    expect(issues.map((issue) => `${issue.elementId} ${issue.code}`)).toEqual([
+      't1 element.unsupported',
+      't2 element.unsupported',
+      't2 element.unsupported',
+      'a element.unsupported',
+      'b element.unsupported',
+      'b element.unsupported',
+    ]);
+    expect(issues.find((issue) => issue.elementId === 'a')?.message).toContain('cancel end');
+    expect(issues.at(-1)?.message).toContain('only with a single definition');
+  });
+
+  it('compiles multiple and parallel multiple event subprocess starts, and rejects a multiple start of an embedded subprocess', async () => {
+    const message =
+      '<bpmn:message id="m" name="poke"><bpmn:extensionElements><zeebe:subscription correlationKey="=key" /></bpmn:extensionElements></bpmn:message>';
+    const xml = processFile(
+      `${START}<bpmn:endEvent id="a" />${flow('s', 'a')}
+      <bpmn:subProcess id="esp1" triggeredByEvent="true"><bpmn:startEvent id="any" isInterrupting="false"><bpmn:messageEventDefinition messageRef="m" />${twoSignals}</bpmn:startEvent>
+        <bpmn:endEvent id="e1" />${flow('any', 'e1')}</bpmn:subProcess>
+      <bpmn:subProcess id="esp2" triggeredByEvent="true"><bpmn:startEvent id="all" parallelMultiple="true"><bpmn:timerEventDefinition>${formal('timeDuration', 'PT1M')}</bpmn:timerEventDefinition><bpmn:signalEventDefinition signalRef="g1" /></bpmn:startEvent>
+        <bpmn:endEvent id="e2" />${flow('all', 'e2')}</bpmn:subProcess>`,
+      `${SIGNALS}${message}`,
+    );
+    const process = await compileValid(xml);
+    expect(process.elements.any).toMatchObject({
+      interrupting: false,
+      multiple: [{ kind: 'message' }, { kind: 'signal' }, { kind: 'signal' }],
+    });
+    expect(process.elements.all).toMatchObject({
+      parallelMultiple: true,
+      multiple: [{ kind: 'timer' }, { kind: 'signal' }],
+    });
+    const embedded = processFile(
+      `${START}<bpmn:subProcess id="sub"><bpmn:startEvent id="ss">${twoSignals}</bpmn:startEvent><bpmn:endEvent id="se" />${flow('ss', 'se')}</bpmn:subProcess>
+      <bpmn:endEvent id="a" />${chain('s', 'sub', 'a')}`,
+      SIGNALS,
+    );
+    expect(await issueKeys(embedded)).toContain('ss element.unsupported');
   });
 });

@@ -185,7 +185,7 @@ describe('deploy validation', () => {
       expect(await issueKeys(xml)).toEqual(['r flow.incoming-invalid', 'g flow.incoming-invalid']);
     });
 
-    it('rejects events with several event definitions where they throw something other than signals and escalations', async () => {
+    it('rejects a link definition among the several event definitions of a throw event', async () => {
       const xml = processFile(
         `${START}<bpmn:intermediateThrowEvent id="c"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:linkEventDefinition name="x" /></bpmn:intermediateThrowEvent>
         ${END}${chain('s', 'c', 'e')}`,

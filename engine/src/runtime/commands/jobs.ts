@@ -25,7 +25,11 @@ export function completeJob(exec: Execution, command: Extract<Command, { type: '
   if (completeListenerJob(exec, command)) return;
   if (command.result !== undefined)
     throw new InvalidArgumentError(`Job ${command.jobId} is not a task listener's: it takes no result`);
-  completeElement(exec, jobToken(exec, command.jobId), command.variables);
+  const token = jobToken(exec, command.jobId);
+  const element = exec.element(token.elementId);
+  const behavior = exec.behavior(element);
+  if (behavior.jobCompleted) behavior.jobCompleted(exec, token, element, command.variables);
+  else completeElement(exec, token, command.variables);
 }
 
 /** `job.error`: a BPMN error thrown by the worker, caught by boundary events or event subprocesses. */

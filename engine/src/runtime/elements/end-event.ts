@@ -1,26 +1,23 @@
 import type { EventElement } from '../../model/types.js';
 import { completeElement } from '../activity.js';
-import type { Execution, LiveToken } from '../execution.js';
-import { consume, notifyParent } from '../flow.js';
-import { closeListeners, terminateTokensIn } from '../terminate.js';
 import { throwError, throwEscalation } from '../throw.js';
 import type { ElementBehavior } from '../execution.js';
 import { createServiceJob } from './jobs.js';
 import { broadcastSignal } from './signal.js';
-import { throwEach } from './throw-multiple.js';
+import { terminateScope } from './terminate-end.js';
+import { enterMultiple, multipleJobCompleted } from './throw-multiple.js';
 
 /** End events: the token's path ends, after the event's result (terminate, error, escalation, signal, message). */
 export const endEvent: ElementBehavior<EventElement> = {
   enter(exec, token, element) {
     if (element.multiple) {
-      if (throwEach(exec, token, element)) completeElement(exec, token, {});
-      else exec.markCompleted(element.id);
+      enterMultiple(exec, token, element);
       return;
     }
     const event = element.event;
     switch (event.kind) {
       case 'terminate':
-        terminate(exec, token, element);
+        terminateScope(exec, token, element);
         return;
       case 'error':
         throwError(exec, token, event.errorCode ?? '', { ownBoundaries: false });
@@ -45,25 +42,9 @@ export const endEvent: ElementBehavior<EventElement> = {
         completeElement(exec, token, {});
     }
   },
+  /** The job of a message end event (a multiple one: then the rest is thrown). */
+  jobCompleted(exec, token, element, variables) {
+    if (element.multiple) multipleJobCompleted(exec, token, element, variables);
+    else completeElement(exec, token, variables);
+  },
 };
-
-/** Terminate end: every other token of the scope ends; at the root, the whole instance is terminated. */
-function terminate(exec: Execution, token: LiveToken, element: EventElement): void {
-  terminateTokensIn(exec, token.scopeId, token.id);
-  exec.history('element.completed', { elementId: element.id, tokenId: token.id });
-  exec.markCompleted(element.id);
-  const scope = exec.scope(token.scopeId);
-  if (scope.parentScopeId !== null) {
-    consume(exec, token);
-    return;
-  }
-  exec.removeToken(token.id);
-  closeListeners(exec, scope.id);
-  exec.status = 'terminated';
-  exec.history('instance.terminated', { elementId: element.id });
-  notifyParent(exec, {
-    type: 'child.completed',
-    childInstanceId: exec.ctx.instanceId,
-    variables: scope.variables,
-  });
-}

@@ -5,13 +5,13 @@ import { throwEscalation } from '../throw.js';
 import type { ElementBehavior } from '../execution.js';
 import { createServiceJob } from './jobs.js';
 import { broadcastSignal } from './signal.js';
-import { throwEach } from './throw-multiple.js';
+import { enterMultiple, multipleJobCompleted } from './throw-multiple.js';
 
 /** Intermediate throw events: none passes through; signal, escalation and message throw; link jumps. */
 export const intermediateThrowEvent: ElementBehavior<EventElement> = {
   enter(exec, token, element) {
     if (element.multiple) {
-      if (throwEach(exec, token, element)) completeElement(exec, token, {});
+      enterMultiple(exec, token, element);
       return;
     }
     const event = element.event;
@@ -37,6 +37,11 @@ export const intermediateThrowEvent: ElementBehavior<EventElement> = {
         break;
     }
     completeElement(exec, token, {});
+  },
+  /** The job of a message throw event (a multiple one: then the rest is thrown). */
+  jobCompleted(exec, token, element, variables) {
+    if (element.multiple) multipleJobCompleted(exec, token, element, variables);
+    else completeElement(exec, token, variables);
   },
 };
 

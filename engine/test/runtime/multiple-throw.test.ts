@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { compileBpmn } from '../../src/model/index.js';
+import { Driver, loadModel } from './support/driver.js';
+
+async function started(processId: string): Promise<Driver> {
+  const driver = new Driver(await loadModel('rt-multiple-more.bpmn', processId));
+  driver.start({ key: 'k-1' });
+  return driver;
+}
+
+const open = (driver: Driver) => ({
+  subscriptions: [...driver.subscriptions.values()].map((s) => `${s.kind}:${s.name}:${s.elementId}`).sort(),
+  jobs: [...driver.jobs.values()].map((j) => `${j.kind}:${j.elementId}`).sort(),
+});
+
+/** Stores the state and reads it back, as the engine does between commands. */
+const reload = (driver: Driver) => {
+  driver.state = JSON.parse(JSON.stringify(driver.state));
+};
+
+const thrown = (driver: Driver) =>
+  driver.history
+    .filter((r) => r.type === 'signal.thrown' || r.type === 'escalation.thrown' || r.type === 'error.thrown')
+    .map((r) => `${r.type}:${r.elementId}:${JSON.stringify(r.data)}`);
+
+describe('runtime: multiple throw and end events', () => {
+  it('runs the job of a multiple throw event first, then throws its signal; without a job type the message passes through', async () => {
+    // given
+    const driver = await started('mt-job');
+    // then the job stands for the message; nothing is thrown yet
+    expect(driver.activeElements()).toEqual({ notify: 1 });
+    expect(open(driver).jobs).toEqual(['service:notify']);
+    expect(driver.broadcasts).toEqual([]);
+    // when the worker sends the message
+    driver.completeJob('notify', { sent: 1 });
+    // then the signal follows, the job's variables are written, and the next multiple throw
+    // (a message without a job type and a signal) passes its message and throws its signal
+    expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['news', 'mention']);
+    expect(driver.variables).toMatchObject({ sent: 1 });
+    expect(driver.activeElements()).toEqual({ finish: 1 });
+    expect(open(driver).jobs).toEqual(['service:finish']);
+  });
+
+  it('runs the job of a multiple end event, then throws its signal and escalation in document order', async () => {
+    // given
+    const driver = await started('mt-job');
+    driver.completeJob('notify');
+    reload(driver);
+    // when
+    driver.completeJob('finish', { farewell: 'sent' });
+    // then
+    expect(thrown(driver).slice(-2)).toEqual([
+      'signal.thrown:finish:{"signalName":"done"}',
+      'escalation.thrown:finish:{"escalationCode":"LATE"}',
+    ]);
+    expect(driver.status).toBe('completed');
+    expect(driver.variables).toMatchObject({ farewell: 'sent' });
+    expect(driver.historyOf('element.completed').map((r) => r.elementId)).toContain('finish');
+  });
+
+  it('throws the definitions before the error of a multiple end event, and the error ends the rest', async () => {
+    // when
+    const driver = await started('mt-error');
+    // then
+    expect(thrown(driver)).toEqual([
+      'signal.thrown:fail:{"signalName":"news"}',
+      'error.thrown:fail:{"errorCode":"BROKEN"}',
+    ]);
+    expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['news']);
+    expect(driver.activeElements()).toEqual({ recover: 1 });
+    expect(driver.state?.completedElementIds).toContain('fail');
+  });
+
+  it('terminates the instance after the job and the signal of a multiple end event; what follows the terminate is not thrown', async () => {
+    // given
+    const driver = await started('mt-terminate');
+    expect(driver.activeElements()).toEqual({ wait: 1, stop: 1 });
+    expect(driver.broadcasts).toEqual([]);
+    // when
+    driver.completeJob('stop');
+    // then
+    expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['news']);
+    expect(driver.status).toBe('terminated');
+    expect(driver.tasks.size).toBe(0);
+    expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
+  });
+
+  it('rejects a link, compensation or cancel definition and a job type without a message in a multiple throw or end event, naming each', async () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s" />
+  <bpmn:intermediateThrowEvent id="link"><bpmn:signalEventDefinition signalRef="a" /><bpmn:linkEventDefinition name="x" /></bpmn:intermediateThrowEvent>
+  <bpmn:intermediateThrowEvent id="comp"><bpmn:signalEventDefinition signalRef="a" /><bpmn:compensateEventDefinition /></bpmn:intermediateThrowEvent>
+  <bpmn:intermediateThrowEvent id="job"><bpmn:extensionElements><zeebe:taskDefinition type="t" /></bpmn:extensionElements><bpmn:signalEventDefinition signalRef="a" /><bpmn:escalationEventDefinition /></bpmn:intermediateThrowEvent>
+  <bpmn:endEvent id="e"><bpmn:signalEventDefinition signalRef="a" /><bpmn:cancelEventDefinition /></bpmn:endEvent>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="link" /><bpmn:sequenceFlow id="f2" sourceRef="link" targetRef="comp" />
+  <bpmn:sequenceFlow id="f3" sourceRef="comp" targetRef="job" /><bpmn:sequenceFlow id="f4" sourceRef="job" targetRef="e" />
+  <bpmn:intermediateCatchEvent id="catch"><bpmn:linkEventDefinition name="x" /></bpmn:intermediateCatchEvent><bpmn:endEvent id="e2" /><bpmn:sequenceFlow id="f5" sourceRef="catch" targetRef="e2" /></bpmn:process>
+  <bpmn:signal id="a" name="a" />
+</bpmn:definitions>`;
+    const { issues } = await compileBpmn(xml);
+    const unsupported = issues.filter((issue) => issue.code === 'element.unsupported');
+    expect(unsupported.map((issue) => issue.elementId)).toEqual(['link', 'comp', 'job', 'e']);
+    expect(unsupported.map((issue) => issue.message)).toEqual([
+      expect.stringContaining('BPMN allows link events only with a single definition'),
+      expect.stringContaining('cannot throw a compensate definition'),
+      expect.stringContaining('only for its message definitions'),
+      expect.stringContaining('cannot throw a cancel definition'),
+    ]);
+  });
+});
+
+describe('runtime: multiple event subprocess start events', () => {
+  it('starts a non-interrupting event subprocess on any one of its definitions and keeps every one armed', async () => {
+    // given
+    const driver = await started('esp-any');
+    expect(open(driver)).toEqual({
+      subscriptions: ['message:poke:either', 'message:stop:timeout-or-stop', 'signal:nudge:either'],
+      jobs: ['timer:timeout-or-stop'],
+    });
+    // when the signal comes
+    driver.signal('nudge', { by: 'signal' });
+    reload(driver);
+    // then
+    expect(driver.activeElements()).toEqual({ work: 1, watch: 1, look: 1 });
+    expect(open(driver).subscriptions).toContain('message:poke:either');
+    expect(open(driver).subscriptions).toContain('signal:nudge:either');
+    // when the message comes too
+    driver.correlate('poke', { by: 'message' }, 'k-1');
+    // then it started again
+    expect(driver.activeElements()).toEqual({ work: 1, watch: 2, look: 2 });
+  });
+
+  it('interrupts on the second definition of an interrupting multiple start and closes the first', async () => {
+    // given
+    const driver = await started('esp-any');
+    // when the message (its second definition) comes before the timer
+    driver.correlate('stop', { reason: 'asked' }, 'k-1');
+    // then
+    expect(driver.activeElements()).toEqual({ abort: 1, cleanup: 1 });
+    expect(driver.variables).toMatchObject({ reason: 'asked' });
+    expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
+    expect(driver.tasks.size).toBe(1);
+  });
+
+  it('starts a parallel multiple event subprocess only when every definition happened, payloads merged, across a reload', async () => {
+    // given
+    const driver = await started('esp-all');
+    // when one of the non-interrupting one's events happens
+    driver.signal('nudge', { nudged: true });
+    reload(driver);
+    // then it waits, with the signal recorded on the scope
+    expect(driver.activeElements()).toEqual({ 'p-work': 1 });
+    expect(driver.state?.scopes[0]?.listeners).toContainEqual({
+      elementId: 'both',
+      definition: 0,
+      fired: true,
+      variables: { nudged: true },
+    });
+    // when the other one happens
+    driver.correlate('poke', { poked: true }, 'k-1');
+    // then it started with both payloads, and is armed again for both
+    expect(driver.activeElements()).toEqual({ 'p-work': 1, 'both-watch': 1, 'p-look': 1 });
+    expect(driver.variables).toMatchObject({ nudged: true, poked: true });
+    expect(open(driver).subscriptions).toEqual([
+      'message:poke:both',
+      'message:stop:stop-all',
+      'signal:nudge:both',
+    ]);
+  });
+
+  it('interrupts on a parallel multiple start only after its message and its timer', async () => {
+    // given
+    const driver = await started('esp-all');
+    // when
+    driver.fireTimer('stop-all');
+    // then
+    expect(driver.activeElements()).toEqual({ 'p-work': 1 });
+    // when
+    driver.correlate('stop', {}, 'k-1');
+    // then
+    expect(driver.activeElements()).toEqual({ 'both-abort': 1, 'p-cleanup': 1 });
+    expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
+  });
+
+  it('rejects a multiple event subprocess start with a conditional or error definition, naming it', async () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s" /><bpmn:endEvent id="e" /><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e" />
+  <bpmn:subProcess id="esp" triggeredByEvent="true"><bpmn:startEvent id="es"><bpmn:signalEventDefinition signalRef="a" /><bpmn:errorEventDefinition /></bpmn:startEvent>
+  <bpmn:endEvent id="ee" /><bpmn:sequenceFlow id="ef" sourceRef="es" targetRef="ee" /></bpmn:subProcess></bpmn:process>
+  <bpmn:signal id="a" name="a" />
+</bpmn:definitions>`;
+    const { issues } = await compileBpmn(xml);
+    expect(issues.map((issue) => `${issue.elementId} ${issue.code}`)).toEqual(['es element.unsupported']);
+    expect(issues[0]?.message).toContain('a error definition cannot be one of them');
+  });
+});
