@@ -85,8 +85,7 @@ function compileEvent(
   if (
     isThrow &&
     !job &&
-    !multiple &&
-    event.kind === 'message' &&
+    (multiple ?? [event]).some((definition) => definition.kind === 'message') &&
     !issues.has(base.id, 'message.name-missing')
   ) {
     issues.warn(

@@ -122,7 +122,8 @@ function armBoundaries(exec: Execution, token: LiveToken, element: ActivityEleme
  */
 export function completeElement(exec: Execution, token: LiveToken, variables: Variables): void {
   const element = exec.element(token.elementId);
-  const owned = isActivity(element) ? exec.ownedScope(token.id) : undefined;
+  // An activity's scope, or the input scope of a throw or end event's job (eventJobScope).
+  const owned = isActivity(element) || isThrowing(element) ? exec.ownedScope(token.id) : undefined;
   if (owned?.multiInstance && isActivity(element)) {
     completeBody(exec, token, element);
     return;
@@ -136,6 +137,10 @@ export function completeElement(exec: Execution, token: LiveToken, variables: Va
   }
   if (hasListeners(element, 'end') && runListener(exec, token, { event: 'end', index: 0 })) return;
   continueCompletion(exec, token, element);
+}
+
+function isThrowing(element: Element): boolean {
+  return element.kind === 'bpmn:IntermediateThrowEvent' || element.kind === 'bpmn:EndEvent';
 }
 
 /**

@@ -43,15 +43,16 @@ describe('message throw and end events run as jobs', () => {
       ${END}${chain('s', 'notify', 'e')}`);
     expect(await issueKeys(xml)).toEqual(['notify message.name-missing']);
   });
-  it('warns that a message throw or end event without a job type sends nothing, and not one with a job type', async () => {
+  it('warns that a message throw or end event without a job type sends nothing, multiple ones too, and not one with a job type', async () => {
     // given a named message on a throw and an end event, and one throw run by a worker
     const xml = processFile(
       `${START}
       <bpmn:intermediateThrowEvent id="notify"><bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateThrowEvent>
       <bpmn:intermediateThrowEvent id="sent">${ext('<zeebe:taskDefinition type="send-mail" />')}<bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateThrowEvent>
+      <bpmn:intermediateThrowEvent id="both"><bpmn:messageEventDefinition messageRef="m" /><bpmn:signalEventDefinition signalRef="sg" /></bpmn:intermediateThrowEvent>
       <bpmn:endEvent id="e"><bpmn:messageEventDefinition messageRef="m" /></bpmn:endEvent>
-      ${chain('s', 'notify', 'sent', 'e')}`,
-      '<bpmn:message id="m" name="order-placed" />',
+      ${chain('s', 'notify', 'sent', 'both', 'e')}`,
+      '<bpmn:message id="m" name="order-placed" /><bpmn:signal id="sg" name="placed" />',
     );
     // when
     const { issues, warnings } = await compileBpmn(xml);
@@ -59,6 +60,7 @@ describe('message throw and end events run as jobs', () => {
     expect(issues).toEqual([]);
     expect(warnings.filter((w) => w.code === 'message.not-sent').map((w) => w.elementId)).toEqual([
       'notify',
+      'both',
       'e',
     ]);
   });

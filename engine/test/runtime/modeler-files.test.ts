@@ -28,13 +28,33 @@ describe('runtime: message events run as jobs', () => {
   it('ends the instance once the job of a message end event without a message completes', async () => {
     // given
     const driver = new Driver(await loadModel('rt-message-jobs.bpmn'));
-    driver.start();
-    driver.completeJob('notify');
+    driver.start({ shelf: 4 });
+    driver.completeJob('notify', { noticeId: 'n-9' });
     // when
     driver.completeJob('archived', { archivedAt: 'shelf-4' });
     // then
     expect(driver.status).toBe('completed');
     expect(driver.variables).toMatchObject({ archivedAt: 'shelf-4' });
+  });
+
+  it('gives the job of a message end event its input mappings as local variables, as Zeebe does', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-message-jobs.bpmn'));
+    driver.start({ shelf: 4 });
+    // when the message throw's job completes and the end event's job is created
+    driver.completeJob('notify', { noticeId: 'n-9' });
+    // then the job sees its inputs beside the process's variables
+    expect(driver.job('archived', 'service').variables).toEqual({
+      shelf: 4,
+      noticeId: 'n-9',
+      location: 'shelf-4',
+      reference: 'n-9',
+    });
+    // when it completes, setting one of its inputs and a new variable
+    driver.completeJob('archived', { location: 'basement', archivedAt: 'box-2' });
+    // then the inputs stay local to the event: only the new variable reaches the process
+    expect(driver.status).toBe('completed');
+    expect(driver.variables).toEqual({ shelf: 4, noticeId: 'n-9', archivedAt: 'box-2' });
   });
 });
 

@@ -2,7 +2,7 @@ import type { EventElement } from '../../model/types.js';
 import { completeElement } from '../activity.js';
 import { throwError, throwEscalation } from '../throw.js';
 import type { ElementBehavior } from '../execution.js';
-import { createServiceJob } from './jobs.js';
+import { createServiceJob, eventJobScope } from './jobs.js';
 import { broadcastSignal } from './signal.js';
 import { terminateScope } from './terminate-end.js';
 import { enterMultiple, multipleJobCompleted } from './throw-multiple.js';
@@ -35,7 +35,7 @@ export const endEvent: ElementBehavior<EventElement> = {
         else exec.markCompleted(element.id);
         return;
       case 'message':
-        if (element.jobType) createServiceJob(exec, token, element, token.scopeId);
+        if (element.jobType) createServiceJob(exec, token, element, eventJobScope(exec, token, element));
         else completeElement(exec, token, {});
         return;
       default:

@@ -3,7 +3,7 @@ import { completeElement } from '../activity.js';
 import type { Execution, LiveToken } from '../execution.js';
 import { throwEscalation } from '../throw.js';
 import type { ElementBehavior } from '../execution.js';
-import { createServiceJob } from './jobs.js';
+import { createServiceJob, eventJobScope } from './jobs.js';
 import { broadcastSignal } from './signal.js';
 import { enterMultiple, multipleJobCompleted } from './throw-multiple.js';
 
@@ -29,7 +29,7 @@ export const intermediateThrowEvent: ElementBehavior<EventElement> = {
         return;
       case 'message':
         if (element.jobType) {
-          createServiceJob(exec, token, element, token.scopeId);
+          createServiceJob(exec, token, element, eventJobScope(exec, token, element));
           return;
         }
         break;

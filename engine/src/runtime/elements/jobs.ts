@@ -1,13 +1,39 @@
 import { ExpressionError } from '../../errors.js';
-import type { Expr } from '../../model/types.js';
+import type { EventElement, Expr } from '../../model/types.js';
 import type { Execution, LiveToken } from '../execution.js';
-import { evaluateIn, visibleVariables } from '../variables.js';
+import { evaluateIn, evaluateMappings, visibleVariables } from '../variables.js';
 
 /** What a job-backed element declares (`zeebe:taskDefinition` and task headers). */
 export interface JobSpec {
   readonly jobType?: Expr;
   readonly jobRetries?: number;
   readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The scope the job of a message throw or end event reads: with input mappings, a local scope of
+ * the event holding them (as Zeebe, and as an activity's inputs; connectors pass their settings
+ * this way), closed when the event completes; without, the scope the token is in. A retry that
+ * enters the event again evaluates the inputs again into the same scope.
+ */
+export function eventJobScope(exec: Execution, token: LiveToken, element: EventElement): string {
+  const inputs = element.ioMapping?.inputs ?? [];
+  if (inputs.length === 0) return token.scopeId;
+  const local = evaluateMappings(exec, inputs, visibleVariables(exec, token.scopeId));
+  const existing = exec.ownedScope(token.id);
+  if (existing) {
+    exec.putScope({ ...existing, variables: { ...existing.variables, ...local } });
+    return existing.id;
+  }
+  const id = exec.newId();
+  exec.putScope({
+    id,
+    elementId: element.id,
+    parentScopeId: token.scopeId,
+    ownerTokenId: token.id,
+    variables: local,
+  });
+  return id;
 }
 
 /** Creates a service job for a token (service/send tasks, message throw events run as jobs). */

@@ -5,7 +5,7 @@ import type { Execution, LiveToken } from '../execution.js';
 import { raiseIncident } from '../flow.js';
 import { throwError, throwEscalation } from '../throw.js';
 import type { Variables } from '../types.js';
-import { createServiceJob } from './jobs.js';
+import { createServiceJob, eventJobScope } from './jobs.js';
 import { broadcastSignal } from './signal.js';
 import { terminateScope } from './terminate-end.js';
 
@@ -22,7 +22,7 @@ import { terminateScope } from './terminate-end.js';
 /** A token arrived at a multiple throw or end event: its job, or straight to the throws. */
 export function enterMultiple(exec: Execution, token: LiveToken, element: EventElement): void {
   if (element.jobType && element.multiple?.some((event) => event.kind === 'message')) {
-    createServiceJob(exec, token, element, token.scopeId);
+    createServiceJob(exec, token, element, eventJobScope(exec, token, element));
     return;
   }
   throwAndComplete(exec, token, element, {});
