@@ -1,7 +1,8 @@
 import type { EventElement } from '../../model/types.js';
 import { completeElement } from '../activity.js';
 import type { Execution, LiveToken } from '../execution.js';
-import { consume, notifyParent } from '../flow.js';
+import { consume, terminateInstance } from '../flow.js';
+import { runListener } from '../listeners.js';
 import { closeListeners, terminateTokensIn } from '../terminate.js';
 import { throwError, throwEscalation } from '../throw.js';
 import type { ElementBehavior } from '../execution.js';
@@ -47,7 +48,11 @@ export const endEvent: ElementBehavior<EventElement> = {
   },
 };
 
-/** Terminate end: every other token of the scope ends; at the root, the whole instance is terminated. */
+/**
+ * Terminate end: every other token of the scope ends; at the root, the whole instance is
+ * terminated. Zeebe completes the process instance there, so its end listeners run first, the
+ * token waiting at this event for each (`flow.ts`'s `instanceEnded` ends it after the last).
+ */
 function terminate(exec: Execution, token: LiveToken, element: EventElement): void {
   terminateTokensIn(exec, token.scopeId, token.id);
   exec.history('element.completed', { elementId: element.id, tokenId: token.id });
@@ -57,13 +62,8 @@ function terminate(exec: Execution, token: LiveToken, element: EventElement): vo
     consume(exec, token);
     return;
   }
-  exec.removeToken(token.id);
   closeListeners(exec, scope.id);
-  exec.status = 'terminated';
-  exec.history('instance.terminated', { elementId: element.id });
-  notifyParent(exec, {
-    type: 'child.completed',
-    childInstanceId: exec.ctx.instanceId,
-    variables: scope.variables,
-  });
+  if (runListener(exec, token, { event: 'end', index: 0, process: true, terminate: true })) return;
+  exec.removeToken(token.id);
+  terminateInstance(exec, element.id);
 }
