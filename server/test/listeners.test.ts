@@ -66,9 +66,30 @@ const openedProcess = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** A process whose end listener closes the case after its end event, before it completes. */
+const closedProcess = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-closed" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="closed" isExecutable="true">
+    <bpmn:extensionElements>
+      <zeebe:executionListeners>
+        <zeebe:executionListener eventType="end" type="audit.close" retries="2" />
+      </zeebe:executionListeners>
+    </bpmn:extensionElements>
+    <bpmn:startEvent id="start" />
+    <bpmn:userTask id="handle" name="Handle">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="staff" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="handle" />
+    <bpmn:sequenceFlow id="f2" sourceRef="handle" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
 describe.each(dialects())('listener jobs over HTTP on %s', (dialect) => {
   let t: TestApp;
   let sam: Session;
+  let maya: Session;
   let worker: Session;
 
   beforeAll(async () => {
@@ -76,7 +97,9 @@ describe.each(dialects())('listener jobs over HTTP on %s', (dialect) => {
     await t.engine.deploy(checkedProcess);
     await t.engine.deploy(assignedProcess);
     await t.engine.deploy(openedProcess);
+    await t.engine.deploy(closedProcess);
     sam = await t.userSession('sam', ['staff'], ['staff']);
+    maya = await t.userSession('maya', ['manager'], ['managers']);
     const wes = await t.userSession('wes', ['worker']);
     worker = await t.tokenSession(wes, 'auditor', ['jobs:audit.*']);
   });
@@ -218,6 +241,51 @@ describe.each(dialects())('listener jobs over HTTP on %s', (dialect) => {
     const [created] = (await t.engine.listTasks({ instanceId: id })).items;
     expect(created).toMatchObject({ elementId: 'handle', state: 'created' });
     expect((await t.engine.getInstance(id)).variables).toMatchObject({ caseNo: 'C-1', amount: 12 });
+  });
+
+  it("runs the process's end listener through the worker API, and completes the instance only after it", async () => {
+    // given
+    const { id } = await t.engine.startInstance({ processId: 'closed', variables: { amount: 7 } }, SYSTEM);
+    const [open] = (await t.engine.listTasks({ instanceId: id })).items;
+    if (!open) throw new Error('no task');
+    // when staff complete the last task
+    expect((await completeTask(open.id)).statusCode).toBe(204);
+    // then the instance is still active, its end listener's job listed and waiting at the end event
+    const waiting = await t.call(maya, { method: 'GET', url: `/api/instances/${id}` });
+    expect(waiting.statusCode, waiting.body).toBe(200);
+    expect(waiting.json()).toMatchObject({ status: 'active', activeElements: { end: 1 } });
+    const jobs = await t.call(maya, { method: 'GET', url: `/api/jobs?instanceId=${id}` });
+    expect(jobs.statusCode, jobs.body).toBe(200);
+    expect(jobs.json().items).toEqual([
+      expect.objectContaining({
+        jobType: 'audit.close',
+        elementId: 'end',
+        retries: 2,
+        listener: { kind: 'executionListener', eventType: 'end' },
+      }),
+    ]);
+    // when the worker fetches and completes it with a variable
+    const close = await fetchJob('audit.close');
+    expect(close).toMatchObject({
+      elementId: 'end',
+      listener: { kind: 'executionListener', eventType: 'end' },
+    });
+    expect(close.variables).toEqual({ amount: 7 });
+    expect((await t.engine.getInstance(id)).status).toBe('active');
+    expect((await completeJob(close.id, { variables: { closedBy: 'bot' } })).statusCode).toBe(204);
+    // then the instance is completed, with the listener's variable as the process's
+    const done = await t.call(maya, { method: 'GET', url: `/api/instances/${id}` });
+    expect(done.json()).toMatchObject({ status: 'completed', activeElements: {} });
+    expect((await t.engine.getInstance(id)).variables).toMatchObject({ closedBy: 'bot', approved: true });
+    const history = await t.call(maya, { method: 'GET', url: `/api/instances/${id}/history` });
+    const types = (history.json().items as { type: string; elementId: string | null }[]).map((e) =>
+      `${e.type} ${e.elementId ?? ''}`.trim(),
+    );
+    expect(types.slice(-3)).toEqual([
+      'listener.completed end',
+      'variables.changed end',
+      'instance.completed',
+    ]);
   });
 
   it('refuses a job result that is not a listener answer, without a 500', async () => {

@@ -17,8 +17,8 @@ import type {
  * intermediate / end events, end listeners only on start and boundary events, start listeners
  * only on gateways, and no end listeners on an error end event (the error leaves the element
  * before it completes). A listener needs a job type; `(eventType, type)` must be unique on an
- * element. On the process, start listeners run before its start event; its end listeners are not
- * run yet and are rejected.
+ * element. On the process, start listeners run before its start event and end listeners once it
+ * has run out of tokens (or reached a terminate end event), before it completes.
  *
  * Task listeners: the events the engine runs are `creating`, `assigning`, `updating` and
  * `completing` (Zeebe 8.8), and the 8.7 names `create`, `assignment`, `update` and `complete` are
@@ -57,10 +57,7 @@ function refusal(
   kind: ElementKind | 'bpmn:Process',
   eventType: 'start' | 'end',
 ): string | undefined {
-  if (kind === 'bpmn:Process')
-    return eventType === 'end'
-      ? 'end listeners on a process are not supported yet: put them on its end events'
-      : undefined;
+  if (kind === 'bpmn:Process') return undefined;
   if (eventType === 'start') {
     if (kind === 'bpmn:StartEvent')
       return 'a start event takes no start listeners (as in Zeebe): put them on the process or subprocess';

@@ -324,7 +324,10 @@ export interface ProcessModel {
   readonly embeddedForms?: readonly EmbeddedForm[];
   /** `baton:calendar` on the process: the calendar of its user tasks and duration timers. */
   readonly calendar?: string;
-  /** `zeebe:executionListeners` on the process: start listeners, run before its start event (no end listeners yet). */
+  /**
+   * `zeebe:executionListeners` on the process: start listeners, run before its start event; end
+   * listeners, run when it has run out of tokens (or reached a terminate end event), before it completes.
+   */
   readonly executionListeners?: ExecutionListeners;
 }
 

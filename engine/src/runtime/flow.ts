@@ -3,10 +3,15 @@ import { ExpressionError } from '../errors.js';
 import type { Element } from '../model/types.js';
 import { recordCompletion } from './compensation.js';
 import type { Execution, LiveToken } from './execution.js';
+import { raiseIncident } from './incidents.js';
+import { runListener } from './listeners.js';
 import { closeListeners, closeScope } from './terminate.js';
 import { cancelTrigger } from './triggers.js';
 import type { Effect, PendingListener, Variables } from './types.js';
 import { visibleVariables } from './variables.js';
+
+// Incidents have their own module (listeners raise them too, and this one runs listeners).
+export { raiseIncident };
 
 /**
  * How tokens move: the step loop, sequence flows, token consumption and scope completion.
@@ -151,11 +156,14 @@ export function releaseActivity(exec: Execution, token: LiveToken): void {
 /** A token's path ends here; its scope completes when it was the last one. */
 export function consume(exec: Execution, token: Readonly<LiveToken>): void {
   exec.removeToken(token.id);
-  completeScopeIfDone(exec, token.scopeId);
+  completeScopeIfDone(exec, token.scopeId, token.elementId);
 }
 
-/** Completes a process or subprocess scope once no token is left in it. */
-export function completeScopeIfDone(exec: Execution, scopeId: string): void {
+/**
+ * Completes a process or subprocess scope once no token is left in it. `endedAt` is the element
+ * whose token ended last: the process's end listeners wait there.
+ */
+export function completeScopeIfDone(exec: Execution, scopeId: string, endedAt: string): void {
   if (exec.status !== 'active') return;
   const scope = exec.scopes.get(scopeId);
   if (!scope || scope.multiInstance) return;
@@ -170,7 +178,7 @@ export function completeScopeIfDone(exec: Execution, scopeId: string): void {
   }
   if (exec.hasTokensIn(scopeId)) return;
   if (scope.parentScopeId === null) {
-    completeInstance(exec);
+    endInstance(exec, endedAt);
     return;
   }
   const owner = scope.ownerTokenId ? exec.token(scope.ownerTokenId) : undefined;
@@ -181,12 +189,52 @@ export function completeScopeIfDone(exec: Execution, scopeId: string): void {
   behavior.scopeCompleted(exec, exec.edit(owner.id), element);
 }
 
-/** The root scope ran out of tokens: the instance is completed. */
+/**
+ * The root scope ran out of tokens. Without end listeners on the process the instance completes
+ * now. With them, as in Zeebe, its event subprocesses stop listening and a token waits at the
+ * element that ended last for each end listener's job in turn (`runtime/listeners.ts`); the
+ * instance completes after the last one (`instanceEnded`).
+ */
+function endInstance(exec: Execution, endedAt: string): void {
+  if ((exec.index.model.executionListeners?.end.length ?? 0) === 0) {
+    completeInstance(exec);
+    return;
+  }
+  const root = exec.rootScope();
+  closeListeners(exec, root.id);
+  const token = exec.addToken({ elementId: endedAt, scopeId: root.id });
+  runListener(exec, token, { event: 'end', index: 0, process: true });
+}
+
+/**
+ * The process's end listeners are done: their token goes, and the instance ends as it was ending,
+ * completed, or terminated by the terminate end event the token waits at.
+ */
+export function instanceEnded(exec: Execution, token: Readonly<LiveToken>, pending: PendingListener): void {
+  exec.removeToken(token.id);
+  if (pending.terminate) terminateInstance(exec, token.elementId);
+  else completeInstance(exec);
+}
+
+/** The root scope ran out of tokens (and the process's end listeners are done): the instance is completed. */
 export function completeInstance(exec: Execution): void {
   const root = exec.rootScope();
   closeListeners(exec, root.id);
   exec.status = 'completed';
   exec.history('instance.completed');
+  notifyParent(exec, {
+    type: 'child.completed',
+    childInstanceId: exec.ctx.instanceId,
+    variables: root.variables,
+  });
+}
+
+/** A terminate end event at the process level ended it (after the process's end listeners). */
+export function terminateInstance(exec: Execution, elementId: string): void {
+  const root = exec.rootScope();
+  closeListeners(exec, root.id);
+  exec.status = 'terminated';
+  exec.history('instance.terminated', { elementId });
   notifyParent(exec, {
     type: 'child.completed',
     childInstanceId: exec.ctx.instanceId,
@@ -200,44 +248,4 @@ export function notifyParent(
   command: Extract<Effect, { type: 'parent.notify' }>['command'],
 ): void {
   if (exec.parentInstanceId !== undefined) exec.emit({ type: 'parent.notify', command });
-}
-
-type IncidentType = Extract<Effect, { type: 'incident.raise' }>['incidentType'];
-
-/** Parks a token in an incident; `incident.retry` resumes it. */
-export function raiseIncident(
-  exec: Execution,
-  token: LiveToken,
-  incidentType: IncidentType,
-  message: string,
-  options: {
-    readonly jobId?: string;
-    readonly retry?: 'complete' | 'leave';
-    readonly variables?: Variables;
-    /** A listener failed: the retry runs it again. */
-    readonly listener?: PendingListener;
-  } = {},
-): void {
-  const incidentId = exec.newId();
-  token.wait = {
-    kind: 'incident',
-    incidentId,
-    ...(options.retry === 'complete' ? { retry: options.retry, variables: options.variables ?? {} } : {}),
-    ...(options.retry === 'leave' ? { retry: options.retry } : {}),
-    ...(options.listener ? { listener: options.listener } : {}),
-  };
-  exec.emit({
-    type: 'incident.raise',
-    incidentId,
-    elementId: token.elementId,
-    tokenId: token.id,
-    incidentType,
-    message,
-    ...(options.jobId ? { jobId: options.jobId } : {}),
-  });
-  exec.history('incident.raised', {
-    elementId: token.elementId,
-    tokenId: token.id,
-    data: { incidentId, incidentType, message },
-  });
 }

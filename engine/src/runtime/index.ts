@@ -22,7 +22,8 @@
  *                        conditional catch event; see conditions.ts) | childInstance |
  *                        scope | join (a complex gateway waiting for reset: `resetAfter`) |
  *                        incident (`retry`: run again, resume completion, or leave again) |
- *                        listener (an execution or task listener's job: `listener.ts`)
+ *                        listener (an execution or task listener's job: `listener.ts`;
+ *                        the process's end listeners: a token at the element that ended last)
  *   boundary[]           boundary-event, event-gateway target or multiple-event jobs and
  *                        subscriptions (`definition`: which event of a multiple event;
  *                        `signalName`: the name a signal subscription listens for)
@@ -55,7 +56,9 @@
  *                                                            incident.retry runs it again
  * ```
  * Instance: `active` ─▶ `completed` (root scope empty) | `terminated` (terminate end event)
- * | `cancelled` (instance.cancel). Only active instances accept commands.
+ * | `cancelled` (instance.cancel). Only active instances accept commands. A process with end
+ * listeners stays `active` until their jobs are done, after the root scope ran out of tokens or a
+ * terminate end event (`flow.ts`).
  *
  * ## Modules, one way only
  * `step` is the composition root: it hands the behavior registry (`elements/index.ts`) to the

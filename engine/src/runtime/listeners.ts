@@ -1,7 +1,7 @@
 import { ExpressionError } from '../errors.js';
 import type { Element, ElementKind, Expr, ListenerSpec } from '../model/types.js';
 import type { BehaviorRegistry, ElementBehavior, Execution, LiveToken } from './execution.js';
-import { raiseIncident } from './flow.js';
+import { raiseIncident } from './incidents.js';
 import { isActivity, isActivityKind } from './model-index.js';
 import type { JsonValue, PendingListener, TaskCorrections } from './types.js';
 import { evaluateIn, visibleVariables } from './variables.js';
@@ -10,7 +10,9 @@ import { evaluateIn, visibleVariables } from './variables.js';
  * Execution and task listeners, as Zeebe runs them: each listener is an ordinary worker job of
  * its `type`, one after another in model order; the element waits for each (`wait.kind =
  * 'listener'`). Start listeners run after the input mappings and before the element's own
- * behaviour; end listeners after the output mappings, before the token leaves. Task listeners
+ * behaviour; end listeners after the output mappings, before the token leaves. The process's start
+ * listeners run before its start event, its end listeners once it has run out of tokens, before
+ * it completes (`flow.ts`); their variables are the process's. Task listeners
  * run before a user task is created (`creating`), before a change of its assignee takes effect
  * (`assigning`), before a change of its dates, priority or candidates takes effect (`updating`)
  * and before a completion takes effect (`completing`). Continuing after a listener job is
@@ -43,7 +45,9 @@ export function runListener(
   const element = exec.element(token.elementId);
   const model = exec.index.model;
   const spec = (
-    pending.process ? (model.executionListeners?.start ?? []) : listenersOf(element, pending.event)
+    pending.process && (pending.event === 'start' || pending.event === 'end')
+      ? (model.executionListeners?.[pending.event] ?? [])
+      : listenersOf(element, pending.event)
   )[pending.index];
   if (!spec) return false;
   const scopeId = exec.ownedScope(token.id)?.id ?? token.scopeId;
@@ -69,7 +73,8 @@ export function runListener(
     job: {
       id: jobId,
       kind: 'service',
-      // A process's listener job is its start event's, where its token waits and an incident shows (Zeebe: the process's).
+      // A process's listener job is its start event's (start) or the element's that ended last (end),
+      // where its token waits and an incident shows (Zeebe: the process's).
       elementId: element.id,
       tokenId: token.id,
       dueAt: null,

@@ -73,8 +73,14 @@ export interface PendingListener {
   readonly assignment?: PendingAssignment;
   /** `updating`: the change of the task's data that waits for the listeners. */
   readonly update?: PendingUpdate;
-  /** `start` of the process: its listeners (the token waits at the start event, which runs after them). */
+  /**
+   * The process's listeners: `start`, the token waits at the start event, which runs after them;
+   * `end`, the instance has run out of tokens and a token waits at the element that ended last,
+   * the instance ends after them (`runtime/flow.ts`).
+   */
   readonly process?: true;
+  /** `end` of the process reached by a terminate end event: the instance ends terminated. */
+  readonly terminate?: true;
   /** `start` of an event subprocess: the start event that fired and its variables, entered once the listeners are done. */
   readonly eventStart?: { readonly startEventId: string; readonly variables: Variables };
 }

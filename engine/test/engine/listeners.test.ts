@@ -13,6 +13,7 @@ const FIXTURE = new URL('../fixtures/rt-listeners.bpmn', import.meta.url);
 const ASSIGNING = new URL('../fixtures/rt-listeners-assigning.bpmn', import.meta.url);
 const EVENT_SUBPROCESS = new URL('../fixtures/rt-listeners-event-subprocess.bpmn', import.meta.url);
 const PROCESS = new URL('../fixtures/rt-listeners-process.bpmn', import.meta.url);
+const PROCESS_END = new URL('../fixtures/rt-listeners-process-end.bpmn', import.meta.url);
 const WORKER = 'listener-worker';
 
 describe.each(databases())('execution and task listeners on $name', (target) => {
@@ -29,6 +30,7 @@ describe.each(databases())('execution and task listeners on $name', (target) => 
     await engine.deploy(await readFile(ASSIGNING, 'utf8'));
     await engine.deploy(await readFile(EVENT_SUBPROCESS, 'utf8'));
     await engine.deploy(await readFile(PROCESS, 'utf8'));
+    await engine.deploy(await readFile(PROCESS_END, 'utf8'));
   });
 
   /** A worker locks the one job of a type. */
@@ -395,5 +397,180 @@ describe.each(databases())('execution and task listeners on $name', (target) => 
     const service = await lock('work');
     expect(service.listener).toBeNull();
     expect((await engine.getInstance(id)).variables).toMatchObject({ caseId: 9, region: 'eu' });
+  });
+
+  describe('end listeners of the process', () => {
+    /** A worker locks the one job of a type, with the variables these tests look at. */
+    async function lockAll(type: string): Promise<Job> {
+      const jobs = await engine.fetchAndLock(
+        { type, workerId: WORKER, fetchVariables: ['region', 'result', 'closedBy', 'archived'] },
+        SYSTEM,
+      );
+      expect(jobs.map((job) => job.jobType)).toEqual([type]);
+      return jobs[0] as Job;
+    }
+
+    /** Starts the case process and works it up to its first end listener. */
+    async function toEndListeners(): Promise<string> {
+      const { id } = await engine.startInstance(
+        { processId: 'rt-listeners-process-end', variables: { region: 'eu' } },
+        SYSTEM,
+      );
+      await work('open-case');
+      await work('work', { result: 42 });
+      await work('leave-done');
+      return id;
+    }
+
+    it('runs them in order after the last end event, each seeing the variables of the one before, across a new engine, and completes the instance after the last', async () => {
+      // given the last token ended at 'done' (its own end listener ran first)
+      const id = await toEndListeners();
+      // then the instance is still active, its first end listener's job waiting at 'done'
+      const close = await lockAll('close-case');
+      expect(close).toMatchObject({
+        instanceId: id,
+        elementId: 'done',
+        retries: 1,
+        listener: { kind: 'executionListener', eventType: 'end' },
+      });
+      expect(close.variables).toMatchObject({ region: 'eu', result: 42 });
+      const waiting = await engine.getInstance(id);
+      expect(waiting.status).toBe('active');
+      expect(waiting.activeElements).toEqual({ done: 1 });
+      expect((await engine.listJobs({ instanceId: id }, SYSTEM)).items.map((job) => job.jobType)).toEqual([
+        'close-case',
+      ]);
+      expect((await engine.getHistory(id)).some((event) => event.type === 'instance.completed')).toBe(false);
+      // when the first completes, and another engine takes over
+      await engine.completeJob(close.id, WORKER, { closedBy: 'ann' }, SYSTEM);
+      ({ engine } = await testEngine(database));
+      // then the second (a FEEL type) runs, and sees the first's variable
+      const archive = await lockAll('archive-eu');
+      expect(archive.variables).toMatchObject({ closedBy: 'ann', result: 42 });
+      expect((await engine.getInstance(id)).status).toBe('active');
+      // when it completes
+      await engine.completeJob(archive.id, WORKER, { archived: true }, SYSTEM);
+      // then the instance is completed, with the listeners' variables on the process
+      const done = await engine.getInstance(id);
+      expect(done.status).toBe('completed');
+      expect(done.activeElements).toEqual({});
+      expect(done.variables).toMatchObject({ region: 'eu', result: 42, closedBy: 'ann', archived: true });
+      // and history has the end event's own listener, its completion, then the process's listeners
+      const history = (await engine.getHistory(id))
+        .filter((event) =>
+          ['listener.completed', 'element.completed', 'instance.completed'].includes(event.type),
+        )
+        .map((event) =>
+          [event.type, event.elementId, event.data?.event, event.data?.process ? 'process' : undefined]
+            .filter((part) => part !== undefined && part !== null)
+            .join(' '),
+        );
+      expect(history.slice(-5)).toEqual([
+        'listener.completed done end',
+        'element.completed done',
+        'listener.completed done end process',
+        'listener.completed done end process',
+        'instance.completed',
+      ]);
+    });
+
+    it('retries a failing end listener, raises an incident when its retries are out, and runs it again when the incident is retried', async () => {
+      // given
+      const id = await toEndListeners();
+      // when the first end listener fails with a retry left, then for good
+      const first = await lockAll('close-case');
+      await engine.failJob(first.id, WORKER, { retries: 1, errorMessage: 'case system busy' }, SYSTEM);
+      const again = await lockAll('close-case');
+      expect(again.id).toBe(first.id);
+      await engine.failJob(again.id, WORKER, { retries: 0, errorMessage: 'case system down' }, SYSTEM);
+      // then an incident holds the instance, still active, at the element its listener waited at
+      const [incident] = await engine.listIncidents({ instanceId: id, open: true });
+      expect(incident).toMatchObject({ elementId: 'done', type: 'job', message: 'case system down' });
+      expect((await engine.getInstance(id)).status).toBe('active');
+      // when it is retried on a new engine
+      ({ engine } = await testEngine(database));
+      await engine.retryIncident(incident?.id ?? '', SYSTEM);
+      // then that listener runs again, and the next after it; then the instance completes
+      expect(await engine.listIncidents({ instanceId: id, open: true })).toEqual([]);
+      expect((await work('close-case', { closedBy: 'bo' })).listener?.eventType).toBe('end');
+      const archive = await lockAll('archive-eu');
+      expect(archive.variables).toMatchObject({ closedBy: 'bo' });
+      expect((await engine.getInstance(id)).status).toBe('active');
+      await engine.completeJob(archive.id, WORKER, {}, SYSTEM);
+      expect((await engine.getInstance(id)).status).toBe('completed');
+    });
+
+    it("finishes a called process's end listeners before the parent's call activity continues", async () => {
+      // given a parent that calls the case process
+      const { id: parentId } = await engine.startInstance(
+        { processId: 'rt-listeners-process-end-parent', variables: { region: 'eu' } },
+        SYSTEM,
+      );
+      const open = await work('open-case');
+      const childId = open.instanceId ?? '';
+      await work('work', { result: 42 });
+      await work('leave-done');
+      // when the child's first end listener completes
+      await work('close-case', { closedBy: 'ann' });
+      // then both still wait: the child for its second end listener, the parent at its call activity
+      expect((await engine.getInstance(childId)).status).toBe('active');
+      expect((await engine.getInstance(parentId)).activeElements).toEqual({ callCase: 1 });
+      expect(await engine.fetchAndLock({ type: 'after-case', workerId: WORKER }, SYSTEM)).toEqual([]);
+      // when the last completes
+      await work('archive-eu', { archived: true });
+      // then the child is completed and the parent goes on with the listeners' variables
+      expect((await engine.getInstance(childId)).status).toBe('completed');
+      const after = await lockAll('after-case');
+      expect(after.instanceId).toBe(parentId);
+      expect(after.variables).toMatchObject({ result: 42, closedBy: 'ann', archived: true });
+    });
+
+    it('refuses a modification while the end listeners run, and cancels the instance during one without running the rest', async () => {
+      // given
+      const id = await toEndListeners();
+      await lockAll('close-case');
+      // then the completing instance cannot be modified
+      await expect(
+        engine.modifyInstance(id, { startBefore: [{ elementId: 'work' }] }, SYSTEM),
+      ).rejects.toThrow(/completing \(its end listeners run\)/);
+      // when
+      await engine.cancelInstance(id, SYSTEM);
+      // then the listener's job is gone and no later listener runs
+      const cancelled = await engine.getInstance(id);
+      expect(cancelled.status).toBe('cancelled');
+      expect(cancelled.activeElements).toEqual({});
+      expect((await engine.listJobs({ instanceId: id }, SYSTEM)).items).toEqual([]);
+      expect(await engine.fetchAndLock({ type: 'archive-eu', workerId: WORKER }, SYSTEM)).toEqual([]);
+      const history = await engine.getHistory(id);
+      expect(
+        history.filter(
+          (event) => event.type === 'listener.completed' && event.data?.process && event.data.event === 'end',
+        ),
+      ).toEqual([]);
+      expect(history.some((event) => event.type === 'instance.completed')).toBe(false);
+      expect(history.at(-1)?.type).toBe('instance.cancelled');
+    });
+
+    it('runs them when a terminate end event ends the process, which ends terminated after the last', async () => {
+      // when the fork reaches the terminate end event (the other branch's job is cancelled)
+      const { id } = await engine.startInstance({ processId: 'rt-listeners-process-end-terminate' }, SYSTEM);
+      // then its end listener's job waits at the terminate end event
+      const close = await lockAll('close-case');
+      expect(close).toMatchObject({
+        elementId: 'stop',
+        listener: { kind: 'executionListener', eventType: 'end' },
+      });
+      expect((await engine.listJobs({ instanceId: id }, SYSTEM)).items.map((job) => job.jobType)).toEqual([
+        'close-case',
+      ]);
+      expect((await engine.getInstance(id)).status).toBe('active');
+      // when
+      await engine.completeJob(close.id, WORKER, { closed: true }, SYSTEM);
+      // then
+      const ended = await engine.getInstance(id);
+      expect(ended.status).toBe('terminated');
+      expect(ended.variables).toMatchObject({ closed: true });
+      expect((await engine.getHistory(id)).at(-1)?.type).toBe('instance.terminated');
+    });
   });
 });

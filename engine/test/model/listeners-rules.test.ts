@@ -108,17 +108,44 @@ describe('deploy rules of execution listeners', () => {
     expect(issues[0]?.message).toMatch(/after an event-based gateway/);
   });
 
-  it('reads start listeners of the process, and rejects its end listeners (not run yet) and listeners on a sequence flow', async () => {
+  it('reads start and end listeners of the process in model order, and rejects listeners on a sequence flow', async () => {
     const xml =
       processFile(`${listeners(listener('start', 'p'), listener('end', 'q'))}<bpmn:startEvent id="s" /><bpmn:endEvent id="e" />
       <bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e">${listeners(listener('start', 'x'))}</bpmn:sequenceFlow>`);
-    expect(await issueKeys(xml)).toEqual(['f extension.unsupported', 'p listener.invalid']);
+    expect(await issueKeys(xml)).toEqual(['f extension.unsupported']);
     const process = await compileValid(
       processFile(
-        `${listeners(listener('start', 'p'))}<bpmn:startEvent id="s" /><bpmn:endEvent id="e" />${chain('s', 'e')}`,
+        `${listeners(listener('start', 'p'), listener('end', 'q', 'retries="5"'), listener('end', '= &quot;r-&quot; + kind'))}<bpmn:startEvent id="s" /><bpmn:endEvent id="e" />${chain('s', 'e')}`,
       ),
     );
     expect(process.executionListeners?.start.map((l) => l.type)).toEqual([{ feel: false, value: 'p' }]);
+    expect(process.executionListeners?.end.map((l) => [l.type, l.retries])).toEqual([
+      [
+        { feel: false, value: 'q' },
+        { feel: false, value: '5' },
+      ],
+      [
+        { feel: true, source: '"r-" + kind' },
+        { feel: false, value: '3' },
+      ],
+    ]);
+  });
+
+  it('still rejects an end listener of the process without a job type, with bad retries, or twice of one type', async () => {
+    const xml = processFile(
+      `${listeners(listener('end', ''), listener('end', 'q', 'retries="many"'), listener('end', 'r'), listener('end', 'r'))}<bpmn:startEvent id="s" /><bpmn:endEvent id="e" />${chain('s', 'e')}`,
+    );
+    const issues = await issuesOf(xml);
+    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual([
+      'p listener.invalid',
+      'p listener.invalid',
+      'p listener.invalid',
+    ]);
+    expect(issues.map((i) => i.message)).toEqual([
+      expect.stringMatching(/needs a job type/),
+      expect.stringMatching(/'many' is not a whole number/),
+      expect.stringMatching(/two end execution listeners of type 'r'/),
+    ]);
   });
 
   it('rejects start listeners on a process that a message starts at an instantiating receive task', async () => {

@@ -464,6 +464,94 @@ describe('runtime: start listeners of the process', () => {
   });
 });
 
+describe('runtime: end listeners of the process', () => {
+  /** Runs the case process up to its first end listener. */
+  async function toEnd(variables: Variables): Promise<Driver> {
+    const driver = new Driver(await loadModel('rt-listeners-process-end.bpmn', 'rt-listeners-process-end'));
+    driver.start(variables);
+    // its event subprocess listens for a signal while it runs
+    expect([...driver.subscriptions.values()].map((sub) => sub.name)).toEqual(['abort-case']);
+    complete(driver, 'open-case');
+    complete(driver, 'work', { result: 42 });
+    complete(driver, 'leave-done');
+    return driver;
+  }
+
+  it('runs them after the last end event, one after another, then completes the instance', async () => {
+    // given
+    const driver = await toEnd({ region: 'eu' });
+    // then: the end event completed; its event subprocess no longer listens; the instance waits
+    // at the end event for its first end listener
+    expect(driver.subscriptions.size).toBe(0);
+    expect(driver.status).toBe('active');
+    expect(driver.activeElements()).toEqual({ done: 1 });
+    expect(driver.historyOf('element.completed').at(-1)?.elementId).toBe('done');
+    expect(jobOfType(driver, 'close-case')).toMatchObject({
+      elementId: 'done',
+      retries: 1,
+      listener: { kind: 'executionListener', eventType: 'end' },
+    });
+    expect(driver.jobs.size).toBe(1);
+    // when
+    complete(driver, 'close-case', { closedBy: 'ann' });
+    // then: the second (a FEEL type) sees the first's variable
+    expect(jobOfType(driver, 'archive-eu').variables).toMatchObject({ closedBy: 'ann', result: 42 });
+    expect(driver.status).toBe('active');
+    // when
+    complete(driver, 'archive-eu', { archived: true });
+    // then
+    expect(driver.status).toBe('completed');
+    expect(driver.activeElements()).toEqual({});
+    expect(driver.variables).toMatchObject({ closedBy: 'ann', archived: true, result: 42 });
+    expect(driver.historyOf('instance.completed')).toHaveLength(1);
+  });
+
+  it('raises an expression incident when an end listener type does not evaluate, and reruns them all on retry', async () => {
+    // given a region that makes no job type: "archive-" + null is null
+    const driver = await toEnd({});
+    complete(driver, 'close-case', { closedBy: 'ann' });
+    // then
+    expect(driver.incident('done').incidentType).toBe('expression');
+    expect(driver.status).toBe('active');
+    // when
+    driver.run({ type: 'variables.set', variables: { region: 'asia' } });
+    driver.run({ type: 'incident.retry', incidentId: driver.incident('done').id });
+    // then: as Zeebe, every end listener runs again
+    complete(driver, 'close-case');
+    complete(driver, 'archive-asia');
+    expect(driver.status).toBe('completed');
+  });
+
+  it('cancels the listener job and runs no more when the instance is cancelled while it waits', async () => {
+    // given
+    const driver = await toEnd({ region: 'eu' });
+    // when
+    driver.run({ type: 'instance.cancel' });
+    // then
+    expect(driver.jobs.size).toBe(0);
+    expect(driver.status).toBe('cancelled');
+    expect(driver.historyOf('instance.completed')).toEqual([]);
+  });
+
+  it('runs them at a terminate end event, which then ends the instance terminated', async () => {
+    // given
+    const driver = new Driver(
+      await loadModel('rt-listeners-process-end.bpmn', 'rt-listeners-process-end-terminate'),
+    );
+    // when
+    driver.start();
+    // then: the other branch's job is gone; the end listener waits at the terminate end event
+    expect(driver.jobs.size).toBe(1);
+    expect(jobOfType(driver, 'close-case').elementId).toBe('stop');
+    expect(driver.status).toBe('active');
+    // when
+    complete(driver, 'close-case');
+    // then
+    expect(driver.status).toBe('terminated');
+    expect(driver.historyOf('instance.terminated')).toEqual([expect.objectContaining({ elementId: 'stop' })]);
+  });
+});
+
 describe('runtime: updating task listeners', () => {
   const UPDATE = {
     changes: { priority: 80, dueDate: '2030-01-31T17:00:00.000Z' },

@@ -38,15 +38,15 @@ describe('listener groups of the properties panel', () => {
         element('bpmn:EndEvent', { eventDefinitions: [{ $type: 'bpmn:ErrorEventDefinition' }] }),
       ),
     ).toEqual(['start']);
-    expect(executionListenerEvents(element('bpmn:Process'))).toEqual(['start']);
-    expect(executionListenerEvents(element('bpmn:Participant'))).toEqual(['start']);
+    expect(executionListenerEvents(element('bpmn:Process'))).toEqual(['start', 'end']);
+    expect(executionListenerEvents(element('bpmn:Participant'))).toEqual(['start', 'end']);
   });
 
-  it('offers only start listeners on a process, the ones the engine runs there', () => {
+  it('offers start and end listeners on a process, the ones the engine runs there', () => {
     const groups = [{ id: 'general' }, listGroup('Zeebe__ExecutionListeners', ['start', 'end', 'cancel'])];
     const restricted = restrictListenerGroups(element('bpmn:Process'), groups);
     expect(restricted.map((g) => g.id)).toEqual(['general', 'Zeebe__ExecutionListeners']);
-    expect(eventTypesOf(restricted[1])).toEqual([['start']]);
+    expect(eventTypesOf(restricted[1])).toEqual([['start', 'end']]);
   });
 
   it("replaces a multi-instance task's beforeAll with the start and end the engine runs per instance", () => {

@@ -2,8 +2,8 @@
  * Makes the Zeebe properties panel offer the listeners the Baton engine runs, and only those:
  * execution listeners `start` / `end` where Zeebe takes them (the panel already knows which), no
  * `beforeAll` on multi-instance activities (the engine runs start and end listeners per
- * instance), only start listeners on a process or pool, and task listeners of the
- * events `creating`, `assigning`, `updating` and `completing`.
+ * instance), start and end listeners on a process or pool, and task listeners of the events
+ * `creating`, `assigning`, `updating` and `completing`.
  */
 
 /** The task listener events the engine runs. */
@@ -51,8 +51,9 @@ const GATEWAYS = /Gateway$/;
 export function executionListenerEvents(element: PanelElement): readonly string[] {
   const bo = element.businessObject;
   const type = bo.$type;
-  // On a process (or the pool that shows it), start listeners run before its start event; end ones not yet.
-  if (type === 'bpmn:Process' || type === 'bpmn:Participant') return ['start'];
+  // On a process (or the pool that shows it), start listeners run before its start event, end ones
+  // before it completes.
+  if (type === 'bpmn:Process' || type === 'bpmn:Participant') return ['start', 'end'];
   if (type === 'bpmn:StartEvent' || type === 'bpmn:BoundaryEvent') return ['end'];
   if (GATEWAYS.test(type)) return ['start'];
   if (type === 'bpmn:EndEvent' && bo.eventDefinitions?.some((d) => d.$type === 'bpmn:ErrorEventDefinition'))

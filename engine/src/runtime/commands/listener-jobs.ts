@@ -5,7 +5,7 @@ import { completeElement, continueCompletion } from '../activity.js';
 import { emitTask, evaluateTask, taskHeaders } from '../elements/user-task.js';
 import { enterEventSubprocess } from '../event-subprocess.js';
 import type { Execution, LiveToken } from '../execution.js';
-import { raiseIncident } from '../flow.js';
+import { instanceEnded, raiseIncident } from '../flow.js';
 import { mergeCorrections, runListener } from '../listeners.js';
 import { isActivity } from '../model-index.js';
 import type {
@@ -57,7 +57,12 @@ export function completeListenerJob(exec: Execution, command: JobComplete): bool
   exec.history('listener.completed', {
     elementId: element.id,
     tokenId: token.id,
-    data: { event: pending.event, index: pending.index, jobId: command.jobId },
+    data: {
+      event: pending.event,
+      index: pending.index,
+      jobId: command.jobId,
+      ...(pending.process ? { process: true } : {}),
+    },
   });
   switch (pending.event) {
     case 'start': {
@@ -68,9 +73,11 @@ export function completeListenerJob(exec: Execution, command: JobComplete): bool
       return true;
     }
     case 'end':
-      propagateVariables(exec, token.scopeId, command.variables, element.id);
-      if (runListener(exec, token, { event: 'end', index: pending.index + 1 })) return true;
-      continueCompletion(exec, token, element);
+      // The process's end listeners set process variables (Zeebe: the process instance's scope).
+      if (pending.process) setLocalVariables(exec, token.scopeId, command.variables, element.id);
+      else propagateVariables(exec, token.scopeId, command.variables, element.id);
+      if (runListener(exec, token, { ...pending, index: pending.index + 1 })) return true;
+      ended(exec, token, pending);
       return true;
     case 'creating':
     case 'assigning':
@@ -102,6 +109,12 @@ export function completeListenerJob(exec: Execution, command: JobComplete): bool
       });
       return true;
   }
+}
+
+/** The end listeners are done: the element leaves (the process: the instance ends). */
+function ended(exec: Execution, token: LiveToken, pending: PendingListener): void {
+  if (pending.process) instanceEnded(exec, token, pending);
+  else continueCompletion(exec, token, exec.element(token.elementId));
 }
 
 /** The start listeners are done: the element's own behaviour runs (an event subprocess: its start event). */
@@ -363,7 +376,7 @@ export function retryListener(exec: Execution, token: LiveToken, pending: Pendin
   }
   if (runListener(exec, token, pending)) return;
   if (pending.event === 'start') started(exec, token, pending);
-  else continueCompletion(exec, token, element);
+  else ended(exec, token, pending);
 }
 
 const MAX_CANDIDATES = 1000;

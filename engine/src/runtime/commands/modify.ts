@@ -4,6 +4,15 @@ import { terminateToken } from '../terminate.js';
 import type { Command, JsonValue } from '../types.js';
 import { setLocalVariables } from '../variables.js';
 
+/** Whether the instance has run out of tokens and waits for the process's end listeners (`flow.ts`). */
+function ending(exec: Execution): boolean {
+  for (const { wait } of exec.tokens.values()) {
+    const listener = wait?.kind === 'listener' || wait?.kind === 'incident' ? wait.listener : undefined;
+    if (listener?.process && listener.event === 'end') return true;
+  }
+  return false;
+}
+
 /** Elements a token cannot be started before: they only begin by an event or by arriving from several flows. */
 const NOT_STARTABLE = new Set(['bpmn:BoundaryEvent', 'bpmn:StartEvent']);
 const JOINS = new Set(['bpmn:ParallelGateway', 'bpmn:InclusiveGateway', 'bpmn:ComplexGateway']);
@@ -23,6 +32,10 @@ export function modifyInstance(
   const refuse = (message: string) => new InvalidArgumentError(message);
   if (command.cancel.length === 0 && command.startBefore.length === 0)
     throw refuse('Name at least one element to cancel or to start before');
+  if (ending(exec))
+    throw refuse(
+      'The instance is completing (its end listeners run): it cannot be modified; cancel it instead',
+    );
 
   for (const elementId of command.cancel) {
     const found = [...exec.tokens.values()].filter(

@@ -1,6 +1,7 @@
 import type { EventElement } from '../../model/types.js';
 import type { Execution, LiveToken } from '../execution.js';
-import { consume, notifyParent } from '../flow.js';
+import { consume, terminateInstance } from '../flow.js';
+import { runListener } from '../listeners.js';
 import { closeListeners, terminateTokensIn } from '../terminate.js';
 
 /**
@@ -16,13 +17,10 @@ export function terminateScope(exec: Execution, token: LiveToken, element: Event
     consume(exec, token);
     return;
   }
-  exec.removeToken(token.id);
   closeListeners(exec, scope.id);
-  exec.status = 'terminated';
-  exec.history('instance.terminated', { elementId: element.id });
-  notifyParent(exec, {
-    type: 'child.completed',
-    childInstanceId: exec.ctx.instanceId,
-    variables: scope.variables,
-  });
+  // Zeebe completes the process instance here, so its end listeners run first, the token waiting
+  // at this event for each (`flow.ts`'s `instanceEnded` ends it after the last).
+  if (runListener(exec, token, { event: 'end', index: 0, process: true, terminate: true })) return;
+  exec.removeToken(token.id);
+  terminateInstance(exec, element.id);
 }
