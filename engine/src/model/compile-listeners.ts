@@ -16,7 +16,7 @@ import type {
  * Execution listeners run where Zeebe runs them: start and end listeners on activities and
  * intermediate / end events, end listeners only on start and boundary events, start listeners
  * only on gateways, and no end listeners on an error end event (the error leaves the element
- * before it completes). A listener needs a job type; `(eventType, type)` must be unique on an
+ * before it completes) nor on a terminate end event (it ends its scope instead). A listener needs a job type; `(eventType, type)` must be unique on an
  * element. On the process, start listeners run before its start event and end listeners once it
  * has run out of tokens (or reached a terminate end event), before it completes.
  *
@@ -72,6 +72,13 @@ function refusal(
     children(node, 'eventDefinitions').some((definition) => definition.$type === 'bpmn:ErrorEventDefinition')
   )
     return 'an error end event takes no end listeners (as in Zeebe): put them on the element that catches the error';
+  if (
+    kind === 'bpmn:EndEvent' &&
+    children(node, 'eventDefinitions').some(
+      (definition) => definition.$type === 'bpmn:TerminateEventDefinition',
+    )
+  )
+    return 'a terminate end event takes no end listeners: it ends its scope instead of completing; put them on the process (they run at a terminate end event too) or on the element before it';
   return undefined;
 }
 

@@ -63,6 +63,17 @@ describe('deploy rules of execution listeners', () => {
     expect(issues[1]?.message).toMatch(/error end event takes no end listeners/);
   });
 
+  it('rejects end listeners on a terminate end event, which ends its scope instead of completing, and accepts start listeners there', async () => {
+    const xml = processFile(
+      `<bpmn:startEvent id="s" />
+      <bpmn:endEvent id="e">${listeners(listener('start', 'ok'), listener('end', 'no'))}<bpmn:terminateEventDefinition /></bpmn:endEvent>
+      ${chain('s', 'e')}`,
+    );
+    const issues = await issuesOf(xml);
+    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual(['e listener.invalid']);
+    expect(issues[0]?.message).toMatch(/terminate end event takes no end listeners/);
+  });
+
   it('rejects a listener without a type, a duplicate (event, type), bad retries and an unknown event type', async () => {
     const xml = processFile(`<bpmn:startEvent id="s" />
       <bpmn:task id="t">${listeners(
