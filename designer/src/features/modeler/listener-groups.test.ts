@@ -38,6 +38,11 @@ describe('listener groups of the properties panel', () => {
         element('bpmn:EndEvent', { eventDefinitions: [{ $type: 'bpmn:ErrorEventDefinition' }] }),
       ),
     ).toEqual(['start']);
+    expect(
+      executionListenerEvents(
+        element('bpmn:EndEvent', { eventDefinitions: [{ $type: 'bpmn:TerminateEventDefinition' }] }),
+      ),
+    ).toEqual(['start']);
     expect(executionListenerEvents(element('bpmn:Process'))).toEqual(['start', 'end']);
     expect(executionListenerEvents(element('bpmn:Participant'))).toEqual(['start', 'end']);
   });

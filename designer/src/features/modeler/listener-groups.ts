@@ -56,7 +56,13 @@ export function executionListenerEvents(element: PanelElement): readonly string[
   if (type === 'bpmn:Process' || type === 'bpmn:Participant') return ['start', 'end'];
   if (type === 'bpmn:StartEvent' || type === 'bpmn:BoundaryEvent') return ['end'];
   if (GATEWAYS.test(type)) return ['start'];
-  if (type === 'bpmn:EndEvent' && bo.eventDefinitions?.some((d) => d.$type === 'bpmn:ErrorEventDefinition'))
+  // An error end event leaves before it completes, a terminate end event ends its scope instead.
+  if (
+    type === 'bpmn:EndEvent' &&
+    bo.eventDefinitions?.some(
+      (d) => d.$type === 'bpmn:ErrorEventDefinition' || d.$type === 'bpmn:TerminateEventDefinition',
+    )
+  )
     return ['start'];
   return ['start', 'end'];
 }
