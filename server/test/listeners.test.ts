@@ -46,15 +46,13 @@ const assignedProcess = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
-/** A process whose start listener opens a case before its start event runs. */
-const openedProcess = `<?xml version="1.0" encoding="UTF-8"?>
+/** A process with one listener of its own (`start`: before its start event; `end`: before it completes). */
+const processWithListener = (processId: string, listener: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-opened" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="opened" isExecutable="true">
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-${processId}" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="${processId}" isExecutable="true">
     <bpmn:extensionElements>
-      <zeebe:executionListeners>
-        <zeebe:executionListener eventType="start" type="audit.open" />
-      </zeebe:executionListeners>
+      <zeebe:executionListeners>${listener}</zeebe:executionListeners>
     </bpmn:extensionElements>
     <bpmn:startEvent id="start" />
     <bpmn:userTask id="handle" name="Handle">
@@ -66,25 +64,17 @@ const openedProcess = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** A process whose start listener opens a case before its start event runs. */
+const openedProcess = processWithListener(
+  'opened',
+  '<zeebe:executionListener eventType="start" type="audit.open" />',
+);
+
 /** A process whose end listener closes the case after its end event, before it completes. */
-const closedProcess = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-closed" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="closed" isExecutable="true">
-    <bpmn:extensionElements>
-      <zeebe:executionListeners>
-        <zeebe:executionListener eventType="end" type="audit.close" retries="2" />
-      </zeebe:executionListeners>
-    </bpmn:extensionElements>
-    <bpmn:startEvent id="start" />
-    <bpmn:userTask id="handle" name="Handle">
-      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="staff" /></bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:endEvent id="end" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="handle" />
-    <bpmn:sequenceFlow id="f2" sourceRef="handle" targetRef="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const closedProcess = processWithListener(
+  'closed',
+  '<zeebe:executionListener eventType="end" type="audit.close" retries="2" />',
+);
 
 describe.each(dialects())('listener jobs over HTTP on %s', (dialect) => {
   let t: TestApp;

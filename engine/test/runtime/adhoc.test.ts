@@ -167,10 +167,10 @@ describe('runtime: ad-hoc subprocesses', () => {
     // given
     const driver = await started('adhoc-basic', { toActivate: ['c'] });
     // when: the state is stored and read back
-    driver.state = JSON.parse(JSON.stringify(driver.state));
+    driver.reload();
     activate(driver, ['a']);
     driver.completeTask('c');
-    driver.state = JSON.parse(JSON.stringify(driver.state));
+    driver.reload();
     driver.completeTask('d');
     // then
     expect(openTasks(driver)).toEqual(['a']);

@@ -7,18 +7,13 @@ async function waiting(): Promise<Driver> {
   return driver;
 }
 
-const open = (driver: Driver) => ({
-  subscriptions: [...driver.subscriptions.values()].map((s) => `${s.kind}:${s.name}:${s.elementId}`).sort(),
-  jobs: [...driver.jobs.values()].map((j) => `${j.kind}:${j.elementId}`).sort(),
-});
-
 describe('runtime: multiple events (the first of several events triggers)', () => {
   it('arms every event of a multiple catch event at once', async () => {
     // when
     const driver = await waiting();
     // then
     expect(driver.activeElements()).toEqual({ wake: 1 });
-    expect(open(driver)).toEqual({
+    expect(driver.openWork()).toEqual({
       subscriptions: ['message:ping:wake', 'signal:go:wake'],
       jobs: ['timer:wake'],
     });
@@ -33,7 +28,7 @@ describe('runtime: multiple events (the first of several events triggers)', () =
     // then
     expect(driver.activeElements()).toEqual({ next: 1 });
     expect(driver.variables).toMatchObject({ pinged: true });
-    expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
   });
 
   it('completes on the timer and closes both subscriptions', async () => {
@@ -43,7 +38,7 @@ describe('runtime: multiple events (the first of several events triggers)', () =
     driver.fireTimer('wake');
     // then
     expect(driver.activeElements()).toEqual({ next: 1 });
-    expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
   });
 
   it('completes on the signal', async () => {
@@ -53,14 +48,14 @@ describe('runtime: multiple events (the first of several events triggers)', () =
     driver.signal('go');
     // then
     expect(driver.activeElements()).toEqual({ next: 1 });
-    expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
   });
 
   it('fires a non-interrupting multiple boundary on each of its events and keeps it armed', async () => {
     // given
     const driver = new Driver(await loadModel('rt-multiple.bpmn', 'multi-boundary'));
     driver.start({ id: 'k-2' });
-    expect(open(driver)).toEqual({
+    expect(driver.openWork()).toEqual({
       subscriptions: ['message:ping:nudge', 'signal:stop:stop'],
       jobs: ['timer:nudge', 'timer:stop'],
     });
@@ -72,7 +67,7 @@ describe('runtime: multiple events (the first of several events triggers)', () =
     // then the side path ran twice, the task is still open, and both events still listen
     expect(driver.historyOf('element.completed').filter((h) => h.elementId === 'noted')).toHaveLength(2);
     expect(driver.activeElements()).toEqual({ work: 1 });
-    expect(open(driver).subscriptions).toContain('message:ping:nudge');
+    expect(driver.openWork().subscriptions).toContain('message:ping:nudge');
     expect(driver.jobsAt('nudge')).toHaveLength(1);
   });
 
@@ -85,14 +80,14 @@ describe('runtime: multiple events (the first of several events triggers)', () =
     // then the task and every trigger of both boundaries are gone
     expect(driver.status).toBe('completed');
     expect(driver.tasksAt('work')).toEqual([]);
-    expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
   });
 
   it('lets a multiple catch event after an event-based gateway win the race on any of its events', async () => {
     // given
     const driver = new Driver(await loadModel('rt-multiple.bpmn', 'multi-after-gateway'));
     driver.start({ id: 'k-4' });
-    expect(open(driver)).toEqual({
+    expect(driver.openWork()).toEqual({
       subscriptions: ['message:ping:either', 'signal:go:either'],
       jobs: ['timer:too-late'],
     });
@@ -101,6 +96,6 @@ describe('runtime: multiple events (the first of several events triggers)', () =
     // then the multiple event won: its path runs and every other trigger is gone
     expect(driver.activeElements()).toEqual({ won: 1 });
     expect(driver.variables).toMatchObject({ via: 'signal' });
-    expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
   });
 });

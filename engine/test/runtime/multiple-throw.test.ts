@@ -8,16 +8,6 @@ async function started(processId: string): Promise<Driver> {
   return driver;
 }
 
-const open = (driver: Driver) => ({
-  subscriptions: [...driver.subscriptions.values()].map((s) => `${s.kind}:${s.name}:${s.elementId}`).sort(),
-  jobs: [...driver.jobs.values()].map((j) => `${j.kind}:${j.elementId}`).sort(),
-});
-
-/** Stores the state and reads it back, as the engine does between commands. */
-const reload = (driver: Driver) => {
-  driver.state = JSON.parse(JSON.stringify(driver.state));
-};
-
 const thrown = (driver: Driver) =>
   driver.history
     .filter((r) => r.type === 'signal.thrown' || r.type === 'escalation.thrown' || r.type === 'error.thrown')
@@ -29,7 +19,7 @@ describe('runtime: multiple throw and end events', () => {
     const driver = await started('mt-job');
     // then the job stands for the message; nothing is thrown yet
     expect(driver.activeElements()).toEqual({ notify: 1 });
-    expect(open(driver).jobs).toEqual(['service:notify']);
+    expect(driver.openWork().jobs).toEqual(['service:notify']);
     expect(driver.broadcasts).toEqual([]);
     // when the worker sends the message
     driver.completeJob('notify', { sent: 1 });
@@ -38,14 +28,14 @@ describe('runtime: multiple throw and end events', () => {
     expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['news', 'mention']);
     expect(driver.variables).toMatchObject({ sent: 1 });
     expect(driver.activeElements()).toEqual({ finish: 1 });
-    expect(open(driver).jobs).toEqual(['service:finish']);
+    expect(driver.openWork().jobs).toEqual(['service:finish']);
   });
 
   it('runs the job of a multiple end event, then throws its signal and escalation in document order', async () => {
     // given
     const driver = await started('mt-job');
     driver.completeJob('notify');
-    reload(driver);
+    driver.reload();
     // when
     driver.completeJob('finish', { farewell: 'sent' });
     // then
@@ -82,7 +72,7 @@ describe('runtime: multiple throw and end events', () => {
     expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['news']);
     expect(driver.status).toBe('terminated');
     expect(driver.tasks.size).toBe(0);
-    expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
   });
 
   it('rejects a link, compensation or cancel definition and a job type without a message in a multiple throw or end event, naming each', async () => {
@@ -114,17 +104,17 @@ describe('runtime: multiple event subprocess start events', () => {
   it('starts a non-interrupting event subprocess on any one of its definitions and keeps every one armed', async () => {
     // given
     const driver = await started('esp-any');
-    expect(open(driver)).toEqual({
+    expect(driver.openWork()).toEqual({
       subscriptions: ['message:poke:either', 'message:stop:timeout-or-stop', 'signal:nudge:either'],
       jobs: ['timer:timeout-or-stop'],
     });
     // when the signal comes
     driver.signal('nudge', { by: 'signal' });
-    reload(driver);
+    driver.reload();
     // then
     expect(driver.activeElements()).toEqual({ work: 1, watch: 1, look: 1 });
-    expect(open(driver).subscriptions).toContain('message:poke:either');
-    expect(open(driver).subscriptions).toContain('signal:nudge:either');
+    expect(driver.openWork().subscriptions).toContain('message:poke:either');
+    expect(driver.openWork().subscriptions).toContain('signal:nudge:either');
     // when the message comes too
     driver.correlate('poke', { by: 'message' }, 'k-1');
     // then it started again
@@ -139,7 +129,7 @@ describe('runtime: multiple event subprocess start events', () => {
     // then
     expect(driver.activeElements()).toEqual({ abort: 1, cleanup: 1 });
     expect(driver.variables).toMatchObject({ reason: 'asked' });
-    expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
     expect(driver.tasks.size).toBe(1);
   });
 
@@ -148,7 +138,7 @@ describe('runtime: multiple event subprocess start events', () => {
     const driver = await started('esp-all');
     // when one of the non-interrupting one's events happens
     driver.signal('nudge', { nudged: true });
-    reload(driver);
+    driver.reload();
     // then it waits, with the signal recorded on the scope
     expect(driver.activeElements()).toEqual({ 'p-work': 1 });
     expect(driver.state?.scopes[0]?.listeners).toContainEqual({
@@ -162,7 +152,7 @@ describe('runtime: multiple event subprocess start events', () => {
     // then it started with both payloads, and is armed again for both
     expect(driver.activeElements()).toEqual({ 'p-work': 1, 'both-watch': 1, 'p-look': 1 });
     expect(driver.variables).toMatchObject({ nudged: true, poked: true });
-    expect(open(driver).subscriptions).toEqual([
+    expect(driver.openWork().subscriptions).toEqual([
       'message:poke:both',
       'message:stop:stop-all',
       'signal:nudge:both',
@@ -180,7 +170,7 @@ describe('runtime: multiple event subprocess start events', () => {
     driver.correlate('stop', {}, 'k-1');
     // then
     expect(driver.activeElements()).toEqual({ 'both-abort': 1, 'p-cleanup': 1 });
-    expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
   });
 
   it('rejects a multiple event subprocess start with a conditional or error definition, naming it', async () => {

@@ -8,21 +8,11 @@ async function started(processId: string): Promise<Driver> {
   return driver;
 }
 
-const open = (driver: Driver) => ({
-  subscriptions: [...driver.subscriptions.values()].map((s) => `${s.kind}:${s.name}:${s.elementId}`).sort(),
-  jobs: [...driver.jobs.values()].map((j) => `${j.kind}:${j.elementId}`).sort(),
-});
-
-/** Stores the state and reads it back, as the engine does between commands. */
-const reload = (driver: Driver) => {
-  driver.state = JSON.parse(JSON.stringify(driver.state));
-};
-
 describe('runtime: parallel multiple events (every event needed)', () => {
   it('arms every event of a parallel multiple catch event and waits', async () => {
     const driver = await started('pm-catch');
     expect(driver.activeElements()).toEqual({ both: 1 });
-    expect(open(driver)).toEqual({ subscriptions: ['message:ping:both', 'signal:go:both'], jobs: [] });
+    expect(driver.openWork()).toEqual({ subscriptions: ['message:ping:both', 'signal:go:both'], jobs: [] });
   });
 
   it('does not trigger on one event; triggers when the other one happens too, with both payloads', async () => {
@@ -32,21 +22,21 @@ describe('runtime: parallel multiple events (every event needed)', () => {
     driver.correlate('ping', { pinged: 1 }, 'k-1');
     // then it still waits, for the signal only
     expect(driver.activeElements()).toEqual({ both: 1 });
-    expect(open(driver)).toEqual({ subscriptions: ['signal:go:both'], jobs: [] });
+    expect(driver.openWork()).toEqual({ subscriptions: ['signal:go:both'], jobs: [] });
     expect(driver.variables).not.toHaveProperty('pinged');
     // when the signal comes
     driver.signal('go', { went: 2 });
     // then
     expect(driver.activeElements()).toEqual({ next: 1 });
     expect(driver.variables).toMatchObject({ pinged: 1, went: 2 });
-    expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
   });
 
   it('keeps which events happened across a reload of the persisted state, in any order', async () => {
     // given
     const driver = await started('pm-catch');
     driver.signal('go');
-    reload(driver);
+    driver.reload();
     expect(driver.state?.tokens[0]?.boundary).toEqual([
       expect.objectContaining({ elementId: 'both', subscriptionId: expect.any(String) }),
       { elementId: 'both', definition: 1, fired: true },
@@ -63,7 +53,7 @@ describe('runtime: parallel multiple events (every event needed)', () => {
     expect(driver.activeElements()).toEqual({ work: 1 });
     // when
     driver.signal('halt');
-    reload(driver);
+    driver.reload();
     // then
     expect(driver.activeElements()).toEqual({ work: 1 });
     // when
@@ -71,7 +61,7 @@ describe('runtime: parallel multiple events (every event needed)', () => {
     // then
     expect(driver.status).toBe('completed');
     expect(driver.tasks.size).toBe(0);
-    expect(open(driver)).toEqual({ subscriptions: [], jobs: [] });
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
     expect(driver.historyOf('element.completed').map((r) => r.elementId)).toContain('stopped');
   });
 
@@ -87,8 +77,8 @@ describe('runtime: parallel multiple events (every event needed)', () => {
     // then the boundary fired once, the task stays, and both of its events are armed again
     expect(driver.tasksAt('chase')).toHaveLength(1);
     expect(driver.tasksAt('work')).toHaveLength(1);
-    expect(open(driver).jobs).toEqual(['timer:nudge']);
-    expect(open(driver).subscriptions).toContain('signal:nudge:nudge');
+    expect(driver.openWork().jobs).toEqual(['timer:nudge']);
+    expect(driver.openWork().subscriptions).toContain('signal:nudge:nudge');
   });
 
   it('throws every definition of a multiple throw and end event, in document order', async () => {

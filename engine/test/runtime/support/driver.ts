@@ -100,6 +100,19 @@ export class Driver {
     return result;
   }
 
+  /** Stores the state and reads it back, as the engine does between commands. */
+  reload(): void {
+    this.state = JSON.parse(JSON.stringify(this.state));
+  }
+
+  /** What the instance holds outside itself: subscriptions and jobs, as `kind:name:element` / `kind:element`. */
+  openWork(): { subscriptions: string[]; jobs: string[] } {
+    return {
+      subscriptions: [...this.subscriptions.values()].map((s) => `${s.kind}:${s.name}:${s.elementId}`).sort(),
+      jobs: [...this.jobs.values()].map((j) => `${j.kind}:${j.elementId}`).sort(),
+    };
+  }
+
   start(
     variables: Variables = {},
     extra: { startEventId?: string; parentInstanceId?: string } = {},
