@@ -1,6 +1,7 @@
 import { compileAdHoc } from './compile-adhoc.js';
 import { readExecutionListeners } from './compile-listeners.js';
 import { compileBusinessRuleTask } from './compile-business-rule-task.js';
+import { checkParallelStart } from './compile-parallel-start.js';
 import { type EventPosition, compileEventDefinition, compileMessage } from './compile-event.js';
 import type { IssueCollector } from './issues.js';
 import { attr, child, documentation, expressionBody, extension, type ModdleNode } from './moddle.js';
@@ -82,6 +83,8 @@ function compileEvent(
   const { event, multiple, parallelMultiple } = compileEventDefinition(node, position, issues, {
     runsAsJob: job !== undefined,
   });
+  if (position === 'processStart' && parallelMultiple && multiple)
+    checkParallelStart(base.id, multiple, issues);
   const isStart = base.kind === 'bpmn:StartEvent';
   const interrupting = isStart ? node.isInterrupting !== false : true;
   if (event.kind === 'error' && !interrupting) {

@@ -85,8 +85,9 @@ const THROW_KINDS: readonly EventKind[] = ['signal', 'escalation'];
 /**
  * Multiple events run where they wait: intermediate catch and boundary events, triggered by the
  * first of their messages, timers and signals (BPMN's multiple event). Zeebe runs none; the
- * engine refuses the rest with the element id: parallel multiple (every trigger needed), and
- * multiple start, end and throw events.
+ * engine refuses the rest with the element id: parallel multiple (every trigger needed) other than
+ * at catch, boundary and process start events (start-gathering.ts), and multiple start, end and
+ * throw events.
  */
 function checkMultiple(
   node: ModdleNode,
@@ -96,11 +97,16 @@ function checkMultiple(
   runsAsJob: boolean,
 ): void {
   const id = node.id ?? '';
-  if (node.parallelMultiple === true && position !== 'catch' && position !== 'boundary') {
+  if (
+    node.parallelMultiple === true &&
+    position !== 'catch' &&
+    position !== 'boundary' &&
+    position !== 'processStart'
+  ) {
     issues.add(
       id,
       'element.unsupported',
-      `parallel multiple events (every trigger needed) are not supported as ${POSITION_NAMES[position]}; only intermediate catch and boundary events`,
+      `parallel multiple events (every trigger needed) are not supported as ${POSITION_NAMES[position]}; only process start, intermediate catch and boundary events`,
     );
     return;
   }
