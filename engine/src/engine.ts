@@ -409,7 +409,7 @@ export class Engine {
    * DefinitionNotFoundError for an unknown process.
    */
   listStartGatherings(filter: { processId: string }): Promise<StartGathering[]> {
-    return read(() => listStartGatherings(this.#db, this.#models, filter.processId));
+    return read(() => listStartGatherings(this.#db, this.#models, filter.processId, this.clock.now()));
   }
 
   getDefinition(id: string): Promise<DefinitionSummary & { xml: string }> {

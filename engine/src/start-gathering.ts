@@ -293,6 +293,7 @@ export async function listStartGatherings(
   db: Kysely<DB>,
   models: ModelCache,
   processId: string,
+  now: Date,
 ): Promise<StartGathering[]> {
   const known = await db
     .selectFrom('definitions')
@@ -310,19 +311,39 @@ export async function listStartGatherings(
     .orderBy('g.element_id')
     .orderBy('g.gathering_key')
     .execute();
+  const all = await db
+    .selectFrom('start_gathering_triggers as t')
+    .innerJoin('definitions as d', 'd.id', 't.definition_id')
+    .select([
+      't.definition_id',
+      't.element_id',
+      't.gathering_key',
+      't.seq',
+      't.definition_index',
+      't.kind',
+      't.name',
+      't.correlation_key',
+      't.variables',
+      't.arrived_at',
+    ])
+    .where('d.process_id', '=', processId)
+    .orderBy('t.seq')
+    .execute();
+  const keyOf = (row: { definition_id: string; element_id: string; gathering_key: string }) =>
+    `${row.definition_id}\u0000${row.element_id}\u0000${row.gathering_key}`;
+  const byGathering = new Map<string, TriggerRow[]>();
+  for (const row of all) {
+    const list = byGathering.get(keyOf(row));
+    if (list) list.push(row);
+    else byGathering.set(keyOf(row), [row]);
+  }
   const result: StartGathering[] = [];
   for (const gathering of gatherings) {
-    const where = {
-      definition_id: gathering.definition_id,
-      element_id: gathering.element_id,
-      gathering_key: gathering.gathering_key,
-    };
-    const rows = await triggersOf(db, where);
+    const rows = byGathering.get(keyOf(gathering)) ?? [];
     if (rows.length === 0) continue;
     const model = await models.get(gathering.definition_id, db);
     const definitions = parallelStartDefinitions(model, gathering.element_id) ?? [];
     const open = openTriggers(rows);
-    const now = new Date();
     result.push({
       processId,
       definitionId: gathering.definition_id,

@@ -536,7 +536,7 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
-  // Parallel multiple process start events (docs/COVERAGE.md, "Parallel multiple start"): one
+  // Parallel multiple process start events (docs/COVERAGE.md, their row in the events table): one
   // gathering per definition version, start event and gathering key (the message's correlation key
   // when the start event's messages declare one, else ''). The gathering row is the lock two
   // engines take before counting its triggers; each trigger is one row in arrival order (`seq`).
