@@ -27,6 +27,17 @@ export interface DeployResult {
   readonly warnings: readonly DeployIssue[];
 }
 
+/** `correlateMessage`: the instance the message reached or started. */
+export interface MessageCorrelation {
+  /**
+   * The instance; null when a parallel multiple start event gathered the message and still waits
+   * for its other triggers (`engine.listStartGatherings`).
+   */
+  readonly instanceId: string | null;
+  /** Set when a parallel multiple start event gathered the message (whether or not it started). */
+  readonly gathered?: { readonly processId: string; readonly startEventId: string };
+}
+
 export interface InstanceSummary {
   readonly id: string;
   readonly definitionId: string;

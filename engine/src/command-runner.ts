@@ -16,6 +16,7 @@ import { type Guard, buildWritePlan, netEffects } from './persistence/write-plan
 import type { InstancesTable } from './persistence/schema.js';
 import { taskFromNew } from './persistence/rows.js';
 import { step } from './runtime/index.js';
+import { type GatheredTrigger, gatherStartTrigger, parallelStartDefinitions } from './start-gathering.js';
 import type {
   Command,
   Effect,
@@ -71,6 +72,8 @@ export interface StartRequest {
   readonly variables: Variables;
   readonly businessKey?: string | null;
   readonly parent?: { readonly instanceId: string; readonly tokenId: string };
+  /** The triggers of a parallel multiple start event's gathering that start it (start-gathering.ts). */
+  readonly gathered?: readonly GatheredTrigger[];
 }
 
 /**
@@ -232,6 +235,7 @@ export class CommandRunner {
       variables: request.variables,
       ...(request.startEventId ? { startEventId: request.startEventId } : {}),
       ...(request.parent ? { parentInstanceId: request.parent.instanceId } : {}),
+      ...(request.gathered ? { gathered: request.gathered } : {}),
     };
     const result = await this.#step(cx, model, null, command, instanceId);
     const row: InstanceRow = {
@@ -554,12 +558,28 @@ export class CommandRunner {
       .execute();
     for (const start of starts) {
       if (filter && !(await filter.start(start.process_id))) continue;
+      delivered++;
+      const model = await this.models.get(start.definition_id, cx.trx);
+      if (parallelStartDefinitions(model, start.element_id)) {
+        await gatherStartTrigger(
+          cx,
+          this,
+          {
+            definitionId: start.definition_id,
+            elementId: start.element_id,
+            kind: 'signal',
+            name: signalName,
+            variables,
+          },
+          depth,
+        );
+        continue;
+      }
       await this.start(
         cx,
         { definitionId: start.definition_id, startEventId: start.element_id, variables },
         depth,
       );
-      delivered++;
     }
     return delivered;
   }

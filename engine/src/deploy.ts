@@ -20,8 +20,9 @@ export async function saveDeployment(
   xml: string,
   processes: readonly ProcessModel[],
   options: DeployOptions,
-): Promise<Omit<DeployResult, 'warnings'>> {
+): Promise<Omit<DeployResult, 'warnings'> & { readonly dropped: readonly DeployIssue[] }> {
   const definitions: (DefinitionSummary & { isNew: boolean })[] = [];
+  const dropped: DeployIssue[] = [];
   for (const model of processes) {
     const hash = createHash('sha256').update(model.id).update('\n').update(xml).digest('hex');
     const latest = await cx.trx
@@ -51,11 +52,37 @@ export async function saveDeployment(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    const gatherings = await dropStartGatherings(cx, row.id, model.id);
+    if (gatherings > 0)
+      dropped.push({
+        severity: 'warning',
+        code: 'start.gatherings-dropped',
+        message: `${gatherings} open gathering(s) of parallel multiple start events of earlier versions of '${model.id}' were dropped: their triggers start nothing`,
+      });
     await replaceStartTriggers(cx, row.id, model);
     models.put(row.id, model);
     definitions.push({ ...definitionFromRow(row), isNew: true });
   }
-  return { definitions };
+  return { definitions, dropped };
+}
+
+/**
+ * A new version's start events replace the old ones', so the open gatherings of parallel multiple
+ * start events of earlier versions are dropped (start-gathering.ts). Returns how many had triggers.
+ */
+async function dropStartGatherings(cx: TxContext, definitionId: string, processId: string): Promise<number> {
+  const dropped = await cx.trx
+    .deleteFrom('start_gatherings')
+    .where('definition_id', 'in', (qb) =>
+      qb
+        .selectFrom('definitions')
+        .select('id')
+        .where('process_id', '=', processId)
+        .where('id', '<>', definitionId),
+    )
+    .returning(['definition_id', 'element_id', 'gathering_key'])
+    .execute();
+  return dropped.length;
 }
 
 /** Throws DefinitionInvalidError with every problem, or returns the compiled processes. */
@@ -84,18 +111,24 @@ async function replaceStartTriggers(cx: TxContext, definitionId: string, model: 
   for (const elementId of [...(scope?.startEventIds ?? []), ...(scope?.messageStartIds ?? [])]) {
     const element = model.elements[elementId];
     if (!element) continue;
-    for (const event of startEventsOf(element))
-      await insertStartTrigger(cx, definitionId, model, elementId, event);
+    const parallel = 'parallelMultiple' in element && element.parallelMultiple === true;
+    for (const [index, event] of startEventsOf(element).entries())
+      await insertStartTrigger(cx, definitionId, model, elementId, event, parallel ? index : undefined);
   }
 }
 
-/** A timer start job, or a message / signal start subscription, for one event definition of a start. */
-async function insertStartTrigger(
+/**
+ * A timer start job, or a message / signal start subscription, for one event definition of a start.
+ * `definition`: the definition's index in a parallel multiple start event, kept in the timer job's
+ * headers so its firing counts for that definition (start-gathering.ts).
+ */
+export async function insertStartTrigger(
   cx: TxContext,
   definitionId: string,
   model: ProcessModel,
   elementId: string,
   event: EventDefinition,
+  definition?: number,
 ): Promise<void> {
   if (event.kind === 'timer') {
     const timer = event.timer;
@@ -124,7 +157,7 @@ async function insertStartTrigger(
         retries: 3,
         max_retries: 3,
         variables: '{}',
-        headers: '{}',
+        headers: definition === undefined ? '{}' : JSON.stringify({ definition }),
         cycle:
           timer.type === 'cycle' ? JSON.stringify({ expression: value, remaining: due.remaining }) : null,
         created_at: cx.now,
@@ -155,7 +188,7 @@ async function insertStartTrigger(
 }
 
 /** Start events run before any instance exists, so a FEEL value is evaluated without variables. */
-function staticValue(expr: Expr, now: Date): string {
+export function staticValue(expr: Expr, now: Date): string {
   if (!expr.feel) return expr.value;
   const value = evaluateFeel(expr.source, {}, { now });
   return typeof value === 'string' ? value : JSON.stringify(value);

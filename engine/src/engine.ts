@@ -5,6 +5,7 @@ import type {
   DefinitionSummary,
   DeployOptions,
   DeployResult,
+  MessageCorrelation,
   FetchRequest,
   HistoryEvent,
   Incident,
@@ -86,6 +87,7 @@ import {
   migrateInstance,
 } from './migration/migrate.js';
 import { ModelCache } from './model-cache.js';
+import { listStartGatherings, type StartGathering } from './start-gathering.js';
 import {
   MAX_TTL_DAYS,
   readRetention,
@@ -344,7 +346,7 @@ export class Engine {
     const { processes, issues, warnings } = await compileBpmn(xml);
     assertValid(issues);
     if (options.extraChecks) assertValid(await options.extraChecks(processes.map(formsOf)));
-    const result = await this.#transact(systemIdentity(options.actor ?? null), (cx) =>
+    const { dropped, ...result } = await this.#transact(systemIdentity(options.actor ?? null), (cx) =>
       saveDeployment(cx, this.#models, xml, processes, options),
     );
     // Only after commit: the cache must never name a version that was rolled back.
@@ -352,7 +354,7 @@ export class Engine {
       const model = processes[i];
       if (model) this.#models.markLatest(definition.id, definition.version, model);
     });
-    return { ...result, warnings };
+    return { ...result, warnings: [...warnings, ...dropped] };
   }
 
   /**
@@ -399,6 +401,15 @@ export class Engine {
 
   listDefinitions(filter?: { processId?: string; latestOnly?: boolean }): Promise<DefinitionSummary[]> {
     return read(() => listDefinitions(this.#db, filter));
+  }
+
+  /**
+   * The open gatherings of the parallel multiple start events of `processId` (every version that
+   * has one): which triggers happened, which are missing, how many wait for the next gathering.
+   * DefinitionNotFoundError for an unknown process.
+   */
+  listStartGatherings(filter: { processId: string }): Promise<StartGathering[]> {
+    return read(() => listStartGatherings(this.#db, this.#models, filter.processId, this.clock.now()));
   }
 
   getDefinition(id: string): Promise<DefinitionSummary & { xml: string }> {
@@ -682,7 +693,7 @@ export class Engine {
     m: { name: string; correlationKey?: string | null; variables?: Variables },
     identity: Identity,
     check?: StartCheck,
-  ): Promise<{ instanceId: string }> {
+  ): Promise<MessageCorrelation> {
     return this.#jobs.correlateMessage(m, identity, check);
   }
 

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { BulkRetryResult, FetchRequest, Job } from './api.js';
+import type { BulkRetryResult, FetchRequest, Job, MessageCorrelation } from './api.js';
 import type { Clock } from './clock.js';
 import { type CommandRunner, GuardMissedError, type InstanceRow, jobGuard } from './command-runner.js';
 import {
@@ -21,6 +21,7 @@ import { isUuid } from './persistence/ids.js';
 import { jobFromRow } from './persistence/rows.js';
 import type { DB, JobsTable } from './persistence/schema.js';
 import type { Command, Effect, JobResult, Variables } from './runtime/types.js';
+import { gatherStartTrigger, parallelStartDefinitions } from './start-gathering.js';
 import { assertManages, once } from './task-operations.js';
 import type { TxContext } from './transaction.js';
 import { mayDeliverTo, startFormOf, type StartCheck, visibleVariablesOfJob } from './job-variables.js';
@@ -338,7 +339,7 @@ export class JobOperations {
     m: { name: string; correlationKey?: string | null; variables?: Variables },
     identity: Identity,
     check?: StartCheck,
-  ): Promise<{ instanceId: string }> {
+  ): Promise<MessageCorrelation> {
     const key = m.correlationKey ?? null;
     const variables = m.variables ?? {};
     if (!policy.maySend(identity, 'messages', m.name)) {
@@ -393,6 +394,23 @@ export class JobOperations {
         processId: start.process_id,
         formId: startFormOf(await this.runner.models.get(start.definition_id, cx.trx), start.element_id),
       });
+      if (
+        parallelStartDefinitions(await this.runner.models.get(start.definition_id, cx.trx), start.element_id)
+      ) {
+        // A parallel multiple start event gathers the message; the last trigger starts the instance.
+        const gathered = await gatherStartTrigger(cx, this.runner, {
+          definitionId: start.definition_id,
+          elementId: start.element_id,
+          kind: 'message',
+          name: m.name,
+          correlationKey: key,
+          variables,
+        });
+        return {
+          instanceId: gathered.instanceId,
+          gathered: { processId: start.process_id, startEventId: start.element_id },
+        };
+      }
       const row = await this.runner.start(cx, {
         definitionId: start.definition_id,
         startEventId: start.element_id,

@@ -92,7 +92,13 @@ import {
 import { MailSettingsBodySchema, MailSettingsSchema } from './mail-settings.js';
 import { NotificationListQuerySchema, NotificationListSchema, NotificationSchema } from './notifications.js';
 import { ProcessGroupsBodySchema, ProcessGroupsSchema } from './process-access.js';
-import { MessageBodySchema, MessageResultSchema, SignalBodySchema, SignalResultSchema } from './messages.js';
+import {
+  MessageBodySchema,
+  MessageResultSchema,
+  SignalBodySchema,
+  SignalResultSchema,
+  StartGatheringListSchema,
+} from './messages.js';
 import { ConditionEvaluateBodySchema, ConditionEvaluationSchema } from './conditions.js';
 import {
   AssignBodySchema,
@@ -262,6 +268,7 @@ export const allSchemas = [
   MessageResultSchema,
   SignalBodySchema,
   SignalResultSchema,
+  StartGatheringListSchema,
   ConditionEvaluateBodySchema,
   ConditionEvaluationSchema,
   JobSchema,

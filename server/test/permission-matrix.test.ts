@@ -335,6 +335,12 @@ describe.each(dialects())('permission matrix on %s', (dialect) => {
     ]),
     {
       method: 'GET',
+      route: '/api/processes/:processId/start-gatherings',
+      allowed: DESIGN_MANAGE,
+      url: async () => '/api/processes/expense/start-gatherings',
+    },
+    {
+      method: 'GET',
       route: '/api/processes/:processId/kpis',
       allowed: MANAGE,
       url: async () => '/api/processes/expense/kpis',

@@ -10,6 +10,7 @@ import {
 } from '../errors.js';
 import { nextCycleDue } from '../expressions/timer.js';
 import type { Effect, Variables } from '../runtime/types.js';
+import { gatherStartTrigger, parallelStartDefinitions } from '../start-gathering.js';
 import type { TxContext } from '../transaction.js';
 import { backoffMs, type ClaimedJob, parkJob, releaseForRetry, releaseLeases } from './claim.js';
 
@@ -59,16 +60,32 @@ async function fireStartTimer(deps: JobRunnerDeps, job: Job): Promise<void> {
     const claimed = await sql<{
       definition_id: string;
       cycle: { expression: string; remaining: number | null } | null;
+      headers: { definition?: number } | string | null;
     }>`
-      DELETE FROM jobs WHERE id = ${job.id}::uuid AND locked_by = ${deps.workerId}::text RETURNING definition_id, cycle`
+      DELETE FROM jobs WHERE id = ${job.id}::uuid AND locked_by = ${deps.workerId}::text RETURNING definition_id, cycle, headers`
       .execute(cx.trx)
       .then((r) => r.rows[0]);
     if (!claimed) return;
-    await deps.runner.start(cx, {
-      definitionId: claimed.definition_id,
-      startEventId: job.elementId,
-      variables: {},
-    });
+    const model = await deps.runner.models.get(claimed.definition_id, cx.trx);
+    const headers = typeof claimed.headers === 'string' ? JSON.parse(claimed.headers) : claimed.headers;
+    const definition: number | undefined =
+      typeof headers?.definition === 'number' ? headers.definition : undefined;
+    if (parallelStartDefinitions(model, job.elementId))
+      // A timer of a parallel multiple start event counts for its gathering (start-gathering.ts).
+      await gatherStartTrigger(cx, deps.runner, {
+        definitionId: claimed.definition_id,
+        elementId: job.elementId,
+        kind: 'timer',
+        name: null,
+        ...(definition === undefined ? {} : { definition }),
+        variables: {},
+      });
+    else
+      await deps.runner.start(cx, {
+        definitionId: claimed.definition_id,
+        startEventId: job.elementId,
+        variables: {},
+      });
     const cycle = claimed.cycle;
     const next = cycle ? nextCycleDue(cycle.expression, job.dueAt, cycle.remaining) : null;
     if (!cycle || !next) return;
@@ -86,7 +103,7 @@ async function fireStartTimer(deps: JobRunnerDeps, job: Job): Promise<void> {
         retries: 3,
         max_retries: 3,
         variables: '{}',
-        headers: '{}',
+        headers: definition === undefined ? '{}' : JSON.stringify({ definition }),
         cycle: JSON.stringify({ expression: cycle.expression, remaining: next.remaining }),
         created_at: cx.now,
       })

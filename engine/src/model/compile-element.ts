@@ -1,6 +1,7 @@
 import { compileAdHoc } from './compile-adhoc.js';
 import { readExecutionListeners } from './compile-listeners.js';
 import { compileBusinessRuleTask } from './compile-business-rule-task.js';
+import { checkParallelStart } from './compile-parallel-start.js';
 import { type EventPosition, compileEventDefinition, compileMessage } from './compile-event.js';
 import type { IssueCollector } from './issues.js';
 import { attr, child, documentation, expressionBody, extension, type ModdleNode } from './moddle.js';
@@ -94,6 +95,8 @@ function compileEvent(
       'a message throw or end event without a job type (zeebe:taskDefinition) sends nothing and passes through; give it a job type for a worker to send the message',
     );
   }
+  if (position === 'processStart' && parallelMultiple && multiple)
+    checkParallelStart(base.id, multiple, issues);
   const isStart = base.kind === 'bpmn:StartEvent';
   const interrupting = isStart ? node.isInterrupting !== false : true;
   if (event.kind === 'error' && !interrupting) {

@@ -87,7 +87,7 @@ const END_KINDS: readonly EventKind[] = [...THROW_KINDS, 'error', 'terminate'];
 /**
  * Multiple events (BPMN 2.0 10.5; Zeebe runs none): intermediate catch, boundary, process start
  * and event subprocess start events wait for the first of their messages, timers and signals (a
- * parallel multiple catch, boundary or event subprocess start for all of them); throw and end
+ * parallel multiple one for all of them; at a process start, start-gathering.ts); throw and end
  * events throw every definition in document order. Everything else is refused with the element id.
  */
 function checkMultiple(
@@ -102,12 +102,13 @@ function checkMultiple(
     node.parallelMultiple === true &&
     position !== 'catch' &&
     position !== 'boundary' &&
-    position !== 'eventSubProcessStart'
+    position !== 'eventSubProcessStart' &&
+    position !== 'processStart'
   ) {
     issues.add(
       id,
       'element.unsupported',
-      `parallel multiple events (every trigger needed) are not supported as ${POSITION_NAMES[position]}; only intermediate catch, boundary and event subprocess start events`,
+      `parallel multiple events (every trigger needed) are not supported as ${POSITION_NAMES[position]}; only process start, event subprocess start, intermediate catch and boundary events`,
     );
     return;
   }

@@ -55,7 +55,8 @@ export type DeployIssueCode =
   | 'compensation.wait-ignored'
   | 'transaction.invalid'
   | 'transaction.method-ignored'
-  | 'adhoc.invalid';
+  | 'adhoc.invalid'
+  | 'start.gatherings-dropped';
 
 /**
  * Collects every problem of one deploy; compiling never stops at the first, so the author sees

@@ -536,6 +536,43 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  // Parallel multiple process start events (docs/COVERAGE.md, their row in the events table): one
+  // gathering per definition version, start event and gathering key (the message's correlation key
+  // when the start event's messages declare one, else ''). The gathering row is the lock two
+  // engines take before counting its triggers; each trigger is one row in arrival order (`seq`).
+  // A new version of the process drops the old version's gatherings (deploy.ts).
+  '0016_start_gatherings': {
+    async up(db: Kysely<unknown>) {
+      await runStatements(
+        db,
+        `
+        CREATE TABLE IF NOT EXISTS start_gatherings (
+          definition_id uuid NOT NULL REFERENCES definitions (id) ON DELETE CASCADE,
+          element_id text NOT NULL,
+          gathering_key text NOT NULL,
+          next_seq bigint NOT NULL,
+          opened_at timestamptz NOT NULL,
+          PRIMARY KEY (definition_id, element_id, gathering_key)
+        );
+        CREATE TABLE IF NOT EXISTS start_gathering_triggers (
+          definition_id uuid NOT NULL,
+          element_id text NOT NULL,
+          gathering_key text NOT NULL,
+          seq bigint NOT NULL,
+          definition_index int NOT NULL,
+          kind text NOT NULL,
+          name text,
+          correlation_key text,
+          variables jsonb NOT NULL,
+          arrived_at timestamptz NOT NULL,
+          PRIMARY KEY (definition_id, element_id, gathering_key, seq),
+          FOREIGN KEY (definition_id, element_id, gathering_key)
+            REFERENCES start_gatherings (definition_id, element_id, gathering_key) ON DELETE CASCADE
+        )
+      `,
+      );
+    },
+  },
 };
 
 /** The partition of `history` for the UTC month that starts at `start`: `history_y2026m03`. */

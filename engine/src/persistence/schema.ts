@@ -134,6 +134,32 @@ export interface StartSubscriptionsTable {
   name: string;
 }
 
+/** An open gathering of a parallel multiple start event (migration 0016): the row two engines lock. */
+export interface StartGatheringsTable {
+  definition_id: string;
+  element_id: string;
+  /** The messages' correlation key when the start event's messages declare one, else ''. */
+  gathering_key: string;
+  /** The `seq` of the latest trigger recorded (arrival order). */
+  next_seq: ColumnType<string | number, string | number, string | number>;
+  opened_at: Timestamp;
+}
+
+/** One trigger (message, signal, timer) recorded for a gathering, in arrival order. */
+export interface StartGatheringTriggersTable {
+  definition_id: string;
+  element_id: string;
+  gathering_key: string;
+  seq: ColumnType<string | number, string | number, string | number>;
+  /** Which event definition of the start event it fulfils (document order). */
+  definition_index: number;
+  kind: string;
+  name: string | null;
+  correlation_key: string | null;
+  variables: Json;
+  arrived_at: Timestamp;
+}
+
 export interface IncidentsTable {
   id: string;
   instance_id: string;
@@ -215,6 +241,8 @@ export interface DB {
   message_subscriptions: MessageSubscriptionsTable;
   signal_subscriptions: SignalSubscriptionsTable;
   start_subscriptions: StartSubscriptionsTable;
+  start_gatherings: StartGatheringsTable;
+  start_gathering_triggers: StartGatheringTriggersTable;
   incidents: IncidentsTable;
   history: HistoryTable;
   removed_instances: RemovedInstancesTable;

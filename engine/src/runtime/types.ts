@@ -266,6 +266,14 @@ export type Command =
       readonly variables: Variables;
       /** The calling instance, when a call activity starts this one (from the `child.start` effect). */
       readonly parentInstanceId?: string;
+      /** The triggers of the parallel multiple start event's gathering that start it, in arrival order. */
+      readonly gathered?: readonly {
+        readonly kind: string;
+        readonly definition: number;
+        readonly name: string | null;
+        readonly correlationKey: string | null;
+        readonly arrivedAt: string;
+      }[];
     }
   | { readonly type: 'task.complete'; readonly taskId: string; readonly variables: Variables }
   /** 驳回: send the token at this task back to an earlier user task of the same instance. */

@@ -103,7 +103,7 @@ describe.each(databases())('messages, signals and call activities on $name', (ta
       { name: 'claim-filed', variables: { amount: 100 } },
       SYSTEM,
     );
-    const started = await engine.getInstance(instanceId);
+    const started = await engine.getInstance(instanceId as string);
     expect(started.activeElements).toEqual({ assess: 1 });
     expect(started.variables).toMatchObject({ amount: 100 });
   });

@@ -35,11 +35,11 @@ describe.each(databases())('instantiating receive tasks and event-based gateways
       SYSTEM,
     );
     // then: the receive task completed with the message (its output mapping ran) and the next task waits
-    const instance = await engine.getInstance(instanceId);
+    const instance = await engine.getInstance(instanceId as string);
     expect(instance.processId).toBe('order-intake');
     expect(instance.activeElements).toEqual({ pack: 1 });
     expect(instance.variables).toMatchObject({ item: 'ab-1', itemCode: 'AB-1' });
-    const history = await engine.getHistory(instanceId);
+    const history = await engine.getHistory(instanceId as string);
     expect(history.find((e) => e.type === 'element.completed')?.elementId).toBe('receive-order');
     // and each message starts another instance
     const second = await engine.correlateMessage({ name: 'order-placed', variables: { item: 'x' } }, SYSTEM);
@@ -53,19 +53,19 @@ describe.each(databases())('instantiating receive tasks and event-based gateways
       SYSTEM,
     );
     // then
-    const instance = await engine.getInstance(instanceId);
+    const instance = await engine.getInstance(instanceId as string);
     expect(instance.processId).toBe('claim-intake');
     expect(instance.activeElements).toEqual({ 'call-back': 1 });
     expect(instance.variables).toMatchObject({ caller: 'Li' });
-    const completed = (await engine.getHistory(instanceId))
+    const completed = (await engine.getHistory(instanceId as string))
       .filter((e) => e.type === 'element.completed')
       .map((e) => e.elementId);
     expect(completed).toEqual(['which-channel', 'by-phone']);
     // and the mail message is no subscription of that instance: it starts a new one instead
     const mail = await engine.correlateMessage({ name: 'claim-by-mail' }, SYSTEM);
     expect(mail.instanceId).not.toBe(instanceId);
-    expect((await onlyOpenTask(engine, mail.instanceId)).elementId).toBe('read-letter');
-    expect((await engine.getInstance(instanceId)).activeElements).toEqual({ 'call-back': 1 });
+    expect((await onlyOpenTask(engine, mail.instanceId as string)).elementId).toBe('read-letter');
+    expect((await engine.getInstance(instanceId as string)).activeElements).toEqual({ 'call-back': 1 });
   });
 
   it('keeps the message start of the latest version only', async () => {
@@ -79,7 +79,7 @@ describe.each(databases())('instantiating receive tasks and event-based gateways
       { name: 'order-placed-v2', variables: { item: 'q' } },
       SYSTEM,
     );
-    expect((await engine.getInstance(instanceId)).activeElements).toEqual({ pack: 1 });
+    expect((await engine.getInstance(instanceId as string)).activeElements).toEqual({ pack: 1 });
   });
 
   it('starts a process on any one of the messages and signals of a multiple start event', async () => {
@@ -98,11 +98,11 @@ describe.each(databases())('instantiating receive tasks and event-based gateways
     await engine.broadcastSignal({ name: 'audit-day' }, SYSTEM);
     // then
     for (const { instanceId } of [first, second]) {
-      const instance = await engine.getInstance(instanceId);
+      const instance = await engine.getInstance(instanceId as string);
       expect(instance.processId).toBe('p');
       expect(instance.activeElements).toEqual({ triage: 1 });
     }
-    expect((await engine.getInstance(second.instanceId)).variables).toMatchObject({ via: 'mail' });
+    expect((await engine.getInstance(second.instanceId as string)).variables).toMatchObject({ via: 'mail' });
     const all = (await engine.listInstances({ processId: 'p' })).items;
     expect(all).toHaveLength(3);
     for (const instance of all) expect(instance.status).toBe('active');

@@ -230,7 +230,7 @@ describe.each(databases())('the policy on $name', (target) => {
       checked.push(start.processId);
     });
     expect(checked).toEqual(['intake']);
-    expect((await engine.getInstance(instanceId)).startedBy).toBe('cleo');
+    expect((await engine.getInstance(instanceId as string)).startedBy).toBe('cleo');
   });
 
   it('gives a departing user’s tasks back to their candidates, saying so in history', async () => {

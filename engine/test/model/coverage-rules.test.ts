@@ -218,6 +218,18 @@ describe('deploy rules of multiple events', () => {
     });
   });
 
+  it('compiles a parallel multiple process start event, which needs every event to start', async () => {
+    const xml = processFile(
+      `<bpmn:startEvent id="s" parallelMultiple="true">${twoSignals}</bpmn:startEvent><bpmn:endEvent id="a" />${chain('s', 'a')}`,
+      SIGNALS,
+    );
+    const process = await compileValid(xml);
+    expect(process.elements.s).toMatchObject({
+      parallelMultiple: true,
+      multiple: [{ kind: 'signal' }, { kind: 'signal' }],
+    });
+  });
+
   it('takes a multiple start event (any one of its signals starts), and rejects a multiple boundary event that would catch an error', async () => {
     const xml = processFile(
       `<bpmn:startEvent id="s">${twoSignals}</bpmn:startEvent><bpmn:task id="t" />

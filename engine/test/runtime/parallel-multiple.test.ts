@@ -8,6 +8,18 @@ async function started(processId: string): Promise<Driver> {
   return driver;
 }
 
+const SIGNALS_AND_TIMER =
+  '<bpmn:signalEventDefinition signalRef="a" /><bpmn:signalEventDefinition signalRef="b" /><bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>';
+
+/** A process `p` whose start `s` (in `body`) leads to an end event, with signals a, b and a keyed message m. */
+const startFile = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="p" isExecutable="true">${body}
+  <bpmn:endEvent id="e" /><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e" /></bpmn:process>
+  <bpmn:signal id="a" name="a" /><bpmn:signal id="b" name="b" />
+  <bpmn:message id="m" name="m"><bpmn:extensionElements><zeebe:subscription correlationKey="=k" /></bpmn:extensionElements></bpmn:message>
+</bpmn:definitions>`;
+
 describe('runtime: parallel multiple events (every event needed)', () => {
   it('arms every event of a parallel multiple catch event and waits', async () => {
     const driver = await started('pm-catch');
@@ -101,15 +113,35 @@ describe('runtime: parallel multiple events (every event needed)', () => {
     expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['news', 'done', 'news']);
   });
 
-  it('rejects a parallel multiple start event at deploy, naming it', async () => {
-    const xml = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s" parallelMultiple="true"><bpmn:signalEventDefinition signalRef="a" /><bpmn:signalEventDefinition signalRef="b" /></bpmn:startEvent>
-  <bpmn:endEvent id="e" /><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e" /></bpmn:process>
-  <bpmn:signal id="a" name="a" /><bpmn:signal id="b" name="b" />
-</bpmn:definitions>`;
-    const { issues } = await compileBpmn(xml);
-    expect(issues.map((issue) => `${issue.elementId} ${issue.code}`)).toEqual(['s element.unsupported']);
-    expect(issues[0]?.message).toContain('parallel multiple');
+  it('accepts a parallel multiple process start event of messages, signals and timers', async () => {
+    const { issues, processes } = await compileBpmn(
+      startFile(
+        '<bpmn:startEvent id="s" parallelMultiple="true">' + SIGNALS_AND_TIMER + '</bpmn:startEvent>',
+      ),
+    );
+    expect(issues).toEqual([]);
+    expect(processes[0]?.elements.s).toMatchObject({
+      parallelMultiple: true,
+      multiple: [{ kind: 'signal' }, { kind: 'signal' }, { kind: 'timer' }],
+    });
+  });
+
+  it('still rejects at deploy, naming it, a parallel multiple start with a conditional, and one of keyed messages with a signal', async () => {
+    const issuesOf = async (body: string) =>
+      (await compileBpmn(startFile(body))).issues.map((issue) => `${issue.elementId} ${issue.code}`);
+    expect(
+      await issuesOf(
+        '<bpmn:startEvent id="s" parallelMultiple="true"><bpmn:signalEventDefinition signalRef="a" /><bpmn:conditionalEventDefinition><bpmn:condition xsi:type="bpmn:tFormalExpression">=x</bpmn:condition></bpmn:conditionalEventDefinition></bpmn:startEvent>',
+      ),
+    ).toEqual(['s element.unsupported']);
+    const keyed = await compileBpmn(
+      startFile(
+        '<bpmn:startEvent id="s" parallelMultiple="true"><bpmn:messageEventDefinition messageRef="m" /><bpmn:signalEventDefinition signalRef="a" /></bpmn:startEvent>',
+      ),
+    );
+    expect(keyed.issues.map((issue) => `${issue.elementId} ${issue.code}`)).toEqual([
+      's element.unsupported',
+    ]);
+    expect(keyed.issues[0]?.message).toContain('correlation key');
   });
 });

@@ -26,7 +26,16 @@ export function startInstance(exec: Execution, command: Extract<Command, { type:
     variables: { ...command.variables },
   });
   exec.parentInstanceId = command.parentInstanceId;
-  exec.history('instance.started', { elementId: startEventId, data: { processId: model.id } });
+  exec.history('instance.started', {
+    elementId: startEventId,
+    data: {
+      processId: model.id,
+      // A parallel multiple start event: which triggers of its gathering started the instance.
+      ...(command.gathered
+        ? { parallelMultiple: { triggers: command.gathered.map((trigger) => ({ ...trigger })) } }
+        : {}),
+    },
+  });
   const names = Object.keys(command.variables);
   if (names.length > 0) exec.history('variables.changed', { data: { names, scopeId: rootId } });
   armListeners(exec, rootId);

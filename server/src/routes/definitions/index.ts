@@ -179,6 +179,22 @@ export async function definitionRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  // The open gatherings of the process's parallel multiple start events (every trigger needed):
+  // for whoever may list the definitions. An unknown process is a 404.
+  app.get<{ Params: ProcessParams }>(
+    '/api/processes/:processId/start-gatherings',
+    {
+      onRequest: requireRole('designer', 'manager'),
+      config: { scope: 'read' },
+      schema: {
+        tags: ['definitions'],
+        params: ref('processParams'),
+        response: { 200: ref('startGatheringList'), ...problemResponses },
+      },
+    },
+    async (req) => ({ items: await app.engine.listStartGatherings({ processId: req.params.processId }) }),
+  );
+
   app.get<{ Params: ProcessParams }>(
     '/api/processes/:processId/kpis',
     {
