@@ -37,6 +37,7 @@ export const ENGINE_ERROR_CODES = [
   'CALENDAR_INVALID',
   'DECISION_NOT_FOUND',
   'DECISION_EVALUATION_FAILED',
+  'START_GATHERING_FULL',
 ] as const;
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 
@@ -304,5 +305,18 @@ export class DecisionEvaluationFailedError extends EngineError {
     message: string,
   ) {
     super('DECISION_EVALUATION_FAILED', message);
+  }
+}
+
+/** A parallel multiple start event's gathering holds as many waiting triggers as it may take. */
+export class StartGatheringFullError extends EngineError {
+  constructor(
+    readonly startEventId: string,
+    readonly limit: number,
+  ) {
+    super(
+      'START_GATHERING_FULL',
+      `The start event '${startEventId}' already holds ${limit} triggers waiting for the others it needs; this one is refused until the gathering moves on`,
+    );
   }
 }

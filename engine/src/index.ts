@@ -93,6 +93,7 @@ export {
 export type { StartCheck } from './job-variables.js';
 export type { ConditionEvaluation } from './conditional-start.js';
 export type { GatheredTrigger, StartGathering } from './start-gathering.js';
+export { MAX_WAITING_TRIGGERS } from './start-gathering.js';
 export { inMigrationTransaction } from './persistence/migrations.js';
 export { readState, StateFormatError } from './persistence/state-format.js';
 export type { TaskChangeset, TaskDataCheck } from './task-operations.js';

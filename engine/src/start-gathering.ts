@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { insertStartTrigger, staticValue } from './deploy.js';
-import { DefinitionNotFoundError, InvalidArgumentError } from './errors.js';
+import { DefinitionNotFoundError, InvalidArgumentError, StartGatheringFullError } from './errors.js';
 import type { ModelCache } from './model-cache.js';
 import type { EventDefinition, ProcessModel } from './model/types.js';
 import type { DB } from './persistence/schema.js';
@@ -27,6 +27,14 @@ import type { TxContext } from './transaction.js';
  * with one. A date or duration timer counts once per gathering: it is armed again when a gathering
  * closes. A cycle keeps firing, each firing counting for the open (or next) gathering.
  */
+
+/**
+ * At most this many triggers wait in one gathering (the open one and those queued for the next):
+ * each arrival reads them, and a trigger that only ever repeats must not grow it without end. The
+ * next repeat is refused with StartGatheringFullError (409 through the API; in a step, an
+ * incident); a trigger the open gathering still misses is always taken.
+ */
+export const MAX_WAITING_TRIGGERS = 1_000;
 
 /** What starts an instance: the command runner's `start`, reduced to what a gathering needs. */
 export interface GatheringStarter {
@@ -173,6 +181,9 @@ export async function gatherStartTrigger(
   const counts = (index: number) => earlier.filter((row) => row.definition_index === index).length;
   // First come, first served: the definition that has happened least often takes it.
   const definition = matching.reduce((best, index) => (counts(index) < counts(best) ? index : best));
+  // A full gathering still takes what its open gathering misses; only another repeat is refused.
+  if (earlier.length >= MAX_WAITING_TRIGGERS && counts(definition) > 0)
+    throw new StartGatheringFullError(trigger.elementId, MAX_WAITING_TRIGGERS);
   const row: TriggerRow = {
     seq,
     definition_index: definition,

@@ -1,3 +1,5 @@
+import { MAX_WAITING_TRIGGERS } from '@baton/engine';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from './support/databases.js';
 import { createTestApp, type Session, type TestApp } from './support/test-app.js';
@@ -88,6 +90,26 @@ describe.each(dialects())('parallel multiple start events over HTTP on %s', (dia
       activeElements: { ship: 1 },
     });
     expect((await gatherings(dana)).json()).toEqual({ items: [] });
+  });
+
+  it('answers 409 START_GATHERING_FULL to a message once its gathering holds as many waiting triggers as it may', async () => {
+    // given the order arrived once through the API and MAX_WAITING_TRIGGERS - 1 more times (queued)
+    const first = await publish('order-placed', {});
+    expect(first.statusCode, first.body).toBe(200);
+    const [open] = (await gatherings(dana)).json().items;
+    await sql`INSERT INTO start_gathering_triggers (definition_id, element_id, gathering_key, seq,
+        definition_index, kind, name, correlation_key, variables, arrived_at)
+      SELECT ${open.definitionId}::uuid, 'all', '', 1000 + n, 0, 'message', 'order-placed', NULL, '{}'::jsonb, now()
+      FROM generate_series(1, ${MAX_WAITING_TRIGGERS - 1}) AS n`.execute(t.db);
+    await sql`UPDATE start_gatherings SET next_seq = 1000 + ${MAX_WAITING_TRIGGERS}`.execute(t.db);
+    // when one more arrives
+    const refused = await publish('order-placed', {});
+    // then it is refused with a clear conflict, and the payment still completes the open gathering
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'START_GATHERING_FULL' });
+    const payment = await publish('payment-received', {});
+    expect(payment.statusCode, payment.body).toBe(200);
+    expect(payment.json().instanceId).toEqual(expect.any(String));
   });
 
   it('answers 404 for an unknown process and 403 for a role that may not list definitions', async () => {

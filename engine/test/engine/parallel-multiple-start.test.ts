@@ -1,8 +1,10 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { VirtualClock } from '../../src/clock.js';
 import type { Database } from '../../src/database.js';
 import type { Engine } from '../../src/engine.js';
-import { DefinitionNotFoundError, InvalidArgumentError } from '../../src/errors.js';
+import { DefinitionNotFoundError, InvalidArgumentError, StartGatheringFullError } from '../../src/errors.js';
+import { MAX_WAITING_TRIGGERS } from '../../src/start-gathering.js';
 import { SYSTEM } from '../../src/identity.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { testEngine } from '../support/engines.js';
@@ -262,6 +264,28 @@ describe.each(databases())('parallel multiple start events on $name', (target) =
     expect(instance.variables).toEqual({ fresh: true });
     // and a deploy with nothing open warns of nothing
     expect((await engine.deploy(twoMessages)).warnings).toEqual([]);
+  });
+
+  it('refuses a trigger once a gathering holds as many waiting triggers as it may, and takes the one it misses', async () => {
+    // given a gathering whose order arrived MAX_WAITING_TRIGGERS times (one open, the rest queued)
+    const { definitions } = await engine.deploy(twoMessages);
+    await engine.correlateMessage({ name: 'order', variables: {} }, SYSTEM);
+    await sql`INSERT INTO start_gathering_triggers (definition_id, element_id, gathering_key, seq,
+        definition_index, kind, name, correlation_key, variables, arrived_at)
+      SELECT ${definitions[0]!.id}::uuid, 'all', '', 1 + n, 0, 'message', 'order', NULL, '{}'::jsonb, now()
+      FROM generate_series(1, ${MAX_WAITING_TRIGGERS - 1}) AS n`.execute(database.db);
+    await sql`UPDATE start_gatherings SET next_seq = ${MAX_WAITING_TRIGGERS}`.execute(database.db);
+    // when one more order arrives, it is refused and nothing changes
+    await expect(engine.correlateMessage({ name: 'order', variables: {} }, SYSTEM)).rejects.toBeInstanceOf(
+      StartGatheringFullError,
+    );
+    const [open] = await engine.listStartGatherings({ processId: 'p' });
+    expect(open?.queued).toBe(MAX_WAITING_TRIGGERS - 1);
+    expect(await instances()).toEqual([]);
+    // when the payment the open gathering misses arrives, it is taken and starts the instance
+    const paid = await engine.correlateMessage({ name: 'payment', variables: {} }, SYSTEM);
+    expect(paid.instanceId).toEqual(expect.any(String));
+    expect(await instances()).toHaveLength(1);
   });
 
   it('lists no gatherings of an unknown process', async () => {

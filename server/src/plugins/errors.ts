@@ -38,6 +38,7 @@ export const ENGINE_ERROR_STATUS: Record<EngineErrorCode, number> = {
   CALENDAR_INVALID: 400,
   DECISION_NOT_FOUND: 404,
   DECISION_EVALUATION_FAILED: 422,
+  START_GATHERING_FULL: 409,
 };
 
 const TITLES: Record<number, string> = {
