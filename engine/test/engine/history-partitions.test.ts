@@ -66,6 +66,22 @@ describe.each(databases())('history partitions on $name', (target) => {
     return started.id;
   };
 
+  /** An instance of `leave` finished in March, then one of `audit` in May (its id). */
+  const marchThenMay = async () => {
+    await finished('leave');
+    clock.set(new Date('2026-05-03T00:00:00.000Z'));
+    await engine.sweepRetention();
+    return finished('audit');
+  };
+
+  /** A plan (EXPLAIN's rows) that reads May's partition and neither March's nor April's. */
+  const expectOnlyMay = (plan: readonly Record<string, unknown>[]) => {
+    const text = plan.map((row) => Object.values(row).join(' ')).join('\n');
+    expect(text).toContain('history_y2026m05');
+    expect(text).not.toContain('history_y2026m03');
+    expect(text).not.toContain('history_y2026m04');
+  };
+
   it('makes this month and the next ahead at start, and the coming ones on each sweep', async () => {
     // given an engine started on 2 March 2026
     expect(await monthNames(database)).toEqual(
@@ -203,17 +219,10 @@ describe.each(databases())('history partitions on $name', (target) => {
     'reads one instance’s history without touching the months before it started (PostgreSQL only)',
     async () => {
       // given history in March, and an instance started in May
-      await finished('leave');
-      clock.set(new Date('2026-05-03T00:00:00.000Z'));
-      await engine.sweepRetention();
-      const id = await finished('audit');
+      const id = await marchThenMay();
       // when its history is read, the plan leaves March and April out
       const instance = await engine.getInstance(id);
-      const plan = await historyQuery(database.db, id, instance.startedAt).explain();
-      const text = plan.map((row) => Object.values(row).join(' ')).join('\n');
-      expect(text).toContain('history_y2026m05');
-      expect(text).not.toContain('history_y2026m03');
-      expect(text).not.toContain('history_y2026m04');
+      expectOnlyMay(await historyQuery(database.db, id, instance.startedAt).explain());
     },
   );
 
@@ -221,20 +230,11 @@ describe.each(databases())('history partitions on $name', (target) => {
     'counts a process’s KPIs without touching the months before its oldest instance (PostgreSQL only)',
     async () => {
       // given history in March, and the first instance of another process in May
-      await finished('leave');
-      clock.set(new Date('2026-05-03T00:00:00.000Z'));
-      await engine.sweepRetention();
-      await finished('audit');
+      await marchThenMay();
       // when its KPIs are read, both history reads leave March and April out
-      const since = await kpiHistorySince(database.db, 'audit');
-      const queries = kpiHistoryQueries('audit', since);
-      for (const query of [queries.escalations, queries.perElement]) {
-        const { rows } = await sql<Record<string, string>>`EXPLAIN ${query}`.execute(database.db);
-        const text = rows.map((row) => Object.values(row).join(' ')).join('\n');
-        expect(text).toContain('history_y2026m05');
-        expect(text).not.toContain('history_y2026m03');
-        expect(text).not.toContain('history_y2026m04');
-      }
+      const queries = kpiHistoryQueries('audit', await kpiHistorySince(database.db, 'audit'));
+      for (const query of [queries.escalations, queries.perElement])
+        expectOnlyMay((await sql<Record<string, string>>`EXPLAIN ${query}`.execute(database.db)).rows);
       // and the figures still count the process's own history
       expect(Object.keys((await engine.kpis('audit')).timePerElement)).toContain('do');
       expect(Object.keys((await engine.kpis('leave')).timePerElement)).toContain('do');
