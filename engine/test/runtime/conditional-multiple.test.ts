@@ -146,6 +146,30 @@ describe('runtime: conditional definitions in multiple events', () => {
     });
   });
 
+  describe('parallel multiple boundary event', () => {
+    it('fires a non-interrupting one after its signal and its condition; armed again, the condition must turn true anew', async () => {
+      // given
+      const driver = await started('cm-boundary-all', { urgent: false });
+      // when the condition holds, then the signal comes
+      setVariables(driver, { urgent: true });
+      expect(driver.activeElements()).toEqual({ task: 1 });
+      driver.signal('nudge');
+      // then it fired once, and is armed again
+      expect(driver.activeElements()).toEqual({ task: 1, escalate: 1 });
+      // when the signal comes again while the condition still holds
+      driver.signal('nudge');
+      driver.reload();
+      // then the held condition does not count again
+      expect(driver.tasksAt('escalate')).toHaveLength(1);
+      // when it turns false and true again
+      setVariables(driver, { urgent: false });
+      setVariables(driver, { urgent: true });
+      // then both happened once more: it fires a second time
+      expect(driver.tasksAt('escalate')).toHaveLength(2);
+      expect(driver.activeElements()).toEqual({ task: 1, escalate: 2 });
+    });
+  });
+
   describe('multiple event subprocess start', () => {
     it('starts an interrupting event subprocess when its condition turns true, cancelling its timer', async () => {
       // given
