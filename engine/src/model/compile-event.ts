@@ -87,7 +87,8 @@ const END_KINDS: readonly EventKind[] = [...THROW_KINDS, 'error', 'terminate'];
 /**
  * Multiple events (BPMN 2.0 10.5; Zeebe runs none): intermediate catch, boundary, process start
  * and event subprocess start events wait for the first of their messages, timers and signals (a
- * parallel multiple one for all of them; at a process start, start-gathering.ts); throw and end
+ * parallel multiple one for all of them; at a process start, start-gathering.ts); all but process
+ * start events also take conditions (runtime/conditions.ts evaluates them); throw and end
  * events throw every definition in document order. Everything else is refused with the element id.
  */
 function checkMultiple(
@@ -124,12 +125,23 @@ function checkMultiple(
     );
     return;
   }
-  const other = definitions.find((definition) => !MULTIPLE_KINDS.includes(definition.kind));
+  const conditional = definitions.find((definition) => definition.kind === 'conditional');
+  if (conditional && position === 'processStart') {
+    issues.add(
+      id,
+      'element.unsupported',
+      'a multiple process start event waits for messages, timers and signals; a conditional definition cannot be one of them (it can in a multiple intermediate catch, boundary or event subprocess start event)',
+    );
+    return;
+  }
+  const other = definitions.find(
+    (definition) => !MULTIPLE_KINDS.includes(definition.kind) && definition.kind !== 'conditional',
+  );
   if (other) {
     issues.add(
       id,
       'element.unsupported',
-      `a multiple event waits for messages, timers and signals; a ${other.kind} definition cannot be one of them`,
+      `a multiple event waits for messages, timers, signals and conditions; a ${other.kind} definition cannot be one of them`,
     );
   }
 }

@@ -4,15 +4,19 @@ import type {
   BoundaryEventElement,
   ConditionalFilter,
   Element,
+  EventDefinition,
   EventElement,
   Expr,
   ProcessModel,
 } from '../model/types.js';
 import { activityScopeId, completeElement } from './activity.js';
 import { fireAnyEvent, fireBoundary, fireEventGateway } from './catching.js';
+import { deliverTrigger } from './delivery.js';
 import { fireListener } from './event-subprocess.js';
 import type { ConditionTracker, Execution } from './execution.js';
 import { drain, raiseIncident } from './flow.js';
+import { isParallelMultiple } from './parallel-multiple.js';
+import { entryDefinition } from './triggers.js';
 import type { JsonValue, TriggerEntry } from './types.js';
 import { visibleVariables } from './variables.js';
 
@@ -34,6 +38,11 @@ import { visibleVariables } from './variables.js';
  *   its `variableNames`, by one of its `variableEvents` (`create`: the variable was not defined in
  *   that scope; `update`: it was, and its value differs). The changed names are tracked only for
  *   models that have a filter.
+ * - A conditional definition of a multiple catch, boundary or event subprocess start event is one
+ *   of its trigger entries (carrying the definition's index) and is evaluated the same way: when
+ *   it holds, the event fires as for its other definitions (the rest is cancelled); in a parallel
+ *   multiple one it is recorded as happened (`fired`, runtime/parallel-multiple.ts) and is not
+ *   evaluated again until the event has triggered and is armed anew.
  * - Edge-triggered: an interrupting event fires when its condition holds (it was false until
  *   then, or it would have fired). A non-interrupting one remembers the last result (`met`) and
  *   fires again only after the condition was false and turned true again.
@@ -72,17 +81,36 @@ export function conditionTracker(model: ProcessModel): ConditionTracker | undefi
   return { changed: new Set(), armed: new Set(), ...(filtered ? { names: new Map() } : {}) };
 }
 
+/** The conditional definitions of an element: its event, or those among a multiple event's. */
+function conditionalsOf(element: Element): Extract<EventDefinition, { kind: 'conditional' }>[] {
+  if (!('event' in element)) return [];
+  const definitions = 'multiple' in element && element.multiple ? element.multiple : [element.event];
+  return definitions.filter(
+    (definition): definition is Extract<EventDefinition, { kind: 'conditional' }> =>
+      definition.kind === 'conditional',
+  );
+}
+
 function filterOf(element: Element): ConditionalFilter | undefined {
-  return 'event' in element && element.event.kind === 'conditional' ? element.event.filter : undefined;
+  return conditionalsOf(element).find((definition) => definition.filter !== undefined)?.filter;
 }
 
 function isConditional(element: Element): boolean {
-  return 'event' in element && element.event.kind === 'conditional';
+  return conditionalsOf(element).length > 0;
 }
 
-/** The condition of a conditional event element. */
+/** The condition of a conditional event element (a single event, not a multiple one). */
 function conditionOf(element: Element): Expr | undefined {
   return 'event' in element && element.event.kind === 'conditional' ? element.event.condition : undefined;
+}
+
+/** The conditional definition a trigger entry waits for, if it waits for one. */
+function entryConditional(
+  exec: Execution,
+  entry: TriggerEntry,
+): Extract<EventDefinition, { kind: 'conditional' }> | undefined {
+  const definition = entryDefinition(exec, entry);
+  return definition?.kind === 'conditional' ? definition : undefined;
 }
 
 /**
@@ -134,8 +162,18 @@ export function settleConditions(exec: Execution): void {
 /** A waiting condition: a token at a conditional catch event, or a trigger entry of a token or scope. */
 type Candidate =
   | { readonly kind: 'wait'; readonly tokenId: string }
-  | { readonly kind: 'entry'; readonly tokenId: string; readonly elementId: string }
-  | { readonly kind: 'listener'; readonly scopeId: string; readonly elementId: string };
+  | {
+      readonly kind: 'entry';
+      readonly tokenId: string;
+      readonly elementId: string;
+      readonly definition: number | undefined;
+    }
+  | {
+      readonly kind: 'listener';
+      readonly scopeId: string;
+      readonly elementId: string;
+      readonly definition: number | undefined;
+    };
 
 /** Outer scopes' event subprocesses first, so an interrupting one ends what it encloses before that fires. */
 function candidates(
@@ -146,8 +184,7 @@ function candidates(
 ): Candidate[] {
   // Whether a change in the scope or a scope around it concerns the event: any change, or under a
   // `zeebe:conditionalFilter` one of its names changed by one of its kinds of change.
-  const sees = (scopeId: string, elementId: string): boolean => {
-    const filter = filterOf(exec.element(elementId));
+  const sees = (scopeId: string, filter: ConditionalFilter | undefined): boolean => {
     for (let id: string | null = scopeId; id !== null; ) {
       if (changed.has(id) && (!filter || matches(filter, names?.get(id)))) return true;
       id = exec.scopes.get(id)?.parentScopeId ?? null;
@@ -157,21 +194,34 @@ function candidates(
   const found: Candidate[] = [];
   for (const scope of exec.scopes.values()) {
     for (const entry of scope.listeners ?? []) {
-      if (!isConditionalEntry(exec, entry)) continue;
-      if (armed.has(key(scope.id, entry.elementId)) || sees(scope.id, entry.elementId))
-        found.push({ kind: 'listener', scopeId: scope.id, elementId: entry.elementId });
+      const conditional = conditionalEntry(exec, entry);
+      if (!conditional) continue;
+      if (armed.has(key(scope.id, entry.elementId)) || sees(scope.id, conditional.filter))
+        found.push({
+          kind: 'listener',
+          scopeId: scope.id,
+          elementId: entry.elementId,
+          definition: entry.definition,
+        });
     }
   }
   for (const token of exec.tokens.values()) {
     if (token.wait?.kind === 'condition') {
-      if (sees(token.scopeId, token.elementId)) found.push({ kind: 'wait', tokenId: token.id });
+      if (sees(token.scopeId, filterOf(exec.element(token.elementId))))
+        found.push({ kind: 'wait', tokenId: token.id });
       continue;
     }
     const scopeId = entryScopeId(exec, token.id);
     for (const entry of token.boundary ?? []) {
-      if (!isConditionalEntry(exec, entry)) continue;
-      if (armed.has(key(token.id, entry.elementId)) || sees(scopeId, entry.elementId))
-        found.push({ kind: 'entry', tokenId: token.id, elementId: entry.elementId });
+      const conditional = conditionalEntry(exec, entry);
+      if (!conditional) continue;
+      if (armed.has(key(token.id, entry.elementId)) || sees(scopeId, conditional.filter))
+        found.push({
+          kind: 'entry',
+          tokenId: token.id,
+          elementId: entry.elementId,
+          definition: entry.definition,
+        });
     }
   }
   return found;
@@ -196,13 +246,20 @@ function key(ownerId: string, elementId: string): string {
   return `${ownerId}\u0000${elementId}`;
 }
 
-function isConditionalEntry(exec: Execution, entry: TriggerEntry): boolean {
-  return (
-    entry.jobId === undefined &&
-    entry.subscriptionId === undefined &&
-    entry.definition === undefined &&
-    isConditional(exec.element(entry.elementId))
-  );
+/** The condition an entry waits for: none for a job, a subscription or an occurrence already recorded. */
+function conditionalEntry(
+  exec: Execution,
+  entry: TriggerEntry,
+): Extract<EventDefinition, { kind: 'conditional' }> | undefined {
+  if (entry.jobId !== undefined || entry.subscriptionId !== undefined || entry.fired) return undefined;
+  return entryConditional(exec, entry);
+}
+
+function sameEntry(
+  candidate: { elementId: string; definition: number | undefined },
+  entry: TriggerEntry,
+): boolean {
+  return entry.elementId === candidate.elementId && entry.definition === candidate.definition && !entry.fired;
 }
 
 /**
@@ -239,7 +296,7 @@ function evaluateCandidate(exec: Execution, candidate: Candidate): void {
     }
     case 'entry': {
       const token = exec.token(candidate.tokenId);
-      const entry = token?.boundary?.find((other) => other.elementId === candidate.elementId);
+      const entry = token?.boundary?.find((other) => sameEntry(candidate, other));
       if (!token || !entry || entry.incidentId) return;
       const outcome = evaluateEntry(exec, entry, candidate.tokenId, entryScopeId(exec, token.id));
       if (outcome === 'fire') fireTokenEntry(exec, token.id, entry);
@@ -248,7 +305,7 @@ function evaluateCandidate(exec: Execution, candidate: Candidate): void {
     }
     case 'listener': {
       const scope = exec.scopes.get(candidate.scopeId);
-      const entry = scope?.listeners?.find((other) => other.elementId === candidate.elementId);
+      const entry = scope?.listeners?.find((other) => sameEntry(candidate, other));
       if (!scope || !entry || entry.incidentId) return;
       const outcome = evaluateEntry(exec, entry, scope.id, scope.id);
       if (outcome === 'fire') fireScopeListener(exec, scope.id, entry);
@@ -266,7 +323,7 @@ function evaluateEntry(
   scopeId: string,
 ): 'fire' | TriggerEntry {
   const element = exec.element(entry.elementId);
-  const condition = conditionOf(element);
+  const condition = entryConditional(exec, entry)?.condition;
   if (!condition) return entry;
   let holds: boolean;
   try {
@@ -307,7 +364,13 @@ function withMet(entry: TriggerEntry, met: boolean): TriggerEntry {
 }
 
 function fireTokenEntry(exec: Execution, tokenId: string, entry: TriggerEntry): void {
-  const wait = exec.token(tokenId)?.wait?.kind;
+  const token = exec.token(tokenId);
+  if (token && isParallelMultiple(exec.element(entry.elementId)) && token.wait?.kind !== 'eventGateway') {
+    // One definition of several that must all happen: recorded; the event may trigger now.
+    deliverTrigger(exec, { kind: 'entry', token, entry }, {});
+    return;
+  }
+  const wait = token?.wait?.kind;
   if (wait === 'eventGateway') {
     fireEventGateway(exec, tokenId, entry, {});
     return;
@@ -327,6 +390,8 @@ function fireTokenEntry(exec: Execution, tokenId: string, entry: TriggerEntry): 
 
 function fireScopeListener(exec: Execution, scopeId: string, entry: TriggerEntry): void {
   fireListener(exec, scopeId, entry, {});
+  // A parallel multiple one was recorded, or triggered and armed anew (runtime/parallel-multiple.ts).
+  if (isParallelMultiple(exec.element(entry.elementId))) return;
   const scope = exec.scopes.get(scopeId);
   if (scope && !interrupts(exec.element(entry.elementId)))
     exec.putScope({ ...scope, listeners: [...(scope.listeners ?? []), withMet(entry, true)] });

@@ -2,7 +2,7 @@ import { completeElement } from './activity.js';
 import { fireAnyEvent, fireBoundary, fireEventGateway } from './catching.js';
 import { fireListener } from './event-subprocess.js';
 import type { Execution, LiveToken } from './execution.js';
-import { isParallelMultiple, recordOccurrence } from './parallel-multiple.js';
+import { armedAgain, isParallelMultiple, recordOccurrence } from './parallel-multiple.js';
 import { armTriggers, entryDefinition } from './triggers.js';
 import type { Scope, TriggerEntry, Variables } from './types.js';
 
@@ -130,5 +130,5 @@ function deliverParallelMultiple(
   const again: TriggerEntry[] = [];
   armTriggers(exec, entry.elementId, still.id, still.scopeId, again);
   const edited = exec.edit(still.id);
-  edited.boundary = [...(edited.boundary ?? []), ...again];
+  edited.boundary = [...(edited.boundary ?? []), ...armedAgain(exec, again)];
 }

@@ -4,7 +4,7 @@ import type { Execution, LiveToken } from './execution.js';
 import { hasListeners, runListener } from './listeners.js';
 import { raiseIncident } from './flow.js';
 import { closeListeners, terminateTokensIn } from './terminate.js';
-import { isParallelMultiple, recordListenerOccurrence } from './parallel-multiple.js';
+import { armedAgain, isParallelMultiple, recordListenerOccurrence } from './parallel-multiple.js';
 import { armTriggers, closeFiredTrigger, isCycleTimer, rearmCycle } from './triggers.js';
 import type { TriggerEntry, Variables } from './types.js';
 import { evaluateMappings, visibleVariables } from './variables.js';
@@ -89,7 +89,7 @@ function fireParallelListener(
     } finally {
       const current = exec.scope(scopeId);
       if (again.length > 0)
-        exec.putScope({ ...current, listeners: [...(current.listeners ?? []), ...again] });
+        exec.putScope({ ...current, listeners: [...(current.listeners ?? []), ...armedAgain(exec, again)] });
     }
   }
   startEventSubprocess(exec, scopeId, start.id, all);

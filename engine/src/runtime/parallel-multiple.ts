@@ -1,6 +1,6 @@
 import type { Element } from '../model/types.js';
 import type { Execution, LiveToken } from './execution.js';
-import { closeFiredTrigger } from './triggers.js';
+import { closeFiredTrigger, entryDefinition } from './triggers.js';
 import type { TriggerEntry, Variables } from './types.js';
 
 /**
@@ -47,6 +47,17 @@ export function recordListenerOccurrence(
   const { listeners: _previous, ...rest } = scope;
   exec.putScope(entries.length > 0 ? { ...rest, listeners: entries } : rest);
   return all;
+}
+
+/**
+ * The entries a non-interrupting parallel multiple event is armed with again after it triggered:
+ * its conditions held when they were recorded, so each must turn false and true again before it
+ * counts once more (conditions are edge-triggered, runtime/conditions.ts).
+ */
+export function armedAgain(exec: Execution, entries: readonly TriggerEntry[]): TriggerEntry[] {
+  return entries.map((entry) =>
+    entryDefinition(exec, entry)?.kind === 'conditional' ? { ...entry, met: true } : entry,
+  );
 }
 
 function record(

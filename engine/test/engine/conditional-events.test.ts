@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/database.js';
 import type { Engine } from '../../src/engine.js';
-import { ForbiddenError, InvalidArgumentError } from '../../src/errors.js';
+import { ForbiddenError, InvalidArgumentError, MessageNotCorrelatedError } from '../../src/errors.js';
 import { SYSTEM, userIdentity } from '../../src/identity.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { onlyOpenTask, testEngine } from '../support/engines.js';
 
 const FIXTURE = readFileSync(new URL('../fixtures/rt-conditional-events.bpmn', import.meta.url), 'utf8');
+const MULTIPLE = readFileSync(new URL('../fixtures/rt-conditional-multiple.bpmn', import.meta.url), 'utf8');
 
 async function openTasks(engine: Engine, instanceId: string): Promise<string[]> {
   const { items } = await engine.listTasks({ instanceId, state: 'created' });
@@ -74,6 +75,24 @@ describe.each(databases())('conditional events on $name', (target) => {
     expect((await onlyOpenTask(engine, instance.id)).elementId).toBe('inner');
     await engine.setVariables(instance.id, { cancelled: true }, SYSTEM);
     expect(await openTasks(engine, instance.id)).toEqual(['handle-cancel']);
+  });
+
+  it('lets a multiple catch (a message or a condition) pass when a new engine sets the variable, and drops its message subscription', async () => {
+    // given an instance waiting for the message ping or ready = true
+    await engine.deploy(MULTIPLE);
+    const instance = await engine.startInstance(
+      { processId: 'cm-catch', variables: { key: 'c-1', ready: false } },
+      SYSTEM,
+    );
+    expect((await engine.getInstance(instance.id)).activeElements).toEqual({ either: 1 });
+    // when a new engine (a restart) makes the condition true
+    ({ engine } = await testEngine(database));
+    await engine.setVariables(instance.id, { ready: true }, SYSTEM);
+    // then the catch passed and its message can no longer be correlated
+    expect(await openTasks(engine, instance.id)).toEqual(['next']);
+    await expect(
+      engine.correlateMessage({ name: 'ping', correlationKey: 'c-1' }, SYSTEM),
+    ).rejects.toBeInstanceOf(MessageNotCorrelatedError);
   });
 
   it('evaluates a filtered condition only on a change its zeebe:conditionalFilter names, across a restart', async () => {

@@ -240,6 +240,45 @@ describe('deploy rules of multiple events', () => {
     expect(await issueKeys(xml)).toEqual(['bnd element.unsupported']);
   });
 
+  it('compiles a conditional definition among the events of multiple and parallel multiple catch, boundary and event subprocess start events', async () => {
+    const condition = (feel: string) =>
+      `<bpmn:conditionalEventDefinition>${formal('condition', feel)}</bpmn:conditionalEventDefinition>`;
+    const xml = processFile(
+      `${START}<bpmn:intermediateCatchEvent id="c"><bpmn:signalEventDefinition signalRef="g1" />${condition('=ready')}</bpmn:intermediateCatchEvent>
+      <bpmn:intermediateCatchEvent id="cp" parallelMultiple="true">${condition('=ready')}<bpmn:timerEventDefinition>${formal('timeDuration', 'PT1M')}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+      <bpmn:task id="t" /><bpmn:boundaryEvent id="bnd" attachedToRef="t" cancelActivity="false"><bpmn:signalEventDefinition signalRef="g2" />${condition('=urgent')}</bpmn:boundaryEvent>
+      ${ENDS}${chain('s', 'c', 'cp', 't', 'a')}${flow('bnd', 'b')}
+      <bpmn:subProcess id="esp" triggeredByEvent="true"><bpmn:startEvent id="es" parallelMultiple="true"><bpmn:signalEventDefinition signalRef="g1" />${condition('=stop')}</bpmn:startEvent>
+        <bpmn:endEvent id="ee" />${flow('es', 'ee')}</bpmn:subProcess>`,
+      SIGNALS,
+    );
+    const process = await compileValid(xml);
+    expect(process.elements.c).toMatchObject({ multiple: [{ kind: 'signal' }, { kind: 'conditional' }] });
+    expect(process.elements.cp).toMatchObject({
+      parallelMultiple: true,
+      multiple: [{ kind: 'conditional' }, { kind: 'timer' }],
+    });
+    expect(process.elements.bnd).toMatchObject({ multiple: [{ kind: 'signal' }, { kind: 'conditional' }] });
+    expect(process.elements.es).toMatchObject({
+      parallelMultiple: true,
+      multiple: [{ kind: 'signal' }, { kind: 'conditional' }],
+    });
+  });
+
+  it('still rejects a conditional definition in a multiple or parallel multiple process start event, naming it', async () => {
+    const condition = `<bpmn:conditionalEventDefinition>${formal('condition', '=go')}</bpmn:conditionalEventDefinition>`;
+    for (const parallel of ['', ' parallelMultiple="true"']) {
+      const issues = await issuesOf(
+        processFile(
+          `<bpmn:startEvent id="s"${parallel}><bpmn:signalEventDefinition signalRef="g1" />${condition}</bpmn:startEvent><bpmn:endEvent id="a" />${chain('s', 'a')}`,
+          SIGNALS,
+        ),
+      );
+      expect(issues.map((issue) => `${issue.elementId} ${issue.code}`)).toEqual(['s element.unsupported']);
+      expect(issues[0]?.message).toContain('a conditional definition cannot be one of them');
+    }
+  });
+
   it('compiles multiple throw and end events with a job type, messages, an error and a terminate', async () => {
     const job = '<bpmn:extensionElements><zeebe:taskDefinition type="notify" /></bpmn:extensionElements>';
     const xml = processFile(

@@ -173,7 +173,7 @@ describe('runtime: multiple event subprocess start events', () => {
     expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
   });
 
-  it('rejects a multiple event subprocess start with a conditional or error definition, naming it', async () => {
+  it('rejects a multiple event subprocess start with an error definition, naming it', async () => {
     const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
   <bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s" /><bpmn:endEvent id="e" /><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e" />

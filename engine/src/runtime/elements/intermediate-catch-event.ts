@@ -5,7 +5,7 @@ import { enterConditionalCatch } from './conditional-catch.js';
 import type { TriggerEntry } from '../types.js';
 import type { ElementBehavior } from '../execution.js';
 
-/** Intermediate catch events wait for a timer, message or signal (a multiple one: the first of several); link catches pass through. */
+/** Intermediate catch events wait for a timer, message, signal or condition (a multiple one: the first of several); link catches pass through. */
 export const intermediateCatchEvent: ElementBehavior<EventElement> = {
   enter(exec, token, element) {
     if (token.trigger) {
@@ -19,7 +19,8 @@ export const intermediateCatchEvent: ElementBehavior<EventElement> = {
       return;
     }
     if (element.multiple) {
-      // A multiple event: the first of its messages, timers and signals completes it.
+      // A multiple event: the first of its messages, timers, signals and conditions completes it
+      // (a parallel multiple one: all of them); conditions are evaluated at the end of the step.
       const entries: TriggerEntry[] = [];
       try {
         armTriggers(exec, element.id, token.id, token.scopeId, entries);
