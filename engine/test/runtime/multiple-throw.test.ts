@@ -75,7 +75,65 @@ describe('runtime: multiple throw and end events', () => {
     expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
   });
 
-  it('rejects a link, compensation or cancel definition and a job type without a message in a multiple throw or end event, naming each', async () => {
+  it('throws the signal, waits for the compensation handlers (user tasks), then throws the escalation of a multiple throw event, across reloads', async () => {
+    // given: both tasks completed, so both have a handler to run
+    const driver = new Driver(await loadModel('rt-multiple-compensation.bpmn', 'mc-order'));
+    driver.start({ key: 'k-1' });
+    driver.completeTask('book');
+    // when
+    driver.completeTask('ship');
+    // then the signal (before the compensation) is thrown, the handlers run and the event waits
+    expect(thrown(driver)).toEqual(['signal.thrown:throwAll:{"signalName":"news"}']);
+    expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['news']);
+    expect(driver.activeElements()).toEqual({ throwAll: 1, undoBook: 1, undoShip: 1 });
+    expect(
+      driver
+        .historyOf('compensation.started')
+        .map((r) => `${r.elementId}>${String(r.data?.['handlerId'])}`)
+        .sort(),
+    ).toEqual(['book>undoBook', 'ship>undoShip']);
+    // the token records the definition thrown next, in the persisted state
+    driver.reload();
+    expect(driver.state?.tokens.find((t) => t.elementId === 'throwAll')?.multipleThrow).toEqual({ next: 2 });
+    // when one handler completes
+    driver.completeTask('undoShip');
+    driver.reload();
+    // then the event still waits; nothing more is thrown
+    expect(thrown(driver)).toHaveLength(1);
+    expect(driver.activeElements()).toEqual({ throwAll: 1, undoBook: 1 });
+    // when the last handler completes
+    driver.completeTask('undoBook');
+    // then the escalation follows the handlers, and the event completes
+    expect(thrown(driver)).toEqual([
+      'signal.thrown:throwAll:{"signalName":"news"}',
+      'escalation.thrown:throwAll:{"escalationCode":"LATE"}',
+    ]);
+    const types = driver.history.map((r) => `${r.type}:${r.elementId}`);
+    expect(types.indexOf('escalation.thrown:throwAll')).toBeGreaterThan(
+      types.lastIndexOf('element.completed:undoBook'),
+    );
+    expect(types.indexOf('escalation.thrown:throwAll')).toBeGreaterThan(
+      types.lastIndexOf('element.completed:undoShip'),
+    );
+    expect(driver.activeElements()).toEqual({ after: 1 });
+    expect(driver.state?.tokens.some((t) => t.multipleThrow !== undefined)).toBe(false);
+    expect(driver.state?.completedElementIds).toContain('throwAll');
+    driver.completeTask('after');
+    expect(driver.status).toBe('completed');
+  });
+
+  it('passes the compensation definition of a multiple end event on at once when there is nothing to compensate', async () => {
+    // when
+    const driver = new Driver(await loadModel('rt-multiple-compensation.bpmn', 'mc-none'));
+    driver.start({ key: 'k-1' });
+    // then both signals, before and after the compensation, are thrown and the path ends
+    expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['news', 'done']);
+    expect(driver.historyOf('compensation.started')).toEqual([]);
+    expect(driver.status).toBe('completed');
+    expect(driver.state?.completedElementIds).toContain('finishAll');
+  });
+
+  it('rejects a link or cancel definition and a job type without a message in a multiple throw or end event, naming each; accepts a compensation definition', async () => {
     const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
   <bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s" />
@@ -90,13 +148,13 @@ describe('runtime: multiple throw and end events', () => {
 </bpmn:definitions>`;
     const { issues } = await compileBpmn(xml);
     const unsupported = issues.filter((issue) => issue.code === 'element.unsupported');
-    expect(unsupported.map((issue) => issue.elementId)).toEqual(['link', 'comp', 'job', 'e']);
+    expect(unsupported.map((issue) => issue.elementId)).toEqual(['link', 'job', 'e']);
     expect(unsupported.map((issue) => issue.message)).toEqual([
       expect.stringContaining('BPMN allows link events only with a single definition'),
-      expect.stringContaining('cannot throw a compensate definition'),
       expect.stringContaining('only for its message definitions'),
       expect.stringContaining('cannot throw a cancel definition'),
     ]);
+    expect(issues.filter((issue) => issue.elementId === 'comp')).toEqual([]);
   });
 });
 
