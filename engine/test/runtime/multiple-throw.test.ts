@@ -122,6 +122,22 @@ describe('runtime: multiple throw and end events', () => {
     expect(driver.status).toBe('completed');
   });
 
+  it('waits for the handler of a multiple end event, then throws its signal and ends the path', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-multiple-compensation.bpmn', 'mc-end'));
+    driver.start({ key: 'k-1' });
+    driver.completeTask('lend');
+    driver.reload();
+    expect(driver.activeElements()).toEqual({ undoAndEnd: 1, takeBack: 1 });
+    expect(driver.status).toBe('active');
+    // when
+    driver.completeTask('takeBack');
+    // then
+    expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['done']);
+    expect(driver.status).toBe('completed');
+    expect(driver.state?.completedElementIds).toContain('undoAndEnd');
+  });
+
   it('passes the compensation definition of a multiple end event on at once when there is nothing to compensate', async () => {
     // when
     const driver = new Driver(await loadModel('rt-multiple-compensation.bpmn', 'mc-none'));
