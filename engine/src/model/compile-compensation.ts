@@ -202,17 +202,20 @@ function checkThrow(
     }
     return;
   }
-  if (event.event.kind !== 'compensate' || !event.event.activityRef) return;
-  const scopeId = compensationScopeOf(event, elements);
-  const target = elements[event.event.activityRef];
-  const compensable =
-    target && 'boundaryEventIds' in target && !target.triggeredByEvent && !target.isForCompensation;
-  if (!compensable || target.parentId !== scopeId) {
-    issues.add(
-      event.id,
-      'compensation.invalid',
-      `activityRef '${event.event.activityRef}' names no activity of the scope the event compensates ('${scopeId}')`,
-    );
+  // A multiple throw or end event may hold a compensation definition among its others.
+  for (const definition of event.multiple ?? [event.event]) {
+    if (definition.kind !== 'compensate' || !definition.activityRef) continue;
+    const scopeId = compensationScopeOf(event, elements);
+    const target = elements[definition.activityRef];
+    const compensable =
+      target && 'boundaryEventIds' in target && !target.triggeredByEvent && !target.isForCompensation;
+    if (!compensable || target.parentId !== scopeId) {
+      issues.add(
+        event.id,
+        'compensation.invalid',
+        `activityRef '${definition.activityRef}' names no activity of the scope the event compensates ('${scopeId}')`,
+      );
+    }
   }
 }
 

@@ -79,8 +79,11 @@ export interface CompiledEvent {
 }
 
 const MULTIPLE_KINDS: readonly EventKind[] = ['message', 'timer', 'signal'];
-/** What a multiple throw event throws, each in document order (a message: its job, or nothing). */
-const THROW_KINDS: readonly EventKind[] = ['message', 'signal', 'escalation'];
+/**
+ * What a multiple throw event throws, each in document order (a message: its job, or nothing; a
+ * compensation: its handlers, waited for before the rest is thrown).
+ */
+const THROW_KINDS: readonly EventKind[] = ['message', 'signal', 'escalation', 'compensate'];
 /** A multiple end event also ends with an error or terminates; whatever follows is not thrown. */
 const END_KINDS: readonly EventKind[] = [...THROW_KINDS, 'error', 'terminate'];
 
@@ -164,11 +167,11 @@ function checkMultipleThrow(
     );
     return;
   }
-  if (other?.kind === 'compensate' || other?.kind === 'cancel') {
+  if (other?.kind === 'cancel') {
     issues.add(
       id,
       'element.unsupported',
-      `a multiple throw or end event cannot throw a ${other.kind} definition: model it as its own ${other.kind === 'cancel' ? 'cancel end' : 'compensation throw'} event`,
+      "a multiple throw or end event cannot throw a cancel definition: a cancel is the single definition of a transaction's cancel end event",
     );
     return;
   }
@@ -177,8 +180,8 @@ function checkMultipleThrow(
       id,
       'element.unsupported',
       position === 'end'
-        ? `a multiple end event throws messages, signals, escalations, an error or a terminate; a ${other.kind} definition cannot be one of them`
-        : `a multiple throw event throws messages, signals and escalations; a ${other.kind} definition cannot be one of them`,
+        ? `a multiple end event throws messages, signals, escalations, compensation, an error or a terminate; a ${other.kind} definition cannot be one of them`
+        : `a multiple throw event throws messages, signals, escalations and compensation; a ${other.kind} definition cannot be one of them`,
     );
     return;
   }

@@ -6,6 +6,7 @@ import type {
   Effect,
   HistoryRecord,
   HistoryType,
+  MultipleThrowProgress,
   InstanceState,
   InstanceStatus,
   Scope,
@@ -29,6 +30,7 @@ export interface LiveToken {
   wait?: TokenWait;
   boundary?: TriggerEntry[];
   loopCounter?: number;
+  multipleThrow?: MultipleThrowProgress;
   /** The event already happened (target of an event-based gateway): complete on entry with these variables. */
   trigger?: Variables;
 }
@@ -286,5 +288,6 @@ function persistable(token: Readonly<LiveToken>): Token {
   if (token.arrivedBy !== undefined) out.arrivedBy = token.arrivedBy;
   if (token.boundary && token.boundary.length > 0) out.boundary = token.boundary;
   if (token.loopCounter !== undefined) out.loopCounter = token.loopCounter;
+  if (token.multipleThrow !== undefined) out.multipleThrow = token.multipleThrow;
   return out;
 }

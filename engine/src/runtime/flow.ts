@@ -70,6 +70,7 @@ export function arrive(exec: Execution, token: LiveToken, flowId: string): void 
   token.arrivedBy = flowId;
   token.boundary = undefined;
   token.loopCounter = undefined;
+  token.multipleThrow = undefined;
   token.trigger = undefined;
   exec.schedule(token);
 }

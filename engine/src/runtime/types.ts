@@ -179,6 +179,19 @@ export interface Token {
   readonly boundary?: readonly TriggerEntry[];
   /** Multi-instance: this token's index (1-based loopCounter) within its body. */
   readonly loopCounter?: number;
+  /**
+   * A multiple throw or end event waiting for the compensation handlers one of its definitions
+   * started: where its list goes on afterwards (absent in states written before, and otherwise).
+   */
+  readonly multipleThrow?: MultipleThrowProgress;
+}
+
+/** The definitions of a multiple throw or end event still to throw once its compensation is done. */
+export interface MultipleThrowProgress {
+  /** The index (in document order) of the definition thrown next. */
+  readonly next: number;
+  /** The event's completion variables (its job's), carried to its completion and to an error definition. */
+  readonly variables?: Variables;
 }
 
 /** A variable scope: the process, a subprocess, a multi-instance body or iteration, an activity's io scope. */

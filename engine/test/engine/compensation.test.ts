@@ -127,4 +127,29 @@ describe.each(databases())('compensation persisted on $name', (target) => {
     await engine.completeTask(release.id, {}, SYSTEM);
     expect((await engine.getInstance(started.id)).status).toBe('completed');
   });
+  it('completes the handler of a multiple throw event on a fresh engine, then throws its signal', async () => {
+    // given: a listener waits for the signal; the thrower's handler runs and it waits for it
+    await engine.deploy(await fixture('rt-multiple-compensation.bpmn'));
+    const listener = await engine.startInstance({ processId: 'mc-listen' }, SYSTEM);
+    const started = await engine.startInstance({ processId: 'mc-then-signal' }, SYSTEM);
+    const reserve = await onlyOpenTask(engine, started.id);
+    await engine.completeTask(reserve.id, {}, SYSTEM);
+    ({ engine } = await testEngine(database));
+    expect((await engine.getInstance(started.id)).activeElements).toEqual({ undoThenTell: 1, release: 1 });
+    expect((await engine.getHistory(started.id)).some((e) => e.type === 'signal.thrown')).toBe(false);
+    expect((await engine.getInstance(listener.id)).status).toBe('active');
+    // when the handler completes on a fresh engine
+    ({ engine } = await testEngine(database));
+    const release = await onlyOpenTask(engine, started.id);
+    expect(release.elementId).toBe('release');
+    await engine.completeTask(release.id, {}, SYSTEM);
+    // then the event throws its signal and completes; the listener caught the signal
+    ({ engine } = await testEngine(database));
+    expect((await engine.getInstance(started.id)).status).toBe('completed');
+    const history = await engine.getHistory(started.id);
+    expect(history.filter((e) => e.type === 'signal.thrown').map((e) => e.elementId)).toEqual([
+      'undoThenTell',
+    ]);
+    expect((await engine.getInstance(listener.id)).status).toBe('completed');
+  });
 });

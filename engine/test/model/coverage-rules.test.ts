@@ -299,26 +299,31 @@ describe('deploy rules of multiple events', () => {
     expect(process.elements.b).toMatchObject({ multiple: [{ kind: 'signal' }, { kind: 'terminate' }] });
   });
 
-  it('rejects link, compensation and cancel definitions in multiple throw and end events, and an error in a throw event', async () => {
+  it('rejects link and cancel definitions in multiple throw and end events, and an error in a throw event; accepts a compensation definition and checks its activityRef', async () => {
     const xml = processFile(
       `${START}<bpmn:intermediateThrowEvent id="t1"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:compensateEventDefinition /></bpmn:intermediateThrowEvent>
       <bpmn:intermediateThrowEvent id="t2"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:errorEventDefinition /></bpmn:intermediateThrowEvent>
       <bpmn:endEvent id="a"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:cancelEventDefinition /></bpmn:endEvent>
       <bpmn:endEvent id="b"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:linkEventDefinition name="x" /></bpmn:endEvent>
-      ${chain('s', 't1', 't2', 'a')}${flow('s', 'b')}`,
+      <bpmn:endEvent id="c"><bpmn:signalEventDefinition signalRef="g1" /><bpmn:compensateEventDefinition activityRef="s" /></bpmn:endEvent>
+      ${chain('s', 't1', 't2', 'a')}${flow('s', 'b')}${flow('s', 'c')}`,
       SIGNALS,
     );
     const issues = await issuesOf(xml);
+    // t1 (a signal and a compensation) compiles; c's compensation names no activity of its scope
     expect(issues.map((issue) => `${issue.elementId} ${issue.code}`)).toEqual([
-      't1 element.unsupported',
       't2 element.unsupported',
       't2 element.unsupported',
       'a element.unsupported',
       'b element.unsupported',
       'b element.unsupported',
+      'c compensation.invalid',
     ]);
     expect(issues.find((issue) => issue.elementId === 'a')?.message).toContain('cancel end');
-    expect(issues.at(-1)?.message).toContain('only with a single definition');
+    expect(issues.findLast((issue) => issue.elementId === 'b')?.message).toContain(
+      'only with a single definition',
+    );
+    expect(issues.at(-1)?.message).toContain("activityRef 's' names no activity");
   });
 
   it('compiles multiple and parallel multiple event subprocess starts, and rejects a multiple start of an embedded subprocess', async () => {

@@ -75,7 +75,152 @@ describe('runtime: multiple throw and end events', () => {
     expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
   });
 
-  it('rejects a link, compensation or cancel definition and a job type without a message in a multiple throw or end event, naming each', async () => {
+  it('throws the signal, waits for the compensation handlers (user tasks), then throws the escalation of a multiple throw event, across reloads', async () => {
+    // given: both tasks completed, so both have a handler to run
+    const driver = new Driver(await loadModel('rt-multiple-compensation.bpmn', 'mc-order'));
+    driver.start({ key: 'k-1' });
+    driver.completeTask('book');
+    // when
+    driver.completeTask('ship');
+    // then the signal (before the compensation) is thrown, the handlers run and the event waits
+    expect(thrown(driver)).toEqual(['signal.thrown:throwAll:{"signalName":"news"}']);
+    expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['news']);
+    expect(driver.activeElements()).toEqual({ throwAll: 1, undoBook: 1, undoShip: 1 });
+    expect(
+      driver
+        .historyOf('compensation.started')
+        .map((r) => `${r.elementId}>${String(r.data?.['handlerId'])}`)
+        .sort(),
+    ).toEqual(['book>undoBook', 'ship>undoShip']);
+    // the token records the definition thrown next, in the persisted state
+    driver.reload();
+    expect(driver.state?.tokens.find((t) => t.elementId === 'throwAll')?.multipleThrow).toEqual({ next: 2 });
+    // when one handler completes
+    driver.completeTask('undoShip');
+    driver.reload();
+    // then the event still waits; nothing more is thrown
+    expect(thrown(driver)).toHaveLength(1);
+    expect(driver.activeElements()).toEqual({ throwAll: 1, undoBook: 1 });
+    // when the last handler completes
+    driver.completeTask('undoBook');
+    // then the escalation follows the handlers, and the event completes
+    expect(thrown(driver)).toEqual([
+      'signal.thrown:throwAll:{"signalName":"news"}',
+      'escalation.thrown:throwAll:{"escalationCode":"LATE"}',
+    ]);
+    const types = driver.history.map((r) => `${r.type}:${r.elementId}`);
+    expect(types.indexOf('escalation.thrown:throwAll')).toBeGreaterThan(
+      types.lastIndexOf('element.completed:undoBook'),
+    );
+    expect(types.indexOf('escalation.thrown:throwAll')).toBeGreaterThan(
+      types.lastIndexOf('element.completed:undoShip'),
+    );
+    expect(driver.activeElements()).toEqual({ after: 1 });
+    expect(driver.state?.tokens.some((t) => t.multipleThrow !== undefined)).toBe(false);
+    expect(driver.state?.completedElementIds).toContain('throwAll');
+    driver.completeTask('after');
+    expect(driver.status).toBe('completed');
+  });
+
+  it('waits for the handler of a multiple end event, then throws its signal and ends the path', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-multiple-compensation.bpmn', 'mc-end'));
+    driver.start({ key: 'k-1' });
+    driver.completeTask('lend');
+    driver.reload();
+    expect(driver.activeElements()).toEqual({ undoAndEnd: 1, takeBack: 1 });
+    expect(driver.status).toBe('active');
+    // when
+    driver.completeTask('takeBack');
+    // then
+    expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['done']);
+    expect(driver.status).toBe('completed');
+    expect(driver.state?.completedElementIds).toContain('undoAndEnd');
+  });
+
+  it('passes the compensation definition of a multiple end event on at once when there is nothing to compensate', async () => {
+    // when
+    const driver = new Driver(await loadModel('rt-multiple-compensation.bpmn', 'mc-none'));
+    driver.start({ key: 'k-1' });
+    // then both signals, before and after the compensation, are thrown and the path ends
+    expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['news', 'done']);
+    expect(driver.historyOf('compensation.started')).toEqual([]);
+    expect(driver.status).toBe('completed');
+    expect(driver.state?.completedElementIds).toContain('finishAll');
+  });
+
+  it('stops the rest of a multiple throw event when a catch interrupts it after its handlers, and while they run', async () => {
+    // given: the handler runs and the event waits
+    const load = async () => {
+      const driver = new Driver(await loadModel('rt-multiple-compensation.bpmn', 'mc-interrupt'));
+      driver.start({ key: 'k-1' });
+      driver.completeTask('work');
+      expect(driver.activeElements()).toEqual({ sub: 1, undoThenEscalate: 1, undoWork: 1 });
+      driver.reload();
+      return driver;
+    };
+    const after = await load();
+    // when the handler completes, the escalation is thrown and the boundary interrupts the subprocess
+    after.completeTask('undoWork');
+    // then the signal after the escalation is never thrown
+    expect(thrown(after)).toEqual(['escalation.thrown:undoThenEscalate:{"escalationCode":"LATE"}']);
+    expect(after.broadcasts).toEqual([]);
+    expect(after.activeElements()).toEqual({ escalated: 1 });
+    expect(after.state?.tokens.some((t) => t.multipleThrow !== undefined)).toBe(false);
+    // when a signal boundary interrupts the subprocess while the handler runs instead
+    const during = await load();
+    during.signal('stop');
+    // then the handler is cancelled and nothing after the compensation is thrown
+    expect(during.activeElements()).toEqual({ halted: 1 });
+    expect(thrown(during)).toEqual([]);
+    expect(during.broadcasts).toEqual([]);
+  });
+
+  it('runs the job of a multiple throw event, then its handler, then its signal; the job variables are written when it completes', async () => {
+    // given
+    const driver = new Driver(await loadModel('rt-multiple-compensation.bpmn', 'mc-job'));
+    driver.start({ key: 'k-1' });
+    driver.completeTask('pick');
+    expect(driver.openWork().jobs).toEqual(['service:notifyUndo']);
+    // when the job completes
+    driver.completeJob('notifyUndo', { sent: 1 });
+    driver.reload();
+    // then the handler runs and the variables wait with the event
+    expect(driver.activeElements()).toEqual({ notifyUndo: 1, unpick: 1 });
+    expect(driver.state?.tokens.find((t) => t.elementId === 'notifyUndo')?.multipleThrow).toEqual({
+      next: 2,
+      variables: { sent: 1 },
+    });
+    expect(driver.broadcasts).toEqual([]);
+    // when the handler completes
+    driver.completeTask('unpick');
+    // then
+    expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['done']);
+    expect(driver.variables).toMatchObject({ sent: 1 });
+    expect(driver.activeElements()).toEqual({ 'j-after': 1 });
+  });
+
+  it('retries a multiple throw event whose signal failed after its handlers from after the compensation, across a reload', async () => {
+    // given: the channel is no string
+    const driver = new Driver(await loadModel('rt-multiple-compensation.bpmn', 'mc-retry'));
+    driver.start({ channel: 5 });
+    driver.completeTask('hold');
+    expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['news']);
+    // when the handler completes, the signal named by the channel fails
+    driver.completeTask('unhold');
+    const incident = driver.incident('retryThrow');
+    driver.reload();
+    expect(driver.activeElements()).toEqual({ retryThrow: 1 });
+    // when the channel is fixed and the incident retried
+    driver.run({ type: 'variables.set', variables: { channel: 'ops' } });
+    driver.run({ type: 'incident.retry', incidentId: incident.id });
+    // then the signals after the compensation are thrown; the first is not thrown again, nor compensation run again
+    expect(driver.broadcasts.map((b) => b.signalName)).toEqual(['news', 'ops', 'done']);
+    expect(driver.historyOf('compensation.started')).toHaveLength(1);
+    expect(driver.activeElements()).toEqual({ 'r-after': 1 });
+  });
+
+  it('rejects a link or cancel definition and a job type without a message in a multiple throw or end event, naming each; accepts a compensation definition', async () => {
     const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
   <bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s" />
@@ -90,13 +235,13 @@ describe('runtime: multiple throw and end events', () => {
 </bpmn:definitions>`;
     const { issues } = await compileBpmn(xml);
     const unsupported = issues.filter((issue) => issue.code === 'element.unsupported');
-    expect(unsupported.map((issue) => issue.elementId)).toEqual(['link', 'comp', 'job', 'e']);
+    expect(unsupported.map((issue) => issue.elementId)).toEqual(['link', 'job', 'e']);
     expect(unsupported.map((issue) => issue.message)).toEqual([
       expect.stringContaining('BPMN allows link events only with a single definition'),
-      expect.stringContaining('cannot throw a compensate definition'),
       expect.stringContaining('only for its message definitions'),
       expect.stringContaining('cannot throw a cancel definition'),
     ]);
+    expect(issues.filter((issue) => issue.elementId === 'comp')).toEqual([]);
   });
 });
 
