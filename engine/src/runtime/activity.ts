@@ -72,31 +72,45 @@ export function runInstance(
   const inputs = element.ioMapping?.inputs ?? [];
   // Start listeners set local variables of the activity (as Zeebe), so it gets a scope for them.
   const listening = startListeners && hasListeners(element, 'start');
-  const existing = exec.ownedScope(token.id);
-  if (existing) {
-    if (inputs.length > 0) {
-      const local = evaluateMappings(exec, inputs, visibleVariables(exec, existing.id));
-      exec.putScope({ ...existing, variables: { ...existing.variables, ...local } });
-    }
-  } else if (
-    inputs.length > 0 ||
-    element.kind === 'bpmn:SubProcess' ||
-    element.kind === 'bpmn:AdHocSubProcess' ||
-    listening
-  ) {
-    const local =
-      inputs.length > 0 ? evaluateMappings(exec, inputs, visibleVariables(exec, token.scopeId)) : {};
-    const scope: Scope = {
-      id: exec.newId(),
-      elementId: element.id,
-      parentScopeId: token.scopeId,
-      ownerTokenId: token.id,
-      variables: local,
-    };
-    exec.putScope(scope);
-  }
+  const context = exec.ownedScope(token.id)?.id ?? token.scopeId;
+  const local =
+    inputs.length > 0 ? evaluateMappings(exec, inputs, visibleVariables(exec, context)) : undefined;
+  ownScope(exec, token, element.id, local, {
+    create: element.kind === 'bpmn:SubProcess' || element.kind === 'bpmn:AdHocSubProcess' || listening,
+  });
   if (listening && runListener(exec, token, { event: 'start', index: 0 })) return;
   run(exec, token, element);
+}
+
+/**
+ * The token's own scope (an activity's, or a job-backed event's) with `local` (evaluated input
+ * mappings) written into it: the scope it has, or a new one when there are inputs or `create`
+ * asks for it; undefined when it has none and needs none.
+ */
+export function ownScope(
+  exec: Execution,
+  token: LiveToken,
+  elementId: string,
+  local: Variables | undefined,
+  options: { readonly create?: boolean } = {},
+): Scope | undefined {
+  const existing = exec.ownedScope(token.id);
+  if (existing) {
+    if (!local) return existing;
+    const updated = { ...existing, variables: { ...existing.variables, ...local } };
+    exec.putScope(updated);
+    return updated;
+  }
+  if (!local && options.create !== true) return undefined;
+  const scope: Scope = {
+    id: exec.newId(),
+    elementId,
+    parentScopeId: token.scopeId,
+    ownerTokenId: token.id,
+    variables: local ?? {},
+  };
+  exec.putScope(scope);
+  return scope;
 }
 
 /** The scope variables of an activity are read in: its own scope if it has one, else where the token is. */

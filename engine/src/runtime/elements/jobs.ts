@@ -1,5 +1,6 @@
 import { ExpressionError } from '../../errors.js';
 import type { EventElement, Expr } from '../../model/types.js';
+import { ownScope } from '../activity.js';
 import type { Execution, LiveToken } from '../execution.js';
 import { evaluateIn, evaluateMappings, visibleVariables } from '../variables.js';
 
@@ -20,20 +21,7 @@ export function eventJobScope(exec: Execution, token: LiveToken, element: EventE
   const inputs = element.ioMapping?.inputs ?? [];
   if (inputs.length === 0) return token.scopeId;
   const local = evaluateMappings(exec, inputs, visibleVariables(exec, token.scopeId));
-  const existing = exec.ownedScope(token.id);
-  if (existing) {
-    exec.putScope({ ...existing, variables: { ...existing.variables, ...local } });
-    return existing.id;
-  }
-  const id = exec.newId();
-  exec.putScope({
-    id,
-    elementId: element.id,
-    parentScopeId: token.scopeId,
-    ownerTokenId: token.id,
-    variables: local,
-  });
-  return id;
+  return ownScope(exec, token, element.id, local)?.id ?? token.scopeId;
 }
 
 /** Creates a service job for a token (service/send tasks, message throw events run as jobs). */
