@@ -259,9 +259,9 @@ export async function gatherStartTrigger(
 }
 
 /** The open gathering: the first trigger of each definition, in arrival order. */
-function openTriggers(rows: readonly TriggerRow[]): TriggerRow[] {
+function openTriggers<T extends Pick<TriggerRow, 'seq' | 'definition_index'>>(rows: readonly T[]): T[] {
   const seen = new Set<number>();
-  const open: TriggerRow[] = [];
+  const open: T[] = [];
   for (const row of [...rows].sort((a, b) => Number(a.seq) - Number(b.seq))) {
     if (seen.has(row.definition_index)) continue;
     seen.add(row.definition_index);
@@ -289,7 +289,7 @@ function variablesOf(value: unknown): Variables {
   return parsed !== null && typeof parsed === 'object' ? (parsed as Variables) : {};
 }
 
-function gatheredOf(row: TriggerRow): GatheredTrigger {
+function gatheredOf(row: Omit<TriggerRow, 'variables'>): GatheredTrigger {
   return {
     kind: row.kind as GatheredTrigger['kind'],
     definition: row.definition_index,
@@ -334,7 +334,6 @@ export async function listStartGatherings(
       't.kind',
       't.name',
       't.correlation_key',
-      't.variables',
       't.arrived_at',
     ])
     .where('d.process_id', '=', processId)
@@ -342,7 +341,8 @@ export async function listStartGatherings(
     .execute();
   const keyOf = (row: { definition_id: string; element_id: string; gathering_key: string }) =>
     `${row.definition_id}\u0000${row.element_id}\u0000${row.gathering_key}`;
-  const byGathering = new Map<string, TriggerRow[]>();
+  // The listing shows no payloads: they are not read.
+  const byGathering = new Map<string, Omit<TriggerRow, 'variables'>[]>();
   for (const row of all) {
     const list = byGathering.get(keyOf(row));
     if (list) list.push(row);
