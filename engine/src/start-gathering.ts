@@ -10,10 +10,11 @@ import type { TxContext } from './transaction.js';
 
 /**
  * Parallel multiple process start events (`<bpmn:startEvent parallelMultiple="true">` with several
- * message, signal and timer definitions; BPMN 2.0 10.5.2): the process starts only once every one
- * of the definitions has happened. Each trigger that arrives is recorded in a durable gathering
- * (definition version, start event, gathering key) in the transaction that handles the message,
- * signal or timer. A trigger whose definition already happened in the open gathering waits for
+ * message, signal, timer and conditional definitions; BPMN 2.0 10.5.2): the process starts only
+ * once every one of the definitions has happened. Each trigger that arrives is recorded in a
+ * durable gathering (definition version, start event, gathering key) in the transaction that
+ * handles the message, signal or timer, or that evaluates the condition (`evaluateConditions`,
+ * conditional-start.ts, when the condition holds for the variables it is given). A trigger whose definition already happened in the open gathering waits for
  * the next one (first come, first served, in arrival order: none is lost). The trigger that
  * completes the open gathering starts the instance in the same transaction, with the variables of
  * the gathering's triggers merged in arrival order (later wins), and closes it.
@@ -52,12 +53,15 @@ export interface GatheringStarter {
   ): Promise<{ readonly id: string }>;
 }
 
+/** What can trigger a definition of a parallel multiple start event. */
+export type TriggerKind = 'message' | 'signal' | 'timer' | 'conditional';
+
 /** A trigger recorded in a gathering. */
 export interface GatheredTrigger {
-  readonly kind: 'message' | 'signal' | 'timer';
+  readonly kind: TriggerKind;
   /** The event definition it fulfils (index in document order). */
   readonly definition: number;
-  /** The message or signal name; null for a timer. */
+  /** The message or signal name; null for a timer or a condition. */
   readonly name: string | null;
   readonly correlationKey: string | null;
   readonly arrivedAt: string;
@@ -77,23 +81,23 @@ export interface StartGathering {
   /** The definitions still missing, in document order. */
   readonly missing: readonly {
     readonly definition: number;
-    readonly kind: 'message' | 'signal' | 'timer';
+    readonly kind: TriggerKind;
     readonly name: string | null;
   }[];
   /** Triggers that arrived for definitions which had already happened: they wait for the next gathering. */
   readonly queued: number;
 }
 
-/** A message, signal or timer arriving at a parallel multiple start event. */
+/** A message, signal, timer or holding condition arriving at a parallel multiple start event. */
 export interface ArrivingTrigger {
   readonly definitionId: string;
   readonly elementId: string;
-  readonly kind: 'message' | 'signal' | 'timer';
-  /** The message or signal name; for a timer, null. */
+  readonly kind: TriggerKind;
+  /** The message or signal name; for a timer or a condition, null. */
   readonly name: string | null;
   /** The message's correlation key. */
   readonly correlationKey?: string | null;
-  /** For a timer: the definition index its job was armed for. */
+  /** For a timer: the definition index its job was armed for; for a condition: the definition that holds. */
   readonly definition?: number;
   readonly variables: Variables;
 }
@@ -114,7 +118,7 @@ function gathersByKey(definitions: readonly EventDefinition[]): boolean {
   return definitions.some((event) => event.kind === 'message' && event.correlationKey !== undefined);
 }
 
-/** The name a definition waits for (as deploy resolved it), or null for a timer. */
+/** The name a definition waits for (as deploy resolved it), or null for a timer or a condition. */
 function nameOf(event: EventDefinition, now: Date): string | null {
   if (event.kind === 'message') return staticValue(event.messageName, now);
   if (event.kind === 'signal') return staticValue(event.signalName, now);
@@ -154,8 +158,8 @@ export async function gatherStartTrigger(
   const matching = definitions
     .map((event, index) => ({ event, index }))
     .filter(({ event, index }) =>
-      trigger.kind === 'timer'
-        ? event.kind === 'timer' && (trigger.definition === undefined || trigger.definition === index)
+      trigger.kind === 'timer' || trigger.kind === 'conditional'
+        ? event.kind === trigger.kind && (trigger.definition === undefined || trigger.definition === index)
         : event.kind === trigger.kind && nameOf(event, cx.now) === trigger.name,
     )
     .map(({ index }) => index);
@@ -365,7 +369,10 @@ export async function listStartGatherings(
       triggers: open.map(gatheredOf),
       missing: definitions.flatMap((event, definition) =>
         open.some((row) => row.definition_index === definition) ||
-        (event.kind !== 'message' && event.kind !== 'signal' && event.kind !== 'timer')
+        (event.kind !== 'message' &&
+          event.kind !== 'signal' &&
+          event.kind !== 'timer' &&
+          event.kind !== 'conditional')
           ? []
           : [{ definition, kind: event.kind, name: nameOf(event, now) }],
       ),

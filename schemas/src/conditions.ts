@@ -16,7 +16,10 @@ export const ConditionEvaluateBodySchema = {
 } as const;
 export type ConditionEvaluateBody = FromSchema<typeof ConditionEvaluateBodySchema>;
 
-/** Which processes started, which the caller may not start, and which conditions failed. */
+/**
+ * Which processes started, which parallel multiple start events gathered a condition, which the
+ * caller may not start, and which conditions failed.
+ */
 export const ConditionEvaluationSchema = {
   $id: 'conditionEvaluation',
   type: 'object',
@@ -29,6 +32,21 @@ export const ConditionEvaluationSchema = {
           processId: { type: 'string' },
           startEventId: { type: 'string' },
           instanceId: uuidShape,
+        },
+        required: ['processId', 'startEventId', 'instanceId'],
+        additionalProperties: false,
+      },
+    },
+    gathered: {
+      type: 'array',
+      description:
+        "Parallel multiple start events (every definition needed) whose conditions held: each such condition was recorded as one trigger of the start event's gathering. instanceId is the instance started when a condition was the last missing trigger, else null (GET /api/processes/{processId}/start-gatherings lists what is still missing).",
+      items: {
+        type: 'object',
+        properties: {
+          processId: { type: 'string' },
+          startEventId: { type: 'string' },
+          instanceId: { ...uuidShape, type: ['string', 'null'] },
         },
         required: ['processId', 'startEventId', 'instanceId'],
         additionalProperties: false,
@@ -49,7 +67,7 @@ export const ConditionEvaluationSchema = {
       },
     },
   },
-  required: ['started', 'notAllowed', 'failed'],
+  required: ['started', 'gathered', 'notAllowed', 'failed'],
   additionalProperties: false,
 } as const;
 export type ConditionEvaluation = FromSchema<typeof ConditionEvaluationSchema>;

@@ -54,7 +54,7 @@ export type SignalResult = FromSchema<typeof SignalResultSchema>;
 const gatheredTriggerShape = {
   type: 'object',
   properties: {
-    kind: { type: 'string', enum: ['message', 'signal', 'timer'] },
+    kind: { type: 'string', enum: ['message', 'signal', 'timer', 'conditional'] },
     /** The event definition it fulfils (index in document order). */
     definition: { type: 'integer' },
     name: { type: ['string', 'null'] },
@@ -88,7 +88,7 @@ export const StartGatheringListSchema = {
               type: 'object',
               properties: {
                 definition: { type: 'integer' },
-                kind: { type: 'string', enum: ['message', 'signal', 'timer'] },
+                kind: { type: 'string', enum: ['message', 'signal', 'timer', 'conditional'] },
                 name: { type: ['string', 'null'] },
               },
               required: ['definition', 'kind', 'name'],

@@ -59,6 +59,25 @@ const alarmStartForm = {
   required: ['note'],
 };
 
+/** Starts once the shipment message has arrived and the customs condition held (a parallel multiple start event). */
+const clearedShipmentProcess = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-cleared" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="cleared-shipment" isExecutable="true">
+    <bpmn:startEvent id="arrived-and-cleared" parallelMultiple="true">
+      <bpmn:messageEventDefinition messageRef="ms" />
+      <bpmn:conditionalEventDefinition><bpmn:condition xsi:type="bpmn:tFormalExpression">=customs = "cleared"</bpmn:condition></bpmn:conditionalEventDefinition>
+    </bpmn:startEvent>
+    <bpmn:userTask id="deliver">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="staff" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="delivered" />
+    <bpmn:sequenceFlow id="c1" sourceRef="arrived-and-cleared" targetRef="deliver" />
+    <bpmn:sequenceFlow id="c2" sourceRef="deliver" targetRef="delivered" />
+  </bpmn:process>
+  <bpmn:message id="ms" name="shipment-arrived" />
+</bpmn:definitions>`;
+
 describe.each(dialects())('conditional events over HTTP, on %s', (dialect) => {
   let t: TestApp;
   let sam: Session; // staff
@@ -113,7 +132,7 @@ describe.each(dialects())('conditional events over HTTP, on %s', (dialect) => {
       payload: { variables: { temperature: 12 } },
     });
     expect(cold.statusCode).toBe(200);
-    expect(cold.json()).toEqual({ started: [], notAllowed: [], failed: [] });
+    expect(cold.json()).toEqual({ started: [], gathered: [], notAllowed: [], failed: [] });
     // when it holds
     const hot = await t.call(sam, {
       method: 'POST',
@@ -169,7 +188,7 @@ describe.each(dialects())('conditional events over HTTP, on %s', (dialect) => {
       url: '/api/conditions/evaluate',
       payload: { variables: { temperature: 40 } },
     });
-    expect(across.json()).toEqual({ started: [], notAllowed: ['heat-alarm'], failed: [] });
+    expect(across.json()).toEqual({ started: [], gathered: [], notAllowed: ['heat-alarm'], failed: [] });
     // anonymous: 401; a malformed body: 400
     const anonymous = await t.call(null, {
       method: 'POST',
@@ -193,5 +212,77 @@ describe.each(dialects())('conditional events over HTTP, on %s', (dialect) => {
     });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().started).toHaveLength(1);
+  });
+
+  it('gathers a condition of a parallel multiple start event and starts the process once its message arrives too', async () => {
+    // given
+    await t.engine.deploy(clearedShipmentProcess);
+    const instances = async () => (await t.engine.listInstances({ processId: 'cleared-shipment' })).items;
+    // when the condition holds
+    const cleared = await t.call(sam, {
+      method: 'POST',
+      url: '/api/conditions/evaluate',
+      payload: { variables: { customs: 'cleared', broker: 'li' }, processId: 'cleared-shipment' },
+    });
+    // then the answer says it was gathered, and nothing started
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect(cleared.json()).toEqual({
+      started: [],
+      gathered: [{ processId: 'cleared-shipment', startEventId: 'arrived-and-cleared', instanceId: null }],
+      notAllowed: [],
+      failed: [],
+    });
+    expect(await instances()).toEqual([]);
+    const [open] = await t.engine.listStartGatherings({ processId: 'cleared-shipment' });
+    expect(open).toMatchObject({
+      triggers: [{ kind: 'conditional', definition: 1, name: null }],
+      missing: [{ definition: 0, kind: 'message', name: 'shipment-arrived' }],
+    });
+    // when the message arrives
+    const arrived = await t.call(sam, {
+      method: 'POST',
+      url: '/api/messages',
+      payload: { name: 'shipment-arrived', variables: { parcel: 'p-7' } },
+    });
+    // then one instance started with both payloads
+    expect(arrived.statusCode, arrived.body).toBe(200);
+    const { instanceId } = arrived.json();
+    expect(instanceId).toEqual(expect.any(String));
+    expect(arrived.json().gathered).toEqual({
+      processId: 'cleared-shipment',
+      startEventId: 'arrived-and-cleared',
+    });
+    const detail = await t.engine.getInstance(instanceId);
+    expect(detail.variables).toEqual({ customs: 'cleared', broker: 'li', parcel: 'p-7' });
+    expect(detail.activeElements).toEqual({ deliver: 1 });
+    expect(await t.engine.listStartGatherings({ processId: 'cleared-shipment' })).toEqual([]);
+
+    // when the message comes first and the condition last
+    const early = await t.call(sam, {
+      method: 'POST',
+      url: '/api/messages',
+      payload: { name: 'shipment-arrived', variables: { parcel: 'p-8' } },
+    });
+    expect(early.json()).toEqual({
+      instanceId: null,
+      gathered: { processId: 'cleared-shipment', startEventId: 'arrived-and-cleared' },
+    });
+    const last = await t.call(sam, {
+      method: 'POST',
+      url: '/api/conditions/evaluate',
+      payload: { variables: { customs: 'cleared' } },
+    });
+    // then the answer names the instance the condition started
+    expect(last.statusCode, last.body).toBe(200);
+    const [second] = last.json().started;
+    expect(second).toMatchObject({ processId: 'cleared-shipment', startEventId: 'arrived-and-cleared' });
+    expect(last.json().gathered).toEqual([
+      { processId: 'cleared-shipment', startEventId: 'arrived-and-cleared', instanceId: second.instanceId },
+    ]);
+    expect((await t.engine.getInstance(second.instanceId)).variables).toEqual({
+      parcel: 'p-8',
+      customs: 'cleared',
+    });
+    expect(await instances()).toHaveLength(2);
   });
 });

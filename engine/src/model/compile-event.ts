@@ -89,10 +89,11 @@ const END_KINDS: readonly EventKind[] = [...THROW_KINDS, 'error', 'terminate'];
 
 /**
  * Multiple events (BPMN 2.0 10.5; Zeebe runs none): intermediate catch, boundary, process start
- * and event subprocess start events wait for the first of their messages, timers and signals (a
- * parallel multiple one for all of them; at a process start, start-gathering.ts); all but process
- * start events also take conditions (runtime/conditions.ts evaluates them); throw and end
- * events throw every definition in document order. Everything else is refused with the element id.
+ * and event subprocess start events wait for the first of their messages, timers, signals and
+ * conditions (a parallel multiple one for all of them; at a process start, start-gathering.ts).
+ * Conditions are evaluated by runtime/conditions.ts, at a process start on request
+ * (conditional-start.ts). Throw and end events throw every definition in document order.
+ * Everything else is refused with the element id.
  */
 function checkMultiple(
   node: ModdleNode,
@@ -125,15 +126,6 @@ function checkMultiple(
       id,
       'element.unsupported',
       `multiple events (several event definitions) are not supported as ${POSITION_NAMES[position]}; only process start, event subprocess start, intermediate catch and boundary events take several`,
-    );
-    return;
-  }
-  const conditional = definitions.find((definition) => definition.kind === 'conditional');
-  if (conditional && position === 'processStart') {
-    issues.add(
-      id,
-      'element.unsupported',
-      'a multiple process start event waits for messages, timers and signals; a conditional definition cannot be one of them (it can in a multiple intermediate catch, boundary or event subprocess start event)',
     );
     return;
   }

@@ -10,6 +10,29 @@ import { onlyOpenTask, testEngine } from '../support/engines.js';
 const FIXTURE = readFileSync(new URL('../fixtures/rt-conditional-events.bpmn', import.meta.url), 'utf8');
 const MULTIPLE = readFileSync(new URL('../fixtures/rt-conditional-multiple.bpmn', import.meta.url), 'utf8');
 
+/** Multiple process start events: the message multi-order or priority > 5 (any one starts it); one also needs check, a boolean. */
+const MULTIPLE_START = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="d-ms" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="multi-start" isExecutable="true">
+    <bpmn:startEvent id="either">
+      <bpmn:messageEventDefinition messageRef="mo" />
+      <bpmn:conditionalEventDefinition><bpmn:condition xsi:type="bpmn:tFormalExpression">=priority &gt; 5</bpmn:condition></bpmn:conditionalEventDefinition>
+    </bpmn:startEvent>
+    <bpmn:userTask id="handle" /><bpmn:endEvent id="done" />
+    <bpmn:sequenceFlow id="f1" sourceRef="either" targetRef="handle" /><bpmn:sequenceFlow id="f2" sourceRef="handle" targetRef="done" />
+  </bpmn:process>
+  <bpmn:process id="multi-start-check" isExecutable="true">
+    <bpmn:startEvent id="checked">
+      <bpmn:messageEventDefinition messageRef="mc" />
+      <bpmn:conditionalEventDefinition><bpmn:condition xsi:type="bpmn:tFormalExpression">=priority &gt; 5</bpmn:condition></bpmn:conditionalEventDefinition>
+      <bpmn:conditionalEventDefinition><bpmn:condition xsi:type="bpmn:tFormalExpression">=check</bpmn:condition></bpmn:conditionalEventDefinition>
+    </bpmn:startEvent>
+    <bpmn:endEvent id="c-done" />
+    <bpmn:sequenceFlow id="c1" sourceRef="checked" targetRef="c-done" />
+  </bpmn:process>
+  <bpmn:message id="mo" name="multi-order" /><bpmn:message id="mc" name="multi-check" />
+</bpmn:definitions>`;
+
 async function openTasks(engine: Engine, instanceId: string): Promise<string[]> {
   const { items } = await engine.listTasks({ instanceId, state: 'created' });
   return items.map((task) => task.elementId).sort();
@@ -141,7 +164,7 @@ describe.each(databases())('conditional events on $name', (target) => {
       // when the condition does not hold
       const none = await engine.evaluateConditions({ variables: { temperature: 10 } }, SYSTEM);
       // then nothing starts
-      expect(none).toEqual({ started: [], notAllowed: [], failed: [] });
+      expect(none).toEqual({ started: [], gathered: [], notAllowed: [], failed: [] });
       // when it holds
       const hot = await engine.evaluateConditions({ variables: { temperature: 35 } }, SYSTEM);
       // then one instance of cond-start, at its conditional start event
@@ -150,6 +173,62 @@ describe.each(databases())('conditional events on $name', (target) => {
       const started = await engine.getInstance(hot.started[0]?.instanceId ?? '');
       expect(started.variables).toEqual({ temperature: 35 });
       expect(started.activeElements).toEqual({ g: 1 });
+    });
+
+    it('starts a multiple start event (a message or a condition) by its condition, and still by its message', async () => {
+      // given a process whose start event waits for the message order or for priority > 5
+      await engine.deploy(MULTIPLE_START);
+      // when the condition does not hold, nothing starts
+      const calm = await engine.evaluateConditions({ variables: { priority: 2 } }, SYSTEM);
+      expect(calm.started.filter((s) => s.processId === 'multi-start')).toEqual([]);
+      // when it holds, on a new engine (a restart)
+      ({ engine } = await testEngine(database));
+      const urgent = await engine.evaluateConditions(
+        { variables: { priority: 9, topic: 'fire' }, processId: 'multi-start' },
+        SYSTEM,
+      );
+      // then one instance at the multiple start event, with the variables
+      expect(urgent).toEqual({
+        started: [{ processId: 'multi-start', startEventId: 'either', instanceId: expect.any(String) }],
+        gathered: [],
+        notAllowed: [],
+        failed: [],
+      });
+      const instance = await engine.getInstance(urgent.started[0]?.instanceId ?? '');
+      expect(instance.variables).toEqual({ priority: 9, topic: 'fire' });
+      expect(instance.activeElements).toEqual({ handle: 1 });
+      // and the message still starts one
+      const ordered = await engine.correlateMessage(
+        { name: 'multi-order', variables: { priority: 1 } },
+        SYSTEM,
+      );
+      expect((await engine.getInstance(ordered.instanceId as string)).activeElements).toEqual({ handle: 1 });
+      expect((await engine.listInstances({ processId: 'multi-start' })).items).toHaveLength(2);
+      // a string priority is no number: the comparison gives null, which does not hold
+
+      const broken = await engine.evaluateConditions(
+        { variables: { priority: 'high' }, processId: 'multi-start' },
+        SYSTEM,
+      );
+      expect(broken.started).toEqual([]);
+      expect(broken.failed).toEqual([]);
+      // and a condition that gives a number fails its start event: nothing starts there, though the other holds
+      const numeric = await engine.evaluateConditions(
+        { variables: { priority: 7, check: 3 }, processId: 'multi-start-check' },
+        SYSTEM,
+      );
+      expect(numeric).toEqual({
+        started: [],
+        gathered: [],
+        notAllowed: [],
+        failed: [
+          {
+            processId: 'multi-start-check',
+            elementId: 'checked',
+            message: expect.stringMatching(/true, false or null/),
+          },
+        ],
+      });
     });
 
     it('runs under the policy of a start: a caller outside the starters is refused for a named process and reported otherwise', async () => {
@@ -163,7 +242,7 @@ describe.each(databases())('conditional events on $name', (target) => {
       // when the outsider evaluates across processes
       const report = await engine.evaluateConditions({ variables: { temperature: 40 } }, outsider);
       // then nothing started, and the refusal is reported
-      expect(report).toEqual({ started: [], notAllowed: ['cond-start'], failed: [] });
+      expect(report).toEqual({ started: [], gathered: [], notAllowed: ['cond-start'], failed: [] });
       expect((await engine.listInstances({ processId: 'cond-start' })).items).toHaveLength(0);
       // and a starter starts it
       const starter = userIdentity('olga', { groups: ['ops'] });

@@ -288,6 +288,134 @@ describe.each(databases())('parallel multiple start events on $name', (target) =
     expect(await instances()).toHaveLength(1);
   });
 
+  describe('with a conditional definition', () => {
+    /** Starts once the order message has arrived and a condition (ready) held for evaluated variables. */
+    const orderAndCondition = file(
+      `<bpmn:messageEventDefinition messageRef="m1" />
+       <bpmn:conditionalEventDefinition><bpmn:condition xsi:type="bpmn:tFormalExpression">=ready = true</bpmn:condition></bpmn:conditionalEventDefinition>`,
+      '<bpmn:message id="m1" name="order" />',
+    );
+
+    it('starts only after the message and the condition, in either order, with both payloads merged', async () => {
+      // given
+      await engine.deploy(orderAndCondition);
+      // when the condition does not hold, nothing is gathered
+      expect(await engine.evaluateConditions({ variables: { ready: false } }, SYSTEM)).toEqual({
+        started: [],
+        gathered: [],
+        notAllowed: [],
+        failed: [],
+      });
+      expect(await engine.listStartGatherings({ processId: 'p' })).toEqual([]);
+      // when it holds (condition first)
+      const held = await engine.evaluateConditions(
+        { variables: { ready: true, note: 'from condition', level: 1 } },
+        SYSTEM,
+      );
+      // then the condition is gathered, nothing started, and the message is missing
+      expect(held).toEqual({
+        started: [],
+        gathered: [{ processId: 'p', startEventId: 'all', instanceId: null }],
+        notAllowed: [],
+        failed: [],
+      });
+      expect(await instances()).toEqual([]);
+      const [open] = await engine.listStartGatherings({ processId: 'p' });
+      expect(open).toMatchObject({
+        triggers: [{ kind: 'conditional', definition: 1, name: null }],
+        missing: [{ definition: 0, kind: 'message', name: 'order' }],
+        queued: 0,
+      });
+      // when the order arrives, on a new engine (a restart)
+      ({ engine } = await testEngine(database));
+      const ordered = await engine.correlateMessage(
+        { name: 'order', variables: { item: 'ab-1', note: 'from order' } },
+        SYSTEM,
+      );
+      // then one instance started with both payloads, later wins
+      const first = await engine.getInstance(ordered.instanceId as string);
+      expect(first.variables).toEqual({ ready: true, level: 1, item: 'ab-1', note: 'from order' });
+      expect(first.activeElements).toEqual({ triage: 1 });
+      const history = (await engine.getHistory(first.id)).find((event) => event.type === 'instance.started');
+      expect(history?.data).toMatchObject({
+        parallelMultiple: {
+          triggers: [
+            { kind: 'conditional', definition: 1, name: null },
+            { kind: 'message', definition: 0, name: 'order' },
+          ],
+        },
+      });
+      expect(await engine.listStartGatherings({ processId: 'p' })).toEqual([]);
+
+      // when the order arrives first, then the condition holds
+      const waiting = await engine.correlateMessage(
+        { name: 'order', variables: { item: 'cd-2', note: 'from order' } },
+        SYSTEM,
+      );
+      expect(waiting).toEqual({ instanceId: null, gathered: { processId: 'p', startEventId: 'all' } });
+      const [missing] = await engine.listStartGatherings({ processId: 'p' });
+      expect(missing?.missing).toEqual([{ definition: 1, kind: 'conditional', name: null }]);
+      const completed = await engine.evaluateConditions(
+        { variables: { ready: true, note: 'from condition' }, processId: 'p' },
+        SYSTEM,
+      );
+      // then the condition was the last trigger: the answer names the instance it started
+      const instanceId = completed.started[0]?.instanceId as string;
+      expect(completed).toEqual({
+        started: [{ processId: 'p', startEventId: 'all', instanceId: expect.any(String) }],
+        gathered: [{ processId: 'p', startEventId: 'all', instanceId }],
+        notAllowed: [],
+        failed: [],
+      });
+      expect((await engine.getInstance(instanceId)).variables).toEqual({
+        item: 'cd-2',
+        ready: true,
+        note: 'from condition',
+      });
+      expect(await instances()).toHaveLength(2);
+      expect(await engine.listStartGatherings({ processId: 'p' })).toEqual([]);
+    });
+
+    it('keeps a repeated condition for the next gathering, which the next message completes', async () => {
+      // given
+      await engine.deploy(orderAndCondition);
+      // when the condition holds twice before any order
+      await engine.evaluateConditions({ variables: { ready: true, round: 1 } }, SYSTEM);
+      const again = await engine.evaluateConditions({ variables: { ready: true, round: 2 } }, SYSTEM);
+      // then the repeat is gathered, and waits for the next gathering
+      expect(again.gathered).toEqual([{ processId: 'p', startEventId: 'all', instanceId: null }]);
+      const [open] = await engine.listStartGatherings({ processId: 'p' });
+      expect(open).toMatchObject({
+        triggers: [{ kind: 'conditional' }],
+        missing: [{ name: 'order' }],
+        queued: 1,
+      });
+      // when the first order arrives, the first round starts
+      const first = await engine.correlateMessage({ name: 'order', variables: { order: 1 } }, SYSTEM);
+      expect((await engine.getInstance(first.instanceId as string)).variables).toEqual({
+        ready: true,
+        round: 1,
+        order: 1,
+      });
+      // and the second round waits in the next gathering, missing only the order
+      const [next] = await engine.listStartGatherings({ processId: 'p' });
+      expect(next).toMatchObject({
+        triggers: [{ kind: 'conditional', definition: 1 }],
+        missing: [{ kind: 'message', name: 'order' }],
+        queued: 0,
+      });
+      // when the second order arrives, the second round starts
+      const second = await engine.correlateMessage({ name: 'order', variables: { order: 2 } }, SYSTEM);
+      expect((await engine.getInstance(second.instanceId as string)).variables).toEqual({
+        ready: true,
+        round: 2,
+        order: 2,
+      });
+      expect(await instances()).toHaveLength(2);
+      expect(await engine.listStartGatherings({ processId: 'p' })).toEqual([]);
+    });
+  });
+
   it('lists no gatherings of an unknown process', async () => {
     await expect(engine.listStartGatherings({ processId: 'nope' })).rejects.toBeInstanceOf(
       DefinitionNotFoundError,

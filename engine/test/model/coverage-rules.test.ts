@@ -265,18 +265,47 @@ describe('deploy rules of multiple events', () => {
     });
   });
 
-  it('still rejects a conditional definition in a multiple or parallel multiple process start event, naming it', async () => {
+  it('compiles a conditional definition in a multiple and a parallel multiple process start event, beside a signal and a message', async () => {
     const condition = `<bpmn:conditionalEventDefinition>${formal('condition', '=go')}</bpmn:conditionalEventDefinition>`;
-    for (const parallel of ['', ' parallelMultiple="true"']) {
-      const issues = await issuesOf(
-        processFile(
-          `<bpmn:startEvent id="s"${parallel}><bpmn:signalEventDefinition signalRef="g1" />${condition}</bpmn:startEvent><bpmn:endEvent id="a" />${chain('s', 'a')}`,
-          SIGNALS,
-        ),
+    for (const parallel of [false, true]) {
+      // given a start event waiting for a signal, a message and a condition
+      const xml = processFile(
+        `<bpmn:startEvent id="s"${parallel ? ' parallelMultiple="true"' : ''}><bpmn:signalEventDefinition signalRef="g1" /><bpmn:messageEventDefinition messageRef="m" />${condition}</bpmn:startEvent><bpmn:endEvent id="a" />${chain('s', 'a')}`,
+        `${SIGNALS}<bpmn:message id="m" name="note" />`,
       );
-      expect(issues.map((issue) => `${issue.elementId} ${issue.code}`)).toEqual(['s element.unsupported']);
-      expect(issues[0]?.message).toContain('a conditional definition cannot be one of them');
+      // when
+      const process = await compileValid(xml);
+      // then every definition is kept, the condition as FEEL
+      expect(process.elements.s).toMatchObject({
+        multiple: [
+          { kind: 'signal' },
+          { kind: 'message' },
+          { kind: 'conditional', condition: { feel: true, source: 'go' } },
+        ],
+      });
+      expect(process.elements.s && 'parallelMultiple' in process.elements.s).toBe(parallel);
     }
+  });
+
+  it('still rejects a condition beside keyed messages of a parallel multiple process start event, and a variable filter on a multiple start, naming each', async () => {
+    // given a parallel multiple start whose message has a correlation key (gathered per key), and
+    // a multiple start whose condition has a zeebe:conditionalFilter (a start is evaluated on request)
+    const filtered = `<bpmn:conditionalEventDefinition><bpmn:extensionElements><zeebe:conditionalFilter variableNames="go" /></bpmn:extensionElements>${formal('condition', '=go')}</bpmn:conditionalEventDefinition>`;
+    const xml = processFile(
+      `<bpmn:startEvent id="s" parallelMultiple="true"><bpmn:messageEventDefinition messageRef="m" /><bpmn:conditionalEventDefinition>${formal('condition', '=go')}</bpmn:conditionalEventDefinition></bpmn:startEvent>
+      <bpmn:startEvent id="s2"><bpmn:signalEventDefinition signalRef="g1" />${filtered}</bpmn:startEvent>
+      ${ENDS}${chain('s', 'a')}${chain('s2', 'b')}`,
+      `${SIGNALS}<bpmn:message id="m" name="note"><bpmn:extensionElements><zeebe:subscription correlationKey="=k" /></bpmn:extensionElements></bpmn:message>`,
+    );
+    // when
+    const issues = await issuesOf(xml);
+    // then
+    expect(issues.map((issue) => `${issue.elementId} ${issue.code}`)).toEqual([
+      's element.unsupported',
+      's2 extension.unsupported',
+    ]);
+    expect(issues[0]?.message).toContain('a condition has no key');
+    expect(issues[1]?.message).toMatch(/process start event/);
   });
 
   it('compiles multiple throw and end events with a job type, messages, an error and a terminate', async () => {

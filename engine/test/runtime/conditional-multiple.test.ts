@@ -146,6 +146,32 @@ describe('runtime: conditional definitions in multiple events', () => {
     });
   });
 
+  describe('interrupting multiple boundary event', () => {
+    it('interrupts its activity when its condition turns true, and closes its message subscription and timer', async () => {
+      // given the activity runs with the message, the timer and the condition armed
+      const driver = await started('cm-boundary-stop', { stop: false });
+      expect(driver.activeElements()).toEqual({ job: 1 });
+      expect(driver.openWork()).toEqual({
+        subscriptions: ['message:ping:halt'],
+        jobs: [expect.stringContaining('halt')],
+      });
+      // when another variable changes, nothing moves
+      setVariables(driver, { note: 'later' });
+      expect(driver.activeElements()).toEqual({ job: 1 });
+      // when the condition turns true
+      setVariables(driver, { stop: true });
+      // then the activity was cancelled and the boundary's path runs
+      expect(driver.activeElements()).toEqual({ halted: 1 });
+      expect(driver.tasksAt('job')).toHaveLength(0);
+      // and the other definitions' subscription and timer are gone
+      expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
+      // and the condition turning true again moves nothing
+      setVariables(driver, { stop: false });
+      setVariables(driver, { stop: true });
+      expect(driver.tasksAt('halted')).toHaveLength(1);
+    });
+  });
+
   describe('parallel multiple boundary event', () => {
     it('fires a non-interrupting one after its signal and its condition; armed again, the condition must turn true anew', async () => {
       // given
@@ -181,6 +207,68 @@ describe('runtime: conditional definitions in multiple events', () => {
       // then
       expect(driver.activeElements()).toEqual({ abort: 1, cleanup: 1 });
       expect(driver.tasksAt('main')).toHaveLength(0);
+      expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
+    });
+  });
+
+  describe('parallel multiple event subprocess start', () => {
+    it('starts only once its condition and its message both happened: condition first, across a reload', async () => {
+      // given
+      const driver = await started('cm-esp-all', { go: false });
+      expect(driver.activeElements()).toEqual({ 'main-a': 1 });
+      // when the condition turns true
+      setVariables(driver, { go: true });
+      driver.reload();
+      // then nothing started yet
+      expect(driver.activeElements()).toEqual({ 'main-a': 1 });
+      // when the condition turns false again and the message comes
+      setVariables(driver, { go: false });
+      driver.correlate('ping', { pinged: 1 }, 'k-1');
+      // then the event subprocess started with the message's payload, interrupting the main path
+      expect(driver.activeElements()).toEqual({ takeover: 1, take: 1 });
+      expect(driver.tasksAt('main-a')).toHaveLength(0);
+      expect(driver.variables).toMatchObject({ pinged: 1 });
+      expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
+    });
+
+    it('starts only once its message and its condition both happened: message first', async () => {
+      // given
+      const driver = await started('cm-esp-all');
+      // when the message comes
+      driver.correlate('ping', {}, 'k-1');
+      driver.reload();
+      // then nothing started yet
+      expect(driver.activeElements()).toEqual({ 'main-a': 1 });
+      // when the condition turns true
+      setVariables(driver, { go: true });
+      // then
+      expect(driver.activeElements()).toEqual({ takeover: 1, take: 1 });
+      expect(driver.tasksAt('main-a')).toHaveLength(0);
+      expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
+    });
+  });
+
+  describe('zeebe:conditionalFilter in a multiple catch event', () => {
+    it('evaluates its condition again only when the named variable changes', async () => {
+      // given the catch waits for the signal or amount > 10, filtered on trigger
+      const driver = await started('cm-catch-filter', { amount: 1 });
+      expect(driver.activeElements()).toEqual({ filtered: 1 });
+      expect(driver.openWork()).toEqual({ subscriptions: ['signal:nudge:filtered'], jobs: [] });
+      // when amount makes the condition true, but amount is not the named variable
+      setVariables(driver, { amount: 50 });
+      // then the condition was not evaluated: still waiting
+      expect(driver.activeElements()).toEqual({ filtered: 1 });
+      driver.reload();
+      // when the named variable changes
+      setVariables(driver, { trigger: 'now' });
+      // then the condition holds and the catch passed, closing its signal subscription
+      expect(driver.activeElements()).toEqual({ passed: 1 });
+      expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
+    });
+
+    it('passes at once on arrival when its condition holds, filter or not', async () => {
+      const driver = await started('cm-catch-filter', { amount: 11 });
+      expect(driver.activeElements()).toEqual({ passed: 1 });
       expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
     });
   });

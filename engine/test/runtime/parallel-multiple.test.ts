@@ -126,14 +126,25 @@ describe('runtime: parallel multiple events (every event needed)', () => {
     });
   });
 
-  it('still rejects at deploy, naming it, a parallel multiple start with a conditional, and one of keyed messages with a signal', async () => {
+  it('still rejects at deploy, naming it, a parallel multiple start of keyed messages with a condition or a signal; takes one with an unkeyed condition', async () => {
     const issuesOf = async (body: string) =>
       (await compileBpmn(startFile(body))).issues.map((issue) => `${issue.elementId} ${issue.code}`);
+    const condition =
+      '<bpmn:conditionalEventDefinition><bpmn:condition xsi:type="bpmn:tFormalExpression">=x</bpmn:condition></bpmn:conditionalEventDefinition>';
     expect(
       await issuesOf(
-        '<bpmn:startEvent id="s" parallelMultiple="true"><bpmn:signalEventDefinition signalRef="a" /><bpmn:conditionalEventDefinition><bpmn:condition xsi:type="bpmn:tFormalExpression">=x</bpmn:condition></bpmn:conditionalEventDefinition></bpmn:startEvent>',
+        `<bpmn:startEvent id="s" parallelMultiple="true"><bpmn:signalEventDefinition signalRef="a" />${condition}</bpmn:startEvent>`,
       ),
-    ).toEqual(['s element.unsupported']);
+    ).toEqual([]);
+    const keyedCondition = await compileBpmn(
+      startFile(
+        `<bpmn:startEvent id="s" parallelMultiple="true"><bpmn:messageEventDefinition messageRef="m" />${condition}</bpmn:startEvent>`,
+      ),
+    );
+    expect(keyedCondition.issues.map((issue) => `${issue.elementId} ${issue.code}`)).toEqual([
+      's element.unsupported',
+    ]);
+    expect(keyedCondition.issues[0]?.message).toContain('a condition has no key');
     const keyed = await compileBpmn(
       startFile(
         '<bpmn:startEvent id="s" parallelMultiple="true"><bpmn:messageEventDefinition messageRef="m" /><bpmn:signalEventDefinition signalRef="a" /></bpmn:startEvent>',

@@ -12,6 +12,9 @@ import { problemResponses, ref } from '../shared.js';
  * The engine decides who may, as for any start: a starter of the process (a token needs the
  * `start` scope), and the variables must satisfy the start event's form. Naming a process the
  * caller may not start answers 403; across processes, refusals are listed in `notAllowed`.
+ * A condition of a multiple start event starts it as a conditional start does; a condition of a
+ * parallel multiple start event is one trigger of its gathering, listed in `gathered` (with the
+ * instance when it was the last trigger missing, as `POST /api/messages` answers for a message).
  */
 export async function conditionRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: ConditionEvaluateBody }>(
