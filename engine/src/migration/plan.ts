@@ -1,5 +1,5 @@
 import type { Element, ProcessModel } from '../model/types.js';
-import type { InstanceState, Scope, Token, TriggerEntry } from '../runtime/types.js';
+import type { InstanceState, Scope, Token, TokenWait, TriggerEntry } from '../runtime/types.js';
 
 /** One source element mapped to a target element; unmapped elements map to the same id. */
 export interface MigrationMapping {
@@ -213,9 +213,22 @@ export function planMigration(
           message: `A token waits at '${token.elementId}' having arrived by '${token.arrivedBy}', which the target version does not lead into it`,
         });
     }
+    // The process's start listeners of a message start run before the element the message
+    // started the instance at, which the token enters once they are done.
+    const messageStartId = pendingMessageStart(token.wait);
+    if (messageStartId !== undefined && check(messageStartId) !== undefined) {
+      const toId = mapId(messageStartId);
+      if (!target.scopes[target.id]?.messageStartIds?.includes(toId))
+        problem({
+          code: 'trigger.missing',
+          elementId: messageStartId,
+          message: `The instance's start listeners run before '${messageStartId}', where a message started it, but its target '${toId}' starts no instance by a message`,
+        });
+    }
     tokens.push({
       ...token,
       elementId: mapId(token.elementId),
+      wait: mapWait(token.wait, mapId),
       ...(token.boundary
         ? { boundary: token.boundary.map((b) => ({ ...b, elementId: mapId(b.elementId) })) }
         : {}),
@@ -238,6 +251,19 @@ export function planMigration(
       : {}),
   };
   return { problems, elementMap, state: migrated };
+}
+
+/** The element a message started the instance at, when the token waits for the process's start listeners before it. */
+function pendingMessageStart(wait: TokenWait): string | undefined {
+  return wait.kind === 'listener' || wait.kind === 'incident' ? wait.listener?.messageStartId : undefined;
+}
+
+/** A token's wait with the element ids it names mapped (the element a message started the instance at). */
+function mapWait(wait: TokenWait, mapId: (id: string) => string): TokenWait {
+  if (wait.kind !== 'listener' && wait.kind !== 'incident') return wait;
+  const listener = wait.listener;
+  if (listener?.messageStartId === undefined) return wait;
+  return { ...wait, listener: { ...listener, messageStartId: mapId(listener.messageStartId) } };
 }
 
 /** A boundary event or start event with something to listen to (not a plain none event). */

@@ -2,7 +2,6 @@ import type { IssueCollector } from './issues.js';
 import { attr, children, extension, type ModdleNode } from './moddle.js';
 import type {
   ElementKind,
-  ProcessModel,
   ExecutionListeners,
   Expr,
   ListenerSpec,
@@ -16,9 +15,13 @@ import type {
  * Execution listeners run where Zeebe runs them: start and end listeners on activities and
  * intermediate / end events, end listeners only on start and boundary events, start listeners
  * only on gateways, and no end listeners on an error end event (the error leaves the element
- * before it completes) nor on a terminate end event (it ends its scope instead). A listener needs a job type; `(eventType, type)` must be unique on an
- * element. On the process, start listeners run before its start event and end listeners once it
- * has run out of tokens (or reached a terminate end event), before it completes.
+ * before it completes) nor on a terminate end event (it ends its scope instead). A listener needs
+ * a job type; `(eventType, type)` must be unique on an element. On the process, start listeners
+ * run before its start event (or, when a message starts it at an instantiating receive task or
+ * after an instantiating event-based gateway, before that element) and end listeners once it has
+ * run out of tokens (or reached a terminate end event), before it completes. An element after an
+ * event-based gateway runs its start listeners once its event has happened, then completes with
+ * the event (`runtime/listeners.ts`), so no placement of start listeners is rejected for its flows.
  *
  * Task listeners: the events the engine runs are `creating`, `assigning`, `updating` and
  * `completing` (Zeebe 8.8), and the 8.7 names `create`, `assignment`, `update` and `complete` are
@@ -189,34 +192,4 @@ export function checkMisplacedListeners(node: ModdleNode, issues: IssueCollector
     );
   if (node.$type !== 'bpmn:UserTask' && extension(node, 'zeebe:TaskListeners'))
     issues.add(id, 'extension.unsupported', '<zeebe:TaskListeners> belong on user tasks only');
-}
-
-/**
- * Start listeners the engine cannot run where they sit, found once the flows are known: on an
- * element after an event-based gateway (it is entered with its event already happened). Rejected
- * rather than skipped. An event subprocess runs its start listeners once its event has happened,
- * before its start event (`runtime/event-subprocess.ts`).
- */
-export function checkListenerPlacement(model: ProcessModel, issues: IssueCollector): void {
-  if (
-    (model.executionListeners?.start.length ?? 0) > 0 &&
-    (model.scopes[model.id]?.messageStartIds?.length ?? 0) > 0
-  )
-    issues.add(
-      model.id,
-      'listener.invalid',
-      'start listeners on a process that a message starts at a receive task or after an event-based gateway are not supported yet',
-    );
-  for (const element of Object.values(model.elements)) {
-    if ((element.executionListeners?.start.length ?? 0) === 0) continue;
-    const afterEventGateway = element.incoming.some(
-      (flowId) => model.elements[model.flows[flowId]?.sourceId ?? '']?.kind === 'bpmn:EventBasedGateway',
-    );
-    if (afterEventGateway)
-      issues.add(
-        element.id,
-        'listener.invalid',
-        'start listeners after an event-based gateway are not supported yet: put them on the gateway',
-      );
-  }
 }

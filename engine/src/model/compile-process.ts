@@ -7,7 +7,7 @@ import { compileCompensation } from './compile-compensation.js';
 import { resolveEmbeddedForms } from './embedded-forms.js';
 import { instantiatingTargets, messageStartIds } from './compile-instantiate.js';
 import { validateStructure } from './validate-structure.js';
-import { checkListenerPlacement, readExecutionListeners } from './compile-listeners.js';
+import { readExecutionListeners } from './compile-listeners.js';
 import { checkUnsupportedExtensions } from './zeebe-extensions.js';
 import { readCalendarProperty, withCalendar } from '../calendar/property.js';
 
@@ -163,7 +163,6 @@ export function compileProcess(
     executionListeners: readExecutionListeners(process, 'bpmn:Process', issues),
   });
   validateStructure(model, issues, nextToRejected);
-  checkListenerPlacement(model, issues);
   return model;
 }
 

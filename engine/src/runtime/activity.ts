@@ -4,13 +4,13 @@ import type { ActivityElement, Element } from '../model/types.js';
 import { recordCompletion } from './compensation.js';
 import type { ElementBehavior, Execution, LiveToken } from './execution.js';
 import { finishElement, raiseIncident } from './flow.js';
-import { hasListeners, runListener } from './listeners.js';
+import { hasListeners, runListener, runStartListeners } from './listeners.js';
 import { isActivity } from './model-index.js';
 import { completeBody, completeIteration, enterBody, isIteration } from './multi-instance.js';
 import { closeScope } from './terminate.js';
 import { armTriggers } from './triggers.js';
 import type { Scope, TriggerEntry, Variables } from './types.js';
-import { evaluateMappings, propagateVariables, visibleVariables } from './variables.js';
+import { evaluateMappings, ownScope, propagateVariables, visibleVariables } from './variables.js';
 
 /**
  * The lifecycle every activity shares, around the kind-specific `run`:
@@ -78,39 +78,8 @@ export function runInstance(
   ownScope(exec, token, element.id, local, {
     create: element.kind === 'bpmn:SubProcess' || element.kind === 'bpmn:AdHocSubProcess' || listening,
   });
-  if (listening && runListener(exec, token, { event: 'start', index: 0 })) return;
+  if (listening && runStartListeners(exec, token)) return;
   run(exec, token, element);
-}
-
-/**
- * The token's own scope (an activity's, or a job-backed event's) with `local` (evaluated input
- * mappings) written into it: the scope it has, or a new one when there are inputs or `create`
- * asks for it; undefined when it has none and needs none.
- */
-export function ownScope(
-  exec: Execution,
-  token: LiveToken,
-  elementId: string,
-  local: Variables | undefined,
-  options: { readonly create?: boolean } = {},
-): Scope | undefined {
-  const existing = exec.ownedScope(token.id);
-  if (existing) {
-    if (!local) return existing;
-    const updated = { ...existing, variables: { ...existing.variables, ...local } };
-    exec.putScope(updated);
-    return updated;
-  }
-  if (!local && options.create !== true) return undefined;
-  const scope: Scope = {
-    id: exec.newId(),
-    elementId,
-    parentScopeId: token.scopeId,
-    ownerTokenId: token.id,
-    variables: local ?? {},
-  };
-  exec.putScope(scope);
-  return scope;
 }
 
 /** The scope variables of an activity are read in: its own scope if it has one, else where the token is. */
@@ -136,8 +105,9 @@ function armBoundaries(exec: Execution, token: LiveToken, element: ActivityEleme
  */
 export function completeElement(exec: Execution, token: LiveToken, variables: Variables): void {
   const element = exec.element(token.elementId);
-  // An activity's scope, or the input scope of a throw or end event's job (eventJobScope).
-  const owned = isActivity(element) || isThrowing(element) ? exec.ownedScope(token.id) : undefined;
+  // An activity's scope, the input scope of a throw or end event's job (eventJobScope), or the
+  // scope a catch event after an event-based gateway ran its start listeners in (listeners.ts).
+  const owned = isActivity(element) || ownsScope(element) ? exec.ownedScope(token.id) : undefined;
   if (owned?.multiInstance && isActivity(element)) {
     completeBody(exec, token, element);
     return;
@@ -153,8 +123,12 @@ export function completeElement(exec: Execution, token: LiveToken, variables: Va
   continueCompletion(exec, token, element);
 }
 
-function isThrowing(element: Element): boolean {
-  return element.kind === 'bpmn:IntermediateThrowEvent' || element.kind === 'bpmn:EndEvent';
+function ownsScope(element: Element): boolean {
+  return (
+    element.kind === 'bpmn:IntermediateThrowEvent' ||
+    element.kind === 'bpmn:EndEvent' ||
+    element.kind === 'bpmn:IntermediateCatchEvent'
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import type { BehaviorRegistry, ElementBehavior, Execution, LiveToken } from './
 import { raiseIncident } from './incidents.js';
 import { isActivity, isActivityKind } from './model-index.js';
 import type { JsonValue, PendingListener, TaskCorrections } from './types.js';
-import { evaluateIn, visibleVariables } from './variables.js';
+import { evaluateIn, ownScope, visibleVariables } from './variables.js';
 
 /**
  * Execution and task listeners, as Zeebe runs them: each listener is an ordinary worker job of
@@ -123,11 +123,30 @@ export function mergeCorrections(
 }
 
 /**
+ * Runs the first start listener of the token's element. An element entered with its event already
+ * happened (`token.trigger`: after an event-based gateway, or where a message started the
+ * instance) keeps the event's variables in the listener it waits for, so they survive while the
+ * listeners run (in the persisted state too); it completes with them once they are done
+ * (`commands/listener-jobs.ts`). False when the element has no start listener.
+ */
+export function runStartListeners(exec: Execution, token: LiveToken): boolean {
+  const trigger = token.trigger;
+  const ran = runListener(exec, token, {
+    event: 'start',
+    index: 0,
+    ...(trigger === undefined ? {} : { trigger }),
+  });
+  if (ran) token.trigger = undefined;
+  return ran;
+}
+
+/**
  * Gives events and gateways their start listeners: before the behaviour runs, the token waits for
  * each start listener's job; `started` is the behaviour itself, run once they are done. An incident
  * retry runs the behaviour alone (the listeners had completed). Activities run theirs after their
  * input mappings (`activity.ts`). A catch event entered with its event already happened (after an
- * event-based gateway) runs no start listeners: it completes at once.
+ * event-based gateway) runs its start listeners in a scope of its own (their variables are its
+ * local variables, which its output mappings see), then completes with the event's variables.
  */
 export function withStartListeners(registry: BehaviorRegistry): BehaviorRegistry {
   const wrapped: Partial<Record<ElementKind, ElementBehavior>> = {};
@@ -140,8 +159,9 @@ export function withStartListeners(registry: BehaviorRegistry): BehaviorRegistry
     wrapped[kind] = {
       ...behavior,
       enter: (exec, token, element) => {
-        if (token.trigger === undefined && hasListeners(element, 'start')) {
-          runListener(exec, token, { event: 'start', index: 0 });
+        if (hasListeners(element, 'start')) {
+          if (token.trigger !== undefined) ownScope(exec, token, element.id, undefined, { create: true });
+          runStartListeners(exec, token);
           return;
         }
         behavior.enter(exec, token, element);

@@ -83,6 +83,18 @@ export interface PendingListener {
   readonly terminate?: true;
   /** `start` of an event subprocess: the start event that fired and its variables, entered once the listeners are done. */
   readonly eventStart?: { readonly startEventId: string; readonly variables: Variables };
+  /**
+   * `start` of an element entered with its event already happened (the event after an event-based
+   * gateway, or the element a message started the instance at): the event's variables, with which
+   * it completes once its start listeners are done (`runtime/listeners.ts`).
+   */
+  readonly trigger?: Variables;
+  /**
+   * `start` of the process when a message started it at an instantiating receive task or after an
+   * instantiating event-based gateway: that element, entered with the message once the process's
+   * start listeners are done (`runtime/instantiate.ts`).
+   */
+  readonly messageStartId?: string;
 }
 
 /**

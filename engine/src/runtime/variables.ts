@@ -1,6 +1,6 @@
 import { resolveExpr } from '../expressions/feel.js';
 import type { Expr, Mapping } from '../model/types.js';
-import type { Execution } from './execution.js';
+import type { Execution, LiveToken } from './execution.js';
 import type { JsonValue, Scope, Variables } from './types.js';
 
 /**
@@ -115,4 +115,36 @@ function setPath(target: Variables, path: string, value: JsonValue, context: Var
 
 function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The token's own scope (an activity's, a job-backed event's, or that of an event entered with its
+ * event already happened while its start listeners run) with `local` (evaluated input
+ * mappings) written into it: the scope it has, or a new one when there are inputs or `create`
+ * asks for it; undefined when it has none and needs none.
+ */
+export function ownScope(
+  exec: Execution,
+  token: LiveToken,
+  elementId: string,
+  local: Variables | undefined,
+  options: { readonly create?: boolean } = {},
+): Scope | undefined {
+  const existing = exec.ownedScope(token.id);
+  if (existing) {
+    if (!local) return existing;
+    const updated = { ...existing, variables: { ...existing.variables, ...local } };
+    exec.putScope(updated);
+    return updated;
+  }
+  if (!local && options.create !== true) return undefined;
+  const scope: Scope = {
+    id: exec.newId(),
+    elementId,
+    parentScopeId: token.scopeId,
+    ownerTokenId: token.id,
+    variables: local ?? {},
+  };
+  exec.putScope(scope);
+  return scope;
 }

@@ -3,8 +3,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/api.js';
 import type { Database } from '../../src/database.js';
 import type { Engine } from '../../src/engine.js';
-import { InvalidArgumentError, TaskNotActiveError } from '../../src/errors.js';
-import { SYSTEM, userIdentity } from '../../src/identity.js';
+import {
+  InvalidArgumentError,
+  MessageNotCorrelatedError,
+  MigrationRefusedError,
+  TaskNotActiveError,
+} from '../../src/errors.js';
+import { SYSTEM, systemIdentity, userIdentity } from '../../src/identity.js';
 import type { JobResult, Variables } from '../../src/runtime/types.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { testEngine } from '../support/engines.js';
@@ -14,6 +19,7 @@ const ASSIGNING = new URL('../fixtures/rt-listeners-assigning.bpmn', import.meta
 const EVENT_SUBPROCESS = new URL('../fixtures/rt-listeners-event-subprocess.bpmn', import.meta.url);
 const PROCESS = new URL('../fixtures/rt-listeners-process.bpmn', import.meta.url);
 const PROCESS_END = new URL('../fixtures/rt-listeners-process-end.bpmn', import.meta.url);
+const EVENT_GATEWAY = new URL('../fixtures/rt-listeners-event-gateway.bpmn', import.meta.url);
 const WORKER = 'listener-worker';
 
 describe.each(databases())('execution and task listeners on $name', (target) => {
@@ -31,6 +37,7 @@ describe.each(databases())('execution and task listeners on $name', (target) => 
     await engine.deploy(await readFile(EVENT_SUBPROCESS, 'utf8'));
     await engine.deploy(await readFile(PROCESS, 'utf8'));
     await engine.deploy(await readFile(PROCESS_END, 'utf8'));
+    await engine.deploy(await readFile(EVENT_GATEWAY, 'utf8'));
   });
 
   /** A worker locks the one job of a type. */
@@ -571,6 +578,202 @@ describe.each(databases())('execution and task listeners on $name', (target) => 
       expect(ended.status).toBe('terminated');
       expect(ended.variables).toMatchObject({ closed: true });
       expect((await engine.getHistory(id)).at(-1)?.type).toBe('instance.terminated');
+    });
+  });
+  describe('start listeners where an event has already happened', () => {
+    /** A worker locks the one job of a type, with the variables these tests look at. */
+    async function lockWith(type: string): Promise<Job> {
+      const jobs = await engine.fetchAndLock(
+        {
+          type,
+          workerId: WORKER,
+          fetchVariables: [
+            'orderId',
+            'amount',
+            'auditor',
+            'paidAmount',
+            'item',
+            'caseId',
+            'caller',
+            'claimId',
+          ],
+        },
+        SYSTEM,
+      );
+      expect(jobs.map((job) => job.jobType)).toEqual([type]);
+      return jobs[0] as Job;
+    }
+
+    it('runs the start listeners of the event after an event-based gateway once its message won, across a new engine, then applies the payload', async () => {
+      // given
+      const { id } = await engine.startInstance(
+        { processId: 'rt-listeners-ebg', variables: { orderId: 'o-1', region: 'eu', amount: 1 } },
+        SYSTEM,
+      );
+      // when the payment's message wins the race
+      await engine.correlateMessage(
+        { name: 'ebg-paid', correlationKey: 'o-1', variables: { amount: 42 } },
+        SYSTEM,
+      );
+      // then the event's first start listener waits; the payload is not applied yet
+      const audit = await lockWith('paid-audit');
+      expect(audit).toMatchObject({
+        elementId: 'paid',
+        retries: 1,
+        listener: { kind: 'executionListener', eventType: 'start' },
+      });
+      expect(audit.variables).toEqual({ orderId: 'o-1', amount: 1 });
+      const waiting = await engine.getInstance(id);
+      expect(waiting.activeElements).toEqual({ paid: 1 });
+      expect(waiting.variables).not.toHaveProperty('paidAmount');
+      await expect(
+        engine.correlateMessage({ name: 'ebg-cancel', correlationKey: 'o-1' }, SYSTEM),
+      ).rejects.toBeInstanceOf(MessageNotCorrelatedError);
+      // when another engine takes over between the listener's job and its completion
+      ({ engine } = await testEngine(database));
+      await engine.completeJob(audit.id, WORKER, { auditor: 'ann' }, SYSTEM);
+      // then the second listener sees the first's variable, local to the event
+      const check = await lockWith('paid-check-eu');
+      expect(check.variables).toMatchObject({ auditor: 'ann', amount: 1 });
+      expect((await engine.getInstance(id)).variables).not.toHaveProperty('auditor');
+      // when it fails for good, and the incident is retried on yet another engine
+      await engine.failJob(check.id, WORKER, { retries: 0, errorMessage: 'checker down' }, SYSTEM);
+      const [incident] = await engine.listIncidents({ instanceId: id, open: true });
+      expect(incident).toMatchObject({ elementId: 'paid', type: 'job', message: 'checker down' });
+      ({ engine } = await testEngine(database));
+      await engine.retryIncident(incident?.id ?? '', SYSTEM);
+      // then only that listener runs again, and after it the event completes with the payload
+      await work('paid-check-eu');
+      await work('paid-done');
+      const instance = await engine.getInstance(id);
+      expect(instance.activeElements).toEqual({ ship: 1 });
+      expect(instance.variables).toMatchObject({ amount: 1, paidAmount: 42, auditedBy: 'ann' });
+      expect(instance.variables).not.toHaveProperty('auditor');
+    });
+
+    it('runs the start listener of a receive task after the gateway without subscribing it again', async () => {
+      // given
+      const { id } = await engine.startInstance(
+        { processId: 'rt-listeners-ebg', variables: { orderId: 'o-2', region: 'eu', amount: 1 } },
+        SYSTEM,
+      );
+      await engine.correlateMessage(
+        { name: 'ebg-cancel', correlationKey: 'o-2', variables: { reason: 'late' } },
+        SYSTEM,
+      );
+      const audit = await lockWith('cancel-audit');
+      expect(audit.elementId).toBe('cancelled');
+      // when
+      ({ engine } = await testEngine(database));
+      await engine.completeJob(audit.id, WORKER, { note: 'seen' }, SYSTEM);
+      // then
+      const instance = await engine.getInstance(id);
+      expect(instance.activeElements).toEqual({ refund: 1 });
+      expect(instance.variables).toMatchObject({ reason: 'late' });
+      expect(instance.variables).not.toHaveProperty('note');
+      await expect(
+        engine.correlateMessage({ name: 'ebg-cancel', correlationKey: 'o-2' }, SYSTEM),
+      ).rejects.toBeInstanceOf(MessageNotCorrelatedError);
+    });
+
+    it('runs the process start listeners before the instantiating receive task its message started, across a new engine, and retries a failed one', async () => {
+      // when
+      const { instanceId } = await engine.correlateMessage(
+        { name: 'ls-intake', variables: { item: 'ab' } },
+        SYSTEM,
+      );
+      const id = instanceId as string;
+      // then
+      const open = await lockWith('open-intake');
+      expect(open).toMatchObject({
+        elementId: 'intake',
+        listener: { kind: 'executionListener', eventType: 'start' },
+      });
+      expect(open.variables).toEqual({ item: 'ab' });
+      expect((await engine.getHistory(id)).some((event) => event.type === 'element.entered')).toBe(false);
+      // when it fails for good and its incident is retried
+      await engine.failJob(open.id, WORKER, { retries: 0, errorMessage: 'no case system' }, SYSTEM);
+      const [incident] = await engine.listIncidents({ instanceId: id, open: true });
+      expect(incident).toMatchObject({ elementId: 'intake', type: 'job', message: 'no case system' });
+      await engine.retryIncident(incident?.id ?? '', SYSTEM);
+      const again = await lockWith('open-intake');
+      // and another engine takes over between the listener's job and its completion
+      ({ engine } = await testEngine(database));
+      await engine.completeJob(again.id, WORKER, { caseId: 7 }, SYSTEM);
+      const check = await lockWith('check-intake');
+      expect(check.variables).toEqual({ item: 'ab', caseId: 7 });
+      ({ engine } = await testEngine(database));
+      await engine.completeJob(check.id, WORKER, {}, SYSTEM);
+      // then the receive task completed with the message
+      const instance = await engine.getInstance(id);
+      expect(instance.activeElements).toEqual({ pack: 1 });
+      expect(instance.variables).toMatchObject({ item: 'ab', caseId: 7, itemCode: 'AB-7' });
+      const completed = (await engine.getHistory(id))
+        .filter((event) => event.type === 'element.completed')
+        .map((event) => event.elementId);
+      expect(completed).toEqual(['intake']);
+    });
+
+    it('runs the process start listeners before an instantiating event-based gateway, then the start listener of the event that started it', async () => {
+      // when
+      const { instanceId } = await engine.correlateMessage(
+        { name: 'ls-claim-mail', variables: { caller: 'Li' } },
+        SYSTEM,
+      );
+      const id = instanceId as string;
+      // then
+      const open = await lockWith('open-claim');
+      expect(open.elementId).toBe('channel');
+      // when
+      ({ engine } = await testEngine(database));
+      await engine.completeJob(open.id, WORKER, { claimId: 3 }, SYSTEM);
+      const audit = await lockWith('mail-audit');
+      // then
+      expect(audit).toMatchObject({ elementId: 'by-mail', variables: { caller: 'Li', claimId: 3 } });
+      // when
+      ({ engine } = await testEngine(database));
+      await engine.completeJob(audit.id, WORKER, {}, SYSTEM);
+      // then
+      const instance = await engine.getInstance(id);
+      expect(instance.activeElements).toEqual({ 'read-letter': 1 });
+      const completed = (await engine.getHistory(id))
+        .filter((event) => event.type === 'element.completed')
+        .map((event) => event.elementId);
+      expect(completed).toEqual(['channel', 'by-mail']);
+    });
+    it('moves an instance whose process start listeners run before a message start to a version that renames the event it started at', async () => {
+      // given an instance the mail message started, waiting for its process start listener
+      const { instanceId } = await engine.correlateMessage(
+        { name: 'ls-claim-mail', variables: { caller: 'Li' } },
+        SYSTEM,
+      );
+      const id = instanceId as string;
+      const open = await lockWith('open-claim');
+      const xml = await readFile(EVENT_GATEWAY, 'utf8');
+      const { definitions } = await engine.deploy(xml.replaceAll('"by-mail"', '"by-letter"'));
+      const target = definitions.find((d) => d.processId === 'rt-listeners-msg-gateway')?.id ?? '';
+      const ops = systemIdentity('olga');
+      // when migrated without a mapping, it is refused, naming the event
+      const refused = await engine.migrateInstance(id, { targetDefinitionId: target }, ops).catch((e) => e);
+      expect(refused).toBeInstanceOf(MigrationRefusedError);
+      expect((refused as MigrationRefusedError).issues).toEqual([
+        expect.objectContaining({ code: 'element.missing', elementId: 'by-mail' }),
+      ]);
+      // when mapped, the listener's completion goes on to the renamed event
+      await engine.migrateInstance(
+        id,
+        {
+          targetDefinitionId: target,
+          mappings: [{ sourceElementId: 'by-mail', targetElementId: 'by-letter' }],
+        },
+        ops,
+      );
+      await engine.completeJob(open.id, WORKER, {}, SYSTEM);
+      // then
+      const audit = await lockWith('mail-audit');
+      expect(audit.elementId).toBe('by-letter');
+      await engine.completeJob(audit.id, WORKER, {}, SYSTEM);
+      expect((await engine.getInstance(id)).activeElements).toEqual({ 'read-letter': 1 });
     });
   });
 });

@@ -99,24 +99,31 @@ describe('deploy rules of execution listeners', () => {
     expect(await issueKeys(xml)).toEqual(['t feel.syntax']);
   });
 
-  it('rejects start listeners after an event-based gateway, and accepts them on an event subprocess', async () => {
+  it('accepts start listeners on the events after an event-based gateway and on an event subprocess', async () => {
     const xml = processFile(
       `<bpmn:startEvent id="s" /><bpmn:eventBasedGateway id="g" />
       <bpmn:intermediateCatchEvent id="m">${listeners(listener('start', 'x'))}<bpmn:messageEventDefinition messageRef="msg" />
         </bpmn:intermediateCatchEvent>
+      <bpmn:receiveTask id="r" messageRef="stop">${listeners(listener('start', 'w'))}</bpmn:receiveTask>
       <bpmn:intermediateCatchEvent id="t"><bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
-      <bpmn:endEvent id="e1" /><bpmn:endEvent id="e2" />
+      <bpmn:endEvent id="e1" /><bpmn:endEvent id="e2" /><bpmn:endEvent id="e3" />
       ${chain('s', 'g', 'm', 'e1')}<bpmn:sequenceFlow id="g-t" sourceRef="g" targetRef="t" /><bpmn:sequenceFlow id="t-e2" sourceRef="t" targetRef="e2" />
+      <bpmn:sequenceFlow id="g-r" sourceRef="g" targetRef="r" /><bpmn:sequenceFlow id="r-e3" sourceRef="r" targetRef="e3" />
       <bpmn:subProcess id="esp" triggeredByEvent="true">${listeners(listener('start', 'y'), listener('end', 'z'))}
         <bpmn:startEvent id="es"><bpmn:signalEventDefinition signalRef="sig" /></bpmn:startEvent>
         <bpmn:endEvent id="ee" /><bpmn:sequenceFlow id="es-ee" sourceRef="es" targetRef="ee" />
       </bpmn:subProcess>`,
       `<bpmn:message id="msg" name="go"><bpmn:extensionElements><zeebe:subscription correlationKey="=key" /></bpmn:extensionElements></bpmn:message>
+      <bpmn:message id="stop" name="stop-order"><bpmn:extensionElements><zeebe:subscription correlationKey="=key" /></bpmn:extensionElements></bpmn:message>
       <bpmn:signal id="sig" name="stop" />`,
     );
-    const issues = await issuesOf(xml);
-    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual(['m listener.invalid']);
-    expect(issues[0]?.message).toMatch(/after an event-based gateway/);
+    const process = await compileValid(xml);
+    expect(process.elements.m?.executionListeners?.start.map((l) => l.type)).toEqual([
+      { feel: false, value: 'x' },
+    ]);
+    expect(process.elements.r?.executionListeners?.start.map((l) => l.type)).toEqual([
+      { feel: false, value: 'w' },
+    ]);
   });
 
   it('reads start and end listeners of the process in model order, and rejects listeners on a sequence flow', async () => {
@@ -159,14 +166,29 @@ describe('deploy rules of execution listeners', () => {
     ]);
   });
 
-  it('rejects start listeners on a process that a message starts at an instantiating receive task', async () => {
-    const xml = processFile(
-      `${listeners(listener('start', 'p'))}<bpmn:receiveTask id="r" messageRef="msg" instantiate="true" /><bpmn:endEvent id="e" />${chain('r', 'e')}`,
-      `<bpmn:message id="msg" name="go" />`,
+  it('accepts start listeners on a process that a message starts at an instantiating receive task or after an instantiating event-based gateway', async () => {
+    const atTask = await compileValid(
+      processFile(
+        `${listeners(listener('start', 'p'))}<bpmn:receiveTask id="r" messageRef="msg" instantiate="true" /><bpmn:endEvent id="e" />${chain('r', 'e')}`,
+        `<bpmn:message id="msg" name="go" />`,
+      ),
     );
-    const issues = await issuesOf(xml);
-    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual(['p listener.invalid']);
-    expect(issues[0]?.message).toMatch(/a message starts at a receive task/);
+    expect(atTask.executionListeners?.start.map((l) => l.type)).toEqual([{ feel: false, value: 'p' }]);
+    expect(atTask.scopes[atTask.id]?.messageStartIds).toEqual(['r']);
+    const afterGateway = await compileValid(
+      processFile(
+        `${listeners(listener('start', 'p'))}<bpmn:eventBasedGateway id="g" instantiate="true" />
+        <bpmn:intermediateCatchEvent id="m">${listeners(listener('start', 'x'))}<bpmn:messageEventDefinition messageRef="msg" /></bpmn:intermediateCatchEvent>
+        <bpmn:intermediateCatchEvent id="n"><bpmn:messageEventDefinition messageRef="msg2" /></bpmn:intermediateCatchEvent>
+        <bpmn:endEvent id="e" /><bpmn:endEvent id="e2" />${chain('g', 'm', 'e')}${chain('g', 'n', 'e2')}`,
+        `<bpmn:message id="msg" name="go" /><bpmn:message id="msg2" name="went" />`,
+      ),
+    );
+    expect(afterGateway.executionListeners?.start.map((l) => l.type)).toEqual([{ feel: false, value: 'p' }]);
+    expect(afterGateway.scopes[afterGateway.id]?.messageStartIds).toEqual(['m', 'n']);
+    expect(afterGateway.elements.m?.executionListeners?.start.map((l) => l.type)).toEqual([
+      { feel: false, value: 'x' },
+    ]);
   });
 });
 

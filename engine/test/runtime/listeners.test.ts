@@ -646,3 +646,245 @@ describe('runtime: updating task listeners', () => {
     );
   });
 });
+
+describe('runtime: start listeners of the element after an event-based gateway', () => {
+  const FIXTURE = 'rt-listeners-event-gateway.bpmn';
+
+  /** An order waiting at the event-based gateway for its payment, its cancellation or its timeout. */
+  async function atGateway(): Promise<Driver> {
+    const driver = new Driver(await loadModel(FIXTURE, 'rt-listeners-ebg'));
+    driver.start({ orderId: 'o-1', region: 'eu', amount: 1 });
+    return driver;
+  }
+
+  it('runs them as jobs once the event won, before the event completes, and applies its payload after them', async () => {
+    // given
+    const driver = await atGateway();
+    expect(driver.openWork()).toEqual({
+      subscriptions: ['message:ebg-cancel:cancelled', 'message:ebg-paid:paid'],
+      jobs: ['timer:timeout'],
+    });
+    // when
+    driver.correlate('ebg-paid', { amount: 42 }, 'o-1');
+    // then: the gateway completed and the other events are gone; the event waits for its first start listener
+    const first = jobOfType(driver, 'paid-audit');
+    expect(first).toMatchObject({
+      elementId: 'paid',
+      retries: 1,
+      listener: { kind: 'executionListener', eventType: 'start' },
+    });
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: ['service:paid'] });
+    expect(driver.activeElements()).toEqual({ paid: 1 });
+    expect(driver.historyOf('element.completed').map((record) => record.elementId)).toEqual([
+      'start',
+      'wait',
+    ]);
+    expect(driver.variables).toEqual({ orderId: 'o-1', region: 'eu', amount: 1 });
+    // when
+    complete(driver, 'paid-audit', { auditor: 'ann' });
+    // then: the second (a FEEL type) sees the first's variable, a local variable of the event
+    const second = jobOfType(driver, 'paid-check-eu');
+    expect(second.variables).toMatchObject({ auditor: 'ann', orderId: 'o-1', amount: 1 });
+    expect(driver.variables).not.toHaveProperty('auditor');
+    expect(driver.historyOf('element.completed').map((record) => record.elementId)).toEqual([
+      'start',
+      'wait',
+    ]);
+    // when
+    complete(driver, 'paid-check-eu');
+    // then: the event completed with the message's payload through its output mappings (which see
+    // the listener's local variable); its end listener runs after them
+    expect(jobOfType(driver, 'paid-done').listener).toEqual({ kind: 'executionListener', eventType: 'end' });
+    expect(driver.variables).toEqual({
+      orderId: 'o-1',
+      region: 'eu',
+      amount: 1,
+      paidAmount: 42,
+      auditedBy: 'ann',
+    });
+    // when
+    complete(driver, 'paid-done');
+    // then
+    expect(driver.activeElements()).toEqual({ ship: 1 });
+    expect(driver.historyOf('element.completed').map((record) => record.elementId)).toEqual([
+      'start',
+      'wait',
+      'paid',
+    ]);
+    expect(driver.state?.scopes).toHaveLength(1);
+  });
+
+  it('parks a failing start listener in an incident, runs only that listener again on retry, then applies the payload', async () => {
+    // given
+    const driver = await atGateway();
+    driver.correlate('ebg-paid', { amount: 7 }, 'o-1');
+    complete(driver, 'paid-audit', { auditor: 'bo' });
+    const failing = jobOfType(driver, 'paid-check-eu');
+    // when
+    driver.run({ type: 'job.incident', jobId: failing.id, message: 'checker down' });
+    driver.jobs.delete(failing.id);
+    // then
+    expect(driver.incident('paid')).toMatchObject({ incidentType: 'job', message: 'checker down' });
+    expect(driver.variables).not.toHaveProperty('paidAmount');
+    // when
+    driver.reload();
+    driver.run({ type: 'incident.retry', incidentId: driver.incident('paid').id });
+    // then: the failed listener again, not the first one
+    expect([...driver.jobs.values()].map((job) => job.jobType)).toEqual(['paid-check-eu']);
+    // when
+    complete(driver, 'paid-check-eu');
+    complete(driver, 'paid-done');
+    // then
+    expect(driver.variables).toMatchObject({ paidAmount: 7, auditedBy: 'bo', amount: 1 });
+    expect(driver.activeElements()).toEqual({ ship: 1 });
+  });
+
+  it('keeps the payload in the persisted state between the listener jobs', async () => {
+    // given
+    const driver = await atGateway();
+    // when
+    driver.correlate('ebg-paid', { amount: 9 }, 'o-1');
+    driver.reload();
+    // then: the token's wait holds the event's variables
+    expect(driver.state?.tokens).toEqual([
+      expect.objectContaining({
+        elementId: 'paid',
+        wait: expect.objectContaining({
+          kind: 'listener',
+          listener: { event: 'start', index: 0, trigger: { amount: 9 } },
+        }),
+      }),
+    ]);
+    // when: each listener job completes on a state read back from storage
+    complete(driver, 'paid-audit', { auditor: 'cy' });
+    driver.reload();
+    expect(driver.state?.tokens[0]?.wait).toMatchObject({ listener: { index: 1, trigger: { amount: 9 } } });
+    complete(driver, 'paid-check-eu');
+    driver.reload();
+    complete(driver, 'paid-done');
+    // then
+    expect(driver.variables).toMatchObject({ paidAmount: 9, auditedBy: 'cy' });
+    expect(driver.activeElements()).toEqual({ ship: 1 });
+  });
+
+  it('runs them on a receive task after the gateway, which then completes with the message without subscribing again', async () => {
+    // given
+    const driver = await atGateway();
+    // when
+    driver.correlate('ebg-cancel', { reason: 'late' }, 'o-1');
+    // then
+    expect(jobOfType(driver, 'cancel-audit')).toMatchObject({
+      elementId: 'cancelled',
+      listener: { kind: 'executionListener', eventType: 'start' },
+    });
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: ['service:cancelled'] });
+    expect(driver.variables).not.toHaveProperty('reason');
+    // when
+    driver.reload();
+    complete(driver, 'cancel-audit', { note: 'seen' });
+    // then: the message's variables propagated; the listener's stayed local to the task
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
+    expect(driver.activeElements()).toEqual({ refund: 1 });
+    expect(driver.variables).toMatchObject({ reason: 'late', orderId: 'o-1' });
+    expect(driver.variables).not.toHaveProperty('note');
+  });
+});
+
+describe('runtime: start listeners of a process a message starts', () => {
+  const FIXTURE = 'rt-listeners-event-gateway.bpmn';
+
+  it('runs them before an instantiating receive task, which then completes with the message', async () => {
+    // given
+    const driver = new Driver(await loadModel(FIXTURE, 'rt-listeners-msg-task'));
+    // when
+    driver.start({ item: 'ab' }, { startEventId: 'intake' });
+    // then: only the first listener's job, at the receive task; nothing has been entered yet
+    const first = jobOfType(driver, 'open-intake');
+    expect(first).toMatchObject({
+      elementId: 'intake',
+      retries: 1,
+      listener: { kind: 'executionListener', eventType: 'start' },
+    });
+    expect(first.variables).toEqual({ item: 'ab' });
+    expect(driver.historyOf('element.entered')).toEqual([]);
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: ['service:intake'] });
+    // when
+    complete(driver, 'open-intake', { caseId: 7 });
+    driver.reload();
+    // then: the second sees the first's variable, a process variable
+    expect(jobOfType(driver, 'check-intake').variables).toEqual({ item: 'ab', caseId: 7 });
+    expect(driver.variables).toEqual({ item: 'ab', caseId: 7 });
+    // when
+    complete(driver, 'check-intake');
+    // then: the receive task completed with the message (its output mapping sees the listener's variable)
+    expect(driver.activeElements()).toEqual({ pack: 1 });
+    expect(driver.variables).toEqual({ item: 'ab', caseId: 7, itemCode: 'AB-7' });
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
+    expect(driver.historyOf('element.completed').map((record) => record.elementId)).toEqual(['intake']);
+  });
+
+  it('runs the failed one again when its incident is retried', async () => {
+    // given
+    const driver = new Driver(await loadModel(FIXTURE, 'rt-listeners-msg-task'));
+    driver.start({ item: 'cd' }, { startEventId: 'intake' });
+    const failing = jobOfType(driver, 'open-intake');
+    // when
+    driver.run({ type: 'job.incident', jobId: failing.id, message: 'no case system' });
+    driver.jobs.delete(failing.id);
+    // then
+    expect(driver.incident('intake')).toMatchObject({ incidentType: 'job', message: 'no case system' });
+    // when
+    driver.reload();
+    driver.run({ type: 'incident.retry', incidentId: driver.incident('intake').id });
+    complete(driver, 'open-intake', { caseId: 8 });
+    complete(driver, 'check-intake');
+    // then
+    expect(driver.activeElements()).toEqual({ pack: 1 });
+    expect(driver.variables).toMatchObject({ itemCode: 'CD-8' });
+  });
+
+  it('runs them before an instantiating event-based gateway; the event that started it then runs its own and completes', async () => {
+    // given
+    const driver = new Driver(await loadModel(FIXTURE, 'rt-listeners-msg-gateway'));
+    // when
+    driver.start({ caller: 'Li' }, { startEventId: 'by-mail' });
+    // then: the process's listener waits at the gateway, which has not been passed yet
+    expect(jobOfType(driver, 'open-claim')).toMatchObject({
+      elementId: 'channel',
+      listener: { kind: 'executionListener', eventType: 'start' },
+    });
+    expect(driver.historyOf('element.completed')).toEqual([]);
+    expect(driver.openWork().subscriptions).toEqual([]);
+    // when
+    complete(driver, 'open-claim', { claimId: 3 });
+    // then: the gateway passed; the event's own start listener runs before it completes
+    expect(jobOfType(driver, 'mail-audit')).toMatchObject({ elementId: 'by-mail' });
+    expect(jobOfType(driver, 'mail-audit').variables).toEqual({ caller: 'Li', claimId: 3 });
+    expect(driver.historyOf('element.completed').map((record) => record.elementId)).toEqual(['channel']);
+    // when
+    driver.reload();
+    complete(driver, 'mail-audit', { stamp: 1 });
+    // then
+    expect(driver.activeElements()).toEqual({ 'read-letter': 1 });
+    expect(driver.historyOf('element.completed').map((record) => record.elementId)).toEqual([
+      'channel',
+      'by-mail',
+    ]);
+    expect(driver.variables).toEqual({ caller: 'Li', claimId: 3 });
+    expect(driver.openWork()).toEqual({ subscriptions: [], jobs: [] });
+  });
+
+  it('goes on to an event without start listeners after the gateway once they are done', async () => {
+    // given
+    const driver = new Driver(await loadModel(FIXTURE, 'rt-listeners-msg-gateway'));
+    driver.start({ caller: 'Mo' }, { startEventId: 'by-phone' });
+    // when
+    complete(driver, 'open-claim');
+    // then
+    expect(driver.activeElements()).toEqual({ 'call-back': 1 });
+    expect(driver.historyOf('element.completed').map((record) => record.elementId)).toEqual([
+      'channel',
+      'by-phone',
+    ]);
+  });
+});

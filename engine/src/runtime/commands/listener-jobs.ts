@@ -6,6 +6,7 @@ import { emitTask, evaluateTask, taskHeaders } from '../elements/user-task.js';
 import { enterEventSubprocess } from '../event-subprocess.js';
 import type { Execution, LiveToken } from '../execution.js';
 import { instanceEnded, raiseIncident } from '../flow.js';
+import { enterAtMessage } from '../instantiate.js';
 import { mergeCorrections, runListener } from '../listeners.js';
 import { isActivity } from '../model-index.js';
 import type {
@@ -117,14 +118,21 @@ function ended(exec: Execution, token: LiveToken, pending: PendingListener): voi
   else continueCompletion(exec, token, exec.element(token.elementId));
 }
 
-/** The start listeners are done: the element's own behaviour runs (an event subprocess: its start event). */
+/**
+ * The start listeners are done: the element's own behaviour runs (an event subprocess: its start
+ * event; an element whose event had happened: it completes with the event's variables). The
+ * process's: its start event runs, or the element a message started it at.
+ */
 function started(exec: Execution, token: LiveToken, pending: PendingListener): void {
   const element = exec.element(token.elementId);
   const behavior = exec.behavior(element);
   if (pending.process) {
-    exec.schedule(token);
+    if (pending.messageStartId !== undefined) enterAtMessage(exec, token, pending.messageStartId);
+    else exec.schedule(token);
     return;
   }
+  // The element's event had happened before its start listeners ran: it completes with it now.
+  if (pending.trigger !== undefined) token.trigger = pending.trigger;
   if (pending.eventStart) {
     enterEventSubprocess(exec, token, pending.eventStart.startEventId, pending.eventStart.variables);
     return;

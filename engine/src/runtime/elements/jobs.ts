@@ -1,8 +1,7 @@
 import { ExpressionError } from '../../errors.js';
 import type { EventElement, Expr } from '../../model/types.js';
-import { ownScope } from '../activity.js';
 import type { Execution, LiveToken } from '../execution.js';
-import { evaluateIn, evaluateMappings, visibleVariables } from '../variables.js';
+import { evaluateIn, evaluateMappings, ownScope, visibleVariables } from '../variables.js';
 
 /** What a job-backed element declares (`zeebe:taskDefinition` and task headers). */
 export interface JobSpec {
