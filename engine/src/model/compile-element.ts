@@ -214,13 +214,33 @@ function compileActivity(
       });
     }
     case 'bpmn:ScriptTask': {
+      // As Zeebe: a FEEL expression (zeebe:script) evaluated in the step, or a job for a worker
+      // (zeebe:taskDefinition), like a service task. Not both.
       const script = extension(node, 'zeebe:Script');
+      const hasJob = extension(node, 'zeebe:TaskDefinition') !== undefined;
+      if (script && hasJob) {
+        issues.add(
+          id,
+          'script.missing',
+          'has both a FEEL script (zeebe:script) and a job type (zeebe:taskDefinition); keep one',
+        );
+        return compact(activity);
+      }
+      if (hasJob) {
+        const job = readTaskDefinition(node, issues, true);
+        return compact({
+          ...activity,
+          jobType: job?.jobType,
+          jobRetries: job?.jobRetries,
+          headers: readHeaders(node),
+        });
+      }
       const expression = attr(script, 'expression');
       if (!expression?.trim()) {
         issues.add(
           id,
           'script.missing',
-          'needs a FEEL expression (zeebe:script); scripts run by job workers are not supported',
+          'needs a FEEL expression (zeebe:script) or a job type for a worker (zeebe:taskDefinition)',
         );
         return compact(activity);
       }

@@ -62,6 +62,37 @@ describe.each(databases())('BPMN elements persisted on $name', (target) => {
     return items.map((task) => task.elementId).sort();
   }
 
+  it('runs a script task with a job type as a job for a worker, with its headers and retries, across a new engine', async () => {
+    await engine.deploy(
+      bpmnFile([
+        linearProcess('worker-script', [
+          startEvent(),
+          `<bpmn:scriptTask id="script"><bpmn:extensionElements>
+             <zeebe:taskDefinition type="groovy-runner" retries="2" />
+             <zeebe:taskHeaders><zeebe:header key="language" value="groovy" /></zeebe:taskHeaders>
+             <zeebe:ioMapping><zeebe:output source="=sum * 2" target="doubled" /></zeebe:ioMapping>
+           </bpmn:extensionElements></bpmn:scriptTask>`,
+          endEvent(),
+        ]),
+      ]),
+    );
+    const instance = await engine.startInstance({ processId: 'worker-script', variables: { a: 1 } }, SYSTEM);
+    expect((await engine.getInstance(instance.id)).status).toBe('active');
+    const { engine: other } = await testEngine(database);
+    const [job] = await other.fetchAndLock(
+      { type: 'groovy-runner', workerId: 'w', fetchVariables: ['a'] },
+      SYSTEM,
+    );
+    expect(job?.elementId).toBe('script');
+    expect(job?.retries).toBe(2);
+    expect(job?.headers).toMatchObject({ language: 'groovy' });
+    expect(job?.variables).toMatchObject({ a: 1 });
+    await other.completeJob(job?.id ?? '', 'w', { sum: 21 }, SYSTEM);
+    const detail = await engine.getInstance(instance.id);
+    expect(detail.status).toBe('completed');
+    expect(detail.variables).toMatchObject({ doubled: 42 });
+  });
+
   it("catches a signal end event on its subprocess's own boundary, in the same transaction", async () => {
     // given
     await engine.deploy(await fixture('rt-signal-here.bpmn'));

@@ -209,9 +209,21 @@ describe('deploy validation', () => {
       expect(await issueKeys(xml)).toEqual(['a task.type-missing', 'b task.type-missing']);
     });
 
-    it('wants a FEEL script on a script task', async () => {
-      const xml = processFile(`${START}<bpmn:scriptTask id="a" />${END}${chain('s', 'a', 'e')}`);
-      expect(await issueKeys(xml)).toEqual(['a script.missing']);
+    it('wants a FEEL script or a job type on a script task, not both', async () => {
+      const both = `<bpmn:scriptTask id="b"><bpmn:extensionElements><zeebe:script expression="=1" resultVariable="r" /><zeebe:taskDefinition type="runner" /></bpmn:extensionElements></bpmn:scriptTask>`;
+      const xml = processFile(`${START}<bpmn:scriptTask id="a" />${both}${END}${chain('s', 'a', 'b', 'e')}`);
+      expect(await issueKeys(xml)).toEqual(['a script.missing', 'b script.missing']);
+    });
+
+    it('takes a script task with a job type as a job for a worker, as Zeebe does', async () => {
+      const worker = `<bpmn:scriptTask id="a"><bpmn:extensionElements><zeebe:taskDefinition type="runner" retries="5" /></bpmn:extensionElements></bpmn:scriptTask>`;
+      const { processes, issues } = await compileBpmn(
+        processFile(`${START}${worker}${END}${chain('s', 'a', 'e')}`),
+      );
+      expect(issues).toEqual([]);
+      const element = processes[0]?.elements.a;
+      expect(element).toMatchObject({ kind: 'bpmn:ScriptTask', jobRetries: 5 });
+      expect(element).not.toHaveProperty('script');
     });
 
     it('wants the called process id on a call activity', async () => {
