@@ -1,7 +1,7 @@
 import type { IssueCollector } from './issues.js';
 import { attr, extension, type ModdleNode } from './moddle.js';
 import type { ActivityElement } from './types.js';
-import { readHeaders, readTaskDefinition } from './zeebe-extensions.js';
+import { readJobTask } from './zeebe-extensions.js';
 
 /**
  * A business rule task, as Zeebe runs it: either a DMN decision evaluated by the engine
@@ -23,13 +23,7 @@ export function compileBusinessRuleTask(
     return withoutUndefined(activity);
   }
   if (hasJob) {
-    const job = readTaskDefinition(node, issues, true);
-    return withoutUndefined({
-      ...activity,
-      jobType: job?.jobType,
-      jobRetries: job?.jobRetries,
-      headers: readHeaders(node),
-    });
+    return withoutUndefined({ ...activity, ...readJobTask(node, issues) });
   }
   if (!called) {
     problem('needs a decision to call (zeebe:calledDecision) or a job type (zeebe:taskDefinition)');

@@ -19,6 +19,7 @@ import type {
 import {
   readFormId,
   readHeaders,
+  readJobTask,
   readIoMapping,
   readTaskDefinition,
   readUserTask,
@@ -205,13 +206,7 @@ function compileActivity(
     }
     case 'bpmn:ServiceTask':
     case 'bpmn:SendTask': {
-      const job = readTaskDefinition(node, issues, true);
-      return compact({
-        ...activity,
-        jobType: job?.jobType,
-        jobRetries: job?.jobRetries,
-        headers: readHeaders(node),
-      });
+      return compact({ ...activity, ...readJobTask(node, issues) });
     }
     case 'bpmn:ScriptTask': {
       // As Zeebe: a FEEL expression (zeebe:script) evaluated in the step, or a job for a worker
@@ -227,13 +222,7 @@ function compileActivity(
         return compact(activity);
       }
       if (hasJob) {
-        const job = readTaskDefinition(node, issues, true);
-        return compact({
-          ...activity,
-          jobType: job?.jobType,
-          jobRetries: job?.jobRetries,
-          headers: readHeaders(node),
-        });
+        return compact({ ...activity, ...readJobTask(node, issues) });
       }
       const expression = attr(script, 'expression');
       if (!expression?.trim()) {

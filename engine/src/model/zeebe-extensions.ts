@@ -121,6 +121,18 @@ export function readTaskDefinition(
   return { jobType: issues.expr(id, 'job type', type), jobRetries };
 }
 
+/**
+ * What a task run as a job for a worker declares (service, send, script and business rule tasks):
+ * `zeebe:taskDefinition` (the job type required) and `zeebe:taskHeaders`.
+ */
+export function readJobTask(
+  node: ModdleNode,
+  issues: IssueCollector,
+): { jobType?: Expr; jobRetries?: number; headers?: Record<string, string> } {
+  const job = readTaskDefinition(node, issues, true);
+  return { jobType: job?.jobType, jobRetries: job?.jobRetries, headers: readHeaders(node) };
+}
+
 /** `zeebe:taskHeaders` as a plain record. */
 export function readHeaders(node: ModdleNode): Record<string, string> | undefined {
   const headers = children(extension(node, 'zeebe:TaskHeaders'), 'values');
