@@ -82,9 +82,9 @@ describe.skipIf(!serverBuilt)('Baton web app in Chromium', () => {
     expect(taskId).not.toBe('');
     await clickElement(page, taskId);
     await page.click('.djs-context-pad [data-action="replace"]');
-    // only what the engine executes is offered
+    // every task the engine runs is offered, business rule tasks (DMN decisions) included
     await page.locator('.djs-popup [data-id="replace-with-user-task"]').waitFor();
-    expect(await page.locator('.djs-popup [data-id="replace-with-rule-task"]').count()).toBe(0);
+    expect(await page.locator('.djs-popup [data-id="replace-with-rule-task"]').count()).toBe(1);
     await page.click('.djs-popup [data-id="replace-with-user-task"]');
     const userTaskId = await selectedElementId(page);
 

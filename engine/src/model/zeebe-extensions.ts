@@ -14,7 +14,21 @@ const BPMN_URI = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
 const ZEEBE_URI = 'http://camunda.org/schema/zeebe/1.0';
 
 /** Zeebe extensions that change behaviour and that the engine does not run: rejected, never ignored. */
-const UNSUPPORTED_ZEEBE: Readonly<Record<string, string>> = {};
+const UNSUPPORTED_ZEEBE: Readonly<Record<string, string>> = {
+  'zeebe:LinkedResources':
+    'linked resources are not handed to job workers; remove them, or pass what the worker needs as task headers',
+  'zeebe:AgentDefinition': 'AI agent tasks and sub-processes are not run',
+};
+
+/**
+ * Zeebe extensions that change no result, only an order, and that the engine does not honour:
+ * deployed with a warning naming them. Extensions that are only metadata (`zeebe:properties`,
+ * `zeebe:versionTag`, the modeler's `zeebe:modelerTemplate*` attributes) deploy without one.
+ */
+const WARNED_ZEEBE: Readonly<Record<string, string>> = {
+  'zeebe:JobPriorityDefinition':
+    'job priorities are not honoured: workers fetch due jobs oldest first, whatever their priority',
+};
 
 /**
  * Reports the Zeebe extensions the engine does not run (errors), and names the extensions of other
@@ -31,7 +45,9 @@ export function checkUnsupportedExtensions(
   checkMisplacedListeners(node, issues);
   for (const value of extensions(node)) {
     const feature = UNSUPPORTED_ZEEBE[value.$type];
+    const warned = WARNED_ZEEBE[value.$type];
     if (feature) issues.add(id, 'extension.unsupported', `<${value.$type}>: ${feature}`);
+    else if (warned) issues.warn(id, 'extension.ignored', `<${value.$type}>: ${warned}`);
     else if (isForeignElement(value)) ignored.push(`<${value.$type}>`);
   }
   for (const key of Object.keys(node.$attrs ?? {})) {

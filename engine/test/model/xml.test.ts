@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileBpmn } from '../../src/model/index.js';
-import { definitions, issueKeys, issuesOf, processFile } from './bpmn-text.js';
+import { chain, definitions, issueKeys, issuesOf, processFile } from './bpmn-text.js';
 
 describe('XML problems', () => {
   it('reports malformed XML with its line and column', async () => {
@@ -47,6 +47,44 @@ describe('XML problems', () => {
       '<bpmn:process id="p" isExecutable="false"><bpmn:startEvent id="s" /></bpmn:process>',
     );
     expect(await issueKeys(xml)).toEqual(['- process.none-executable']);
+  });
+
+  it('rejects Zeebe extensions it does not run, warns about job priorities, and takes metadata as it is', async () => {
+    // given linked resources and an agent definition (not run), a job priority (an order only), and
+    // metadata: extension properties, a version tag and the modeler's template attributes
+    const xml = processFile(
+      `<bpmn:startEvent id="s" />
+      <bpmn:serviceTask id="rpa" zeebe:modelerTemplate="io.camunda.connectors.rpa" zeebe:modelerTemplateVersion="1">
+        <bpmn:extensionElements><zeebe:taskDefinition type="rpa" />
+          <zeebe:linkedResources><zeebe:linkedResource resourceId="script" resourceType="RPA" linkName="RPAScript" /></zeebe:linkedResources>
+        </bpmn:extensionElements></bpmn:serviceTask>
+      <bpmn:serviceTask id="agent"><bpmn:extensionElements><zeebe:taskDefinition type="ai" /><zeebe:agentDefinition agentType="x" /></bpmn:extensionElements></bpmn:serviceTask>
+      <bpmn:serviceTask id="urgent"><bpmn:extensionElements><zeebe:taskDefinition type="pay" /><zeebe:jobPriorityDefinition priority="90" /></bpmn:extensionElements></bpmn:serviceTask>
+      <bpmn:serviceTask id="plain"><bpmn:extensionElements><zeebe:taskDefinition type="pay" />
+        <zeebe:properties><zeebe:property name="owner" value="finance" /></zeebe:properties></bpmn:extensionElements></bpmn:serviceTask>
+      <bpmn:endEvent id="e" />${chain('s', 'rpa', 'agent', 'urgent', 'plain', 'e')}`,
+    );
+    // when
+    const { issues, warnings } = await compileBpmn(xml);
+    // then the two it does not run are problems on their elements, the priority a warning
+    expect(issues.map((i) => `${i.elementId} ${i.code}`)).toEqual([
+      'rpa extension.unsupported',
+      'agent extension.unsupported',
+    ]);
+    expect(issues[0]?.message).toContain('zeebe:LinkedResources');
+    expect(warnings.map((w) => `${w.elementId} ${w.code}`)).toEqual(['urgent extension.ignored']);
+    expect(warnings[0]?.message).toContain('priorities are not honoured');
+
+    // and without them, a version tag, properties and template attributes deploy with no word
+    const clean = definitions(
+      `<bpmn:process id="p" isExecutable="true" zeebe:modelerTemplate="t">
+        <bpmn:extensionElements><zeebe:versionTag value="v1.2" /><zeebe:properties><zeebe:property name="a" value="b" /></zeebe:properties></bpmn:extensionElements>
+        <bpmn:startEvent id="s" /><bpmn:endEvent id="e" /><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="e" />
+      </bpmn:process>`,
+    );
+    const compiled = await compileBpmn(clean);
+    expect(compiled.issues).toEqual([]);
+    expect(compiled.warnings).toEqual([]);
   });
 
   it('ignores Camunda 7 extensions left in a migrated file, as Zeebe does, and names them in warnings', async () => {

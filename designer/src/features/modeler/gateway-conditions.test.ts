@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { lintConfig } from './lint-config.js';
 
-type Reports = Record<string, { id: string; message: string }[]>;
+type Reports = Record<string, { id: string; message: string; category?: string }[]>;
 const load = createRequire(import.meta.url);
 const { Linter } = load('bpmnlint') as {
   Linter: new (options: typeof lintConfig) => { lint(root: unknown): Promise<Reports> };
@@ -52,5 +52,35 @@ describe('lint rule: a splitting gateway needs conditions', () => {
   it('accepts conditions on every flow, or conditions plus one default flow', async () => {
     expect(await gatewayReports(split(yes(cond('=ok')) + no(cond('=not(ok)'))))).toEqual([]);
     expect(await gatewayReports(split(yes(cond('=ok')) + no(), 'default="toNo"'))).toEqual([]);
+  });
+});
+
+describe('lint severities follow what the engine runs', () => {
+  /** A split out of a task, joined by a complex gateway, then a multiple catch event (a message or a timer). */
+  const node = (tag: string, id: string, ins: string[], outs: string[], body = '') =>
+    `<bpmn:${tag} id="${id}" name="${id}">${ins.map((f) => `<bpmn:incoming>${f}</bpmn:incoming>`).join('')}${outs.map((f) => `<bpmn:outgoing>${f}</bpmn:outgoing>`).join('')}${body}</bpmn:${tag}>`;
+  const flow = (id: string, from: string, to: string) =>
+    `<bpmn:sequenceFlow id="${id}" sourceRef="${from}" targetRef="${to}" />`;
+  const supported = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <bpmn:process id="p" isExecutable="true">
+    ${node('startEvent', 'start', [], ['f1'])}
+    ${node('task', 'work', ['f1'], ['f2', 'f3'])}
+    ${node('task', 'a', ['f2'], ['f4'])}
+    ${node('task', 'b', ['f3'], ['f5'])}
+    ${node('complexGateway', 'join', ['f4', 'f5'], ['f6'])}
+    ${node('intermediateCatchEvent', 'wait', ['f6'], ['f7'], '<bpmn:messageEventDefinition /><bpmn:timerEventDefinition />')}
+    ${node('endEvent', 'end', ['f7'], [])}
+    ${flow('f1', 'start', 'work')}${flow('f2', 'work', 'a')}${flow('f3', 'work', 'b')}${flow('f4', 'a', 'join')}
+    ${flow('f5', 'b', 'join')}${flow('f6', 'join', 'wait')}${flow('f7', 'wait', 'end')}
+  </bpmn:process>
+</bpmn:definitions>`;
+
+  it('reports no complex gateway and no multiple event, and an implicit split only as a warning', async () => {
+    const { rootElement } = await new BpmnModdle().fromXML(supported);
+    const reports = await new Linter(lintConfig).lint(rootElement);
+    expect(reports['no-complex-gateway']).toBeUndefined();
+    expect(reports['single-event-definition']).toBeUndefined();
+    expect(reports['no-implicit-split']).toEqual([expect.objectContaining({ id: 'work', category: 'warn' })]);
   });
 });

@@ -18,11 +18,10 @@ import { conditionalFilterModule } from './conditional-filter.js';
 import { lintConfig } from './lint-config.js';
 import { listenerGroupsModule } from './listener-groups.js';
 import { translateModuleFor } from './modeler-zh.js';
-import { restrictElementsModule } from './restrict-elements.js';
 
 /**
- * Creates the process modeler: Zeebe properties, bpmnlint, token simulation, engine-only palette,
- * labels in the app's language (create it again when the language changes).
+ * Creates the process modeler: Zeebe properties, bpmnlint, token simulation, listener and
+ * condition panels cut to what the engine runs, labels in the app's language (create it again when the language changes).
  */
 export function createModeler(
   container: HTMLElement,
@@ -39,7 +38,6 @@ export function createModeler(
       ZeebePropertiesProviderModule,
       lintModule,
       TokenSimulationModule,
-      restrictElementsModule,
       listenerGroupsModule,
       conditionalFilterModule,
       translateModuleFor(locale),
