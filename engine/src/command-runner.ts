@@ -12,7 +12,14 @@ import { DecisionCache } from './dmn/store.js';
 import { CalendarCache, GroupCalendarCache } from './calendar/cache.js';
 import type { ModelCache } from './model-cache.js';
 import type { ProcessModel } from './model/types.js';
-import { type Guard, buildWritePlan, netEffects } from './persistence/write-plan.js';
+import {
+  type Guard,
+  type Hold,
+  type InstanceRowWrite,
+  buildWritePlan,
+  netEffects,
+} from './persistence/write-plan.js';
+import type { ProcessAccess } from './identity.js';
 import type { InstancesTable } from './persistence/schema.js';
 import { taskFromNew } from './persistence/rows.js';
 import { step } from './runtime/index.js';
@@ -33,6 +40,9 @@ import { CANDIDATE_USERS_ONLY, type TeamDirectory } from './teams/directory.js';
 
 export type InstanceRow = Selectable<InstancesTable>;
 
+/** What an instance insert checks before it writes (see `InstanceRowWrite.insert`). */
+type InsertChecks = Pick<NonNullable<InstanceRowWrite['insert']>, 'onlyIfLatestVersion' | 'accessAsDecided'>;
+
 /** Thrown inside a transaction when a guard statement touched no row; the caller maps it to a typed error. */
 export class GuardMissedError extends Error {
   constructor() {
@@ -43,6 +53,8 @@ export class GuardMissedError extends Error {
 export interface RunOptions {
   /** A statement that must touch exactly one row (`... RETURNING 1`), or the command is void. */
   readonly guard?: Guard;
+  /** Rows the write locks and needs before it writes (a job's lease): see `Hold`. */
+  readonly hold?: Hold;
   readonly depth?: number;
   /** Tasks the guard closes, so the cache forgets them. */
   readonly endsTasks?: readonly string[];
@@ -67,6 +79,11 @@ export interface StartRequest {
   readonly definition?: DefinitionRef;
   /** The definition came from the in-memory cache: write only if it is still the latest version. */
   readonly onlyIfLatest?: boolean;
+  /**
+   * The process's access lists the start was decided on came from the engine's memory: write only
+   * if the database still holds exactly these (checked inside the insert).
+   */
+  readonly accessAsDecided?: ProcessAccess;
   readonly instanceId?: string;
   readonly startEventId?: string;
   readonly variables: Variables;
@@ -166,8 +183,9 @@ export class CommandRunner {
    * them as ONE write behind one guard that must touch `guardRows` rows (sibling job completions:
    * one lock, one statement, one commit for the lot). Returns undefined, having written nothing,
    * when they cannot go together: a step hands work to other instances (a follow-up, which must
-   * run between the steps), or the instance ends before the last command. In a transaction only:
-   * the row must be locked by `load` first.
+   * run between the steps), or the instance ends before the last command. In a transaction, the
+   * row must be locked by `load` first; outside one (a row this engine wrote last), `hold` must
+   * make the guard part of the write, which then stands only if the row was still at its version.
    */
   async advanceAll(
     cx: TxContext,
@@ -175,8 +193,9 @@ export class CommandRunner {
     items: readonly { readonly command: Command; readonly adjust?: RunOptions['adjust'] }[],
     guard: Guard,
     guardRows: number,
+    hold?: Hold,
   ): Promise<InstanceRow | undefined> {
-    if (!cx.inTransaction) throw new NeedsTransactionError();
+    if (!cx.inTransaction && !hold) throw new NeedsTransactionError();
     if (row.status !== 'active') throw new InstanceNotActiveError(row.id, row.status);
     const model = await this.models.get(row.definition_id, cx.trx);
     let state = readState(row.state, row.id);
@@ -189,7 +208,7 @@ export class CommandRunner {
       effects.push(...stepEffects);
       state = result.state;
     }
-    return this.#save(cx, row, model, state, effects, guard, false, false, undefined, guardRows);
+    return this.#save(cx, row, model, state, effects, guard, false, {}, undefined, guardRows, hold);
   }
 
   async #advance(
@@ -211,8 +230,10 @@ export class CommandRunner {
       effects,
       options.guard,
       false,
-      false,
+      {},
       options.endsTasks,
+      1,
+      options.hold,
     );
     await this.#followUps(cx, row, effects, options.depth ?? 0);
     return { result, written, effects };
@@ -255,16 +276,10 @@ export class CommandRunner {
       parent_token_id: request.parent?.tokenId ?? null,
     };
     try {
-      await this.#save(
-        cx,
-        row,
-        model,
-        result.state,
-        result.effects,
-        undefined,
-        true,
-        request.onlyIfLatest === true,
-      );
+      await this.#save(cx, row, model, result.state, result.effects, undefined, true, {
+        ...(request.onlyIfLatest === true ? { onlyIfLatestVersion: definition.version } : {}),
+        ...(request.accessAsDecided ? { accessAsDecided: request.accessAsDecided } : {}),
+      });
     } catch (error) {
       // A newer version was deployed elsewhere: forget the cached one; the retry reads the latest.
       if (error instanceof ConcurrencyError && request.onlyIfLatest)
@@ -340,9 +355,10 @@ export class CommandRunner {
     stepEffects: readonly Effect[],
     guard: Guard | undefined,
     insert = false,
-    onlyIfLatest = false,
+    insertChecks: InsertChecks = {},
     endedTaskIds?: readonly string[],
     guardRows = 1,
+    hold?: Hold,
   ): Promise<InstanceRow> {
     if (!cx.inTransaction && stepEffects.some(isFollowUp)) throw new NeedsTransactionError();
     const ended = state.status !== 'active';
@@ -374,7 +390,7 @@ export class CommandRunner {
                   startedBy: cx.actor,
                   parentInstanceId: row.parent_instance_id,
                   parentTokenId: row.parent_token_id,
-                  ...(onlyIfLatest ? { onlyIfLatestVersion: row.definition_version } : {}),
+                  ...insertChecks,
                 },
               }
             : { expectedVersion: row.version }),
@@ -386,6 +402,7 @@ export class CommandRunner {
         ...(guard ? { guard } : {}),
         effects: netEffects(effects),
         ...(presentAssignees ? { presentAssignees } : {}),
+        ...(hold && !insert ? { hold } : {}),
       });
     const write = (plan: ReturnType<typeof buildWritePlan>) =>
       cx.trx.executeQuery(plan).catch((error: unknown) => {
@@ -651,6 +668,19 @@ export function taskGuard(
 }
 
 /** A guard that removes a job only if this worker still holds its lease (null worker: any lock, for engine-side commands). */
+/**
+ * The leases `jobsGuard` checks, as rows the write locks before it writes: a completion of jobs
+ * on an instance this engine wrote last can then run as ONE statement outside a transaction.
+ */
+export function jobLeases(jobIds: readonly string[], workerId: string, cx: TxContext): Hold {
+  return {
+    select: (p) =>
+      `SELECT 1 FROM jobs WHERE id IN ${p.ids(jobIds)} AND locked_by = ${p.add(workerId, 'text')}
+        AND locked_until >= ${p.add(cx.now, 'timestamptz')}`,
+    count: jobIds.length,
+  };
+}
+
 /** `jobGuard` for several jobs of one worker at once: touches as many rows as it still holds. */
 export function jobsGuard(jobIds: readonly string[], workerId: string, cx: TxContext): Guard {
   return (written, p) =>

@@ -64,6 +64,7 @@ import {
 } from './dmn/store.js';
 import {
   BatchNotFoundError,
+  ConcurrencyError,
   DecisionEvaluationFailedError,
   DecisionNotFoundError,
   DefinitionInvalidError,
@@ -234,6 +235,11 @@ export class Engine {
   readonly #logger: EngineLogger;
   readonly #feed = new ChangeFeed();
   readonly #models: ModelCache;
+  /**
+   * Each process's access lists as this engine last read them, for deciding starts without a read
+   * (the insert checks they are unchanged). One entry per deployed process that was started.
+   */
+  readonly #startAccess = new Map<string, ProcessAccess>();
   readonly #runner: CommandRunner;
   readonly #handlers = new Map<string, JobHandler>();
   readonly #executor: JobExecutor;
@@ -277,7 +283,7 @@ export class Engine {
             runner: this.#runner,
             workerId: this.workerId,
             handlers: this.#handlers,
-            transact: (work) => this.#transact(SYSTEM, work),
+            transact: (work, options) => this.#transact(SYSTEM, work, options),
             now: () => this.clock.now(),
             logger: this.#logger,
             onReleased: () => this.#executor.poke(),
@@ -451,22 +457,38 @@ export class Engine {
       async (cx) => {
         const cached = a.version === undefined ? this.#models.cachedLatest(a.processId) : undefined;
         const definition = cached ?? (await this.#runner.latestDefinition(cx, a.processId, a.version));
-        if (
-          identity.kind === 'user' &&
-          !policy.mayStart(identity, await readProcessAccess(cx.trx, a.processId))
-        )
-          throw new ForbiddenError(`You may not start the process '${a.processId}'`, identity.id);
+        // A person's start is decided on the access lists as the engine last read them, and the
+        // insert writes only if the database still holds exactly those: no read before the write.
+        // A refusal, a retry in a transaction, or lists not seen yet read them first.
+        let remembered: ProcessAccess | undefined;
+        if (identity.kind === 'user') {
+          remembered = cx.inTransaction ? undefined : this.#startAccess.get(a.processId);
+          if (!remembered || !policy.mayStart(identity, remembered)) {
+            remembered = undefined;
+            const access = await readProcessAccess(cx.trx, a.processId);
+            this.#startAccess.set(a.processId, access);
+            if (!policy.mayStart(identity, access))
+              throw new ForbiddenError(`You may not start the process '${a.processId}'`, identity.id);
+          }
+        }
         if (check) {
           const model = await this.#models.get(definition.id, cx.trx);
           await checkOnce({ processId: a.processId, formId: startFormId(model) });
         }
-        return this.#runner.start(cx, {
-          definitionId: definition.id,
-          definition,
-          ...(cached ? { onlyIfLatest: true } : {}),
-          variables: a.variables ?? {},
-          businessKey: a.businessKey ?? null,
-        });
+        return this.#runner
+          .start(cx, {
+            definitionId: definition.id,
+            definition,
+            ...(cached ? { onlyIfLatest: true } : {}),
+            ...(remembered ? { accessAsDecided: remembered } : {}),
+            variables: a.variables ?? {},
+            businessKey: a.businessKey ?? null,
+          })
+          .catch((error: unknown) => {
+            // Nothing was written: the lists (or the latest version) changed; read them again.
+            if (error instanceof ConcurrencyError) this.#startAccess.delete(a.processId);
+            throw error;
+          });
       },
       { singleStatement: true },
     );
@@ -562,7 +584,10 @@ export class Engine {
         'Only designers and admins change who manages or starts a process',
         identity.id,
       );
-    await this.#transact(identity, (cx) => replaceProcessAccess(cx.trx, processId, list, groups));
+    await this.#transact(identity, async (cx) => {
+      await replaceProcessAccess(cx.trx, processId, list, groups);
+      cx.afterCommit.push(() => this.#startAccess.delete(processId));
+    });
   }
 
   /**

@@ -44,6 +44,11 @@ export class InstanceCache {
     return entry && task ? { row: entry.row, task } : undefined;
   }
 
+  /** The row of an instance as this engine last wrote or read it, if still cached. */
+  row(instanceId: string): InstanceRow | undefined {
+    return this.#instances.get(instanceId)?.row;
+  }
+
   /**
    * Records a committed write from `previousVersion` (null: the row was inserted). The tasks known
    * before stay known only when the cache saw that very version: then no one else wrote between.

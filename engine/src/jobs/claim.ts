@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Job } from '../api.js';
+import { PREPARE } from '../database.js';
 import { jobFromRow } from '../persistence/rows.js';
 import type { DB } from '../persistence/schema.js';
 
@@ -59,28 +60,46 @@ const byDueAt = (a: Job, b: Job) => a.dueAt.getTime() - b.dueAt.getTime();
 async function claimRows(db: Kysely<DB>, request: ClaimRequest) {
   const { now, filter } = request;
   const lockedUntil = new Date(now.getTime() + request.leaseMs);
-  const which =
-    filter.kind === 'worker'
-      ? sql`kind = 'service' AND job_type = ${filter.jobType}::text`
-      : filter.serviceTypes.length === 0
-        ? sql`kind IN ('timer', 'timerStart')`
-        : sql`(kind IN ('timer', 'timerStart')
-            OR (kind = 'service' AND job_type IN (SELECT jsonb_array_elements_text(${JSON.stringify(filter.serviceTypes)}::jsonb))))`;
+  const timers = filter.kind === 'executor';
+  const types = filter.kind === 'worker' ? [filter.jobType] : filter.serviceTypes;
+  // Due, claimable and not leased (an expired lease is claimable: its runner died or hung).
+  const due = sql`retries > 0 AND due_at <= ${now}::timestamptz
+    AND (locked_until IS NULL OR locked_until < ${now}::timestamptz)`;
+  // One ordered index scan per kind and job type (jobs_claim: kind, job_type, due_at), each
+  // locking at most `limit` rows, then the earliest `limit` of them: a plain index scan stops at
+  // `limit` rows and marks the index entries of deleted jobs dead as it passes them, where one
+  // scan over all wanted kinds (a bitmap scan) read every dead entry again until the next vacuum:
+  // 3 ms per claim after a few thousand completed jobs, instead of 0.1 ms. Rows locked beyond the
+  // first `limit` are free again when the statement ends.
+  const perType = (key: ReturnType<typeof sql>) => sql`LATERAL (
+      SELECT id, due_at FROM jobs WHERE ${key} AND ${due}
+      ORDER BY due_at LIMIT ${request.limit}::int FOR UPDATE SKIP LOCKED) j`;
+  const branches = [
+    ...(timers
+      ? [
+          sql`SELECT j.id, j.due_at FROM unnest(ARRAY['timer', 'timerStart']) AS k(kind),
+          ${perType(sql`kind = k.kind AND job_type IS NULL`)}`,
+        ]
+      : []),
+    ...(types.length > 0
+      ? [
+          sql`SELECT j.id, j.due_at FROM jsonb_array_elements_text(${JSON.stringify(types)}::jsonb) AS k(job_type),
+          ${perType(sql`kind = 'service' AND job_type = k.job_type`)}`,
+        ]
+      : []),
+  ];
   // SET reads the row as it was: a lease still recorded here has expired (the WHERE says so).
-  const crashed =
-    filter.kind === 'executor'
-      ? sql`crash_count + CASE WHEN locked_until IS NULL THEN 0 ELSE 1 END`
-      : sql`crash_count`;
-  const { rows } = await sql<Parameters<typeof jobFromRow>[0] & { crash_count?: number }>`
+  const crashed = timers
+    ? sql`crash_count + CASE WHEN locked_until IS NULL THEN 0 ELSE 1 END`
+    : sql`crash_count`;
+  // Prepared: the same text for every claim of this kind of claimer (planning cost more than running).
+  const { rows } = await sql<Parameters<typeof jobFromRow>[0] & { crash_count?: number }>`${sql.raw(PREPARE)}
     UPDATE jobs SET locked_by = ${request.workerId}::text, locked_until = ${lockedUntil}::timestamptz,
       attempts = attempts + 1, crash_count = ${crashed}
     WHERE id IN (
-      SELECT id FROM jobs
-      WHERE retries > 0 AND due_at <= ${now}::timestamptz
-        AND (locked_until IS NULL OR locked_until < ${now}::timestamptz) AND ${which}
+      SELECT id FROM (${sql.join(branches, sql` UNION ALL `)}) c
       ORDER BY due_at, id
       LIMIT ${request.limit}::int
-      FOR UPDATE SKIP LOCKED
     )
     RETURNING *`.execute(db);
   return rows;

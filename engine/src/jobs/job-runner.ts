@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { BpmnError, type Job, type JobHandler } from '../api.js';
-import { type CommandRunner, GuardMissedError, jobGuard, jobsGuard } from '../command-runner.js';
+import { type CommandRunner, GuardMissedError, jobGuard, jobLeases, jobsGuard } from '../command-runner.js';
 import {
   ConcurrencyError,
   InstanceNotActiveError,
@@ -11,15 +11,21 @@ import {
 import { nextCycleDue } from '../expressions/timer.js';
 import type { Effect, Variables } from '../runtime/types.js';
 import { gatherStartTrigger, parallelStartDefinitions } from '../start-gathering.js';
-import type { TxContext } from '../transaction.js';
+import { NeedsTransactionError, type TxContext } from '../transaction.js';
 import { backoffMs, type ClaimedJob, parkJob, releaseForRetry, releaseLeases } from './claim.js';
 
 export interface JobRunnerDeps {
   readonly runner: CommandRunner;
   readonly workerId: string;
   readonly handlers: ReadonlyMap<string, JobHandler>;
-  /** One transaction with conflict retries (the engine's `transact`). */
-  readonly transact: <T>(work: (cx: TxContext) => Promise<T>) => Promise<T>;
+  /**
+   * One transaction with conflict retries (the engine's `transact`); `singleStatement` tries one
+   * statement outside a transaction first, and a transaction when the work needs one.
+   */
+  readonly transact: <T>(
+    work: (cx: TxContext) => Promise<T>,
+    options?: { readonly singleStatement?: boolean },
+  ) => Promise<T>;
   readonly now: () => Date;
   readonly logger: { warn(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
   /** A job went back to the queue (a lost race, a retry): the executor looks again before stopping. */
@@ -228,28 +234,38 @@ async function writeCompletions(instanceId: string, batch: readonly PendingCompl
   const { deps } = batch[0]!;
   const oneWorker = batch.every((p) => p.deps.workerId === deps.workerId);
   try {
-    await deps.transact(async (cx) => {
-      let row = await deps.runner.load(cx, instanceId);
-      if (oneWorker) {
-        // The usual case: every completion stepped in memory, ONE write behind one guard.
-        const ids = batch.map((p) => p.job.id);
-        const items = batch.map((p) => ({ command: p.command, adjust: withoutJobCancel(p.job.id) }));
-        const written = await deps.runner.advanceAll(
-          cx,
-          row,
-          items,
-          jobsGuard(ids, deps.workerId, cx),
-          ids.length,
-        );
-        if (written) return;
-      }
-      for (const p of batch) {
-        row = await deps.runner.advance(cx, row, p.command, {
-          guard: jobGuard(p.job.id, p.deps.workerId, cx),
-          adjust: withoutJobCancel(p.job.id),
-        });
-      }
-    });
+    await deps.transact(
+      async (cx) => {
+        // This engine wrote the instance last: ONE statement outside a transaction, which locks
+        // the jobs' leases before it writes and stands only if the row is still at that version.
+        // Otherwise (or when that missed) a transaction: lock the row, then the same write.
+        const cached = cx.inTransaction || !oneWorker ? undefined : deps.runner.cache.row(instanceId);
+        if (!cx.inTransaction && !cached) throw new NeedsTransactionError();
+        let row = cached ?? (await deps.runner.load(cx, instanceId));
+        if (oneWorker) {
+          // The usual case: every completion stepped in memory, ONE write behind one guard.
+          const ids = batch.map((p) => p.job.id);
+          const items = batch.map((p) => ({ command: p.command, adjust: withoutJobCancel(p.job.id) }));
+          const written = await deps.runner.advanceAll(
+            cx,
+            row,
+            items,
+            jobsGuard(ids, deps.workerId, cx),
+            ids.length,
+            cx.inTransaction ? undefined : jobLeases(ids, deps.workerId, cx),
+          );
+          if (written) return;
+          if (!cx.inTransaction) throw new NeedsTransactionError();
+        }
+        for (const p of batch) {
+          row = await deps.runner.advance(cx, row, p.command, {
+            guard: jobGuard(p.job.id, p.deps.workerId, cx),
+            adjust: withoutJobCancel(p.job.id),
+          });
+        }
+      },
+      { singleStatement: true },
+    );
   } catch {
     // Nothing of the batch was written: each goes alone, and gets its own answer.
     for (const p of batch) {
@@ -272,11 +288,18 @@ async function reportBack(
   if (job.instanceId === null) return false;
   const instanceId = job.instanceId;
   try {
-    await deps.transact((cx) =>
-      deps.runner.run(cx, instanceId, command, {
-        guard: jobGuard(job.id, workerId, cx),
-        adjust: withoutJobCancel(job.id),
-      }),
+    // As a batch of completions: one statement when this engine wrote the instance last.
+    await deps.transact(
+      (cx) => {
+        const cached = cx.inTransaction ? undefined : deps.runner.cache.row(instanceId);
+        if (!cx.inTransaction && !cached) throw new NeedsTransactionError();
+        return deps.runner.run(cx, cached ?? instanceId, command, {
+          guard: jobGuard(job.id, workerId, cx),
+          adjust: withoutJobCancel(job.id),
+          ...(cx.inTransaction ? {} : { hold: jobLeases([job.id], workerId, cx) }),
+        });
+      },
+      { singleStatement: true },
     );
     return true;
   } catch (error) {

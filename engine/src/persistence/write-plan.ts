@@ -1,6 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import { PREPARE } from '../database.js';
 import type { Actor } from '../api.js';
+import type { ProcessAccess } from '../identity.js';
 import type { Effect, HistoryRecord, NewJob, NewUserTask } from '../runtime/types.js';
 import { UUID_OR_NULL } from './history.js';
 
@@ -37,6 +38,8 @@ export interface InstanceRowWrite {
     readonly parentTokenId: string | null;
     /** Insert only while no version of the process newer than this one exists. */
     readonly onlyIfLatestVersion?: number;
+    /** Insert only while the process's access lists are exactly these (the start was decided on them). */
+    readonly accessAsDecided?: ProcessAccess;
   };
 }
 
@@ -55,6 +58,23 @@ export interface WritePlanInput {
    * check is an index probe inside this statement, so a step without absences costs no round trip.
    */
   readonly presentAssignees?: readonly string[];
+  /** Rows the instance write needs to hold first (see `Hold`); an update only. */
+  readonly hold?: Hold;
+}
+
+/**
+ * Rows that must exist, match and be locked for the step to stand, locked in the same statement
+ * BEFORE the instance write, which happens only if all `count` were found: `select` (SELECT 1
+ * FROM ... WHERE ...) runs `FOR UPDATE SKIP LOCKED`. Once held, no other writer can change them
+ * until the statement commits, so a guard on them (a job's lease, which the instance's version
+ * does not cover) is decided with the write, and the step can run as one statement outside a
+ * transaction. A row locked by someone else is not waited for (the instance row stays the first
+ * lock anyone waits on): it counts as missing, the statement writes nothing, and the caller runs
+ * the command again in a transaction, which decides.
+ */
+export interface Hold {
+  readonly select: (p: SqlParams) => string;
+  readonly count: number;
 }
 
 /**
@@ -202,7 +222,13 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
       ? `EXISTS (SELECT 1 FROM absences WHERE user_id IN (SELECT jsonb_array_elements_text(${p.json(input.presentAssignees)}))
           AND starts_at <= ${p.add(now, 'timestamptz')} AND ends_at > ${p.add(now, 'timestamptz')})`
       : null;
-  ctes.push(`u AS (${instanceStatement(p, instance, now, n, awayCheck)})`);
+  const { hold } = input;
+  if (hold) {
+    if (instance.expectedVersion === undefined) throw new Error('a hold needs an instance update');
+    ctes.push(`l AS (${hold.select(p)} FOR UPDATE SKIP LOCKED)`);
+  }
+  const held = hold ? `(SELECT count(*) FROM l) = ${p.add(hold.count, 'int')}` : null;
+  ctes.push(`u AS (${instanceStatement(p, instance, now, n, awayCheck, held)})`);
   if (input.guard) ctes.push(`g AS (${input.guard(written, p)})`);
   if (n > 0) {
     const rows = history.map((r, k) => ({
@@ -343,32 +369,54 @@ function instanceStatement(
   now: Date,
   historyCount: number,
   awayCheck: string | null,
+  held: string | null = null,
 ): string {
   const state = p.json(instance.state);
   const present = awayCheck ? ` AND NOT ${awayCheck}` : '';
   if (instance.expectedVersion !== undefined) {
+    const holds = held ? ` AND ${held}` : '';
     return `UPDATE instances SET state = ${state}, version = version + 1, status = ${p.add(instance.status, 'text')},
         ended_at = ${p.add(instance.endedAt, 'timestamptz')}, history_seq = history_seq + ${p.add(historyCount, 'int')}
-      WHERE id = ${p.add(instance.id, 'uuid')} AND version = ${p.add(instance.expectedVersion, 'int')}${present} RETURNING history_seq`;
+      WHERE id = ${p.add(instance.id, 'uuid')} AND version = ${p.add(instance.expectedVersion, 'int')}${present}${holds} RETURNING history_seq`;
   }
   const row = instance.insert;
   if (!row) throw new Error('an instance insert needs its definition columns');
   const processId = p.add(row.processId, 'text');
   // A start from the cached latest version writes nothing if a newer version exists (deployed by
-  // another process); the caller then re-reads the latest and steps again.
-  const onlyIfLatest =
-    row.onlyIfLatestVersion === undefined
-      ? present && `WHERE true${present}`
-      : `WHERE NOT EXISTS (SELECT 1 FROM definitions WHERE process_id = ${processId}
-          AND version > ${p.add(row.onlyIfLatestVersion, 'int')})${present}`;
+  // another process), and a start decided on remembered access lists nothing if they changed
+  // since; the caller then reads them again and decides again.
+  const conditions: string[] = [];
+  if (row.onlyIfLatestVersion !== undefined)
+    conditions.push(`NOT EXISTS (SELECT 1 FROM definitions WHERE process_id = ${processId}
+          AND version > ${p.add(row.onlyIfLatestVersion, 'int')})`);
+  if (row.accessAsDecided) conditions.push(accessUnchanged(p, processId, row.accessAsDecided));
+  const onlyIf =
+    conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}${present}` : present && `WHERE true${present}`;
   return `INSERT INTO instances (id, definition_id, process_id, definition_version, status, version, history_seq, state,
       business_key, started_at, started_by, ended_at, parent_instance_id, parent_token_id)
     SELECT ${p.add(instance.id, 'uuid')}, ${p.add(row.definitionId, 'uuid')}, ${processId},
       ${p.add(row.definitionVersion, 'int')}, ${p.add(instance.status, 'text')}, 1, ${p.add(historyCount, 'int')}, ${state},
       ${p.add(row.businessKey, 'text')}, ${p.add(now, 'timestamptz')}, ${p.add(row.startedBy, 'text')},
       ${p.add(instance.endedAt, 'timestamptz')}, ${p.add(row.parentInstanceId, 'uuid')}, ${p.add(row.parentTokenId, 'text')}
-    ${onlyIfLatest}
+    ${onlyIf}
     RETURNING history_seq`;
+}
+
+/**
+ * True while `process_access` holds exactly `access` for the process: as many rows, each one of
+ * them (its rows are unique by primary key). An index probe inside the insert, instead of a read
+ * before it.
+ */
+function accessUnchanged(p: SqlParams, processId: string, access: ProcessAccess): string {
+  const rows = [
+    ...access.managers.map((group) => ({ list: 'managers', group_name: group })),
+    ...access.starters.map((group) => ({ list: 'starters', group_name: group })),
+  ];
+  if (rows.length === 0) return `NOT EXISTS (SELECT 1 FROM process_access WHERE process_id = ${processId})`;
+  return `(SELECT count(*) FROM process_access WHERE process_id = ${processId}) = ${p.add(rows.length, 'int')}
+    AND NOT EXISTS (SELECT 1 FROM process_access a WHERE a.process_id = ${processId}
+      AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset(${p.json(rows)}) AS r(list text, group_name text)
+        WHERE r.list = a.list AND r.group_name = a.group_name))`;
 }
 
 type TaskUpdate = Extract<Effect, { type: 'task.update' }>;

@@ -104,14 +104,18 @@ describe.each(databases())('jobs under contention on $name', (target) => {
           while ((await worker.runDueJobs({ limit: 1 })) > 0) {}
         }),
       );
-      // then every instance went through the join; sibling reports queued on the instance's row
-      // lock instead of losing version checks, so no job waits out a backoff
+      // then every instance went through the join, and no job waits out a backoff (a report
+      // that failed would leave its job in the table, due later)
       for (const instance of instances) {
         expect((await engine.getInstance(instance.id)).activeElements).toEqual({ check: 1 });
       }
       const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM jobs`.execute(database.db);
       expect(Number(rows[0]?.n)).toBe(0);
-      expect(await versionChecks.lost()).toBe(0);
+      // and each report lost at most one version check: its one-statement write, when the engine
+      // had written the instance before and another engine wrote it since; then it waited on the
+      // instance's row lock instead of losing again (purely optimistic retries lost up to five
+      // times in a row here)
+      expect(await versionChecks.lost()).toBeLessThanOrEqual(INSTANCES * BRANCHES);
     } finally {
       await versionChecks.remove();
     }

@@ -177,6 +177,32 @@ describe.each(databases())('the policy on $name', (target) => {
     );
   });
 
+  it('decides a start on the starting groups as they are now, when another engine changed them since this one started', async () => {
+    // given an engine that has started the process (so it remembers its open lists) and a second
+    // engine on the same database, as a second server
+    await engine.startInstance({ processId: 'three-steps' }, ann);
+    const { engine: other } = await testEngine(database);
+    // when the other engine restricts who starts to sales, this one refuses ann
+    await other.setProcessAccess('three-steps', 'starters', ['sales'], SYSTEM);
+    await expect(engine.startInstance({ processId: 'three-steps' }, ann)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    const sue = userIdentity('sue', { groups: ['sales'] });
+    expect((await engine.startInstance({ processId: 'three-steps' }, sue)).startedBy).toBe('sue');
+    // and when it then opens the process to staff too, this one lets ann start again
+    await other.setProcessAccess('three-steps', 'starters', ['sales', 'staff'], SYSTEM);
+    expect((await engine.startInstance({ processId: 'three-steps' }, ann)).startedBy).toBe('ann');
+    // and when it takes sales off again, sue is refused here, though this engine let her start before
+    await other.setProcessAccess('three-steps', 'starters', ['staff'], SYSTEM);
+    await expect(engine.startInstance({ processId: 'three-steps' }, sue)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    // and nothing was started by a refused start
+    const started = await engine.listInstances({ processId: 'three-steps' });
+    expect(started.items.map((i) => i.startedBy).sort()).toEqual(['ann', 'ann', 'sue']);
+    await other.close();
+  });
+
   it('lets only workers with a matching scope fetch and report jobs, and names the token in history', async () => {
     await engine.deploy(serviceAndMessage);
     const instance = await engine.startInstance(

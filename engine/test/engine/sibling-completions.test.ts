@@ -5,7 +5,7 @@ import type { Engine } from '../../src/engine.js';
 import { SYSTEM } from '../../src/identity.js';
 import { bpmnFile, serviceTask, userTask } from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
-import { testEngine } from '../support/engines.js';
+import { onlyOpenTask, testEngine } from '../support/engines.js';
 
 const BRANCHES = 8;
 
@@ -142,6 +142,96 @@ describe.each(databases())('sibling job completions of one instance on $name', (
     expect(open.items.map((t) => t.elementId)).toEqual(['check']);
     expect((await database.db.selectFrom('jobs').select('id').execute()).length).toBe(0);
   });
+
+  it('writes the completions of an instance this engine wrote last as ONE statement: no transaction, no read of the instance', async () => {
+    // given an engine whose statements are recorded by what they return, which started the
+    // instance (so it knows the row it wrote), and every branch's handler returning together
+    const seen: string[] = [];
+    const recording: Database = {
+      ...database,
+      db: database.db.withPlugin({
+        transformQuery: (args) => args.node,
+        transformResult: async (args) => {
+          const columns = Object.keys(args.result.rows[0] ?? {});
+          // A write plan answers `seq` and `guarded`; a read of an instance row has its `state`.
+          seen.push(
+            columns.includes('guarded')
+              ? 'write'
+              : columns.includes('history_seq')
+                ? 'instance read'
+                : 'other',
+          );
+          return args.result;
+        },
+      }),
+    };
+    const { engine: warm } = await testEngine(recording);
+    warm.registerHandler('work', togetherHandler(BRANCHES));
+    const instance = await warm.startInstance({ processId: 'fan' }, SYSTEM);
+    // when its executor claims and runs them
+    seen.length = 0;
+    expect(await warm.runDueJobs({ limit: BRANCHES })).toBe(BRANCHES);
+    // then the eight completions were ONE write, with no read of the instance before it (the lock
+    // read that opens every command's transaction)
+    expect(seen.filter((s) => s !== 'other')).toEqual(['write']);
+    const after = await warm.getInstance(instance.id);
+    for (let i = 0; i < BRANCHES; i++) expect(after.variables[`done_s${i}`]).toBe(true);
+    expect((await database.db.selectFrom('jobs').select('id').execute()).length).toBe(0);
+    // and an engine that did not write it last reads (and locks) it first, in a transaction
+    const other = await warm.startInstance({ processId: 'fan' }, SYSTEM);
+    const { engine: cold } = await testEngine(recording, { workerId: 'cold' });
+    cold.registerHandler('work', togetherHandler(BRANCHES));
+    seen.length = 0;
+    expect(await cold.runDueJobs({ limit: BRANCHES })).toBe(BRANCHES);
+    expect(seen.filter((s) => s !== 'other')).toEqual(['instance read', 'write']);
+    expect((await warm.getInstance(other.id)).variables.done_s0).toBe(true);
+  });
+
+  it.runIf(target.name === 'postgres')(
+    'does not wait on a job row another transaction holds: the write falls back to a transaction, which completes every branch once',
+    async () => {
+      // given a handler during which another session locks one branch's job row for a moment
+      const locker = await target.open({ poolSize: 1 });
+      let release: () => void = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let holding: Promise<unknown> = Promise.resolve();
+      engine.registerHandler(
+        'work',
+        togetherHandler(BRANCHES, async (job) => {
+          if (job.elementId !== 's5') return;
+          let locked: () => void = () => {};
+          const isLocked = new Promise<void>((resolve) => {
+            locked = resolve;
+          });
+          holding = locker.db.transaction().execute(async (trx) => {
+            await trx.selectFrom('jobs').select('id').where('id', '=', job.id).forUpdate().execute();
+            locked();
+            await released;
+          });
+          await isLocked;
+          setTimeout(release, 200);
+        }),
+      );
+      const instance = await engine.startInstance({ processId: 'fan' }, SYSTEM);
+      // when the executor runs them all
+      expect(await engine.runDueJobs({ limit: BRANCHES })).toBe(BRANCHES);
+      await holding;
+      // then every branch completed exactly once, the join passed once, and no job is left
+      const history = await engine.getHistory(instance.id);
+      const branches = history.filter(
+        (e) => e.type === 'element.completed' && /^s\d+$/.test(e.elementId ?? ''),
+      );
+      expect(branches.map((e) => e.elementId).sort()).toEqual(
+        Array.from({ length: BRANCHES }, (_, i) => `s${i}`).sort(),
+      );
+      expect(history.filter((e) => e.type === 'element.completed' && e.elementId === 'join')).toHaveLength(1);
+      expect((await database.db.selectFrom('jobs').select('id').execute()).length).toBe(0);
+      expect((await onlyOpenTask(engine, instance.id)).elementId).toBe('check');
+      await locker.close();
+    },
+  );
 
   it('writes completions that start child instances one after the other in one transaction, each child once', async () => {
     // given three branches whose completions each start a child instance, returning together
