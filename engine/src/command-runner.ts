@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { CompiledQuery, type Selectable } from 'kysely';
 import {
   ConcurrencyError,
@@ -34,6 +33,7 @@ import type {
   Variables,
 } from './runtime/types.js';
 import { readState } from './persistence/state-format.js';
+import { newId } from './persistence/ids.js';
 import { NeedsTransactionError, type TxContext, translateStoreError } from './transaction.js';
 import { assignmentNeeds, decideAssignments } from './teams/assignment.js';
 import { CANDIDATE_USERS_ONLY, type TeamDirectory } from './teams/directory.js';
@@ -250,7 +250,7 @@ export class CommandRunner {
         .executeTakeFirst());
     if (!definition) throw new DefinitionNotFoundError(request.definitionId);
     const model = await this.models.get(definition.id, cx.trx);
-    const instanceId = request.instanceId ?? randomUUID();
+    const instanceId = request.instanceId ?? newId();
     const command: Command = {
       type: 'start',
       variables: request.variables,
@@ -308,7 +308,7 @@ export class CommandRunner {
     const groups = new Map<string, string | null | undefined>();
     const ctx: StepContext = {
       now: cx.now,
-      newId: randomUUID,
+      newId,
       instanceId,
       findProcess: (processId) => {
         const found = this.models.latestModel(processId);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { BpmnError, type Job, type JobHandler } from '../api.js';
 import { type CommandRunner, GuardMissedError, jobGuard, jobLeases, jobsGuard } from '../command-runner.js';
@@ -9,6 +8,7 @@ import {
   JobNotFoundError,
 } from '../errors.js';
 import { nextCycleDue } from '../expressions/timer.js';
+import { newId } from '../persistence/ids.js';
 import type { Effect, Variables } from '../runtime/types.js';
 import { gatherStartTrigger, parallelStartDefinitions } from '../start-gathering.js';
 import { NeedsTransactionError, type TxContext } from '../transaction.js';
@@ -98,7 +98,7 @@ async function fireStartTimer(deps: JobRunnerDeps, job: Job): Promise<void> {
     await cx.trx
       .insertInto('jobs')
       .values({
-        id: randomUUID(),
+        id: newId(),
         instance_id: null,
         definition_id: claimed.definition_id,
         element_id: job.elementId,
