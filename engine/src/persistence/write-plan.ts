@@ -17,7 +17,8 @@ import { UUID_OR_NULL } from './history.js';
  * stale version writes nothing and the statement can run on its own, outside a transaction. The
  * guard (task still open, job lease held) runs after the instance write; in a transaction the
  * caller rolls back when it missed. Outside one, only guards implied by the version check may be
- * used: every change of a task's state also bumps its instance's version.
+ * used (every change of a task's state also bumps its instance's version), or rows the statement
+ * locks before it writes (`Hold`: a job's lease, which the version does not cover).
  */
 
 export interface InstanceRowWrite {

@@ -106,9 +106,11 @@ process shapes, in one run, on one machine. Figures are whole instances complete
   shape's ten service tasks are jobs run by an in-process handler: after its start each caller
   claims due jobs, up to ${jobBatch} per claim statement (\`BATON_PEER_JOB_BATCH\`), runs them and
   claims again until its instance has ended; completions of one instance's jobs that finish
-  together are written in ONE transaction (lock, one write, commit; \`engine/src/jobs/job-runner.ts\`).
-  Baton's claims, including the empty ones of a caller waiting for its instance, are statements
-  the bare-SQL limit does not make.
+  together are written as ONE statement that locks their leases before it writes, as this engine
+  wrote the instance last (otherwise one transaction: lock, one write, commit;
+  \`engine/src/jobs/job-runner.ts\`). Baton's claims, including the empty ones of a caller waiting
+  for its instance, are statements the bare-SQL limit does not make, and its jobs are real queue
+  rows (claimed, then deleted) where the limit only inserts one.
 - **bpmn-engine**: in memory, with the state a user must save to survive a restart
   (\`JSON.stringify(await engine.getState())\` after the start and after every step: each user
   task, each finished service task) upserted as jsonb into PostgreSQL; and "memory only": the
