@@ -667,7 +667,6 @@ export function taskGuard(
     WHERE id = ${p.add(taskId, 'uuid')} AND state = 'created' AND ${written} RETURNING 1`;
 }
 
-/** A guard that removes a job only if this worker still holds its lease (null worker: any lock, for engine-side commands). */
 /**
  * The leases `jobsGuard` checks, as rows the write locks before it writes: a completion of jobs
  * on an instance this engine wrote last can then run as ONE statement outside a transaction.
@@ -688,6 +687,7 @@ export function jobsGuard(jobIds: readonly string[], workerId: string, cx: TxCon
       AND locked_until >= ${p.add(cx.now, 'timestamptz')} AND ${written} RETURNING 1`;
 }
 
+/** A guard that removes a job only if this worker still holds its lease (null worker: any lock, for engine-side commands). */
 export function jobGuard(jobId: string, workerId: string | null, cx: TxContext): Guard {
   return (written, p) =>
     workerId === null
