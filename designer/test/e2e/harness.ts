@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const designerDir = resolve(here, '../..');
@@ -35,11 +36,34 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-export async function startServer(): Promise<RunningServer> {
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A data directory a server has initialised (vitest.e2e.setup.ts), for each file to copy. */
+    batonDataDirectory?: string;
+  }
+}
+
+/**
+ * Starts the server once on a new data directory and stops it: the directory then holds what
+ * every first start makes (the embedded database's cluster, migrations, templates, the admin).
+ * Each test file's server starts on a copy of it, about 6 s sooner than on an empty directory,
+ * and as fresh: nothing else was ever done in it.
+ */
+export async function initialisedDataDirectory(): Promise<string> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'baton-e2e-initialised-'));
+  const server = await startServer({ dataDir });
+  await server.stop();
+  return dataDir;
+}
+
+export async function startServer(options: { readonly dataDir?: string } = {}): Promise<RunningServer> {
   if (!existsSync(join(designerDir, 'dist', 'index.html')))
     throw new Error('designer/dist is missing: run `npx vite build` in designer/ first');
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'baton-e2e-'));
+  const own = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'baton-e2e-'));
+  const initialised = own ? inject('batonDataDirectory') : undefined;
+  if (initialised) cpSync(initialised, dataDir, { recursive: true });
   let output = '';
   // The embedded database, whatever the caller's environment says.
   const { DATABASE_URL: _ignored, ...env } = process.env;
@@ -85,7 +109,7 @@ export async function startServer(): Promise<RunningServer> {
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (own) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
