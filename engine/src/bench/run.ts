@@ -338,16 +338,21 @@ What these rows led to in the engine:
   open tasks in the same snapshot and the engine remembers both, so the completion that follows
   needs no read even on a second engine (its write's version check proves them current). Test:
   \`engine/test/engine/lookup-path.test.ts\` (same answers as the general query; a reassignment
-  after the lookup is decided on the new assignee; one of two engines wins).
-  **Why (b) and (c) stay below their goals (0.6 and 0.5 of the limit):** the lookup is a round
-  trip of its own, which the limit does not make. An instance on path (a) costs 4 statements
-  (start and three completions), on (b) and (c) 7 (each completion after its lookup), so even a
-  lookup as cheap as a completion leaves (b) at about 4/7 of (a)'s ratio. Reaching the goal would
-  mean answering \`listTasks\` from the engine's memory, which only the engine that wrote the
-  instance last could do and even it could not prove current (another server may have written
-  since): the answer would no longer be what the database holds. The engine keeps the lookup
-  exact; clients that can should take their next task from the change feed (the server's live
-  updates), as path (a) does.
+  after the lookup is decided on the new assignee; one of two engines wins). The statement reads
+  the instance's rows through that index alone and filters the state after them: planned with
+  \`state = 'created'\`, it used to scan an index of ALL open tasks (\`user_tasks_state_due\`),
+  so each lookup read every open task of every instance, and with a bitmap scan (which never
+  marks entries dead) every task completed since the last vacuum. Fixing that took (b) from 0.28
+  to 0.50 of the limit and (c) from 0.24 to 0.44 (two runs of this command on the same machine,
+  2026-12-05). Test: \`lookup-path.test.ts\` › "reads the instance's tasks through the instance
+  index alone, whatever else is open or was completed" (the statement's plan).
+  **Why (b) and (c) stay below their goals (0.6 and 0.5 of the limit):** the lookup is a
+  statement of its own, which the limit does not make: an instance costs 7 statements on these
+  paths and 4 on the limit. Reaching the goal would mean answering \`listTasks\` from the
+  engine's memory, which only the engine that wrote the instance last could do and even it could
+  not prove current (another server may have written since): the answer would no longer be what
+  the database holds. The engine keeps the lookup exact; clients that can should take their next
+  task from the change feed (the server's live updates), as path (a) does.
 - **A person's start** is decided on the process's access lists as this engine last read them,
   and the instance insert writes only if the database still holds exactly those (an index probe
   inside the statement): a start is ONE statement, as in the limit, instead of a read and a

@@ -27,6 +27,20 @@ const INSTANCE_LOOKUP_ORDER: Record<NonNullable<TaskFilter['sort']>, string> = {
   sequence: 't.seq',
 };
 
+/**
+ * The lookup's statement for a sort order; parameters: instance id, state (or null), limit,
+ * offset. Exported for the test that checks its plan.
+ */
+export const INSTANCE_LOOKUP_SQL = (sort: NonNullable<TaskFilter['sort']>): string =>
+  `SELECT t.*, i.definition_id AS i_definition_id, i.process_id AS i_process_id,
+        i.definition_version AS i_definition_version, i.status AS i_status, i.version AS i_version,
+        i.history_seq AS i_history_seq, i.state AS i_state, i.business_key AS i_business_key,
+        i.started_at AS i_started_at, i.started_by AS i_started_by, i.ended_at AS i_ended_at,
+        i.parent_instance_id AS i_parent_instance_id, i.parent_token_id AS i_parent_token_id
+      FROM (SELECT * FROM user_tasks WHERE instance_id = $1::uuid OFFSET 0) t JOIN instances i ON i.id = t.instance_id
+      WHERE $2::text IS NULL OR t.state = $2::text
+      ORDER BY ${INSTANCE_LOOKUP_ORDER[sort]} LIMIT $3::int OFFSET $4::int`;
+
 type LookupRow = Selectable<UserTasksTable> & {
   i_definition_id: string;
   i_process_id: string;
@@ -53,6 +67,13 @@ type LookupRow = Selectable<UserTasksTable> & {
  *
  * Measured (docs/BENCHMARKS.md, client path (b)): the general inbox query and its parallel count
  * took two connections and two plans per lookup; this is one.
+ *
+ * The instance's rows are read through `user_tasks_instance` alone, and the state is filtered
+ * after (`OFFSET 0` keeps the planner from pushing it down): given `state = 'created'`, the
+ * planner otherwise scanned an index of ALL open tasks (`user_tasks_state_due`, or a bitmap of
+ * `user_tasks_open_assignee` ANDed with the instance's), so a lookup read every open task, and
+ * with a bitmap scan (which never marks entries dead) every task completed since the last vacuum (`test/engine/lookup-path.test.ts` › "reads
+ * the instance's tasks through the instance index alone").
  */
 export async function listInstanceTasks(
   db: Kysely<DB>,
@@ -62,17 +83,12 @@ export async function listInstanceTasks(
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), MAX_LIMIT);
   const offset = Math.max(filter.offset ?? 0, 0);
   const { rows } = await db.executeQuery(
-    CompiledQuery.raw(
-      `${PREPARE}SELECT t.*, i.definition_id AS i_definition_id, i.process_id AS i_process_id,
-        i.definition_version AS i_definition_version, i.status AS i_status, i.version AS i_version,
-        i.history_seq AS i_history_seq, i.state AS i_state, i.business_key AS i_business_key,
-        i.started_at AS i_started_at, i.started_by AS i_started_by, i.ended_at AS i_ended_at,
-        i.parent_instance_id AS i_parent_instance_id, i.parent_token_id AS i_parent_token_id
-      FROM user_tasks t JOIN instances i ON i.id = t.instance_id
-      WHERE t.instance_id = $1::uuid AND ($2::text IS NULL OR t.state = $2::text)
-      ORDER BY ${INSTANCE_LOOKUP_ORDER[filter.sort ?? 'due']} LIMIT $3::int OFFSET $4::int`,
-      [filter.instanceId, filter.state ?? null, limit, offset],
-    ) as CompiledQuery<LookupRow>,
+    CompiledQuery.raw(`${PREPARE}${INSTANCE_LOOKUP_SQL(filter.sort ?? 'due')}`, [
+      filter.instanceId,
+      filter.state ?? null,
+      limit,
+      offset,
+    ]) as CompiledQuery<LookupRow>,
   );
   const items = rows.map(taskFromRow);
   const complete = rows.length < limit && (rows.length > 0 || offset === 0);

@@ -1,9 +1,14 @@
+import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/database.js';
 import type { Engine } from '../../src/engine.js';
 import { ConcurrencyError, ForbiddenError, TaskNotActiveError } from '../../src/errors.js';
 import { userIdentity } from '../../src/identity.js';
-import { isInstanceLookup, listInstanceTasks } from '../../src/persistence/instance-tasks.js';
+import {
+  INSTANCE_LOOKUP_SQL,
+  isInstanceLookup,
+  listInstanceTasks,
+} from '../../src/persistence/instance-tasks.js';
 import { listTasks } from '../../src/persistence/task-queries.js';
 import { bpmnFile, endEvent, linearProcess, startEvent, userTask } from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
@@ -95,6 +100,33 @@ describe.each(databases())('the by-instance task lookup on $name', (target) => {
     expect(isInstanceLookup({ instanceId: fan.id, visibleTo: { user: 'ann', groups: [] } })).toBe(false);
     expect(isInstanceLookup({ instanceId: fan.id, elementId: 'a' })).toBe(false);
     expect(isInstanceLookup({ state: 'created' })).toBe(false);
+  });
+
+  it("reads the instance's tasks through the instance index alone, whatever else is open or was completed", async () => {
+    // given many open tasks of other instances, and as many completed since
+    for (let i = 0; i < 40; i++) {
+      const started = await engine.startInstance(
+        { processId: 'steps', variables: { requester: 'ann' } },
+        ann,
+      );
+      if (i % 2 === 0) {
+        const draft = await engine.listTasks({ instanceId: started.id, state: 'created' });
+        await engine.completeTask(draft.items[0]!.id, {}, ann);
+      }
+    }
+    const mine = await engine.startInstance({ processId: 'fan' }, ann);
+    // when the lookup's statement is planned for an open-task filter, as the engine runs it
+    const { rows } = await database.db.executeQuery<{ 'QUERY PLAN': unknown }>(
+      CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${INSTANCE_LOOKUP_SQL('due')}`, [mine.id, 'created', 50, 0]),
+    );
+    // then the only index it reads of user_tasks is the instance index
+    const plan = JSON.stringify(rows[0]?.['QUERY PLAN']);
+    const taskIndexes = [...plan.matchAll(/"Index Name":\s*"(user_tasks[a-z_]*)"/g)].map((m) => m[1]);
+    expect(taskIndexes.length).toBeGreaterThan(0);
+    expect(new Set(taskIndexes)).toEqual(new Set(['user_tasks_instance']));
+    // and it answers the instance's open tasks
+    const page = await engine.listTasks({ instanceId: mine.id, state: 'created' });
+    expect(page.items.map((t) => t.elementId).sort()).toEqual(['a', 'b', 'c']);
   });
 
   it('completes through a second engine after its lookup, durably, with the same history as the slow path', async () => {
