@@ -15,6 +15,7 @@ import {
   type Guard,
   type Hold,
   type InstanceRowWrite,
+  type SqlParams,
   buildWritePlan,
   netEffects,
 } from './persistence/write-plan.js';
@@ -673,18 +674,20 @@ export function taskGuard(
  */
 export function jobLeases(jobIds: readonly string[], workerId: string, cx: TxContext): Hold {
   return {
-    select: (p) =>
-      `SELECT 1 FROM jobs WHERE id IN ${p.ids(jobIds)} AND locked_by = ${p.add(workerId, 'text')}
-        AND locked_until >= ${p.add(cx.now, 'timestamptz')}`,
+    select: (p) => `SELECT 1 FROM jobs WHERE id IN ${p.ids(jobIds)} AND ${leaseHeld(workerId, cx, p)}`,
     count: jobIds.length,
   };
+}
+
+/** A job row's lease is still `workerId`'s at the command's instant: the one condition every job guard checks. */
+function leaseHeld(workerId: string, cx: TxContext, p: SqlParams): string {
+  return `locked_by = ${p.add(workerId, 'text')} AND locked_until >= ${p.add(cx.now, 'timestamptz')}`;
 }
 
 /** `jobGuard` for several jobs of one worker at once: touches as many rows as it still holds. */
 export function jobsGuard(jobIds: readonly string[], workerId: string, cx: TxContext): Guard {
   return (written, p) =>
-    `DELETE FROM jobs WHERE id IN ${p.ids(jobIds)} AND locked_by = ${p.add(workerId, 'text')}
-      AND locked_until >= ${p.add(cx.now, 'timestamptz')} AND ${written} RETURNING 1`;
+    `DELETE FROM jobs WHERE id IN ${p.ids(jobIds)} AND ${leaseHeld(workerId, cx, p)} AND ${written} RETURNING 1`;
 }
 
 /** A guard that removes a job only if this worker still holds its lease (null worker: any lock, for engine-side commands). */
@@ -692,6 +695,5 @@ export function jobGuard(jobId: string, workerId: string | null, cx: TxContext):
   return (written, p) =>
     workerId === null
       ? `DELETE FROM jobs WHERE id = ${p.add(jobId, 'uuid')} AND ${written} RETURNING 1`
-      : `DELETE FROM jobs WHERE id = ${p.add(jobId, 'uuid')} AND locked_by = ${p.add(workerId, 'text')}
-          AND locked_until >= ${p.add(cx.now, 'timestamptz')} AND ${written} RETURNING 1`;
+      : `DELETE FROM jobs WHERE id = ${p.add(jobId, 'uuid')} AND ${leaseHeld(workerId, cx, p)} AND ${written} RETURNING 1`;
 }

@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 import { BpmnError, type Job, type JobHandler } from '../api.js';
-import { type CommandRunner, GuardMissedError, jobGuard, jobLeases, jobsGuard } from '../command-runner.js';
+import {
+  type CommandRunner,
+  GuardMissedError,
+  type InstanceRow,
+  jobGuard,
+  jobLeases,
+  jobsGuard,
+} from '../command-runner.js';
 import {
   ConcurrencyError,
   InstanceNotActiveError,
@@ -239,9 +246,7 @@ async function writeCompletions(instanceId: string, batch: readonly PendingCompl
         // This engine wrote the instance last: ONE statement outside a transaction, which locks
         // the jobs' leases before it writes and stands only if the row is still at that version.
         // Otherwise (or when that missed) a transaction: lock the row, then the same write.
-        const cached = cx.inTransaction || !oneWorker ? undefined : deps.runner.cache.row(instanceId);
-        if (!cx.inTransaction && !cached) throw new NeedsTransactionError();
-        let row = cached ?? (await deps.runner.load(cx, instanceId));
+        let row = await rowToWrite(deps, cx, instanceId, oneWorker);
         if (oneWorker) {
           // The usual case: every completion stepped in memory, ONE write behind one guard.
           const ids = batch.map((p) => p.job.id);
@@ -278,6 +283,23 @@ async function writeCompletions(instanceId: string, batch: readonly PendingCompl
   for (const p of batch) p.settle(Promise.resolve(true));
 }
 
+/**
+ * The instance row a completion writes from: in a transaction, read and locked; outside one, the
+ * row this engine wrote last (the write's version check proves it still current), or
+ * NeedsTransactionError when the cache has none or the write cannot go alone (`alone` false).
+ */
+async function rowToWrite(
+  deps: JobRunnerDeps,
+  cx: TxContext,
+  instanceId: string,
+  alone = true,
+): Promise<InstanceRow> {
+  if (cx.inTransaction) return deps.runner.load(cx, instanceId);
+  const remembered = alone ? deps.runner.cache.row(instanceId) : undefined;
+  if (!remembered) throw new NeedsTransactionError();
+  return remembered;
+}
+
 /** Runs the job's command on its instance behind the lease guard; a missed guard means someone else finished it. */
 async function reportBack(
   deps: JobRunnerDeps,
@@ -290,10 +312,9 @@ async function reportBack(
   try {
     // As a batch of completions: one statement when this engine wrote the instance last.
     await deps.transact(
-      (cx) => {
-        const cached = cx.inTransaction ? undefined : deps.runner.cache.row(instanceId);
-        if (!cx.inTransaction && !cached) throw new NeedsTransactionError();
-        return deps.runner.run(cx, cached ?? instanceId, command, {
+      async (cx) => {
+        const row = await rowToWrite(deps, cx, instanceId);
+        return deps.runner.run(cx, row, command, {
           guard: jobGuard(job.id, workerId, cx),
           adjust: withoutJobCancel(job.id),
           ...(cx.inTransaction ? {} : { hold: jobLeases([job.id], workerId, cx) }),
