@@ -93,14 +93,17 @@ async function claimRows(db: Kysely<DB>, request: ClaimRequest) {
     ? sql`crash_count + CASE WHEN locked_until IS NULL THEN 0 ELSE 1 END`
     : sql`crash_count`;
   // Prepared: the same text for every claim of this kind of claimer (planning cost more than running).
+  // The chosen rows are updated through the primary key (`= ANY(ARRAY(...))`): as `id IN (...)`,
+  // the planner joined them against a sequential scan of the whole table in a generic plan
+  // (`test/engine/job-plans.test.ts`).
   const { rows } = await sql<Parameters<typeof jobFromRow>[0] & { crash_count?: number }>`${sql.raw(PREPARE)}
     UPDATE jobs SET locked_by = ${request.workerId}::text, locked_until = ${lockedUntil}::timestamptz,
       attempts = attempts + 1, crash_count = ${crashed}
-    WHERE id IN (
+    WHERE id = ANY(ARRAY(
       SELECT id FROM (${sql.join(branches, sql` UNION ALL `)}) c
       ORDER BY due_at, id
       LIMIT ${request.limit}::int
-    )
+    ))
     RETURNING *`.execute(db);
   return rows;
 }

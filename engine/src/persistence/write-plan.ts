@@ -65,8 +65,8 @@ export interface WritePlanInput {
 
 /**
  * Rows that must exist, match and be locked for the step to stand, locked in the same statement
- * BEFORE the instance write, which happens only if all `count` were found: `select` (SELECT 1
- * FROM ... WHERE ...) runs `FOR UPDATE SKIP LOCKED`. Once held, no other writer can change them
+ * BEFORE the instance write, which happens only if all `count` were found: `select` returns one
+ * row for each row it locked, and locks them `FOR UPDATE SKIP LOCKED`. Once held, no other writer can change them
  * until the statement commits, so a guard on them (a job's lease, which the instance's version
  * does not cover) is decided with the write, and the step can run as one statement outside a
  * transaction. A row locked by someone else is not waited for (the instance row stays the first
@@ -103,9 +103,19 @@ export class SqlParams {
     return this.add(JSON.stringify(value), 'jsonb');
   }
 
-  /** `(SELECT uuid ...)` over a JSON array of ids, usable after `IN`. */
+  /**
+   * `ANY($n::uuid[])` over ids, after `column =`: one array parameter, which the planner matches
+   * against the column's index. (`IN (SELECT jsonb_array_elements_text(...))`, as this was, is
+   * planned generically as a join of 100 guessed rows: prepared, it became a sequential scan of
+   * the whole table, every row and every dead row of it, for each statement.)
+   */
   ids(values: readonly string[]): string {
-    return `(SELECT jsonb_array_elements_text(${this.json(values)})::uuid)`;
+    return `ANY(${this.add(values, 'uuid[]')})`;
+  }
+
+  /** `ANY($n::text[])`, after `column =`: as `ids`, for text values. */
+  texts(values: readonly string[]): string {
+    return `ANY(${this.add(values, 'text[]')})`;
   }
 }
 
@@ -220,13 +230,13 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
   const written = 'EXISTS (SELECT 1 FROM u)';
   const awayCheck =
     input.presentAssignees && input.presentAssignees.length > 0
-      ? `EXISTS (SELECT 1 FROM absences WHERE user_id IN (SELECT jsonb_array_elements_text(${p.json(input.presentAssignees)}))
+      ? `EXISTS (SELECT 1 FROM absences WHERE user_id = ${p.texts(input.presentAssignees)}
           AND starts_at <= ${p.add(now, 'timestamptz')} AND ends_at > ${p.add(now, 'timestamptz')})`
       : null;
   const { hold } = input;
   if (hold) {
     if (instance.expectedVersion === undefined) throw new Error('a hold needs an instance update');
-    ctes.push(`l AS (${hold.select(p)} FOR UPDATE SKIP LOCKED)`);
+    ctes.push(`l AS (${hold.select(p)})`);
   }
   const held = hold ? `(SELECT count(*) FROM l) = ${p.add(hold.count, 'int')}` : null;
   ctes.push(`u AS (${instanceStatement(p, instance, now, n, awayCheck, held)})`);
@@ -273,7 +283,7 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
   }
   if (cancelTasks.length > 0) {
     ctes.push(`ct AS (UPDATE user_tasks SET state = 'cancelled', completed_at = ${p.add(now, 'timestamptz')}
-      WHERE id IN ${p.ids(cancelTasks)} AND state IN ('created', 'assigning', 'updating', 'completing') AND ${written})`);
+      WHERE id = ${p.ids(cancelTasks)} AND state IN ('created', 'assigning', 'updating', 'completing') AND ${written})`);
   }
   let k = 0;
   for (const update of taskUpdates.values())
@@ -302,7 +312,7 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
         job_type text, retries int, headers jsonb, variables jsonb, cycle jsonb, listener_kind text, listener_event text))`);
   }
   if (cancelJobs.length > 0)
-    ctes.push(`dj AS (DELETE FROM jobs WHERE id IN ${p.ids(cancelJobs)} AND ${written})`);
+    ctes.push(`dj AS (DELETE FROM jobs WHERE id = ${p.ids(cancelJobs)} AND ${written})`);
   if (newMessageSubs.length > 0) {
     const rows = newMessageSubs.map((s) => ({
       id: s.subscriptionId,
@@ -319,7 +329,7 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
   }
   if (dropMessageSubs.length > 0) {
     ctes.push(
-      `dm AS (DELETE FROM message_subscriptions WHERE id IN ${p.ids(dropMessageSubs)} AND ${written})`,
+      `dm AS (DELETE FROM message_subscriptions WHERE id = ${p.ids(dropMessageSubs)} AND ${written})`,
     );
   }
   if (newSignalSubs.length > 0) {
@@ -334,7 +344,7 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
       FROM u, jsonb_to_recordset(${p.json(rows)}) AS r(id uuid, signal_name text, element_id text, token_id text))`);
   }
   if (dropSignalSubs.length > 0) {
-    ctes.push(`ds AS (DELETE FROM signal_subscriptions WHERE id IN ${p.ids(dropSignalSubs)} AND ${written})`);
+    ctes.push(`ds AS (DELETE FROM signal_subscriptions WHERE id = ${p.ids(dropSignalSubs)} AND ${written})`);
   }
   if (newIncidents.length > 0) {
     const rows = newIncidents.map((i) => ({
@@ -352,7 +362,7 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
   }
   if (resolveIncidents.length > 0) {
     ctes.push(`ri AS (UPDATE incidents SET resolved_at = ${p.add(now, 'timestamptz')}
-      WHERE id IN ${p.ids(resolveIncidents)} AND resolved_at IS NULL AND ${written})`);
+      WHERE id = ${p.ids(resolveIncidents)} AND resolved_at IS NULL AND ${written})`);
   }
   const guarded = input.guard ? '(SELECT count(*) FROM g)' : '1';
   const taskSeqs = newTasks.length > 0 ? ', (SELECT jsonb_object_agg(id, seq) FROM nt) AS task_seqs' : '';
@@ -452,7 +462,7 @@ function taskUpdateStatement(p: SqlParams, update: TaskUpdate, now: Date, writte
   const c = update.corrections ?? {};
   const text = (value: string) => (value === '' ? null : value);
   if (c.assignee !== undefined) sets.push(`assignee = ${p.add(text(c.assignee), 'text')}`);
-  const list = (values: readonly string[]) => `ARRAY(SELECT jsonb_array_elements_text(${p.json(values)}))`;
+  const list = (values: readonly string[]) => p.add(values, 'text[]');
   if (c.candidateUsers !== undefined) sets.push(`candidate_users = ${list(c.candidateUsers)}`);
   if (c.candidateGroups !== undefined) sets.push(`candidate_groups = ${list(c.candidateGroups)}`);
   if (c.dueDate !== undefined) sets.push(`due_at = ${p.add(text(c.dueDate), 'timestamptz')}`);
