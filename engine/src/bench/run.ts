@@ -375,6 +375,15 @@ What these rows led to in the engine:
   Tests: \`engine/test/engine/sibling-completions.test.ts\` (one write for eight completions, and
   no read of the instance on the engine that wrote it last; a job row another session holds;
   children started once each; a lease taken over meanwhile; two engines, each branch once).
+- **Job rows are found by their key.** A list of ids is one \`uuid[]\` parameter matched with
+  \`= ANY\`, and the lease hold probes the key once per job. The claim's update, the lease hold
+  and the job delete used \`IN (SELECT jsonb_array_elements_text(...))\`, which a prepared
+  statement's generic plan joined against a sequential scan of the whole \`jobs\` table, so each
+  completion read every waiting job. Test: \`engine/test/engine/job-plans.test.ts\` (3,000
+  waiting jobs of another type, every statement planned generically: 24 to 36 sequential scans
+  of the table before, none after, on PGlite and PostgreSQL). While the table is only a few
+  pages (as in the fan-out here, where jobs live for milliseconds), PostgreSQL's default costs
+  (\`random_page_cost = 4\`) can still price one pass over it below ten key probes.
 - **Ids** of instances, tokens, tasks and jobs are time-ordered (version 7 UUIDs,
   \`engine/src/persistence/ids.ts\`), so rows made together sit together in the indexes keyed by
   them: history's key index takes 49 bytes a row instead of 66 (\`npm run bench:growth -w

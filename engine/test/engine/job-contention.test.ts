@@ -2,7 +2,15 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/database.js';
 import type { Engine } from '../../src/engine.js';
-import { bpmnFile, endEvent, linearProcess, serviceTask, startEvent, userTask } from '../support/bpmn.js';
+import {
+  bpmnFile,
+  endEvent,
+  linearProcess,
+  serviceFanOut,
+  serviceTask,
+  startEvent,
+  userTask,
+} from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { T0, testEngine } from '../support/engines.js';
 import { SYSTEM, systemIdentity } from '../../src/identity.js';
@@ -14,22 +22,7 @@ const FILLER_JOBS = 100_000;
 
 /** A fork into ten service tasks of one type, a join, then a user task. */
 const fanOutProcess = bpmnFile([
-  `<bpmn:process id="fan" isExecutable="true">
-    <bpmn:startEvent id="start" />
-    <bpmn:parallelGateway id="fork" />
-    ${Array.from({ length: BRANCHES }, (_, i) => serviceTask(`work-${i}`, 'work')).join('\n')}
-    <bpmn:parallelGateway id="join" />
-    ${userTask('check')}
-    ${endEvent()}
-    <bpmn:sequenceFlow id="f-start" sourceRef="start" targetRef="fork" />
-    ${Array.from(
-      { length: BRANCHES },
-      (_, i) => `<bpmn:sequenceFlow id="f-out-${i}" sourceRef="fork" targetRef="work-${i}" />
-      <bpmn:sequenceFlow id="f-in-${i}" sourceRef="work-${i}" targetRef="join" />`,
-    ).join('\n')}
-    <bpmn:sequenceFlow id="f-check" sourceRef="join" targetRef="check" />
-    <bpmn:sequenceFlow id="f-end" sourceRef="check" targetRef="end" />
-  </bpmn:process>`,
+  serviceFanOut('fan', { branches: BRANCHES, jobType: 'work', after: [userTask('check')] }),
 ]);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

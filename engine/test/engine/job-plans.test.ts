@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/database.js';
 import { SYSTEM } from '../../src/identity.js';
-import { bpmnFile, serviceTask } from '../support/bpmn.js';
+import { bpmnFile, serviceFanOut } from '../support/bpmn.js';
 import { databases } from '../support/databases.js';
 import { testEngine } from '../support/engines.js';
 
@@ -11,22 +11,7 @@ const INSTANCES = 12;
 /** Jobs of a type nobody here runs: what a busy `jobs` table holds beside the ones being worked. */
 const WAITING = 3_000;
 
-const fanOut = bpmnFile([
-  `<bpmn:process id="fan" isExecutable="true">
-    <bpmn:startEvent id="start" />
-    <bpmn:parallelGateway id="fork" />
-    ${Array.from({ length: BRANCHES }, (_, i) => serviceTask(`s${i}`, 'work')).join('\n')}
-    <bpmn:parallelGateway id="join" />
-    <bpmn:endEvent id="end" />
-    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="fork" />
-    ${Array.from(
-      { length: BRANCHES },
-      (_, i) => `<bpmn:sequenceFlow id="a${i}" sourceRef="fork" targetRef="s${i}" />
-      <bpmn:sequenceFlow id="b${i}" sourceRef="s${i}" targetRef="join" />`,
-    ).join('\n')}
-    <bpmn:sequenceFlow id="f1" sourceRef="join" targetRef="end" />
-  </bpmn:process>`,
-]);
+const fanOut = bpmnFile([serviceFanOut('fan', { branches: BRANCHES, jobType: 'work' })]);
 
 interface JobScans {
   readonly seqScans: number;

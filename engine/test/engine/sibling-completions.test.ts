@@ -3,7 +3,7 @@ import type { Job } from '../../src/api.js';
 import type { Database } from '../../src/database.js';
 import type { Engine } from '../../src/engine.js';
 import { SYSTEM } from '../../src/identity.js';
-import { bpmnFile, serviceTask, userTask } from '../support/bpmn.js';
+import { bpmnFile, serviceFanOut, serviceTask, userTask } from '../support/bpmn.js';
 import { databases, truncateEngineTables } from '../support/databases.js';
 import { onlyOpenTask, testEngine } from '../support/engines.js';
 
@@ -11,22 +11,11 @@ const BRANCHES = 8;
 
 /** A fan-out of BRANCHES service tasks of type `work`, joined, then a user task. */
 const fanOut = bpmnFile([
-  `<bpmn:process id="fan" isExecutable="true">
-    <bpmn:startEvent id="start" />
-    <bpmn:parallelGateway id="fork" />
-    ${Array.from({ length: BRANCHES }, (_, i) => serviceTask(`s${i}`, 'work')).join('\n')}
-    <bpmn:parallelGateway id="join" />
-    ${userTask('check', { assignee: 'ann' })}
-    <bpmn:endEvent id="end" />
-    <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="fork" />
-    ${Array.from(
-      { length: BRANCHES },
-      (_, i) => `<bpmn:sequenceFlow id="a${i}" sourceRef="fork" targetRef="s${i}" />
-      <bpmn:sequenceFlow id="b${i}" sourceRef="s${i}" targetRef="join" />`,
-    ).join('\n')}
-    <bpmn:sequenceFlow id="f1" sourceRef="join" targetRef="check" />
-    <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="end" />
-  </bpmn:process>`,
+  serviceFanOut('fan', {
+    branches: BRANCHES,
+    jobType: 'work',
+    after: [userTask('check', { assignee: 'ann' })],
+  }),
 ]);
 
 /**

@@ -63,6 +63,41 @@ export const serviceTask = (id: string, type: string, retries = 3) =>
     <bpmn:extensionElements><zeebe:taskDefinition type="${type}" retries="${retries}" /></bpmn:extensionElements>
   </bpmn:serviceTask>`;
 
+/**
+ * A process that forks into `branches` service tasks of `jobType` (ids `s0`, `s1`, ...), joins
+ * them, then runs the nodes `after` (chained) and ends.
+ */
+export function serviceFanOut(
+  id: string,
+  options: { readonly branches: number; readonly jobType: string; readonly after?: readonly string[] },
+): string {
+  const branches = Array.from({ length: options.branches }, (_, i) => `s${i}`);
+  const tail = [...(options.after ?? []), endEvent()];
+  const tailIds = tail.map((node) => /id="([^"]+)"/.exec(node)?.[1] ?? '');
+  const chain = ['join', ...tailIds];
+  return `<bpmn:process id="${id}" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:parallelGateway id="fork" />
+    ${branches.map((branch) => serviceTask(branch, options.jobType)).join('\n')}
+    <bpmn:parallelGateway id="join" />
+    ${tail.join('\n')}
+    <bpmn:sequenceFlow id="f-start" sourceRef="start" targetRef="fork" />
+    ${branches
+      .map(
+        (branch) => `<bpmn:sequenceFlow id="f-out-${branch}" sourceRef="fork" targetRef="${branch}" />
+    <bpmn:sequenceFlow id="f-in-${branch}" sourceRef="${branch}" targetRef="join" />`,
+      )
+      .join('\n')}
+    ${chain
+      .slice(1)
+      .map(
+        (target, i) =>
+          `<bpmn:sequenceFlow id="f-after-${i}" sourceRef="${chain[i]}" targetRef="${target}" />`,
+      )
+      .join('\n')}
+  </bpmn:process>`;
+}
+
 export const timerCatch = (id: string, duration: string) =>
   `<bpmn:intermediateCatchEvent id="${id}">
     <bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">${duration}</bpmn:timeDuration></bpmn:timerEventDefinition>
