@@ -14,5 +14,7 @@ export default defineProject({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     server: { deps: { inline: ['kysely'] } },
+    // A migrated PostgreSQL database for the run, which each test's is copied from.
+    globalSetup: ['./vitest.setup.ts'],
   },
 });

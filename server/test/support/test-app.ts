@@ -75,14 +75,16 @@ export interface TestApp {
 
 /**
  * A full app on a fresh database (PGlite in memory, or a new PostgreSQL database), with the engine
- * on a VirtualClock. One per test file: creating a database costs seconds.
+ * on a VirtualClock. One per test file: creating the database and building the app take a while.
  */
 export async function createTestApp(
   opts: { dialect?: Dialect; config?: Partial<ServerConfig>; templates?: readonly TemplateBundle[] } = {},
 ): Promise<TestApp> {
   const dialect = opts.dialect ?? 'pglite';
-  const { database, drop, url } = await openTestDatabase(dialect);
+  const { database, drop, url } = await openTestDatabase(dialect, { migrated: true });
   const clock = new VirtualClock(new Date('2026-03-02T09:00:00Z'));
+  // The database comes migrated (see openTestDatabase): these find no migration to run, as on a
+  // server's every start after its first, and createEngine makes the history months of its clock.
   const engine = await createEngine({ database, clock, directory: serverTeamDirectory });
   await migrateServer(database.db);
   const store = createStore(database.db);
