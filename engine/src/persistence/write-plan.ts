@@ -3,7 +3,7 @@ import { PREPARE } from '../database.js';
 import type { Actor } from '../api.js';
 import type { ProcessAccess } from '../identity.js';
 import type { Effect, HistoryRecord, NewJob, NewUserTask } from '../runtime/types.js';
-import { UUID_OR_NULL } from './history.js';
+import { isUuid } from './ids.js';
 
 /**
  * Turns one step's outcome (new state + effects) into ONE data-modifying SQL statement.
@@ -246,14 +246,16 @@ export function buildWritePlan(input: WritePlanInput): CompiledQuery<{
       k: k + 1,
       type: r.type,
       element_id: r.elementId ?? null,
-      token_id: r.tokenId ?? null,
+      // The history column is a uuid; a token id of an older state that is not one is kept as
+      // null, decided here rather than by a pattern match in SQL for every row.
+      token_id: r.tokenId && isUuid(r.tokenId) ? r.tokenId : null,
       task_id: r.taskId ?? null,
       data: r.data ?? null,
     }));
     ctes.push(`h AS (INSERT INTO history (instance_id, seq, at, type, element_id, token_id, task_id, actor, data)
-      SELECT ${p.add(instance.id, 'uuid')}, u.history_seq - ${p.add(n, 'int')} + r.k, ${p.add(now, 'timestamptz')}, r.type, r.element_id, ${UUID_OR_NULL('r.token_id')},
+      SELECT ${p.add(instance.id, 'uuid')}, u.history_seq - ${p.add(n, 'int')} + r.k, ${p.add(now, 'timestamptz')}, r.type, r.element_id, r.token_id,
         r.task_id, ${p.add(input.actor, 'text')}, r.data
-      FROM u, jsonb_to_recordset(${p.json(rows)}) AS r(k int, type text, element_id text, token_id text, task_id uuid, data jsonb))`);
+      FROM u, jsonb_to_recordset(${p.json(rows)}) AS r(k int, type text, element_id text, token_id uuid, task_id uuid, data jsonb))`);
   }
   if (newTasks.length > 0) {
     const rows = newTasks.map((t) => ({

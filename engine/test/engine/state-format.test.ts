@@ -106,6 +106,24 @@ describe.each(databases())('instance state formats on $name', (target) => {
     expect(await storedFormat(id)).toBe(CURRENT_STATE_FORMAT);
   });
 
+  it('records the steps of a token whose id is no uuid (an older state) with no token id', async () => {
+    // given the saved instance, its token named as no engine names one now
+    const id = await restoreFixture();
+    await sql`UPDATE instances SET state = jsonb_set(state, '{tokens,0,id}', '"t-1"') WHERE id = ${id}`.execute(
+      database.db,
+    );
+    // when its task is completed
+    await engine.completeTask(fixture.task.id, { approved: true }, systemIdentity('cleo'));
+    // then it finishes, and the history of the step names no token
+    expect((await engine.getInstance(id)).status).toBe('completed');
+    const { rows } = await sql<{ type: string; token_id: string | null }>`
+      SELECT type, token_id FROM history WHERE instance_id = ${id} AND element_id IN ('approve', 'end')`.execute(
+      database.db,
+    );
+    expect(rows.map((r) => r.type)).toContain('element.completed');
+    expect(rows.every((r) => r.token_id === null)).toBe(true);
+  });
+
   it('stores every new state with its format', async () => {
     await engine.deploy(xml);
     const started = await engine.startInstance({ processId: 'leave-format1' }, systemIdentity('ann'));
