@@ -65,13 +65,13 @@ export interface WritePlanInput {
 
 /**
  * Rows that must exist, match and be locked for the step to stand, locked in the same statement
- * BEFORE the instance write, which happens only if all `count` were found: `select` returns one
- * row for each row it locked, and locks them `FOR UPDATE SKIP LOCKED`. Once held, no other writer can change them
- * until the statement commits, so a guard on them (a job's lease, which the instance's version
- * does not cover) is decided with the write, and the step can run as one statement outside a
- * transaction. A row locked by someone else is not waited for (the instance row stays the first
- * lock anyone waits on): it counts as missing, the statement writes nothing, and the caller runs
- * the command again in a transaction, which decides.
+ * BEFORE the instance write, which happens only if all `count` were found: `select` locks them
+ * `FOR UPDATE SKIP LOCKED` and returns one row for each row it locked. Once held, no other writer
+ * can change them until the statement commits, so a guard on them (a job's lease, which the
+ * instance's version does not cover) is decided with the write, and the step can run as one
+ * statement outside a transaction. A row locked by someone else is not waited for (the instance
+ * row stays the first lock anyone waits on): it counts as missing, the statement writes nothing,
+ * and the caller runs the command again in a transaction, which decides.
  */
 export interface Hold {
   readonly select: (p: SqlParams) => string;
