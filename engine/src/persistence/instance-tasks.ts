@@ -72,8 +72,9 @@ type LookupRow = Selectable<UserTasksTable> & {
  * after (`OFFSET 0` keeps the planner from pushing it down): given `state = 'created'`, the
  * planner otherwise scanned an index of ALL open tasks (`user_tasks_state_due`, or a bitmap of
  * `user_tasks_open_assignee` ANDed with the instance's), so a lookup read every open task, and
- * with a bitmap scan (which never marks entries dead) every task completed since the last vacuum (`test/engine/lookup-path.test.ts` › "reads
- * the instance's tasks through the instance index alone").
+ * with a bitmap scan (which never marks entries dead) every task completed since the last
+ * vacuum (`test/engine/lookup-path.test.ts` › "reads the instance's tasks through the instance
+ * index alone").
  */
 export async function listInstanceTasks(
   db: Kysely<DB>,
