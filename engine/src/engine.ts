@@ -116,7 +116,7 @@ import { processKpis } from './persistence/kpis.js';
 import { prepareHistoryMonths } from './persistence/history-partitions.js';
 import { migrateToLatest } from './persistence/migrations.js';
 import type { DB } from './persistence/schema.js';
-import { isInstanceLookup, listInstanceTasks } from './persistence/instance-tasks.js';
+import { InstanceTaskLookups, isInstanceLookup } from './persistence/instance-tasks.js';
 import { getTask, listTasks } from './persistence/task-queries.js';
 import type { InstanceState, JobResult, Variables } from './runtime/types.js';
 import {
@@ -246,11 +246,14 @@ export class Engine {
   readonly #tasks: TaskOperations;
   readonly #jobs: JobOperations;
   readonly #batches: BatchLoop;
+  /** By-instance task lookups; those asked while one is in flight go together (one statement). */
+  readonly #lookups: InstanceTaskLookups;
   readonly workerId: string;
 
   constructor(options: EngineOptions) {
     this.clock = options.clock ?? systemClock;
     this.#db = options.database.db as Kysely<DB>;
+    this.#lookups = new InstanceTaskLookups(this.#db);
     this.#logger = options.logger ?? silentLogger;
     this.#reads = new ReadRouter({
       primary: this.#db,
@@ -614,7 +617,7 @@ export class Engine {
       // One instance's tasks: one statement, and the instance as read beside its open tasks is
       // remembered, so completing one of them next needs no read (docs/BENCHMARKS.md, paths b, c).
       return read(async () => {
-        const { page, open } = await listInstanceTasks(this.#db, filter);
+        const { page, open } = await this.#lookups.lookup(filter);
         if (open) this.#runner.cache.prime(open.instance, open.tasks.map(cachedTaskOf));
         return page;
       });

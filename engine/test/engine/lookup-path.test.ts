@@ -5,7 +5,9 @@ import type { Engine } from '../../src/engine.js';
 import { ConcurrencyError, ForbiddenError, TaskNotActiveError } from '../../src/errors.js';
 import { userIdentity } from '../../src/identity.js';
 import {
+  INSTANCE_BATCH_LOOKUP_SQL,
   INSTANCE_LOOKUP_SQL,
+  InstanceTaskLookups,
   isInstanceLookup,
   listInstanceTasks,
 } from '../../src/persistence/instance-tasks.js';
@@ -102,6 +104,44 @@ describe.each(databases())('the by-instance task lookup on $name', (target) => {
     expect(isInstanceLookup({ state: 'created' })).toBe(false);
   });
 
+  it('answers lookups asked while one is in flight together, in one statement, each as it would alone', async () => {
+    // given instances with three open tasks, one open task, a completed and an open one
+    const fans = [
+      await engine.startInstance({ processId: 'fan' }, mia),
+      await engine.startInstance({ processId: 'fan' }, mia),
+    ];
+    const line = await engine.startInstance({ processId: 'steps', variables: { requester: 'ann' } }, ann);
+    const done = await engine.startInstance({ processId: 'steps', variables: { requester: 'ann' } }, ann);
+    const draft = (await engine.listTasks({ instanceId: done.id, state: 'created' })).items[0]!;
+    await engine.completeTask(draft.id, {}, ann);
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const ids = [fans[0]!.id, line.id, done.id, missing, fans[1]!.id, done.id, 'not-a-uuid', fans[0]!.id];
+    const shapes = [
+      { state: 'created' as const },
+      {},
+      { state: 'completed' as const },
+      { sort: 'sequence' as const },
+      { sort: 'created' as const, limit: 2 },
+      { sort: 'priority' as const, limit: 3 },
+      { limit: 1, offset: 1 },
+    ];
+    for (const shape of shapes) {
+      // when each shape is asked for every instance at once
+      const lookups = new InstanceTaskLookups(database.db);
+      const together = await Promise.all(ids.map((instanceId) => lookups.lookup({ instanceId, ...shape })));
+      // then each answer, page and remembered instance, is what the lookup alone answers
+      for (const [k, instanceId] of ids.entries()) {
+        const alone = await listInstanceTasks(database.db, { instanceId, ...shape });
+        expect({ instanceId, shape, answer: together[k] }).toEqual({ instanceId, shape, answer: alone });
+      }
+      // and the first pages took two statements: the first alone, the rest together (a later page
+      // goes alone; an id that is no uuid needs none)
+      const batched = shape.offset === undefined;
+      expect(lookups.statements).toBe(batched ? 2 : ids.length - 1);
+    }
+    expect((await listInstanceTasks(database.db, { instanceId: fans[0]!.id })).page.total).toBe(3);
+  });
+
   it("reads the instance's tasks through the instance index alone, whatever else is open or was completed", async () => {
     // given many open tasks of other instances, and as many completed since
     for (let i = 0; i < 40; i++) {
@@ -115,15 +155,24 @@ describe.each(databases())('the by-instance task lookup on $name', (target) => {
       }
     }
     const mine = await engine.startInstance({ processId: 'fan' }, ann);
-    // when the lookup's statement is planned for an open-task filter, as the engine runs it
+    // when the lookup's statements (one instance, several) are planned for an open-task filter
     const { rows } = await database.db.executeQuery<{ 'QUERY PLAN': unknown }>(
       CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${INSTANCE_LOOKUP_SQL('due')}`, [mine.id, 'created', 50, 0]),
     );
-    // then the only index it reads of user_tasks is the instance index
-    const plan = JSON.stringify(rows[0]?.['QUERY PLAN']);
-    const taskIndexes = [...plan.matchAll(/"Index Name":\s*"(user_tasks[a-z_]*)"/g)].map((m) => m[1]);
-    expect(taskIndexes.length).toBeGreaterThan(0);
-    expect(new Set(taskIndexes)).toEqual(new Set(['user_tasks_instance']));
+    const batch = await database.db.executeQuery<{ 'QUERY PLAN': unknown }>(
+      CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${INSTANCE_BATCH_LOOKUP_SQL('due')}`, [
+        [mine.id, mine.id],
+        'created',
+        50,
+      ]),
+    );
+    // then the only index either reads of user_tasks is the instance index
+    for (const explained of [rows, batch.rows]) {
+      const plan = JSON.stringify(explained[0]?.['QUERY PLAN']);
+      const taskIndexes = [...plan.matchAll(/"Index Name":\s*"(user_tasks[a-z_]*)"/g)].map((m) => m[1]);
+      expect(taskIndexes.length).toBeGreaterThan(0);
+      expect(new Set(taskIndexes)).toEqual(new Set(['user_tasks_instance']));
+    }
     // and it answers the instance's open tasks
     const page = await engine.listTasks({ instanceId: mine.id, state: 'created' });
     expect(page.items.map((t) => t.elementId).sort()).toEqual(['a', 'b', 'c']);
