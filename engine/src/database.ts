@@ -26,7 +26,7 @@ class PreparingClient extends pg.Client {
     // biome-ignore lint/suspicious/noExplicitAny: whatever the overload returns (a promise, a submittable).
     let result: any;
     if (this.prepares && typeof text === 'string' && text.startsWith(PREPARE)) {
-      const name = `baton_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      const name = statementName(text);
       result = super.query({ name, text, values }, callback);
     } else {
       // biome-ignore lint/suspicious/noExplicitAny: forwarding the caller's arguments unchanged.
@@ -50,6 +50,22 @@ class PreparingClient extends pg.Client {
     }
     throw error;
   }
+}
+
+/** Statement names by text: hashing a statement's text on every call cost more than the lookup. */
+const statementNames = new Map<string, string>();
+
+/** A named statement's name: a hash of its text (the same text, the same name, on every connection). */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `baton_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    // Texts vary with a plan's shape (how many rows of each kind), not with values: a bound only
+    // keeps an unusual workload from growing the map without end.
+    if (statementNames.size >= 2_000) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 /** The same client without named prepared statements, for PgBouncer and the like in transaction mode. */

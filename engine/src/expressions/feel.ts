@@ -54,6 +54,8 @@ export interface FeelOptions {
  * sandbox under a deadline and a heap limit. Either way the result must fit `maxResultBytes`.
  */
 export function evaluateFeel(source: string, variables: Variables, options: FeelOptions): JsonValue {
+  const named = variableValue(source, variables);
+  if (named !== undefined) return named;
   if (!isBoundedFeel(source)) return evaluateInSandbox(source, variables, options.now);
   const now = options.now;
   const context: Record<string, unknown> = {
@@ -82,6 +84,33 @@ export function evaluateFeel(source: string, variables: Variables, options: Feel
       `the result is larger than ${limit} bytes as JSON`,
     );
   return toJson(result);
+}
+
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The value of an expression that is only the name of a variable holding a string, number,
+ * boolean or null (`=requester`, the commonest expression there is), as FEEL answers it, without
+ * parsing; undefined for any other expression. FEEL's answer is the variable even where the name
+ * is also a keyword or a built-in function (feelin reads the context first); `now` and `today`
+ * are the engine's clock whatever the variables say, so they are left to FEEL. Test:
+ * `test/expressions/feel-names.test.ts` (the same answers as feelin for any name and value).
+ */
+function variableValue(source: string, variables: Variables): JsonValue | undefined {
+  if (source === 'now' || source === 'today' || !PLAIN_NAME.test(source) || !Object.hasOwn(variables, source))
+    return undefined;
+  const value = variables[source];
+  if (value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value !== 'string') return undefined;
+  const limit = currentFeelLimits().maxResultBytes;
+  if (value.length > limit)
+    throw new ExpressionBudgetError(
+      source,
+      'result size',
+      `the result is larger than ${limit} bytes as JSON`,
+    );
+  return value;
 }
 
 /** Resolves a static-or-FEEL value. */
