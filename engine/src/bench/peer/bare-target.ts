@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Shape } from './shapes.js';
+import { POOL_IDLE_MS } from './database.js';
 
 /**
  * The physical limit: one instance of a shape as the same number of plain workflow-step
@@ -48,7 +49,7 @@ export async function openBareTarget(
   poolSize: number,
   mode: 'statement' | 'transaction' = 'statement',
 ): Promise<BareTarget> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: POOL_IDLE_MS });
   // An idle connection dropped by the server must not crash the run.
   pool.on('error', () => {});
   await pool.query(

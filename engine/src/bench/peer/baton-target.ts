@@ -7,6 +7,7 @@ import { createEngine, type Engine, openDatabase, userIdentity } from '../../ind
  */
 const ANN = userIdentity('ann', { groups: ['leads', 'managers'] });
 import type { Database } from '../../database.js';
+import { POOL_IDLE_MS } from './database.js';
 import type { Shape } from './shapes.js';
 
 /** Drives Baton at engine level (no HTTP) on PostgreSQL. */
@@ -73,7 +74,7 @@ export async function openBatonTarget(
   shapes: readonly Shape[],
   poolSize: number,
 ): Promise<BatonTarget> {
-  const database: Database = await openDatabase({ url, poolSize });
+  const database: Database = await openDatabase({ url, poolSize, timeouts: { idleMs: POOL_IDLE_MS } });
   const engine: Engine = await createEngine({ database, workerId: 'peer-bench' });
   for (const shape of shapes) await engine.deploy(shape.batonXml);
   engine.registerHandler('work', () => ({}));

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
 import pg from 'pg';
 import type { Shape } from './shapes.js';
+import { POOL_IDLE_MS } from './database.js';
 
 /**
  * Where a bpmn-engine user keeps an instance between steps. bpmn-engine runs in memory; to
@@ -22,7 +23,7 @@ export function memoryStore(): StateStore {
 
 /** Upserts the state as jsonb into PostgreSQL, one row per instance, like Baton's instance row. */
 export async function postgresStore(url: string, poolSize: number): Promise<StateStore> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: POOL_IDLE_MS });
   // An idle connection dropped by the server must not crash the run.
   pool.on('error', () => {});
   await pool.query(

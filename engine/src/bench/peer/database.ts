@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
+/**
+ * How long a target's pooled connection may stay idle (ms). Every target keeps a pool, and the
+ * rounds run the targets in turn: idle connections are closed before the next target's round (its
+ * warm-up opens its own), so four pools never hold more than the server's connection limit.
+ */
+export const POOL_IDLE_MS = 800;
+
 /** A PostgreSQL database created for one benchmark run and dropped after it. */
 export interface ScratchDatabase {
   readonly url: string;

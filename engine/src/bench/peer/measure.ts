@@ -6,6 +6,8 @@ export interface Measurement {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
+  /** Each counted instance's latency (ms), sorted. */
+  readonly latencies: readonly number[];
 }
 
 /**
@@ -49,6 +51,25 @@ export async function measure(options: {
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
     errors,
+    latencies,
+  };
+}
+
+/**
+ * One target's rounds as one figure: the median round's rate (a noisy neighbour in one round
+ * moves it little), latencies over every round's instances.
+ */
+export function mergeRounds(rounds: readonly Measurement[]): Measurement {
+  const rates = rounds.map((r) => r.perSecond).sort((a, b) => a - b);
+  const latencies = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  return {
+    instances: latencies.length,
+    seconds: rounds.reduce((sum, r) => sum + r.seconds, 0),
+    perSecond: rates[Math.floor(rates.length / 2)] ?? Number.NaN,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    latencies,
   };
 }
 

@@ -21,6 +21,7 @@ export interface MachineInfo {
   readonly bpmnEngine: string;
   readonly date: string;
   readonly seconds: number;
+  readonly rounds: number;
 }
 
 export const BATON = 'Baton (engine, PostgreSQL)';
@@ -123,17 +124,20 @@ process shapes, in one run, on one machine. Figures are whole instances complete
   COMMIT) are a second, labelled row.
 
 Machine: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, ${machine.postgres},
-bpmn-engine ${machine.bpmnEngine}; ${machine.date}; ${machine.seconds} s measured per row after
-a warm-up. The machine is shared and noisy: compare ratios within one run, not across runs.
+bpmn-engine ${machine.bpmnEngine}; ${machine.date}. Each row is measured in ${machine.rounds} rounds of
+${machine.seconds} s (after a warm-up), and each round runs every target of the shape and caller
+count in turn, so a noisy moment hits them alike: instances/s is the median round's, latencies
+are over every round's instances. The machine is shared and noisy: compare ratios within one
+run, not across runs.
 
-*rollbacks* and *deadlocks*: what PostgreSQL counted in the row's window. A rollback is a
+*rollbacks* and *deadlocks*: what PostgreSQL counted in the row's rounds. A rollback is a
 transaction that lost an optimistic version check (or a race) and was retried; a deadlock stalls
 two transactions for \`deadlock_timeout\` (1 s) before one is retried. In the fan-out, sibling
 branches of one instance complete on different callers at once and collide on the instance row.
 
 Command: \`npm run build && node engine/dist/bench/peer/run.js\` (from the repository root;
-\`DATABASE_URL\` picks the PostgreSQL server, \`BATON_PEER_SECONDS\` the window; this run:
-${machine.seconds} s${process.env.BATON_BENCH_BUSY === '1' ? ', **measured on a busy machine**: other test suites shared the cores, compare the ratios only' : ''}).
+\`DATABASE_URL\` picks the PostgreSQL server, \`BATON_PEER_SECONDS\` a round's window and
+\`BATON_PEER_ROUNDS\` the rounds; this run: ${machine.rounds} × ${machine.seconds} s${process.env.BATON_BENCH_BUSY === '1' ? ', **measured on a busy machine**: other test suites shared the cores, compare the ratios only' : ''}).
 
 ${resultTable(rows)}
 

@@ -13,7 +13,7 @@ import {
   type StateStore,
 } from './bpmn-engine-target.js';
 import { createScratchDatabase } from './database.js';
-import { measure } from './measure.js';
+import { type Measurement, measure, mergeRounds } from './measure.js';
 import {
   BARE,
   BARE_TX,
@@ -34,8 +34,10 @@ import { loadShapes } from './shapes.js';
  * docs/BENCHMARKS.md (skip that with `--no-docs`).
  */
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SECONDS = Number(process.env.BATON_PEER_SECONDS ?? 4);
-const WARMUP_SECONDS = 1;
+const SECONDS = Number(process.env.BATON_PEER_SECONDS ?? 2);
+/** Rounds per row: each round runs every target of the row in turn, so noise hits them alike. */
+const ROUNDS = Number(process.env.BATON_PEER_ROUNDS ?? 3);
+const WARMUP_SECONDS = 0.5;
 // 32 callers on the fan-out would be 320 branches in flight on 2 cores: every target just queues.
 const CONCURRENCIES: Record<string, readonly number[]> = {
   'three-user-tasks': [1, 32],
@@ -70,24 +72,39 @@ async function main(): Promise<void> {
     ];
     for (const shape of shapes) {
       for (const concurrency of CONCURRENCIES[shape.name] ?? [1]) {
-        for (const [target, run] of targets) {
-          process.stdout.write(`${shape.name} x${concurrency} ${target} ... `);
-          const before = await conflictCounts(stats);
-          const measurement = await measure({
-            seconds: SECONDS,
-            warmupSeconds: WARMUP_SECONDS,
+        const measured = targets.map(() => ({ rounds: [] as Measurement[], deadlocks: 0, rollbacks: 0 }));
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const [index, [target, run]] of targets.entries()) {
+            process.stdout.write(`${shape.name} x${concurrency} round ${round + 1} ${target} ... `);
+            const before = await conflictCounts(stats);
+            const measurement = await measure({
+              seconds: SECONDS,
+              warmupSeconds: WARMUP_SECONDS,
+              concurrency,
+              oneInstance: () => run(shape),
+            });
+            // Backends report their statistics about once a second: wait for the window's to arrive.
+            await new Promise((resolve) => setTimeout(resolve, 1_100));
+            const after = await conflictCounts(stats);
+            const row = measured[index]!;
+            row.rounds.push(measurement);
+            row.deadlocks += after.deadlocks - before.deadlocks;
+            row.rollbacks += after.rollbacks - before.rollbacks;
+            console.log(
+              `${measurement.perSecond.toFixed(1)}/s, ${after.rollbacks - before.rollbacks} rollbacks, ${after.deadlocks - before.deadlocks} deadlocks`,
+            );
+          }
+        }
+        for (const [index, [target]] of targets.entries()) {
+          const { rounds, deadlocks, rollbacks } = measured[index]!;
+          rows.push({
+            shape: shape.label,
             concurrency,
-            oneInstance: () => run(shape),
+            target,
+            measurement: mergeRounds(rounds),
+            deadlocks,
+            rollbacks,
           });
-          // Backends report their statistics about once a second: wait for the window's to arrive.
-          await new Promise((resolve) => setTimeout(resolve, 1_100));
-          const after = await conflictCounts(stats);
-          const deadlocks = after.deadlocks - before.deadlocks;
-          const rollbacks = after.rollbacks - before.rollbacks;
-          console.log(
-            `${measurement.perSecond.toFixed(1)}/s, ${rollbacks} rollbacks, ${deadlocks} deadlocks`,
-          );
-          rows.push({ shape: shape.label, concurrency, target, measurement, deadlocks, rollbacks });
         }
       }
     }
@@ -140,6 +157,7 @@ async function machineInfo(): Promise<MachineInfo> {
     bpmnEngine,
     date: new Date().toISOString().slice(0, 10),
     seconds: SECONDS,
+    rounds: ROUNDS,
   };
 }
 
