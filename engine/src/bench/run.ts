@@ -346,13 +346,27 @@ What these rows led to in the engine:
   to 0.50 of the limit and (c) from 0.24 to 0.44 (two runs of this command on the same machine,
   2026-12-05). Test: \`lookup-path.test.ts\` › "reads the instance's tasks through the instance
   index alone, whatever else is open or was completed" (the statement's plan).
-  **Why (b) and (c) stay below their goals (0.6 and 0.5 of the limit):** the lookup is a
-  statement of its own, which the limit does not make: an instance costs 7 statements on these
-  paths and 4 on the limit. Reaching the goal would mean answering \`listTasks\` from the
-  engine's memory, which only the engine that wrote the instance last could do and even it could
-  not prove current (another server may have written since): the answer would no longer be what
-  the database holds. The engine keeps the lookup exact; clients that can should take their next
-  task from the change feed (the server's live updates), as path (a) does.
+  **Lookups asked while one is in flight go together.** The lookup is a statement the limit
+  does not make (7 statements per instance on these paths, 4 on the limit), and a statement costs
+  the database about as much whatever it reads (a lookup of the open task's id alone, through the
+  same index, ran at the rate of this one in a pgbench run). So the by-instance lookups that many
+  callers ask while one is in flight wait for it and then go as ONE statement
+  (\`unnest\` of the instance ids, each instance's first page through \`user_tasks_instance\`;
+  \`InstanceTaskLookups\`, \`engine/src/persistence/instance-tasks.ts\`). Each is read after
+  it was asked, with its instance row in the same snapshot, so its answer is as current as one of
+  its own; a lone lookup goes at once. Test: \`lookup-path.test.ts\` › "answers lookups asked while
+  one is in flight together, in one statement, each as it would alone" (every filter shape; two
+  statements for eight lookups) and the plan test above, which covers both statements. This took
+  (b) from 0.53 to 0.59 and (c) from 0.41 to 0.51 in two runs of this command on one machine
+  (2026-12-06), before the two changes below.
+- **The engine's own CPU per step.** A profile of path (b) (Node's \`--cpu-prof\`) put the
+  engine's Node time per instance at about four times the limit's. Two of its largest items went:
+  an expression that only names a variable holding a plain value (\`=requester\`, the commonest
+  expression in a process) is answered without parsing it (\`engine/src/expressions/feel.ts\`;
+  test: \`test/expressions/feel-names.test.ts\`, the same answers and failures as feelin for any
+  name, keywords and built-in names included, and any value), and a statement's name is hashed
+  once per text, not per call (\`engine/src/database.ts\`). New ids draw their random bytes from
+  a 4 KiB pool (\`engine/src/persistence/ids.ts\`; test: \`test/ids.test.ts\`).
 - **A person's start** is decided on the process's access lists as this engine last read them,
   and the instance insert writes only if the database still holds exactly those (an index probe
   inside the statement): a start is ONE statement, as in the limit, instead of a read and a
