@@ -168,6 +168,9 @@ async function answer(
   return { page: { items, total }, open: { instance, tasks: items.filter((t) => t.state === 'created') } };
 }
 
+/** Lookups per statement at most; more wait for the next (a statement's size stays bounded). */
+const MAX_BATCH = 100;
+
 interface Waiting {
   readonly filter: TaskFilter & { readonly instanceId: string };
   resolve(answer: InstanceLookup): void;
@@ -219,7 +222,7 @@ export class InstanceTaskLookups {
       this.#waiting.delete(key);
       return;
     }
-    this.#waiting.set(key, []);
+    this.#waiting.set(key, batch.splice(MAX_BATCH));
     this.#batch(batch).finally(() => this.#next(key));
   }
 

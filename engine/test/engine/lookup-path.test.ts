@@ -140,6 +140,17 @@ describe.each(databases())('the by-instance task lookup on $name', (target) => {
       expect(lookups.statements).toBe(batched ? 2 : ids.length - 1);
     }
     expect((await listInstanceTasks(database.db, { instanceId: fans[0]!.id })).page.total).toBe(3);
+    // and a statement takes at most 100 lookups: 250 at once go as 1 alone, then 100, 100 and 49
+    const many = new InstanceTaskLookups(database.db);
+    const four = [fans[0]!.id, line.id, done.id, missing];
+    const answers = await Promise.all(
+      Array.from({ length: 250 }, (_, k) => many.lookup({ instanceId: four[k % 4]!, state: 'created' })),
+    );
+    expect(many.statements).toBe(4);
+    for (const [k, instanceId] of four.entries()) {
+      const alone = await listInstanceTasks(database.db, { instanceId, state: 'created' });
+      for (let n = k; n < 250; n += 4) expect(answers[n]).toEqual(alone);
+    }
   });
 
   it("reads the instance's tasks through the instance index alone, whatever else is open or was completed", async () => {
