@@ -28,12 +28,12 @@ const ANN = userIdentity('ann', { groups: ['leads', 'managers'] });
  * second, labelled row. Writes the "Engine" section of docs/BENCHMARKS.md.
  *
  * BATON_BENCH_SECONDS / BATON_BENCH_ROUNDS set each round's length (default 2 s) and the number of
- * rounds (default 3); DATABASE_URL picks the server (default: the local test database);
+ * rounds (default 5); DATABASE_URL picks the server (default: the local test database);
  * BATON_BENCH_BUSY=1 marks the figures as measured on a busy machine.
  */
 
 const SECONDS = Number(process.env.BATON_BENCH_SECONDS ?? 2);
-const ROUNDS = Number(process.env.BATON_BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BATON_BENCH_ROUNDS ?? 5);
 const BUSY = process.env.BATON_BENCH_BUSY === '1';
 const POOL_SIZE = 10;
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
