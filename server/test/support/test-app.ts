@@ -24,6 +24,18 @@ export function allScopesOf(roles: readonly Role[]): string[] {
 /** The password every test user gets unless told otherwise. */
 export const TEST_PASSWORD = 'correct horse battery';
 
+/**
+ * The stored hash of a test user's password. Every user that keeps the default password gets the
+ * same hash, made once per worker: a hash costs tens of milliseconds by design (scrypt), and
+ * test setups create thousands of users. Sign-in still verifies the password against it.
+ */
+export function testPasswordHash(password: string = TEST_PASSWORD): Promise<string> {
+  if (password !== TEST_PASSWORD) return hashPassword(password);
+  defaultHash ??= hashPassword(TEST_PASSWORD);
+  return defaultHash;
+}
+let defaultHash: Promise<string> | undefined;
+
 /** A signed-in caller: send `headers` with every request (cookie + CSRF token, or a bearer token). */
 export interface Session {
   readonly username: string;
@@ -119,7 +131,7 @@ export async function createTestApp(
     const created = await store.users.create({
       username: u.username,
       displayName: u.username,
-      passwordHash: await hashPassword(u.password ?? TEST_PASSWORD),
+      passwordHash: await testPasswordHash(u.password),
       roles: u.roles ?? [],
       locale: 'en',
       groups: u.groups ?? [],

@@ -3,14 +3,13 @@ import type { Role } from '@baton/schemas';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type Kysely, sql } from 'kysely';
 import { buildApp } from '../../../src/app.js';
-import { hashPassword } from '../../../src/auth/passwords.js';
-import { allScopesOf } from '../../support/test-app.js';
+import { allScopesOf, TEST_PASSWORD, testPasswordHash } from '../../support/test-app.js';
 import { type ServerConfig, serverConfig } from '../../../src/config.js';
 import { migrateServer } from '../../../src/persistence/migrations.js';
 import { createStore, type Store } from '../../../src/persistence/store.js';
 import { type Dialect, openTestDatabase } from '../../support/databases.js';
 
-export const PASSWORD = 'correct horse battery';
+export const PASSWORD = TEST_PASSWORD;
 
 /** An app on a fresh database, like the route tests', that also exposes the raw database for invariant checks. */
 export interface Harness {
@@ -47,7 +46,7 @@ export async function openHarness(dialect: Dialect, config: Partial<ServerConfig
     const created = await store.users.create({
       username,
       displayName: username,
-      passwordHash: await hashPassword(PASSWORD),
+      passwordHash: await testPasswordHash(PASSWORD),
       roles,
       locale: 'en',
       groups,
