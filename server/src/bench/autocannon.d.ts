@@ -12,6 +12,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     amount?: number;
+    /** Milliseconds between samples; a run of `amount` requests ends at a sample (default 1000). */
+    sampleInt?: number;
     headers?: Record<string, string>;
     requests?: Request[];
     /** Requests per second across all connections (paced load; latency corrected for coordinated omission). */
