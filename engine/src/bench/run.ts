@@ -356,11 +356,12 @@ What these rows led to in the engine:
   it was asked, with its instance row in the same snapshot, so its answer is as current as one of
   its own; a lone lookup goes at once. Test: \`lookup-path.test.ts\` › "answers lookups asked while
   one is in flight together, in one statement, each as it would alone" (every filter shape; two
-  statements for eight lookups) and the plan test above, which covers both statements. This took
+  statements for eight lookups; at most 100 lookups a statement) and the plan test above, which
+  covers both statements. This took
   (b) from 0.53 to 0.59 and (c) from 0.41 to 0.51 in two runs of this command on one machine
-  (2026-12-06), before the two changes below.
+  (2026-12-06), before the changes of the next item.
 - **The engine's own CPU per step.** A profile of path (b) (Node's \`--cpu-prof\`) put the
-  engine's Node time per instance at about four times the limit's. Two of its largest items went:
+  engine's Node time per instance at about four times the limit's. Three of its items went:
   an expression that only names a variable holding a plain value (\`=requester\`, the commonest
   expression in a process) is answered without parsing it (\`engine/src/expressions/feel.ts\`;
   test: \`test/expressions/feel-names.test.ts\`, the same answers and failures as feelin for any

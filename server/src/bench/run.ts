@@ -207,7 +207,9 @@ ${row(paced, null)}
 
 At 32 connections in a closed loop the machine is saturated and the latency is mostly queueing: even the bare
 route's p99 is ${stepLimit.p99} ms. The paced row sends completions at half the limit's throughput over the same
-32 connections: that is the latency a user sees when the server is busy but not overloaded.
+32 connections: that is the latency a user sees when the server is busy but not overloaded, as long as
+the route runs well above half the limit. Where it runs at about half (its closed-loop row), that pace is
+all it can carry and the paced row measures queueing too.
 `;
   const file = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/BENCHMARKS.md');
   let text = '';
