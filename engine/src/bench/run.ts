@@ -362,8 +362,8 @@ What these rows led to in the engine:
   (2026-12-06), before the changes of the next item.
 - **The engine's own CPU per step.** A profile of path (b) (Node's \`--cpu-prof\`) put the
   engine's Node time per instance at about four times the limit's. Three of its items went:
-  an expression that only names a variable holding a plain value (\`=requester\`, the commonest
-  expression in a process) is answered without parsing it (\`engine/src/expressions/feel.ts\`;
+  an expression that only names a variable holding a plain value (\`=requester\`, this
+  benchmark's assignee) is answered without parsing it (\`engine/src/expressions/feel.ts\`;
   test: \`test/expressions/feel-names.test.ts\`, the same answers and failures as feelin for any
   name, keywords and built-in names included, and any value), and a statement's name is hashed
   once per text, not per call (\`engine/src/database.ts\`). New ids draw their random bytes from
