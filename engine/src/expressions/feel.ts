@@ -91,10 +91,11 @@ const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * The value of an expression that is only the name of a variable holding a string, number,
  * boolean or null (`=requester`: an assignee or a mapping read off one variable), as FEEL
- * answers it, without parsing; undefined for any other expression. FEEL's answer is the variable even where the name
- * is also a keyword or a built-in function (feelin reads the context first); `now` and `today`
- * are the engine's clock whatever the variables say, so they are left to FEEL. Test:
- * `test/expressions/feel-names.test.ts` (the same answers as feelin for any name and value).
+ * answers it, without parsing; undefined for any other expression. FEEL's answer is the
+ * variable even where the name is also a keyword or a built-in function (feelin reads the
+ * context first); `now` and `today` are the engine's clock whatever the variables say, so they
+ * are left to FEEL. Test: `test/expressions/feel-names.test.ts` (the same answers as feelin for
+ * any name and value).
  */
 function variableValue(source: string, variables: Variables): JsonValue | undefined {
   if (source === 'now' || source === 'today' || !PLAIN_NAME.test(source) || !Object.hasOwn(variables, source))
