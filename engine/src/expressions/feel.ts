@@ -54,22 +54,9 @@ export interface FeelOptions {
  * sandbox under a deadline and a heap limit. Either way the result must fit `maxResultBytes`.
  */
 export function evaluateFeel(source: string, variables: Variables, options: FeelOptions): JsonValue {
-  const named = variableValue(source, variables);
-  if (named !== undefined) return named;
-  if (!isBoundedFeel(source)) return evaluateInSandbox(source, variables, options.now);
-  const now = options.now;
-  const context: Record<string, unknown> = {
-    ...variables,
-    // FEEL values, not strings, so `now() + duration("P3D")` works as in Zeebe.
-    now: () => dateAndTime(now.toISOString()),
-    today: () => date(now.toISOString().slice(0, 10)),
-  };
-  let result: unknown;
-  try {
-    result = evaluate(source, context).value;
-  } catch (error) {
-    throw new ExpressionError(source, (error as Error).message);
-  }
+  const named = plainVariable(source, variables);
+  if (!named && !isBoundedFeel(source)) return evaluateInSandbox(source, variables, options.now);
+  const result = named ? named.value : evaluateInProcess(source, variables, options.now);
   const limit = currentFeelLimits().maxResultBytes;
   if (typeof result === 'object' && result !== null && jsonSizeUpTo(result, limit) > limit)
     throw new ExpressionBudgetError(
@@ -86,32 +73,38 @@ export function evaluateFeel(source: string, variables: Variables, options: Feel
   return toJson(result);
 }
 
+function evaluateInProcess(source: string, variables: Variables, now: Date): unknown {
+  const context: Record<string, unknown> = {
+    ...variables,
+    // FEEL values, not strings, so `now() + duration("P3D")` works as in Zeebe.
+    now: () => dateAndTime(now.toISOString()),
+    today: () => date(now.toISOString().slice(0, 10)),
+  };
+  try {
+    return evaluate(source, context).value;
+  } catch (error) {
+    throw new ExpressionError(source, (error as Error).message);
+  }
+}
+
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * The value of an expression that is only the name of a variable holding a string, number,
  * boolean or null (`=requester`: an assignee or a mapping read off one variable), as FEEL
- * answers it, without parsing; undefined for any other expression. FEEL's answer is the
- * variable even where the name is also a keyword or a built-in function (feelin reads the
- * context first); `now` and `today` are the engine's clock whatever the variables say, so they
- * are left to FEEL. Test: `test/expressions/feel-names.test.ts` (the same answers as feelin for
- * any name and value).
+ * answers it, without parsing; undefined for any other expression (the result's budget and
+ * normalisation are the caller's, as for any result). FEEL's answer is the variable even where
+ * the name is also a keyword or a built-in function (feelin reads the context first); `now` and
+ * `today` are the engine's clock whatever the variables say, so they are left to FEEL. Test:
+ * `test/expressions/feel-names.test.ts` (the same answers as feelin for any name and value).
  */
-function variableValue(source: string, variables: Variables): JsonValue | undefined {
+function plainVariable(source: string, variables: Variables): { value: JsonValue } | undefined {
   if (source === 'now' || source === 'today' || !PLAIN_NAME.test(source) || !Object.hasOwn(variables, source))
     return undefined;
   const value = variables[source];
-  if (value === null || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value !== 'string') return undefined;
-  const limit = currentFeelLimits().maxResultBytes;
-  if (value.length > limit)
-    throw new ExpressionBudgetError(
-      source,
-      'result size',
-      `the result is larger than ${limit} bytes as JSON`,
-    );
-  return value;
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return { value };
+  return undefined;
 }
 
 /** Resolves a static-or-FEEL value. */

@@ -202,8 +202,9 @@ export class InstanceTaskLookups {
 
   lookup(filter: TaskFilter & { readonly instanceId: string }): Promise<InstanceLookup> {
     if (!isUuid(filter.instanceId)) return listInstanceTasks(this.#db, filter); // answered without a statement
-    if (pageBounds(filter).offset > 0) return this.#single(filter);
-    const key = `${filter.sort ?? 'due'}|${filter.state ?? ''}|${pageBounds(filter).limit}`;
+    const { limit, offset } = pageBounds(filter);
+    if (offset > 0) return this.#single(filter);
+    const key = `${filter.sort ?? 'due'}|${filter.state ?? ''}|${limit}`;
     const waiting = this.#waiting.get(key);
     if (waiting) return new Promise((resolve, reject) => waiting.push({ filter, resolve, reject }));
     this.#waiting.set(key, []);

@@ -86,12 +86,14 @@ async function main(): Promise<void> {
             // Backends report their statistics about once a second: wait for the window's to arrive.
             await new Promise((resolve) => setTimeout(resolve, 1_100));
             const after = await conflictCounts(stats);
+            const deadlocks = after.deadlocks - before.deadlocks;
+            const rollbacks = after.rollbacks - before.rollbacks;
             const row = measured[index]!;
             row.rounds.push(measurement);
-            row.deadlocks += after.deadlocks - before.deadlocks;
-            row.rollbacks += after.rollbacks - before.rollbacks;
+            row.deadlocks += deadlocks;
+            row.rollbacks += rollbacks;
             console.log(
-              `${measurement.perSecond.toFixed(1)}/s, ${after.rollbacks - before.rollbacks} rollbacks, ${after.deadlocks - before.deadlocks} deadlocks`,
+              `${measurement.perSecond.toFixed(1)}/s, ${rollbacks} rollbacks, ${deadlocks} deadlocks`,
             );
           }
         }
